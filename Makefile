@@ -1,0 +1,111 @@
+# One non-recursive Makefile for the library and the three programs.
+# Targets: all check demo bench fuzz install clean.  Objects go under $(BUILD).
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DESTDIR ?=
+BUILD   ?= build
+VERSION := 0.1.0
+
+PKG_CONFIG ?= pkg-config
+PKGS := libisofs-1 libburn-1 popt json-c libcrypto
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=c11 -Wall -Wextra -Werror -pthread
+CPPFLAGS += -D_XOPEN_SOURCE=700 -D_FILE_OFFSET_BITS=64 -I. \
+            -DIMG_VERSION='"$(VERSION)"' -MMD -MP \
+            $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+LDLIBS  += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -pthread
+
+ifeq ($(SANITIZE),1)
+CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+           -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=address,undefined
+endif
+
+LIB_SRC  := $(sort $(wildcard common/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB      := $(BUILD)/common/libcommon.a
+
+# A program exists once its folder has a main.c; every .c in the folder is linked.
+PROGS    := $(patsubst %/main.c,%,$(wildcard mkimage/main.c imginfo/main.c imgburn/main.c))
+BINS     := $(PROGS:%=$(BUILD)/bin/%)
+
+UNIT_SRC := $(sort $(wildcard tests/unit/check_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+.PHONY: all check demo bench fuzz install clean deps unit e2e e2e-asan
+all: $(BINS)
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+define prog_rule
+$(BUILD)/bin/$(1): $$(patsubst %.c,$(BUILD)/%.o,$$(sort $$(wildcard $(1)/*.c))) $(LIB)
+	@mkdir -p $$(dir $$@)
+	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach p,$(PROGS),$(eval $(call prog_rule,$(p))))
+
+$(BUILD)/tests/check_%: tests/unit/check_%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(shell $(PKG_CONFIG) --cflags check) \
+	  -o $@ $< $(LIB) $(shell $(PKG_CONFIG) --libs check) $(LDLIBS)
+
+deps:
+	sh scripts/deps.sh $(DEPS_SET)
+
+# check: install what the tests need, build (warnings are errors), unit tests,
+# end-to-end tests, then the end-to-end tests again against an ASan+UBSan build.
+check:
+	sh scripts/deps.sh test
+	$(MAKE) all
+	$(MAKE) unit
+	$(MAKE) e2e
+	$(MAKE) e2e-asan
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; CK_FORK=yes $$t; done
+
+e2e: all
+	sh tests/e2e/run.sh $(abspath $(BUILD))/bin
+
+e2e-asan:
+	$(MAKE) BUILD=$(BUILD)/asan SANITIZE=1 all
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99 \
+	  sh tests/e2e/run.sh $(abspath $(BUILD))/asan/bin
+
+demo:
+	sh scripts/deps.sh demo
+	$(MAKE) all
+	sh scripts/demo.sh $(abspath $(BUILD))/bin
+
+bench:
+	sh scripts/deps.sh bench
+	$(MAKE) all
+	sh tests/bench/run.sh $(abspath $(BUILD))/bin
+
+fuzz:
+	sh scripts/deps.sh fuzz
+	sh tests/fuzz/run.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	for p in $(PROGS); do \
+	  install -m 0755 $(BUILD)/bin/$$p $(DESTDIR)$(BINDIR)/$$p; \
+	  install -m 0644 $$p/$$p.1 $(DESTDIR)$(MANDIR)/man1/$$p.1; \
+	done
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

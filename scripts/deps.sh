@@ -1,0 +1,33 @@
+#!/bin/sh
+# Installs the Debian packages a task needs, and returns at once when they are all there.
+# Usage: scripts/deps.sh [build|demo|test|bench|fuzz]   (default: build)
+set -eu
+
+build="gcc make pkg-config libisofs-dev libburn-dev libpopt-dev libjson-c-dev libssl-dev"
+boot="isolinux syslinux-common"
+readers="xorriso genisoimage p7zip-full libarchive-tools udftools python3-pycdlib dumpet fdisk gdisk"
+qemu="qemu-system-x86 ovmf grub-efi-amd64-bin grub-common mtools dosfstools"
+
+case "${1:-build}" in
+  build) want="$build" ;;
+  demo)  want="$build $boot" ;;
+  test)  want="$build $boot check $readers $qemu clang libclang-rt-14-dev" ;;
+  bench) want="$build xorriso genisoimage time" ;;
+  fuzz)  want="$build clang libclang-rt-14-dev" ;;
+  *) echo "deps.sh: unknown set '$1' (build, demo, test, bench, fuzz)" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing="$missing $p"
+  fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps.sh: installing:$missing" >&2
+if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null

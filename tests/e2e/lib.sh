@@ -1,0 +1,71 @@
+# Shared helpers for the end-to-end tests (bash); each test starts with: . "$E2E_DIR/lib.sh"
+# The run is pinned: C locale, UTC, umask 022, SOURCE_DATE_EPOCH unset.
+set -eu
+export LC_ALL=C TZ=UTC
+unset SOURCE_DATE_EPOCH LANG LANGUAGE
+umask 022
+
+MKIMAGE="$BIN/mkimage"
+IMGINFO="$BIN/imginfo"
+IMGBURN="$BIN/imgburn"
+# Debian's pycdlib lives in the system interpreter, not in a pyenv one that may come first.
+PYTHON=/usr/bin/python3
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+note() {
+	echo "-- $*" >&2
+}
+
+# need TOOL...: skip the test (exit 77) when a reader is missing; deps.sh installs them all,
+# so in `make check` this only fires on a machine set up by hand.
+need() {
+	for tool; do
+		command -v "$tool" >/dev/null 2>&1 || { echo "missing $tool"; exit 77; }
+	done
+}
+
+# expect_fail CODE STDERR-PATTERN CMD...: CMD must exit with CODE (or any failure when CODE is
+# "any") without crashing, and its stderr must match the extended regex STDERR-PATTERN.
+expect_fail() {
+	want=$1 pattern=$2
+	shift 2
+	set +e
+	"$@" >expect_fail.out 2>expect_fail.err
+	rc=$?
+	set -e
+	[ $rc -ne 0 ] || fail "expected failure, got success: $*"
+	[ $rc -lt 128 ] || { cat expect_fail.err >&2; fail "crashed (exit $rc): $*"; }
+	[ "$want" = any ] || [ $rc -eq "$want" ] || { cat expect_fail.err >&2; fail "exit $rc, wanted $want: $*"; }
+	grep -Eq -- "$pattern" expect_fail.err || { cat expect_fail.err >&2; fail "stderr does not match '$pattern': $*"; }
+}
+
+# same_bytes A B: files are byte-identical.
+same_bytes() {
+	cmp -s "$1" "$2" || fail "files differ: $1 $2"
+}
+
+# tree_manifest DIR [mode]: one line per entry: path, type, (mode), size or link target, sha256.
+# Sorted in C order, so two trees compare with a plain diff.
+tree_manifest() {
+	(cd "$1" && find . -mindepth 1 -print0 | sort -z | while IFS= read -r -d '' p; do
+		if [ -L "$p" ]; then
+			printf '%s L %s -> %s\n' "$p" "${2:+$(stat -c %a "$p")}" "$(readlink "$p")"
+		elif [ -d "$p" ]; then
+			printf '%s D %s\n' "$p" "${2:+$(stat -c %a "$p")}"
+		else
+			printf '%s F %s %s %s\n' "$p" "${2:+$(stat -c %a "$p")}" "$(stat -c %s "$p")" \
+				"$(sha256sum < "$p" | cut -c1-64)"
+		fi
+	done)
+}
+
+# same_tree A B [mode]: same names, types, contents and link targets (and modes with "mode").
+same_tree() {
+	tree_manifest "$1" ${3:-} >"$SCRATCH/manifest.a"
+	tree_manifest "$2" ${3:-} >"$SCRATCH/manifest.b"
+	diff -u "$SCRATCH/manifest.a" "$SCRATCH/manifest.b" >&2 || fail "trees differ: $1 $2"
+}
