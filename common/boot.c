@@ -85,6 +85,7 @@ int img_boot_parse_guid(const char *text, uint8_t guid[16])
 {
 	uint8_t raw[16];
 	size_t n = 0;
+	bool dashed = strchr(text, '-') != NULL;
 	for (const char *p = text; *p; p++) {
 		if (*p == '-')
 			continue;
@@ -97,6 +98,11 @@ int img_boot_parse_guid(const char *text, uint8_t guid[16])
 	}
 	if (n != 16)
 		return IMG_EINVAL;
+	if (!dashed) {
+		/* 32 plain hex digits are the bytes as stored, as xorriso prints and reads them. */
+		memcpy(guid, raw, 16);
+		return IMG_OK;
+	}
 	/* Text form is big-endian throughout; UEFI stores the first three fields little-endian. */
 	static const uint8_t order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
 	for (size_t i = 0; i < 16; i++)
@@ -152,9 +158,17 @@ int img_boot_add_partition(struct img_boot_config *cfg, const char *number, cons
 	return IMG_OK;
 }
 
+bool img_boot_is_interval(const char *path)
+{
+	return path != NULL && strncmp(path, "--interval:", 11) == 0;
+}
+
 static int check_file(const char *option, const char *path, off_t min, off_t max,
 		      struct img_error *err)
 {
+	/* Byte ranges of other files are read, and checked, through libisofs when applied. */
+	if (img_boot_is_interval(path))
+		return IMG_OK;
 	struct stat st;
 	if (stat(path, &st) != 0)
 		return img_error_errno(err, errno == ENOENT ? IMG_ENOENT : IMG_EIO, errno,

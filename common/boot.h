@@ -72,7 +72,7 @@ struct img_boot_config {
 	bool catalog_hidden;       /* the program sets this when -hide names the catalog */
 
 	enum img_boot_mbr_kind mbr_kind;
-	char *mbr_file;
+	char *mbr_file;            /* a file, or an --interval: range */
 	bool protective_msdos;     /* --protective-msdos-label */
 	bool mbr_force_bootable;   /* --mbr-force-bootable */
 	int iso_mbr_part_type;     /* -iso_mbr_part_type; -1 default */
@@ -114,9 +114,14 @@ struct img_boot_entry *img_boot_current(struct img_boot_config *cfg);
 int img_boot_add_partition(struct img_boot_config *cfg, const char *number, const char *type,
 			   const char *path, struct img_error *err);
 
-/* Parses a GUID in its text form (8-4-4-4-12 hex digits, or 32 hex digits) into UEFI byte
- * order (the first three groups little-endian). */
+/* Parses a GUID: the text form 8-4-4-4-12 (stored with the first three groups little-endian,
+ * as UEFI does) or 32 plain hex digits giving the bytes as stored (xorriso's form). */
 int img_boot_parse_guid(const char *text, uint8_t guid[16]);
+
+/* True for xorriso's "--interval:FLAGS:RANGE:ZEROIZERS:SOURCE" byte-range sources, accepted
+ * wherever a file on disk is (MBR, -G, appended partitions, -efi-boot-part), e.g.
+ * --interval:local_fs:0s-15s:zero_mbrpt,zero_gpt:old.iso when remastering an image. */
+bool img_boot_is_interval(const char *path);
 
 /* Checks what can be checked before the tree is built: files given on disk (MBR size 432..512
  * for isohybrid/GRUB MBRs, up to 32 KiB for -G; appended partitions readable; -partition_offset

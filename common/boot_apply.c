@@ -15,11 +15,6 @@ static int isofs_error(struct img_error *err, int rc, const char *what, const ch
 			     path ? path : "", iso_error_to_msg(rc));
 }
 
-static bool is_interval(const char *path)
-{
-	return strncmp(path, "--interval:", 11) == 0;
-}
-
 /* Reads up to len bytes from the start of the file node at path in the image tree. */
 static int read_node_head(IsoImage *image, const char *path, uint8_t *buf, size_t len,
 			  off_t *size, struct img_error *err)
@@ -65,7 +60,7 @@ static int check_entry_image(IsoImage *image, const struct img_boot_entry *e,
 {
 	uint8_t head[512];
 	off_t size = 0;
-	if (is_interval(e->image_path)) {
+	if (img_boot_is_interval(e->image_path)) {
 		/* A range of an appended partition: libisofs checks it when it writes. */
 		if (e->emul != IMG_BOOT_EMUL_NONE)
 			return img_error_set(err, IMG_EINVAL,
@@ -211,8 +206,52 @@ static int apply_eltorito(const struct img_boot_config *cfg, IsoImage *image,
 	return IMG_OK;
 }
 
-static int load_mbr(const char *path, char *area, size_t max, struct img_error *err)
+/* Reads an --interval: byte range (through libisofs's interval reader) into area. */
+static int load_interval(IsoImage *image, const char *path, char *area, size_t max,
+			 struct img_error *err)
 {
+	struct iso_interval_reader *ivr = NULL;
+	off_t count = 0;
+	char *spec = strdup(path + 11);
+	if (spec == NULL)
+		return img_error_set(err, IMG_ENOMEM, NULL);
+	int rc = iso_interval_reader_new(image, spec, &ivr, &count, 0);
+	free(spec);
+	if (rc < 0)
+		return isofs_error(err, rc, "reading", path);
+	if (count <= 0 || (size_t)count > max) {
+		iso_interval_reader_destroy(&ivr, 0);
+		return img_error_set(err, IMG_EINVAL, "%s: %lld bytes, must be 1..%zu", path,
+				     (long long)count, max);
+	}
+	uint8_t block[2048];
+	size_t done = 0;
+	while (done < (size_t)count) {
+		int fill = 0;
+		rc = iso_interval_reader_read(ivr, block, &fill, 0);
+		if (rc < 0) {
+			iso_interval_reader_destroy(&ivr, 0);
+			return isofs_error(err, rc, "reading", path);
+		}
+		size_t n = (size_t)fill;
+		if (n > (size_t)count - done)
+			n = (size_t)count - done;
+		memcpy(area + done, block, n);
+		done += n;
+		if (fill < 2048)
+			break;
+	}
+	iso_interval_reader_destroy(&ivr, 0);
+	return IMG_OK;
+}
+
+static int load_mbr(IsoImage *image, const char *path, char *area, size_t max,
+		    struct img_error *err)
+{
+	if (img_boot_is_interval(path))
+		/* A system area taken from an image being remastered may be 32 KiB long. */
+		return load_interval(image, path, area, 32768, err);
+	(void)max;
 	FILE *f = fopen(path, "rb");
 	if (f == NULL)
 		return img_error_errno(err, errno == ENOENT ? IMG_ENOENT : IMG_EIO, errno, "%s",
@@ -225,8 +264,32 @@ static int load_mbr(const char *path, char *area, size_t max, struct img_error *
 	return IMG_OK;
 }
 
-static int apply_system_area(const struct img_boot_config *cfg, IsoWriteOpts *opts,
-			     bool reproducible, struct img_error *err)
+/* libisofs takes --interval: sources without the prefix and with flag bit0 (libisofs.h,
+ * "interval reader"). */
+static int set_partition_img(IsoWriteOpts *opts, int number, uint8_t type, const char *path)
+{
+	bool iv = img_boot_is_interval(path);
+	char *p = strdup(iv ? path + 11 : path);
+	if (p == NULL)
+		return ISO_OUT_OF_MEM;
+	int rc = iso_write_opts_set_partition_img(opts, number, type, p, iv ? 1 : 0);
+	free(p);
+	return rc;
+}
+
+static int set_efi_bootp(IsoWriteOpts *opts, const char *path)
+{
+	bool iv = img_boot_is_interval(path);
+	char *p = strdup(iv ? path + 11 : path);
+	if (p == NULL)
+		return ISO_OUT_OF_MEM;
+	int rc = iso_write_opts_set_efi_bootp(opts, p, iv ? 1 : 0);
+	free(p);
+	return rc;
+}
+
+static int apply_system_area(const struct img_boot_config *cfg, IsoImage *image,
+			     IsoWriteOpts *opts, bool reproducible, struct img_error *err)
 {
 	int rc;
 	int options = 0;
@@ -237,7 +300,7 @@ static int apply_system_area(const struct img_boot_config *cfg, IsoWriteOpts *op
 		if (area == NULL)
 			return img_error_set(err, IMG_ENOMEM, NULL);
 		size_t max = cfg->mbr_kind == IMG_BOOT_MBR_PLAIN ? 32768 : 512;
-		if ((rc = load_mbr(cfg->mbr_file, area, max, err))) {
+		if ((rc = load_mbr(image, cfg->mbr_file, area, max, err))) {
 			free(area);
 			return rc;
 		}
@@ -277,7 +340,7 @@ static int apply_system_area(const struct img_boot_config *cfg, IsoWriteOpts *op
 		if (p->number == 0)
 			continue;
 		int mbr_type = p->mbr_type >= 0 ? p->mbr_type : 0x00;
-		rc = iso_write_opts_set_partition_img(opts, p->number, (uint8_t)mbr_type, p->path, 0);
+		rc = set_partition_img(opts, p->number, (uint8_t)mbr_type, p->path);
 		if (rc < 0)
 			return isofs_error(err, rc, "-append_partition", p->path);
 		if (p->has_type_guid) {
@@ -301,10 +364,10 @@ static int apply_system_area(const struct img_boot_config *cfg, IsoWriteOpts *op
 			return img_error_set(err, IMG_EINVAL,
 					     "-efi-boot-part --efi-boot-image needs an EFI boot "
 					     "entry (-e)");
-		if ((rc = iso_write_opts_set_efi_bootp(opts, "--efi-boot-image", 0)) < 0)
+		if ((rc = set_efi_bootp(opts, "--efi-boot-image")) < 0)
 			return isofs_error(err, rc, "-efi-boot-part", efi);
 	} else if (cfg->efi_boot_part != NULL) {
-		if ((rc = iso_write_opts_set_efi_bootp(opts, cfg->efi_boot_part, 0)) < 0)
+		if ((rc = set_efi_bootp(opts, cfg->efi_boot_part)) < 0)
 			return isofs_error(err, rc, "-efi-boot-part", cfg->efi_boot_part);
 	}
 
@@ -329,5 +392,5 @@ int img_boot_apply(const struct img_boot_config *cfg, IsoImage *image, IsoWriteO
 		return rc;
 	if (cfg->n_entries && (rc = apply_eltorito(cfg, image, err)))
 		return rc;
-	return apply_system_area(cfg, opts, reproducible, err);
+	return apply_system_area(cfg, image, opts, reproducible, err);
 }
