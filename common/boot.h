@@ -86,6 +86,7 @@ struct img_boot_config {
 	bool apm_hfsplus;          /* -isohybrid-apm-hfsplus */
 
 	struct img_boot_partition partitions[4];
+	bool appended_as_gpt;      /* -appended_part_as_gpt: appended partitions in a GPT */
 	char *efi_boot_part;       /* -efi-boot-part FILE: an ESP inside the GPT */
 	bool efi_boot_part_from_eltorito; /* -efi-boot-part --efi-boot-image */
 

@@ -333,7 +333,9 @@ static int apply_system_area(const struct img_boot_config *cfg, IsoImage *image,
 	    (rc = iso_write_opts_set_iso_mbr_part_type(opts, cfg->iso_mbr_part_type)) < 0)
 		return isofs_error(err, rc, "-iso_mbr_part_type", NULL);
 
-	bool any_gpt = cfg->gpt_basdat || cfg->gpt_hfsplus || cfg->efi_boot_part != NULL ||
+	if (cfg->appended_as_gpt && (rc = iso_write_opts_set_appended_as_gpt(opts, 1)) < 0)
+		return isofs_error(err, rc, "-appended_part_as_gpt", NULL);
+	bool any_gpt = cfg->appended_as_gpt || cfg->gpt_basdat || cfg->gpt_hfsplus || cfg->efi_boot_part != NULL ||
 		       cfg->efi_boot_part_from_eltorito;
 	for (int i = 0; i < 4; i++) {
 		const struct img_boot_partition *p = &cfg->partitions[i];
