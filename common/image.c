@@ -2,6 +2,7 @@
 #include "common/image_priv.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -158,6 +159,14 @@ int img_image_new(const struct img_image_opts *o, img_note_fn note_fn, void *arg
 	iso_write_opts_set_dir_rec_mtime(w, 7);
 	iso_write_opts_set_always_gmt(w, 1);
 	iso_write_opts_set_output_charset(w, "UTF-8");
+	/* ECMA-119 6.8.2.1 allows 8 directory levels.  Relocating deeper directories (RRIP
+	 * 4.1.5) makes libisofs create its relocation directory with the clock's date and mode
+	 * 0, or put them in the root where libarchive rejects them ("Invalid Rockridge RE").
+	 * Like xorriso, keep them in place: every reader we test with follows them.  Without
+	 * Rock Ridge libisofs would drop deep or long paths instead: keep those too. */
+	iso_write_opts_set_allow_deep_paths(w, 1);
+	if (!o->rock)
+		iso_write_opts_set_allow_longer_paths(w, 1);
 	/* The dot ISO9660 7.5.1 demands in every file name has no place in Joliet names. */
 	iso_write_opts_set_no_force_dots(w, 2);
 	if (o->have_epoch) {
@@ -599,8 +608,14 @@ static int add_dir(struct add_ctx *c, IsoDir *parent, const struct img_tree_node
 			}
 		} else if (S_ISREG(st->st_mode)) {
 			struct file_ent *e = &c->ents[c->next++];
+			/* The stream's identity (which libisofs uses to find hard links and to number
+			 * PX inodes) is the content's rank in walk order, not the disk's inode
+			 * number: two copies of a tree then number everything alike. */
+			struct stat id = *st;
+			id.st_dev = 0;
+			id.st_ino = (ino_t)e->leader + 1;
 			IsoStream *s = NULL;
-			rc = file_stream_new(img, img_node_source(k), st, &s);
+			rc = file_stream_new(img, img_node_source(k), &id, &s);
 			if (rc != IMG_OK) {
 				free(path);
 				return rc;
@@ -636,22 +651,48 @@ static int add_dir(struct add_ctx *c, IsoDir *parent, const struct img_tree_node
 	return rc;
 }
 
+struct add_job {
+	struct add_ctx *c;
+	const struct img_tree_node *root;
+	int rc;
+};
+
+static void *add_all(void *arg)
+{
+	struct add_job *job = arg;
+	struct add_ctx *c = job->c;
+	job->rc = collect_files(c, job->root);
+	if (job->rc == IMG_OK)
+		job->rc = order_files(c);
+	if (job->rc == IMG_OK) {
+		IsoDir *iroot = iso_image_get_root(c->img->iso);
+		set_attrs(c, (IsoNode *)iroot, job->root);
+		job->rc = add_dir(c, iroot, job->root, "", 1);
+	}
+	return NULL;
+}
+
 int img_image_add_tree(struct img_image *img, const struct img_tree *tree)
 {
 	struct add_ctx c = {
 		.img = img,
 		.joliet_max = img->opts.joliet_long ? JOLIET_LONG_NAME_MAX : JOLIET_NAME_MAX,
 	};
-	const struct img_tree_node *root = img_tree_root(tree);
-	int rc = collect_files(&c, root);
-	if (rc == IMG_OK)
-		rc = order_files(&c);
-	if (rc == IMG_OK) {
-		IsoDir *iroot = iso_image_get_root(img->iso);
-		set_attrs(&c, (IsoNode *)iroot, root);
-		rc = add_dir(&c, iroot, root, "", 1);
-	}
+	struct add_job job = { .c = &c, .root = img_tree_root(tree) };
+	/* libisofs numbers directories (and symlinks) for Rock Ridge PX inodes in the order of
+	 * their IsoNode addresses (iso_node_cmp_flag in node.c compares pointers), and offers
+	 * no call to set those numbers.  Addresses depend on what the heap held before, which
+	 * differs between two copies of a tree (their disk paths differ).  A thread of its own
+	 * starts with a fresh malloc arena and cache, so the nodes it allocates are laid out by
+	 * the sequence of allocations alone, which depends only on the image's content: the
+	 * numbering, and so the image, comes out the same for every copy. */
+	pthread_t th;
+	if (pthread_create(&th, NULL, add_all, &job) != 0)
+		add_all(&job);
+	else
+		pthread_join(th, NULL);
 	free(c.ents);
+	int rc = job.rc;
 	if (rc != IMG_OK)
 		return rc;
 	if (c.joliet_short)
