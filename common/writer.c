@@ -17,6 +17,7 @@
 static volatile sig_atomic_t cancel_flag;
 
 struct img_writer {
+	const char *name; /* for messages: OUTPUT as given, or "stdout" */
 	char *output;   /* final name; NULL for stdout and devices */
 	char *tmp;      /* temporary file while not committed */
 	int fd;
@@ -39,6 +40,7 @@ int img_writer_open(const char *output, struct img_writer **out, struct img_erro
 	if (w == NULL)
 		return img_error_set(err, IMG_ENOMEM, "writer");
 	w->fd = -1;
+	w->name = strcmp(output, "-") == 0 ? "stdout" : output;
 	if (strcmp(output, "-") == 0) {
 		if (isatty(STDOUT_FILENO)) {
 			free(w);
@@ -113,7 +115,7 @@ static int write_all(struct img_writer *w, const unsigned char *p, size_t len,
 		if (n < 0) {
 			int e = errno;
 			return img_error_errno(err, img_error_from_write_errno(e), e, "writing %s",
-					       w->output ? w->output : w->tmp ? w->tmp : "stdout");
+					       w->name);
 		}
 		p += n;
 		len -= (size_t)n;
@@ -175,7 +177,7 @@ int img_writer_commit(struct img_writer *w, struct img_error *err)
 		if (close(fd) != 0) {
 			int e = errno;
 			return img_error_errno(err, img_error_from_write_errno(e), e, "closing %s",
-					       w->output ? w->output : "output");
+					       w->name);
 		}
 	}
 	if (w->tmp != NULL) {

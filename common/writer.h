@@ -17,7 +17,8 @@ typedef void (*img_writer_progress_fn)(void *arg, uint64_t done, uint64_t total)
 /* Prepares output: "-" is stdout (refused when it is a terminal: IMG_EINVAL), anything else
  * a regular file that is created as a temporary file in the same directory, so that the
  * rename at the end is atomic and a failed run leaves OUTPUT as it was.  Errors: IMG_EINVAL,
- * IMG_EIO / IMG_ENOENT (cannot create the temporary file, detail names it). */
+ * IMG_EIO / IMG_ENOENT (cannot create the temporary file, detail names it).  output must
+ * outlive w (messages name it). */
 int img_writer_open(const char *output, struct img_writer **out, struct img_error *err);
 
 /* Pulls the whole image (img_image_start must not have been called) and writes it.  Returns
