@@ -1,6 +1,6 @@
 /* Boot media description: El Torito entries, the system area (MBR, GPT, APM) and appended
  * partitions, as the mkisofs/xorriso options describe them.  Filled by the program, applied to
- * the image by the builder (common/boot_apply.h). */
+ * an image with img_image_set_boot (common/boot_apply.c). */
 #ifndef IMG_BOOT_H
 #define IMG_BOOT_H
 
@@ -94,6 +94,17 @@ struct img_boot_config {
 	bool gpt_guid_from_date;   /* --gpt-disk-guid modification-date */
 	uint8_t gpt_guid[16];
 };
+
+struct img_image;
+
+/* Adds the El Torito catalog and entries of cfg to the image (after img_image_add_tree: the
+ * boot images must be in the tree) and sets its system area, partition table and appended
+ * partitions.  With SOURCE_DATE_EPOCH or a modification date in the image options, the GPT
+ * disk GUID derives from the volume time instead of chance.  cfg is copied where needed.
+ * Errors (on the image's error, naming the path or option): IMG_ENOENT boot image not in the
+ * tree, IMG_EINVAL wrong size for floppy emulation, info table on an image under 64 bytes, EFI
+ * image that is not a FAT file system, bad MBR file, IMG_EIO, IMG_EISOFS. */
+int img_image_set_boot(struct img_image *img, const struct img_boot_config *cfg);
 
 /* Starts with an empty configuration (no boot record at all). */
 void img_boot_config_init(struct img_boot_config *cfg);

@@ -1,10 +1,11 @@
 /* Applying a boot configuration to a libisofs image: El Torito catalog, system area, partitions. */
-#include "common/boot_apply.h"
-
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "common/boot.h"
+#include "common/image_priv.h"
 
 /* Floppy emulation sizes (El Torito 1.0, 2.2: media types 1, 2, 3). */
 static const off_t floppy_sizes[] = {1200 * 1024, 1440 * 1024, 2880 * 1024};
@@ -386,8 +387,8 @@ static int apply_system_area(const struct img_boot_config *cfg, IsoImage *image,
 	return IMG_OK;
 }
 
-int img_boot_apply(const struct img_boot_config *cfg, IsoImage *image, IsoWriteOpts *opts,
-		   bool reproducible, struct img_error *err)
+static int boot_apply(const struct img_boot_config *cfg, IsoImage *image, IsoWriteOpts *opts,
+		      bool reproducible, struct img_error *err)
 {
 	int rc = img_boot_config_check(cfg, err);
 	if (rc)
@@ -395,4 +396,41 @@ int img_boot_apply(const struct img_boot_config *cfg, IsoImage *image, IsoWriteO
 	if (cfg->n_entries && (rc = apply_eltorito(cfg, image, err)))
 		return rc;
 	return apply_system_area(cfg, image, opts, reproducible, err);
+}
+
+/* A tree copied out of a bootable image holds its old catalog as a file: the new catalog takes
+ * its place, as with mkisofs and xorriso, and the user is told. */
+static int replace_old_catalog(struct img_image *img, const struct img_boot_config *cfg)
+{
+	const char *catalog = cfg->catalog_path ? cfg->catalog_path : "/boot.catalog";
+	char abs[4096];
+	snprintf(abs, sizeof(abs), "%s%s", catalog[0] == '/' ? "" : "/", catalog);
+	IsoNode *node = NULL;
+	if (iso_tree_path_to_node(img->iso, abs, &node) != 1 || node == NULL)
+		return IMG_OK;
+	if (iso_node_get_type(node) != LIBISO_FILE)
+		return img_error_set(&img->err, IMG_ECOLLISION,
+				     "boot catalog %s: a directory or link of that name is in the "
+				     "tree", abs);
+	int rc = iso_node_remove(node);
+	if (rc < 0)
+		return isofs_error(&img->err, rc, "replacing old boot catalog", abs);
+	if (img->note != NULL) {
+		char text[4200];
+		snprintf(text, sizeof(text), "%s from the tree replaced by the new boot catalog",
+			 abs);
+		img->note(img->note_arg, IMG_NOTE_WARN, text);
+	}
+	return IMG_OK;
+}
+
+int img_image_set_boot(struct img_image *img, const struct img_boot_config *cfg)
+{
+	if (cfg->n_entries > 0) {
+		int rc = replace_old_catalog(img, cfg);
+		if (rc)
+			return rc;
+	}
+	bool reproducible = img->opts.have_epoch || img->opts.modification_date != NULL;
+	return boot_apply(cfg, img->iso, img->wopts, reproducible, &img->err);
 }

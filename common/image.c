@@ -169,7 +169,11 @@ int img_image_new(const struct img_image_opts *o, img_note_fn note_fn, void *arg
 		iso_write_opts_set_allow_longer_paths(w, 1);
 	/* The dot ISO9660 7.5.1 demands in every file name has no place in Joliet names. */
 	iso_write_opts_set_no_force_dots(w, 2);
-	if (o->have_epoch) {
+	if (o->modification_date != NULL) {
+		char uuid[17];
+		snprintf(uuid, sizeof(uuid), "%s", o->modification_date);
+		iso_write_opts_set_pvd_times(w, 0, 0, 0, 0, uuid);
+	} else if (o->have_epoch) {
 		/* ECMA-119 8.4.26-27: creation and modification dates from SOURCE_DATE_EPOCH; the
 		 * "uuid" form writes them as fixed GMT digits, free of timezone effects. */
 		char uuid[40];

@@ -23,6 +23,8 @@ struct img_image_opts {
 	bool have_epoch;       /* SOURCE_DATE_EPOCH given (the program reads the environment) */
 	long long epoch;       /* volume dates; newer file times are clamped to it */
 	const char *volid, *volset, *publisher, *preparer, *appid, *sysid; /* NULL: none */
+	const char *modification_date; /* YYYYMMDDhhmmsscc (UTC) for the volume dates, as
+					  xorriso's --modification-date; overrides epoch there */
 };
 
 /* Fills o with the defaults: level 3, Rock Ridge and Joliet on, volume id "CDROM". */

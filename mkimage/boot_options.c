@@ -24,6 +24,8 @@ enum {
 static struct img_boot_config *target;
 static bool entry_open;        /* -b/-e since the last -eltorito-alt-boot */
 static char problem[1200];     /* the first error met while parsing */
+/* Copies: popt's argument pointers do not outlive the callback. */
+static char preset_buf[16], modification_date_buf[17];
 static const char *preset;
 static const char *modification_date;
 
@@ -324,13 +326,15 @@ static void callback(poptContext con, enum poptCallbackReason reason,
 	case OPT_PRESET:
 		if (strcmp(arg, "bios") && strcmp(arg, "uefi") && strcmp(arg, "bios+uefi"))
 			complain("--boot-preset: '%s' is not bios, uefi or bios+uefi%s", arg, "");
-		preset = arg;
+		snprintf(preset_buf, sizeof(preset_buf), "%s", arg);
+		preset = preset_buf;
 		break;
 	case OPT_MOD_DATE: {
 		size_t n = strlen(arg);
 		if (n != 16 || strspn(arg, "0123456789") != 16)
 			complain("--modification-date: '%s' is not YYYYMMDDhhmmsscc%s", arg, "");
-		modification_date = arg;
+		snprintf(modification_date_buf, sizeof(modification_date_buf), "%s", arg);
+		modification_date = modification_date_buf;
 		break;
 	}
 	default:

@@ -1,4 +1,5 @@
 /* mkimage's job: walk the sources, lay out the image, write it with progress. */
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +196,21 @@ static int walk(struct job *j)
 	return -1;
 }
 
+/* -hide names the boot catalog like any other entry: by name or by path in the image. */
+static bool catalog_hidden(const struct mk_opts *o, const char *catalog)
+{
+	if (o->hide == NULL)
+		return false;
+	const char *path = catalog ? catalog : "/boot.catalog";
+	const char *rel = path[0] == '/' ? path + 1 : path;
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	for (const char **g = o->hide; *g; g++)
+		if (fnmatch(*g, rel, 0) == 0 || fnmatch(*g, path, 0) == 0 ||
+		    fnmatch(*g, base, 0) == 0)
+			return true;
+	return false;
+}
+
 static int make_image(struct job *j)
 {
 	const struct mk_opts *o = j->o;
@@ -218,6 +234,7 @@ static int make_image(struct job *j)
 	io.preparer = o->preparer;
 	io.appid = o->appid;
 	io.sysid = o->sysid;
+	io.modification_date = o->modification_date;
 	struct img_error e;
 	if (img_image_new(&io, on_note, j, &j->image, &e) != IMG_OK) {
 		img_cli_error("cannot create image", &e);
@@ -226,6 +243,17 @@ static int make_image(struct job *j)
 	if (img_image_add_tree(j->image, j->tree) != IMG_OK) {
 		img_cli_error("cannot build image", img_image_error(j->image));
 		return IMG_EXIT_FAIL;
+	}
+	if (o->boot != NULL && img_boot_config_active(o->boot)) {
+		struct img_boot_config boot = *o->boot;
+		boot.catalog_hidden = catalog_hidden(o, boot.catalog_path);
+		if (img_image_set_boot(j->image, &boot) != IMG_OK) {
+			const struct img_error *be = img_image_error(j->image);
+			img_cli_error("cannot make boot media", be);
+			/* Naming a file that is missing or unfit is a matter of the input. */
+			return be->code == IMG_EISOFS || be->code == IMG_ENOMEM ? IMG_EXIT_FAIL
+										: IMG_EXIT_USAGE;
+		}
 	}
 	return -1;
 }

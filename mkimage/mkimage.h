@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/boot.h"
+
 enum mk_progress { MK_PROGRESS_AUTO, MK_PROGRESS_ALWAYS, MK_PROGRESS_NEVER, MK_PROGRESS_JSON };
 
 struct mk_opts {
@@ -23,6 +25,8 @@ struct mk_opts {
 	const char *sort_file;
 	const char **paths;          /* the PATH arguments */
 	size_t npaths;
+	const struct img_boot_config *boot; /* El Torito, system area, partitions */
+	const char *modification_date;      /* --modification-date, or NULL */
 	bool have_epoch;
 	long long epoch;             /* SOURCE_DATE_EPOCH */
 };

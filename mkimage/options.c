@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/cli.h"
+#include "mkimage/boot_options.h"
 #include "mkimage/mkimage.h"
 
 enum {
@@ -21,6 +22,8 @@ struct opt_state {
 	char *output, *volid, *volset, *publisher, *preparer, *appid, *sysid, *sort, *progress;
 	char **exclude, **exclude_lists, **path_lists, **hide, **hide_joliet;
 	int level;
+	const char **argv;            /* argv with -append_partition's arguments joined */
+	struct img_boot_config boot;
 };
 
 #define ONE POPT_ARGFLAG_ONEDASH
@@ -41,6 +44,8 @@ void mk_options_free(void *state)
 		return;
 	if (s->con)
 		poptFreeContext(s->con);
+	free(s->argv);
+	img_boot_config_free(&s->boot);
 	free(s->output);
 	free(s->volid);
 	free(s->volset);
@@ -135,6 +140,9 @@ static struct poptOption table[] = {
 	  NULL },
 	{ "version", 0, POPT_ARG_NONE, NULL, OPT_VERSION, "print the version and exit",
 	  NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, mkimage_boot_options, 0,
+	  "Boot media (El Torito entries: -b or -e starts one, -eltorito-alt-boot ends it;\n"
+	  "hybrid MBR/GPT for USB sticks):", NULL },
 	POPT_AUTOHELP
 	POPT_TABLEEND
 };
@@ -148,7 +156,13 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	o->rock = o->joliet = true;
 	s->level = 3;
 
-	s->con = poptGetContext("mkimage", argc, argv, table, 0);
+	img_boot_config_init(&s->boot);
+	mkimage_boot_options_bind(&s->boot);
+	int joined_argc;
+	s->argv = mkimage_boot_join_argv(argc, argv, &joined_argc);
+	if (s->argv == NULL)
+		return IMG_EXIT_USAGE;
+	s->con = poptGetContext("mkimage", joined_argc, s->argv, table, 0);
 	poptSetOtherOptionHelp(s->con,
 		"[OPTIONS] -o OUTPUT PATH...\n"
 		"Builds an ISO9660 image (level 3, Rock Ridge and Joliet by default) from PATHs.\n"
@@ -179,6 +193,10 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 				    poptStrerror(c));
 		return IMG_EXIT_USAGE;
 	}
+	if (mkimage_boot_options_finish() != 0)
+		return IMG_EXIT_USAGE;
+	o->boot = &s->boot;
+	o->modification_date = mkimage_boot_modification_date();
 	o->output = s->output;
 	o->volid = s->volid ? s->volid : "CDROM";
 	o->volset = s->volset;
