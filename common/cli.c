@@ -111,3 +111,10 @@ void img_cli_progress_done(void)
 		progress_shown = false;
 	}
 }
+
+void img_cli_status_line(const char *text)
+{
+	clear_progress();
+	fprintf(stderr, "%s\n", text);
+	fflush(stderr);
+}

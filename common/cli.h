@@ -32,6 +32,9 @@ void img_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 
  * Every message above clears it first, so text never runs into a half-drawn line. */
 void img_cli_progress_line(const char *text);
 void img_cli_progress_done(void);
+/* One whole line on stderr (machine-readable progress such as JSON), clearing a progress
+ * line first. */
+void img_cli_status_line(const char *text);
 /* True when stderr is a terminal (the "auto" choice of --progress). */
 bool img_cli_stderr_is_tty(void);
 

@@ -1,0 +1,513 @@
+/* mkimage's boot options: the spellings of genisoimage and xorriso -as mkisofs, in order. */
+#include "mkimage/boot_options.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "common/cli.h"
+
+/* Option values; the callback switches on them. */
+enum {
+	OPT_B = 1, OPT_C, OPT_E, OPT_EFI_BOOT, OPT_NO_EMUL, OPT_HARD_DISK, OPT_NO_BOOT,
+	OPT_LOAD_SIZE, OPT_LOAD_SEG, OPT_INFO_TABLE, OPT_GRUB2_INFO, OPT_ALT_BOOT, OPT_PLATFORM,
+	OPT_ELTORITO_ID, OPT_SELCRIT, OPT_ISOHYBRID_MBR, OPT_GPT_BASDAT, OPT_GPT_HFSPLUS,
+	OPT_APM_HFSPLUS, OPT_PART_OFFSET, OPT_APPEND_PART, OPT_APPENDED_AS_GPT, OPT_PROTECTIVE,
+	OPT_EMBEDDED, OPT_EFI_BOOT_PART, OPT_GRUB2_MBR, OPT_ISO_MBR_TYPE, OPT_FORCE_BOOTABLE,
+	OPT_CYL_ALIGN, OPT_HD_CYL, OPT_SEC_HD, OPT_GPT_GUID, OPT_PRESET, OPT_MOD_DATE,
+};
+
+/* Separates the three arguments of -append_partition once joined into one. */
+#define JOIN_SEP '\x1f'
+
+static struct img_boot_config *target;
+static bool entry_open;        /* -b/-e since the last -eltorito-alt-boot */
+static char problem[1200];     /* the first error met while parsing */
+/* Copies: popt's argument pointers do not outlive the callback. */
+static char preset_buf[16], modification_date_buf[17];
+static const char *preset;
+static const char *modification_date;
+
+void mkimage_boot_options_bind(struct img_boot_config *cfg)
+{
+	target = cfg;
+	entry_open = false;
+	problem[0] = '\0';
+	preset = NULL;
+	modification_date = NULL;
+}
+
+const char *mkimage_boot_modification_date(void)
+{
+	return modification_date;
+}
+
+static void complain(const char *fmt, const char *a, const char *b)
+{
+	if (problem[0] == '\0')
+		snprintf(problem, sizeof(problem), fmt, a, b);
+}
+
+static bool parse_long(const char *option, const char *arg, long min, long max, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(arg, &end, 0);
+	if (errno || end == arg || *end || v < min || v > max) {
+		char range[64];
+		snprintf(range, sizeof(range), "%ld..%ld", min, max);
+		if (problem[0] == '\0')
+			snprintf(problem, sizeof(problem), "%s: '%s' is not a number in %s", option,
+				 arg, range);
+		return false;
+	}
+	*out = v;
+	return true;
+}
+
+/* -b and -e replace the image of an open entry (as mkisofs does when -b is repeated) or start
+ * a new one after -eltorito-alt-boot. */
+static void start_entry(const char *arg, bool efi)
+{
+	struct img_boot_entry *cur = img_boot_current(target);
+	if (entry_open && cur != NULL) {
+		char *copy = strdup(arg);
+		if (copy == NULL) {
+			complain("%s%s", "out of memory", "");
+			return;
+		}
+		free(cur->image_path);
+		cur->image_path = copy;
+		cur->efi = efi;
+		if (efi)
+			cur->emul = IMG_BOOT_EMUL_NONE;
+		return;
+	}
+	struct img_error err = {0};
+	if (img_boot_add_entry(target, arg, efi, &err) != IMG_OK)
+		complain("%s%s", err.detail, "");
+	entry_open = true;
+}
+
+static struct img_boot_entry *entry_for(const char *option)
+{
+	struct img_boot_entry *cur = entry_open ? img_boot_current(target) : NULL;
+	if (cur == NULL)
+		complain("%s needs a boot image first (-b or -e)%s", option, "");
+	return cur;
+}
+
+static int parse_platform(const char *arg)
+{
+	static const struct { const char *name; int id; } names[] = {
+		{"x86", 0x00}, {"PPC", 0x01}, {"Mac", 0x02}, {"efi", 0xef},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcasecmp(arg, names[i].name) == 0)
+			return names[i].id;
+	long v;
+	if (parse_long("-eltorito-platform", arg, 0, 255, &v))
+		return (int)v;
+	return -1;
+}
+
+static void parse_selcrit(struct img_boot_entry *e, const char *arg)
+{
+	/* 20 bytes as 40 hex digits at most (El Torito 1.0, 2.4: criteria type + 19 bytes). */
+	size_t len = strlen(arg);
+	if (len == 0 || len > 40 || len % 2) {
+		complain("-eltorito-selcrit: '%s' is not 1..20 bytes in hex%s", arg, "");
+		return;
+	}
+	memset(e->selcrit, 0, sizeof(e->selcrit));
+	for (size_t i = 0; i < len; i += 2) {
+		char byte[3] = {arg[i], arg[i + 1], 0};
+		char *end;
+		unsigned long v = strtoul(byte, &end, 16);
+		if (*end) {
+			complain("-eltorito-selcrit: '%s' is not hex%s", arg, "");
+			return;
+		}
+		e->selcrit[i / 2] = (uint8_t)v;
+	}
+	e->has_selcrit = true;
+}
+
+static void set_string(char **slot, const char *arg)
+{
+	char *copy = strdup(arg);
+	if (copy == NULL) {
+		complain("%s%s", "out of memory", "");
+		return;
+	}
+	free(*slot);
+	*slot = copy;
+}
+
+static void set_mbr(enum img_boot_mbr_kind kind, const char *arg)
+{
+	target->mbr_kind = kind;
+	set_string(&target->mbr_file, arg);
+}
+
+static void append_partition(const char *joined)
+{
+	char *copy = strdup(joined);
+	if (copy == NULL) {
+		complain("%s%s", "out of memory", "");
+		return;
+	}
+	char *type = strchr(copy, JOIN_SEP);
+	char *file = type ? strchr(type + 1, JOIN_SEP) : NULL;
+	if (file == NULL) {
+		complain("-append_partition needs three arguments: N TYPE FILE%s%s", "", "");
+	} else {
+		*type++ = '\0';
+		*file++ = '\0';
+		struct img_error err = {0};
+		if (img_boot_add_partition(target, copy, type, file, &err) != IMG_OK)
+			complain("%s%s", err.detail, "");
+	}
+	free(copy);
+}
+
+static void entry_option(int val, const char *name, const char *arg)
+{
+	struct img_boot_entry *e = entry_for(name);
+	long v;
+	if (e == NULL)
+		return;
+	switch (val) {
+	case OPT_NO_EMUL:
+		e->emul = IMG_BOOT_EMUL_NONE;
+		break;
+	case OPT_HARD_DISK:
+		e->emul = IMG_BOOT_EMUL_HARD_DISK;
+		break;
+	case OPT_NO_BOOT:
+		e->not_bootable = true;
+		break;
+	case OPT_LOAD_SIZE:
+		if (parse_long("-boot-load-size", arg, 1, 65535, &v))
+			e->load_size = v;
+		break;
+	case OPT_LOAD_SEG:
+		if (parse_long("-boot-load-seg", arg, 0, 0xffff, &v))
+			e->load_seg = v;
+		break;
+	case OPT_INFO_TABLE:
+		e->info_table = true;
+		break;
+	case OPT_GRUB2_INFO:
+		e->grub2_info = true;
+		break;
+	case OPT_PLATFORM:
+		e->platform = parse_platform(arg);
+		break;
+	case OPT_ELTORITO_ID:
+		if (strlen(arg) > 28)
+			complain("-eltorito-id: '%s' is longer than 28 characters%s", arg, "");
+		snprintf(e->id_string, sizeof(e->id_string), "%s", arg);
+		e->has_id = true;
+		break;
+	case OPT_SELCRIT:
+		parse_selcrit(e, arg);
+		break;
+	}
+}
+
+static void callback(poptContext con, enum poptCallbackReason reason,
+		     const struct poptOption *opt, const char *arg, const void *data)
+{
+	(void)con;
+	(void)data;
+	if (reason != POPT_CALLBACK_REASON_OPTION || target == NULL)
+		return;
+	long v;
+	switch (opt->val) {
+	case OPT_B:
+		start_entry(arg, false);
+		break;
+	case OPT_E:
+		start_entry(arg, true);
+		break;
+	case OPT_EFI_BOOT:
+		/* xorriso: -eltorito-alt-boot -e IMG -no-emul-boot -eltorito-alt-boot */
+		entry_open = false;
+		start_entry(arg, true);
+		entry_open = false;
+		break;
+	case OPT_ALT_BOOT:
+		entry_open = false;
+		break;
+	case OPT_C:
+		set_string(&target->catalog_path, arg);
+		break;
+	case OPT_ISOHYBRID_MBR:
+		set_mbr(IMG_BOOT_MBR_ISOHYBRID, arg);
+		break;
+	case OPT_GRUB2_MBR:
+		set_mbr(IMG_BOOT_MBR_GRUB2, arg);
+		break;
+	case OPT_EMBEDDED:
+		set_mbr(IMG_BOOT_MBR_PLAIN, arg);
+		break;
+	case OPT_GPT_BASDAT:
+		target->gpt_basdat = true;
+		break;
+	case OPT_GPT_HFSPLUS:
+		target->gpt_hfsplus = true;
+		break;
+	case OPT_APM_HFSPLUS:
+		target->apm_hfsplus = true;
+		break;
+	case OPT_PART_OFFSET:
+		if (parse_long("-partition_offset", arg, 0, 0x7fffffff, &v))
+			target->partition_offset = (unsigned)v;
+		break;
+	case OPT_APPEND_PART:
+		append_partition(arg);
+		break;
+	case OPT_APPENDED_AS_GPT:
+		target->appended_as_gpt = true;
+		break;
+	case OPT_PROTECTIVE:
+		target->protective_msdos = true;
+		break;
+	case OPT_EFI_BOOT_PART:
+		if (strcmp(arg, "--efi-boot-image") == 0) {
+			target->efi_boot_part_from_eltorito = true;
+		} else {
+			target->efi_boot_part_from_eltorito = false;
+			set_string(&target->efi_boot_part, arg);
+		}
+		break;
+	case OPT_ISO_MBR_TYPE:
+		if (parse_long("-iso_mbr_part_type", arg, 0, 255, &v))
+			target->iso_mbr_part_type = (int)v;
+		break;
+	case OPT_FORCE_BOOTABLE:
+		target->mbr_force_bootable = true;
+		break;
+	case OPT_CYL_ALIGN:
+		if (strcmp(arg, "auto") == 0)
+			target->cyl_align = IMG_BOOT_CYL_AUTO;
+		else if (strcmp(arg, "on") == 0)
+			target->cyl_align = IMG_BOOT_CYL_ON;
+		else if (strcmp(arg, "off") == 0)
+			target->cyl_align = IMG_BOOT_CYL_OFF;
+		else if (strcmp(arg, "all") == 0)
+			target->cyl_align = IMG_BOOT_CYL_ALL;
+		else
+			complain("-partition_cyl_align: '%s' is not auto, on, off or all%s", arg, "");
+		break;
+	case OPT_HD_CYL:
+		if (parse_long("-partition_hd_cyl", arg, 1, 255, &v))
+			target->heads_per_cyl = (int)v;
+		break;
+	case OPT_SEC_HD:
+		if (parse_long("-partition_sec_hd", arg, 1, 63, &v))
+			target->secs_per_head = (int)v;
+		break;
+	case OPT_GPT_GUID:
+		target->has_gpt_guid = false;
+		target->gpt_guid_from_date = false;
+		if (strcmp(arg, "modification-date") == 0)
+			target->gpt_guid_from_date = true;
+		else if (strcmp(arg, "random") != 0) {
+			if (img_boot_parse_guid(arg, target->gpt_guid) != IMG_OK)
+				complain("--gpt-disk-guid: '%s' is not a GUID, 'random' or "
+					 "'modification-date'%s", arg, "");
+			else
+				target->has_gpt_guid = true;
+		}
+		break;
+	case OPT_PRESET:
+		if (strcmp(arg, "bios") && strcmp(arg, "uefi") && strcmp(arg, "bios+uefi"))
+			complain("--boot-preset: '%s' is not bios, uefi or bios+uefi%s", arg, "");
+		snprintf(preset_buf, sizeof(preset_buf), "%s", arg);
+		preset = preset_buf;
+		break;
+	case OPT_MOD_DATE: {
+		size_t n = strlen(arg);
+		if (n != 16 || strspn(arg, "0123456789") != 16)
+			complain("--modification-date: '%s' is not YYYYMMDDhhmmsscc%s", arg, "");
+		snprintf(modification_date_buf, sizeof(modification_date_buf), "%s", arg);
+		modification_date = modification_date_buf;
+		break;
+	}
+	default:
+		entry_option(opt->val, opt->longName ? opt->longName : "option", arg);
+		break;
+	}
+}
+
+#define ONE (POPT_ARGFLAG_ONEDASH)
+struct poptOption mkimage_boot_options[] = {
+	{NULL, '\0', POPT_ARG_CALLBACK, (void *)callback, 0, NULL, NULL},
+	{NULL, 'b', POPT_ARG_STRING, NULL, OPT_B,
+	 "El Torito BIOS boot image (path in the image); starts an entry", "IMG"},
+	{NULL, 'c', POPT_ARG_STRING, NULL, OPT_C,
+	 "boot catalog path in the image (default /boot.catalog)", "CAT"},
+	{NULL, 'e', POPT_ARG_STRING, NULL, OPT_E,
+	 "El Torito EFI boot image (a FAT image in the image, or "
+	 "--interval:appended_partition_N:all::); starts an entry", "IMG"},
+	{"efi-boot", '\0', POPT_ARG_STRING, NULL, OPT_EFI_BOOT,
+	 "an EFI entry of its own (as -eltorito-alt-boot -e IMG -no-emul-boot -eltorito-alt-boot)",
+	 "IMG"},
+	{"no-emul-boot", '\0', POPT_ARG_NONE | ONE, NULL, OPT_NO_EMUL,
+	 "the entry's image is loaded without emulation", NULL},
+	{"hard-disk-boot", '\0', POPT_ARG_NONE | ONE, NULL, OPT_HARD_DISK,
+	 "the entry's image emulates a hard disk (it starts with an MBR)", NULL},
+	{"no-boot", '\0', POPT_ARG_NONE | ONE, NULL, OPT_NO_BOOT,
+	 "mark the entry not bootable", NULL},
+	{"boot-load-size", '\0', POPT_ARG_STRING | ONE, NULL, OPT_LOAD_SIZE,
+	 "512-byte sectors the firmware loads (default 4 without emulation; the whole image "
+	 "for EFI)", "N"},
+	{"boot-load-seg", '\0', POPT_ARG_STRING | ONE, NULL, OPT_LOAD_SEG,
+	 "load segment (default 0x07C0)", "SEG"},
+	{"boot-info-table", '\0', POPT_ARG_NONE | ONE, NULL, OPT_INFO_TABLE,
+	 "patch a boot info table into bytes 8..63 of the entry's image (isolinux)", NULL},
+	{"grub2-boot-info", '\0', POPT_ARG_NONE | ONE, NULL, OPT_GRUB2_INFO,
+	 "patch the image's LBA into byte 1012 of the entry's image (GRUB2 eltorito.img)", NULL},
+	{"eltorito-alt-boot", '\0', POPT_ARG_NONE | ONE, NULL, OPT_ALT_BOOT,
+	 "end the current entry; the next -b or -e starts another", NULL},
+	{"eltorito-platform", '\0', POPT_ARG_STRING | ONE, NULL, OPT_PLATFORM,
+	 "platform of the entry: x86, efi, PPC, Mac or a number", "ID"},
+	{"eltorito-id", '\0', POPT_ARG_STRING | ONE, NULL, OPT_ELTORITO_ID,
+	 "id string of the entry's section (up to 28 characters)", "TEXT"},
+	{"eltorito-selcrit", '\0', POPT_ARG_STRING | ONE, NULL, OPT_SELCRIT,
+	 "selection criteria of the entry (up to 20 bytes in hex)", "HEX"},
+	{"isohybrid-mbr", '\0', POPT_ARG_STRING | ONE, NULL, OPT_ISOHYBRID_MBR,
+	 "isolinux hybrid MBR (isohdpfx.bin) for USB boot", "FILE"},
+	{"isohybrid-gpt-basdat", '\0', POPT_ARG_NONE | ONE, NULL, OPT_GPT_BASDAT,
+	 "list EFI boot images in a GPT as Basic Data partitions", NULL},
+	{"isohybrid-gpt-hfsplus", '\0', POPT_ARG_NONE | ONE, NULL, OPT_GPT_HFSPLUS,
+	 "list EFI boot images in a GPT as HFS+ partitions", NULL},
+	{"isohybrid-apm-hfsplus", '\0', POPT_ARG_NONE | ONE, NULL, OPT_APM_HFSPLUS,
+	 "list EFI boot images in an Apple Partition Map", NULL},
+	{"partition_offset", '\0', POPT_ARG_STRING | ONE, NULL, OPT_PART_OFFSET,
+	 "start a mountable partition N 2 KiB blocks in (0, or 16 and more)", "N"},
+	{"append_partition", '\0', POPT_ARG_STRING | ONE, NULL, OPT_APPEND_PART,
+	 "append FILE as partition N (1..4) of TYPE (0xef, a GUID, efi, fat, linux)",
+	 "N TYPE FILE"},
+	{"appended_part_as_gpt", '\0', POPT_ARG_NONE | ONE, NULL, OPT_APPENDED_AS_GPT,
+	 "list appended partitions in a GPT rather than the MBR", NULL},
+	{"protective-msdos-label", '\0', POPT_ARG_NONE | ONE, NULL, OPT_PROTECTIVE,
+	 "an MBR partition from block 1 to the end of the image", NULL},
+	{"embedded-boot", 'G', POPT_ARG_STRING | ONE, NULL, OPT_EMBEDDED,
+	 "copy FILE (up to 32 KiB) into the system area as it is", "FILE"},
+	{"efi-boot-part", '\0', POPT_ARG_STRING | ONE, NULL, OPT_EFI_BOOT_PART,
+	 "an EFI system partition in the GPT from FILE, or --efi-boot-image for the EFI entry's "
+	 "image (stored once)", "FILE"},
+	{"grub2-mbr", '\0', POPT_ARG_STRING | ONE, NULL, OPT_GRUB2_MBR,
+	 "GRUB2 boot.img as MBR, patched with the first boot image's address", "FILE"},
+	{"iso_mbr_part_type", '\0', POPT_ARG_STRING | ONE, NULL, OPT_ISO_MBR_TYPE,
+	 "MBR partition type of the partition that holds the ISO file system", "TYPE"},
+	{"mbr-force-bootable", '\0', POPT_ARG_NONE | ONE, NULL, OPT_FORCE_BOOTABLE,
+	 "mark an MBR partition active even where none would be", NULL},
+	{"partition_cyl_align", '\0', POPT_ARG_STRING | ONE, NULL, OPT_CYL_ALIGN,
+	 "pad the image to a cylinder boundary: auto, on, off or all", "MODE"},
+	{"partition_hd_cyl", '\0', POPT_ARG_STRING | ONE, NULL, OPT_HD_CYL,
+	 "heads per cylinder of the partition table geometry (1..255)", "N"},
+	{"partition_sec_hd", '\0', POPT_ARG_STRING | ONE, NULL, OPT_SEC_HD,
+	 "sectors per head of the partition table geometry (1..63)", "N"},
+	{"gpt-disk-guid", '\0', POPT_ARG_STRING | ONE, NULL, OPT_GPT_GUID,
+	 "GPT disk GUID: a GUID, random or modification-date (the default with "
+	 "SOURCE_DATE_EPOCH)", "GUID"},
+	{"boot-preset", '\0', POPT_ARG_STRING, NULL, OPT_PRESET,
+	 "usual settings for the boot images given: bios (no emulation, load size 4, info "
+	 "table), uefi (EFI image also as GPT EFI system partition), or bios+uefi", "KIND"},
+	{"modification-date", '\0', POPT_ARG_STRING | ONE, NULL, OPT_MOD_DATE,
+	 "volume dates as YYYYMMDDhhmmsscc (UTC), as xorriso reports them", "DATE"},
+	POPT_TABLEEND
+};
+
+const char **mkimage_boot_join_argv(int argc, const char **argv, int *new_argc)
+{
+	/* One block: the pointer array, then the joined strings. */
+	size_t bytes = (size_t)(argc + 1) * sizeof(char *);
+	for (int i = 0; i < argc; i++)
+		bytes += strlen(argv[i]) + 1;
+	const char **out = malloc(bytes);
+	if (out == NULL) {
+		img_cli_fail("out of memory");
+		return NULL;
+	}
+	char *pool = (char *)(out + argc + 1);
+	const char *pool_end = (const char *)out + bytes;
+	int n = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			while (i < argc)
+				out[n++] = argv[i++];
+			break;
+		}
+		if (strcmp(a, "-append_partition") != 0 && strcmp(a, "--append_partition") != 0) {
+			out[n++] = a;
+			continue;
+		}
+		if (i + 3 >= argc) {
+			img_cli_usage_error("%s needs three arguments: N TYPE FILE", a);
+			free(out);
+			return NULL;
+		}
+		out[n++] = a;
+		out[n++] = pool;
+		pool += snprintf(pool, (size_t)(pool_end - pool), "%s%c%s%c%s", argv[i + 1],
+				 JOIN_SEP, argv[i + 2], JOIN_SEP, argv[i + 3]) + 1;
+		i += 3;
+	}
+	out[n] = NULL;
+	*new_argc = n;
+	return out;
+}
+
+static void apply_preset(void)
+{
+	bool bios = strstr(preset, "bios") != NULL;
+	bool uefi = strstr(preset, "uefi") != NULL;
+	bool have_bios = false, have_efi = false;
+	for (size_t i = 0; i < target->n_entries; i++) {
+		struct img_boot_entry *e = &target->entries[i];
+		if (e->efi) {
+			have_efi = true;
+			continue;
+		}
+		have_bios = true;
+		if (!bios)
+			continue;
+		if (e->emul == IMG_BOOT_EMUL_AUTO)
+			e->emul = IMG_BOOT_EMUL_NONE;
+		if (e->load_size < 0)
+			e->load_size = 4;
+		e->info_table = true;
+	}
+	if (bios && !have_bios)
+		complain("--boot-preset %s needs a BIOS boot image (-b)%s", preset, "");
+	if (uefi && !have_efi)
+		complain("--boot-preset %s needs an EFI boot image (-e)%s", preset, "");
+	bool has_esp = target->efi_boot_part || target->efi_boot_part_from_eltorito ||
+		       target->gpt_basdat || target->gpt_hfsplus;
+	if (uefi && !has_esp) {
+		/* The EFI image becomes the GPT's EFI system partition, stored once; with an
+		 * isohybrid MBR libisofs wants it the isohybrid way (a GPT entry per image). */
+		if (target->mbr_kind == IMG_BOOT_MBR_ISOHYBRID)
+			target->gpt_basdat = true;
+		else
+			target->efi_boot_part_from_eltorito = true;
+	}
+}
+
+int mkimage_boot_options_finish(void)
+{
+	if (problem[0] == '\0' && preset != NULL)
+		apply_preset();
+	if (problem[0] != '\0') {
+		img_cli_usage_error("%s", problem);
+		return IMG_EXIT_USAGE;
+	}
+	return 0;
+}

@@ -1,0 +1,323 @@
+/* mkimage's job: walk the sources, lay out the image, write it with progress. */
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cli.h"
+#include "common/image.h"
+#include "common/progress.h"
+#include "common/tree.h"
+#include "common/writer.h"
+#include "mkimage/mkimage.h"
+
+/* Growable arrays of borrowed strings, for the globs and paths gathered from options and
+ * list files. */
+struct strv {
+	const char **v;
+	size_t n, cap;
+};
+
+static int strv_push(struct strv *s, const char *x)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		const char **v = realloc(s->v, cap * sizeof(*v));
+		if (v == NULL)
+			return -1;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = x;
+	return 0;
+}
+
+/* Everything a build holds, so one cleanup frees it on every path. */
+struct job {
+	const struct mk_opts *o;
+	struct strv exclude, paths;
+	char ***lists;         /* list files read (owners of the strings in exclude/paths) */
+	size_t nlists;
+	struct img_sort_rule *sort;
+	size_t nsort;
+	struct img_tree *tree;
+	struct img_image *image;
+	struct img_writer *writer;
+	struct img_progress *progress;
+	enum mk_progress show;
+};
+
+static void job_free(struct job *j)
+{
+	img_writer_free(j->writer);
+	img_image_free(j->image);
+	img_tree_free(j->tree);
+	img_progress_free(j->progress);
+	img_sort_rules_free(j->sort, j->nsort);
+	for (size_t i = 0; i < j->nlists; i++)
+		img_lines_free(j->lists[i]);
+	free(j->lists);
+	free(j->exclude.v);
+	free(j->paths.v);
+}
+
+/* Reads a list file and appends its lines to dst (which borrows them). */
+static int read_list(struct job *j, const char *path, struct strv *dst, const char *what)
+{
+	char **lines;
+	size_t n;
+	struct img_error e;
+	if (img_read_lines(path, &lines, &n, &e) != IMG_OK) {
+		img_cli_error(what, &e);
+		return IMG_EXIT_USAGE;
+	}
+	char ***l = realloc(j->lists, (j->nlists + 1) * sizeof(*l));
+	if (l == NULL) {
+		img_lines_free(lines);
+		img_cli_fail("out of memory");
+		return IMG_EXIT_FAIL;
+	}
+	j->lists = l;
+	j->lists[j->nlists++] = lines;
+	for (size_t i = 0; i < n && dst; i++) {
+		if (strv_push(dst, lines[i]) < 0) {
+			img_cli_fail("out of memory");
+			return IMG_EXIT_FAIL;
+		}
+	}
+	return -1;
+}
+
+static void on_note(void *arg, enum img_note_kind kind, const char *text)
+{
+	(void)arg;
+	if (kind == IMG_NOTE_WARN)
+		img_cli_warn("%s", text);
+	else
+		img_cli_verbose("%s", text);
+}
+
+static void on_progress(void *arg, uint64_t done, uint64_t total)
+{
+	struct job *j = arg;
+	(void)total;
+	if (j->progress == NULL || !img_progress_update(j->progress, done, img_progress_now()))
+		return;
+	char line[8192];
+	if (j->show == MK_PROGRESS_JSON) {
+		const char *file = img_image_file_at(j->image, done > 0 ? done - 1 : 0);
+		if (img_progress_json(j->progress, file, line, sizeof(line)) == IMG_OK)
+			img_cli_status_line(line);
+	} else {
+		img_progress_text(j->progress, line, sizeof(line));
+		img_cli_progress_line(line);
+	}
+}
+
+/* Collects options and list files into the tree walk's settings. */
+static int gather(struct job *j, struct img_tree_opts *t)
+{
+	const struct mk_opts *o = j->o;
+	int rc;
+	for (const char **p = o->exclude; p && *p; p++)
+		if (strv_push(&j->exclude, *p) < 0)
+			goto oom;
+	for (const char **p = o->exclude_lists; p && *p; p++)
+		if ((rc = read_list(j, *p, &j->exclude, "exclude list")) >= 0)
+			return rc;
+	for (size_t i = 0; i < o->npaths; i++)
+		if (strv_push(&j->paths, o->paths[i]) < 0)
+			goto oom;
+	for (const char **p = o->path_lists; p && *p; p++)
+		if ((rc = read_list(j, *p, &j->paths, "path list")) >= 0)
+			return rc;
+	if (o->sort_file) {
+		if ((rc = read_list(j, o->sort_file, NULL, "sort file")) >= 0)
+			return rc;
+		char **lines = j->lists[j->nlists - 1];
+		size_t n = 0;
+		while (lines[n])
+			n++;
+		struct img_error e;
+		if (img_sort_rules_parse(lines, n, &j->sort, &e) != IMG_OK) {
+			img_cli_error(o->sort_file, &e);
+			return IMG_EXIT_USAGE;
+		}
+		j->nsort = n;
+	}
+	size_t nhide = 0, nhidej = 0;
+	while (o->hide && o->hide[nhide])
+		nhide++;
+	while (o->hide_joliet && o->hide_joliet[nhidej])
+		nhidej++;
+	*t = (struct img_tree_opts){
+		.follow_symlinks = o->follow,
+		.exclude = j->exclude.v,
+		.n_exclude = j->exclude.n,
+		.hide = o->hide,
+		.n_hide = nhide,
+		.hide_joliet = o->hide_joliet,
+		.n_hide_joliet = nhidej,
+		.sort = j->sort,
+		.n_sort = j->nsort,
+		.output = o->output,
+	};
+	return -1;
+oom:
+	img_cli_fail("out of memory");
+	return IMG_EXIT_FAIL;
+}
+
+static int walk(struct job *j)
+{
+	const struct mk_opts *o = j->o;
+	struct img_tree_opts topts;
+	int rc = gather(j, &topts);
+	if (rc >= 0)
+		return rc;
+	struct img_error e;
+	if (img_tree_new(&topts, &j->tree, &e) != IMG_OK) {
+		img_cli_error("cannot start", &e);
+		return IMG_EXIT_FAIL;
+	}
+	for (size_t i = 0; i < j->paths.n; i++) {
+		const char *p = j->paths.v[i];
+		rc = o->graft_points ? img_tree_add_graft(j->tree, p) : img_tree_add(j->tree, NULL, p);
+		if (rc != IMG_OK) {
+			img_cli_error("cannot add", img_tree_error(j->tree));
+			return rc == IMG_ENOMEM ? IMG_EXIT_FAIL : IMG_EXIT_USAGE;
+		}
+	}
+	if (img_tree_finish(j->tree) != IMG_OK) {
+		img_cli_error("cannot add", img_tree_error(j->tree));
+		return IMG_EXIT_USAGE;
+	}
+	img_cli_verbose("%zu entries found", img_tree_count(j->tree));
+	return -1;
+}
+
+/* -hide names the boot catalog like any other entry: by name or by path in the image. */
+static bool catalog_hidden(const struct mk_opts *o, const char *catalog)
+{
+	if (o->hide == NULL)
+		return false;
+	const char *path = catalog ? catalog : "/boot.catalog";
+	const char *rel = path[0] == '/' ? path + 1 : path;
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	for (const char **g = o->hide; *g; g++)
+		if (fnmatch(*g, rel, 0) == 0 || fnmatch(*g, path, 0) == 0 ||
+		    fnmatch(*g, base, 0) == 0)
+			return true;
+	return false;
+}
+
+static int make_image(struct job *j)
+{
+	const struct mk_opts *o = j->o;
+	struct img_image_opts io;
+	img_image_opts_default(&io);
+	io.iso_level = o->iso_level;
+	io.rock = o->rock;
+	io.joliet = o->joliet;
+	io.joliet_long = o->joliet_long;
+	io.rationalize = o->rationalize;
+	io.have_epoch = o->have_epoch;
+	io.epoch = o->epoch;
+	if (o->reproducible && !o->have_epoch) {
+		/* No clock in a --reproducible image: the newest file stands in for the date. */
+		io.have_epoch = true;
+		io.epoch = (long long)img_tree_newest_mtime(j->tree);
+	}
+	io.volid = o->volid;
+	io.volset = o->volset;
+	io.publisher = o->publisher;
+	io.preparer = o->preparer;
+	io.appid = o->appid;
+	io.sysid = o->sysid;
+	io.modification_date = o->modification_date;
+	struct img_error e;
+	if (img_image_new(&io, on_note, j, &j->image, &e) != IMG_OK) {
+		img_cli_error("cannot create image", &e);
+		return e.code == IMG_EINVAL ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
+	}
+	if (img_image_add_tree(j->image, j->tree) != IMG_OK) {
+		img_cli_error("cannot build image", img_image_error(j->image));
+		return IMG_EXIT_FAIL;
+	}
+	if (o->boot != NULL && img_boot_config_active(o->boot)) {
+		struct img_boot_config boot = *o->boot;
+		boot.catalog_hidden = catalog_hidden(o, boot.catalog_path);
+		if (img_image_set_boot(j->image, &boot) != IMG_OK) {
+			const struct img_error *be = img_image_error(j->image);
+			img_cli_error("cannot make boot media", be);
+			/* Naming a file that is missing or unfit is a matter of the input. */
+			return be->code == IMG_EISOFS || be->code == IMG_ENOMEM ? IMG_EXIT_FAIL
+										: IMG_EXIT_USAGE;
+		}
+	}
+	return -1;
+}
+
+static int write_image(struct job *j)
+{
+	const struct mk_opts *o = j->o;
+	struct img_error e;
+	if (img_writer_open(o->output, &j->writer, &e) != IMG_OK) {
+		img_cli_error("cannot write image", &e);
+		return e.code == IMG_EINVAL ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
+	}
+	j->show = o->progress;
+	if (o->quiet && j->show != MK_PROGRESS_JSON)
+		j->show = MK_PROGRESS_NEVER;
+	if (j->show == MK_PROGRESS_AUTO)
+		j->show = img_cli_stderr_is_tty() ? MK_PROGRESS_ALWAYS : MK_PROGRESS_NEVER;
+	if (j->show != MK_PROGRESS_NEVER) {
+		/* The total is only known once libisofs has laid the image out; the first
+		 * callback creates the tracker. */
+		uint64_t blocks;
+		if (img_image_size(j->image, &blocks) != IMG_OK) {
+			img_cli_error("cannot lay out image", img_image_error(j->image));
+			return IMG_EXIT_FAIL;
+		}
+		double interval = j->show == MK_PROGRESS_JSON ? 0.5 : 0.25;
+		if (img_progress_new(blocks * IMG_BLOCK_SIZE, img_progress_now(), interval,
+				     &j->progress) != IMG_OK) {
+			img_cli_fail("out of memory");
+			return IMG_EXIT_FAIL;
+		}
+	}
+	if (img_writer_run(j->writer, j->image, on_progress, j, &e) != IMG_OK) {
+		img_cli_progress_done();
+		img_cli_error("image not written", &e);
+		return IMG_EXIT_FAIL;
+	}
+	if (img_writer_commit(j->writer, &e) != IMG_OK) {
+		img_cli_progress_done();
+		img_cli_error("image not written", &e);
+		return IMG_EXIT_FAIL;
+	}
+	img_cli_progress_done();
+	return IMG_EXIT_OK;
+}
+
+int mk_build(const struct mk_opts *o)
+{
+	struct job j = { .o = o };
+	int rc = walk(&j);
+	if (rc < 0)
+		rc = make_image(&j);
+	if (rc < 0 && o->print_size) {
+		uint64_t blocks;
+		if (img_image_size(j.image, &blocks) != IMG_OK) {
+			img_cli_error("cannot lay out image", img_image_error(j.image));
+			rc = IMG_EXIT_FAIL;
+		} else {
+			printf("%llu\n", (unsigned long long)blocks);
+			rc = fflush(stdout) == 0 ? IMG_EXIT_OK : IMG_EXIT_FAIL;
+		}
+	}
+	if (rc < 0)
+		rc = write_image(&j);
+	job_free(&j);
+	return rc;
+}

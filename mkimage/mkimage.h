@@ -1,0 +1,42 @@
+/* mkimage's parts: options (options.c) and the build job (build.c). */
+#ifndef MKIMAGE_H
+#define MKIMAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common/boot.h"
+
+enum mk_progress { MK_PROGRESS_AUTO, MK_PROGRESS_ALWAYS, MK_PROGRESS_NEVER, MK_PROGRESS_JSON };
+
+struct mk_opts {
+	const char *output;
+	const char *volid, *volset, *publisher, *preparer, *appid, *sysid;
+	int iso_level;
+	bool rock, joliet, joliet_long, rationalize, reproducible;
+	bool graft_points, follow, print_size, quiet;
+	int verbose;
+	enum mk_progress progress;
+	const char **exclude;        /* NULL-terminated (popt argv arrays) or NULL */
+	const char **exclude_lists;
+	const char **path_lists;
+	const char **hide;
+	const char **hide_joliet;
+	const char *sort_file;
+	const char **paths;          /* the PATH arguments */
+	size_t npaths;
+	const struct img_boot_config *boot; /* El Torito, system area, partitions */
+	const char *modification_date;      /* --modification-date, or NULL */
+	bool have_epoch;
+	long long epoch;             /* SOURCE_DATE_EPOCH */
+};
+
+/* Parses argv into o.  Returns -1 to go on, else the exit code (after --help, --version or a
+ * usage error, which it has reported).  *state is freed by mk_options_free. */
+int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **state);
+void mk_options_free(void *state);
+
+/* Builds the image as o says; returns the exit code. */
+int mk_build(const struct mk_opts *o);
+
+#endif

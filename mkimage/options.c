@@ -1,0 +1,246 @@
+/* mkimage's options: the popt table (mkisofs single-dash spellings and GNU long forms), its
+ * help text, and checks of the values. */
+#include <errno.h>
+#include <popt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cli.h"
+#include "mkimage/boot_options.h"
+#include "mkimage/mkimage.h"
+
+enum {
+	OPT_ROCK = 1, OPT_NO_ROCK, OPT_RATIONAL, OPT_JOLIET, OPT_NO_JOLIET, OPT_JOLIET_LONG,
+	OPT_GRAFT, OPT_FOLLOW, OPT_PRINT_SIZE, OPT_QUIET, OPT_VERBOSE, OPT_REPRODUCIBLE,
+	OPT_VERSION,
+};
+
+/* What popt allocated for us, freed at the end (the ASan run checks for leaks). */
+struct opt_state {
+	poptContext con;
+	char *output, *volid, *volset, *publisher, *preparer, *appid, *sysid, *sort, *progress;
+	char **exclude, **exclude_lists, **path_lists, **hide, **hide_joliet;
+	int level;
+	const char **argv;            /* argv with -append_partition's arguments joined */
+	struct img_boot_config boot;
+};
+
+#define ONE POPT_ARGFLAG_ONEDASH
+
+static void free_argv(char **v)
+{
+	if (v == NULL)
+		return;
+	for (char **p = v; *p; p++)
+		free(*p);
+	free(v);
+}
+
+void mk_options_free(void *state)
+{
+	struct opt_state *s = state;
+	if (s == NULL)
+		return;
+	if (s->con)
+		poptFreeContext(s->con);
+	free(s->argv);
+	img_boot_config_free(&s->boot);
+	free(s->output);
+	free(s->volid);
+	free(s->volset);
+	free(s->publisher);
+	free(s->preparer);
+	free(s->appid);
+	free(s->sysid);
+	free(s->sort);
+	free(s->progress);
+	free_argv(s->exclude);
+	free_argv(s->exclude_lists);
+	free_argv(s->path_lists);
+	free_argv(s->hide);
+	free_argv(s->hide_joliet);
+	memset(s, 0, sizeof(*s));
+}
+
+static int parse_epoch(struct mk_opts *o)
+{
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	if (e == NULL || e[0] == '\0')
+		return 0;
+	char *end;
+	errno = 0;
+	long long v = strtoll(e, &end, 10);
+	/* reproducible-builds.org: a decimal count of seconds since 1970; anything else is an
+	 * error, not something to guess around. */
+	if (errno != 0 || *end != '\0' || v < 0 || e[0] < '0' || e[0] > '9') {
+		img_cli_usage_error("SOURCE_DATE_EPOCH=%s: want a number of seconds since 1970", e);
+		return -1;
+	}
+	o->have_epoch = true;
+	o->epoch = v;
+	return 0;
+}
+
+/* popt keeps pointers to the table and the values for the life of the context. */
+static struct opt_state S;
+
+static struct poptOption table[] = {
+	{ "output", 'o', POPT_ARG_STRING, &S.output, 0,
+	  "write the image to FILE; - is stdout (never a terminal)", "FILE" },
+	{ "volid", 'V', POPT_ARG_STRING, &S.volid, 0,
+	  "volume id (default CDROM)", "ID" },
+	{ "volset", 0, POPT_ARG_STRING | ONE, &S.volset, 0, "volume set id", "ID" },
+	{ "publisher", 0, POPT_ARG_STRING | ONE, &S.publisher, 0, "publisher id", "ID" },
+	{ "preparer", 'p', POPT_ARG_STRING | ONE, &S.preparer, 0, "data preparer id",
+	  "ID" },
+	{ "appid", 'A', POPT_ARG_STRING | ONE, &S.appid, 0, "application id", "ID" },
+	{ "sysid", 0, POPT_ARG_STRING | ONE, &S.sysid, 0, "system id", "ID" },
+	{ "rock", 'R', POPT_ARG_NONE | ONE, NULL, OPT_ROCK,
+	  "Rock Ridge: POSIX names, modes, owners, links (default on)", NULL },
+	{ "no-rock", 0, POPT_ARG_NONE, NULL, OPT_NO_ROCK, "no Rock Ridge", NULL },
+	{ "rational-rock", 'r', POPT_ARG_NONE | ONE, NULL, OPT_RATIONAL,
+	  "Rock Ridge with owners 0 and modes a+r,a-w (a+x where any x)", NULL },
+	{ "joliet", 'J', POPT_ARG_NONE | ONE, NULL, OPT_JOLIET,
+	  "Joliet names for Windows (default on)", NULL },
+	{ "no-joliet", 0, POPT_ARG_NONE, NULL, OPT_NO_JOLIET, "no Joliet tree", NULL },
+	{ "joliet-long", 0, POPT_ARG_NONE | ONE, NULL, OPT_JOLIET_LONG,
+	  "Joliet names up to 103 characters instead of 64", NULL },
+	{ "iso-level", 0, POPT_ARG_INT | ONE, &S.level, 0,
+	  "ISO9660 level 1, 2 or 3 (default 3: files over 4 GiB work)", "N" },
+	{ "graft-points", 0, POPT_ARG_NONE | ONE, NULL, OPT_GRAFT,
+	  "PATH arguments may be /in/image=/on/disk (\\= for a literal =)", NULL },
+	{ "path-list", 0, POPT_ARG_ARGV | ONE, &S.path_lists, 0,
+	  "read more PATH arguments from FILE, one per line", "FILE" },
+	{ "exclude", 'm', POPT_ARG_ARGV | ONE, &S.exclude, 0,
+	  "leave out entries whose name or disk path matches GLOB", "GLOB" },
+	{ "exclude-list", 0, POPT_ARG_ARGV | ONE, &S.exclude_lists, 0,
+	  "read -m GLOBs from FILE, one per line", "FILE" },
+	{ "follow-links", 'f', POPT_ARG_NONE | ONE, NULL, OPT_FOLLOW,
+	  "store what symlinks point to instead of the links (loops are errors)", NULL },
+	{ "hide", 0, POPT_ARG_ARGV | ONE, &S.hide, 0,
+	  "hide matches of GLOB (name, disk or image path) from ISO9660 and Rock Ridge",
+	  "GLOB" },
+	{ "hide-joliet", 0, POPT_ARG_ARGV | ONE, &S.hide_joliet, 0,
+	  "hide matches of GLOB from the Joliet tree", "GLOB" },
+	{ "sort", 0, POPT_ARG_STRING | ONE, &S.sort, 0,
+	  "place file data by weight: lines \"DISKPATH-OR-GLOB WEIGHT\", heavier first",
+	  "FILE" },
+	{ "print-size", 0, POPT_ARG_NONE | ONE, NULL, OPT_PRINT_SIZE,
+	  "print the image size in 2048-byte blocks and exit (reads no file content)",
+	  NULL },
+	{ "quiet", 0, POPT_ARG_NONE | ONE, NULL, OPT_QUIET, "no progress output", NULL },
+	{ "verbose", 'v', POPT_ARG_NONE, NULL, OPT_VERBOSE,
+	  "say more (each shortened name, libisofs notes)", NULL },
+	{ "progress", 0, POPT_ARG_STRING, &S.progress, 0,
+	  "progress on stderr: auto (when a terminal; default), always, never, or json "
+	  "(one JSON line per update)", "WHEN" },
+	{ "reproducible", 0, POPT_ARG_NONE, NULL, OPT_REPRODUCIBLE,
+	  "like -r, and volume dates from the newest file when SOURCE_DATE_EPOCH is unset",
+	  NULL },
+	{ "version", 0, POPT_ARG_NONE, NULL, OPT_VERSION, "print the version and exit",
+	  NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, mkimage_boot_options, 0,
+	  "Boot media (El Torito entries: -b or -e starts one, -eltorito-alt-boot ends it;\n"
+	  "hybrid MBR/GPT for USB sticks):", NULL },
+	POPT_AUTOHELP
+	POPT_TABLEEND
+};
+
+
+int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **state)
+{
+	struct opt_state *s = &S;
+	*state = s;
+	memset(o, 0, sizeof(*o));
+	o->rock = o->joliet = true;
+	s->level = 3;
+
+	img_boot_config_init(&s->boot);
+	mkimage_boot_options_bind(&s->boot);
+	int joined_argc;
+	s->argv = mkimage_boot_join_argv(argc, argv, &joined_argc);
+	if (s->argv == NULL)
+		return IMG_EXIT_USAGE;
+	s->con = poptGetContext("mkimage", joined_argc, s->argv, table, 0);
+	poptSetOtherOptionHelp(s->con,
+		"[OPTIONS] -o OUTPUT PATH...\n"
+		"Builds an ISO9660 image (level 3, Rock Ridge and Joliet by default) from PATHs.\n"
+		"Reproducible: entries sorted by name; SOURCE_DATE_EPOCH sets the volume dates\n"
+		"and clamps newer file times.  Exit: 0 ok, 1 failed, 2 usage or unreadable input.");
+	int c;
+	while ((c = poptGetNextOpt(s->con)) > 0) {
+		switch (c) {
+		case OPT_ROCK: o->rock = true; break;
+		case OPT_NO_ROCK: o->rock = false; break;
+		case OPT_RATIONAL: o->rock = true; o->rationalize = true; break;
+		case OPT_JOLIET: o->joliet = true; break;
+		case OPT_NO_JOLIET: o->joliet = false; break;
+		case OPT_JOLIET_LONG: o->joliet = true; o->joliet_long = true; break;
+		case OPT_GRAFT: o->graft_points = true; break;
+		case OPT_FOLLOW: o->follow = true; break;
+		case OPT_PRINT_SIZE: o->print_size = true; break;
+		case OPT_QUIET: o->quiet = true; break;
+		case OPT_VERBOSE: o->verbose++; break;
+		case OPT_REPRODUCIBLE: o->reproducible = true; o->rationalize = true; break;
+		case OPT_VERSION:
+			printf("mkimage %s\n", IMG_VERSION);
+			return IMG_EXIT_OK;
+		}
+	}
+	if (c < -1) {
+		img_cli_usage_error("%s: %s", poptBadOption(s->con, POPT_BADOPTION_NOALIAS),
+				    poptStrerror(c));
+		return IMG_EXIT_USAGE;
+	}
+	if (mkimage_boot_options_finish() != 0)
+		return IMG_EXIT_USAGE;
+	o->boot = &s->boot;
+	o->modification_date = mkimage_boot_modification_date();
+	o->output = s->output;
+	o->volid = s->volid ? s->volid : "CDROM";
+	o->volset = s->volset;
+	o->publisher = s->publisher;
+	o->preparer = s->preparer;
+	o->appid = s->appid;
+	o->sysid = s->sysid;
+	o->sort_file = s->sort;
+	o->exclude = (const char **)s->exclude;
+	o->exclude_lists = (const char **)s->exclude_lists;
+	o->path_lists = (const char **)s->path_lists;
+	o->hide = (const char **)s->hide;
+	o->hide_joliet = (const char **)s->hide_joliet;
+	o->iso_level = s->level;
+	if (s->level < 1 || s->level > 3) {
+		img_cli_usage_error("-iso-level %d: want 1, 2 or 3", s->level);
+		return IMG_EXIT_USAGE;
+	}
+	const char *p = s->progress ? s->progress : "auto";
+	if (strcmp(p, "auto") == 0)
+		o->progress = MK_PROGRESS_AUTO;
+	else if (strcmp(p, "always") == 0)
+		o->progress = MK_PROGRESS_ALWAYS;
+	else if (strcmp(p, "never") == 0)
+		o->progress = MK_PROGRESS_NEVER;
+	else if (strcmp(p, "json") == 0)
+		o->progress = MK_PROGRESS_JSON;
+	else {
+		img_cli_usage_error("--progress=%s: want auto, always, never or json", p);
+		return IMG_EXIT_USAGE;
+	}
+	o->paths = poptGetArgs(s->con);
+	for (o->npaths = 0; o->paths && o->paths[o->npaths]; o->npaths++)
+		;
+	if (o->npaths == 0 && o->path_lists == NULL) {
+		img_cli_usage_error("no PATH to put in the image");
+		return IMG_EXIT_USAGE;
+	}
+	if (o->output == NULL && !o->print_size) {
+		img_cli_usage_error("no output: give -o FILE (or -o - for stdout)");
+		return IMG_EXIT_USAGE;
+	}
+	if (parse_epoch(o) < 0)
+		return IMG_EXIT_USAGE;
+	img_cli_set_verbose(o->verbose);
+	return -1;
+}

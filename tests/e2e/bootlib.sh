@@ -1,0 +1,94 @@
+# Boot-test helpers (bash), sourced after lib.sh by the tests that boot what mkimage made.
+# See ../shared/notes/test-oracles.md: nested KVM fails here, so KVM is tried only when /dev/kvm
+# is usable and dropped for TCG as soon as the log shows a KVM error; TCG boots take seconds.
+
+OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
+OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
+ISOLINUX_DIR=/usr/lib/ISOLINUX
+SYSLINUX_MODULES=/usr/lib/syslinux/modules/bios
+
+# make_isolinux_tree DIR TOKEN: an isolinux boot directory DIR/isolinux whose menu title, drawn
+# on the serial console, is TOKEN (SAY/DISPLAY text does not reach the serial port).
+make_isolinux_tree() {
+	mkdir -p "$1/isolinux"
+	cp "$ISOLINUX_DIR/isolinux.bin" "$1/isolinux/"
+	for m in ldlinux libcom32 libutil menu; do
+		cp "$SYSLINUX_MODULES/$m.c32" "$1/isolinux/"
+	done
+	printf 'SERIAL 0 115200\nUI menu.c32\nMENU TITLE %s\nTIMEOUT 0\nLABEL local\n  LOCALBOOT 0\n' \
+		"$2" >"$1/isolinux/isolinux.cfg"
+}
+
+# make_grub_efi OUT TOKEN: a small standalone GRUB EFI binary that prints TOKEN on the serial
+# console and halts.
+make_grub_efi() {
+	cfgdir=$(mktemp -d "$SCRATCH/grubcfg.XXXXXX")
+	printf 'serial --unit=0 --speed=115200\nterminal_output serial console\necho %s\nhalt\n' \
+		"$2" >"$cfgdir/grub.cfg"
+	grub-mkstandalone -O x86_64-efi \
+		--install-modules="normal echo serial terminal halt configfile" \
+		--locales= --fonts= --themes= -o "$1" "boot/grub/grub.cfg=$cfgdir/grub.cfg"
+}
+
+# make_esp OUT EFI-BINARY [KIB]: a FAT image holding EFI-BINARY as /EFI/BOOT/BOOTX64.EFI.
+make_esp() {
+	rm -f "$1"
+	mkfs.vfat -C "$1" "${3:-1440}" >/dev/null
+	mmd -i "$1" ::/EFI ::/EFI/BOOT
+	mcopy -i "$1" "$2" ::/EFI/BOOT/BOOTX64.EFI
+}
+
+# boot_qemu MODE IMAGE TOKEN: boots IMAGE in qemu-system-x86_64 and succeeds when TOKEN appears on
+# the serial console.  MODE: bios-cd, bios-hd, uefi-cd, uefi-hd.  A hang fails after BOOT_TIMEOUT.
+boot_qemu() {
+	mode=$1 image=$2 token=$3
+	# The verdict on KVM is kept per machine boot, so only the first boot test pays for it.
+	kvm_verdict="${TMPDIR:-/tmp}/imgtoolkit-kvm-broken.$(cat /proc/sys/kernel/random/boot_id 2>/dev/null)"
+	accel=tcg
+	if [ -r /dev/kvm ] && [ -w /dev/kvm ] && [ "${BOOT_ACCEL:-auto}" != tcg ] &&
+	   [ ! -e "$kvm_verdict" ]; then
+		accel=kvm
+	fi
+	if boot_qemu_once "$accel" "$mode" "$image" "$token"; then return 0; fi
+	if [ "$accel" = kvm ] && grep -Eq 'KVM internal error|failed to initialize kvm|kvm: ' "$SCRATCH/boot.log"; then
+		note "KVM does not work here; booting with TCG"
+		: >"$kvm_verdict"
+		boot_qemu_once tcg "$mode" "$image" "$token" && return 0
+	fi
+	tr -d '\033' <"$SCRATCH/boot.log" | tail -c 2000 >&2
+	fail "no boot: '$token' not seen on the serial console ($mode, $image)"
+}
+
+boot_qemu_once() {
+	accel=$1 mode=$2 image=$3 token=$4
+	set -- -accel "$accel" -m 256 -nographic -no-reboot -nic none -monitor none -serial stdio
+	case $mode in
+	bios-cd) set -- "$@" -drive "file=$image,format=raw,media=cdrom,readonly=on" ;;
+	bios-hd) set -- "$@" -drive "file=$image,format=raw,if=ide,snapshot=on" ;;
+	uefi-*)
+		# A fresh variable store each time: OVMF remembers the boot order of the last run.
+		cp "$OVMF_VARS" "$SCRATCH/ovmf-vars.fd"
+		set -- "$@" -drive "if=pflash,format=raw,readonly=on,file=$OVMF_CODE" \
+			-drive "if=pflash,format=raw,file=$SCRATCH/ovmf-vars.fd"
+		if [ "$mode" = uefi-cd ]; then
+			set -- "$@" -drive "file=$image,format=raw,media=cdrom,readonly=on"
+		else
+			set -- "$@" -drive "file=$image,format=raw,if=ide,snapshot=on"
+		fi ;;
+	*) fail "boot_qemu: unknown mode $mode" ;;
+	esac
+	: >"$SCRATCH/boot.log"
+	timeout -k 5 "${BOOT_TIMEOUT:-120}" qemu-system-x86_64 "$@" >"$SCRATCH/boot.log" 2>&1 </dev/null &
+	qpid=$!
+	seen=1
+	while kill -0 "$qpid" 2>/dev/null; do
+		if grep -aq -- "$token" "$SCRATCH/boot.log"; then seen=0; break; fi
+		if [ "$accel" = kvm ] && grep -Eq 'KVM internal error|failed to initialize kvm' "$SCRATCH/boot.log"; then break; fi
+		sleep 0.3
+	done
+	grep -aq -- "$token" "$SCRATCH/boot.log" && seen=0
+	kill "$qpid" 2>/dev/null || true
+	wait "$qpid" 2>/dev/null || true
+	[ $seen -eq 0 ] && note "booted $mode with $accel: saw $token"
+	return $seen
+}
