@@ -2,7 +2,9 @@
  * The file data goes right after the UDF metadata, as the bridge puts libisofs's data area
  * there; a minimal ISO 9660 volume (empty root) precedes the VRS so that readers which insist
  * on a PVD (pycdlib) open the image, exactly as in a bridge image.
- * Usage: udfimage [-r 1.02|1.50|2.01|2.50|2.60] [-V label] [-t epoch] [-g] -o OUT DIR
+ * Usage: udfimage [-r 1.02|1.50|2.01|2.50|2.60] [-V label] [-t epoch] [-s] [-g] -o OUT DIR
+ *   -t  volume time (seconds since the epoch)
+ *   -s  clamp file times to the volume time, as SOURCE_DATE_EPOCH asks (ctime cannot be set)
  *   -g  leave 256 blocks after the closing anchor (anchor at N-257), as with a backup GPT. */
 
 /* SEEK_DATA/SEEK_HOLE (Linux, glibc under _GNU_SOURCE) let big sparse files copy quickly. */
@@ -30,6 +32,8 @@ static struct data_file *files;
 static size_t nfiles, files_cap;
 static struct img_udf *udf;
 static int out_fd;
+static int clamp_times;
+static int64_t volume_time;
 
 static void die(const char *what)
 {
@@ -48,6 +52,10 @@ static void fill_attr(const struct stat *st, struct img_udf_attr *a)
 	a->atime = (struct img_udf_time){st->st_atim.tv_sec, (int32_t)st->st_atim.tv_nsec};
 	a->mtime = (struct img_udf_time){st->st_mtim.tv_sec, (int32_t)st->st_mtim.tv_nsec};
 	a->ctime = (struct img_udf_time){st->st_ctim.tv_sec, (int32_t)st->st_ctim.tv_nsec};
+	struct img_udf_time *t[3] = {&a->atime, &a->mtime, &a->ctime};
+	for (int i = 0; clamp_times && i < 3; i++)
+		if (t[i]->sec >= volume_time)
+			*t[i] = (struct img_udf_time){volume_time, 0};
 }
 
 static void walk(const char *dir, uint32_t parent)
@@ -274,7 +282,7 @@ int main(int argc, char **argv)
 	struct img_udf_options o = {IMG_UDF_REV_102, "UDFTEST", NULL, 0};
 	const char *out = NULL;
 	int gpt_tail = 0, c;
-	while ((c = getopt(argc, argv, "r:V:t:o:g")) != -1) {
+	while ((c = getopt(argc, argv, "r:V:t:o:gs")) != -1) {
 		switch (c) {
 		case 'r':
 			o.revision = (unsigned)strtoul(optarg, NULL, 16);
@@ -294,14 +302,18 @@ int main(int argc, char **argv)
 		case 'g':
 			gpt_tail = 1;
 			break;
+		case 's':
+			clamp_times = 1;
+			break;
 		default:
 			return 2;
 		}
 	}
 	if (out == NULL || optind != argc - 1) {
-		fprintf(stderr, "usage: udfimage [-r REV] [-V LABEL] [-t EPOCH] [-g] -o OUT DIR\n");
+		fprintf(stderr, "usage: udfimage [-r REV] [-V LABEL] [-t EPOCH] [-s] [-g] -o OUT DIR\n");
 		return 2;
 	}
+	volume_time = o.volume_time;
 	if (img_udf_new(&o, &udf) != IMG_OK) {
 		fprintf(stderr, "udfimage: bad revision or label\n");
 		return 2;
