@@ -33,11 +33,15 @@ LIB      := $(BUILD)/common/libcommon.a
 PROGS    := $(patsubst %/main.c,%,$(wildcard mkimage/main.c imginfo/main.c imgburn/main.c))
 BINS     := $(PROGS:%=$(BUILD)/bin/%)
 
+# Test tools (tests/tools/<name>.c): small programs over the library that e2e tests run.
+TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
+TOOLS    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
+
 UNIT_SRC := $(sort $(wildcard tests/unit/check_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check demo bench fuzz install clean deps unit e2e e2e-asan
-all: $(BINS)
+all: $(BINS) $(TOOLS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -59,6 +63,10 @@ $(BUILD)/tests/check_%: tests/unit/check_%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) $(shell $(PKG_CONFIG) --cflags check) \
 	  -o $@ $< $(LIB) $(shell $(PKG_CONFIG) --libs check) $(LDLIBS)
+
+$(BUILD)/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 deps:
 	sh scripts/deps.sh $(DEPS_SET)

@@ -1,0 +1,687 @@
+/* UDF writer: block layout of the volume and encoding of every descriptor (ECMA-167 3rd
+ * edition parts 3 and 4, OSTA UDF 1.02-2.60). */
+#include "common/udf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "common/udf_desc.h"
+#include "common/udf_impl.h"
+
+/* Our implementation identifier (UDF 2.1.5.2) with OS class UNIX, OS identifier Linux
+ * (UDF 6.3). */
+#define IMPL_ID "*mkimage (img toolkit)"
+static const uint8_t impl_suffix[8] = {4, 5, 0, 0, 0, 0, 0, 0};
+
+/* Blocks of each Volume Descriptor Sequence extent: UDF 2.2.3 asks for at least 16. */
+#define VDS_BLOCKS 16u
+/* Volume descriptor layout from the first block: main VDS, reserve VDS, integrity sequence
+ * (LVID and a terminator). */
+#define HEAD_BLOCKS (2 * VDS_BLOCKS + 2)
+/* Content area: File Set Descriptor and its terminator, then one File Entry per inode. */
+#define FSD_BLOCK 0u
+#define FE_BASE 2u
+/* 2.50 metadata partition: allocation and alignment unit of 32 blocks (64 KiB, a Blu-ray ECC
+ * cluster); the metadata file and its mirror start at aligned blocks. */
+#define META_ALIGN 32u
+/* Largest extent of the metadata file, kept a multiple of the alignment unit. */
+#define META_MAX_EXTENT (0x40000000u - META_ALIGN * IMG_UDF_BLOCK)
+
+/* Descriptor tag identifiers (ECMA-167 3/7.2.1, 4/7.2.1). */
+enum {
+	TAG_PVD = 1, TAG_AVDP = 2, TAG_IUVD = 4, TAG_PD = 5, TAG_LVD = 6, TAG_USD = 7,
+	TAG_TD = 8, TAG_LVID = 9, TAG_FSD = 256, TAG_FID = 257, TAG_FE = 261, TAG_EFE = 266,
+};
+
+/* ICB file types (ECMA-167 4/14.6.6, UDF 2.50 2.2.13). */
+enum { FT_DIR = 4, FT_FILE = 5, FT_SYMLINK = 12, FT_META = 250, FT_MIRROR = 251 };
+
+static int has_meta(const struct img_udf *u)
+{
+	return u->rev >= IMG_UDF_REV_250;
+}
+
+static int use_efe(const struct img_udf *u)
+{
+	return u->rev >= IMG_UDF_REV_201;
+}
+
+/* Descriptor version: 2 for NSR02 (UDF 1.0x/1.50), 3 for NSR03 (UDF 2.00+). */
+static uint16_t tag_version(const struct img_udf *u)
+{
+	return u->rev >= IMG_UDF_REV_201 ? 3 : 2;
+}
+
+/* Partition reference of the partition holding the content area: the metadata partition
+ * (map 1) for 2.50+, else the physical partition (map 0). */
+static uint16_t meta_ref(const struct img_udf *u)
+{
+	return has_meta(u) ? 1 : 0;
+}
+
+static uint32_t fe_header(const struct img_udf *u)
+{
+	return use_efe(u) ? 216 : 176;
+}
+
+static uint64_t unique_id(uint32_t inode)
+{
+	/* UDF 3.2.1.1: the root has unique ID 0, and 1-15 are reserved (Macintosh). */
+	return inode == 0 ? 0 : 15 + (uint64_t)inode;
+}
+
+static uint64_t div_up(uint64_t a, uint64_t b)
+{
+	return (a + b - 1) / b;
+}
+
+static uint32_t fid_len(uint32_t name_len)
+{
+	return (38 + name_len + 3) & ~3u;
+}
+
+static void udf_suffix(const struct img_udf *u, uint8_t s[8])
+{
+	memset(s, 0, 8);
+	img_udf_put16(s, (uint16_t)u->rev);
+	s[2] = impl_suffix[0];
+	s[3] = impl_suffix[1];
+}
+
+static void domain_id(const struct img_udf *u, uint8_t *p)
+{
+	uint8_t s[8] = {0};
+	img_udf_put16(s, (uint16_t)u->rev);
+	img_udf_put_regid(p, "*OSTA UDF Compliant", s);
+}
+
+static int cmp_name(const void *a, const void *b, const struct udf_node *nodes)
+{
+	const struct udf_node *x = &nodes[*(const uint32_t *)a], *y = &nodes[*(const uint32_t *)b];
+	if (x->name_len != y->name_len)
+		return x->name_len < y->name_len ? -1 : 1;
+	return memcmp(x->name, y->name, x->name_len);
+}
+
+static const struct udf_node *sort_nodes;
+static int cmp_sort(const void *a, const void *b)
+{
+	return cmp_name(a, b, sort_nodes);
+}
+
+int img_udf_layout(struct img_udf *u, uint32_t first, uint32_t *nblocks)
+{
+	char path[1024];
+	if (first < IMG_UDF_FIRST_BLOCK)
+		return img_error_set(&u->err, IMG_EINVAL, "UDF metadata must start after block 256");
+	/* Link counts (ECMA-167 4/14.9.6): one per FID naming the inode, parent FIDs included,
+	 * so a directory has 1 + its subdirectories. */
+	for (uint32_t i = 0; i < u->ninodes; i++) {
+		u->inodes[i].nlink = 0;
+		if (S_ISDIR(u->inodes[i].mode))
+			u->inodes[i].size = 40; /* the parent FID: 38 bytes padded to 4 */
+	}
+	u->inodes[0].nlink = 1;
+	uint32_t *kids = malloc((size_t)u->nnodes * sizeof(*kids));
+	if (kids == NULL)
+		return img_error_set(&u->err, IMG_ENOMEM, "UDF layout");
+	for (uint32_t n = 1; n < u->nnodes; n++) {
+		struct udf_node *node = &u->nodes[n];
+		struct udf_inode *ino = &u->inodes[node->inode];
+		struct udf_inode *par = &u->inodes[u->nodes[node->parent].inode];
+		if (ino->nlink < UINT16_MAX)
+			ino->nlink++;
+		if (S_ISDIR(ino->mode) && par->nlink < UINT16_MAX)
+			par->nlink++;
+		par->size += fid_len(node->name_len);
+	}
+	/* Equal names in one directory: sort each directory's names and compare neighbours. */
+	sort_nodes = u->nodes;
+	for (uint32_t d = 0; d < u->nnodes; d++) {
+		if (!S_ISDIR(u->inodes[u->nodes[d].inode].mode))
+			continue;
+		size_t k = 0;
+		for (uint32_t c = u->nodes[d].first_child; c != UDF_NONE; c = u->nodes[c].next_sibling)
+			kids[k++] = c;
+		qsort(kids, k, sizeof(*kids), cmp_sort);
+		for (size_t i = 1; i < k; i++)
+			if (cmp_sort(&kids[i - 1], &kids[i]) == 0) {
+				img_udf_node_path(u, kids[i], path, sizeof(path));
+				free(kids);
+				return img_error_set(&u->err, IMG_ECOLLISION,
+						     "%s: two entries have this UDF name", path);
+			}
+	}
+	free(kids);
+	/* Content area: FSD, TD, File Entries, then directory data and long symlinks. */
+	uint64_t next = FE_BASE + (uint64_t)u->ninodes;
+	uint32_t embed_room = IMG_UDF_BLOCK - fe_header(u);
+	for (uint32_t i = 0; i < u->ninodes; i++) {
+		struct udf_inode *ino = &u->inodes[i];
+		ino->data_blocks = 0;
+		if (S_ISDIR(ino->mode) || (S_ISLNK(ino->mode) && ino->size > embed_room)) {
+			ino->data_block = (uint32_t)next;
+			ino->data_blocks = (uint32_t)div_up(ino->size, IMG_UDF_BLOCK);
+			next += ino->data_blocks;
+		}
+		if (next > UINT32_MAX / 2)
+			return img_error_set(&u->err, IMG_ETOOBIG, "UDF metadata too large");
+	}
+	u->content_blocks = (uint32_t)next;
+	uint64_t used;
+	if (has_meta(u)) {
+		u->part_start = (first + HEAD_BLOCKS + META_ALIGN - 1) / META_ALIGN * META_ALIGN;
+		u->meta_blocks = (uint32_t)div_up(next, META_ALIGN) * META_ALIGN;
+		used = META_ALIGN + 2 * (uint64_t)u->meta_blocks;
+	} else {
+		u->part_start = first + HEAD_BLOCKS;
+		u->meta_blocks = 0;
+		used = next;
+	}
+	uint64_t total = (uint64_t)u->part_start - first + used;
+	if ((uint64_t)first + total > UINT32_MAX)
+		return img_error_set(&u->err, IMG_ETOOBIG, "UDF metadata does not fit 32-bit blocks");
+	u->first = first;
+	u->nblocks = (uint32_t)total;
+	u->laid_out = 1;
+	u->ended = 0;
+	*nblocks = u->nblocks;
+	return IMG_OK;
+}
+
+static uint32_t file_ad_len(const struct img_udf *u)
+{
+	return has_meta(u) ? 16 : 8;
+}
+
+int img_udf_set_end(struct img_udf *u, uint32_t anchor)
+{
+	char path[1024];
+	if (!u->laid_out)
+		return img_error_set(&u->err, IMG_EINVAL, "UDF end set before layout");
+	uint32_t data_start = u->first + u->nblocks;
+	if (anchor < data_start)
+		return img_error_set(&u->err, IMG_EINVAL, "UDF closing anchor %u inside the metadata",
+				     anchor);
+	uint32_t room = (IMG_UDF_BLOCK - fe_header(u)) / file_ad_len(u);
+	for (uint32_t i = 0; i < u->ninodes; i++) {
+		struct udf_inode *ino = &u->inodes[i];
+		if (!S_ISREG(ino->mode))
+			continue;
+		img_udf_node_path(u, ino->node, path, sizeof(path));
+		if (ino->ext_bytes != ino->size)
+			return img_error_set(&u->err, IMG_EINVAL,
+					     "%s: extents cover %llu of %llu bytes", path,
+					     (unsigned long long)ino->ext_bytes,
+					     (unsigned long long)ino->size);
+		uint64_t ads = 0;
+		for (uint32_t e = 0; e < ino->next; e++) {
+			const struct udf_extent *x = &ino->ext[e];
+			if (x->lba < data_start ||
+			    x->lba + div_up(x->len, IMG_UDF_BLOCK) > anchor)
+				return img_error_set(&u->err, IMG_EINVAL,
+						     "%s: extent at block %llu outside the UDF partition",
+						     path, (unsigned long long)x->lba);
+			ads += img_udf_ad_count(x->len, IMG_UDF_MAX_EXTENT);
+		}
+		if (ads > room)
+			return img_error_set(&u->err, IMG_EUNSUPPORTED,
+					     "%s: needs %llu allocation descriptors, one UDF File Entry holds %u",
+					     path, (unsigned long long)ads, room);
+	}
+	u->anchor_end = anchor;
+	u->part_len = anchor - u->part_start;
+	u->ended = 1;
+	return IMG_OK;
+}
+
+void img_udf_vrs(const struct img_udf *u, uint8_t out[3 * IMG_UDF_BLOCK])
+{
+	/* Volume Structure Descriptors (ECMA-167 2/9.2, 3/9.1): type 0, identifier, version 1. */
+	static const char *const ids[3] = {"BEA01", "NSR02", "TEA01"};
+	memset(out, 0, 3 * IMG_UDF_BLOCK);
+	for (int i = 0; i < 3; i++) {
+		uint8_t *d = out + i * IMG_UDF_BLOCK;
+		memcpy(d + 1, i == 1 && u->rev >= IMG_UDF_REV_201 ? "NSR03" : ids[i], 5);
+		d[6] = 1;
+	}
+}
+
+void img_udf_anchor(const struct img_udf *u, uint32_t lba, uint8_t out[IMG_UDF_BLOCK])
+{
+	memset(out, 0, IMG_UDF_BLOCK);
+	img_udf_put32(out + 16, VDS_BLOCKS * IMG_UDF_BLOCK);
+	img_udf_put32(out + 20, u->first);
+	img_udf_put32(out + 24, VDS_BLOCKS * IMG_UDF_BLOCK);
+	img_udf_put32(out + 28, u->first + VDS_BLOCKS);
+	img_udf_put_tag(out, TAG_AVDP, tag_version(u), lba, 512);
+}
+
+/* Output buffer: whole blocks go to the caller's function 64 KiB at a time. */
+struct emitter {
+	img_udf_write_fn fn;
+	void *ctx;
+	int err;
+	uint64_t pos;        /* bytes emitted since the first block */
+	size_t fill;
+	uint8_t buf[32 * IMG_UDF_BLOCK];
+};
+
+static void em_flush(struct emitter *em)
+{
+	if (em->fill > 0 && em->err == 0)
+		em->err = em->fn(em->ctx, em->buf, em->fill);
+	em->fill = 0;
+}
+
+static void em_put(struct emitter *em, const void *data, size_t len)
+{
+	const uint8_t *p = data;
+	while (len > 0) {
+		size_t n = sizeof(em->buf) - em->fill;
+		if (n > len)
+			n = len;
+		if (p != NULL)
+			memcpy(em->buf + em->fill, p, n);
+		else
+			memset(em->buf + em->fill, 0, n);
+		em->fill += n;
+		em->pos += n;
+		len -= n;
+		if (p != NULL)
+			p += n;
+		if (em->fill == sizeof(em->buf))
+			em_flush(em);
+	}
+}
+
+/* Pads with zeros up to absolute position `block` blocks after the first. */
+static void em_pad_to(struct emitter *em, uint64_t block)
+{
+	uint64_t want = block * IMG_UDF_BLOCK;
+	if (want > em->pos)
+		em_put(em, NULL, (size_t)(want - em->pos));
+}
+
+static void put_vds(const struct img_udf *u, struct emitter *em, uint32_t base)
+{
+	uint8_t d[IMG_UDF_BLOCK], s[8];
+	uint16_t v = tag_version(u);
+	char vsi[256];
+	size_t maps_len = has_meta(u) ? 6 + 64 : 6;
+
+	/* Primary Volume Descriptor (ECMA-167 3/10.1, UDF 2.2.2). */
+	memset(d, 0, sizeof(d));
+	img_udf_put32(d + 16, 0);
+	img_udf_put32(d + 20, 0);
+	img_udf_put_dstring(d + 24, 32, u->volume_id);
+	img_udf_put16(d + 56, 1);
+	img_udf_put16(d + 58, 1);
+	img_udf_put16(d + 60, 2);
+	img_udf_put16(d + 62, 3);
+	img_udf_put32(d + 64, 1);
+	img_udf_put32(d + 68, 1);
+	snprintf(vsi, sizeof(vsi), "%s%s", u->vs_unique, u->volume_id);
+	img_udf_put_dstring(d + 72, 128, vsi);
+	img_udf_put_charspec(d + 200);
+	img_udf_put_charspec(d + 264);
+	img_udf_put_timestamp(d + 376, u->vtime, 0);
+	img_udf_put_regid(d + 388, IMPL_ID, impl_suffix);
+	img_udf_put_tag(d, TAG_PVD, v, base, 512);
+	em_put(em, d, sizeof(d));
+
+	/* Implementation Use Volume Descriptor with the LV Info of UDF 2.2.7. */
+	memset(d, 0, sizeof(d));
+	img_udf_put32(d + 16, 1);
+	udf_suffix(u, s);
+	img_udf_put_regid(d + 20, "*UDF LV Info", s);
+	img_udf_put_charspec(d + 52);
+	img_udf_put_dstring(d + 116, 128, u->volume_id);
+	img_udf_put_regid(d + 352, IMPL_ID, impl_suffix);
+	img_udf_put_tag(d, TAG_IUVD, v, base + 1, 512);
+	em_put(em, d, sizeof(d));
+
+	/* Partition Descriptor (ECMA-167 3/10.5, UDF 2.2.14): read-only, number 0. */
+	memset(d, 0, sizeof(d));
+	img_udf_put32(d + 16, 2);
+	img_udf_put16(d + 20, 1);
+	img_udf_put16(d + 22, 0);
+	img_udf_put_regid(d + 24, u->rev >= IMG_UDF_REV_201 ? "+NSR03" : "+NSR02", NULL);
+	img_udf_put32(d + 184, 1);
+	img_udf_put32(d + 188, u->part_start);
+	img_udf_put32(d + 192, u->part_len);
+	img_udf_put_regid(d + 196, IMPL_ID, impl_suffix);
+	img_udf_put_tag(d, TAG_PD, v, base + 2, 512);
+	em_put(em, d, sizeof(d));
+
+	/* Logical Volume Descriptor (ECMA-167 3/10.6, UDF 2.2.4). */
+	memset(d, 0, sizeof(d));
+	img_udf_put32(d + 16, 3);
+	img_udf_put_charspec(d + 20);
+	img_udf_put_dstring(d + 84, 128, u->volume_id);
+	img_udf_put32(d + 212, IMG_UDF_BLOCK);
+	domain_id(u, d + 216);
+	/* Logical Volume Contents Use: long_ad of the File Set Descriptor sequence. */
+	img_udf_put32(d + 248, 2 * IMG_UDF_BLOCK);
+	img_udf_put32(d + 252, FSD_BLOCK);
+	img_udf_put16(d + 256, meta_ref(u));
+	img_udf_put32(d + 264, (uint32_t)maps_len);
+	img_udf_put32(d + 268, has_meta(u) ? 2 : 1);
+	img_udf_put_regid(d + 272, IMPL_ID, impl_suffix);
+	img_udf_put32(d + 432, 2 * IMG_UDF_BLOCK);
+	img_udf_put32(d + 436, u->first + 2 * VDS_BLOCKS);
+	/* Type 1 partition map (3/10.7.2): volume 1, partition 0. */
+	d[440] = 1;
+	d[441] = 6;
+	img_udf_put16(d + 442, 1);
+	img_udf_put16(d + 444, 0);
+	if (has_meta(u)) {
+		/* Metadata partition map (UDF 2.50 2.2.10): over partition 0, metadata file
+		 * and its mirror at partition blocks 0 and 1, no bitmap (read-only), and the
+		 * Duplicate Metadata flag since the mirror is a separate copy. */
+		uint8_t *m = d + 446;
+		m[0] = 2;
+		m[1] = 64;
+		udf_suffix(u, s);
+		img_udf_put_regid(m + 4, "*UDF Metadata Partition", s);
+		img_udf_put16(m + 36, 1);
+		img_udf_put16(m + 38, 0);
+		img_udf_put32(m + 40, 0);
+		img_udf_put32(m + 44, 1);
+		img_udf_put32(m + 48, 0xFFFFFFFFu);
+		img_udf_put32(m + 52, META_ALIGN);
+		img_udf_put16(m + 56, META_ALIGN);
+		m[58] = 1;
+	}
+	img_udf_put_tag(d, TAG_LVD, v, base + 3, 440 + maps_len);
+	em_put(em, d, sizeof(d));
+
+	/* Unallocated Space Descriptor (3/10.8): nothing is free on a read-only disc. */
+	memset(d, 0, sizeof(d));
+	img_udf_put32(d + 16, 4);
+	img_udf_put_tag(d, TAG_USD, v, base + 4, 24);
+	em_put(em, d, sizeof(d));
+
+	memset(d, 0, sizeof(d));
+	img_udf_put_tag(d, TAG_TD, v, base + 5, 512);
+	em_put(em, d, sizeof(d));
+	em_pad_to(em, base - u->first + VDS_BLOCKS);
+}
+
+static void put_lvid(const struct img_udf *u, struct emitter *em)
+{
+	uint8_t d[IMG_UDF_BLOCK];
+	uint32_t loc = u->first + 2 * VDS_BLOCKS;
+	uint32_t np = has_meta(u) ? 2 : 1;
+	/* Logical Volume Integrity Descriptor (ECMA-167 3/10.10, UDF 2.2.6), closed. */
+	memset(d, 0, sizeof(d));
+	img_udf_put_timestamp(d + 16, u->vtime, 0);
+	img_udf_put32(d + 28, 1);
+	/* Logical Volume Header Descriptor (4/14.15): the next unique ID. */
+	img_udf_put64(d + 40, unique_id(u->ninodes));
+	img_udf_put32(d + 72, np);
+	img_udf_put32(d + 76, 46);
+	/* Free space 0 (read-only), then sizes: the partition and the metadata file. */
+	img_udf_put32(d + 80 + 4 * np, u->part_len);
+	if (has_meta(u))
+		img_udf_put32(d + 80 + 4 * np + 4, u->meta_blocks);
+	uint8_t *iu = d + 80 + 8 * np;
+	img_udf_put_regid(iu, IMPL_ID, impl_suffix);
+	img_udf_put32(iu + 32, (uint32_t)u->nfiles);
+	img_udf_put32(iu + 36, (uint32_t)u->ndirs);
+	img_udf_put16(iu + 40, (uint16_t)u->rev);
+	img_udf_put16(iu + 42, (uint16_t)u->rev);
+	img_udf_put16(iu + 44, (uint16_t)u->rev);
+	img_udf_put_tag(d, TAG_LVID, tag_version(u), loc, 80 + 8 * np + 46);
+	em_put(em, d, sizeof(d));
+	memset(d, 0, sizeof(d));
+	img_udf_put_tag(d, TAG_TD, tag_version(u), loc + 1, 512);
+	em_put(em, d, sizeof(d));
+}
+
+/* Fills the fields File Entries and Extended File Entries share, at their own offsets
+ * (ECMA-167 4/14.9 and 4/14.17); returns the offset where the allocation descriptors go. */
+static uint32_t put_fe_header(const struct img_udf *u, uint8_t *d, uint8_t file_type,
+			      uint16_t flags, const struct udf_inode *ino, uint64_t info_len,
+			      uint64_t blocks, uint64_t uid)
+{
+	memset(d, 0, IMG_UDF_BLOCK);
+	/* ICB tag (4/14.6): strategy 4, one entry. */
+	img_udf_put16(d + 20, 4);
+	img_udf_put16(d + 24, 1);
+	d[27] = file_type;
+	img_udf_put16(d + 34, flags);
+	uint32_t perm = 0;
+	if (ino != NULL) {
+		/* Permissions (4/14.9.5): other bits 0-2, group 5-7, owner 10-12, in the same
+		 * execute/write/read order as Unix. */
+		perm = (ino->mode & 07) | (ino->mode >> 3 & 07) << 5 | (ino->mode >> 6 & 07) << 10;
+		img_udf_put32(d + 36, ino->uid);
+		img_udf_put32(d + 40, ino->gid);
+		img_udf_put16(d + 48, (uint16_t)ino->nlink);
+	} else {
+		img_udf_put16(d + 48, 1);
+	}
+	img_udf_put32(d + 44, perm);
+	img_udf_put64(d + 56, info_len);
+	struct img_udf_time vt = {u->vtime, 0};
+	const struct img_udf_time *at = ino ? &ino->atime : &vt, *mt = ino ? &ino->mtime : &vt;
+	const struct img_udf_time *ct = ino ? &ino->ctime : &vt, *bt = ino ? &ino->btime : &vt;
+	if (use_efe(u)) {
+		img_udf_put64(d + 64, info_len);
+		img_udf_put64(d + 72, blocks);
+		img_udf_put_timestamp(d + 80, at->sec, at->nsec);
+		img_udf_put_timestamp(d + 92, mt->sec, mt->nsec);
+		img_udf_put_timestamp(d + 104, bt->sec, bt->nsec);
+		img_udf_put_timestamp(d + 116, ct->sec, ct->nsec);
+		img_udf_put32(d + 128, 1);
+		img_udf_put_regid(d + 168, IMPL_ID, impl_suffix);
+		img_udf_put64(d + 200, uid);
+		return 216;
+	}
+	img_udf_put64(d + 64, blocks);
+	img_udf_put_timestamp(d + 72, at->sec, at->nsec);
+	img_udf_put_timestamp(d + 84, mt->sec, mt->nsec);
+	img_udf_put_timestamp(d + 96, ct->sec, ct->nsec);
+	img_udf_put32(d + 108, 1);
+	img_udf_put_regid(d + 128, IMPL_ID, impl_suffix);
+	img_udf_put64(d + 160, uid);
+	return 176;
+}
+
+/* Writes the length of the allocation descriptors and the tag of a (Extended) File Entry. */
+static void finish_fe(const struct img_udf *u, uint8_t *d, uint32_t hdr, uint32_t ad_len,
+		      uint32_t loc)
+{
+	img_udf_put32(d + hdr - 4, ad_len);
+	img_udf_put_tag(d, use_efe(u) ? TAG_EFE : TAG_FE, tag_version(u), loc, hdr + ad_len);
+}
+
+static int put_fe(struct img_udf *u, struct emitter *em, uint32_t i)
+{
+	uint8_t d[IMG_UDF_BLOCK];
+	const struct udf_inode *ino = &u->inodes[i];
+	uint16_t flags = 0;
+	if (ino->mode & S_ISUID)
+		flags |= 1u << 6;
+	if (ino->mode & S_ISGID)
+		flags |= 1u << 7;
+	if (ino->mode & S_ISVTX)
+		flags |= 1u << 8;
+	uint32_t loc = FE_BASE + i, hdr = fe_header(u), room = IMG_UDF_BLOCK - hdr;
+	size_t ad = 0, n;
+	if (S_ISREG(ino->mode)) {
+		/* File data lies in the physical partition: short_ads when the File Entry is
+		 * there too, long_ads naming partition 0 from the metadata partition (2.50). */
+		int type = has_meta(u) ? IMG_UDF_AD_LONG : IMG_UDF_AD_SHORT;
+		uint64_t blocks = 0;
+		for (uint32_t e = 0; e < ino->next; e++)
+			blocks += div_up(ino->ext[e].len, IMG_UDF_BLOCK);
+		hdr = put_fe_header(u, d, FT_FILE, flags | (uint16_t)type, ino, ino->size, blocks,
+				    unique_id(i));
+		for (uint32_t e = 0; e < ino->next; e++) {
+			n = img_udf_put_ads(d + hdr + ad, room - ad, type, 0,
+					    (uint32_t)(ino->ext[e].lba - u->part_start),
+					    ino->ext[e].len, IMG_UDF_MAX_EXTENT);
+			if (n == 0)
+				return img_error_set(&u->err, IMG_EUNSUPPORTED,
+						     "too many allocation descriptors");
+			ad += n;
+		}
+	} else if (S_ISDIR(ino->mode)) {
+		hdr = put_fe_header(u, d, FT_DIR, flags | IMG_UDF_AD_SHORT, ino, ino->size,
+				    ino->data_blocks, unique_id(i));
+		ad = img_udf_put_ads(d + hdr, room, IMG_UDF_AD_SHORT, 0, ino->data_block, ino->size,
+				     IMG_UDF_MAX_EXTENT);
+		if (ad == 0)
+			return img_error_set(&u->err, IMG_ETOOBIG, "directory too large");
+	} else if (ino->data_blocks == 0) {
+		/* Short symlinks are embedded in the File Entry (4/14.6.8, type 3). */
+		hdr = put_fe_header(u, d, FT_SYMLINK, flags | IMG_UDF_AD_EMBEDDED, ino, ino->size,
+				    0, unique_id(i));
+		memcpy(d + hdr, ino->symlink, ino->size);
+		ad = ino->size;
+	} else {
+		hdr = put_fe_header(u, d, FT_SYMLINK, flags | IMG_UDF_AD_SHORT, ino, ino->size,
+				    ino->data_blocks, unique_id(i));
+		ad = img_udf_put_ads(d + hdr, room, IMG_UDF_AD_SHORT, 0, ino->data_block, ino->size,
+				     IMG_UDF_MAX_EXTENT);
+	}
+	finish_fe(u, d, hdr, (uint32_t)ad, loc);
+	em_put(em, d, sizeof(d));
+	return IMG_OK;
+}
+
+/* Appends one File Identifier Descriptor (ECMA-167 4/14.4) to the directory data; its tag
+ * names the block where it starts, which may not be the block where it ends. */
+static void put_fid(const struct img_udf *u, struct emitter *em, uint64_t content_pos,
+		    uint8_t chars, uint32_t inode, const struct udf_node *node)
+{
+	uint8_t f[512];
+	uint32_t name_len = node != NULL ? node->name_len : 0;
+	uint32_t len = fid_len(name_len);
+	memset(f, 0, len);
+	img_udf_put16(f + 16, 1);
+	f[18] = chars;
+	f[19] = (uint8_t)name_len;
+	img_udf_put_icb(f + 20, FE_BASE + inode, meta_ref(u), unique_id(inode),
+			u->rev >= IMG_UDF_REV_201);
+	if (name_len > 0)
+		memcpy(f + 38, node->name, name_len);
+	uint32_t loc = (uint32_t)((em->pos - content_pos) / IMG_UDF_BLOCK);
+	img_udf_put_tag(f, TAG_FID, tag_version(u), loc, len);
+	em_put(em, f, len);
+}
+
+/* The content area: everything the File Set references, as one sequence of blocks numbered
+ * from 0 (in the physical partition, or in the metadata partition for 2.50+). */
+static int put_content(struct img_udf *u, struct emitter *em, uint32_t length)
+{
+	uint8_t d[IMG_UDF_BLOCK], s[8];
+	uint64_t start = em->pos;
+	(void)s;
+
+	/* File Set Descriptor (ECMA-167 4/14.1, UDF 2.3.2) and its terminator. */
+	memset(d, 0, sizeof(d));
+	img_udf_put_timestamp(d + 16, u->vtime, 0);
+	img_udf_put16(d + 28, 3);
+	img_udf_put16(d + 30, 3);
+	img_udf_put32(d + 32, 1);
+	img_udf_put32(d + 36, 1);
+	img_udf_put_charspec(d + 48);
+	img_udf_put_dstring(d + 112, 128, u->volume_id);
+	img_udf_put_charspec(d + 240);
+	img_udf_put_dstring(d + 304, 32, u->volume_id);
+	img_udf_put_icb(d + 400, FE_BASE, meta_ref(u), 0, 0);
+	domain_id(u, d + 416);
+	img_udf_put_tag(d, TAG_FSD, tag_version(u), FSD_BLOCK, 512);
+	em_put(em, d, sizeof(d));
+	memset(d, 0, sizeof(d));
+	img_udf_put_tag(d, TAG_TD, tag_version(u), FSD_BLOCK + 1, 512);
+	em_put(em, d, sizeof(d));
+
+	for (uint32_t i = 0; i < u->ninodes; i++) {
+		int r = put_fe(u, em, i);
+		if (r != IMG_OK)
+			return r;
+	}
+	for (uint32_t i = 0; i < u->ninodes; i++) {
+		const struct udf_inode *ino = &u->inodes[i];
+		if (ino->data_blocks == 0)
+			continue;
+		if ((em->pos - start) != (uint64_t)ino->data_block * IMG_UDF_BLOCK)
+			return img_error_set(&u->err, IMG_EINVAL, "UDF layout out of step");
+		if (S_ISDIR(ino->mode)) {
+			const struct udf_node *dir = &u->nodes[ino->node];
+			/* The parent FID comes first; the root is its own parent. */
+			put_fid(u, em, start, 0x0A, u->nodes[dir->parent].inode, NULL);
+			for (uint32_t c = dir->first_child; c != UDF_NONE;
+			     c = u->nodes[c].next_sibling) {
+				const struct udf_node *k = &u->nodes[c];
+				uint8_t chars = S_ISDIR(u->inodes[k->inode].mode) ? 0x02 : 0;
+				put_fid(u, em, start, chars, k->inode, k);
+			}
+		} else {
+			em_put(em, ino->symlink, ino->size);
+		}
+		em_pad_to(em, start / IMG_UDF_BLOCK + ino->data_block + ino->data_blocks);
+	}
+	em_pad_to(em, start / IMG_UDF_BLOCK + length);
+	return IMG_OK;
+}
+
+/* The metadata file or its mirror (UDF 2.50 2.2.13): an Extended File Entry in the physical
+ * partition whose short_ads cover the copy of the content area at partition block `at`. */
+static void put_meta_fe(struct img_udf *u, struct emitter *em, uint8_t type, uint32_t loc,
+			uint32_t at)
+{
+	uint8_t d[IMG_UDF_BLOCK];
+	uint64_t bytes = (uint64_t)u->meta_blocks * IMG_UDF_BLOCK;
+	uint32_t hdr = put_fe_header(u, d, type, IMG_UDF_AD_SHORT, NULL, bytes, u->meta_blocks, 0);
+	size_t ad = img_udf_put_ads(d + hdr, IMG_UDF_BLOCK - hdr, IMG_UDF_AD_SHORT, 0, at, bytes,
+				    META_MAX_EXTENT);
+	finish_fe(u, d, hdr, (uint32_t)ad, loc);
+	em_put(em, d, sizeof(d));
+}
+
+int img_udf_write(struct img_udf *u, img_udf_write_fn fn, void *ctx)
+{
+	if (!u->ended)
+		return img_error_set(&u->err, IMG_EINVAL, "UDF written before its end was set");
+	struct emitter *em = malloc(sizeof(*em));
+	if (em == NULL)
+		return img_error_set(&u->err, IMG_ENOMEM, "UDF output buffer");
+	em->fn = fn;
+	em->ctx = ctx;
+	em->err = 0;
+	em->pos = 0;
+	em->fill = 0;
+	put_vds(u, em, u->first);
+	put_vds(u, em, u->first + VDS_BLOCKS);
+	put_lvid(u, em);
+	em_pad_to(em, u->part_start - u->first);
+	int r;
+	if (has_meta(u)) {
+		if (u->meta_blocks > META_MAX_EXTENT / IMG_UDF_BLOCK * 30) {
+			free(em);
+			return img_error_set(&u->err, IMG_ETOOBIG, "UDF metadata too large");
+		}
+		put_meta_fe(u, em, FT_META, 0, META_ALIGN);
+		put_meta_fe(u, em, FT_MIRROR, 1, META_ALIGN + u->meta_blocks);
+		em_pad_to(em, u->part_start - u->first + META_ALIGN);
+		r = put_content(u, em, u->meta_blocks);
+		if (r == IMG_OK)
+			r = put_content(u, em, u->meta_blocks);
+	} else {
+		r = put_content(u, em, u->content_blocks);
+	}
+	if (r == IMG_OK && em->pos != (uint64_t)u->nblocks * IMG_UDF_BLOCK)
+		r = img_error_set(&u->err, IMG_EINVAL, "UDF layout out of step");
+	em_flush(em);
+	if (r == IMG_OK && em->err != 0)
+		r = img_error_set(&u->err, em->err, "writing UDF metadata");
+	free(em);
+	return r;
+}

@@ -1,0 +1,39 @@
+# The UDF writer's images, for UDF 1.02, 2.01 and 2.50, read by udfinfo, 7-Zip and pycdlib:
+# same names, types, contents (and with pycdlib modes, owners, link counts, times, targets).
+. "$E2E_DIR/lib.sh"
+. "$TOP/tests/tools/udf-tree.sh"
+need udfinfo 7z
+UDFIMAGE="$(dirname "$BIN")/tools/udfimage"
+MANIFEST="$TOP/tests/tools/udf_manifest.py"
+
+make_udf_tree tree
+read -r files dirs <<EOF2
+$(udf_expected_counts tree)
+EOF2
+# 7-Zip refuses a whole UDF volume when any File Entry is a symlink (ICB file type 12, which
+# ECMA-167 4/14.6.6 defines and Linux writes), so it reads a copy without symlinks.
+cp -a tree nolinks
+find nolinks -type l -delete
+
+for rev in 1.02 2.01 2.50; do
+	note "UDF $rev"
+	"$UDFIMAGE" -r "$rev" -V "Test Vol $rev" -t 1612325106 -o "full-$rev.img" tree >/dev/null
+	udf_check_info "full-$rev.img" "$rev" "Test Vol $rev" "$files" "$dirs"
+
+	"$UDFIMAGE" -r "$rev" -V "nolinks" -o "nolinks-$rev.img" nolinks >/dev/null
+	rm -rf out
+	LC_ALL=C.UTF-8 7z x -tudf -oout "nolinks-$rev.img" >7z.log 2>&1 || { cat 7z.log >&2; fail "7z x $rev"; }
+	# diff -r: same names, same types, byte-identical contents (7-Zip keeps no Unix modes).
+	diff -r nolinks out >&2 || fail "7z extracts another tree from the UDF $rev image"
+	[ "$(find out -type f | wc -l)" -gt 5000 ] || fail "7z extracted too few files"
+done
+
+# pycdlib reads File Entries (tag 261) only, not Extended File Entries or the metadata
+# partition, so it checks the 1.02 image: every attribute UDF keeps.
+$PYTHON "$MANIFEST" dir tree >want.txt
+$PYTHON "$MANIFEST" udf full-1.02.img >got.txt
+diff -u want.txt got.txt >&2 || fail "pycdlib sees another tree in the UDF 1.02 image"
+[ "$(wc -l <got.txt)" -gt 5000 ] || fail "pycdlib manifest too short"
+# 2.60 is 2.50 with another revision number: udfinfo must accept it too.
+"$UDFIMAGE" -r 2.60 -V v260 -o full-2.60.img tree >/dev/null
+udf_check_info full-2.60.img 2.60 v260 "$files" "$dirs"

@@ -1,0 +1,53 @@
+# Sourced by the tests/e2e/udf-*.sh tests: builds the tree of every case issue 4 lists.
+# make_udf_tree DIR: UTF-8 and 255-byte names, deep directories, symlinks, hard links, empty
+# files, a directory of 5,000 entries, modes with setuid/setgid/sticky, other owners; fixed
+# times so that two trees built alike give the same image.
+make_udf_tree() {
+	t=$1
+	mkdir -p "$t/sub" "$t/many" "$t/Ünïcödé 日本" "$t/sticky"
+	printf 'hello\n' >"$t/a.txt"
+	printf 'x%.0s' $(seq 2048) >"$t/sub/one-block"
+	head -c 6145 /dev/urandom >"$t/sub/three-blocks-and-one"
+	: >"$t/empty"
+	: >"$t/sub/also-empty"
+	ln "$t/a.txt" "$t/sub/hard-1"
+	ln "$t/a.txt" "$t/Ünïcödé 日本/hard-2"
+	ln -s ../a.txt "$t/sub/rel-link"
+	ln -s /etc/passwd "$t/abs-link"
+	ln -s "./Ünïcödé 日本/../sub/one-block" "$t/messy-link"
+	ln -s "Ünïcödé 日本" "$t/utf8-link"
+	printf 'u\n' >"$t/Ünïcödé 日本/ü.txt"
+	printf 'e\n' >"$t/smile😀.txt"
+	# 255-byte UTF-8 names: 127 é + a (8-bit OSTA form) and 85 CJK (16-bit form).
+	printf 'l\n' >"$t/$(printf 'é%.0s' $(seq 127))a"
+	printf 'c\n' >"$t/$(printf '日%.0s' $(seq 85))"
+	p="$t/deep"
+	for i in $(seq 1 30); do p="$p/level$i"; done
+	mkdir -p "$p"
+	printf 'bottom\n' >"$p/file"
+	for i in $(seq 1 5000); do printf '%s\n' "$i" >"$t/many/entry-$i"; done
+	chmod 0600 "$t/sub/one-block"
+	chmod 0755 "$t/sub/three-blocks-and-one"
+	chmod 4755 "$t/smile😀.txt"
+	chmod 2750 "$t/sub"
+	chmod 1777 "$t/sticky"
+	chown 1234:5678 "$t/sub/one-block"
+	chown -h 42:43 "$t/sub/rel-link"
+	find "$t" -exec touch -h -d '2021-02-03 04:05:06 UTC' {} +
+}
+
+# udf_expected_counts DIR: "files dirs" as udfinfo reports them (one File Entry per inode,
+# symlinks included; directories include the root).
+udf_expected_counts() {
+	echo "$(find "$1" ! -type d -printf '%i\n' | sort -u | wc -l) $(find "$1" -type d | wc -l)"
+}
+
+# udf_check_info IMG REV LABEL FILES DIRS: udfinfo (udftools) sees a closed volume of that
+# revision, label and counts.
+udf_check_info() {
+	udfinfo "$1" >udfinfo.out 2>udfinfo.err || { cat udfinfo.err >&2; fail "udfinfo rejects $1"; }
+	for want in "udfrev=$2" "label=$3" "numfiles=$4" "numdirs=$5" "integrity=closed" \
+		"impid=*mkimage (img toolkit)"; do
+		grep -qxF "$want" udfinfo.out || { cat udfinfo.out >&2; fail "udfinfo: no '$want' in $1"; }
+	done
+}
