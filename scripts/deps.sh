@@ -3,7 +3,7 @@
 # Usage: scripts/deps.sh [build|demo|test|bench|fuzz]   (default: build)
 set -eu
 
-build="gcc make pkg-config libisofs-dev libburn-dev libpopt-dev libjson-c-dev libssl-dev"
+build="gcc make pkg-config libisofs-dev libburn-dev libpopt-dev libjson-c-dev libssl-dev libsystemd-dev libudev-dev"
 boot="isolinux syslinux-common"
 readers="xorriso genisoimage p7zip-full libarchive-tools udftools python3-pycdlib dumpet fdisk gdisk"
 qemu="qemu-system-x86 ovmf grub-efi-amd64-bin grub-common mtools dosfstools"
