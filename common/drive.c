@@ -148,6 +148,14 @@ static bool profile_writable(int p)
 	}
 }
 
+/* libburn's reason lists end in ", " */
+static void trim_reasons(char *r)
+{
+	size_t len = strlen(r);
+	while (len && (r[len - 1] == ' ' || r[len - 1] == ',' || r[len - 1] == '\n'))
+		r[--len] = '\0';
+}
+
 static void bounded_copy(char *dst, size_t n, const char *src)
 {
 	snprintf(dst, n, "%s", src);
@@ -548,15 +556,19 @@ static int choose_write_type(struct img_drive *d, const struct img_write_opts *o
 	} else {
 		char reasons[BURN_REASONS_LEN] = "";
 		if (burn_write_opts_auto_write_type(d->opts, d->disc, reasons, 0) ==
-		    BURN_WRITE_NONE)
+		    BURN_WRITE_NONE) {
+			trim_reasons(reasons);
 			return img_error_set(&d->err, IMG_EDRIVE,
 					     "%s: no write mode fits this media: %s", d->address,
 					     reasons);
+		}
 	}
 	char reasons[BURN_REASONS_LEN] = "";
-	if (burn_precheck_write(d->opts, d->disc, reasons, 1) <= 0)
+	if (burn_precheck_write(d->opts, d->disc, reasons, 1) <= 0) {
+		trim_reasons(reasons);
 		return img_error_set(&d->err, IMG_EDRIVE, "%s: cannot write this media: %s",
 				     d->address, reasons);
+	}
 	return IMG_OK;
 }
 
@@ -765,6 +777,7 @@ int img_drive_write_cue_start(struct img_drive *d, const char *cue_path,
 	burn_write_opts_set_write_type(d->opts, BURN_WRITE_SAO, BURN_BLOCK_SAO);
 	char reasons[BURN_REASONS_LEN] = "";
 	if (burn_precheck_write(d->opts, d->disc, reasons, 1) <= 0) {
+		trim_reasons(reasons);
 		rc = img_error_set(&d->err, IMG_EDRIVE, "%s: cannot write this CUE sheet here: %s",
 				   d->address, reasons);
 		goto fail;
