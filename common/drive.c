@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,9 +21,12 @@
 /* cdrecord -pad appends 15 sectors of 2352 bytes... libburn's own notion is 300 KiB of data
  * blocks, which is what xorriso's padding adds; keep that. */
 #define PAD_BYTES (300 * 1024)
-/* Ring buffer between our input and libburn's writer: 4 MiB of 2 KiB chunks (xorriso's default
- * fifo size), big enough to ride over pipe stalls. */
-#define FIFO_CHUNKS 2048
+/* Ring buffer between our input and libburn's writer: 8 MiB, filled in 1 MiB reads, enough to
+ * ride over pipe stalls (xorriso's fifo default is 4 MiB). */
+#define RING_SIZE (8u * 1024 * 1024)
+#define READ_CHUNK (1024 * 1024)
+/* libburn's own fifo for CUE sheets, which libburn reads itself */
+#define CUE_FIFO_BYTES (4 * 1024 * 1024)
 #define VERIFY_CHUNK (1024 * 1024)
 
 /* Why an input stream failed; set by the fifo thread, read after the job ended. */
@@ -32,11 +36,19 @@ struct stream_src {
 	int fd;
 	int64_t declared;        /* exact size promised, -1 unknown */
 	int64_t fixed;           /* size libburn set through set_size, 0 none */
+	struct img_sha256 *hash; /* NULL when not hashing; fed by the reader thread */
 	_Atomic int64_t delivered;
 	_Atomic int cancel;
 	_Atomic int status;
 	int err_no;
-	struct img_sha256 *hash; /* NULL when not hashing */
+	/* ring buffer: bytes [tail, head) are filled; counters only grow */
+	pthread_mutex_t lock;
+	pthread_cond_t not_empty, not_full;
+	unsigned char *ring;
+	uint64_t head, tail;
+	bool eof;                /* the reader has ended (end of input, error or cancel) */
+	_Atomic bool started, finished; /* libburn's writer thread, then src_free */
+	pthread_t thread;
 };
 
 struct img_drive {
@@ -335,79 +347,195 @@ void img_drive_get_info(struct img_drive *d, struct img_drive_info *out)
 	snprintf(out->address, sizeof(out->address), "%s", d->address);
 }
 
-/* ---- stream source: reads fd, counts, hashes, enforces the declared size ---- */
+/* ---- stream source: reads fd, counts, hashes, enforces the declared size ----
+ *
+ * A reader thread fills a ring buffer from fd in large reads and hashes as it goes (on the
+ * second core); libburn's writer thread takes sectors out of the ring.  This replaces libburn's
+ * own fifo (burn_fifo_source_new), which paces itself with sleeps: measured here it held a
+ * stdio: write of a 1 GB file to ~65 MB/s, against ~700 MB/s without it. */
 
-/* Reads up to n bytes, waiting on pipes in short slices so that a cancel is seen even when the
+/* Reads up to n bytes, waiting in short polls so that a cancel is seen even when a pipe's
  * producer stalls.  Returns bytes read (< n only at end of input) or -1 (errno set). */
-static ssize_t read_full(struct stream_src *s, unsigned char *buf, size_t n)
+static ssize_t read_full(int fd, _Atomic int *cancel, unsigned char *buf, size_t n)
 {
 	size_t got = 0;
 	while (got < n) {
-		if (atomic_load(&s->cancel)) {
+		if (atomic_load(cancel)) {
 			errno = ECANCELED;
 			return -1;
 		}
-		ssize_t r = read(s->fd, buf + got, n - got);
-		if (r > 0) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		int pr = poll(&p, 1, 200);
+		if (pr == 0 || (pr < 0 && errno == EINTR))
+			continue;
+		ssize_t r = read(fd, buf + got, n - got);
+		if (r > 0)
 			got += (size_t)r;
-		} else if (r == 0) {
+		else if (r == 0)
 			break;
-		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-			struct pollfd p = {.fd = s->fd, .events = POLLIN};
-			poll(&p, 1, 200);
-		} else if (errno != EINTR) {
+		else if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
 			return -1;
-		}
 	}
 	return (ssize_t)got;
 }
 
-static int src_fail(struct stream_src *s, int status, int err_no)
+static int src_fail_locked(struct stream_src *s, int status, int err_no)
 {
-	int expected = SRC_OK;
-	s->err_no = err_no;
-	atomic_compare_exchange_strong(&s->status, &expected, status);
+	if (atomic_load(&s->status) == SRC_OK) {
+		s->err_no = err_no;
+		atomic_store(&s->status, status);
+	}
 	return -1;
 }
 
+/* The reader thread: fills the ring until end of input, an error, the declared size, or a
+ * cancel.  At the declared size it reads one byte more: if there is one, the stream is longer
+ * than the track and the track fails rather than silently losing the rest. */
+static void *src_reader(void *arg)
+{
+	struct stream_src *s = arg;
+	for (;;) {
+		pthread_mutex_lock(&s->lock);
+		while (s->head - s->tail == RING_SIZE && !atomic_load(&s->cancel))
+			pthread_cond_wait(&s->not_full, &s->lock);
+		uint64_t free_bytes = RING_SIZE - (s->head - s->tail);
+		size_t wpos = (size_t)(s->head % RING_SIZE);
+		pthread_mutex_unlock(&s->lock);
+		if (atomic_load(&s->cancel)) {
+			pthread_mutex_lock(&s->lock);
+			src_fail_locked(s, SRC_CANCELED, ECANCELED);
+			break;
+		}
+		size_t n = READ_CHUNK;
+		if (n > free_bytes)
+			n = (size_t)free_bytes;
+		if (n > RING_SIZE - wpos)
+			n = RING_SIZE - wpos;
+		bool last = false;
+		if (s->declared >= 0 && (int64_t)(s->head + n) >= s->declared) {
+			n = (size_t)(s->declared - (int64_t)s->head);
+			last = true;
+		}
+		ssize_t got = n ? read_full(s->fd, &s->cancel, s->ring + wpos, n) : 0;
+		int err_no = errno;
+		if (got > 0 && s->hash)
+			img_sha256_update(s->hash, s->ring + wpos, (size_t)got);
+		int status = SRC_OK;
+		if (got < 0) {
+			status = err_no == ECANCELED ? SRC_CANCELED : SRC_IOERR;
+		} else if ((size_t)got < n) {
+			if (s->declared >= 0)
+				status = SRC_SHORT;
+			last = true;
+		} else if (last) {
+			unsigned char extra;
+			ssize_t r = read_full(s->fd, &s->cancel, &extra, 1);
+			err_no = errno;
+			if (r < 0)
+				status = err_no == ECANCELED ? SRC_CANCELED : SRC_IOERR;
+			else if (r > 0)
+				status = SRC_LONG;
+		}
+		pthread_mutex_lock(&s->lock);
+		if (got > 0)
+			s->head += (uint64_t)got;
+		if (status != SRC_OK)
+			src_fail_locked(s, status, err_no);
+		if (status != SRC_OK || last)
+			break;
+		pthread_cond_signal(&s->not_empty);
+		pthread_mutex_unlock(&s->lock);
+	}
+	/* still locked here */
+	s->eof = true;
+	pthread_cond_broadcast(&s->not_empty);
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+static int src_start(struct stream_src *s)
+{
+	s->ring = malloc(RING_SIZE);
+	if (s->ring == NULL)
+		return -1;
+	if (pthread_create(&s->thread, NULL, src_reader, s) != 0) {
+		free(s->ring);
+		s->ring = NULL;
+		return -1;
+	}
+	s->started = true;
+	return 0;
+}
+
+static void src_stop(struct stream_src *s)
+{
+	if (!s->started)
+		return;
+	atomic_store(&s->cancel, 1);
+	pthread_mutex_lock(&s->lock);
+	pthread_cond_broadcast(&s->not_full);
+	pthread_mutex_unlock(&s->lock);
+	pthread_join(s->thread, NULL);
+	s->started = false;
+	free(s->ring);
+	s->ring = NULL;
+}
+
+/* libburn's side: exactly size bytes, or fewer only at the end (libburn.h, struct
+ * burn_source.read).  Called by libburn's writer thread. */
 static int src_read_xt(struct burn_source *bs, unsigned char *buf, int size)
 {
 	struct stream_src *s = bs->data;
-	if (atomic_load(&s->status) != SRC_OK)
-		return -1;
 	if (size <= 0)
 		return 0;
-	int64_t done = atomic_load(&s->delivered);
-	size_t want = (size_t)size;
-	if (s->declared >= 0) {
-		if (done >= s->declared)
-			return 0;
-		if ((int64_t)want > s->declared - done)
-			want = (size_t)(s->declared - done);
-	}
-	ssize_t got = read_full(s, buf, want);
-	if (got < 0)
-		return src_fail(s, errno == ECANCELED ? SRC_CANCELED : SRC_IOERR, errno);
-	if (s->hash)
-		img_sha256_update(s->hash, buf, (size_t)got);
-	done += got;
-	atomic_store(&s->delivered, done);
-	if (s->declared >= 0) {
-		if ((size_t)got < want)
-			return src_fail(s, SRC_SHORT, 0);
-		if (done == s->declared) {
-			/* The promised size is reached: one more byte means the stream is longer
-			 * than the track, which would silently cut it.  Fail the track instead. */
-			unsigned char extra;
-			ssize_t r = read_full(s, &extra, 1);
-			if (r < 0)
-				return src_fail(s, errno == ECANCELED ? SRC_CANCELED : SRC_IOERR,
-						errno);
-			if (r > 0)
-				return src_fail(s, SRC_LONG, 0);
+	if (!s->started && !s->finished) {
+		if (src_start(s) != 0) {
+			pthread_mutex_lock(&s->lock);
+			src_fail_locked(s, SRC_IOERR, ENOMEM);
+			pthread_mutex_unlock(&s->lock);
+			return -1;
 		}
 	}
-	return (int)got;
+	if (s->finished)
+		return atomic_load(&s->status) == SRC_OK ? 0 : -1;
+	pthread_mutex_lock(&s->lock);
+	/* Wait for a full buffer, the end, or an error.  The bytes that complete a declared size
+	 * are held back until the reader knows whether the stream goes on. */
+	for (;;) {
+		uint64_t avail = s->head - s->tail;
+		bool completes = s->declared >= 0 &&
+				 (int64_t)(s->tail + (avail < (uint64_t)size ? avail : (uint64_t)size))
+				 >= s->declared;
+		if (s->eof || (avail >= (uint64_t)size && !completes))
+			break;
+		pthread_cond_wait(&s->not_empty, &s->lock);
+	}
+	int status = atomic_load(&s->status);
+	uint64_t avail = s->head - s->tail;
+	size_t n = avail < (uint64_t)size ? (size_t)avail : (size_t)size;
+	size_t rpos = (size_t)(s->tail % RING_SIZE);
+	pthread_mutex_unlock(&s->lock);
+	if (status != SRC_OK) {
+		src_stop(s);
+		s->finished = true;
+		return -1;
+	}
+	/* the reader never writes into [tail, head): copy without the lock */
+	size_t first = n < RING_SIZE - rpos ? n : RING_SIZE - rpos;
+	memcpy(buf, s->ring + rpos, first);
+	memcpy(buf + first, s->ring, n - first);
+	pthread_mutex_lock(&s->lock);
+	s->tail += n;
+	atomic_store(&s->delivered, (int64_t)s->tail);
+	bool drained = s->eof && s->head == s->tail;
+	pthread_cond_signal(&s->not_full);
+	pthread_mutex_unlock(&s->lock);
+	if (drained) {
+		/* the reader has ended: give its buffer back before the next track starts */
+		src_stop(s);
+		s->finished = true;
+	}
+	return (int)n;
 }
 
 static off_t src_get_size(struct burn_source *bs)
@@ -428,14 +556,25 @@ static int src_set_size(struct burn_source *bs, off_t size)
 static void src_free(struct burn_source *bs)
 {
 	struct stream_src *s = bs->data;
+	src_stop(s);
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->not_empty);
+	pthread_cond_destroy(&s->not_full);
 	img_sha256_free(s->hash);
 	free(s);
 }
 
+/* Also called from the control thread by img_drive_cancel: wakes both sides. */
 static int src_cancel(struct burn_source *bs)
 {
 	struct stream_src *s = bs->data;
 	atomic_store(&s->cancel, 1);
+	pthread_mutex_lock(&s->lock);
+	src_fail_locked(s, SRC_CANCELED, ECANCELED);
+	s->eof = s->eof || !s->started;
+	pthread_cond_broadcast(&s->not_full);
+	pthread_cond_broadcast(&s->not_empty);
+	pthread_mutex_unlock(&s->lock);
 	return 1;
 }
 
@@ -452,6 +591,9 @@ static struct burn_source *src_new(int fd, int64_t declared, bool hash, struct i
 	}
 	s->fd = fd;
 	s->declared = declared;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->not_empty, NULL);
+	pthread_cond_init(&s->not_full, NULL);
 	if (hash && img_sha256_new(&s->hash, err) != IMG_OK) {
 		free(s);
 		free(bs);
@@ -665,9 +807,7 @@ int img_drive_write_start(struct img_drive *d, int fd, int64_t size,
 		goto fail;
 	}
 	d->srcs[d->nsrc++] = src;
-	/* flag bit0: our read delivers any amount per call, so the fifo reads in big chunks */
-	d->fifo = burn_fifo_source_new(src, SECTOR, FIFO_CHUNKS, 1);
-	if (d->fifo == NULL || burn_track_set_source(track, d->fifo) != BURN_SOURCE_OK) {
+	if (burn_track_set_source(track, src) != BURN_SOURCE_OK) {
 		burn_track_free(track);
 		rc = burn_fail(&d->err, IMG_EBURN, "cannot attach the input to the track");
 		goto fail;
@@ -765,7 +905,7 @@ int img_drive_write_cue_start(struct img_drive *d, const char *cue_path,
 	char path[4096];
 	snprintf(path, sizeof(path), "%s", cue_path);
 	/* libburn parses the CUE sheet and opens the files it names, with a fifo of its own. */
-	if (burn_session_by_cue_file(session, path, FIFO_CHUNKS * SECTOR, &d->fifo, &text_packs,
+	if (burn_session_by_cue_file(session, path, CUE_FIFO_BYTES, &d->fifo, &text_packs,
 				     &num_packs, 0) <= 0) {
 		rc = burn_fail(&d->err, IMG_ECORRUPT, "CUE sheet rejected");
 		goto fail;
@@ -881,7 +1021,16 @@ bool img_drive_poll(struct img_drive *d, struct img_drive_progress *p)
 		p->tracks = bp.tracks;
 		p->buffer_capacity = bp.buffer_capacity;
 		p->buffer_available = bp.buffer_available;
-		if (d->fifo) {
+		if (d->job == JOB_WRITE && d->nsrc > 0) {
+			/* the ring of the track being written */
+			int t = bp.track >= 0 && bp.track < d->nsrc ? bp.track : 0;
+			struct stream_src *s = d->srcs[t]->data;
+			pthread_mutex_lock(&s->lock);
+			uint64_t used = s->head - s->tail;
+			pthread_mutex_unlock(&s->lock);
+			p->fifo_size = RING_SIZE;
+			p->fifo_free = (int)(RING_SIZE - used);
+		} else if (d->fifo) {
 			char *text = NULL;
 			int size = 0, free_bytes = 0;
 			if (burn_fifo_inquire_status(d->fifo, &size, &free_bytes, &text) >= 0) {
@@ -940,7 +1089,10 @@ int img_drive_job_result(struct img_drive *d, int64_t *bytes, unsigned char md[I
 	int status = SRC_OK, err_no = 0;
 	for (int i = 0; i < d->nsrc; i++) {
 		struct stream_src *s = d->srcs[i]->data;
-		total += atomic_load(&s->delivered);
+		/* bytes taken from the input (the ring may hold some libburn never took) */
+		pthread_mutex_lock(&s->lock);
+		total += (int64_t)s->head;
+		pthread_mutex_unlock(&s->lock);
 		if (status == SRC_OK && atomic_load(&s->status) != SRC_OK) {
 			status = atomic_load(&s->status);
 			err_no = s->err_no;
