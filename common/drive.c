@@ -396,7 +396,9 @@ static void *src_reader(void *arg)
 	struct stream_src *s = arg;
 	for (;;) {
 		pthread_mutex_lock(&s->lock);
-		while (s->head - s->tail == RING_SIZE && !atomic_load(&s->cancel))
+		/* wait for room for a whole chunk: refilling 32 KiB at a time as libburn takes them
+		 * would cost a read, a poll and two wake-ups per 32 KiB */
+		while (RING_SIZE - (s->head - s->tail) < READ_CHUNK && !atomic_load(&s->cancel))
 			pthread_cond_wait(&s->not_full, &s->lock);
 		uint64_t free_bytes = RING_SIZE - (s->head - s->tail);
 		size_t wpos = (size_t)(s->head % RING_SIZE);
@@ -528,7 +530,8 @@ static int src_read_xt(struct burn_source *bs, unsigned char *buf, int size)
 	s->tail += n;
 	atomic_store(&s->delivered, (int64_t)s->tail);
 	bool drained = s->eof && s->head == s->tail;
-	pthread_cond_signal(&s->not_full);
+	if (RING_SIZE - (s->head - s->tail) >= READ_CHUNK)
+		pthread_cond_signal(&s->not_full);
 	pthread_mutex_unlock(&s->lock);
 	if (drained) {
 		/* the reader has ended: give its buffer back before the next track starts */
@@ -671,11 +674,21 @@ static int setup_opts(struct img_drive *d, const struct img_write_opts *o)
 		multi = caps->multi_session;
 	burn_disc_free_multi_caps(&caps);
 	burn_write_opts_set_multi(d->opts, multi);
-	if (d->role >= 2) {
-		/* A stdio: file gets no fsync every 16 MB (libburn's default), only at the end:
-		 * the page cache does the pacing, as with dd or cp, and the data is on the device
-		 * when we report success. */
-		burn_write_opts_set_stdio_fsync(d->opts, 1);
+	struct stat st;
+	bool regular = false;
+	if (d->role >= 2 && strncmp(d->address, "stdio:", 6) == 0) {
+		/* a path that does not exist yet becomes a regular file */
+		if (stat(d->address + 6, &st) == 0)
+			regular = S_ISREG(st.st_mode);
+		else
+			regular = errno == ENOENT;
+	}
+	if (regular) {
+		/* A stdio: regular file is written like cp or dd do: through the page cache, no
+		 * fsync (libburn's default is one every 16 MB, which halves throughput here).  Block
+		 * devices such as USB sticks keep libburn's rhythm, so that memory does not fill
+		 * with dirty pages and the data is on the stick when we say "wrote". */
+		burn_write_opts_set_stdio_fsync(d->opts, -1);
 	}
 	if (o->speed > 0) {
 		int pno = 0;

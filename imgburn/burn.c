@@ -167,7 +167,7 @@ static int open_wav(const char *name, struct input *in)
 static void run_job(struct img_drive *d, struct report *r, struct img_drive_progress *last,
 		    bool *interrupted)
 {
-	struct timespec nap = {0, 100 * 1000 * 1000};
+	struct timespec nap = {0, 20 * 1000 * 1000};
 	memset(last, 0, sizeof(*last));
 	while (img_drive_poll(d, last)) {
 		if (imgburn_signal && !*interrupted) {
