@@ -70,8 +70,10 @@ static int resolve_target(const struct imgburn_opts *o, char *addr, size_t n)
 	}
 	/* A disk (USB stick, card): libburn writes it as a stdio: pseudo-drive. */
 	snprintf(addr, n, "stdio:%s", path);
-	fprintf(stderr, "%s: target %s: %s, %.1f GB (%" PRId64 " bytes), %s\n", img_cli_prog(),
-		path, bi.model[0] ? bi.model : "unknown model", bi.size / 1e9, bi.size,
+	fprintf(stderr, "%s: target %s: %s, %.1f %s (%" PRId64 " bytes), %s\n", img_cli_prog(),
+		path, bi.model[0] ? bi.model : "unknown model",
+		bi.size >= 1000000000 ? bi.size / 1e9 : bi.size / 1e6,
+		bi.size >= 1000000000 ? "GB" : "MB", bi.size,
 		bi.removable ? "removable" : "not removable");
 	if (bi.mounted[0] && !o->force) {
 		img_cli_fail("%s is mounted on %s: unmount it first, or give --force", path,
