@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <libudev.h>
 
@@ -141,8 +142,11 @@ int img_watch_open(struct img_watch **out, struct img_error *err)
 	if (w == NULL)
 		return img_error_set(err, IMG_ENOMEM, "udev monitor");
 	w->udev = udev_new();
+	/* Events processed by udevd carry its properties (ID_CDROM, models); without a running
+	 * udevd (containers, minimal systems) listen to the kernel's own uevents instead. */
+	bool udevd = access("/run/udev/control", F_OK) == 0;
 	if (w->udev)
-		w->mon = udev_monitor_new_from_netlink(w->udev, "udev");
+		w->mon = udev_monitor_new_from_netlink(w->udev, udevd ? "udev" : "kernel");
 	if (w->mon == NULL || udev_monitor_filter_add_match_subsystem_devtype(w->mon, "block",
 									      "disk") < 0 ||
 	    udev_monitor_enable_receiving(w->mon) < 0) {
@@ -166,10 +170,11 @@ int img_watch_next(struct img_watch *w, struct img_watch_event *ev)
 		return 0;
 	const char *action = udev_device_get_action(dev);
 	int rc = 0;
-	/* "change" on an optical drive is media inserted or removed: reported as add */
+	/* "change" on an optical drive is media inserted or removed */
 	if (action && (strcmp(action, "add") == 0 || strcmp(action, "remove") == 0 ||
 		       strcmp(action, "change") == 0)) {
-		ev->added = strcmp(action, "remove") != 0;
+		ev->action = action[0] == 'a' ? IMG_WATCH_ADDED
+			     : action[0] == 'r' ? IMG_WATCH_REMOVED : IMG_WATCH_CHANGED;
 		ev->optical = is_optical(dev);
 		copy(ev->devnode, sizeof(ev->devnode), udev_device_get_devnode(dev));
 		model_of(dev, ev->model, sizeof(ev->model));

@@ -22,8 +22,10 @@ int img_blockdev_probe(const char *path, struct img_blockdev_info *out, struct i
 /* Drives appearing and vanishing, from the udev monitor. */
 struct img_watch;
 
+enum img_watch_action { IMG_WATCH_ADDED, IMG_WATCH_REMOVED, IMG_WATCH_CHANGED };
+
 struct img_watch_event {
-	bool added;            /* false: removed */
+	enum img_watch_action action; /* CHANGED: media inserted or removed, loop attached... */
 	bool optical;
 	char devnode[256];
 	char model[128];

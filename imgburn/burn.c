@@ -300,6 +300,10 @@ int imgburn_burn(const struct imgburn_opts *o)
 
 	if (o->blank != BLANK_NONE || o->format) {
 		doing = o->format ? "format" : "blank";
+		struct img_drive_info info;
+		img_drive_get_info(d, &info);
+		if (!o->format && info.media_state == IMG_MEDIA_BLANK)
+			fprintf(stderr, "%s: media is already blank\n", img_cli_prog());
 		int r = o->format ? img_drive_format_start(d)
 				  : img_drive_blank_start(d, o->blank == BLANK_FAST);
 		if (r == IMG_OK) {

@@ -169,7 +169,8 @@ int imgburn_watch(const struct imgburn_opts *o)
 			continue;
 		struct img_watch_event ev;
 		while (img_watch_next(w, &ev) > 0)
-			printf("%s %s %s%s%s%s\n", ev.added ? "appeared" : "vanished", ev.devnode,
+			printf("%s %s %s%s%s%s\n", ev.action == IMG_WATCH_ADDED ? "appeared"
+			       : ev.action == IMG_WATCH_REMOVED ? "vanished" : "changed", ev.devnode,
 			       ev.optical ? "optical" : "disk", ev.model[0] ? " (" : "", ev.model,
 			       ev.model[0] ? ")" : "");
 	}
