@@ -887,11 +887,14 @@ int img_drive_write_audio_start(struct img_drive *d, const int *fds, const int64
 		total += sizes[i];
 	}
 	d->job_total = total;
-	rc = choose_write_type(d, o, BURN_BLOCK_RAW0);
+	/* Audio is written track-at-once unless SAO is asked for.  The TAO block type is
+	 * MODE1 even for audio: libburn takes each sector's size from the track's mode. */
+	struct img_write_opts audio_o = *o;
+	if (audio_o.mode == IMG_WRITE_AUTO)
+		audio_o.mode = IMG_WRITE_TAO;
+	rc = choose_write_type(d, &audio_o, BURN_BLOCK_MODE1);
 	if (rc != IMG_OK)
 		goto fail;
-	if (o->mode == IMG_WRITE_AUTO)
-		burn_write_opts_set_write_type(d->opts, BURN_WRITE_TAO, BURN_BLOCK_RAW0);
 	return start_disc_write(d);
 fail:
 	job_clear(d);

@@ -131,5 +131,10 @@ int img_wav_check_cdda(const struct img_wav_info *info, struct img_error *err)
 	if (info->block_align != 4)
 		return img_error_set(err, IMG_ECORRUPT,
 				     "block align %u; 16-bit stereo needs 4", info->block_align);
+	/* Red Book: a track lasts at least 4 seconds (300 sectors of 2352 bytes) */
+	if (info->data_size < IMG_WAV_CD_MIN_BYTES)
+		return img_error_set(err, IMG_EUNSUPPORTED,
+				     "%" PRIu64 " bytes of audio; a CD track needs at least 4 seconds "
+				     "(%d bytes)", info->data_size, IMG_WAV_CD_MIN_BYTES);
 	return IMG_OK;
 }

@@ -30,8 +30,11 @@ struct img_wav_info {
 int img_wav_parse(const unsigned char *buf, size_t len, uint64_t file_size,
 		  struct img_wav_info *out, struct img_error *err);
 
-/* Checks that the audio is CD-DA: PCM, 44100 Hz, 16 bits, 2 channels.  IMG_EUNSUPPORTED with
- * the offending property in the detail otherwise. */
+/* Shortest CD-DA track: 4 seconds, 300 sectors of 2352 bytes (Red Book). */
+#define IMG_WAV_CD_MIN_BYTES (300 * 2352)
+
+/* Checks that the audio is CD-DA: PCM, 44100 Hz, 16 bits, 2 channels, at least 4 seconds.
+ * IMG_EUNSUPPORTED with the offending property in the detail otherwise. */
 int img_wav_check_cdda(const struct img_wav_info *info, struct img_error *err);
 
 #endif

@@ -4,13 +4,14 @@
 
 $PYTHON - <<'PY'
 import os, struct, wave
-def w(name, ch, width, rate, frames=4410):
+def w(name, ch, width, rate, frames=44100 * 4):
     f = wave.open(name, "wb"); f.setnchannels(ch); f.setsampwidth(width); f.setframerate(rate)
     f.writeframes(os.urandom(frames * ch * width)); f.close()
 w("good.wav", 2, 2, 44100)
 w("mono.wav", 1, 2, 44100)
 w("48k.wav", 2, 2, 48000)
 w("8bit.wav", 2, 1, 44100)
+w("short4s.wav", 2, 2, 44100, frames=44100 * 4 - 1)
 open("notriff.wav", "wb").write(b"OggS" + os.urandom(100))
 g = open("good.wav", "rb").read()
 open("truncated.wav", "wb").write(g[:30])
@@ -24,6 +25,8 @@ expect_fail 2 '48k.wav: .*48000 Hz; CD audio needs 44100 Hz' \
 	"$IMGBURN" --dev "stdio:$PWD/o" --audio good.wav 48k.wav
 expect_fail 2 '8bit.wav: .*8 bits per sample; CD audio needs 16' \
 	"$IMGBURN" --dev "stdio:$PWD/o" --audio 8bit.wav
+expect_fail 2 'short4s.wav: .*a CD track needs at least 4 seconds' \
+	"$IMGBURN" --dev "stdio:$PWD/o" --audio short4s.wav
 expect_fail 2 'notriff.wav: .*not a RIFF WAVE file' "$IMGBURN" --dev "stdio:$PWD/o" --audio notriff.wav
 expect_fail 2 'truncated.wav: .*(no fmt chunk|runs past)' \
 	"$IMGBURN" --dev "stdio:$PWD/o" --audio truncated.wav

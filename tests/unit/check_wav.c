@@ -48,14 +48,19 @@ static size_t make_wav(unsigned char *buf, uint16_t fmt, uint16_t ch, uint32_t r
 START_TEST(cd_audio_header_parses)
 {
 	unsigned char buf[256];
-	size_t n = make_wav(buf, 1, 2, 44100, 16, 4 * 1000, -1);
+	size_t n = make_wav(buf, 1, 2, 44100, 16, IMG_WAV_CD_MIN_BYTES, -1);
 	struct img_wav_info wi;
 	struct img_error e;
-	ck_assert_int_eq(img_wav_parse(buf, n, n + 4000, &wi, &e), IMG_OK);
+	ck_assert_int_eq(img_wav_parse(buf, n, n + IMG_WAV_CD_MIN_BYTES, &wi, &e), IMG_OK);
 	ck_assert_uint_eq(wi.data_offset, 44);
-	ck_assert_uint_eq(wi.data_size, 4000);
+	ck_assert_uint_eq(wi.data_size, IMG_WAV_CD_MIN_BYTES);
 	ck_assert_uint_eq(wi.sample_rate, 44100);
 	ck_assert_int_eq(img_wav_check_cdda(&wi, &e), IMG_OK);
+	/* one frame less than 4 seconds is too short for a CD track */
+	n = make_wav(buf, 1, 2, 44100, 16, IMG_WAV_CD_MIN_BYTES - 4, -1);
+	ck_assert_int_eq(img_wav_parse(buf, n, n + IMG_WAV_CD_MIN_BYTES - 4, &wi, &e), IMG_OK);
+	ck_assert_int_eq(img_wav_check_cdda(&wi, &e), IMG_EUNSUPPORTED);
+	ck_assert_ptr_nonnull(strstr(e.detail, "4 seconds"));
 }
 END_TEST
 
@@ -194,10 +199,10 @@ START_TEST(extensible_format_resolves_to_pcm)
 	n += put16(buf + n, 1); /* subformat GUID starts with the PCM tag */
 	memset(buf + n, 0, 14), n += 14;
 	memcpy(buf + n, "data", 4), n += 4;
-	n += put32(buf + n, 0);
+	n += put32(buf + n, IMG_WAV_CD_MIN_BYTES);
 	struct img_wav_info wi;
 	struct img_error e;
-	ck_assert_int_eq(img_wav_parse(buf, n, n, &wi, &e), IMG_OK);
+	ck_assert_int_eq(img_wav_parse(buf, n, n + IMG_WAV_CD_MIN_BYTES, &wi, &e), IMG_OK);
 	ck_assert_int_eq(img_wav_check_cdda(&wi, &e), IMG_OK);
 }
 END_TEST
