@@ -185,16 +185,22 @@ static void run_job(struct img_drive *d, struct report *r, struct img_drive_prog
 	}
 }
 
-static int verify_tick(void *ctx, int64_t done, int64_t total)
+static struct img_drive_progress verify_progress(int64_t done, int64_t total)
 {
-	struct report *r = ctx;
 	struct img_drive_progress p;
 	memset(&p, 0, sizeof(p));
 	p.phase = IMG_PHASE_VERIFY;
 	p.bytes_done = done;
 	p.bytes_total = total;
 	p.lba = done / 2048;
-	report_update(r, &p);
+	p.track = p.tracks = 1;
+	return p;
+}
+
+static int verify_tick(void *ctx, int64_t done, int64_t total)
+{
+	struct img_drive_progress p = verify_progress(done, total);
+	report_update(ctx, &p);
 	return imgburn_signal != 0;
 }
 
@@ -329,6 +335,7 @@ int imgburn_burn(const struct imgburn_opts *o)
 		} else {
 			struct report *rep = report_new(o->progress);
 			r = img_drive_verify(d, bytes, md, verify_tick, rep);
+			last = verify_progress(bytes, bytes);
 			report_done(rep, &last, r == IMG_OK);
 			if (r != IMG_OK) {
 				img_cli_error("verification failed", img_drive_error(d));
@@ -381,7 +388,8 @@ int imgburn_burn(const struct imgburn_opts *o)
 				doing = "verify";
 				struct report *rep = report_new(o->progress);
 				r = img_drive_verify(d, bytes, md, verify_tick, rep);
-				report_done(rep, &last, r == IMG_OK);
+				struct img_drive_progress vlast = verify_progress(bytes, bytes);
+				report_done(rep, &vlast, r == IMG_OK);
 				if (r == IMG_ECANCELED) {
 					rc = IMG_EXIT_FAIL;
 					interrupted = true;

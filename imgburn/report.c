@@ -68,7 +68,8 @@ static void emit_json(const struct img_drive_progress *p, double elapsed, double
 	json_object_put(o);
 }
 
-static void emit_bar(const struct img_drive_progress *p, double elapsed, double remaining)
+static void emit_bar(const struct img_drive_progress *p, double elapsed, double remaining,
+		     const char *final)
 {
 	char line[256], eta[32] = "--:--", extra[64] = "";
 	double mb = p->bytes_done / 1e6;
@@ -84,11 +85,12 @@ static void emit_bar(const struct img_drive_progress *p, double elapsed, double 
 		snprintf(extra + n, sizeof(extra) - (size_t)n, "  fifo %3.0f%%", 100 * f);
 	if (p->bytes_total > 0)
 		snprintf(line, sizeof(line), "%-7s %3.0f%%  %.1f/%.1f MB  %.1f MB/s  ETA %s%s",
-			 img_drive_phase_name(p->phase), 100.0 * p->bytes_done / p->bytes_total,
+			 final ? final : img_drive_phase_name(p->phase),
+			 100.0 * p->bytes_done / p->bytes_total,
 			 mb, p->bytes_total / 1e6, rate, eta, extra);
 	else
 		snprintf(line, sizeof(line), "%-7s %.1f MB  %.1f MB/s%s",
-			 img_drive_phase_name(p->phase), mb, rate, extra);
+			 final ? final : img_drive_phase_name(p->phase), mb, rate, extra);
 	img_cli_progress_line(line);
 }
 
@@ -109,7 +111,7 @@ void report_update(struct report *r, const struct img_drive_progress *p)
 	if (r->style == PROGRESS_JSON)
 		emit_json(p, elapsed, remaining, NULL);
 	else
-		emit_bar(p, elapsed, remaining);
+		emit_bar(p, elapsed, remaining, NULL);
 }
 
 void report_done(struct report *r, const struct img_drive_progress *last, bool ok)
@@ -117,7 +119,7 @@ void report_done(struct report *r, const struct img_drive_progress *last, bool o
 	if (r == NULL)
 		return;
 	if (r->style == PROGRESS_BAR && r->any) {
-		emit_bar(last, now_since(&r->start), 0);
+		emit_bar(last, now_since(&r->start), 0, ok ? "done" : "failed");
 		img_cli_progress_done();
 	} else if (r->style == PROGRESS_JSON) {
 		/* the last object says how the job ended: "done" or "failed" */
