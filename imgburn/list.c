@@ -10,6 +10,10 @@
 #include "common/cli.h"
 #include "imgburn/imgburn.h"
 
+/* readable, and "/dev/sr0" rather than json-c's default "\/dev\/sr0" */
+#define JSON_FLAGS (JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | \
+		    JSON_C_TO_STRING_NOSLASHESCAPE)
+
 static json_object *info_json(const struct img_drive_info *in)
 {
 	json_object *o = json_object_new_object();
@@ -109,8 +113,7 @@ int imgburn_list(const struct imgburn_opts *o)
 		for (int i = 0; i < n; i++)
 			json_object_array_add(arr, info_json(&infos[i]));
 		json_object_object_add(root, "drives", arr);
-		printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-							      JSON_C_TO_STRING_SPACED));
+		printf("%s\n", json_object_to_json_string_ext(root, JSON_FLAGS));
 		json_object_put(root);
 	} else if (n == 0) {
 		printf("no optical drive found\n");
@@ -142,8 +145,7 @@ int imgburn_info(const struct imgburn_opts *o)
 	img_burn_finish();
 	if (o->json) {
 		json_object *j = info_json(&info);
-		printf("%s\n", json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
-							      JSON_C_TO_STRING_SPACED));
+		printf("%s\n", json_object_to_json_string_ext(j, JSON_FLAGS));
 		json_object_put(j);
 	} else {
 		info_text(&info);

@@ -63,7 +63,8 @@ static void emit_json(const struct img_drive_progress *p, double elapsed, double
 	json_object_object_add(o, "drive_buffer", b >= 0 ? json_object_new_double(b) : NULL);
 	double f = p->fifo_size > 0 ? (double)(p->fifo_size - p->fifo_free) / p->fifo_size : -1;
 	json_object_object_add(o, "fifo", f >= 0 ? json_object_new_double(f) : NULL);
-	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						      JSON_C_TO_STRING_NOSLASHESCAPE));
 	fflush(stdout);
 	json_object_put(o);
 }
