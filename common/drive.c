@@ -315,15 +315,11 @@ int img_drive_open(const char *address, bool load, struct img_drive **out, struc
 			snprintf(adr, sizeof(adr), "%s", conv);
 	}
 	if (burn_drive_scan_and_grab(&d->info, adr, load ? 1 : 0) <= 0 || d->info == NULL) {
-		int rc = burn_fail(err, IMG_EDRIVE, "cannot open drive");
-		if (strlen(err ? err->detail : "") + strlen(address) + 4 < sizeof(err->detail) &&
-		    err != NULL) {
-			char tmp[sizeof(err->detail)];
-			snprintf(tmp, sizeof(tmp), "%s", err->detail);
-			img_error_set(err, rc, "%s: %s", address, tmp);
-		}
+		char msg[BURN_MSGS_MESSAGE_LEN];
+		take_burn_messages(msg, sizeof(msg));
 		free(d);
-		return rc;
+		return img_error_set(err, IMG_EDRIVE, "%s: %s", address,
+				     msg[0] ? msg : "no such drive, or it is busy");
 	}
 	d->drive = d->info[0].drive;
 	d->role = burn_drive_get_drive_role(d->drive);

@@ -272,6 +272,20 @@ int imgburn_burn(const struct imgburn_opts *o)
 	}
 	if (rc >= 0)
 		goto close_inputs;
+	/* Writing a file onto itself would destroy the source while it is read. */
+	struct stat tst;
+	if (strncmp(addr, "stdio:", 6) == 0 && stat(addr + 6, &tst) == 0) {
+		for (int i = 0; i < ninputs; i++) {
+			struct stat sst;
+			if (fstat(inputs[i].fd, &sst) == 0 && sst.st_dev == tst.st_dev &&
+			    sst.st_ino == tst.st_ino && !o->verify_only) {
+				img_cli_usage_error("%s is both the source and the target",
+						    inputs[i].name);
+				rc = IMG_EXIT_USAGE;
+				goto close_inputs;
+			}
+		}
+	}
 
 	struct img_error err;
 	img_error_clear(&err);
@@ -286,6 +300,18 @@ int imgburn_burn(const struct imgburn_opts *o)
 		img_burn_finish();
 		rc = IMG_EXIT_USAGE;
 		goto close_inputs;
+	}
+
+	if (img_cli_verbosity() > 0) {
+		struct img_drive_info vi;
+		img_drive_get_info(d, &vi);
+		img_cli_verbose("drive %s: %s %s %s, media %s, %s, %" PRId64 " bytes free", vi.address,
+				vi.vendor, vi.product, vi.revision,
+				vi.media_profile_name[0] ? vi.media_profile_name : "none",
+				img_media_state_name(vi.media_state), vi.free_bytes);
+		for (int i = 0; i < ninputs; i++)
+			img_cli_verbose("track %d: %s, %" PRId64 " bytes%s", i + 1, inputs[i].name,
+					inputs[i].size, inputs[i].size < 0 ? " (open length)" : "");
 	}
 
 	struct img_inhibit *lock = NULL;

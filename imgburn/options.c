@@ -114,7 +114,7 @@ int imgburn_parse_options(int argc, const char **argv, struct imgburn_opts *o)
 		{"progress", 0, POPT_ARG_STRING, NULL, OPT_PROGRESS,
 		 "progress output: auto, bar, json or none", "HOW"},
 		{"verbose", 'v', POPT_ARG_NONE, NULL, OPT_VERBOSE,
-		 "say more (libburn's notes too)", NULL},
+		 "say what drive, media and tracks were found", NULL},
 		{"version", 0, POPT_ARG_NONE, NULL, OPT_VERSION, "print the version", NULL},
 		{"help", 'h', POPT_ARG_NONE, NULL, OPT_HELP, "show this help", NULL},
 		POPT_TABLEEND

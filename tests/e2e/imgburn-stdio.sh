@@ -47,5 +47,9 @@ same_bytes tree/hello.txt hello.got
 
 # a regular file given without stdio: is a usage error, not a write
 expect_fail 2 'stdio:' "$IMGBURN" --dev out1.iso img.iso
+# a file is never written onto itself
+cp img.iso self.iso
+expect_fail 2 'both the source and the target' "$IMGBURN" --dev "stdio:$PWD/self.iso" self.iso
+same_bytes img.iso self.iso
 # an unknown drive cannot be opened
 expect_fail 2 'cannot open drive' "$IMGBURN" --dev /dev/sr99 img.iso
