@@ -11,7 +11,7 @@ qemu="qemu-system-x86 ovmf grub-efi-amd64-bin grub-common mtools dosfstools busy
 case "${1:-build}" in
   build) want="$build" ;;
   demo)  want="$build $boot" ;;
-  test)  want="$build $boot check $readers $qemu clang libclang-rt-14-dev" ;;
+  test)  want="$build $boot check $readers $qemu clang libclang-rt-14-dev dbus-daemon" ;;
   bench) want="$build xorriso genisoimage time" ;;
   fuzz)  want="$build clang libclang-rt-14-dev" ;;
   *) echo "deps.sh: unknown set '$1' (build, demo, test, bench, fuzz)" >&2; exit 2 ;;
