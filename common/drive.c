@@ -18,8 +18,8 @@
 #include "common/isofs.h"
 
 #define SECTOR 2048
-/* cdrecord -pad appends 15 sectors of 2352 bytes... libburn's own notion is 300 KiB of data
- * blocks, which is what xorriso's padding adds; keep that. */
+/* --padding: 300 KiB of zeros after the data, the padding xorriso and cdrskin add by default
+ * (old CD readers fail on read-ahead at the end of a TAO track). */
 #define PAD_BYTES (300 * 1024)
 /* Ring buffer between our input and libburn's writer: 8 MiB, filled in 1 MiB reads, enough to
  * ride over pipe stalls (xorriso's fifo default is 4 MiB). */
@@ -29,7 +29,7 @@
 #define CUE_FIFO_BYTES (4 * 1024 * 1024)
 #define VERIFY_CHUNK (1024 * 1024)
 
-/* Why an input stream failed; set by the fifo thread, read after the job ended. */
+/* Why an input stream failed; set by the reader or writer thread, read after the job ended. */
 enum src_status { SRC_OK, SRC_SHORT, SRC_LONG, SRC_IOERR, SRC_CANCELED };
 
 struct stream_src {

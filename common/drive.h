@@ -132,7 +132,7 @@ struct img_drive_progress {
 	int64_t lba;             /* block being written */
 	int track, tracks;       /* 1-based */
 	unsigned buffer_capacity, buffer_available; /* drive buffer, bytes (0 for stdio) */
-	int fifo_size, fifo_free;                   /* our ring buffer, bytes */
+	int fifo_size, fifo_free;                   /* input ring buffer, bytes */
 };
 
 /* Reports progress of the running job; returns true while it is busy. */
