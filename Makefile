@@ -9,7 +9,7 @@ BUILD   ?= build
 VERSION := 0.1.0
 
 PKG_CONFIG ?= pkg-config
-PKGS := libisofs-1 libburn-1 popt json-c libcrypto
+PKGS := libisofs-1 libburn-1 popt json-c libcrypto libsystemd libudev
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g

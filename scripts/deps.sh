@@ -3,15 +3,15 @@
 # Usage: scripts/deps.sh [build|demo|test|bench|fuzz]   (default: build)
 set -eu
 
-build="gcc make pkg-config libisofs-dev libburn-dev libpopt-dev libjson-c-dev libssl-dev"
+build="gcc make pkg-config libisofs-dev libburn-dev libpopt-dev libjson-c-dev libssl-dev libsystemd-dev libudev-dev"
 boot="isolinux syslinux-common"
 readers="xorriso genisoimage p7zip-full libarchive-tools udftools python3-pycdlib dumpet fdisk gdisk"
-qemu="qemu-system-x86 ovmf grub-efi-amd64-bin grub-common mtools dosfstools"
+qemu="qemu-system-x86 ovmf grub-efi-amd64-bin grub-common mtools dosfstools busybox-static linux-image-cloud-amd64"
 
 case "${1:-build}" in
   build) want="$build" ;;
   demo)  want="$build $boot" ;;
-  test)  want="$build $boot check $readers $qemu clang libclang-rt-14-dev" ;;
+  test)  want="$build $boot check $readers $qemu clang libclang-rt-14-dev dbus-daemon" ;;
   bench) want="$build xorriso genisoimage time" ;;
   fuzz)  want="$build clang libclang-rt-14-dev" ;;
   *) echo "deps.sh: unknown set '$1' (build, demo, test, bench, fuzz)" >&2; exit 2 ;;

@@ -1,0 +1,448 @@
+/* The burn job: choose the target, check it, keep the machine awake, blank or format, write,
+ * verify, release.  Every way out releases the drive. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/blockdev.h"
+#include "common/cli.h"
+#include "common/digest.h"
+#include "common/inhibit.h"
+#include "common/wav.h"
+#include "imgburn/imgburn.h"
+
+struct input {
+	int fd;
+	int64_t size;      /* -1 unknown */
+	const char *name;
+};
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* Works out the libburn address for --dev and checks block devices before they are
+ * overwritten: not mounted, removable, unless --force.  Returns an exit code or -1 to go on. */
+static int resolve_target(const struct imgburn_opts *o, char *addr, size_t n)
+{
+	const char *path = o->dev;
+	bool stdio = strncmp(path, "stdio:", 6) == 0;
+	if (stdio)
+		path += 6;
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		if (!stdio) {
+			/* not a file: maybe an address libburn knows by itself */
+			snprintf(addr, n, "%s", o->dev);
+			return -1;
+		}
+		snprintf(addr, n, "%s", o->dev);
+		return -1; /* stdio: creates the file */
+	}
+	if (S_ISREG(st.st_mode) && !stdio) {
+		img_cli_usage_error("--dev %s is a file: write to files with --dev stdio:%s", path,
+				    path);
+		return IMG_EXIT_USAGE;
+	}
+	if (!S_ISBLK(st.st_mode)) {
+		snprintf(addr, n, "%s", o->dev);
+		return -1;
+	}
+	struct img_blockdev_info bi;
+	struct img_error err;
+	img_error_clear(&err);
+	if (img_blockdev_probe(path, &bi, &err) != IMG_OK) {
+		img_cli_error("cannot examine the target", &err);
+		return IMG_EXIT_USAGE;
+	}
+	if (bi.optical && !stdio) {
+		snprintf(addr, n, "%s", path);
+		return -1;
+	}
+	/* A disk (USB stick, card): libburn writes it as a stdio: pseudo-drive. */
+	snprintf(addr, n, "stdio:%s", path);
+	fprintf(stderr, "%s: target %s: %s, %.1f %s (%" PRId64 " bytes), %s\n", img_cli_prog(),
+		path, bi.model[0] ? bi.model : "unknown model",
+		bi.size >= 1000000000 ? bi.size / 1e9 : bi.size / 1e6,
+		bi.size >= 1000000000 ? "GB" : "MB", bi.size,
+		bi.removable ? "removable" : "not removable");
+	if (bi.mounted[0] && !o->force) {
+		img_cli_fail("%s is mounted on %s: unmount it first, or give --force", path,
+			     bi.mounted);
+		return IMG_EXIT_FAIL;
+	}
+	if (!bi.removable && !o->force) {
+		img_cli_fail("%s is not a removable device: give --force to overwrite it", path);
+		return IMG_EXIT_FAIL;
+	}
+	return -1;
+}
+
+/* Opens SOURCE: "-" is stdin with --size or of unknown length. */
+static int open_input(const struct imgburn_opts *o, const char *name, struct input *in)
+{
+	in->name = name;
+	if (strcmp(name, "-") == 0) {
+		in->fd = STDIN_FILENO;
+		in->size = o->size;
+		return -1;
+	}
+	in->fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (in->fd < 0) {
+		img_cli_fail("cannot open %s: %s", name, strerror(errno));
+		return IMG_EXIT_USAGE;
+	}
+	struct stat st;
+	if (fstat(in->fd, &st) != 0) {
+		img_cli_fail("cannot examine %s: %s", name, strerror(errno));
+		close(in->fd);
+		return IMG_EXIT_USAGE;
+	}
+	if (S_ISREG(st.st_mode)) {
+		in->size = st.st_size;
+	} else if (S_ISBLK(st.st_mode)) {
+		off_t end = lseek(in->fd, 0, SEEK_END);
+		in->size = end >= 0 ? end : -1;
+		lseek(in->fd, 0, SEEK_SET);
+	} else {
+		in->size = -1; /* a fifo or character device: open length */
+	}
+	if (S_ISDIR(st.st_mode)) {
+		img_cli_fail("%s is a directory: build an image with mkimage first", name);
+		close(in->fd);
+		return IMG_EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* Opens each WAV file, checks it is CD-DA and positions it at its samples. */
+static int open_wav(const char *name, struct input *in)
+{
+	in->name = name;
+	in->fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (in->fd < 0) {
+		img_cli_fail("cannot open %s: %s", name, strerror(errno));
+		return IMG_EXIT_USAGE;
+	}
+	struct stat st;
+	unsigned char *buf = malloc(IMG_WAV_HEADER_MAX);
+	if (buf == NULL || fstat(in->fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		img_cli_fail("%s: not a regular file", name);
+		free(buf);
+		return IMG_EXIT_USAGE;
+	}
+	ssize_t got = 0, r;
+	while (got < IMG_WAV_HEADER_MAX &&
+	       (r = read(in->fd, buf + got, (size_t)(IMG_WAV_HEADER_MAX - got))) > 0)
+		got += r;
+	struct img_wav_info wi;
+	struct img_error err;
+	img_error_clear(&err);
+	int rc = img_wav_parse(buf, (size_t)got, (uint64_t)st.st_size, &wi, &err);
+	free(buf);
+	if (rc == IMG_OK)
+		rc = img_wav_check_cdda(&wi, &err);
+	if (rc != IMG_OK) {
+		char what[4200];
+		snprintf(what, sizeof(what), "%s: not usable as CD audio", name);
+		img_cli_error(what, &err);
+		return IMG_EXIT_USAGE;
+	}
+	if (lseek(in->fd, (off_t)wi.data_offset, SEEK_SET) < 0) {
+		img_cli_fail("%s: cannot seek: %s", name, strerror(errno));
+		return IMG_EXIT_USAGE;
+	}
+	in->size = (int64_t)wi.data_size;
+	return -1;
+}
+
+/* Polls the running job until it ends, cancelling on SIGINT/SIGTERM. */
+static void run_job(struct img_drive *d, struct report *r, struct img_drive_progress *last,
+		    bool *interrupted)
+{
+	struct timespec nap = {0, 20 * 1000 * 1000};
+	memset(last, 0, sizeof(*last));
+	while (img_drive_poll(d, last)) {
+		if (imgburn_signal && !*interrupted) {
+			*interrupted = true;
+			img_drive_cancel(d);
+		}
+		report_update(r, last);
+		nanosleep(&nap, NULL);
+	}
+	if (imgburn_signal && !*interrupted) {
+		*interrupted = true;
+		img_drive_cancel(d);
+	}
+}
+
+static struct img_drive_progress verify_progress(int64_t done, int64_t total)
+{
+	struct img_drive_progress p;
+	memset(&p, 0, sizeof(p));
+	p.phase = IMG_PHASE_VERIFY;
+	p.bytes_done = done;
+	p.bytes_total = total;
+	p.lba = done / 2048;
+	p.track = p.tracks = 1;
+	return p;
+}
+
+static int verify_tick(void *ctx, int64_t done, int64_t total)
+{
+	struct img_drive_progress p = verify_progress(done, total);
+	report_update(ctx, &p);
+	return imgburn_signal != 0;
+}
+
+/* SHA-256 of the whole input, for --verify-only. */
+static int hash_input(struct input *in, unsigned char md[IMG_SHA256_LEN], int64_t *bytes)
+{
+	struct img_sha256 *h = NULL;
+	struct img_error err;
+	img_error_clear(&err);
+	if (img_sha256_new(&h, &err) != IMG_OK) {
+		img_cli_error("hash", &err);
+		return IMG_EXIT_FAIL;
+	}
+	static unsigned char buf[1 << 20];
+	int64_t total = 0;
+	ssize_t r;
+	while ((r = read(in->fd, buf, sizeof(buf))) != 0) {
+		if (r < 0) {
+			if (errno == EINTR && !imgburn_signal)
+				continue;
+			img_cli_fail("cannot read %s: %s", in->name, strerror(errno));
+			img_sha256_free(h);
+			return IMG_EXIT_USAGE;
+		}
+		img_sha256_update(h, buf, (size_t)r);
+		total += r;
+		if (in->size >= 0 && total > in->size)
+			break;
+	}
+	img_sha256_final(h, md);
+	img_sha256_free(h);
+	*bytes = total;
+	if (in->size >= 0 && total != in->size) {
+		img_cli_fail("%s: got %" PRId64 " bytes, --size said %" PRId64, in->name, total,
+			     in->size);
+		return IMG_EXIT_FAIL;
+	}
+	return -1;
+}
+
+static const char *signal_name(int sig)
+{
+	return sig == 2 ? "SIGINT" : sig == 15 ? "SIGTERM" : sig == 1 ? "SIGHUP" : "a signal";
+}
+
+int imgburn_burn(const struct imgburn_opts *o)
+{
+	char addr[4200];
+	int rc = resolve_target(o, addr, sizeof(addr));
+	if (rc >= 0)
+		return rc;
+
+	struct input inputs[99];
+	int ninputs = 0;
+	rc = -1;
+	if (o->audio) {
+		if (o->nargs > 99) {
+			img_cli_usage_error("a CD holds at most 99 tracks");
+			return IMG_EXIT_USAGE;
+		}
+		for (int i = 0; i < o->nargs && rc < 0; i++, ninputs++)
+			rc = open_wav(o->args[i], &inputs[i]);
+		if (rc >= 0)
+			ninputs--;
+	} else if (o->nargs == 1) {
+		rc = open_input(o, o->args[0], &inputs[0]);
+		if (rc < 0)
+			ninputs = 1;
+	}
+	if (rc >= 0)
+		goto close_inputs;
+	/* Writing a file onto itself would destroy the source while it is read. */
+	struct stat tst;
+	if (strncmp(addr, "stdio:", 6) == 0 && stat(addr + 6, &tst) == 0) {
+		for (int i = 0; i < ninputs; i++) {
+			struct stat sst;
+			if (fstat(inputs[i].fd, &sst) == 0 && sst.st_dev == tst.st_dev &&
+			    sst.st_ino == tst.st_ino && !o->verify_only) {
+				img_cli_usage_error("%s is both the source and the target",
+						    inputs[i].name);
+				rc = IMG_EXIT_USAGE;
+				goto close_inputs;
+			}
+		}
+	}
+
+	struct img_error err;
+	img_error_clear(&err);
+	if (img_burn_init(&err) != IMG_OK) {
+		img_cli_error("cannot start libburn", &err);
+		rc = IMG_EXIT_FAIL;
+		goto close_inputs;
+	}
+	struct img_drive *d = NULL;
+	if (img_drive_open(addr, o->load, &d, &err) != IMG_OK) {
+		img_cli_error("cannot open drive", &err);
+		img_burn_finish();
+		rc = IMG_EXIT_USAGE;
+		goto close_inputs;
+	}
+
+	if (img_cli_verbosity() > 0) {
+		struct img_drive_info vi;
+		img_drive_get_info(d, &vi);
+		img_cli_verbose("drive %s: %s %s %s, media %s, %s, %" PRId64 " bytes free", vi.address,
+				vi.vendor, vi.product, vi.revision,
+				vi.media_profile_name[0] ? vi.media_profile_name : "none",
+				img_media_state_name(vi.media_state), vi.free_bytes);
+		for (int i = 0; i < ninputs; i++)
+			img_cli_verbose("track %d: %s, %" PRId64 " bytes%s", i + 1, inputs[i].name,
+					inputs[i].size, inputs[i].size < 0 ? " (open length)" : "");
+	}
+
+	struct img_inhibit *lock = NULL;
+	bool writes = o->nargs > 0 || o->cue || o->blank != BLANK_NONE || o->format;
+	if (writes && !o->verify_only) {
+		struct img_error ierr;
+		img_error_clear(&ierr);
+		if (img_inhibit_take("imgburn", "writing a disc", &lock, &ierr) != IMG_OK)
+			fprintf(stderr, "%s: note: no inhibitor lock, the machine may sleep during the burn (%s)\n",
+				img_cli_prog(), ierr.detail);
+	}
+
+	bool interrupted = false;
+	struct img_drive_progress last;
+	memset(&last, 0, sizeof(last));
+	rc = IMG_EXIT_OK;
+	const char *doing = "write";
+
+	if (o->blank != BLANK_NONE || o->format) {
+		doing = o->format ? "format" : "blank";
+		struct img_drive_info info;
+		img_drive_get_info(d, &info);
+		if (!o->format && info.media_state == IMG_MEDIA_BLANK)
+			fprintf(stderr, "%s: media is already blank\n", img_cli_prog());
+		int r = o->format ? img_drive_format_start(d)
+				  : img_drive_blank_start(d, o->blank == BLANK_FAST);
+		if (r == IMG_OK) {
+			struct report *rep = report_new(o->progress);
+			run_job(d, rep, &last, &interrupted);
+			r = img_drive_job_result(d, NULL, NULL);
+			report_done(rep, &last, r == IMG_OK);
+		}
+		if (r != IMG_OK) {
+			img_cli_error(o->format ? "formatting failed" : "blanking failed",
+				      img_drive_error(d));
+			rc = IMG_EXIT_FAIL;
+		}
+	}
+
+	if (rc == IMG_EXIT_OK && o->verify_only) {
+		doing = "verify";
+		unsigned char md[IMG_SHA256_LEN];
+		int64_t bytes = 0;
+		int r = hash_input(&inputs[0], md, &bytes);
+		if (r >= 0) {
+			rc = r;
+		} else {
+			struct report *rep = report_new(o->progress);
+			r = img_drive_verify(d, bytes, md, verify_tick, rep);
+			last = verify_progress(bytes, bytes);
+			report_done(rep, &last, r == IMG_OK);
+			if (r != IMG_OK) {
+				img_cli_error("verification failed", img_drive_error(d));
+				rc = IMG_EXIT_FAIL;
+			} else {
+				fprintf(stderr, "%s: verified %" PRId64 " bytes\n", img_cli_prog(),
+					bytes);
+			}
+		}
+	} else if (rc == IMG_EXIT_OK && (ninputs > 0 || o->cue)) {
+		struct img_write_opts wo = {
+			.mode = o->mode == MODE_TAO ? IMG_WRITE_TAO
+				: o->mode == MODE_SAO ? IMG_WRITE_SAO : IMG_WRITE_AUTO,
+			.dummy = o->dummy, .close = o->close, .padding = o->padding,
+			.hash = o->verify, .speed = o->speed,
+		};
+		int r;
+		if (o->cue) {
+			r = img_drive_write_cue_start(d, o->cue, &wo);
+		} else if (o->audio) {
+			int fds[99];
+			int64_t sizes[99];
+			for (int i = 0; i < ninputs; i++)
+				fds[i] = inputs[i].fd, sizes[i] = inputs[i].size;
+			r = img_drive_write_audio_start(d, fds, sizes, ninputs, &wo);
+		} else {
+			r = img_drive_write_start(d, inputs[0].fd, inputs[0].size, &wo);
+		}
+		struct timespec t0;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		int64_t bytes = 0;
+		unsigned char md[IMG_SHA256_LEN];
+		if (r == IMG_OK) {
+			struct report *rep = report_new(o->progress);
+			run_job(d, rep, &last, &interrupted);
+			r = img_drive_job_result(d, &bytes, md);
+			last.bytes_done = bytes;
+			report_done(rep, &last, r == IMG_OK);
+		}
+		if (r != IMG_OK) {
+			if (!interrupted)
+				img_cli_error("write failed", img_drive_error(d));
+			rc = IMG_EXIT_FAIL;
+		} else {
+			double secs = seconds_since(&t0);
+			fprintf(stderr, "%s: %s %" PRId64 " bytes in %.1f s (%.1f MB/s)\n",
+				img_cli_prog(), o->dummy ? "simulated writing" : "wrote", bytes,
+				secs, secs > 0 ? bytes / 1e6 / secs : 0);
+			if (o->verify && !o->dummy) {
+				doing = "verify";
+				struct report *rep = report_new(o->progress);
+				r = img_drive_verify(d, bytes, md, verify_tick, rep);
+				struct img_drive_progress vlast = verify_progress(bytes, bytes);
+				report_done(rep, &vlast, r == IMG_OK);
+				if (r == IMG_ECANCELED) {
+					rc = IMG_EXIT_FAIL;
+					interrupted = true;
+				} else if (r != IMG_OK) {
+					img_cli_error("verification failed", img_drive_error(d));
+					rc = IMG_EXIT_FAIL;
+				} else {
+					char hex[IMG_SHA256_HEX_LEN];
+					img_sha256_hex(md, hex);
+					fprintf(stderr, "%s: verified %" PRId64 " bytes, SHA-256 %s\n",
+						img_cli_prog(), bytes, hex);
+				}
+			}
+		}
+	}
+
+	img_drive_close(d, o->eject);
+	img_burn_finish();
+	img_inhibit_release(lock);
+	if (interrupted) {
+		img_cli_fail("interrupted by %s: %s cancelled after %" PRId64 " bytes of input; drive %s "
+			     "released", signal_name(imgburn_signal), doing, last.bytes_done, addr);
+		rc = IMG_EXIT_FAIL;
+	}
+close_inputs:
+	for (int i = 0; i < ninputs; i++)
+		if (inputs[i].fd != STDIN_FILENO)
+			close(inputs[i].fd);
+	return rc;
+}

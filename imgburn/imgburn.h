@@ -1,0 +1,51 @@
+/* imgburn's parts: options, listing, the burn job and its progress report. */
+#ifndef IMGBURN_H
+#define IMGBURN_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/drive.h"
+
+enum progress_style { PROGRESS_AUTO, PROGRESS_BAR, PROGRESS_JSON, PROGRESS_NONE };
+enum blank_kind { BLANK_NONE, BLANK_FAST, BLANK_ALL };
+
+struct imgburn_opts {
+	bool list, json, info, watch;
+	const char *dev;
+	int64_t size;              /* -1: not given */
+	double speed;              /* x; 0 = fastest */
+	bool dummy, close, eject, load, padding, verify, verify_only, format, force, audio;
+	enum write_mode_choice { MODE_AUTO, MODE_TAO, MODE_SAO } mode;
+	enum blank_kind blank;
+	const char *cue;
+	enum progress_style progress;
+	const char **args;         /* SOURCE, or the WAV files with --audio */
+	int nargs;
+};
+
+/* Parses argv into *o; prints help/version/usage errors itself.  Returns -1 to go on, else the
+ * exit code to leave with. */
+int imgburn_parse_options(int argc, const char **argv, struct imgburn_opts *o);
+
+/* Set by the SIGINT/SIGTERM handler; the number of the signal. */
+extern volatile sig_atomic_t imgburn_signal;
+
+/* --list / -scanbus, --info, --watch; each returns an exit code. */
+int imgburn_list(const struct imgburn_opts *o);
+int imgburn_info(const struct imgburn_opts *o);
+int imgburn_watch(const struct imgburn_opts *o);
+
+/* Writing, blanking, formatting, verifying; returns an exit code. */
+int imgburn_burn(const struct imgburn_opts *o);
+
+/* Progress report of one job: a redrawn line on a terminal, or one JSON object per update. */
+struct report;
+struct report *report_new(enum progress_style style);
+void report_update(struct report *r, const struct img_drive_progress *p);
+/* Ends the report with the job's last state: a final line, or a last JSON object whose phase
+ * is "done" or "failed".  Frees r. */
+void report_done(struct report *r, const struct img_drive_progress *last, bool ok);
+
+#endif

@@ -1,0 +1,218 @@
+/* Unit tests of common/drive.c on libburn stdio: pseudo-drives: exact bytes, declared sizes,
+ * hashing, read-back verification and cancel.  The written file is read back with plain
+ * read(2), not through libburn. */
+/* F_SETPIPE_SZ (Linux): the pipes hold the whole test stream before anyone reads them */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/digest.h"
+#include "common/drive.h"
+#include "tests/unit/unit.h"
+
+static char dir[64];
+static char target[256], adr[300];
+
+static void setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/check_drive.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(target, sizeof(target), "%s/out.bin", dir);
+	snprintf(adr, sizeof(adr), "stdio:%s", target);
+	struct img_error e;
+	ck_assert_int_eq(img_burn_init(&e), IMG_OK);
+}
+
+static void teardown(void)
+{
+	img_burn_finish();
+	unlink(target);
+	rmdir(dir);
+}
+
+static unsigned char *pattern(size_t n)
+{
+	unsigned char *p = malloc(n);
+	for (size_t i = 0; i < n; i++)
+		p[i] = (unsigned char)(i * 7 + i / 251);
+	return p;
+}
+
+/* a pipe already holding n bytes of data; the write end is closed when close_it */
+static int pipe_with(const unsigned char *data, size_t n, bool close_it, int *wfd)
+{
+	int fds[2];
+	ck_assert_int_eq(pipe(fds), 0);
+	fcntl(fds[1], F_SETPIPE_SZ, 1 << 20);
+	ck_assert_int_eq(write(fds[1], data, n), (ssize_t)n);
+	if (close_it)
+		close(fds[1]);
+	else
+		*wfd = fds[1];
+	return fds[0];
+}
+
+static int run(struct img_drive *d, int64_t *bytes, unsigned char md[IMG_SHA256_LEN])
+{
+	struct timespec nap = {0, 10 * 1000 * 1000};
+	struct img_drive_progress p;
+	while (img_drive_poll(d, &p))
+		nanosleep(&nap, NULL);
+	return img_drive_job_result(d, bytes, md);
+}
+
+static void sha(const unsigned char *data, size_t n, unsigned char md[IMG_SHA256_LEN])
+{
+	struct img_sha256 *h;
+	ck_assert_int_eq(img_sha256_new(&h, NULL), IMG_OK);
+	img_sha256_update(h, data, n);
+	img_sha256_final(h, md);
+	img_sha256_free(h);
+}
+
+static const struct img_write_opts opts = {.mode = IMG_WRITE_AUTO, .hash = true};
+
+START_TEST(exact_bytes_hash_and_verify)
+{
+	/* not a multiple of 2048: libburn pads the sector, the file is cut back */
+	size_t n = 300001;
+	unsigned char *data = pattern(n);
+	int fd = pipe_with(data, n, true, NULL);
+	struct img_drive *d;
+	struct img_error e;
+	ck_assert_int_eq(img_drive_open(adr, false, &d, &e), IMG_OK);
+	ck_assert(img_drive_is_stdio(d));
+	ck_assert_int_eq(img_drive_write_start(d, fd, (int64_t)n, &opts), IMG_OK);
+	int64_t bytes;
+	unsigned char md[IMG_SHA256_LEN], want[IMG_SHA256_LEN];
+	ck_assert_int_eq(run(d, &bytes, md), IMG_OK);
+	ck_assert_int_eq(bytes, (int64_t)n);
+	sha(data, n, want);
+	ck_assert_mem_eq(md, want, IMG_SHA256_LEN);
+	ck_assert_int_eq(img_drive_verify(d, (int64_t)n, want, NULL, NULL), IMG_OK);
+	want[0] ^= 1;
+	ck_assert_int_eq(img_drive_verify(d, (int64_t)n, want, NULL, NULL), IMG_EMISMATCH);
+	ck_assert_ptr_nonnull(strstr(img_drive_error(d)->detail, "read back"));
+	img_drive_close(d, false);
+	close(fd);
+
+	struct stat st;
+	ck_assert_int_eq(stat(target, &st), 0);
+	ck_assert_int_eq(st.st_size, (off_t)n);
+	unsigned char *got = malloc(n);
+	int in = open(target, O_RDONLY);
+	ck_assert_int_eq(read(in, got, n), (ssize_t)n);
+	close(in);
+	ck_assert_mem_eq(got, data, n);
+	free(got);
+	free(data);
+}
+END_TEST
+
+START_TEST(stream_longer_than_size_fails)
+{
+	size_t n = 100000;
+	unsigned char *data = pattern(n);
+	int fd = pipe_with(data, n, true, NULL);
+	struct img_drive *d;
+	struct img_error e;
+	ck_assert_int_eq(img_drive_open(adr, false, &d, &e), IMG_OK);
+	ck_assert_int_eq(img_drive_write_start(d, fd, 40960, &opts), IMG_OK);
+	ck_assert_int_eq(run(d, NULL, NULL), IMG_ETOOBIG);
+	ck_assert_ptr_nonnull(strstr(img_drive_error(d)->detail, "longer than its size of 40960"));
+	img_drive_close(d, false);
+	close(fd);
+	free(data);
+}
+END_TEST
+
+START_TEST(stream_shorter_than_size_fails)
+{
+	size_t n = 100000;
+	unsigned char *data = pattern(n);
+	int fd = pipe_with(data, n, true, NULL);
+	struct img_drive *d;
+	struct img_error e;
+	ck_assert_int_eq(img_drive_open(adr, false, &d, &e), IMG_OK);
+	ck_assert_int_eq(img_drive_write_start(d, fd, 200000, &opts), IMG_OK);
+	int64_t bytes;
+	ck_assert_int_eq(run(d, &bytes, NULL), IMG_EINVAL);
+	ck_assert_int_eq(bytes, (int64_t)n);
+	ck_assert_ptr_nonnull(strstr(img_drive_error(d)->detail, "ended after 100000 bytes"));
+	img_drive_close(d, false);
+	close(fd);
+	free(data);
+}
+END_TEST
+
+START_TEST(cancel_stops_a_stalled_stream)
+{
+	size_t n = 50000;
+	unsigned char *data = pattern(n);
+	int wfd = -1;
+	int fd = pipe_with(data, n, false, &wfd);   /* the producer stalls: never closes */
+	struct img_drive *d;
+	struct img_error e;
+	ck_assert_int_eq(img_drive_open(adr, false, &d, &e), IMG_OK);
+	ck_assert_int_eq(img_drive_write_start(d, fd, -1, &opts), IMG_OK);
+	struct timespec nap = {0, 300 * 1000 * 1000};
+	nanosleep(&nap, NULL);
+	img_drive_cancel(d);
+	time_t t0 = time(NULL);
+	ck_assert_int_eq(run(d, NULL, NULL), IMG_ECANCELED);
+	ck_assert_int_le(time(NULL) - t0, 5);
+	img_drive_close(d, false);
+	close(fd);
+	close(wfd);
+	free(data);
+}
+END_TEST
+
+START_TEST(audio_to_stdio_is_refused_before_writing)
+{
+	unsigned char *data = pattern(705600);
+	int fd = pipe_with(data, 65536, true, NULL);
+	int64_t size = 65536;
+	struct img_drive *d;
+	struct img_error e;
+	ck_assert_int_eq(img_drive_open(adr, false, &d, &e), IMG_OK);
+	ck_assert_int_eq(img_drive_write_audio_start(d, &fd, &size, 1, &opts), IMG_EDRIVE);
+	ck_assert_ptr_nonnull(strstr(img_drive_error(d)->detail, "non-CD"));
+	img_drive_close(d, false);
+	close(fd);
+	free(data);
+}
+END_TEST
+
+START_TEST(bad_address_is_a_drive_error)
+{
+	struct img_drive *d = NULL;
+	struct img_error e;
+	ck_assert_int_eq(img_drive_open("stdio:/nonexistent-dir/x", false, &d, &e), IMG_EDRIVE);
+	ck_assert_ptr_null(d);
+	ck_assert_ptr_nonnull(strstr(e.detail, "/nonexistent-dir/x"));
+}
+END_TEST
+
+static Suite *drive_suite(void)
+{
+	Suite *s = suite_create("drive");
+	TCase *tc = tcase_create("stdio");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, exact_bytes_hash_and_verify);
+	tcase_add_test(tc, stream_longer_than_size_fails);
+	tcase_add_test(tc, stream_shorter_than_size_fails);
+	tcase_add_test(tc, cancel_stops_a_stalled_stream);
+	tcase_add_test(tc, audio_to_stdio_is_refused_before_writing);
+	tcase_add_test(tc, bad_address_is_a_drive_error);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(drive_suite)
