@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -202,6 +203,14 @@ static int verify_tick(void *ctx, int64_t done, int64_t total)
 	struct img_drive_progress p = verify_progress(done, total);
 	report_update(ctx, &p);
 	return imgburn_signal != 0;
+}
+
+/* The tests must change the target between the write and the read-back at a known moment:
+ * with IMGBURN_TEST_STOP_BEFORE_VERIFY set, imgburn stops itself there until SIGCONT. */
+static void stop_before_verify_for_tests(void)
+{
+	if (getenv("IMGBURN_TEST_STOP_BEFORE_VERIFY") != NULL)
+		raise(SIGSTOP);
 }
 
 /* SHA-256 of the whole input, for --verify-only. */
@@ -412,6 +421,7 @@ int imgburn_burn(const struct imgburn_opts *o)
 				secs, secs > 0 ? bytes / 1e6 / secs : 0);
 			if (o->verify && !o->dummy) {
 				doing = "verify";
+				stop_before_verify_for_tests();
 				struct report *rep = report_new(o->progress);
 				r = img_drive_verify(d, bytes, md, verify_tick, rep);
 				struct img_drive_progress vlast = verify_progress(bytes, bytes);

@@ -1,5 +1,5 @@
 # imgburn --verify: passes on a good write, fails when the target is corrupted between write and
-# read-back (a concurrent corrupter in this test), also for stdin; --verify-only on its own.
+# read-back (imgburn pauses there for the test), also for stdin; --verify-only on its own.
 . "$E2E_DIR/lib.sh"
 need dd cmp sha256sum
 
@@ -11,16 +11,21 @@ cat small.bin | "$IMGBURN" --dev "stdio:$PWD/good2.out" --verify - 2>err ||
 	{ cat err; fail "good verify from stdin"; }
 grep -q "SHA-256 $want" err || fail "stdin hash"
 
-# Corrupt the target while imgburn writes and reads back: a loop overwrites byte 4096 until
-# imgburn exits.  libburn writes that block once, early; the loop keeps putting the bad byte
-# back, so the read-back must see it.
+# Corrupt the target between the write and the read-back: imgburn stops itself there when the
+# test asks (IMGBURN_TEST_STOP_BEFORE_VERIFY), the test changes one byte, then lets it go on.
 head -c 64000000 /dev/urandom >big.bin
-: >bad.out
-"$IMGBURN" --dev "stdio:$PWD/bad.out" --verify - <big.bin >out 2>err &
+IMGBURN_TEST_STOP_BEFORE_VERIFY=1 "$IMGBURN" --dev "stdio:$PWD/bad.out" --verify - <big.bin \
+	>out 2>err &
 pid=$!
-while kill -0 $pid 2>/dev/null; do
-	printf 'X' | dd of=bad.out bs=1 seek=4096 conv=notrunc status=none
+for _ in $(seq 1 600); do
+	case $(ps -o stat= -p $pid) in T*) break ;; esac
+	kill -0 $pid 2>/dev/null || { cat err; fail "imgburn ended before the read-back"; }
+	sleep 0.1
 done
+case $(ps -o stat= -p $pid) in T*) ;; *) kill $pid; fail "imgburn never reached the read-back" ;; esac
+cmp -s big.bin bad.out || fail "the write itself was wrong"
+printf 'X' | dd of=bad.out bs=1 seek=4096 conv=notrunc status=none
+kill -CONT $pid
 set +e
 wait $pid
 rc=$?
