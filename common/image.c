@@ -790,7 +790,10 @@ int img_image_start(struct img_image *img, uint64_t *bytes)
 	uint32_t data_start = 0;
 	if (iso_write_opts_get_data_start(img->wopts, &data_start, 0) < 0)
 		data_start = 0;
-	uint64_t end = (uint64_t)data_start * IMG_BLOCK_SIZE;
+	/* libisofs 1.5.4 puts one block of zeros at data_start (the extent of every empty
+	 * file, symlink and device file, see iso_write_opts_set_old_empty), always; file data
+	 * follows it in our weight order. */
+	uint64_t end = ((uint64_t)data_start + 1) * IMG_BLOCK_SIZE;
 	for (size_t i = 0; i < img->nfiles; i++) {
 		end += img->files[i].blocks * IMG_BLOCK_SIZE;
 		img->file_end[i] = end;
