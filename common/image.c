@@ -147,6 +147,9 @@ int img_image_new(const struct img_image_opts *o, img_note_fn note_fn, void *arg
 	iso_write_opts_set_rockridge(w, o->rock);
 	iso_write_opts_set_joliet(w, o->joliet);
 	iso_write_opts_set_joliet_long_names(w, o->joliet_long);
+	/* UTF-16 rather than UCS-2 in Joliet names: characters beyond the BMP (emoji) stay
+	 * themselves as surrogate pairs, which Windows reads, instead of becoming '_'. */
+	iso_write_opts_set_joliet_utf16(w, 1);
 	/* RRIP 1.12 PX inode numbers, one per distinct content: hard links stay hard links. */
 	iso_write_opts_set_hardlinks(w, o->rock);
 	iso_write_opts_set_aaip(w, 0);
@@ -226,9 +229,13 @@ struct file_stream {
 	dev_t dev;
 	ino_t ino;
 	int fd;
-	off_t pos;
+	off_t pos;                   /* bytes handed to libisofs */
+	char *buf;                   /* read-ahead: libisofs asks for 2 KiB at a time */
+	size_t have, off;
 	struct img_stream_fault *fault;
 };
+
+#define FILE_STREAM_BUF (256 * 1024)
 
 static int file_fault(struct file_stream *f, int code, int errnum, const char *what)
 {
@@ -247,7 +254,13 @@ static int fs_open(IsoStream *s)
 	f->fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (f->fd < 0)
 		return file_fault(f, IMG_EIO, errno, "cannot open");
+	if (f->buf == NULL && (f->buf = malloc(FILE_STREAM_BUF)) == NULL) {
+		close(f->fd);
+		f->fd = -1;
+		return (int)ISO_OUT_OF_MEM;
+	}
 	f->pos = 0;
+	f->have = f->off = 0;
 	return ISO_SUCCESS;
 }
 
@@ -257,6 +270,8 @@ static int fs_close(IsoStream *s)
 	if (f->fd >= 0)
 		close(f->fd);
 	f->fd = -1;
+	free(f->buf);
+	f->buf = NULL;
 	return ISO_SUCCESS;
 }
 
@@ -265,17 +280,15 @@ static off_t fs_get_size(IsoStream *s)
 	return ((struct file_stream *)s->data)->size;
 }
 
-static int fs_read(IsoStream *s, void *buf, size_t count)
+/* Fills f->buf with the next piece of the file; 0 at the size the walk saw. */
+static int fs_fill(struct file_stream *f)
 {
-	struct file_stream *f = s->data;
-	if (f->fd < 0)
-		return (int)ISO_FILE_ERROR;
-	off_t left = f->size - f->pos;
-	if ((off_t)count > left)
-		count = (size_t)left;
+	off_t start = f->pos;
+	off_t left = f->size - start;
+	size_t want = left < FILE_STREAM_BUF ? (size_t)left : FILE_STREAM_BUF;
 	size_t got = 0;
-	while (got < count) {
-		ssize_t n = read(f->fd, (char *)buf + got, count - got);
+	while (got < want) {
+		ssize_t n = read(f->fd, f->buf + got, want - got);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -284,8 +297,7 @@ static int fs_read(IsoStream *s, void *buf, size_t count)
 			return file_fault(f, IMG_ECHANGED, 0, "file shrank while being read");
 		got += (size_t)n;
 	}
-	f->pos += (off_t)got;
-	if (f->pos == f->size && count > 0) {
+	if (start + (off_t)got == f->size) {
 		/* One byte more than the walk saw means the file grew: fail rather than cut. */
 		char extra;
 		ssize_t n;
@@ -295,7 +307,32 @@ static int fs_read(IsoStream *s, void *buf, size_t count)
 		if (n > 0)
 			return file_fault(f, IMG_ECHANGED, 0, "file grew while being read");
 	}
-	return (int)got;
+	f->have = got;
+	f->off = 0;
+	return ISO_SUCCESS;
+}
+
+static int fs_read(IsoStream *s, void *buf, size_t count)
+{
+	struct file_stream *f = s->data;
+	if (f->fd < 0)
+		return (int)ISO_FILE_ERROR;
+	size_t done = 0;
+	while (done < count && f->pos < f->size) {
+		if (f->off == f->have) {
+			int ret = fs_fill(f);
+			if (ret < 0)
+				return ret;
+		}
+		size_t n = f->have - f->off;
+		if (n > count - done)
+			n = count - done;
+		memcpy((char *)buf + done, f->buf + f->off, n);
+		f->off += n;
+		f->pos += (off_t)n;
+		done += n;
+	}
+	return (int)done;
 }
 
 static int fs_is_repeatable(IsoStream *s)
@@ -320,6 +357,7 @@ static void fs_free(IsoStream *s)
 	struct file_stream *f = s->data;
 	if (f->fd >= 0)
 		close(f->fd);
+	free(f->buf);
 	free(f);
 }
 
@@ -756,7 +794,10 @@ int img_image_start(struct img_image *img, uint64_t *bytes)
 	uint32_t data_start = 0;
 	if (iso_write_opts_get_data_start(img->wopts, &data_start, 0) < 0)
 		data_start = 0;
-	uint64_t end = (uint64_t)data_start * IMG_BLOCK_SIZE;
+	/* libisofs 1.5.4 puts one block of zeros at data_start (the extent of every empty
+	 * file, symlink and device file, see iso_write_opts_set_old_empty), always; file data
+	 * follows it in our weight order. */
+	uint64_t end = ((uint64_t)data_start + 1) * IMG_BLOCK_SIZE;
 	for (size_t i = 0; i < img->nfiles; i++) {
 		end += img->files[i].blocks * IMG_BLOCK_SIZE;
 		img->file_end[i] = end;

@@ -118,7 +118,7 @@ int img_progress_json(const struct img_progress *p, const char *file, char *buf,
 				      json_object_new_int64((int64_t)img_progress_rate(p)));
 	bad |= json_object_object_add(o, "eta_seconds",
 				      eta < 0 ? NULL : json_object_new_double_s(eta, etas));
-	const char *s = bad ? NULL : json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	const char *s = bad ? NULL : json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	int rc = IMG_OK;
 	if (s == NULL)
 		rc = IMG_ENOMEM;

@@ -10,7 +10,7 @@ qemu="qemu-system-x86 ovmf grub-efi-amd64-bin grub-common mtools dosfstools busy
 
 case "${1:-build}" in
   build) want="$build" ;;
-  demo)  want="$build $boot" ;;
+  demo)  want="$build $boot xorriso genisoimage" ;;
   test)  want="$build $boot check $readers $qemu clang libclang-rt-14-dev dbus-daemon" ;;
   bench) want="$build xorriso genisoimage time" ;;
   fuzz)  want="$build clang libclang-rt-14-dev" ;;

@@ -1,0 +1,223 @@
+/* Unit tests of common/image.c through its public calls: layout size against the stream,
+ * volume descriptors, data-order map, and files that change size while being read. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/image.h"
+#include "common/tree.h"
+#include "tests/unit/unit.h"
+
+static char dir[64];
+static char path_buf[256];
+
+static const char *at(const char *rel)
+{
+	snprintf(path_buf, sizeof(path_buf), "%s/%s", dir, rel);
+	return path_buf;
+}
+
+static void put(const char *rel, size_t size, char fill)
+{
+	FILE *f = fopen(at(rel), "w");
+	ck_assert_ptr_nonnull(f);
+	for (size_t i = 0; i < size; i++)
+		fputc(fill, f);
+	fclose(f);
+}
+
+static void setup(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/check_image.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(mkdir(at("src"), 0755), 0);
+	put("src/a", 5000, 'a');
+	put("src/b", 10, 'b');
+	put("src/empty", 0, 0);
+}
+
+static void teardown(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+struct built {
+	struct img_tree *tree;
+	struct img_image *img;
+};
+
+static struct built build(const struct img_image_opts *o)
+{
+	struct built b;
+	struct img_tree_opts to = { 0 };
+	struct img_error e;
+	ck_assert_int_eq(img_tree_new(&to, &b.tree, &e), IMG_OK);
+	char src[128];
+	snprintf(src, sizeof(src), "%s/src", dir);
+	ck_assert_int_eq(img_tree_add(b.tree, NULL, src), IMG_OK);
+	ck_assert_int_eq(img_tree_finish(b.tree), IMG_OK);
+	struct img_image_opts def;
+	img_image_opts_default(&def);
+	ck_assert_int_eq(img_image_new(o ? o : &def, NULL, NULL, &b.img, &e), IMG_OK);
+	ck_assert_int_eq(img_image_add_tree(b.img, b.tree), IMG_OK);
+	return b;
+}
+
+static void done(struct built *b)
+{
+	img_image_free(b->img);
+	img_tree_free(b->tree);
+}
+
+/* Reads the whole stream; returns its length (or -1 and the error code in *rc). */
+static long long read_all(struct img_image *img, unsigned char **data, int *rc)
+{
+	uint64_t total;
+	*rc = img_image_start(img, &total);
+	ck_assert_int_eq(*rc, IMG_OK);
+	unsigned char *buf = malloc(total ? total : 1);
+	ck_assert_ptr_nonnull(buf);
+	uint64_t off = 0;
+	for (;;) {
+		size_t got;
+		*rc = img_image_read(img, buf + off, 65536, &got);
+		if (*rc != IMG_OK) {
+			free(buf);
+			return -1;
+		}
+		if (got == 0)
+			break;
+		off += got;
+	}
+	ck_assert_uint_eq(off, total);
+	*data = buf;
+	return (long long)off;
+}
+
+START_TEST(size_matches_stream)
+{
+	struct built b = build(NULL);
+	uint64_t blocks;
+	ck_assert_int_eq(img_image_size(b.img, &blocks), IMG_OK);
+	unsigned char *data;
+	int rc;
+	long long len = read_all(b.img, &data, &rc);
+	ck_assert_int_eq(rc, IMG_OK);
+	ck_assert_int_eq(len, (long long)blocks * IMG_BLOCK_SIZE);
+	/* ECMA-119 8.4: the PVD at block 16, "CD001", volume id padded with blanks; then the
+	 * Joliet SVD (type 2). */
+	ck_assert_int_eq(data[16 * 2048], 1);
+	ck_assert(memcmp(data + 16 * 2048 + 1, "CD001", 5) == 0);
+	ck_assert(memcmp(data + 16 * 2048 + 40, "CDROM ", 6) == 0);
+	ck_assert_int_eq(data[17 * 2048], 2);
+	/* The data of a, and where the map says it is. */
+	long long off = -1;
+	for (long long i = 0; i + 16 <= len && off < 0; i += IMG_BLOCK_SIZE)
+		if (memcmp(data + i, "aaaaaaaaaaaaaaaa", 16) == 0)
+			off = i;
+	ck_assert_int_ge(off, 0);
+	ck_assert_str_eq(img_image_file_at(b.img, (uint64_t)off), at("src/a"));
+	ck_assert_str_eq(img_image_file_at(b.img, (uint64_t)off + 4999), at("src/a"));
+	ck_assert_ptr_null(img_image_file_at(b.img, 0));
+	free(data);
+	done(&b);
+}
+END_TEST
+
+START_TEST(epoch_sets_volume_dates)
+{
+	struct img_image_opts o;
+	img_image_opts_default(&o);
+	o.have_epoch = true;
+	o.epoch = 1700000000; /* 2023-11-14 22:13:20 UTC */
+	o.volid = "MYVOL";
+	struct built b = build(&o);
+	unsigned char *data;
+	int rc;
+	read_all(b.img, &data, &rc);
+	/* ECMA-119 8.4.26: creation date "2023111422132000" and offset 0 (GMT). */
+	ck_assert(memcmp(data + 16 * 2048 + 813, "2023111422132000", 16) == 0);
+	ck_assert_int_eq(data[16 * 2048 + 813 + 16], 0);
+	ck_assert(memcmp(data + 16 * 2048 + 830, "2023111422132000", 16) == 0);
+	ck_assert(memcmp(data + 16 * 2048 + 40, "MYVOL ", 6) == 0);
+	free(data);
+	done(&b);
+}
+END_TEST
+
+START_TEST(file_shrinking_fails_the_read)
+{
+	struct built b = build(NULL);
+	ck_assert_int_eq(truncate(at("src/a"), 100), 0);
+	unsigned char *data;
+	int rc;
+	ck_assert_int_eq(read_all(b.img, &data, &rc), -1);
+	ck_assert_int_eq(rc, IMG_ECHANGED);
+	ck_assert_ptr_nonnull(strstr(img_image_error(b.img)->detail, "src/a"));
+	ck_assert_ptr_nonnull(strstr(img_image_error(b.img)->detail, "shrank"));
+	done(&b);
+}
+END_TEST
+
+START_TEST(file_growing_fails_the_read)
+{
+	struct built b = build(NULL);
+	put("src/b", 11, 'B');
+	unsigned char *data;
+	int rc;
+	ck_assert_int_eq(read_all(b.img, &data, &rc), -1);
+	ck_assert_int_eq(rc, IMG_ECHANGED);
+	ck_assert_ptr_nonnull(strstr(img_image_error(b.img)->detail, "grew"));
+	done(&b);
+}
+END_TEST
+
+START_TEST(vanished_file_fails_the_read)
+{
+	struct built b = build(NULL);
+	ck_assert_int_eq(unlink(at("src/a")), 0);
+	unsigned char *data;
+	int rc;
+	ck_assert_int_eq(read_all(b.img, &data, &rc), -1);
+	ck_assert_int_eq(rc, IMG_EIO);
+	ck_assert_ptr_nonnull(strstr(img_image_error(b.img)->detail, "cannot open"));
+	done(&b);
+}
+END_TEST
+
+START_TEST(bad_options)
+{
+	struct img_image_opts o;
+	img_image_opts_default(&o);
+	o.iso_level = 4;
+	struct img_image *img;
+	struct img_error e;
+	ck_assert_int_eq(img_image_new(&o, NULL, NULL, &img, &e), IMG_EINVAL);
+	img_image_opts_default(&o);
+	o.have_epoch = true;
+	o.epoch = 400000000000LL; /* year 14645 */
+	ck_assert_int_eq(img_image_new(&o, NULL, NULL, &img, &e), IMG_EINVAL);
+}
+END_TEST
+
+static Suite *image_suite(void)
+{
+	Suite *s = suite_create("image");
+	TCase *tc = tcase_create("core");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, size_matches_stream);
+	tcase_add_test(tc, epoch_sets_volume_dates);
+	tcase_add_test(tc, file_shrinking_fails_the_read);
+	tcase_add_test(tc, file_growing_fails_the_read);
+	tcase_add_test(tc, vanished_file_fails_the_read);
+	tcase_add_test(tc, bad_options);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(image_suite)
