@@ -96,8 +96,9 @@ int img_udf_add_extent(struct img_udf *u, uint32_t file, uint64_t lba, uint64_t 
 
 /* Lays out the metadata from absolute block first (>= 257) on and returns in *nblocks how many
  * blocks it takes: file data may start at first + *nblocks.  Depends only on the tree, not
- * on the extents.  Errors: IMG_ECOLLISION (two equal names in one directory), IMG_ETOOBIG
- * (a directory over 1 GiB), IMG_EINVAL. */
+ * on the extents.  May be called again after more nodes were added.  Errors: IMG_ECOLLISION
+ * (two equal names in one directory, the detail names the path), IMG_ETOOBIG (metadata beyond
+ * 32-bit block numbers), IMG_EINVAL (first below 257), IMG_ENOMEM. */
 int img_udf_layout(struct img_udf *u, uint32_t first, uint32_t *nblocks);
 
 /* Fixes the end of the volume: the closing Anchor goes at absolute block anchor (N-1 or N-256

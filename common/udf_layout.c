@@ -97,18 +97,18 @@ static void domain_id(const struct img_udf *u, uint8_t *p)
 	img_udf_put_regid(p, "*OSTA UDF Compliant", s);
 }
 
-static int cmp_name(const void *a, const void *b, const struct udf_node *nodes)
-{
-	const struct udf_node *x = &nodes[*(const uint32_t *)a], *y = &nodes[*(const uint32_t *)b];
-	if (x->name_len != y->name_len)
-		return x->name_len < y->name_len ? -1 : 1;
-	return memcmp(x->name, y->name, x->name_len);
-}
+/* A directory entry's encoded name, for finding equal names by sorting. */
+struct name_ref {
+	const uint8_t *name;
+	uint32_t len, node;
+};
 
-static const struct udf_node *sort_nodes;
-static int cmp_sort(const void *a, const void *b)
+static int cmp_name(const void *a, const void *b)
 {
-	return cmp_name(a, b, sort_nodes);
+	const struct name_ref *x = a, *y = b;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return memcmp(x->name, y->name, x->len);
 }
 
 int img_udf_layout(struct img_udf *u, uint32_t first, uint32_t *nblocks)
@@ -124,7 +124,7 @@ int img_udf_layout(struct img_udf *u, uint32_t first, uint32_t *nblocks)
 			u->inodes[i].size = 40; /* the parent FID: 38 bytes padded to 4 */
 	}
 	u->inodes[0].nlink = 1;
-	uint32_t *kids = malloc((size_t)u->nnodes * sizeof(*kids));
+	struct name_ref *kids = malloc((size_t)u->nnodes * sizeof(*kids));
 	if (kids == NULL)
 		return img_error_set(&u->err, IMG_ENOMEM, "UDF layout");
 	for (uint32_t n = 1; n < u->nnodes; n++) {
@@ -138,17 +138,16 @@ int img_udf_layout(struct img_udf *u, uint32_t first, uint32_t *nblocks)
 		par->size += fid_len(node->name_len);
 	}
 	/* Equal names in one directory: sort each directory's names and compare neighbours. */
-	sort_nodes = u->nodes;
 	for (uint32_t d = 0; d < u->nnodes; d++) {
 		if (!S_ISDIR(u->inodes[u->nodes[d].inode].mode))
 			continue;
 		size_t k = 0;
 		for (uint32_t c = u->nodes[d].first_child; c != UDF_NONE; c = u->nodes[c].next_sibling)
-			kids[k++] = c;
-		qsort(kids, k, sizeof(*kids), cmp_sort);
+			kids[k++] = (struct name_ref){u->nodes[c].name, u->nodes[c].name_len, c};
+		qsort(kids, k, sizeof(*kids), cmp_name);
 		for (size_t i = 1; i < k; i++)
-			if (cmp_sort(&kids[i - 1], &kids[i]) == 0) {
-				img_udf_node_path(u, kids[i], path, sizeof(path));
+			if (cmp_name(&kids[i - 1], &kids[i]) == 0) {
+				img_udf_node_path(u, kids[i].node, path, sizeof(path));
 				free(kids);
 				return img_error_set(&u->err, IMG_ECOLLISION,
 						     "%s: two entries have this UDF name", path);
@@ -579,9 +578,8 @@ static void put_fid(const struct img_udf *u, struct emitter *em, uint64_t conten
  * from 0 (in the physical partition, or in the metadata partition for 2.50+). */
 static int put_content(struct img_udf *u, struct emitter *em, uint32_t length)
 {
-	uint8_t d[IMG_UDF_BLOCK], s[8];
+	uint8_t d[IMG_UDF_BLOCK];
 	uint64_t start = em->pos;
-	(void)s;
 
 	/* File Set Descriptor (ECMA-167 4/14.1, UDF 2.3.2) and its terminator. */
 	memset(d, 0, sizeof(d));

@@ -1,8 +1,9 @@
-# The UDF writer's images, for UDF 1.02, 2.01 and 2.50, read by udfinfo, 7-Zip and pycdlib:
-# same names, types, contents (and with pycdlib modes, owners, link counts, times, targets).
+# The UDF writer's images, for UDF 1.02, 2.01 and 2.50, read by udfinfo, 7-Zip, pycdlib and
+# udfclient (NetBSD's UDF code): same names, types, contents, and with pycdlib (1.02) and
+# udfclient (2.01, 2.50) modes, owners, link counts, times and symlink targets.
 . "$E2E_DIR/lib.sh"
 . "$TOP/tests/tools/udf-tree.sh"
-need udfinfo 7z
+need udfinfo 7z udfclient
 UDFIMAGE="$(dirname "$BIN")/tools/udfimage"
 MANIFEST="$TOP/tests/tools/udf_manifest.py"
 
@@ -17,8 +18,8 @@ find nolinks -type l -delete
 
 for rev in 1.02 2.01 2.50; do
 	note "UDF $rev"
-	"$UDFIMAGE" -r "$rev" -V "Test Vol $rev" -t 1612325106 -o "full-$rev.img" tree >/dev/null
-	udf_check_info "full-$rev.img" "$rev" "Test Vol $rev" "$files" "$dirs"
+	"$UDFIMAGE" -r "$rev" -V "Test_Vol_$rev" -t 1612325106 -o "full-$rev.img" tree >/dev/null
+	udf_check_info "full-$rev.img" "$rev" "Test_Vol_$rev" "$files" "$dirs"
 
 	"$UDFIMAGE" -r "$rev" -V "nolinks" -o "nolinks-$rev.img" nolinks >/dev/null
 	rm -rf out
@@ -26,6 +27,29 @@ for rev in 1.02 2.01 2.50; do
 	# diff -r: same names, same types, byte-identical contents (7-Zip keeps no Unix modes).
 	diff -r nolinks out >&2 || fail "7z extracts another tree from the UDF $rev image"
 	[ "$(find out -type f | wc -l)" -gt 5000 ] || fail "7z extracted too few files"
+done
+
+# udfclient reads Extended File Entries and the 2.50 metadata partition.  It takes Latin-1 names
+# only and fetches symlinks as files, so it checks the ASCII part of the tree: attributes as
+# its ls shows them (group before owner) and the contents of the 5,000-entry directory and of
+# the 30 levels.
+for rev in 2.01 2.50; do
+	note "udfclient, UDF $rev"
+	rm -rf uc && mkdir uc
+	mount=$(printf 'ls\nquit\n' | udfclient -b 2048 "full-$rev.img" 2>&1 | awk '/^drwx/ { print $5; exit }')
+	case "$mount" in *":Test_Vol_$rev:Test_Vol_$rev:Test_Vol_$rev") ;; *) fail "udfclient: no volume ($mount)" ;; esac
+	(cd uc && printf 'cd %s\nls sub\nget many\nget deep\nquit\n' "$mount" |
+		timeout 300 udfclient -b 2048 "../full-$rev.img" >../uc.log 2>&1) || fail "udfclient $rev"
+	for want in '-rw-------   5678   1234        2048  one-block' \
+		'-rwxr-xr-x      0      0        6145  three-blocks-and-one' \
+		'-rw-r--r--      0      0           0  also-empty' \
+		'-rwxrwxrwx     43     42          14  rel-link'; do
+		grep -qxF -- "$want" uc.log || { cat uc.log >&2; fail "udfclient $rev: no '$want'"; }
+	done
+	diff -r tree/many uc/many >&2 || fail "udfclient $rev reads another many/"
+	diff -r tree/deep uc/deep >&2 || fail "udfclient $rev reads another deep/"
+	# udfclient gives extracted files the modification time it read.
+	[ "$(stat -c %Y uc/many/entry-17)" = "$(stat -c %Y tree/many/entry-17)" ] || fail "udfclient $rev: mtime"
 done
 
 # pycdlib reads File Entries (tag 261) only, not Extended File Entries or the metadata

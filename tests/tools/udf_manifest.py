@@ -92,9 +92,12 @@ def from_udf(img):
                 out.append('%s D %s' % (p, head))
                 walk(p, fe)
             elif fe.is_symlink():
-                # Embedded data (ICB flags type 3) follows the 176-byte File Entry and its EAs.
-                assert fe.icb_tag.flags & 7 == 3
-                raw.seek(fe.orig_extent_loc * 2048 + 176 + fe.len_extended_attrs)
+                if fe.icb_tag.flags & 7 == 3:
+                    # Embedded data follows the 176-byte File Entry and its EAs.
+                    raw.seek(fe.orig_extent_loc * 2048 + 176 + fe.len_extended_attrs)
+                else:
+                    assert len(fe.alloc_descs) == 1
+                    raw.seek((part_start + fe.alloc_descs[0].log_block_num) * 2048)
                 out.append('%s L %s -> %s' % (p, head, symlink_target(raw.read(fe.info_len))))
             else:
                 # Read what the allocation descriptors pycdlib parsed point at, rather than
