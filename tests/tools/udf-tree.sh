@@ -27,6 +27,12 @@ make_udf_tree() {
 	for i in $(seq 1 30); do p="$p/level$i"; done
 	mkdir -p "$p"
 	printf 'bottom\n' >"$p/file"
+	# Special files: FIFO, socket, character and block devices (with their numbers).
+	mkdir "$t/special"
+	mkfifo "$t/special/fifo"
+	mknod "$t/special/null" c 1 3
+	mknod "$t/special/loop" b 7 200
+	$PYTHON -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$t/special/sock"
 	for i in $(seq 1 5000); do printf '%s\n' "$i" >"$t/many/entry-$i"; done
 	chmod 0600 "$t/sub/one-block"
 	chmod 0755 "$t/sub/three-blocks-and-one"
