@@ -58,4 +58,10 @@ udf_check_info() {
 		"impid=*mkimage (img toolkit)"; do
 		grep -qxF "$want" udfinfo.out || { cat udfinfo.out >&2; fail "udfinfo: no '$want' in $1"; }
 	done
+	# The partition covers everything up to the closing anchor, not a block less or more
+	# (Windows refuses files over 4 GiB when a partition length is off by one).
+	pspace=$(sed -n 's/^start=\([0-9]*\), blocks=\([0-9]*\), type=PSPACE$/\1 \2/p' udfinfo.out)
+	anchor=$(sed -n 's/^start=\([0-9]*\), blocks=1, type=ANCHOR$/\1/p' udfinfo.out | tail -n 1)
+	set -- $pspace
+	[ $(($1 + $2)) = "$anchor" ] || { cat udfinfo.out >&2; fail "partition $1+$2, closing anchor $anchor"; }
 }
