@@ -664,17 +664,21 @@ static int put_content(struct img_udf *u, struct emitter *em, uint32_t length)
 }
 
 /* The metadata file or its mirror (UDF 2.50 2.2.13): an Extended File Entry in the physical
- * partition whose short_ads cover the copy of the content area at partition block `at`. */
-static void put_meta_fe(struct img_udf *u, struct emitter *em, uint8_t type, uint32_t loc,
-			uint32_t at)
+ * partition whose short_ads cover the copy of the content area at partition block `at`, in
+ * pieces that stay multiples of the alignment unit. */
+static int put_meta_fe(struct img_udf *u, struct emitter *em, uint8_t type, uint32_t loc,
+		       uint32_t at)
 {
 	uint8_t d[IMG_UDF_BLOCK];
 	uint64_t bytes = (uint64_t)u->meta_blocks * IMG_UDF_BLOCK;
 	uint32_t hdr = put_fe_header(u, d, type, IMG_UDF_AD_SHORT, NULL, bytes, u->meta_blocks, 0);
 	size_t ad = img_udf_put_ads(d + hdr, IMG_UDF_BLOCK - hdr, IMG_UDF_AD_SHORT, 0, at, bytes,
 				    META_MAX_EXTENT);
+	if (ad == 0)
+		return img_error_set(&u->err, IMG_ETOOBIG, "UDF metadata too large for one metadata file");
 	finish_fe(u, d, hdr, 0, (uint32_t)ad, loc);
 	em_put(em, d, sizeof(d));
+	return IMG_OK;
 }
 
 int img_udf_write(struct img_udf *u, img_udf_write_fn fn, void *ctx)
@@ -695,14 +699,13 @@ int img_udf_write(struct img_udf *u, img_udf_write_fn fn, void *ctx)
 	em_pad_to(em, u->part_start - u->first);
 	int r;
 	if (has_meta(u)) {
-		if (u->meta_blocks > META_MAX_EXTENT / IMG_UDF_BLOCK * 30) {
-			free(em);
-			return img_error_set(&u->err, IMG_ETOOBIG, "UDF metadata too large");
-		}
-		put_meta_fe(u, em, FT_META, 0, META_ALIGN);
-		put_meta_fe(u, em, FT_MIRROR, 1, META_ALIGN + u->meta_blocks);
+		/* The metadata file and its mirror, then the two copies of the content area. */
+		r = put_meta_fe(u, em, FT_META, 0, META_ALIGN);
+		if (r == IMG_OK)
+			r = put_meta_fe(u, em, FT_MIRROR, 1, META_ALIGN + u->meta_blocks);
 		em_pad_to(em, u->part_start - u->first + META_ALIGN);
-		r = put_content(u, em, u->meta_blocks);
+		if (r == IMG_OK)
+			r = put_content(u, em, u->meta_blocks);
 		if (r == IMG_OK)
 			r = put_content(u, em, u->meta_blocks);
 	} else {
@@ -710,7 +713,8 @@ int img_udf_write(struct img_udf *u, img_udf_write_fn fn, void *ctx)
 	}
 	if (r == IMG_OK && em->pos != (uint64_t)u->nblocks * IMG_UDF_BLOCK)
 		r = img_error_set(&u->err, IMG_EINVAL, "UDF layout out of step");
-	em_flush(em);
+	if (r == IMG_OK)
+		em_flush(em);
 	if (r == IMG_OK && em->err != 0)
 		r = img_error_set(&u->err, em->err, "writing UDF metadata");
 	free(em);
