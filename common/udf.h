@@ -88,6 +88,12 @@ int img_udf_add_file(struct img_udf *u, uint32_t parent, const char *name,
 int img_udf_add_symlink(struct img_udf *u, uint32_t parent, const char *name,
 			const struct img_udf_attr *a, const char *target, uint32_t *id);
 
+/* Adds a FIFO, socket, or block or character device (the type comes from a->mode); devices
+ * keep major and minor in a Device Specification extended attribute (ECMA-167 4/14.10.7).
+ * Errors as for img_udf_add_file, and IMG_EINVAL for another file type. */
+int img_udf_add_special(struct img_udf *u, uint32_t parent, const char *name,
+			const struct img_udf_attr *a, uint32_t major, uint32_t minor, uint32_t *id);
+
 /* Appends one extent of the file's data: length bytes at absolute block lba.  Extents that
  * follow each other on disc are merged; allocation descriptors are split below 1 GiB.
  * For hard links, call it for one node of the group.  Errors: IMG_EINVAL (not a regular file,

@@ -36,6 +36,7 @@ struct udf_inode {
 	uint32_t data_block;  /* dirs and long symlinks: first block in the content area */
 	uint32_t data_blocks;
 	uint8_t *symlink;     /* encoded path components (ECMA-167 4/14.16) */
+	uint32_t major, minor; /* block and character devices */
 	struct udf_extent *ext;
 	uint32_t next, ext_cap;
 };

@@ -32,11 +32,15 @@ static const uint8_t impl_suffix[8] = {4, 5, 0, 0, 0, 0, 0, 0};
 /* Descriptor tag identifiers (ECMA-167 3/7.2.1, 4/7.2.1). */
 enum {
 	TAG_PVD = 1, TAG_AVDP = 2, TAG_IUVD = 4, TAG_PD = 5, TAG_LVD = 6, TAG_USD = 7,
-	TAG_TD = 8, TAG_LVID = 9, TAG_FSD = 256, TAG_FID = 257, TAG_FE = 261, TAG_EFE = 266,
+	TAG_TD = 8, TAG_LVID = 9, TAG_FSD = 256, TAG_FID = 257, TAG_FE = 261, TAG_EAH = 262,
+	TAG_EFE = 266,
 };
 
 /* ICB file types (ECMA-167 4/14.6.6, UDF 2.50 2.2.13). */
-enum { FT_DIR = 4, FT_FILE = 5, FT_SYMLINK = 12, FT_META = 250, FT_MIRROR = 251 };
+enum {
+	FT_BLOCK = 6, FT_CHAR = 7, FT_DIR = 4, FT_FILE = 5, FT_FIFO = 9, FT_SOCKET = 10,
+	FT_SYMLINK = 12, FT_META = 250, FT_MIRROR = 251,
+};
 
 static int has_meta(const struct img_udf *u)
 {
@@ -490,12 +494,35 @@ static uint32_t put_fe_header(const struct img_udf *u, uint8_t *d, uint8_t file_
 	return 176;
 }
 
-/* Writes the length of the allocation descriptors and the tag of a (Extended) File Entry. */
-static void finish_fe(const struct img_udf *u, uint8_t *d, uint32_t hdr, uint32_t ad_len,
-		      uint32_t loc)
+/* Writes the lengths of the extended attributes and allocation descriptors (which follow the
+ * header in that order) and the tag of a (Extended) File Entry. */
+static void finish_fe(const struct img_udf *u, uint8_t *d, uint32_t hdr, uint32_t ea_len,
+		      uint32_t ad_len, uint32_t loc)
 {
+	img_udf_put32(d + hdr - 8, ea_len);
 	img_udf_put32(d + hdr - 4, ad_len);
-	img_udf_put_tag(d, use_efe(u) ? TAG_EFE : TAG_FE, tag_version(u), loc, hdr + ad_len);
+	img_udf_put_tag(d, use_efe(u) ? TAG_EFE : TAG_FE, tag_version(u), loc,
+			hdr + ea_len + ad_len);
+}
+
+/* Extended attributes of a device: the header (ECMA-167 4/14.10.1; no implementation or
+ * application attributes, so both locations are 0xFFFFFFFF as Linux writes them) and a
+ * Device Specification (4/14.10.7: type 12, subtype 1, 24 bytes).  Returns their length. */
+static uint32_t put_device_ea(const struct img_udf *u, uint8_t *ea, const struct udf_inode *ino,
+			      uint32_t loc)
+{
+	memset(ea, 0, 48);
+	img_udf_put32(ea + 16, 0xFFFFFFFFu);
+	img_udf_put32(ea + 20, 0xFFFFFFFFu);
+	img_udf_put_tag(ea, TAG_EAH, tag_version(u), loc, 24);
+	uint8_t *dev = ea + 24;
+	img_udf_put32(dev, 12);
+	dev[4] = 1;
+	img_udf_put32(dev + 8, 24);
+	img_udf_put32(dev + 12, 0);
+	img_udf_put32(dev + 16, ino->major);
+	img_udf_put32(dev + 20, ino->minor);
+	return 48;
 }
 
 static int put_fe(struct img_udf *u, struct emitter *em, uint32_t i)
@@ -509,7 +536,7 @@ static int put_fe(struct img_udf *u, struct emitter *em, uint32_t i)
 		flags |= 1u << 7;
 	if (ino->mode & S_ISVTX)
 		flags |= 1u << 8;
-	uint32_t loc = FE_BASE + i, hdr = fe_header(u), room = IMG_UDF_BLOCK - hdr;
+	uint32_t loc = FE_BASE + i, hdr = fe_header(u), room = IMG_UDF_BLOCK - hdr, ea = 0;
 	size_t ad = 0, n;
 	if (S_ISREG(ino->mode)) {
 		/* File data lies in the physical partition: short_ads when the File Entry is
@@ -536,6 +563,12 @@ static int put_fe(struct img_udf *u, struct emitter *em, uint32_t i)
 				     IMG_UDF_MAX_EXTENT);
 		if (ad == 0)
 			return img_error_set(&u->err, IMG_ETOOBIG, "directory too large");
+	} else if (!S_ISLNK(ino->mode)) {
+		uint8_t type = S_ISFIFO(ino->mode) ? FT_FIFO : S_ISSOCK(ino->mode) ? FT_SOCKET :
+			       S_ISCHR(ino->mode) ? FT_CHAR : FT_BLOCK;
+		hdr = put_fe_header(u, d, type, flags, ino, 0, 0, unique_id(i));
+		if (type == FT_CHAR || type == FT_BLOCK)
+			ea = put_device_ea(u, d + hdr, ino, loc);
 	} else if (ino->data_blocks == 0) {
 		/* Short symlinks are embedded in the File Entry (4/14.6.8, type 3). */
 		hdr = put_fe_header(u, d, FT_SYMLINK, flags | IMG_UDF_AD_EMBEDDED, ino, ino->size,
@@ -548,7 +581,7 @@ static int put_fe(struct img_udf *u, struct emitter *em, uint32_t i)
 		ad = img_udf_put_ads(d + hdr, room, IMG_UDF_AD_SHORT, 0, ino->data_block, ino->size,
 				     IMG_UDF_MAX_EXTENT);
 	}
-	finish_fe(u, d, hdr, (uint32_t)ad, loc);
+	finish_fe(u, d, hdr, ea, (uint32_t)ad, loc);
 	em_put(em, d, sizeof(d));
 	return IMG_OK;
 }
@@ -631,17 +664,21 @@ static int put_content(struct img_udf *u, struct emitter *em, uint32_t length)
 }
 
 /* The metadata file or its mirror (UDF 2.50 2.2.13): an Extended File Entry in the physical
- * partition whose short_ads cover the copy of the content area at partition block `at`. */
-static void put_meta_fe(struct img_udf *u, struct emitter *em, uint8_t type, uint32_t loc,
-			uint32_t at)
+ * partition whose short_ads cover the copy of the content area at partition block `at`, in
+ * pieces that stay multiples of the alignment unit. */
+static int put_meta_fe(struct img_udf *u, struct emitter *em, uint8_t type, uint32_t loc,
+		       uint32_t at)
 {
 	uint8_t d[IMG_UDF_BLOCK];
 	uint64_t bytes = (uint64_t)u->meta_blocks * IMG_UDF_BLOCK;
 	uint32_t hdr = put_fe_header(u, d, type, IMG_UDF_AD_SHORT, NULL, bytes, u->meta_blocks, 0);
 	size_t ad = img_udf_put_ads(d + hdr, IMG_UDF_BLOCK - hdr, IMG_UDF_AD_SHORT, 0, at, bytes,
 				    META_MAX_EXTENT);
-	finish_fe(u, d, hdr, (uint32_t)ad, loc);
+	if (ad == 0)
+		return img_error_set(&u->err, IMG_ETOOBIG, "UDF metadata too large for one metadata file");
+	finish_fe(u, d, hdr, 0, (uint32_t)ad, loc);
 	em_put(em, d, sizeof(d));
+	return IMG_OK;
 }
 
 int img_udf_write(struct img_udf *u, img_udf_write_fn fn, void *ctx)
@@ -662,14 +699,13 @@ int img_udf_write(struct img_udf *u, img_udf_write_fn fn, void *ctx)
 	em_pad_to(em, u->part_start - u->first);
 	int r;
 	if (has_meta(u)) {
-		if (u->meta_blocks > META_MAX_EXTENT / IMG_UDF_BLOCK * 30) {
-			free(em);
-			return img_error_set(&u->err, IMG_ETOOBIG, "UDF metadata too large");
-		}
-		put_meta_fe(u, em, FT_META, 0, META_ALIGN);
-		put_meta_fe(u, em, FT_MIRROR, 1, META_ALIGN + u->meta_blocks);
+		/* The metadata file and its mirror, then the two copies of the content area. */
+		r = put_meta_fe(u, em, FT_META, 0, META_ALIGN);
+		if (r == IMG_OK)
+			r = put_meta_fe(u, em, FT_MIRROR, 1, META_ALIGN + u->meta_blocks);
 		em_pad_to(em, u->part_start - u->first + META_ALIGN);
-		r = put_content(u, em, u->meta_blocks);
+		if (r == IMG_OK)
+			r = put_content(u, em, u->meta_blocks);
 		if (r == IMG_OK)
 			r = put_content(u, em, u->meta_blocks);
 	} else {
@@ -677,7 +713,8 @@ int img_udf_write(struct img_udf *u, img_udf_write_fn fn, void *ctx)
 	}
 	if (r == IMG_OK && em->pos != (uint64_t)u->nblocks * IMG_UDF_BLOCK)
 		r = img_error_set(&u->err, IMG_EINVAL, "UDF layout out of step");
-	em_flush(em);
+	if (r == IMG_OK)
+		em_flush(em);
 	if (r == IMG_OK && em->err != 0)
 		r = img_error_set(&u->err, em->err, "writing UDF metadata");
 	free(em);

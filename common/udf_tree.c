@@ -433,6 +433,26 @@ int img_udf_add_symlink(struct img_udf *u, uint32_t parent, const char *name,
 	return IMG_OK;
 }
 
+int img_udf_add_special(struct img_udf *u, uint32_t parent, const char *name,
+			const struct img_udf_attr *a, uint32_t major, uint32_t minor, uint32_t *id)
+{
+	uint32_t type = a->mode & S_IFMT, n;
+	if (type != S_IFIFO && type != S_IFSOCK && type != S_IFCHR && type != S_IFBLK) {
+		char path[1024];
+		new_path(u, parent, name, path, sizeof(path));
+		return img_error_set(&u->err, IMG_EINVAL, "%s: not a special file", path);
+	}
+	int r = add_node(u, parent, name, type, a, UDF_NONE, &n);
+	if (r != IMG_OK)
+		return r;
+	struct udf_inode *ino = &u->inodes[u->nodes[n].inode];
+	ino->major = major;
+	ino->minor = minor;
+	if (id != NULL)
+		*id = n;
+	return IMG_OK;
+}
+
 int img_udf_add_extent(struct img_udf *u, uint32_t file, uint64_t lba, uint64_t length)
 {
 	char path[1024];

@@ -11,10 +11,11 @@ make_udf_tree tree
 read -r files dirs <<EOF2
 $(udf_expected_counts tree)
 EOF2
-# 7-Zip refuses a whole UDF volume when any File Entry is a symlink (ICB file type 12, which
-# ECMA-167 4/14.6.6 defines and Linux writes), so it reads a copy without symlinks.
+# 7-Zip refuses a whole UDF volume when any File Entry is a symlink or a special file (ICB file
+# types 12, 6, 7, 9, 10, which ECMA-167 4/14.6.6 defines and Linux writes), so it reads a copy
+# with only files and directories.
 cp -a tree nolinks
-find nolinks -type l -delete
+find nolinks ! -type f ! -type d -delete
 
 for rev in 1.02 2.01 2.50; do
 	note "UDF $rev"

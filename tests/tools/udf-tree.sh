@@ -27,6 +27,12 @@ make_udf_tree() {
 	for i in $(seq 1 30); do p="$p/level$i"; done
 	mkdir -p "$p"
 	printf 'bottom\n' >"$p/file"
+	# Special files: FIFO, socket, character and block devices (with their numbers).
+	mkdir "$t/special"
+	mkfifo "$t/special/fifo"
+	mknod "$t/special/null" c 1 3
+	mknod "$t/special/loop" b 7 200
+	$PYTHON -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$t/special/sock"
 	for i in $(seq 1 5000); do printf '%s\n' "$i" >"$t/many/entry-$i"; done
 	chmod 0600 "$t/sub/one-block"
 	chmod 0755 "$t/sub/three-blocks-and-one"
@@ -52,4 +58,10 @@ udf_check_info() {
 		"impid=*mkimage (img toolkit)"; do
 		grep -qxF "$want" udfinfo.out || { cat udfinfo.out >&2; fail "udfinfo: no '$want' in $1"; }
 	done
+	# The partition covers everything up to the closing anchor, not a block less or more
+	# (Windows refuses files over 4 GiB when a partition length is off by one).
+	pspace=$(sed -n 's/^start=\([0-9]*\), blocks=\([0-9]*\), type=PSPACE$/\1 \2/p' udfinfo.out)
+	anchor=$(sed -n 's/^start=\([0-9]*\), blocks=1, type=ANCHOR$/\1/p' udfinfo.out | tail -n 1)
+	set -- $pspace
+	[ $(($1 + $2)) = "$anchor" ] || { cat udfinfo.out >&2; fail "partition $1+$2, closing anchor $anchor"; }
 }

@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import os
 import stat
+import struct
 import sys
 
 
@@ -29,6 +30,11 @@ def from_dir(top):
                 out.append('%s L %s %d %s -> %s' % (rel, head, st.st_nlink, mt, os.readlink(p)))
             elif stat.S_ISDIR(st.st_mode):
                 out.append('%s D %s %d %s' % (rel, head, st.st_nlink - 1, mt))
+            elif not stat.S_ISREG(st.st_mode):
+                kind = 'P' if stat.S_ISFIFO(st.st_mode) else 'S' if stat.S_ISSOCK(st.st_mode) else \
+                       'C' if stat.S_ISCHR(st.st_mode) else 'B'
+                dev = ' %d,%d' % (os.major(st.st_rdev), os.minor(st.st_rdev)) if kind in 'CB' else ''
+                out.append('%s %s %s %d %s%s' % (rel, kind, head, st.st_nlink, mt, dev))
             else:
                 with open(p, 'rb') as f:
                     h = hashlib.sha256(f.read()).hexdigest()
@@ -88,7 +94,19 @@ def from_udf(img):
             p = path + '/' + name
             head = '%s %o %d %d %d %s' % (p, udf_mode(fe), fe.uid, fe.gid, fe.file_link_count,
                                          udf_time(fe.mod_time))
-            if fe.is_dir():
+            kind = {9: 'P', 10: 'S', 7: 'C', 6: 'B'}.get(fe.icb_tag.file_type)
+            if kind is not None:
+                dev = ''
+                if kind in 'CB':
+                    # Extended attribute header (24 bytes), then the Device Specification
+                    # (ECMA-167 4/14.10.7): type 12, subtype 1, major and minor at 16 and 20.
+                    ea = fe.extended_attrs
+                    assert struct.unpack_from('<H', ea, 0)[0] == 262, 'no EA header'
+                    etype, sub, major, minor = struct.unpack_from('<IB11xII', ea, 24)
+                    assert (etype, sub) == (12, 1), (etype, sub)
+                    dev = ' %d,%d' % (major, minor)
+                out.append('%s %s %s%s' % (p, kind, head, dev))
+            elif fe.is_dir():
                 out.append('%s D %s' % (p, head))
                 walk(p, fe)
             elif fe.is_symlink():

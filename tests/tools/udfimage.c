@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -116,7 +117,9 @@ static void walk(const char *dir, uint32_t parent)
 				files[nfiles++] = (struct data_file){path, (uint64_t)st.st_size, id};
 			}
 		} else {
-			fprintf(stderr, "udfimage: %s: special file left out\n", path);
+			if (img_udf_add_special(udf, parent, name, &a, major(st.st_rdev),
+						minor(st.st_rdev), &id) != IMG_OK)
+				die("adding a special file");
 			free(path);
 		}
 		free(list[i]);

@@ -167,6 +167,23 @@ START_TEST(invalid_utf8_name_names_the_path)
 }
 END_TEST
 
+START_TEST(special_files_need_a_special_type)
+{
+	struct img_udf *u = new_volume(IMG_UDF_REV_250);
+	struct img_udf_attr dev = file_attr;
+	ck_assert_int_eq(img_udf_add_special(u, IMG_UDF_ROOT, "f", &file_attr, 1, 3, NULL),
+			 IMG_EINVAL);
+	dev.mode = S_IFCHR | 0666;
+	ck_assert_int_eq(img_udf_add_special(u, IMG_UDF_ROOT, "null", &dev, 1, 3, NULL), IMG_OK);
+	dev.mode = S_IFIFO | 0644;
+	ck_assert_int_eq(img_udf_add_special(u, IMG_UDF_ROOT, "fifo", &dev, 0, 0, NULL), IMG_OK);
+	struct img_udf_stats st;
+	img_udf_get_stats(u, &st);
+	ck_assert_uint_eq(st.files, 2);
+	img_udf_free(u);
+}
+END_TEST
+
 START_TEST(equal_names_collide)
 {
 	struct img_udf *u = new_volume(IMG_UDF_REV_201);
@@ -271,6 +288,7 @@ static Suite *udf_suite(void)
 	tcase_add_test(tc, timestamp_encoding);
 	tcase_add_test(tc, ads_split_below_1gib);
 	tcase_add_test(tc, invalid_utf8_name_names_the_path);
+	tcase_add_test(tc, special_files_need_a_special_type);
 	tcase_add_test(tc, equal_names_collide);
 	tcase_add_test(tc, long_names_are_shortened_uniquely);
 	tcase_add_test(tc, layout_is_deterministic_and_checked);
