@@ -84,13 +84,13 @@ unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; CK_FORK=yes $$t; done
 
 e2e: all
-	sh tests/e2e/run.sh $(abspath $(BUILD))/bin
+	bash tests/e2e/run.sh $(abspath $(BUILD))/bin
 
 e2e-asan:
 	$(MAKE) BUILD=$(BUILD)/asan SANITIZE=1 all
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
-	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99 \
-	  sh tests/e2e/run.sh $(abspath $(BUILD))/asan/bin
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99 E2E_SANITIZED=1 \
+	  bash tests/e2e/run.sh $(abspath $(BUILD))/asan/bin
 
 demo:
 	sh scripts/deps.sh demo
