@@ -294,6 +294,9 @@ struct convert {
 	IsoImage *image;
 	struct img_tree *tree;
 	int files_with_md5;
+	IsoBoot *cat;       /* the El Torito catalog node, if one was loaded */
+	uint32_t cat_lba;
+	off_t cat_size;
 };
 
 static int copy_node(struct convert *c, IsoNode *in, struct img_node *n)
@@ -334,6 +337,11 @@ static int copy_node(struct convert *c, IsoNode *in, struct img_node *n)
 	case LIBISO_BOOT:
 		/* The El Torito catalog node: a regular file as far as users see it. */
 		n->mode = S_IFREG | (n->mode & 07777);
+		if ((IsoBoot *)in == c->cat && c->cat_size > 0) {
+			n->size = (uint64_t)c->cat_size;
+			if (img_node_add_extent(n, (uint64_t)c->cat_lba * 2048, n->size) != IMG_OK)
+				return IMG_ENOMEM;
+		}
 		break;
 	default:
 		break;
@@ -479,6 +487,10 @@ int img_iso_read_tree(struct img_source *src, enum img_view view, struct img_tre
 		memcpy(info->md5, md5, 16);
 	}
 	struct convert c = {.image = image};
+	char *cat_content = NULL;
+	if (iso_image_get_bootcat(image, &c.cat, &c.cat_lba, &cat_content, &c.cat_size) != 1)
+		c.cat = NULL;
+	free(cat_content);
 	if ((rc = img_tree_new(&c.tree)) != IMG_OK) {
 		img_error_set(err, rc, "file tree");
 		goto out;

@@ -596,6 +596,8 @@ int imginfo_list(struct img_source *src, const struct imginfo_opts *o)
 	fflush(stdout);
 	img_tree_free(t);
 	/* --find that matches nothing is a failed job, like grep. */
+	if (o->find && l.count == 0)
+		img_cli_fail("no entry of the %s view matches '%s'", img_view_name(view), o->find);
 	return (o->find && l.count == 0) ? IMG_EXIT_FAIL : IMG_EXIT_OK;
 }
 
