@@ -487,10 +487,19 @@ int img_iso_read_tree(struct img_source *src, enum img_view view, struct img_tre
 		memcpy(info->md5, md5, 16);
 	}
 	struct convert c = {.image = image};
-	char *cat_content = NULL;
-	if (iso_image_get_bootcat(image, &c.cat, &c.cat_lba, &cat_content, &c.cat_size) != 1)
-		c.cat = NULL;
-	free(cat_content);
+	/* libisofs 1.5.4 crashes in iso_image_get_bootcat() when it loaded a damaged catalog:
+	 * ask only when it holds a boot image and a catalog node. */
+	ElToritoBootImage *boot;
+	IsoFile *boot_file;
+	IsoBoot *cat_node = NULL;
+	if (info->eltorito && iso_image_get_boot_image(image, &boot, &boot_file, &cat_node) == 1 &&
+	    cat_node != NULL) {
+		char *cat_content = NULL;
+		if (iso_image_get_bootcat(image, &c.cat, &c.cat_lba, &cat_content,
+					  &c.cat_size) != 1)
+			c.cat = NULL;
+		free(cat_content);
+	}
 	if ((rc = img_tree_new(&c.tree)) != IMG_OK) {
 		img_error_set(err, rc, "file tree");
 		goto out;
