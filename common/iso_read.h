@@ -25,6 +25,7 @@ const char *img_view_name(enum img_view view);
 /* What the directory walk of one tree (primary or Joliet) found. */
 struct img_dirscan {
 	uint64_t dirs, files;
+	uint64_t dir_blocks;    /* 2048-byte blocks of directory data */
 	bool multi_extent;     /* some file has more than one extent (level 3) */
 	bool long_names;       /* some name breaks the 8.3 / 8-character level-1 limits */
 	int depth;             /* deepest directory level, root = 1 */
@@ -48,8 +49,10 @@ struct img_iso_info {
 };
 
 /* Imports the tree of view (IMG_VIEW_DEFAULT: Rock Ridge, else Joliet, else ISO 9660) into a
- * new tree owned by the caller.  The importer reads through a data source that refuses reads
- * past the end and stops after a bounded number of reads.  Errors: IMG_ECORRUPT,
+ * new tree owned by the caller.  The primary and Joliet hierarchies are first checked with
+ * img_iso_scan (its errors are returned as they are); the importer then reads through a data
+ * source that refuses reads past the end and stops after a number of reads bounded by the
+ * directory size.  Errors: IMG_ECORRUPT,
  * IMG_EUNSUPPORTED (the view is absent: *view_missing names it), IMG_EISOFS with libisofs's
  * message, IMG_ENOMEM. */
 int img_iso_read_tree(struct img_source *src, enum img_view view, struct img_tree **out,

@@ -184,7 +184,8 @@ static int compare_one_way(struct collect *ref, const char *rname, struct collec
 	for (size_t k = 0; k < other->n; k++) {
 		const struct img_node *b = other->v[k].node;
 		struct fileref key = {other->v[k].offset, NULL};
-		struct fileref *hit = bsearch(&key, ref->v, ref->n, sizeof(*ref->v), cmp_ref);
+		struct fileref *hit = ref->n == 0 ? NULL :
+			bsearch(&key, ref->v, ref->n, sizeof(*ref->v), cmp_ref);
 		const char *why = NULL;
 		if (hit == NULL)
 			why = "is missing from";
@@ -220,8 +221,10 @@ int img_verify_views(const struct img_tree *a, const char *aname, const struct i
 	if (rc == IMG_OK)
 		rc = img_tree_walk(b->root, collect_files, &cb);
 	if (rc == IMG_OK) {
-		qsort(ca.v, ca.n, sizeof(*ca.v), cmp_ref);
-		qsort(cb.v, cb.n, sizeof(*cb.v), cmp_ref);
+		if (ca.n > 1)
+			qsort(ca.v, ca.n, sizeof(*ca.v), cmp_ref);
+		if (cb.n > 1)
+			qsort(cb.v, cb.n, sizeof(*cb.v), cmp_ref);
 		rc = compare_one_way(&ca, aname, &cb, bname, out, max_msgs, mismatches);
 		if (rc == IMG_OK)
 			rc = compare_one_way(&cb, bname, &ca, aname, out, max_msgs, mismatches);

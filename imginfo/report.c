@@ -445,8 +445,8 @@ int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
 
 /* ---- loading a view ---- */
 
-/* Checks the directory structure with our own walk, then imports the view.  On failure the
- * error is printed and the exit code returned. */
+/* Imports the view (after img_iso_read_tree's own structure checks).  On failure the error
+ * is printed and the exit code returned. */
 static int load_view(struct img_source *src, const char *view_name, struct img_tree **tree,
 		     struct img_iso_info *info, enum img_view *view)
 {
@@ -460,27 +460,7 @@ static int load_view(struct img_source *src, const char *view_name, struct img_t
 		img_cli_fail("--view udf: the UDF reader is not part of this version");
 		return IMG_EXIT_FAIL;
 	}
-	struct img_vdset *vds = calloc(1, sizeof(*vds));
-	if (vds == NULL) {
-		img_cli_fail("out of memory");
-		return IMG_EXIT_FAIL;
-	}
-	int rc = img_vd_read(src, vds, &err);
-	if (rc != IMG_OK) {
-		img_cli_error("volume descriptors", &err);
-		free(vds);
-		return IMG_EXIT_USAGE;
-	}
-	const struct img_vd *pvd = img_vd_find(vds, IMG_VD_PRIMARY);
-	const struct img_vd *jvd = img_vd_find(vds, IMG_VD_JOLIET);
-	struct img_dirscan scan;
-	if ((rc = img_iso_scan(src, pvd, &scan, &err)) == IMG_OK && jvd)
-		rc = img_iso_scan(src, jvd, &scan, &err);
-	free(vds);
-	if (rc != IMG_OK) {
-		img_cli_error("directory tree", &err);
-		return exit_for(rc);
-	}
+	int rc;
 	if ((rc = img_iso_read_tree(src, *view, tree, info, &err)) != IMG_OK) {
 		img_cli_error("file tree", &err);
 		return exit_for(rc);
