@@ -15,6 +15,7 @@
 #include "common/iso_read.h"
 #include "common/sysarea.h"
 #include "common/tree.h"
+#include "common/udf_read.h"
 #include "common/verify.h"
 #include "common/voldesc.h"
 
@@ -364,9 +365,26 @@ int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
 		json_object_object_add(fs, "joliet", NULL);
 	}
 	add_bool(fs, "iso9660_1999", iso && img_vd_find(vds, IMG_VD_ISO1999) != NULL);
-	if (iso && vds->udf_nsr[0]) {
+	struct img_udf_info udf;
+	int urc = img_udf_read_info(src, &udf, &err);
+	if (urc == IMG_OK || (iso && vds->udf_nsr[0])) {
 		json_object *x = json_object_new_object();
-		add_str(x, "vrs", vds->udf_nsr);
+		add_str(x, "vrs", iso ? vds->udf_nsr : "");
+		if (urc == IMG_OK) {
+			char rev[16];
+			snprintf(rev, sizeof(rev), "%x.%02x", udf.revision >> 8, udf.revision & 0xff);
+			add_str(x, "revision", rev);
+			add_str(x, "domain", udf.domain);
+			add_str(x, "volume_id", udf.volume_id);
+			add_str(x, "logical_volume_id", udf.logical_volume_id);
+			add_int(x, "block_size", udf.block_size);
+			add_int(x, "partition_number", udf.partition_number);
+			add_int(x, "partition_start", udf.partition_start);
+			add_int(x, "partition_length", udf.partition_length);
+			add_int(x, "descriptors_verified", udf.descriptors);
+		} else {
+			report_error(errors, "UDF", &err);
+		}
 		json_object_object_add(fs, "udf", x);
 	} else {
 		json_object_object_add(fs, "udf", NULL);
@@ -457,8 +475,14 @@ static int load_view(struct img_source *src, const char *view_name, struct img_t
 		return IMG_EXIT_USAGE;
 	}
 	if (*view == IMG_VIEW_UDF) {
-		img_cli_fail("--view udf: the UDF reader is not part of this version");
-		return IMG_EXIT_FAIL;
+		struct img_udf_info udf;
+		int r = img_udf_read_tree(src, tree, &udf, &err);
+		if (r != IMG_OK) {
+			img_cli_error("UDF tree", &err);
+			return r == IMG_EUNSUPPORTED ? IMG_EXIT_FAIL : IMG_EXIT_USAGE;
+		}
+		memset(info, 0, sizeof(*info));
+		return IMG_EXIT_OK;
 	}
 	int rc;
 	if ((rc = img_iso_read_tree(src, *view, tree, info, &err)) != IMG_OK) {
@@ -808,6 +832,34 @@ int imginfo_check(struct img_source *src, const struct imginfo_opts *o)
 			}
 			img_problems_free(&p);
 		}
+	}
+	struct img_udf_info udf;
+	struct img_tree *ut = NULL;
+	int urc = img_udf_read_tree(src, &ut, &udf, &err);
+	if (urc == IMG_OK) {
+		snprintf(d, sizeof(d), "%" PRIu64 " descriptor tags (checksum, CRC, location) "
+			 "verified; %" PRIu64 " directories, %" PRIu64 " files", udf.tags_verified,
+			 udf.dirs, udf.files);
+		check_result(&c, "UDF descriptors", true, d);
+		if (trees[0]) {
+			size_t mism = 0;
+			struct img_problems p = {0};
+			img_verify_views(trees[0], "iso", ut, "udf", &p, 20, &mism);
+			for (size_t k = 0; k < p.count; k++)
+				check_result(&c, "views agree", false, p.msg[k]);
+			if (mism > p.count) {
+				snprintf(d, sizeof(d), "%zu more differences between iso and udf",
+					 mism - p.count);
+				check_result(&c, "views agree", false, d);
+			}
+			if (mism == 0)
+				check_result(&c, "views agree", true,
+					     "iso and udf: same sizes and extents for every file");
+			img_problems_free(&p);
+		}
+		img_tree_free(ut);
+	} else if (urc != IMG_ENOENT) {
+		check_result(&c, "UDF descriptors", false, err.detail);
 	}
 	for (int i = 0; i < 3; i++)
 		img_tree_free(trees[i]);
