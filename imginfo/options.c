@@ -20,7 +20,7 @@ int imginfo_options(int argc, const char **argv, struct imginfo_opts *o)
 		{"list", 'l', POPT_ARG_NONE, NULL, OPT_LIST,
 		 "list the file tree of one view (mode, owner, size, mtime, LBA, path)", NULL},
 		{"view", '\0', POPT_ARG_STRING, &view, 0,
-		 "view to list, extract or check: iso, joliet, rr or udf (default: rr, else "
+		 "view to list or extract: iso, joliet, rr or udf (default: rr, else "
 		 "joliet, else iso)", "VIEW"},
 		{"find", '\0', POPT_ARG_STRING, &find, OPT_FIND,
 		 "list only entries whose name (or path, if PATTERN has a '/') matches the "

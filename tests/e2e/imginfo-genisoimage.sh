@@ -20,7 +20,11 @@ same_value "floppy size" "$(jq_py g.json 'd["el_torito"]["entries"][0]["image_si
 same_value "ISO level" "$(jq_py g.json 'd["file_systems"]["iso9660"]["level"]')" 1
 "$IMGINFO" -l --view joliet g.iso | grep -q '/dir/a_rather_long_file_name_for_level_two.txt$' ||
 	fail "Joliet long name"
-"$IMGINFO" --check g.iso >/dev/null || fail "--check of a genisoimage image"
+# genisoimage gives the boot catalog 2048 bytes in ISO 9660 and 0 in UDF: --check says so.
+set +e; "$IMGINFO" --check g.iso >g.check; rc=$?; set -e
+[ $rc -eq 1 ] && [ "$(grep -c PROBLEM g.check)" -eq 1 ] &&
+	grep -q "^PROBLEM: views agree: iso file /BOOT.CAT (2048 bytes at byte [0-9]*) is missing from the udf view" g.check ||
+	{ cat g.check >&2; fail "--check of a genisoimage image (exit $rc)"; }
 
 # ISO level 2 as xorriso writes it (level 3 needs a > 4 GiB file: not written here)
 xorriso -as mkisofs -iso-level 2 -o l2.iso src 2>/dev/null

@@ -16,8 +16,7 @@ pkgs="libisofs-1 libburn-1 popt json-c libcrypto"
 cflags="-g -O1 -std=c11 -D_XOPEN_SOURCE=700 -D_FILE_OFFSET_BITS=64 -I$top $(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs)"
 common="$top/common/error.c $top/common/inspect.c $top/common/voldesc.c $top/common/eltorito.c \
-	$top/common/sysarea.c $top/common/iso_read.c $top/common/tree.c"
-[ -f "$top/common/udf_read.c" ] && common="$common $top/common/udf_read.c"
+	$top/common/sysarea.c $top/common/iso_read.c $top/common/tree.c $top/common/udf_read.c"
 
 # Seeds: a hybrid BIOS+EFI image and a plain one.
 seeds="$work/seeds"
@@ -42,7 +41,8 @@ if [ ! -f "$seeds/done" ]; then
 	# eltorito: the catalog sector followed by the start of the boot image
 	cat=$(od -An -tu4 -j $((17 * 2048 + 71)) -N4 "$seeds/hyb.iso" | tr -d ' ')
 	dd if="$seeds/hyb.iso" of="$seeds/eltorito/cat" bs=2048 skip="$cat" count=1 status=none
-	cp "$seeds/voldesc/plain" "$seeds/udf_read/plain"
+	# udf_read: a whole small UDF 1.02 image from genisoimage
+	genisoimage -quiet -R -udf -o "$seeds/udf_read/udf.iso" "$seeds/tree/d"
 	touch "$seeds/done"
 fi
 
@@ -56,7 +56,9 @@ for t in $targets; do
 	mkdir -p "corpus_$t"
 	cp -n "$seeds/$t"/* "corpus_$t"/ 2>/dev/null || true
 	echo "== fuzz_$t: running ${secs}s"
-	if ! ./"fuzz_$t" -max_total_time="$secs" -max_len=262144 -rss_limit_mb=1024 \
+	max_len=262144
+	[ "$t" = udf_read ] && max_len=1048576
+	if ! ./"fuzz_$t" -max_total_time="$secs" -max_len=$max_len -rss_limit_mb=1024 \
 		-timeout=10 -print_final_stats=1 "corpus_$t" >"fuzz_$t.log" 2>&1; then
 		status=1
 		echo "FAIL fuzz_$t (log: $work/fuzz_$t.log)"
