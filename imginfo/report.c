@@ -382,6 +382,8 @@ int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
 			add_int(x, "partition_start", udf.partition_start);
 			add_int(x, "partition_length", udf.partition_length);
 			add_int(x, "descriptors_verified", udf.descriptors);
+		} else if (urc == IMG_EUNSUPPORTED) {
+			add_str(x, "unsupported", err.detail);
 		} else {
 			report_error(errors, "UDF", &err);
 		}
