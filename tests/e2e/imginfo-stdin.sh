@@ -19,3 +19,13 @@ cat hyb.iso | "$IMGINFO" --check - >/dev/null || fail "--check from a pipe"
 cat hyb.iso | { TMPDIR=/nonexistent expect_fail 2 'cannot create spool file in /nonexistent' "$IMGINFO" -; }
 # Empty input
 expect_fail 2 'volume descriptor: .* lie past the end of the image \(0 bytes\)' "$IMGINFO" - </dev/null
+
+# A block device (a read-only loop device, when this machine lets us make one).
+if command -v losetup >/dev/null && dev=$(losetup -f --show -r hyb.iso 2>/dev/null); then
+	trap 'losetup -d "$dev"' EXIT
+	"$IMGINFO" --json "$dev" | sed '/"path"/d; /"kind": "block device"/d' >dev.json
+	diff file.json dev.json >&2 || fail "block device report differs"
+	"$IMGINFO" --json "$dev" | grep -q '"kind": "block device"' || fail "kind of $dev"
+else
+	note "no loop device available: block device input not tested here"
+fi
