@@ -30,6 +30,15 @@ set +e; "$IMGINFO" --check g.iso >g.check; rc=$?; set -e
 xorriso -as mkisofs -iso-level 2 -o l2.iso src 2>/dev/null
 same_value "level 2" "$("$IMGINFO" --json l2.iso >l2.json && jq_py l2.json 'd["file_systems"]["iso9660"]["level"]')" 2
 
+# ISO 9660:1999 (genisoimage -iso-level 4 adds an enhanced volume descriptor); pycdlib agrees.
+genisoimage -quiet -iso-level 4 -o l4.iso src/dir/sub
+"$IMGINFO" --json l4.iso >l4.json || fail "summary of an ISO 9660:1999 image"
+same_value "ISO 9660:1999" "$(jq_py l4.json 'd["file_systems"]["iso9660_1999"]')" \
+	"$($PYTHON -c 'import pycdlib,sys; i=pycdlib.PyCdlib(); i.open(sys.argv[1]); print(str(i.enhanced_vd is not None).lower())' l4.iso)"
+[ "$(jq_py l4.json '[v["kind"] for v in d["volume_descriptors"]]')" = "['primary', 'iso9660:1999', 'terminator']" ] ||
+	fail "descriptor kinds of an ISO 9660:1999 image"
+same_value "no ISO 9660:1999 in a plain image" "$(jq_py l2.json 'd["file_systems"]["iso9660_1999"]')" false
+
 # HFS+ with an Apple Partition Map (xorriso -hfsplus): APM entries as xorriso reports them.
 xorriso -as mkisofs -R -hfsplus -apm-block-size 2048 -o hfs.iso src 2>/dev/null
 "$IMGINFO" --json hfs.iso >hfs.json
