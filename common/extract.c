@@ -24,7 +24,7 @@ bool img_extract_name_ok(const char *name)
 	       strchr(name, '/') == NULL;
 }
 
-static void set_times(int dirfd, const char *name, int fd, const struct img_node *n)
+static void set_times(int dirfd, const char *name, int fd, const struct img_fnode *n)
 {
 	struct timespec ts[2] = {{.tv_sec = (time_t)n->atime}, {.tv_sec = (time_t)n->mtime}};
 	if (fd >= 0)
@@ -47,7 +47,7 @@ static int make_room(struct job *j, int dirfd, const char *name)
 	return IMG_OK;
 }
 
-static int write_file(struct job *j, int dirfd, const char *name, const struct img_node *n)
+static int write_file(struct job *j, int dirfd, const char *name, const struct img_fnode *n)
 {
 	uint64_t have = 0;
 	for (size_t i = 0; i < n->nextents; i++)
@@ -97,13 +97,13 @@ static int write_file(struct job *j, int dirfd, const char *name, const struct i
 	return rc;
 }
 
-static int extract_node(struct job *j, int dirfd, const struct img_node *n, int depth);
+static int extract_node(struct job *j, int dirfd, const struct img_fnode *n, int depth);
 
-static int extract_children(struct job *j, int fd, const struct img_node *n, int depth)
+static int extract_children(struct job *j, int fd, const struct img_fnode *n, int depth)
 {
 	size_t plen = strlen(j->path);
 	for (size_t i = 0; i < n->nchildren; i++) {
-		const struct img_node *c = n->children[i];
+		const struct img_fnode *c = n->children[i];
 		size_t clen = strlen(c->name);
 		if (plen + 1 + clen + 1 > sizeof(j->path))
 			return img_error_set(j->err, IMG_ETOOBIG, "%s/%s: path too long", j->path,
@@ -118,7 +118,7 @@ static int extract_children(struct job *j, int fd, const struct img_node *n, int
 	return IMG_OK;
 }
 
-static int extract_dir(struct job *j, int dirfd, const char *name, const struct img_node *n,
+static int extract_dir(struct job *j, int dirfd, const char *name, const struct img_fnode *n,
 		       int depth)
 {
 	if (mkdirat(dirfd, name, 0700) != 0) {
@@ -147,7 +147,7 @@ static int extract_dir(struct job *j, int dirfd, const char *name, const struct 
 	return rc;
 }
 
-static int extract_node(struct job *j, int dirfd, const struct img_node *n, int depth)
+static int extract_node(struct job *j, int dirfd, const struct img_fnode *n, int depth)
 {
 	if (depth > IMG_EXTRACT_MAX_DEPTH)
 		return img_error_set(j->err, IMG_ECORRUPT, "%s: deeper than %d levels", j->path,
@@ -174,7 +174,7 @@ static int extract_node(struct job *j, int dirfd, const struct img_node *n, int 
 	return IMG_OK;
 }
 
-int img_extract(struct img_source *src, const struct img_node *node, const char *dest,
+int img_extract(struct img_source *src, const struct img_fnode *node, const char *dest,
 		bool force, struct img_extract_stats *stats, struct img_error *err)
 {
 	memset(stats, 0, sizeof(*stats));
@@ -193,7 +193,7 @@ int img_extract(struct img_source *src, const struct img_node *node, const char 
 		j.path[0] = '\0';
 		rc = extract_children(&j, fd, node, 0);
 	} else {
-		img_node_path(node, j.path, sizeof(j.path));
+		img_fnode_path(node, j.path, sizeof(j.path));
 		rc = extract_node(&j, fd, node, 0);
 	}
 	free(j.buf);

@@ -7,7 +7,7 @@
 
 #include "common/error.h"
 #include "common/inspect.h"
-#include "common/tree.h"
+#include "common/filetree.h"
 
 #define IMG_EXTRACT_MAX_DEPTH 512
 
@@ -25,7 +25,7 @@ struct img_extract_stats {
  * access times and symlink targets are kept; set-user/group-ID bits are dropped because
  * ownership is not restored.  Special files are skipped and counted.  File data comes from the
  * node's extents; IMG_ECORRUPT if they do not hold its size. */
-int img_extract(struct img_source *src, const struct img_node *node, const char *dest,
+int img_extract(struct img_source *src, const struct img_fnode *node, const char *dest,
 		bool force, struct img_extract_stats *stats, struct img_error *err);
 
 /* True if name can be created as one entry of a directory. */

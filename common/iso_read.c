@@ -305,14 +305,14 @@ static void last_isofs_message(char *out, size_t size)
 
 struct convert {
 	IsoImage *image;
-	struct img_tree *tree;
+	struct img_filetree *tree;
 	int files_with_md5;
 	IsoBoot *cat;       /* the El Torito catalog node, if one was loaded */
 	uint32_t cat_lba;
 	off_t cat_size;
 };
 
-static int copy_node(struct convert *c, IsoNode *in, struct img_node *n)
+static int copy_node(struct convert *c, IsoNode *in, struct img_fnode *n)
 {
 	n->mode = iso_node_get_mode(in);
 	n->uid = iso_node_get_uid(in);
@@ -328,7 +328,7 @@ static int copy_node(struct convert *c, IsoNode *in, struct img_node *n)
 		struct iso_file_section *sec = NULL;
 		if (iso_file_get_old_image_sections(f, &count, &sec, 0) == 1) {
 			for (int i = 0; i < count; i++)
-				if (img_node_add_extent(n, (uint64_t)sec[i].block * 2048,
+				if (img_fnode_add_extent(n, (uint64_t)sec[i].block * 2048,
 							sec[i].size) != IMG_OK) {
 					free(sec);
 					return IMG_ENOMEM;
@@ -344,7 +344,7 @@ static int copy_node(struct convert *c, IsoNode *in, struct img_node *n)
 		break;
 	}
 	case LIBISO_SYMLINK:
-		if (img_node_set_link(n, iso_symlink_get_dest((IsoSymlink *)in)) != IMG_OK)
+		if (img_fnode_set_link(n, iso_symlink_get_dest((IsoSymlink *)in)) != IMG_OK)
 			return IMG_ENOMEM;
 		break;
 	case LIBISO_BOOT:
@@ -352,7 +352,7 @@ static int copy_node(struct convert *c, IsoNode *in, struct img_node *n)
 		n->mode = S_IFREG | (n->mode & 07777);
 		if ((IsoBoot *)in == c->cat && c->cat_size > 0) {
 			n->size = (uint64_t)c->cat_size;
-			if (img_node_add_extent(n, (uint64_t)c->cat_lba * 2048, n->size) != IMG_OK)
+			if (img_fnode_add_extent(n, (uint64_t)c->cat_lba * 2048, n->size) != IMG_OK)
 				return IMG_ENOMEM;
 		}
 		break;
@@ -365,7 +365,7 @@ static int copy_node(struct convert *c, IsoNode *in, struct img_node *n)
 /* Copies the libisofs tree into ours, iteratively (directory iterators on a heap stack). */
 static int convert_tree(struct convert *c, IsoDir *root)
 {
-	struct frame { IsoDirIter *it; struct img_node *dir; } *stack = NULL;
+	struct frame { IsoDirIter *it; struct img_fnode *dir; } *stack = NULL;
 	size_t depth = 0, cap = 0;
 	int rc = copy_node(c, (IsoNode *)root, c->tree->root);
 	if (rc != IMG_OK)
@@ -373,7 +373,7 @@ static int convert_tree(struct convert *c, IsoDir *root)
 	IsoDirIter *it;
 	if (iso_dir_get_children(root, &it) != 1)
 		return IMG_ENOMEM;
-	struct img_node *dir = c->tree->root;
+	struct img_fnode *dir = c->tree->root;
 	for (;;) {
 		IsoNode *in;
 		if (iso_dir_iter_next(it, &in) != 1) {
@@ -386,8 +386,8 @@ static int convert_tree(struct convert *c, IsoDir *root)
 			iso_dir_iter_remove(it); /* the directory just finished */
 			continue;
 		}
-		struct img_node *n;
-		if ((rc = img_tree_add(c->tree, dir, iso_node_get_name(in), &n)) != IMG_OK ||
+		struct img_fnode *n;
+		if ((rc = img_filetree_add(c->tree, dir, iso_node_get_name(in), &n)) != IMG_OK ||
 		    (rc = copy_node(c, in, n)) != IMG_OK)
 			break;
 		/* Each libisofs node is dropped once copied: the memory it frees is reused for
@@ -426,7 +426,7 @@ static int convert_tree(struct convert *c, IsoDir *root)
 	return rc;
 }
 
-int img_iso_read_tree(struct img_source *src, enum img_view view, struct img_tree **out,
+int img_iso_read_tree(struct img_source *src, enum img_view view, struct img_filetree **out,
 		      struct img_iso_info *info, struct img_error *err)
 {
 	memset(info, 0, sizeof(*info));
@@ -537,12 +537,12 @@ int img_iso_read_tree(struct img_source *src, enum img_view view, struct img_tre
 			c.cat = NULL;
 		free(cat_content);
 	}
-	if ((rc = img_tree_new(&c.tree)) != IMG_OK) {
+	if ((rc = img_filetree_new(&c.tree)) != IMG_OK) {
 		img_error_set(err, rc, "file tree");
 		goto out;
 	}
 	if ((rc = convert_tree(&c, iso_image_get_root(image))) != IMG_OK) {
-		img_tree_free(c.tree);
+		img_filetree_free(c.tree);
 		img_error_set(err, rc, "file tree");
 		goto out;
 	}

@@ -9,7 +9,7 @@
 
 #include "common/error.h"
 #include "common/inspect.h"
-#include "common/tree.h"
+#include "common/filetree.h"
 #include "common/voldesc.h"
 
 enum img_view { IMG_VIEW_DEFAULT, IMG_VIEW_ISO, IMG_VIEW_JOLIET, IMG_VIEW_RR, IMG_VIEW_UDF };
@@ -55,7 +55,7 @@ struct img_iso_info {
  * directory size.  Errors: IMG_ECORRUPT,
  * IMG_EUNSUPPORTED (the view is absent: *view_missing names it), IMG_EISOFS with libisofs's
  * message, IMG_ENOMEM. */
-int img_iso_read_tree(struct img_source *src, enum img_view view, struct img_tree **out,
+int img_iso_read_tree(struct img_source *src, enum img_view view, struct img_filetree **out,
 		      struct img_iso_info *info, struct img_error *err);
 
 #endif

@@ -224,7 +224,7 @@ int img_udf_read_info(struct img_source *src, struct img_udf_info *info, struct 
 struct reader {
 	struct img_source *src;
 	struct img_udf_info *info;
-	struct img_tree *tree;
+	struct img_filetree *tree;
 	struct img_error *err;
 	unsigned char block[SECTOR];
 	uint32_t *dirs_seen;
@@ -278,7 +278,7 @@ static bool seen_dir(struct reader *r, uint32_t lbn, int *rc)
 
 /* Adds the allocation descriptors in ads (len bytes, type 0 short or 1 long) to n, following
  * "next extent of allocation descriptors" (ECMA-167 4/14.6, 4/12) a bounded number of times. */
-static int read_ads(struct reader *r, struct img_node *n, const unsigned char *ads, size_t len,
+static int read_ads(struct reader *r, struct img_fnode *n, const unsigned char *ads, size_t len,
 		    int type, uint64_t where)
 {
 	unsigned char buf[SECTOR];
@@ -312,7 +312,7 @@ static int read_ads(struct reader *r, struct img_node *n, const unsigned char *a
 						     "UDF allocation descriptors at byte %llu: more "
 						     "than %d extents", (unsigned long long)where,
 						     IMG_UDF_MAX_EXTENTS);
-			if (img_node_add_extent(n, off, elen) != IMG_OK)
+			if (img_fnode_add_extent(n, off, elen) != IMG_OK)
 				return img_error_set(r->err, IMG_ENOMEM, "UDF extents");
 		}
 		if (!more)
@@ -343,7 +343,7 @@ static int read_ads(struct reader *r, struct img_node *n, const unsigned char *a
 }
 
 /* Reads the (extended) file entry at partition block lbn into n. */
-static int read_entry(struct reader *r, uint32_t lbn, struct img_node *n, int *file_type)
+static int read_entry(struct reader *r, uint32_t lbn, struct img_fnode *n, int *file_type)
 {
 	unsigned char *b = r->block;
 	uint64_t off = 0;
@@ -407,7 +407,7 @@ static int read_entry(struct reader *r, uint32_t lbn, struct img_node *n, int *f
 					     "UDF %s at byte %llu: %llu bytes of embedded data in a "
 					     "%zu-byte area", tag_name(le16(b)), (unsigned long long)off,
 					     (unsigned long long)n->size, lad);
-		return lad ? img_node_add_extent(n, off + start + lea, lad) : IMG_OK;
+		return lad ? img_fnode_add_extent(n, off + start + lea, lad) : IMG_OK;
 	}
 	if (atype != 0 && atype != 1)
 		return img_error_set(r->err, IMG_EUNSUPPORTED,
@@ -419,7 +419,7 @@ static int read_entry(struct reader *r, uint32_t lbn, struct img_node *n, int *f
 }
 
 /* Reads a node's data (bounded) into a new buffer. */
-static int read_data(struct reader *r, const struct img_node *n, uint64_t max,
+static int read_data(struct reader *r, const struct img_fnode *n, uint64_t max,
 		     unsigned char **out, size_t *outlen)
 {
 	if (n->size > max)
@@ -453,7 +453,7 @@ static int read_data(struct reader *r, const struct img_node *n, uint64_t max,
 }
 
 /* 4/14.16 path components of a symlink, joined with '/'. */
-static int read_symlink(struct reader *r, struct img_node *n)
+static int read_symlink(struct reader *r, struct img_fnode *n)
 {
 	unsigned char *d;
 	size_t len;
@@ -492,15 +492,15 @@ static int read_symlink(struct reader *r, struct img_node *n)
 	free(n->extents);
 	n->extents = NULL;
 	n->nextents = 0;
-	return img_node_set_link(n, target);
+	return img_fnode_set_link(n, target);
 }
 
 struct pending {
-	struct img_node *dir;
+	struct img_fnode *dir;
 	int depth;
 };
 
-static int read_dir(struct reader *r, struct img_node *dir, int depth, struct pending **stack,
+static int read_dir(struct reader *r, struct img_fnode *dir, int depth, struct pending **stack,
 		    size_t *nstack, size_t *cap)
 {
 	unsigned char *d;
@@ -532,8 +532,8 @@ static int read_dir(struct reader *r, struct img_node *dir, int depth, struct pe
 		if (name[0] == '\0' || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 			snprintf(name, sizeof(name), "_unnamed_%llu", (unsigned long long)where);
 		uint32_t lbn = le32(f + 24);
-		struct img_node *n;
-		if ((rc = img_tree_add(r->tree, dir, name, &n)) != IMG_OK)
+		struct img_fnode *n;
+		if ((rc = img_filetree_add(r->tree, dir, name, &n)) != IMG_OK)
 			break;
 		int type;
 		if ((rc = read_entry(r, lbn, n, &type)) != IMG_OK)
@@ -579,7 +579,7 @@ static int read_dir(struct reader *r, struct img_node *dir, int depth, struct pe
 	return rc;
 }
 
-int img_udf_read_tree(struct img_source *src, struct img_tree **out, struct img_udf_info *info,
+int img_udf_read_tree(struct img_source *src, struct img_filetree **out, struct img_udf_info *info,
 		      struct img_error *err)
 {
 	int rc = img_udf_read_info(src, info, err);
@@ -608,7 +608,7 @@ int img_udf_read_tree(struct img_source *src, struct img_tree **out, struct img_
 		return rc;
 	info->tags_verified++;
 	uint32_t root_lbn = le32(b + 400 + 4);
-	if ((rc = img_tree_new(&r.tree)) != IMG_OK)
+	if ((rc = img_filetree_new(&r.tree)) != IMG_OK)
 		return img_error_set(err, rc, "UDF tree");
 	struct pending *stack = NULL;
 	size_t nstack = 0, cap = 0;
@@ -633,7 +633,7 @@ int img_udf_read_tree(struct img_source *src, struct img_tree **out, struct img_
 	free(stack);
 	free(r.dirs_seen);
 	if (rc != IMG_OK) {
-		img_tree_free(r.tree);
+		img_filetree_free(r.tree);
 		return rc;
 	}
 	*out = r.tree;

@@ -9,7 +9,7 @@
 
 #include "common/error.h"
 #include "common/inspect.h"
-#include "common/tree.h"
+#include "common/filetree.h"
 
 #define IMG_UDF_MAX_DEPTH 256
 #define IMG_UDF_MAX_DIR_BYTES (64u << 20)
@@ -40,7 +40,7 @@ int img_udf_read_info(struct img_source *src, struct img_udf_info *info, struct 
 /* Reads the info and then the whole file tree from the file set descriptor.  Directory loops
  * (a directory ICB met twice), looping indirect entries or allocation extent chains, depths
  * beyond IMG_UDF_MAX_DEPTH and extents past the end give IMG_ECORRUPT with the byte offset. */
-int img_udf_read_tree(struct img_source *src, struct img_tree **out, struct img_udf_info *info,
+int img_udf_read_tree(struct img_source *src, struct img_filetree **out, struct img_udf_info *info,
 		      struct img_error *err);
 
 /* ECMA-167 7.2.6 CRC (CCITT polynomial 0x1021, initial 0). */

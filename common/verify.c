@@ -97,7 +97,7 @@ int img_md5_range(struct img_source *src, uint64_t off, uint64_t len, unsigned c
 	return rc;
 }
 
-int img_md5_node(struct img_source *src, const struct img_node *n, unsigned char out[16],
+int img_md5_node(struct img_source *src, const struct img_fnode *n, unsigned char out[16],
 		 struct img_error *err)
 {
 	struct md5 *m;
@@ -118,7 +118,7 @@ int img_md5_node(struct img_source *src, const struct img_node *n, unsigned char
 
 struct fileref {
 	uint64_t offset;
-	const struct img_node *node;
+	const struct img_fnode *node;
 };
 
 struct collect {
@@ -126,7 +126,7 @@ struct collect {
 	size_t n, cap;
 };
 
-static int collect_files(struct img_node *n, void *arg)
+static int collect_files(struct img_fnode *n, void *arg)
 {
 	struct collect *c = arg;
 	if (!S_ISREG(n->mode) || n->size == 0 || n->nextents == 0)
@@ -149,7 +149,7 @@ static int cmp_ref(const void *x, const void *y)
 	return a->offset < b->offset ? -1 : a->offset > b->offset;
 }
 
-static bool same_extents(const struct img_node *a, const struct img_node *b)
+static bool same_extents(const struct img_fnode *a, const struct img_fnode *b)
 {
 	if (a->size != b->size)
 		return false;
@@ -182,7 +182,7 @@ static int compare_one_way(struct collect *ref, const char *rname, struct collec
 {
 	char p1[4096], p2[4096];
 	for (size_t k = 0; k < other->n; k++) {
-		const struct img_node *b = other->v[k].node;
+		const struct img_fnode *b = other->v[k].node;
 		struct fileref key = {other->v[k].offset, NULL};
 		struct fileref *hit = ref->n == 0 ? NULL :
 			bsearch(&key, ref->v, ref->n, sizeof(*ref->v), cmp_ref);
@@ -196,9 +196,9 @@ static int compare_one_way(struct collect *ref, const char *rname, struct collec
 		(*mismatches)++;
 		if (*mismatches > max_msgs)
 			continue;
-		img_node_path(b, p1, sizeof(p1));
+		img_fnode_path(b, p1, sizeof(p1));
 		if (hit)
-			img_node_path(hit->node, p2, sizeof(p2));
+			img_fnode_path(hit->node, p2, sizeof(p2));
 		int rc = hit ? img_problems_add(out, "%s file %s (%" PRIu64 " bytes at byte %" PRIu64
 						") %s the %s view (%s: %" PRIu64 " bytes)",
 						oname, p1, b->size, b->extents[0].offset, why,
@@ -212,14 +212,14 @@ static int compare_one_way(struct collect *ref, const char *rname, struct collec
 	return IMG_OK;
 }
 
-int img_verify_views(const struct img_tree *a, const char *aname, const struct img_tree *b,
+int img_verify_views(const struct img_filetree *a, const char *aname, const struct img_filetree *b,
 		     const char *bname, struct img_problems *out, size_t max_msgs,
 		     size_t *mismatches)
 {
 	struct collect ca = {0}, cb = {0};
-	int rc = img_tree_walk(a->root, collect_files, &ca);
+	int rc = img_filetree_walk(a->root, collect_files, &ca);
 	if (rc == IMG_OK)
-		rc = img_tree_walk(b->root, collect_files, &cb);
+		rc = img_filetree_walk(b->root, collect_files, &cb);
 	if (rc == IMG_OK) {
 		if (ca.n > 1)
 			qsort(ca.v, ca.n, sizeof(*ca.v), cmp_ref);

@@ -8,7 +8,7 @@
 
 #include "common/error.h"
 #include "common/inspect.h"
-#include "common/tree.h"
+#include "common/filetree.h"
 
 /* Problem messages found by a check, in order. */
 struct img_problems {
@@ -26,13 +26,13 @@ int img_md5_range(struct img_source *src, uint64_t off, uint64_t len, unsigned c
 		  struct img_error *err);
 
 /* MD5 of a file's data (its size, read from its extents). */
-int img_md5_node(struct img_source *src, const struct img_node *n, unsigned char out[16],
+int img_md5_node(struct img_source *src, const struct img_fnode *n, unsigned char out[16],
 		 struct img_error *err);
 
 /* Compares every non-empty regular file of view b with view a by the byte offset of its
  * data: the file must exist in the other view with the same size and extents.  Messages
  * name both views and the paths; at most max_msgs are added, *mismatches counts them all. */
-int img_verify_views(const struct img_tree *a, const char *aname, const struct img_tree *b,
+int img_verify_views(const struct img_filetree *a, const char *aname, const struct img_filetree *b,
 		     const char *bname, struct img_problems *out, size_t max_msgs,
 		     size_t *mismatches);
 

@@ -14,7 +14,7 @@
 #include "common/extract.h"
 #include "common/iso_read.h"
 #include "common/sysarea.h"
-#include "common/tree.h"
+#include "common/filetree.h"
 #include "common/udf_read.h"
 #include "common/verify.h"
 #include "common/voldesc.h"
@@ -431,7 +431,7 @@ int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
 
 	json_object *md5 = NULL;
 	if (trees_ok) {
-		struct img_tree *t = NULL;
+		struct img_filetree *t = NULL;
 		struct img_iso_info info;
 		if (img_iso_read_tree(src, IMG_VIEW_DEFAULT, &t, &info, &err) == IMG_OK) {
 			md5 = json_object_new_object();
@@ -447,7 +447,7 @@ int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
 				json_object_object_add(md5, "session", NULL);
 			}
 			add_int(md5, "files_with_md5", info.files_with_md5);
-			img_tree_free(t);
+			img_filetree_free(t);
 		} else {
 			report_error(errors, "file tree", &err);
 		}
@@ -467,7 +467,7 @@ int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
 
 /* Imports the view (after img_iso_read_tree's own structure checks).  On failure the error
  * is printed and the exit code returned. */
-static int load_view(struct img_source *src, const char *view_name, struct img_tree **tree,
+static int load_view(struct img_source *src, const char *view_name, struct img_filetree **tree,
 		     struct img_iso_info *info, enum img_view *view)
 {
 	struct img_error err = {0};
@@ -524,13 +524,13 @@ struct lister {
 	uint64_t count;
 };
 
-static int list_node(struct img_node *n, void *arg)
+static int list_node(struct img_fnode *n, void *arg)
 {
 	struct lister *l = arg;
-	if (l->find && (n->parent == NULL || !img_node_matches(n, l->find)))
+	if (l->find && (n->parent == NULL || !img_fnode_matches(n, l->find)))
 		return IMG_OK;
 	char path[4096];
-	if (!img_node_path(n, path, sizeof(path)))
+	if (!img_fnode_path(n, path, sizeof(path)))
 		snprintf(path, sizeof(path), "(path too long)/%s", n->name);
 	l->count++;
 	if (l->entries) {
@@ -578,7 +578,7 @@ static int list_node(struct img_node *n, void *arg)
 
 int imginfo_list(struct img_source *src, const struct imginfo_opts *o)
 {
-	struct img_tree *t;
+	struct img_filetree *t;
 	struct img_iso_info info;
 	enum img_view view;
 	int rc = load_view(src, o->view, &t, &info, &view);
@@ -593,14 +593,14 @@ int imginfo_list(struct img_source *src, const struct imginfo_opts *o)
 		add_str(root, "view", img_view_name(view));
 		l.entries = json_object_new_array();
 	}
-	img_tree_walk(t->root, list_node, &l);
+	img_filetree_walk(t->root, list_node, &l);
 	if (root) {
 		json_object_object_add(root, "entries", l.entries);
 		emit(root, true);
 		json_object_put(root);
 	}
 	fflush(stdout);
-	img_tree_free(t);
+	img_filetree_free(t);
 	/* --find that matches nothing is a failed job, like grep. */
 	if (o->find && l.count == 0)
 		img_cli_fail("no entry of the %s view matches '%s'", img_view_name(view), o->find);
@@ -611,19 +611,19 @@ int imginfo_list(struct img_source *src, const struct imginfo_opts *o)
 
 int imginfo_extract(struct img_source *src, const struct imginfo_opts *o)
 {
-	struct img_tree *t;
+	struct img_filetree *t;
 	struct img_iso_info info;
 	enum img_view view;
 	int rc = load_view(src, o->view, &t, &info, &view);
 	if (rc != IMG_EXIT_OK)
 		return rc;
 	struct img_error err = {0};
-	struct img_node *n;
-	int r = img_tree_lookup(t, o->extract, &n);
+	struct img_fnode *n;
+	int r = img_filetree_lookup(t, o->extract, &n);
 	if (r != IMG_OK) {
 		img_cli_fail("%s: %s in the %s view", o->extract,
 			     r == IMG_ENOENT ? "no such file" : "invalid path", img_view_name(view));
-		img_tree_free(t);
+		img_filetree_free(t);
 		return IMG_EXIT_USAGE;
 	}
 	struct img_extract_stats st;
@@ -651,7 +651,7 @@ int imginfo_extract(struct img_source *src, const struct imginfo_opts *o)
 				"skipped", st.files, st.dirs, st.symlinks, st.bytes, o->dest,
 				st.skipped);
 	}
-	img_tree_free(t);
+	img_filetree_free(t);
 	return rc;
 }
 
@@ -680,7 +680,7 @@ struct md5_walk {
 	uint64_t ok, bad;
 };
 
-static int check_file_md5(struct img_node *n, void *arg)
+static int check_file_md5(struct img_fnode *n, void *arg)
 {
 	struct md5_walk *w = arg;
 	if (!n->has_md5)
@@ -688,7 +688,7 @@ static int check_file_md5(struct img_node *n, void *arg)
 	unsigned char got[16];
 	struct img_error err = {0};
 	char path[4096];
-	img_node_path(n, path, sizeof(path));
+	img_fnode_path(n, path, sizeof(path));
 	if (img_md5_node(w->src, n, got, &err) != IMG_OK) {
 		w->bad++;
 		check_result(w->c, "file MD5", false, err.detail);
@@ -762,7 +762,7 @@ int imginfo_check(struct img_source *src, const struct imginfo_opts *o)
 	/* Trees: each view libisofs can read, compared with the ISO 9660 one. */
 	const char *names[3] = {"iso", "joliet", "rr"};
 	enum img_view views[3] = {IMG_VIEW_ISO, IMG_VIEW_JOLIET, IMG_VIEW_RR};
-	struct img_tree *trees[3] = {NULL, NULL, NULL};
+	struct img_filetree *trees[3] = {NULL, NULL, NULL};
 	struct img_iso_info info[3];
 	int rc = IMG_EXIT_OK;
 	const struct img_vd *pvd = img_vd_find(vds, IMG_VD_PRIMARY);
@@ -807,8 +807,8 @@ int imginfo_check(struct img_source *src, const struct imginfo_opts *o)
 			}
 		}
 		struct md5_walk w = {.src = src, .c = &c};
-		struct img_tree *mt = trees[2] ? trees[2] : trees[0];
-		img_tree_walk(mt->root, check_file_md5, &w);
+		struct img_filetree *mt = trees[2] ? trees[2] : trees[0];
+		img_filetree_walk(mt->root, check_file_md5, &w);
 		if (w.ok + w.bad > 0) {
 			snprintf(d, sizeof(d), "%" PRIu64 " of %" PRIu64 " files match",
 				 w.ok, w.ok + w.bad);
@@ -836,7 +836,7 @@ int imginfo_check(struct img_source *src, const struct imginfo_opts *o)
 		}
 	}
 	struct img_udf_info udf;
-	struct img_tree *ut = NULL;
+	struct img_filetree *ut = NULL;
 	int urc = img_udf_read_tree(src, &ut, &udf, &err);
 	if (urc == IMG_OK) {
 		snprintf(d, sizeof(d), "%" PRIu64 " descriptor tags (checksum, CRC, location) "
@@ -859,12 +859,12 @@ int imginfo_check(struct img_source *src, const struct imginfo_opts *o)
 					     "iso and udf: same sizes and extents for every file");
 			img_problems_free(&p);
 		}
-		img_tree_free(ut);
+		img_filetree_free(ut);
 	} else if (urc != IMG_ENOENT) {
 		check_result(&c, "UDF descriptors", false, err.detail);
 	}
 	for (int i = 0; i < 3; i++)
-		img_tree_free(trees[i]);
+		img_filetree_free(trees[i]);
 
 	if (c.problems.count)
 		rc = IMG_EXIT_FAIL;

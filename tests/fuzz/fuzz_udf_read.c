@@ -13,9 +13,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (img_source_from_memory(data, size, &src) != IMG_OK)
 		return 0;
 	struct img_udf_info info;
-	struct img_tree *tree = NULL;
+	struct img_filetree *tree = NULL;
 	if (img_udf_read_tree(src, &tree, &info, &err) == IMG_OK)
-		img_tree_free(tree);
+		img_filetree_free(tree);
 	img_source_close(src);
 	return 0;
 }

@@ -3,10 +3,10 @@
 #include <sys/stat.h>
 
 #include "common/extract.h"
-#include "common/tree.h"
+#include "common/filetree.h"
 #include "tests/unit/unit.h"
 
-static int count_visit(struct img_node *n, void *arg)
+static int count_visit(struct img_fnode *n, void *arg)
 {
 	(void)n;
 	(*(int *)arg)++;
@@ -15,52 +15,52 @@ static int count_visit(struct img_node *n, void *arg)
 
 START_TEST(lookup_path_and_walk)
 {
-	struct img_tree *t;
-	ck_assert_int_eq(img_tree_new(&t), IMG_OK);
-	struct img_node *a, *b, *c, *found;
-	img_tree_add(t, t->root, "a", &a);
+	struct img_filetree *t;
+	ck_assert_int_eq(img_filetree_new(&t), IMG_OK);
+	struct img_fnode *a, *b, *c, *found;
+	img_filetree_add(t, t->root, "a", &a);
 	a->mode = S_IFDIR | 0755;
-	img_tree_add(t, a, "b", &b);
+	img_filetree_add(t, a, "b", &b);
 	b->mode = S_IFDIR | 0755;
-	img_tree_add(t, b, "c.txt", &c);
+	img_filetree_add(t, b, "c.txt", &c);
 	c->mode = S_IFREG | 0644;
-	ck_assert_int_eq(img_tree_lookup(t, "/a/b/c.txt", &found), IMG_OK);
+	ck_assert_int_eq(img_filetree_lookup(t, "/a/b/c.txt", &found), IMG_OK);
 	ck_assert_ptr_eq(found, c);
-	ck_assert_int_eq(img_tree_lookup(t, "a//./b/", &found), IMG_OK);
+	ck_assert_int_eq(img_filetree_lookup(t, "a//./b/", &found), IMG_OK);
 	ck_assert_ptr_eq(found, b);
-	ck_assert_int_eq(img_tree_lookup(t, "/", &found), IMG_OK);
+	ck_assert_int_eq(img_filetree_lookup(t, "/", &found), IMG_OK);
 	ck_assert_ptr_eq(found, t->root);
-	ck_assert_int_eq(img_tree_lookup(t, "/a/x", &found), IMG_ENOENT);
-	ck_assert_int_eq(img_tree_lookup(t, "/a/../a", &found), IMG_EINVAL);
+	ck_assert_int_eq(img_filetree_lookup(t, "/a/x", &found), IMG_ENOENT);
+	ck_assert_int_eq(img_filetree_lookup(t, "/a/../a", &found), IMG_EINVAL);
 	char path[64];
-	ck_assert(img_node_path(c, path, sizeof(path)));
+	ck_assert(img_fnode_path(c, path, sizeof(path)));
 	ck_assert_str_eq(path, "/a/b/c.txt");
-	ck_assert(!img_node_path(c, path, 5));
+	ck_assert(!img_fnode_path(c, path, 5));
 	int n = 0;
-	ck_assert_int_eq(img_tree_walk(t->root, count_visit, &n), IMG_OK);
+	ck_assert_int_eq(img_filetree_walk(t->root, count_visit, &n), IMG_OK);
 	ck_assert_int_eq(n, 4);
-	ck_assert(img_node_matches(c, "*.txt"));
-	ck_assert(img_node_matches(c, "/a/*/c.txt"));
-	ck_assert(!img_node_matches(c, "b"));
-	img_tree_free(t);
+	ck_assert(img_fnode_matches(c, "*.txt"));
+	ck_assert(img_fnode_matches(c, "/a/*/c.txt"));
+	ck_assert(!img_fnode_matches(c, "b"));
+	img_filetree_free(t);
 }
 END_TEST
 
 START_TEST(deep_tree_walks_and_frees_without_recursion)
 {
-	struct img_tree *t;
-	img_tree_new(&t);
-	struct img_node *n = t->root;
+	struct img_filetree *t;
+	img_filetree_new(&t);
+	struct img_fnode *n = t->root;
 	for (int i = 0; i < 200000; i++) {
-		struct img_node *c;
-		ck_assert_int_eq(img_tree_add(t, n, "d", &c), IMG_OK);
+		struct img_fnode *c;
+		ck_assert_int_eq(img_filetree_add(t, n, "d", &c), IMG_OK);
 		c->mode = S_IFDIR | 0755;
 		n = c;
 	}
 	int count = 0;
-	ck_assert_int_eq(img_tree_walk(t->root, count_visit, &count), IMG_OK);
+	ck_assert_int_eq(img_filetree_walk(t->root, count_visit, &count), IMG_OK);
 	ck_assert_int_eq(count, 200001);
-	img_tree_free(t);
+	img_filetree_free(t);
 }
 END_TEST
 
@@ -76,7 +76,7 @@ START_TEST(unsafe_names)
 }
 END_TEST
 
-static Suite *tree_suite(void)
+static Suite *filetree_suite(void)
 {
 	Suite *s = suite_create("tree");
 	TCase *tc = tcase_create("core");
@@ -88,4 +88,4 @@ static Suite *tree_suite(void)
 	return s;
 }
 
-UNIT_MAIN(tree_suite)
+UNIT_MAIN(filetree_suite)

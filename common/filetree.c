@@ -1,14 +1,14 @@
 /* In-memory file tree of one view of an image. */
-#include "common/tree.h"
+#include "common/filetree.h"
 
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-int img_tree_new(struct img_tree **out)
+int img_filetree_new(struct img_filetree **out)
 {
-	struct img_tree *t = calloc(1, sizeof(*t));
+	struct img_filetree *t = calloc(1, sizeof(*t));
 	if (t == NULL)
 		return IMG_ENOMEM;
 	t->root = calloc(1, sizeof(*t->root));
@@ -23,18 +23,18 @@ int img_tree_new(struct img_tree **out)
 	return IMG_OK;
 }
 
-int img_tree_add(struct img_tree *t, struct img_node *dir, const char *name,
-		 struct img_node **out)
+int img_filetree_add(struct img_filetree *t, struct img_fnode *dir, const char *name,
+		 struct img_fnode **out)
 {
 	if (dir->nchildren == dir->cap) {
 		size_t cap = dir->cap ? dir->cap * 2 : 8;
-		struct img_node **c = realloc(dir->children, cap * sizeof(*c));
+		struct img_fnode **c = realloc(dir->children, cap * sizeof(*c));
 		if (c == NULL)
 			return IMG_ENOMEM;
 		dir->children = c;
 		dir->cap = cap;
 	}
-	struct img_node *n = calloc(1, sizeof(*n));
+	struct img_fnode *n = calloc(1, sizeof(*n));
 	if (n == NULL)
 		return IMG_ENOMEM;
 	if ((n->name = strdup(name)) == NULL) {
@@ -48,7 +48,7 @@ int img_tree_add(struct img_tree *t, struct img_node *dir, const char *name,
 	return IMG_OK;
 }
 
-int img_node_add_extent(struct img_node *n, uint64_t offset, uint64_t length)
+int img_fnode_add_extent(struct img_fnode *n, uint64_t offset, uint64_t length)
 {
 	struct img_extent *e = realloc(n->extents, (n->nextents + 1) * sizeof(*e));
 	if (e == NULL)
@@ -60,7 +60,7 @@ int img_node_add_extent(struct img_node *n, uint64_t offset, uint64_t length)
 	return IMG_OK;
 }
 
-int img_node_set_link(struct img_node *n, const char *target)
+int img_fnode_set_link(struct img_fnode *n, const char *target)
 {
 	char *s = strdup(target);
 	if (s == NULL)
@@ -71,15 +71,15 @@ int img_node_set_link(struct img_node *n, const char *target)
 }
 
 /* Iterative, so that a deep tree cannot exhaust the stack. */
-static void free_nodes(struct img_node *root)
+static void free_nodes(struct img_fnode *root)
 {
-	struct img_node *n = root;
+	struct img_fnode *n = root;
 	while (n != NULL) {
 		if (n->nchildren > 0) {
 			n = n->children[--n->nchildren];
 			continue;
 		}
-		struct img_node *parent = n->parent;
+		struct img_fnode *parent = n->parent;
 		free(n->name);
 		free(n->extents);
 		free(n->link);
@@ -89,7 +89,7 @@ static void free_nodes(struct img_node *root)
 	}
 }
 
-void img_tree_free(struct img_tree *t)
+void img_filetree_free(struct img_filetree *t)
 {
 	if (t == NULL)
 		return;
@@ -98,9 +98,9 @@ void img_tree_free(struct img_tree *t)
 	free(t);
 }
 
-int img_tree_lookup(const struct img_tree *t, const char *path, struct img_node **out)
+int img_filetree_lookup(const struct img_filetree *t, const char *path, struct img_fnode **out)
 {
-	struct img_node *n = t->root;
+	struct img_fnode *n = t->root;
 	const char *p = path;
 	while (*p != '\0') {
 		while (*p == '/')
@@ -114,7 +114,7 @@ int img_tree_lookup(const struct img_tree *t, const char *path, struct img_node 
 		}
 		if (len == 2 && p[0] == '.' && p[1] == '.')
 			return IMG_EINVAL;
-		struct img_node *found = NULL;
+		struct img_fnode *found = NULL;
 		for (size_t i = 0; i < n->nchildren && found == NULL; i++) {
 			const char *name = n->children[i]->name;
 			if (strlen(name) == len && memcmp(name, p, len) == 0)
@@ -129,7 +129,7 @@ int img_tree_lookup(const struct img_tree *t, const char *path, struct img_node 
 	return IMG_OK;
 }
 
-bool img_node_path(const struct img_node *n, char *buf, size_t size)
+bool img_fnode_path(const struct img_fnode *n, char *buf, size_t size)
 {
 	if (size < 2)
 		return false;
@@ -141,7 +141,7 @@ bool img_node_path(const struct img_node *n, char *buf, size_t size)
 	/* Fill from the end, then move to the front. */
 	size_t pos = size - 1;
 	buf[pos] = '\0';
-	for (const struct img_node *m = n; m->parent != NULL; m = m->parent) {
+	for (const struct img_fnode *m = n; m->parent != NULL; m = m->parent) {
 		size_t len = strlen(m->name);
 		if (len + 1 > pos)
 			return false;
@@ -153,19 +153,19 @@ bool img_node_path(const struct img_node *n, char *buf, size_t size)
 	return true;
 }
 
-int img_tree_walk(struct img_node *n, int (*visit)(struct img_node *n, void *arg), void *arg)
+int img_filetree_walk(struct img_fnode *n, int (*visit)(struct img_fnode *n, void *arg), void *arg)
 {
 	/* Iterative pre-order walk with a heap stack of child indexes, so that a deep tree
 	 * cannot exhaust the C stack. */
 	size_t *next = NULL, depth = 0, cap = 0;
-	struct img_node *cur = n;
+	struct img_fnode *cur = n;
 	int rc = visit(n, arg);
 	if (rc != IMG_OK)
 		return rc;
 	size_t i = 0;
 	for (;;) {
 		if (i < cur->nchildren) {
-			struct img_node *c = cur->children[i];
+			struct img_fnode *c = cur->children[i];
 			if ((rc = visit(c, arg)) != IMG_OK)
 				break;
 			if (depth == cap) {
@@ -192,11 +192,11 @@ int img_tree_walk(struct img_node *n, int (*visit)(struct img_node *n, void *arg
 	return rc;
 }
 
-bool img_node_matches(const struct img_node *n, const char *pattern)
+bool img_fnode_matches(const struct img_fnode *n, const char *pattern)
 {
 	if (strchr(pattern, '/') != NULL) {
 		char path[4096];
-		return img_node_path(n, path, sizeof(path)) && fnmatch(pattern, path, 0) == 0;
+		return img_fnode_path(n, path, sizeof(path)) && fnmatch(pattern, path, 0) == 0;
 	}
 	return fnmatch(pattern, n->name, 0) == 0;
 }
