@@ -1,0 +1,24 @@
+/* Command line of imginfo. */
+#ifndef IMGINFO_OPTIONS_H
+#define IMGINFO_OPTIONS_H
+
+#include <stdbool.h>
+
+enum imginfo_mode { MODE_SUMMARY, MODE_LIST, MODE_EXTRACT, MODE_CHECK };
+
+struct imginfo_opts {
+	enum imginfo_mode mode;
+	const char *image;
+	const char *view;     /* NULL: the richest view present */
+	const char *find;     /* pattern for --find, or NULL */
+	const char *extract;  /* path in the image for --extract */
+	const char *dest;     /* --to, default "." */
+	bool force, json;
+	int verbose;
+};
+
+/* Parses argv.  Returns -1 when --help or --version was printed (exit 0), 0 to go on, or
+ * IMG_EXIT_USAGE after printing a usage error. */
+int imginfo_options(int argc, const char **argv, struct imginfo_opts *o);
+
+#endif

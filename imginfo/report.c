@@ -1,0 +1,901 @@
+/* imginfo's reports: summary, listing, extraction and checks, as JSON or text. */
+#include "imginfo/report.h"
+
+#include <inttypes.h>
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "common/cli.h"
+#include "common/eltorito.h"
+#include "common/extract.h"
+#include "common/iso_read.h"
+#include "common/sysarea.h"
+#include "common/filetree.h"
+#include "common/udf_read.h"
+#include "common/verify.h"
+#include "common/voldesc.h"
+
+/* ---- output ---- */
+
+static void add_str(json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static void add_int(json_object *o, const char *k, int64_t v)
+{
+	json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+static void add_bool(json_object *o, const char *k, bool v)
+{
+	json_object_object_add(o, k, json_object_new_boolean(v));
+}
+
+static void print_text(json_object *o, int indent, FILE *f);
+
+static void print_scalar(json_object *v, FILE *f)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_null: fputs("none", f); break;
+	case json_type_boolean: fputs(json_object_get_boolean(v) ? "yes" : "no", f); break;
+	case json_type_string: fputs(json_object_get_string(v), f); break;
+	default: fputs(json_object_to_json_string(v), f); break;
+	}
+}
+
+static bool is_compound(json_object *v)
+{
+	json_type t = json_object_get_type(v);
+	return (t == json_type_object && json_object_object_length(v) > 0) ||
+	       (t == json_type_array && json_object_array_length(v) > 0);
+}
+
+/* Text form of a report: "key: value" lines, nested objects indented, array items "- ". */
+static void print_text(json_object *o, int indent, FILE *f)
+{
+	if (json_object_get_type(o) == json_type_array) {
+		size_t n = json_object_array_length(o);
+		for (size_t i = 0; i < n; i++) {
+			json_object *v = json_object_array_get_idx(o, i);
+			fprintf(f, "%*s-", indent, "");
+			if (is_compound(v)) {
+				fputc('\n', f);
+				print_text(v, indent + 2, f);
+			} else {
+				fputc(' ', f);
+				print_scalar(v, f);
+				fputc('\n', f);
+			}
+		}
+		return;
+	}
+	json_object_object_foreach(o, key, v) {
+		fprintf(f, "%*s%s:", indent, "", key);
+		if (is_compound(v)) {
+			fputc('\n', f);
+			print_text(v, indent + 2, f);
+		} else {
+			fputc(' ', f);
+			if (json_object_get_type(v) == json_type_array ||
+			    json_object_get_type(v) == json_type_object)
+				fputs("none", f);
+			else
+				print_scalar(v, f);
+			fputc('\n', f);
+		}
+	}
+}
+
+static void emit(json_object *o, bool json)
+{
+	if (json)
+		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+								  JSON_C_TO_STRING_SPACED |
+								  JSON_C_TO_STRING_NOSLASHESCAPE));
+	else
+		print_text(o, 0, stdout);
+	fflush(stdout);
+}
+
+/* Reports a structural error: on stderr now, and in the "errors" array of the report. */
+static void report_error(json_object *errors, const char *what, const struct img_error *e)
+{
+	img_cli_error(what, e);
+	char buf[1200];
+	snprintf(buf, sizeof(buf), "%s: %s", what, e->detail[0] ? e->detail :
+		 img_strerror(e->code));
+	json_object_array_add(errors, json_object_new_string(buf));
+}
+
+static int exit_for(int code)
+{
+	switch (code) {
+	case IMG_OK: return IMG_EXIT_OK;
+	case IMG_ECORRUPT: case IMG_ENOENT: case IMG_EINVAL: case IMG_EUNSUPPORTED:
+	case IMG_ELOOP:
+		return IMG_EXIT_USAGE;
+	default:
+		return IMG_EXIT_FAIL;
+	}
+}
+
+/* ---- summary ---- */
+
+static json_object *vd_json(const struct img_vd *v)
+{
+	json_object *o = json_object_new_object();
+	add_int(o, "sector", v->sector);
+	add_int(o, "type", v->type);
+	add_str(o, "kind", img_vd_kind_name(v->kind));
+	add_int(o, "version", v->version);
+	if (v->kind == IMG_VD_BOOT) {
+		add_str(o, "boot_system_id", v->boot_system_id);
+		if (v->el_torito)
+			add_int(o, "boot_catalog_sector", v->boot_catalog);
+		return o;
+	}
+	if (v->kind != IMG_VD_PRIMARY && v->kind != IMG_VD_JOLIET && v->kind != IMG_VD_ISO1999 &&
+	    v->kind != IMG_VD_SUPPLEMENTARY)
+		return o;
+	add_str(o, "system_id", v->system_id);
+	add_str(o, "volume_id", v->volume_id);
+	add_str(o, "volume_set_id", v->volume_set_id);
+	add_str(o, "publisher_id", v->publisher_id);
+	add_str(o, "preparer_id", v->preparer_id);
+	add_str(o, "application_id", v->application_id);
+	add_str(o, "copyright_file", v->copyright_file);
+	add_str(o, "abstract_file", v->abstract_file);
+	add_str(o, "bibliographic_file", v->biblio_file);
+	add_int(o, "volume_space_size", v->volume_space_size);
+	add_int(o, "logical_block_size", v->block_size);
+	add_int(o, "volume_set_size", v->set_size);
+	add_int(o, "volume_sequence_number", v->seq_number);
+	add_int(o, "path_table_size", v->path_table_size);
+	add_int(o, "root_extent", v->root_extent);
+	add_int(o, "root_size", v->root_size);
+	add_str(o, "created", v->created);
+	add_str(o, "modified", v->modified);
+	add_str(o, "expires", v->expires);
+	add_str(o, "effective", v->effective);
+	add_int(o, "file_structure_version", v->file_structure_version);
+	if (v->kind == IMG_VD_JOLIET)
+		add_int(o, "joliet_level", v->joliet_level);
+	return o;
+}
+
+static json_object *eltorito_json(const struct img_boot_catalog *c)
+{
+	json_object *o = json_object_new_object();
+	add_int(o, "catalog_sector", c->sector);
+	add_str(o, "platform", img_eltorito_platform_name(c->platform));
+	add_int(o, "platform_id", c->platform);
+	add_str(o, "id", c->id);
+	json_object *a = json_object_new_array();
+	for (int i = 0; i < c->count; i++) {
+		const struct img_boot_entry *e = &c->entries[i];
+		json_object *x = json_object_new_object();
+		add_int(x, "index", e->index);
+		add_int(x, "section", e->section);
+		add_str(x, "platform", img_eltorito_platform_name(e->platform));
+		add_int(x, "platform_id", e->platform);
+		add_bool(x, "bootable", e->bootable);
+		add_str(x, "emulation", img_eltorito_emulation_name(e->emulation));
+		add_int(x, "load_segment", e->load_segment);
+		add_int(x, "system_type", e->system_type);
+		add_int(x, "sector_count", e->sector_count);
+		add_int(x, "load_lba", e->load_rba);
+		add_int(x, "image_size", (int64_t)e->image_size);
+		add_bool(x, "boot_info_table", e->info_table);
+		if (e->info_table) {
+			add_int(x, "boot_info_table_length", e->info_table_length);
+			add_bool(x, "boot_info_table_checksum_ok", e->info_table_csum_ok);
+		}
+		json_object_array_add(a, x);
+	}
+	json_object_object_add(o, "entries", a);
+	return o;
+}
+
+static json_object *sysarea_json(const struct img_sysarea *s)
+{
+	json_object *o = json_object_new_object();
+	if (s->mbr) {
+		json_object *m = json_object_new_object();
+		char sig[16];
+		snprintf(sig, sizeof(sig), "0x%08x", s->mbr_signature);
+		add_str(m, "disk_signature", sig);
+		json_object *a = json_object_new_array();
+		for (int i = 0; i < s->mbr_count; i++) {
+			const struct img_mbr_part *p = &s->mbr_parts[i];
+			json_object *x = json_object_new_object();
+			char type[8];
+			snprintf(type, sizeof(type), "0x%02x", p->type);
+			add_int(x, "index", p->index);
+			add_bool(x, "bootable", p->bootable);
+			add_int(x, "status", p->status);
+			add_str(x, "type", type);
+			add_int(x, "start", p->start);
+			add_int(x, "sectors", p->sectors);
+			json_object_array_add(a, x);
+		}
+		json_object_object_add(m, "partitions", a);
+		json_object_object_add(o, "mbr", m);
+	} else {
+		json_object_object_add(o, "mbr", NULL);
+	}
+	if (s->gpt) {
+		json_object *g = json_object_new_object();
+		add_str(g, "disk_guid", s->gpt_disk_guid);
+		add_int(g, "revision", s->gpt_revision);
+		add_int(g, "current_lba", (int64_t)s->gpt_current_lba);
+		add_int(g, "backup_lba", (int64_t)s->gpt_backup_lba);
+		add_int(g, "first_usable_lba", (int64_t)s->gpt_first_usable);
+		add_int(g, "last_usable_lba", (int64_t)s->gpt_last_usable);
+		add_int(g, "entries_lba", (int64_t)s->gpt_entries_lba);
+		add_int(g, "entry_count", s->gpt_num_entries);
+		add_int(g, "entry_size", s->gpt_entry_size);
+		add_bool(g, "header_crc_ok", s->gpt_header_crc_ok);
+		add_bool(g, "entries_crc_ok", s->gpt_entries_crc_ok);
+		add_bool(g, "backup_header_ok", s->gpt_backup_ok);
+		json_object *a = json_object_new_array();
+		for (int i = 0; i < s->gpt_count; i++) {
+			const struct img_gpt_part *p = &s->gpt_parts[i];
+			json_object *x = json_object_new_object();
+			char attr[24];
+			snprintf(attr, sizeof(attr), "0x%016" PRIx64, p->attributes);
+			add_int(x, "index", p->index);
+			add_str(x, "type_guid", p->type_guid);
+			add_str(x, "guid", p->guid);
+			add_str(x, "name", p->name);
+			add_int(x, "first_lba", (int64_t)p->first_lba);
+			add_int(x, "last_lba", (int64_t)p->last_lba);
+			add_str(x, "attributes", attr);
+			json_object_array_add(a, x);
+		}
+		json_object_object_add(g, "partitions", a);
+		json_object_object_add(o, "gpt", g);
+	} else {
+		json_object_object_add(o, "gpt", NULL);
+	}
+	if (s->apm) {
+		json_object *m = json_object_new_object();
+		add_int(m, "block_size", s->apm_block_size);
+		json_object *a = json_object_new_array();
+		for (int i = 0; i < s->apm_count; i++) {
+			const struct img_apm_part *p = &s->apm_parts[i];
+			json_object *x = json_object_new_object();
+			add_int(x, "index", p->index);
+			add_str(x, "name", p->name);
+			add_str(x, "type", p->type);
+			add_int(x, "start", p->start);
+			add_int(x, "blocks", p->count);
+			json_object_array_add(a, x);
+		}
+		json_object_object_add(m, "partitions", a);
+		json_object_object_add(o, "apm", m);
+	} else {
+		json_object_object_add(o, "apm", NULL);
+	}
+	return o;
+}
+
+static json_object *scan_json(const struct img_dirscan *s)
+{
+	json_object *o = json_object_new_object();
+	add_int(o, "directories", (int64_t)s->dirs);
+	add_int(o, "files", (int64_t)s->files);
+	add_int(o, "depth", s->depth);
+	return o;
+}
+
+int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
+{
+	json_object *root = json_object_new_object(), *errors = json_object_new_array();
+	struct img_error err = {0};
+	json_object *img = json_object_new_object();
+	add_str(img, "path", o->image);
+	add_str(img, "kind", img_source_kind(src));
+	add_int(img, "size", (int64_t)img_source_size(src));
+	add_int(img, "sectors", (int64_t)(img_source_size(src) / IMG_ISO_SECTOR));
+	json_object_object_add(root, "image", img);
+
+	struct img_vdset *vds = calloc(1, sizeof(*vds));
+	struct img_sysarea *sa = calloc(1, sizeof(*sa));
+	struct img_boot_catalog *cat = calloc(1, sizeof(*cat));
+	if (vds == NULL || sa == NULL || cat == NULL) {
+		img_cli_fail("out of memory");
+		exit(IMG_EXIT_FAIL);
+	}
+	bool iso = img_vd_read(src, vds, &err) == IMG_OK;
+	json_object *vda = json_object_new_array();
+	if (!iso)
+		report_error(errors, "volume descriptors", &err);
+	else
+		for (int i = 0; i < vds->count; i++)
+			json_object_array_add(vda, vd_json(&vds->vd[i]));
+	json_object_object_add(root, "volume_descriptors", vda);
+
+	json_object *fs = json_object_new_object();
+	bool trees_ok = iso;
+	const struct img_vd *pvd = iso ? img_vd_find(vds, IMG_VD_PRIMARY) : NULL;
+	const struct img_vd *jvd = iso ? img_vd_find(vds, IMG_VD_JOLIET) : NULL;
+	struct img_dirscan scan;
+	if (pvd) {
+		if (img_iso_scan(src, pvd, &scan, &err) == IMG_OK) {
+			json_object *x = scan_json(&scan);
+			/* ECMA-119 10: level 3 allows multi-extent files, level 2 long names. */
+			add_int(x, "level", scan.multi_extent ? 3 : scan.long_names ? 2 : 1);
+			json_object_object_add(fs, "iso9660", x);
+		} else {
+			trees_ok = false;
+			report_error(errors, "ISO 9660 tree", &err);
+			json_object_object_add(fs, "iso9660", NULL);
+		}
+		char rr[16];
+		if (img_vd_rock_ridge(src, pvd, rr, &err) != IMG_OK) {
+			report_error(errors, "Rock Ridge", &err);
+			json_object_object_add(fs, "rock_ridge", NULL);
+		} else if (rr[0]) {
+			json_object *x = json_object_new_object();
+			add_str(x, "version", rr);
+			json_object_object_add(fs, "rock_ridge", x);
+		} else {
+			json_object_object_add(fs, "rock_ridge", NULL);
+		}
+	} else {
+		json_object_object_add(fs, "iso9660", NULL);
+		json_object_object_add(fs, "rock_ridge", NULL);
+	}
+	if (jvd) {
+		if (img_iso_scan(src, jvd, &scan, &err) == IMG_OK) {
+			json_object *x = scan_json(&scan);
+			add_int(x, "ucs_level", jvd->joliet_level);
+			json_object_object_add(fs, "joliet", x);
+		} else {
+			trees_ok = false;
+			report_error(errors, "Joliet tree", &err);
+			json_object_object_add(fs, "joliet", NULL);
+		}
+	} else {
+		json_object_object_add(fs, "joliet", NULL);
+	}
+	add_bool(fs, "iso9660_1999", iso && img_vd_find(vds, IMG_VD_ISO1999) != NULL);
+	struct img_udf_info udf;
+	int urc = img_udf_read_info(src, &udf, &err);
+	if (urc == IMG_OK || (iso && vds->udf_nsr[0])) {
+		json_object *x = json_object_new_object();
+		add_str(x, "vrs", iso ? vds->udf_nsr : "");
+		if (urc == IMG_OK) {
+			char rev[16];
+			snprintf(rev, sizeof(rev), "%x.%02x", udf.revision >> 8, udf.revision & 0xff);
+			add_str(x, "revision", rev);
+			add_str(x, "domain", udf.domain);
+			add_str(x, "volume_id", udf.volume_id);
+			add_str(x, "logical_volume_id", udf.logical_volume_id);
+			add_int(x, "block_size", udf.block_size);
+			add_int(x, "partition_number", udf.partition_number);
+			add_int(x, "partition_start", udf.partition_start);
+			add_int(x, "partition_length", udf.partition_length);
+			add_int(x, "descriptors_verified", udf.descriptors);
+		} else if (urc == IMG_EUNSUPPORTED) {
+			add_str(x, "unsupported", err.detail);
+		} else {
+			report_error(errors, "UDF", &err);
+		}
+		json_object_object_add(fs, "udf", x);
+	} else {
+		json_object_object_add(fs, "udf", NULL);
+	}
+
+	/* System area: read even when there is no ISO 9660 volume (a plain disk image). */
+	json_object *sys;
+	if (img_sysarea_read(src, sa, &err) == IMG_OK) {
+		sys = sysarea_json(sa);
+		bool hfs = false;
+		for (int i = 0; i < sa->apm_count; i++)
+			if (strcmp(sa->apm_parts[i].type, "Apple_HFS") == 0)
+				hfs = true;
+		add_bool(fs, "hfsplus", hfs);
+		if (sa->gpt && !sa->gpt_header_crc_ok) {
+			img_error_set(&err, IMG_ECORRUPT, "GPT header at byte 512: CRC32 mismatch");
+			report_error(errors, "system area", &err);
+		}
+		if (sa->gpt && sa->gpt_header_crc_ok && !sa->gpt_entries_crc_ok) {
+			img_error_set(&err, IMG_ECORRUPT, "GPT entry array at byte %llu: CRC32 "
+				      "mismatch", (unsigned long long)sa->gpt_entries_lba * 512);
+			report_error(errors, "system area", &err);
+		}
+	} else {
+		report_error(errors, "system area", &err);
+		sys = NULL;
+	}
+	json_object_object_add(root, "file_systems", fs);
+
+	const struct img_vd *brd = iso ? img_vd_find(vds, IMG_VD_BOOT) : NULL;
+	if (brd && brd->el_torito) {
+		if (img_eltorito_read(src, brd->boot_catalog, cat, &err) == IMG_OK)
+			json_object_object_add(root, "el_torito", eltorito_json(cat));
+		else {
+			report_error(errors, "El Torito", &err);
+			json_object_object_add(root, "el_torito", NULL);
+		}
+	} else {
+		json_object_object_add(root, "el_torito", NULL);
+	}
+	json_object_object_add(root, "system_area", sys);
+
+	json_object *md5 = NULL;
+	if (trees_ok) {
+		struct img_filetree *t = NULL;
+		struct img_iso_info info;
+		if (img_iso_read_tree(src, IMG_VIEW_DEFAULT, &t, &info, &err) == IMG_OK) {
+			md5 = json_object_new_object();
+			if (info.session_md5) {
+				char hex[33];
+				img_md5_hex(info.md5, hex);
+				json_object *s = json_object_new_object();
+				add_int(s, "start_lba", info.md5_start);
+				add_int(s, "end_lba", info.md5_end);
+				add_str(s, "md5", hex);
+				json_object_object_add(md5, "session", s);
+			} else {
+				json_object_object_add(md5, "session", NULL);
+			}
+			add_int(md5, "files_with_md5", info.files_with_md5);
+			img_filetree_free(t);
+		} else {
+			report_error(errors, "file tree", &err);
+		}
+	}
+	json_object_object_add(root, "md5", md5);
+	json_object_object_add(root, "errors", errors);
+	int rc = json_object_array_length(errors) ? IMG_EXIT_USAGE : IMG_EXIT_OK;
+	emit(root, o->json);
+	json_object_put(root);
+	free(vds);
+	free(sa);
+	free(cat);
+	return rc;
+}
+
+/* ---- loading a view ---- */
+
+/* Imports the view (after img_iso_read_tree's own structure checks).  On failure the error
+ * is printed and the exit code returned. */
+static int load_view(struct img_source *src, const char *view_name, struct img_filetree **tree,
+		     struct img_iso_info *info, enum img_view *view)
+{
+	struct img_error err = {0};
+	*view = IMG_VIEW_DEFAULT;
+	if (view_name && img_view_parse(view_name, view) != IMG_OK) {
+		img_cli_usage_error("unknown view '%s'", view_name);
+		return IMG_EXIT_USAGE;
+	}
+	if (*view == IMG_VIEW_UDF) {
+		struct img_udf_info udf;
+		int r = img_udf_read_tree(src, tree, &udf, &err);
+		if (r != IMG_OK) {
+			img_cli_error("UDF tree", &err);
+			return r == IMG_EUNSUPPORTED ? IMG_EXIT_FAIL : IMG_EXIT_USAGE;
+		}
+		memset(info, 0, sizeof(*info));
+		return IMG_EXIT_OK;
+	}
+	int rc;
+	if ((rc = img_iso_read_tree(src, *view, tree, info, &err)) != IMG_OK) {
+		img_cli_error("file tree", &err);
+		return exit_for(rc);
+	}
+	if (*view == IMG_VIEW_DEFAULT)
+		*view = info->rockridge ? IMG_VIEW_RR : info->joliet ? IMG_VIEW_JOLIET :
+			IMG_VIEW_ISO;
+	return IMG_EXIT_OK;
+}
+
+/* ---- listing ---- */
+
+static const char *type_name(mode_t m)
+{
+	return S_ISDIR(m) ? "directory" : S_ISREG(m) ? "file" : S_ISLNK(m) ? "symlink" :
+	       "special";
+}
+
+static void mode_string(mode_t m, char s[11])
+{
+	s[0] = S_ISDIR(m) ? 'd' : S_ISLNK(m) ? 'l' : S_ISREG(m) ? '-' : S_ISCHR(m) ? 'c' :
+	       S_ISBLK(m) ? 'b' : S_ISFIFO(m) ? 'p' : S_ISSOCK(m) ? 's' : '?';
+	const char *rwx = "rwxrwxrwx";
+	for (int i = 0; i < 9; i++)
+		s[1 + i] = (m & (0400 >> i)) ? rwx[i] : '-';
+	if (m & S_ISUID) s[3] = (m & S_IXUSR) ? 's' : 'S';
+	if (m & S_ISGID) s[6] = (m & S_IXGRP) ? 's' : 'S';
+	if (m & S_ISVTX) s[9] = (m & S_IXOTH) ? 't' : 'T';
+	s[10] = '\0';
+}
+
+struct lister {
+	const char *find;
+	json_object *entries; /* NULL for text */
+	uint64_t count;
+};
+
+static int list_node(struct img_fnode *n, void *arg)
+{
+	struct lister *l = arg;
+	if (l->find && (n->parent == NULL || !img_fnode_matches(n, l->find)))
+		return IMG_OK;
+	char path[4096];
+	if (!img_fnode_path(n, path, sizeof(path)))
+		snprintf(path, sizeof(path), "(path too long)/%s", n->name);
+	l->count++;
+	if (l->entries) {
+		json_object *x = json_object_new_object();
+		char mode[8];
+		snprintf(mode, sizeof(mode), "%04o", (unsigned)(n->mode & 07777));
+		add_str(x, "path", path);
+		add_str(x, "type", type_name(n->mode));
+		add_str(x, "mode", mode);
+		add_int(x, "uid", n->uid);
+		add_int(x, "gid", n->gid);
+		add_int(x, "size", (int64_t)n->size);
+		add_int(x, "mtime", n->mtime);
+		if (S_ISREG(n->mode)) {
+			json_object *a = json_object_new_array();
+			for (size_t i = 0; i < n->nextents; i++) {
+				json_object *e = json_object_new_object();
+				add_int(e, "lba", (int64_t)(n->extents[i].offset / IMG_ISO_SECTOR));
+				add_int(e, "offset", (int64_t)n->extents[i].offset);
+				add_int(e, "length", (int64_t)n->extents[i].length);
+				json_object_array_add(a, e);
+			}
+			json_object_object_add(x, "extents", a);
+		}
+		if (n->link)
+			add_str(x, "link", n->link);
+		json_object_array_add(l->entries, x);
+		return IMG_OK;
+	}
+	char mode[11], when[32], lba[24];
+	mode_string(n->mode, mode);
+	time_t t = (time_t)n->mtime;
+	struct tm tm;
+	if (gmtime_r(&t, &tm) == NULL || strftime(when, sizeof(when), "%Y-%m-%d %H:%M", &tm) == 0)
+		snprintf(when, sizeof(when), "?");
+	if (S_ISREG(n->mode) && n->nextents > 0)
+		snprintf(lba, sizeof(lba), "%" PRIu64, n->extents[0].offset / IMG_ISO_SECTOR);
+	else
+		snprintf(lba, sizeof(lba), "-");
+	printf("%s %5u %5u %12" PRIu64 " %s %9s %s%s%s\n", mode, (unsigned)n->uid,
+	       (unsigned)n->gid, n->size, when, lba, path, n->link ? " -> " : "",
+	       n->link ? n->link : "");
+	return IMG_OK;
+}
+
+int imginfo_list(struct img_source *src, const struct imginfo_opts *o)
+{
+	struct img_filetree *t;
+	struct img_iso_info info;
+	enum img_view view;
+	int rc = load_view(src, o->view, &t, &info, &view);
+	if (rc != IMG_EXIT_OK)
+		return rc;
+	static char buf[1 << 16];
+	setvbuf(stdout, buf, _IOFBF, sizeof(buf));
+	struct lister l = {.find = o->find};
+	json_object *root = NULL;
+	if (o->json) {
+		root = json_object_new_object();
+		add_str(root, "view", img_view_name(view));
+		l.entries = json_object_new_array();
+	}
+	img_filetree_walk(t->root, list_node, &l);
+	if (root) {
+		json_object_object_add(root, "entries", l.entries);
+		emit(root, true);
+		json_object_put(root);
+	}
+	fflush(stdout);
+	img_filetree_free(t);
+	/* --find that matches nothing is a failed job, like grep. */
+	if (o->find && l.count == 0)
+		img_cli_fail("no entry of the %s view matches '%s'", img_view_name(view), o->find);
+	return (o->find && l.count == 0) ? IMG_EXIT_FAIL : IMG_EXIT_OK;
+}
+
+/* ---- extraction ---- */
+
+int imginfo_extract(struct img_source *src, const struct imginfo_opts *o)
+{
+	struct img_filetree *t;
+	struct img_iso_info info;
+	enum img_view view;
+	int rc = load_view(src, o->view, &t, &info, &view);
+	if (rc != IMG_EXIT_OK)
+		return rc;
+	struct img_error err = {0};
+	struct img_fnode *n;
+	int r = img_filetree_lookup(t, o->extract, &n);
+	if (r != IMG_OK) {
+		img_cli_fail("%s: %s in the %s view", o->extract,
+			     r == IMG_ENOENT ? "no such file" : "invalid path", img_view_name(view));
+		img_filetree_free(t);
+		return IMG_EXIT_USAGE;
+	}
+	struct img_extract_stats st;
+	r = img_extract(src, n, o->dest, o->force, &st, &err);
+	if (r != IMG_OK) {
+		img_cli_error("extract", &err);
+		rc = exit_for(r);
+	}
+	if (o->json) {
+		json_object *root = json_object_new_object();
+		add_str(root, "view", img_view_name(view));
+		add_str(root, "path", o->extract);
+		add_str(root, "to", o->dest);
+		add_bool(root, "ok", r == IMG_OK);
+		add_int(root, "files", (int64_t)st.files);
+		add_int(root, "directories", (int64_t)st.dirs);
+		add_int(root, "symlinks", (int64_t)st.symlinks);
+		add_int(root, "skipped", (int64_t)st.skipped);
+		add_int(root, "bytes", (int64_t)st.bytes);
+		emit(root, true);
+		json_object_put(root);
+	} else {
+		img_cli_verbose("extracted %" PRIu64 " files, %" PRIu64 " directories, %" PRIu64
+				" symlinks (%" PRIu64 " bytes) to %s; %" PRIu64 " special files "
+				"skipped", st.files, st.dirs, st.symlinks, st.bytes, o->dest,
+				st.skipped);
+	}
+	img_filetree_free(t);
+	return rc;
+}
+
+/* ---- check ---- */
+
+struct checker {
+	json_object *checks;
+	struct img_problems problems;
+	bool json;
+};
+
+static void check_result(struct checker *c, const char *name, bool ok, const char *detail)
+{
+	json_object *x = json_object_new_object();
+	add_str(x, "name", name);
+	add_bool(x, "ok", ok);
+	add_str(x, "detail", detail);
+	json_object_array_add(c->checks, x);
+	if (!ok)
+		img_problems_add(&c->problems, "%s: %s", name, detail);
+}
+
+struct md5_walk {
+	struct img_source *src;
+	struct checker *c;
+	uint64_t ok, bad;
+};
+
+static int check_file_md5(struct img_fnode *n, void *arg)
+{
+	struct md5_walk *w = arg;
+	if (!n->has_md5)
+		return IMG_OK;
+	unsigned char got[16];
+	struct img_error err = {0};
+	char path[4096];
+	img_fnode_path(n, path, sizeof(path));
+	if (img_md5_node(w->src, n, got, &err) != IMG_OK) {
+		w->bad++;
+		check_result(w->c, "file MD5", false, err.detail);
+	} else if (memcmp(got, n->md5, 16) != 0) {
+		w->bad++;
+		char a[33], b[33], d[4200];
+		img_md5_hex(n->md5, a);
+		img_md5_hex(got, b);
+		snprintf(d, sizeof(d), "%s: recorded %s, data has %s", path, a, b);
+		check_result(w->c, "file MD5", false, d);
+	} else {
+		w->ok++;
+	}
+	return IMG_OK;
+}
+
+int imginfo_check(struct img_source *src, const struct imginfo_opts *o)
+{
+	struct checker c = {.checks = json_object_new_array(), .json = o->json};
+	struct img_error err = {0};
+	char d[2048];
+	struct img_vdset *vds = calloc(1, sizeof(*vds));
+	struct img_sysarea *sa = calloc(1, sizeof(*sa));
+	struct img_boot_catalog *cat = calloc(1, sizeof(*cat));
+	if (vds == NULL || sa == NULL || cat == NULL) {
+		img_cli_fail("out of memory");
+		exit(IMG_EXIT_FAIL);
+	}
+	if (img_vd_read(src, vds, &err) != IMG_OK) {
+		img_cli_error("volume descriptors", &err);
+		json_object_put(c.checks);
+		free(vds);
+		free(sa);
+		free(cat);
+		return IMG_EXIT_USAGE;
+	}
+	check_result(&c, "volume descriptors", true, "primary descriptor and terminator found");
+
+	if (img_sysarea_read(src, sa, &err) != IMG_OK)
+		check_result(&c, "system area", false, err.detail);
+	else if (sa->gpt) {
+		check_result(&c, "GPT header CRC", sa->gpt_header_crc_ok,
+			     sa->gpt_header_crc_ok ? "matches" : "mismatch at byte 528");
+		snprintf(d, sizeof(d), sa->gpt_entries_crc_ok ? "matches" :
+			 "mismatch for the array at byte %llu",
+			 (unsigned long long)sa->gpt_entries_lba * 512);
+		check_result(&c, "GPT entry array CRC", sa->gpt_entries_crc_ok, d);
+		snprintf(d, sizeof(d), sa->gpt_backup_ok ? "valid at LBA %llu" :
+			 "missing or damaged at LBA %llu", (unsigned long long)sa->gpt_backup_lba);
+		check_result(&c, "GPT backup header", sa->gpt_backup_ok, d);
+	}
+
+	const struct img_vd *brd = img_vd_find(vds, IMG_VD_BOOT);
+	if (brd && brd->el_torito) {
+		if (img_eltorito_read(src, brd->boot_catalog, cat, &err) != IMG_OK) {
+			check_result(&c, "El Torito catalog", false, err.detail);
+		} else {
+			check_result(&c, "El Torito catalog", true, "validation entry checksum ok");
+			for (int i = 0; i < cat->count; i++) {
+				const struct img_boot_entry *e = &cat->entries[i];
+				if (!e->info_table)
+					continue;
+				snprintf(d, sizeof(d), "entry %d (LBA %u): %s", e->index, e->load_rba,
+					 e->info_table_csum_ok ? "checksum matches" :
+					 "checksum does not match the image");
+				check_result(&c, "boot info table", e->info_table_csum_ok, d);
+			}
+		}
+	}
+
+	/* Trees: each view libisofs can read, compared with the ISO 9660 one. */
+	const char *names[3] = {"iso", "joliet", "rr"};
+	enum img_view views[3] = {IMG_VIEW_ISO, IMG_VIEW_JOLIET, IMG_VIEW_RR};
+	struct img_filetree *trees[3] = {NULL, NULL, NULL};
+	struct img_iso_info info[3];
+	int rc = IMG_EXIT_OK;
+	const struct img_vd *pvd = img_vd_find(vds, IMG_VD_PRIMARY);
+	const struct img_vd *jvd = img_vd_find(vds, IMG_VD_JOLIET);
+	struct img_dirscan scan;
+	bool scan_ok = img_iso_scan(src, pvd, &scan, &err) == IMG_OK;
+	if (!scan_ok)
+		check_result(&c, "ISO 9660 directories", false, err.detail);
+	else if (jvd && img_iso_scan(src, jvd, &scan, &err) != IMG_OK) {
+		scan_ok = false;
+		check_result(&c, "Joliet directories", false, err.detail);
+	}
+	for (int i = 0; i < 3 && scan_ok; i++) {
+		if (img_iso_read_tree(src, views[i], &trees[i], &info[i], &err) != IMG_OK) {
+			trees[i] = NULL;
+			if (err.code != IMG_EUNSUPPORTED) {
+				snprintf(d, sizeof(d), "%s view: %s", names[i], err.detail);
+				check_result(&c, "file tree", false, d);
+			}
+		}
+	}
+	/* The MD5 array is found through AAIP, which only the Rock Ridge reading loads. */
+	int m = trees[2] ? 2 : 0;
+	if (trees[0]) {
+		if (info[m].session_md5) {
+			unsigned char got[16];
+			uint64_t off = (uint64_t)info[m].md5_start * IMG_ISO_SECTOR;
+			uint64_t len = ((uint64_t)info[m].md5_end - info[m].md5_start) * IMG_ISO_SECTOR;
+			if (info[m].md5_end < info[m].md5_start ||
+			    img_md5_range(src, off, len, got, &err) != IMG_OK) {
+				snprintf(d, sizeof(d), "blocks %u-%u: %s", info[m].md5_start,
+					 info[m].md5_end, err.detail);
+				check_result(&c, "session MD5", false, d);
+			} else {
+				char a[33], b[33];
+				img_md5_hex(info[m].md5, a);
+				img_md5_hex(got, b);
+				bool ok = memcmp(got, info[m].md5, 16) == 0;
+				snprintf(d, sizeof(d), "blocks %u-%u: recorded %s, data has %s",
+					 info[m].md5_start, info[m].md5_end - 1, a, b);
+				check_result(&c, "session MD5", ok, d);
+			}
+		}
+		struct md5_walk w = {.src = src, .c = &c};
+		struct img_filetree *mt = trees[2] ? trees[2] : trees[0];
+		img_filetree_walk(mt->root, check_file_md5, &w);
+		if (w.ok + w.bad > 0) {
+			snprintf(d, sizeof(d), "%" PRIu64 " of %" PRIu64 " files match",
+				 w.ok, w.ok + w.bad);
+			check_result(&c, "file MD5s", w.bad == 0, d);
+		}
+		for (int i = 1; i < 3; i++) {
+			if (!trees[i])
+				continue;
+			size_t mism = 0;
+			struct img_problems p = {0};
+			img_verify_views(trees[0], names[0], trees[i], names[i], &p, 20, &mism);
+			for (size_t k = 0; k < p.count; k++)
+				check_result(&c, "views agree", false, p.msg[k]);
+			if (mism > p.count) {
+				snprintf(d, sizeof(d), "%zu more differences between iso and %s",
+					 mism - p.count, names[i]);
+				check_result(&c, "views agree", false, d);
+			}
+			if (mism == 0) {
+				snprintf(d, sizeof(d), "iso and %s: same sizes and extents for every "
+					 "file", names[i]);
+				check_result(&c, "views agree", true, d);
+			}
+			img_problems_free(&p);
+		}
+	}
+	struct img_udf_info udf;
+	struct img_filetree *ut = NULL;
+	int urc = img_udf_read_tree(src, &ut, &udf, &err);
+	if (urc == IMG_OK) {
+		snprintf(d, sizeof(d), "%" PRIu64 " descriptor tags (checksum, CRC, location) "
+			 "verified; %" PRIu64 " directories, %" PRIu64 " files", udf.tags_verified,
+			 udf.dirs, udf.files);
+		check_result(&c, "UDF descriptors", true, d);
+		if (trees[0]) {
+			size_t mism = 0;
+			struct img_problems p = {0};
+			img_verify_views(trees[0], "iso", ut, "udf", &p, 20, &mism);
+			for (size_t k = 0; k < p.count; k++)
+				check_result(&c, "views agree", false, p.msg[k]);
+			if (mism > p.count) {
+				snprintf(d, sizeof(d), "%zu more differences between iso and udf",
+					 mism - p.count);
+				check_result(&c, "views agree", false, d);
+			}
+			if (mism == 0)
+				check_result(&c, "views agree", true,
+					     "iso and udf: same sizes and extents for every file");
+			img_problems_free(&p);
+		}
+		img_filetree_free(ut);
+	} else if (urc != IMG_ENOENT) {
+		check_result(&c, "UDF descriptors", false, err.detail);
+	}
+	for (int i = 0; i < 3; i++)
+		img_filetree_free(trees[i]);
+
+	if (c.problems.count)
+		rc = IMG_EXIT_FAIL;
+	if (o->json) {
+		json_object *root = json_object_new_object();
+		json_object_object_add(root, "checks", c.checks);
+		json_object *pa = json_object_new_array();
+		for (size_t i = 0; i < c.problems.count; i++)
+			json_object_array_add(pa, json_object_new_string(c.problems.msg[i]));
+		json_object_object_add(root, "problems", pa);
+		add_bool(root, "ok", c.problems.count == 0);
+		emit(root, true);
+		json_object_put(root);
+	} else {
+		size_t n = json_object_array_length(c.checks);
+		for (size_t i = 0; i < n; i++) {
+			json_object *x = json_object_array_get_idx(c.checks, i), *v;
+			json_object_object_get_ex(x, "ok", &v);
+			bool ok = json_object_get_boolean(v);
+			json_object *nm, *dt;
+			json_object_object_get_ex(x, "name", &nm);
+			json_object_object_get_ex(x, "detail", &dt);
+			printf("%s: %s: %s\n", ok ? "ok" : "PROBLEM", json_object_get_string(nm),
+			       json_object_get_string(dt));
+		}
+		printf("%zu problem%s\n", c.problems.count, c.problems.count == 1 ? "" : "s");
+		json_object_put(c.checks);
+	}
+	img_problems_free(&c.problems);
+	free(vds);
+	free(sa);
+	free(cat);
+	return rc;
+}

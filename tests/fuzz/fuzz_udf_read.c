@@ -1,0 +1,21 @@
+/* libFuzzer target: the UDF reader (anchor, volume descriptors, file set, file entries,
+ * directories) over the input as an image. */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "common/inspect.h"
+#include "common/udf_read.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct img_error err = {0};
+	struct img_source *src;
+	if (img_source_from_memory(data, size, &src) != IMG_OK)
+		return 0;
+	struct img_udf_info info;
+	struct img_filetree *tree = NULL;
+	if (img_udf_read_tree(src, &tree, &info, &err) == IMG_OK)
+		img_filetree_free(tree);
+	img_source_close(src);
+	return 0;
+}

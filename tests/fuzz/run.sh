@@ -1,0 +1,71 @@
+#!/bin/sh
+# Builds every libFuzzer target (tests/fuzz/fuzz_<parser>.c) with clang and ASan+UBSan and runs
+# each for a bounded time: FUZZ_SECONDS (default 60) per target.  Seed corpora are cut at run
+# time from good images made with xorriso.  Exit status is non-zero if a target crashes.
+# Usage: tests/fuzz/run.sh [TARGET...]   (default: all)
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+secs=${FUZZ_SECONDS:-60}
+work=${FUZZ_DIR:-$top/build/fuzz}
+CC=${FUZZ_CC:-clang}
+mkdir -p "$work"
+cd "$work"
+
+pkgs="libisofs-1 libburn-1 popt json-c libcrypto"
+cflags="-g -O1 -std=c11 -D_XOPEN_SOURCE=700 -D_FILE_OFFSET_BITS=64 -I$top $(pkg-config --cflags $pkgs)"
+libs="$(pkg-config --libs $pkgs)"
+common="$top/common/error.c $top/common/inspect.c $top/common/voldesc.c $top/common/eltorito.c \
+	$top/common/sysarea.c $top/common/iso_read.c $top/common/tree.c $top/common/udf_read.c"
+
+# Seeds: a hybrid BIOS+EFI image and a plain one.
+seeds="$work/seeds"
+if [ ! -f "$seeds/done" ]; then
+	rm -rf "$seeds" && mkdir -p "$seeds/tree/isolinux" "$seeds/tree/d/e"
+	echo hello >"$seeds/tree/d/e/f.txt"
+	ln -s e/f.txt "$seeds/tree/d/link"
+	cp /usr/lib/ISOLINUX/isolinux.bin "$seeds/tree/isolinux/"
+	mkfs.vfat -C "$seeds/tree/efi.img" 1440 >/dev/null
+	xorriso -as mkisofs -R -J --md5 -isohybrid-mbr /usr/lib/ISOLINUX/isohdpfx.bin \
+		-b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 \
+		-boot-info-table -eltorito-alt-boot -e efi.img -no-emul-boot \
+		-isohybrid-gpt-basdat -o "$seeds/hyb.iso" "$seeds/tree" 2>/dev/null
+	rm "$seeds/tree/efi.img"
+	xorriso -as mkisofs -R -J -o "$seeds/plain.iso" "$seeds/tree" 2>/dev/null
+	for t in eltorito sysarea voldesc udf_read; do mkdir -p "$seeds/$t"; done
+	# voldesc: the images cut just after their directories (first 128 KiB)
+	head -c 131072 "$seeds/hyb.iso" >"$seeds/voldesc/hyb"
+	head -c 131072 "$seeds/plain.iso" >"$seeds/voldesc/plain"
+	# sysarea: the first 64 KiB (MBR, GPT header and entries)
+	head -c 65536 "$seeds/hyb.iso" >"$seeds/sysarea/hyb"
+	# eltorito: the catalog sector followed by the start of the boot image
+	cat=$(od -An -tu4 -j $((17 * 2048 + 71)) -N4 "$seeds/hyb.iso" | tr -d ' ')
+	dd if="$seeds/hyb.iso" of="$seeds/eltorito/cat" bs=2048 skip="$cat" count=1 status=none
+	# udf_read: a whole small UDF 1.02 image from genisoimage
+	genisoimage -quiet -R -udf -o "$seeds/udf_read/udf.iso" "$seeds/tree/d"
+	touch "$seeds/done"
+fi
+
+targets=${*:-$(cd "$here" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}
+status=0
+for t in $targets; do
+	echo "== fuzz_$t: building"
+	# shellcheck disable=SC2086
+	$CC $cflags -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-o "fuzz_$t" "$here/fuzz_$t.c" $common $libs
+	mkdir -p "corpus_$t"
+	cp -n "$seeds/$t"/* "corpus_$t"/ 2>/dev/null || true
+	echo "== fuzz_$t: running ${secs}s"
+	max_len=262144
+	[ "$t" = udf_read ] && max_len=1048576
+	if ! ./"fuzz_$t" -max_total_time="$secs" -max_len=$max_len -rss_limit_mb=1024 \
+		-timeout=10 -print_final_stats=1 "corpus_$t" >"fuzz_$t.log" 2>&1; then
+		status=1
+		echo "FAIL fuzz_$t (log: $work/fuzz_$t.log)"
+		tail -n 40 "fuzz_$t.log"
+	else
+		grep -E 'stat::number_of_executed_units|stat::peak_rss_mb' "fuzz_$t.log" || true
+		echo "PASS fuzz_$t"
+	fi
+done
+exit $status
