@@ -72,13 +72,17 @@ deps:
 	sh scripts/deps.sh $(DEPS_SET)
 
 # check: install what the tests need, build (warnings are errors), unit tests,
-# end-to-end tests, then the end-to-end tests again against an ASan+UBSan build.
+# end-to-end tests, then the end-to-end tests again against an ASan+UBSan build, and a short
+# run of every fuzz target (make fuzz runs them longer).
 check:
 	sh scripts/deps.sh test
 	$(MAKE) all
 	$(MAKE) unit
 	$(MAKE) e2e
 	$(MAKE) e2e-asan
+	FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS) sh tests/fuzz/run.sh
+
+CHECK_FUZZ_SECONDS ?= 5
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; CK_FORK=yes $$t; done

@@ -16,7 +16,8 @@ pkgs="libisofs-1 libburn-1 popt json-c libcrypto"
 cflags="-g -O1 -std=c11 -D_XOPEN_SOURCE=700 -D_FILE_OFFSET_BITS=64 -I$top $(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs)"
 common="$top/common/error.c $top/common/inspect.c $top/common/voldesc.c $top/common/eltorito.c \
-	$top/common/sysarea.c $top/common/iso_read.c $top/common/tree.c $top/common/udf_read.c"
+	$top/common/sysarea.c $top/common/iso_read.c $top/common/filetree.c $top/common/udf_read.c \
+	$top/common/wav.c"
 
 # Seeds: a hybrid BIOS+EFI image and a plain one.
 seeds="$work/seeds"
@@ -32,7 +33,10 @@ if [ ! -f "$seeds/done" ]; then
 		-isohybrid-gpt-basdat -o "$seeds/hyb.iso" "$seeds/tree" 2>/dev/null
 	rm "$seeds/tree/efi.img"
 	xorriso -as mkisofs -R -J -o "$seeds/plain.iso" "$seeds/tree" 2>/dev/null
-	for t in eltorito sysarea voldesc udf_read; do mkdir -p "$seeds/$t"; done
+	for t in eltorito sysarea voldesc udf_read wav; do mkdir -p "$seeds/$t"; done
+	# wav: a short valid CD-DA header and silence
+	printf "RIFF\044\020\000\000WAVEfmt \020\000\000\000\001\000\002\000\104\254\000\000\020\261\002\000\004\000\020\000data\000\020\000\000" >"$seeds/wav/cdda.wav"
+	head -c 4096 /dev/zero >>"$seeds/wav/cdda.wav"
 	# voldesc: the images cut just after their directories (first 128 KiB)
 	head -c 131072 "$seeds/hyb.iso" >"$seeds/voldesc/hyb"
 	head -c 131072 "$seeds/plain.iso" >"$seeds/voldesc/plain"
