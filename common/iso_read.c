@@ -426,6 +426,43 @@ static int convert_tree(struct convert *c, IsoDir *root)
 	return rc;
 }
 
+/* libisofs finds the session MD5 through the AAIP attribute isofs.ca of the root, which
+ * images made without AAIP (mkimage's default: pycdlib refuses AAIP's second ER record) lack.
+ * The tags themselves form a chain (libisofs doc/checksum.txt): a superblock tag right after
+ * the descriptor set terminator names the tree tag, which names the session tag.  Follow it,
+ * a few bounded hops, each tag checked to sit where it says it is. */
+static bool find_session_tag(struct img_source *src, uint32_t terminator, uint32_t vol_blocks,
+			     struct img_iso_info *info)
+{
+	uint32_t lba = terminator + 1;
+	for (int hop = 0; hop < 4 && lba < vol_blocks; hop++) {
+		char block[2048];
+		struct img_error e;
+		if (img_source_read(src, (uint64_t)lba * 2048, block, sizeof(block),
+				    "MD5 tag", &e) != IMG_OK)
+			return false;
+		int type = 0;
+		uint32_t pos = 0, start = 0, size = 0, next = 0;
+		char md5[16];
+		if (iso_util_decode_md5_tag(block, &type, &pos, &start, &size, &next, md5, 0) != 1 ||
+		    pos != lba)
+			return false;
+		if (type == 1) {
+			if (start > pos || size > pos - start)
+				return false;
+			info->session_md5 = true;
+			info->md5_start = start;
+			info->md5_end = start + size;
+			memcpy(info->md5, md5, 16);
+			return true;
+		}
+		if ((type != 2 && type != 3) || next <= lba)
+			return false;
+		lba = next;
+	}
+	return false;
+}
+
 int img_iso_read_tree(struct img_source *src, enum img_view view, struct img_filetree **out,
 		      struct img_iso_info *info, struct img_error *err)
 {
@@ -442,7 +479,14 @@ int img_iso_read_tree(struct img_source *src, enum img_view view, struct img_fil
 	if (vds == NULL)
 		return img_error_set(err, IMG_ENOMEM, "volume descriptors");
 	uint64_t dir_blocks = 0;
+	uint32_t terminator = 0, vol_blocks = 0;
 	rc = img_vd_read(src, vds, err);
+	for (int i = 0; rc == IMG_OK && i < vds->count; i++) {
+		if (vds->vd[i].type == 255)
+			terminator = vds->vd[i].sector;
+		if (vds->vd[i].kind == IMG_VD_PRIMARY)
+			vol_blocks = vds->vd[i].volume_space_size;
+	}
 	for (int i = 0; rc == IMG_OK && i < vds->count; i++) {
 		const struct img_vd *v = &vds->vd[i];
 		if (v->kind != IMG_VD_PRIMARY && v->kind != IMG_VD_JOLIET)
@@ -522,6 +566,8 @@ int img_iso_read_tree(struct img_source *src, enum img_view view, struct img_fil
 	if (iso_image_get_session_md5(image, &info->md5_start, &info->md5_end, md5, 0) == 1) {
 		info->session_md5 = true;
 		memcpy(info->md5, md5, 16);
+	} else if (terminator != 0) {
+		find_session_tag(src, terminator, vol_blocks, info);
 	}
 	struct convert c = {.image = image};
 	/* libisofs 1.5.4 crashes in iso_image_get_bootcat() when it loaded a damaged catalog:
