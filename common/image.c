@@ -152,11 +152,8 @@ int img_image_new(const struct img_image_opts *o, img_note_fn note_fn, void *arg
 	iso_write_opts_set_joliet_utf16(w, 1);
 	/* RRIP 1.12 PX inode numbers, one per distinct content: hard links stay hard links. */
 	iso_write_opts_set_hardlinks(w, o->rock);
-	/* Session and per-file MD5 (libisofs's checksum tags and array), for imginfo --check.
-	 * The session tag is found through a chain of tags after the descriptor set; each file's
-	 * index in the array only through AAIP attributes (isofs.ca, isofs.cx).  AAIP adds a
-	 * second ER record, which pycdlib refuses, so it is only on when asked (--md5). */
-	iso_write_opts_set_aaip(w, o->md5_index);
+	iso_write_opts_set_aaip(w, 0);
+	/* Session and per-file MD5 (libisofs's checksum array and tag), for imginfo --verify. */
 	iso_write_opts_set_record_md5(w, 1, 1);
 	/* File data goes in the order of our sort weights, never in libisofs's inode order. */
 	iso_write_opts_set_sort_files(w, 1);

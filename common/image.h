@@ -19,7 +19,6 @@ struct img_image_opts {
 	bool rock;             /* Rock Ridge (default on) */
 	bool joliet;           /* Joliet (default on) */
 	bool joliet_long;      /* -joliet-long: names up to 103 characters instead of 64 */
-	bool md5_index;        /* --md5: AAIP attributes that lead readers to each file's MD5 */
 	bool rationalize;      /* -r / --reproducible: owners 0, modes a+r, a-w, a+x where any x */
 	bool have_epoch;       /* SOURCE_DATE_EPOCH given (the program reads the environment) */
 	long long epoch;       /* volume dates; newer file times are clamped to it */

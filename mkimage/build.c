@@ -235,7 +235,6 @@ static int make_image(struct job *j)
 	io.appid = o->appid;
 	io.sysid = o->sysid;
 	io.modification_date = o->modification_date;
-	io.md5_index = o->md5_index;
 	struct img_error e;
 	if (img_image_new(&io, on_note, j, &j->image, &e) != IMG_OK) {
 		img_cli_error("cannot create image", &e);

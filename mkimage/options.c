@@ -13,7 +13,7 @@
 enum {
 	OPT_ROCK = 1, OPT_NO_ROCK, OPT_RATIONAL, OPT_JOLIET, OPT_NO_JOLIET, OPT_JOLIET_LONG,
 	OPT_GRAFT, OPT_FOLLOW, OPT_PRINT_SIZE, OPT_QUIET, OPT_VERBOSE, OPT_REPRODUCIBLE,
-	OPT_VERSION, OPT_MD5,
+	OPT_VERSION,
 };
 
 /* What popt allocated for us, freed at the end (the ASan run checks for leaks). */
@@ -138,9 +138,6 @@ static struct poptOption table[] = {
 	{ "reproducible", 0, POPT_ARG_NONE, NULL, OPT_REPRODUCIBLE,
 	  "like -r, and volume dates from the newest file when SOURCE_DATE_EPOCH is unset",
 	  NULL },
-	{ "md5", 0, POPT_ARG_NONE, NULL, OPT_MD5,
-	  "also let readers find each file's MD5 (xorriso -md5 on verifies them); adds AAIP "
-	  "attributes, which pycdlib cannot read", NULL },
 	{ "version", 0, POPT_ARG_NONE, NULL, OPT_VERSION, "print the version and exit",
 	  NULL },
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, mkimage_boot_options, 0,
@@ -185,7 +182,6 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		case OPT_PRINT_SIZE: o->print_size = true; break;
 		case OPT_QUIET: o->quiet = true; break;
 		case OPT_VERBOSE: o->verbose++; break;
-		case OPT_MD5: o->md5_index = true; break;
 		case OPT_REPRODUCIBLE: o->reproducible = true; o->rationalize = true; break;
 		case OPT_VERSION:
 			printf("mkimage %s\n", IMG_VERSION);
