@@ -72,19 +72,23 @@ static int severity_rank(const char *sev)
 	return 0;
 }
 
-/* Empties libisofs's message queue: warnings and notes go to the note callback, and the first
- * of the most severe errors (SORRY and up) is copied to worst (if not NULL). */
-static void drain_messages(struct img_image *img, char *worst, size_t worst_len)
+/* Empties libisofs's message queue.  Warnings and notes go to the note callback, unless
+ * why is given (a failure is being reported): then every message of WARNING and up is
+ * appended to why ("; "-separated, in the order libisofs queued them), so that the failure
+ * is one line. */
+static void drain_messages(struct img_image *img, char *why, size_t why_len)
 {
 	char text[ISO_MSGS_MESSAGE_LEN], sev[80];
-	int code, id, best = 0;
+	int code, id;
+	size_t len = why ? strlen(why) : 0;
 	while (iso_obtain_msgs("ALL", &code, &id, text, sev) > 0) {
 		int rank = severity_rank(sev);
-		if (rank >= 4) {
-			if (rank > best && worst != NULL) {
-				best = rank;
-				snprintf(worst, worst_len, "%s", text);
-			}
+		if (why != NULL && rank >= 3) {
+			if (len + 3 < why_len)
+				len += (size_t)snprintf(why + len, why_len - len, "%s%s",
+							len ? "; " : "", text);
+			if (len >= why_len)
+				len = why_len - 1;
 		} else if (rank == 3) {
 			note(img, IMG_NOTE_WARN, "libisofs: %s", text);
 		} else if (rank > 0) {
@@ -95,10 +99,10 @@ static void drain_messages(struct img_image *img, char *worst, size_t worst_len)
 
 int img_image_isofs_error(struct img_image *img, int ret, const char *what)
 {
-	char worst[ISO_MSGS_MESSAGE_LEN] = "";
-	drain_messages(img, worst, sizeof(worst));
+	char why[ISO_MSGS_MESSAGE_LEN] = "";
+	drain_messages(img, why, sizeof(why));
 	return img_error_set(&img->err, IMG_EISOFS, "%s: %s%s%s", what, iso_error_to_msg(ret),
-			     worst[0] ? ": " : "", worst);
+			     why[0] ? ": " : "", why);
 }
 
 int img_image_new(const struct img_image_opts *o, img_note_fn note_fn, void *arg,
