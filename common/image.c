@@ -438,6 +438,7 @@ struct add_ctx {
 	size_t nents, cap, next;
 	int joliet_max;
 	size_t joliet_short, joliet_long_paths, joliet_rr_only;
+	size_t iso_cut, iso_clash;
 };
 
 static int collect_files(struct add_ctx *c, const struct img_tree_node *dir)
@@ -607,11 +608,121 @@ static char *child_path(const char *ipath, const char *name)
 	return p;
 }
 
+/* ---- ISO9660 names ----
+ * libisofs derives each ECMA-119 name from the node name (ECMA-119 7.5, 7.6): d-characters
+ * only, level 1 in 8.3 form, levels 2 and 3 in 31 characters; names that then clash get
+ * digits in their tail.  There is no call to read its result, so we predict the cut form
+ * to say (with -v) which names were cut and which clash.  The prediction follows
+ * libisofs's rules for plain names; the names it writes stay libisofs's. */
+
+#define ISO_NAME_MAX 40
+
+static char d_char(unsigned char ch)
+{
+	if (ch >= 'a' && ch <= 'z')
+		return (char)(ch - 'a' + 'A');
+	if ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_')
+		return (char)ch;
+	return '_';
+}
+
+/* Writes the predicted ISO9660 name of name into out; true when it had to be cut. */
+static bool iso_name_guess(const char *name, bool is_dir, int level, char out[ISO_NAME_MAX])
+{
+	size_t len = strlen(name);
+	const char *dot = is_dir ? NULL : strrchr(name, '.');
+	size_t lbase = dot ? (size_t)(dot - name) : len;
+	size_t lext = dot ? len - lbase - 1 : 0;
+	size_t maxbase, maxext;
+	if (is_dir) {
+		maxbase = level == 1 ? 8 : 31;
+		maxext = 0;
+	} else if (level == 1) {
+		maxbase = 8;
+		maxext = 3;
+	} else {
+		/* 30 characters for base and extension together, the extension first. */
+		maxext = lext < 30 ? lext : 29;
+		maxbase = 30 - maxext;
+	}
+	size_t nb = lbase < maxbase ? lbase : maxbase;
+	size_t ne = lext < maxext ? lext : maxext;
+	size_t o = 0;
+	for (size_t i = 0; i < nb; i++)
+		out[o++] = d_char((unsigned char)name[i]);
+	if (!is_dir) {
+		out[o++] = '.';
+		for (size_t i = 0; i < ne; i++)
+			out[o++] = d_char((unsigned char)dot[1 + i]);
+	}
+	out[o] = '\0';
+	return nb < lbase || ne < lext;
+}
+
+struct iso_guess {
+	char name[ISO_NAME_MAX];
+	size_t kid;
+};
+
+static int cmp_guess(const void *a, const void *b)
+{
+	const struct iso_guess *x = a, *y = b;
+	int r = strcmp(x->name, y->name);
+	return r ? r : (x->kid < y->kid ? -1 : x->kid > y->kid);
+}
+
+/* Notes (with -v) the children of dir whose ISO9660 names are cut or clash. */
+static int check_iso_names(struct add_ctx *c, const struct img_tree_node *dir,
+			   const char *ipath)
+{
+	size_t n = img_node_count(dir);
+	if (n == 0)
+		return IMG_OK;
+	struct iso_guess *g = malloc(n * sizeof(*g));
+	bool *cut = calloc(n, sizeof(*cut));
+	if (g == NULL || cut == NULL) {
+		free(g);
+		free(cut);
+		return img_error_set(&c->img->err, IMG_ENOMEM, "image");
+	}
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct img_tree_node *k = img_node_child(dir, i);
+		if (img_node_hide(k) & IMG_HIDE_ISO)
+			continue;
+		cut[i] = iso_name_guess(img_node_name(k), S_ISDIR(img_node_stat(k)->st_mode),
+					c->img->opts.iso_level, g[m].name);
+		g[m++].kid = i;
+	}
+	if (m > 1)
+		qsort(g, m, sizeof(*g), cmp_guess);
+	for (size_t i = 0; i < m; i++) {
+		const char *name = img_node_name(img_node_child(dir, g[i].kid));
+		bool clash = (i > 0 && strcmp(g[i].name, g[i - 1].name) == 0)
+			     || (i + 1 < m && strcmp(g[i].name, g[i + 1].name) == 0);
+		if (clash) {
+			c->iso_clash++;
+			note(c->img, IMG_NOTE_INFO,
+			     "ISO9660 name %s is shared by other entries: libisofs makes it unique: "
+			     "%s/%s", g[i].name, ipath, name);
+		} else if (cut[g[i].kid]) {
+			c->iso_cut++;
+			note(c->img, IMG_NOTE_INFO, "ISO9660 name cut to %s: %s/%s", g[i].name,
+			     ipath, name);
+		}
+	}
+	free(g);
+	free(cut);
+	return IMG_OK;
+}
+
 static int add_dir(struct add_ctx *c, IsoDir *parent, const struct img_tree_node *dir,
 		   const char *ipath, int jpath)
 {
 	struct img_image *img = c->img;
 	int rc = IMG_OK;
+	if (img->note != NULL && (rc = check_iso_names(c, dir, ipath)) != IMG_OK)
+		return rc;
 	for (size_t i = 0; i < img_node_count(dir) && rc == IMG_OK; i++) {
 		const struct img_tree_node *k = img_node_child(dir, i);
 		const struct stat *st = img_node_stat(k);
@@ -741,6 +852,13 @@ int img_image_add_tree(struct img_image *img, const struct img_tree *tree)
 		note(img, IMG_NOTE_WARN,
 		     "%zu name%s too long for Joliet: kept there under shortened unique names"
 		     " (-v lists them)", c.joliet_short, c.joliet_short == 1 ? "" : "s");
+	if (c.iso_cut + c.iso_clash)
+		/* Without Rock Ridge these are the names readers show: worth a warning then. */
+		note(img, img->opts.rock ? IMG_NOTE_INFO : IMG_NOTE_WARN,
+		     "%zu ISO9660 name%s cut to fit level %d, %zu made unique by libisofs%s",
+		     c.iso_cut + c.iso_clash, c.iso_cut + c.iso_clash == 1 ? "" : "s",
+		     img->opts.iso_level, c.iso_clash,
+		     img->opts.rock ? " (Rock Ridge keeps the full names)" : " (-v lists them)");
 	if (c.joliet_rr_only)
 		note(img, IMG_NOTE_INFO,
 		     "%zu symlink%s or special file%s in the Rock Ridge tree only (Joliet cannot"
