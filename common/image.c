@@ -156,7 +156,13 @@ int img_image_new(const struct img_image_opts *o, img_note_fn note_fn, void *arg
 	iso_write_opts_set_joliet_utf16(w, 1);
 	/* RRIP 1.12 PX inode numbers, one per distinct content: hard links stay hard links. */
 	iso_write_opts_set_hardlinks(w, o->rock);
-	iso_write_opts_set_aaip(w, 0);
+	/* AAIP carries no ACLs or xattrs here (we read none) but the root's "isofs.ca" entry,
+	 * which tells readers where the per-file MD5 array is: without it xorriso -check_md5_r
+	 * finds no file checksums. */
+	iso_write_opts_set_aaip(w, 1);
+	/* Unannounced (SUSP 1.10 style, as xorriso writes it): a second ER record makes pycdlib
+	 * reject the image ("Only single ER record supported"). */
+	iso_write_opts_set_aaip_susp_1_10(w, 1);
 	/* Session and per-file MD5 (libisofs's checksum array and tag), for imginfo --verify. */
 	iso_write_opts_set_record_md5(w, 1, 1);
 	/* File data goes in the order of our sort weights, never in libisofs's inode order. */
