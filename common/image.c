@@ -258,8 +258,9 @@ static int fs_open(IsoStream *s)
 {
 	struct file_stream *f = s->data;
 	f->fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* A file the walk saw and that is gone now changed under us. */
 	if (f->fd < 0)
-		return file_fault(f, IMG_EIO, errno, "cannot open");
+		return file_fault(f, errno == ENOENT ? IMG_ECHANGED : IMG_EIO, errno, "cannot open");
 	if (f->buf == NULL && (f->buf = malloc(FILE_STREAM_BUF)) == NULL) {
 		close(f->fd);
 		f->fd = -1;
@@ -300,7 +301,7 @@ static int fs_fill(struct file_stream *f)
 		if (n < 0)
 			return file_fault(f, IMG_EIO, errno, "read error");
 		if (n == 0)
-			return file_fault(f, IMG_ECHANGED, 0, "file shrank while being read");
+			return file_fault(f, IMG_ECHANGED, 0, "file shrank while it was read");
 		got += (size_t)n;
 	}
 	if (start + (off_t)got == f->size) {
@@ -311,7 +312,7 @@ static int fs_fill(struct file_stream *f)
 			n = read(f->fd, &extra, 1);
 		while (n < 0 && errno == EINTR);
 		if (n > 0)
-			return file_fault(f, IMG_ECHANGED, 0, "file grew while being read");
+			return file_fault(f, IMG_ECHANGED, 0, "file grew while it was read");
 	}
 	f->have = got;
 	f->off = 0;
@@ -427,6 +428,16 @@ static int file_stream_new(struct img_image *img, const char *path, const struct
 	s->data = f;
 	*out = s;
 	return IMG_OK;
+}
+
+/* After a failed read of the image: copies the first file stream failure (if any) to
+ * img->err and returns its code, else IMG_OK.  (With common/stream.c this becomes
+ * img_stream_take_error(&img->err).) */
+static int take_stream_fault(struct img_image *img)
+{
+	if (img->fault.code == IMG_OK)
+		return IMG_OK;
+	return img_error_set(&img->err, img->fault.code, "%s", img->fault.detail);
 }
 
 /* ---- adding the tree ---- */
@@ -947,19 +958,15 @@ int img_image_read(struct img_image *img, void *buf, size_t len, size_t *got)
 		len = (size_t)1 << 30;
 	struct burn_source *bs = img->bs;
 	int n = bs->read_xt ? bs->read_xt(bs, buf, (int)len) : bs->read(bs, buf, (int)len);
-	if (n < 0) {
-		if (img->fault.code != IMG_OK) {
+	if (n < 0 || (size_t)n != len) {
+		int rc = take_stream_fault(img);
+		if (rc != IMG_OK) {
 			drain_messages(img, NULL, 0);
-			return img_error_set(&img->err, img->fault.code, "%s", img->fault.detail);
+			return rc;
 		}
 		return img_image_isofs_error(img, (int)ISO_BUF_READ_ERROR,
-					     "error while producing the image");
-	}
-	if (n == 0 || (size_t)n != len) {
-		if (img->fault.code != IMG_OK)
-			return img_error_set(&img->err, img->fault.code, "%s", img->fault.detail);
-		return img_image_isofs_error(img, (int)ISO_BUF_READ_ERROR,
-					     "image stream ended early");
+					     n < 0 ? "error while producing the image"
+						   : "image stream ended early");
 	}
 	img->done += (uint64_t)n;
 	*got = (size_t)n;
