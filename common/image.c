@@ -147,41 +147,42 @@ int img_image_new(const struct img_image_opts *o, img_note_fn note_fn, void *arg
 				     iso_error_to_msg(ret));
 	}
 	IsoWriteOpts *w = img->wopts;
-	iso_write_opts_set_iso_level(w, o->iso_level);
-	iso_write_opts_set_rockridge(w, o->rock);
-	iso_write_opts_set_joliet(w, o->joliet);
-	iso_write_opts_set_joliet_long_names(w, o->joliet_long);
+	int bad = 0; /* a setter refusing its value would be our bug: checked all the same */
+	bad |= iso_write_opts_set_iso_level(w, o->iso_level) < 0;
+	bad |= iso_write_opts_set_rockridge(w, o->rock) < 0;
+	bad |= iso_write_opts_set_joliet(w, o->joliet) < 0;
+	bad |= iso_write_opts_set_joliet_long_names(w, o->joliet_long) < 0;
 	/* UTF-16 rather than UCS-2 in Joliet names: characters beyond the BMP (emoji) stay
 	 * themselves as surrogate pairs, which Windows reads, instead of becoming '_'. */
-	iso_write_opts_set_joliet_utf16(w, 1);
+	bad |= iso_write_opts_set_joliet_utf16(w, 1) < 0;
 	/* RRIP 1.12 PX inode numbers, one per distinct content: hard links stay hard links. */
-	iso_write_opts_set_hardlinks(w, o->rock);
+	bad |= iso_write_opts_set_hardlinks(w, o->rock) < 0;
 	/* AAIP carries no ACLs or xattrs here (we read none) but the root's "isofs.ca" entry,
 	 * which tells readers where the per-file MD5 array is: without it xorriso -check_md5_r
 	 * finds no file checksums. */
-	iso_write_opts_set_aaip(w, 1);
+	bad |= iso_write_opts_set_aaip(w, 1) < 0;
 	/* Unannounced (SUSP 1.10 style, as xorriso writes it): a second ER record makes pycdlib
 	 * reject the image ("Only single ER record supported"). */
-	iso_write_opts_set_aaip_susp_1_10(w, 1);
+	bad |= iso_write_opts_set_aaip_susp_1_10(w, 1) < 0;
 	/* Session and per-file MD5 (libisofs's checksum array and tag), for imginfo --verify. */
-	iso_write_opts_set_record_md5(w, 1, 1);
+	bad |= iso_write_opts_set_record_md5(w, 1, 1) < 0;
 	/* File data goes in the order of our sort weights, never in libisofs's inode order. */
-	iso_write_opts_set_sort_files(w, 1);
+	bad |= iso_write_opts_set_sort_files(w, 1) < 0;
 	/* Directory records carry each node's mtime (not the time of writing), in GMT, so that
 	 * neither the clock nor TZ reaches the image. */
-	iso_write_opts_set_dir_rec_mtime(w, 7);
-	iso_write_opts_set_always_gmt(w, 1);
-	iso_write_opts_set_output_charset(w, "UTF-8");
+	bad |= iso_write_opts_set_dir_rec_mtime(w, 7) < 0;
+	bad |= iso_write_opts_set_always_gmt(w, 1) < 0;
+	bad |= iso_write_opts_set_output_charset(w, "UTF-8") < 0;
 	/* ECMA-119 6.8.2.1 allows 8 directory levels.  Relocating deeper directories (RRIP
 	 * 4.1.5) makes libisofs create its relocation directory with the clock's date and mode
 	 * 0, or put them in the root where libarchive rejects them ("Invalid Rockridge RE").
 	 * Like xorriso, keep them in place: every reader we test with follows them.  Without
 	 * Rock Ridge libisofs would drop deep or long paths instead: keep those too. */
-	iso_write_opts_set_allow_deep_paths(w, 1);
+	bad |= iso_write_opts_set_allow_deep_paths(w, 1) < 0;
 	if (!o->rock)
-		iso_write_opts_set_allow_longer_paths(w, 1);
+		bad |= iso_write_opts_set_allow_longer_paths(w, 1) < 0;
 	/* The dot ISO9660 7.5.1 demands in every file name has no place in Joliet names. */
-	iso_write_opts_set_no_force_dots(w, 2);
+	bad |= iso_write_opts_set_no_force_dots(w, 2) < 0;
 	if (o->have_epoch) {
 		/* ECMA-119 8.4.26-27: creation and modification dates from SOURCE_DATE_EPOCH; the
 		 * "uuid" form writes them as fixed GMT digits, free of timezone effects. */
@@ -195,7 +196,11 @@ int img_image_new(const struct img_image_opts *o, img_note_fn note_fn, void *arg
 		}
 		snprintf(uuid, sizeof(uuid), "%04d%02d%02d%02d%02d%02d00", tm.tm_year + 1900,
 			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-		iso_write_opts_set_pvd_times(w, t, t, 0, 0, uuid);
+		bad |= iso_write_opts_set_pvd_times(w, t, t, 0, 0, uuid) < 0;
+	}
+	if (bad) {
+		img_image_free(img);
+		return img_error_set(err, IMG_EISOFS, "libisofs refused a write option");
 	}
 	*out = img;
 	return IMG_OK;
@@ -884,7 +889,9 @@ int img_image_add_tree(struct img_image *img, const struct img_tree *tree)
 	if (c.joliet_long_paths) {
 		/* Joliet 3.1 caps paths at 240 bytes; rather than drop the files from the Joliet
 		 * view, as libisofs and xorriso do, we keep them with longer paths. */
-		iso_write_opts_set_joliet_longer_paths(img->wopts, 1);
+		int ret = iso_write_opts_set_joliet_longer_paths(img->wopts, 1);
+		if (ret < 0)
+			return img_image_isofs_error(img, ret, "Joliet longer paths");
 		note(img, IMG_NOTE_WARN,
 		     "%zu Joliet path%s longer than %d bytes: kept in the Joliet tree beyond the"
 		     " Joliet limit (-v lists them)", c.joliet_long_paths,
@@ -901,9 +908,17 @@ int img_image_size(struct img_image *img, uint64_t *blocks)
 	struct burn_source *bs;
 	/* will_cancel: libisofs computes the layout and starts no writer thread, so not a byte
 	 * of file content is read. */
-	iso_write_opts_set_will_cancel(img->wopts, 1);
-	int ret = iso_image_create_burn_source(img->iso, img->wopts, &bs);
-	iso_write_opts_set_will_cancel(img->wopts, 0);
+	int ret = iso_write_opts_set_will_cancel(img->wopts, 1);
+	if (ret >= 0) {
+		ret = iso_image_create_burn_source(img->iso, img->wopts, &bs);
+		int reset = iso_write_opts_set_will_cancel(img->wopts, 0);
+		if (ret >= 0 && reset < 0) {
+			bs->cancel(bs);
+			bs->free_data(bs);
+			free(bs);
+			ret = reset;
+		}
+	}
 	if (ret < 0)
 		return img_image_isofs_error(img, ret, "cannot lay out the image");
 	*blocks = (uint64_t)bs->get_size(bs) / IMG_BLOCK_SIZE;
