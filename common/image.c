@@ -72,19 +72,23 @@ static int severity_rank(const char *sev)
 	return 0;
 }
 
-/* Empties libisofs's message queue: warnings and notes go to the note callback, and the first
- * of the most severe errors (SORRY and up) is copied to worst (if not NULL). */
-static void drain_messages(struct img_image *img, char *worst, size_t worst_len)
+/* Empties libisofs's message queue.  Warnings and notes go to the note callback, unless
+ * why is given (a failure is being reported): then every message of WARNING and up is
+ * appended to why ("; "-separated, in the order libisofs queued them), so that the failure
+ * is one line. */
+static void drain_messages(struct img_image *img, char *why, size_t why_len)
 {
 	char text[ISO_MSGS_MESSAGE_LEN], sev[80];
-	int code, id, best = 0;
+	int code, id;
+	size_t len = why ? strlen(why) : 0;
 	while (iso_obtain_msgs("ALL", &code, &id, text, sev) > 0) {
 		int rank = severity_rank(sev);
-		if (rank >= 4) {
-			if (rank > best && worst != NULL) {
-				best = rank;
-				snprintf(worst, worst_len, "%s", text);
-			}
+		if (why != NULL && rank >= 3) {
+			if (len + 3 < why_len)
+				len += (size_t)snprintf(why + len, why_len - len, "%s%s",
+							len ? "; " : "", text);
+			if (len >= why_len)
+				len = why_len - 1;
 		} else if (rank == 3) {
 			note(img, IMG_NOTE_WARN, "libisofs: %s", text);
 		} else if (rank > 0) {
@@ -95,10 +99,10 @@ static void drain_messages(struct img_image *img, char *worst, size_t worst_len)
 
 int img_image_isofs_error(struct img_image *img, int ret, const char *what)
 {
-	char worst[ISO_MSGS_MESSAGE_LEN] = "";
-	drain_messages(img, worst, sizeof(worst));
+	char why[ISO_MSGS_MESSAGE_LEN] = "";
+	drain_messages(img, why, sizeof(why));
 	return img_error_set(&img->err, IMG_EISOFS, "%s: %s%s%s", what, iso_error_to_msg(ret),
-			     worst[0] ? ": " : "", worst);
+			     why[0] ? ": " : "", why);
 }
 
 int img_image_new(const struct img_image_opts *o, img_note_fn note_fn, void *arg,
@@ -143,39 +147,46 @@ int img_image_new(const struct img_image_opts *o, img_note_fn note_fn, void *arg
 				     iso_error_to_msg(ret));
 	}
 	IsoWriteOpts *w = img->wopts;
-	iso_write_opts_set_iso_level(w, o->iso_level);
-	iso_write_opts_set_rockridge(w, o->rock);
-	iso_write_opts_set_joliet(w, o->joliet);
-	iso_write_opts_set_joliet_long_names(w, o->joliet_long);
+	int bad = 0; /* a setter refusing its value would be our bug: checked all the same */
+	bad |= iso_write_opts_set_iso_level(w, o->iso_level) < 0;
+	bad |= iso_write_opts_set_rockridge(w, o->rock) < 0;
+	bad |= iso_write_opts_set_joliet(w, o->joliet) < 0;
+	bad |= iso_write_opts_set_joliet_long_names(w, o->joliet_long) < 0;
 	/* UTF-16 rather than UCS-2 in Joliet names: characters beyond the BMP (emoji) stay
 	 * themselves as surrogate pairs, which Windows reads, instead of becoming '_'. */
-	iso_write_opts_set_joliet_utf16(w, 1);
+	bad |= iso_write_opts_set_joliet_utf16(w, 1) < 0;
 	/* RRIP 1.12 PX inode numbers, one per distinct content: hard links stay hard links. */
-	iso_write_opts_set_hardlinks(w, o->rock);
-	iso_write_opts_set_aaip(w, 0);
+	bad |= iso_write_opts_set_hardlinks(w, o->rock) < 0;
+	/* AAIP carries no ACLs or xattrs here (we read none) but the root's "isofs.ca" entry,
+	 * which tells readers where the per-file MD5 array is: without it xorriso -check_md5_r
+	 * finds no file checksums. */
+	bad |= iso_write_opts_set_aaip(w, 1) < 0;
+	/* Unannounced (SUSP 1.10 style, as xorriso writes it): a second ER record makes pycdlib
+	 * reject the image ("Only single ER record supported"). */
+	bad |= iso_write_opts_set_aaip_susp_1_10(w, 1) < 0;
 	/* Session and per-file MD5 (libisofs's checksum array and tag), for imginfo --verify. */
-	iso_write_opts_set_record_md5(w, 1, 1);
+	bad |= iso_write_opts_set_record_md5(w, 1, 1) < 0;
 	/* File data goes in the order of our sort weights, never in libisofs's inode order. */
-	iso_write_opts_set_sort_files(w, 1);
+	bad |= iso_write_opts_set_sort_files(w, 1) < 0;
 	/* Directory records carry each node's mtime (not the time of writing), in GMT, so that
 	 * neither the clock nor TZ reaches the image. */
-	iso_write_opts_set_dir_rec_mtime(w, 7);
-	iso_write_opts_set_always_gmt(w, 1);
-	iso_write_opts_set_output_charset(w, "UTF-8");
+	bad |= iso_write_opts_set_dir_rec_mtime(w, 7) < 0;
+	bad |= iso_write_opts_set_always_gmt(w, 1) < 0;
+	bad |= iso_write_opts_set_output_charset(w, "UTF-8") < 0;
 	/* ECMA-119 6.8.2.1 allows 8 directory levels.  Relocating deeper directories (RRIP
 	 * 4.1.5) makes libisofs create its relocation directory with the clock's date and mode
 	 * 0, or put them in the root where libarchive rejects them ("Invalid Rockridge RE").
 	 * Like xorriso, keep them in place: every reader we test with follows them.  Without
 	 * Rock Ridge libisofs would drop deep or long paths instead: keep those too. */
-	iso_write_opts_set_allow_deep_paths(w, 1);
+	bad |= iso_write_opts_set_allow_deep_paths(w, 1) < 0;
 	if (!o->rock)
-		iso_write_opts_set_allow_longer_paths(w, 1);
+		bad |= iso_write_opts_set_allow_longer_paths(w, 1) < 0;
 	/* The dot ISO9660 7.5.1 demands in every file name has no place in Joliet names. */
-	iso_write_opts_set_no_force_dots(w, 2);
+	bad |= iso_write_opts_set_no_force_dots(w, 2) < 0;
 	if (o->modification_date != NULL) {
 		char uuid[17];
 		snprintf(uuid, sizeof(uuid), "%s", o->modification_date);
-		iso_write_opts_set_pvd_times(w, 0, 0, 0, 0, uuid);
+		bad |= iso_write_opts_set_pvd_times(w, 0, 0, 0, 0, uuid) < 0;
 	} else if (o->have_epoch) {
 		/* ECMA-119 8.4.26-27: creation and modification dates from SOURCE_DATE_EPOCH; the
 		 * "uuid" form writes them as fixed GMT digits, free of timezone effects. */
@@ -189,7 +200,11 @@ int img_image_new(const struct img_image_opts *o, img_note_fn note_fn, void *arg
 		}
 		snprintf(uuid, sizeof(uuid), "%04d%02d%02d%02d%02d%02d00", tm.tm_year + 1900,
 			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-		iso_write_opts_set_pvd_times(w, t, t, 0, 0, uuid);
+		bad |= iso_write_opts_set_pvd_times(w, t, t, 0, 0, uuid) < 0;
+	}
+	if (bad) {
+		img_image_free(img);
+		return img_error_set(err, IMG_EISOFS, "libisofs refused a write option");
 	}
 	*out = img;
 	return IMG_OK;
@@ -252,8 +267,9 @@ static int fs_open(IsoStream *s)
 {
 	struct file_stream *f = s->data;
 	f->fd = open(f->path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* A file the walk saw and that is gone now changed under us. */
 	if (f->fd < 0)
-		return file_fault(f, IMG_EIO, errno, "cannot open");
+		return file_fault(f, errno == ENOENT ? IMG_ECHANGED : IMG_EIO, errno, "cannot open");
 	if (f->buf == NULL && (f->buf = malloc(FILE_STREAM_BUF)) == NULL) {
 		close(f->fd);
 		f->fd = -1;
@@ -294,7 +310,7 @@ static int fs_fill(struct file_stream *f)
 		if (n < 0)
 			return file_fault(f, IMG_EIO, errno, "read error");
 		if (n == 0)
-			return file_fault(f, IMG_ECHANGED, 0, "file shrank while being read");
+			return file_fault(f, IMG_ECHANGED, 0, "file shrank while it was read");
 		got += (size_t)n;
 	}
 	if (start + (off_t)got == f->size) {
@@ -305,7 +321,7 @@ static int fs_fill(struct file_stream *f)
 			n = read(f->fd, &extra, 1);
 		while (n < 0 && errno == EINTR);
 		if (n > 0)
-			return file_fault(f, IMG_ECHANGED, 0, "file grew while being read");
+			return file_fault(f, IMG_ECHANGED, 0, "file grew while it was read");
 	}
 	f->have = got;
 	f->off = 0;
@@ -423,6 +439,16 @@ static int file_stream_new(struct img_image *img, const char *path, const struct
 	return IMG_OK;
 }
 
+/* After a failed read of the image: copies the first file stream failure (if any) to
+ * img->err and returns its code, else IMG_OK.  (With common/stream.c this becomes
+ * img_stream_take_error(&img->err).) */
+static int take_stream_fault(struct img_image *img)
+{
+	if (img->fault.code == IMG_OK)
+		return IMG_OK;
+	return img_error_set(&img->err, img->fault.code, "%s", img->fault.detail);
+}
+
 /* ---- adding the tree ---- */
 
 /* A regular file of the tree, in walk order. */
@@ -438,6 +464,7 @@ struct add_ctx {
 	size_t nents, cap, next;
 	int joliet_max;
 	size_t joliet_short, joliet_long_paths, joliet_rr_only;
+	size_t iso_cut, iso_clash;
 };
 
 static int collect_files(struct add_ctx *c, const struct img_tree_node *dir)
@@ -607,11 +634,121 @@ static char *child_path(const char *ipath, const char *name)
 	return p;
 }
 
+/* ---- ISO9660 names ----
+ * libisofs derives each ECMA-119 name from the node name (ECMA-119 7.5, 7.6): d-characters
+ * only, level 1 in 8.3 form, levels 2 and 3 in 31 characters; names that then clash get
+ * digits in their tail.  There is no call to read its result, so we predict the cut form
+ * to say (with -v) which names were cut and which clash.  The prediction follows
+ * libisofs's rules for plain names; the names it writes stay libisofs's. */
+
+#define ISO_NAME_MAX 40
+
+static char d_char(unsigned char ch)
+{
+	if (ch >= 'a' && ch <= 'z')
+		return (char)(ch - 'a' + 'A');
+	if ((ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_')
+		return (char)ch;
+	return '_';
+}
+
+/* Writes the predicted ISO9660 name of name into out; true when it had to be cut. */
+static bool iso_name_guess(const char *name, bool is_dir, int level, char out[ISO_NAME_MAX])
+{
+	size_t len = strlen(name);
+	const char *dot = is_dir ? NULL : strrchr(name, '.');
+	size_t lbase = dot ? (size_t)(dot - name) : len;
+	size_t lext = dot ? len - lbase - 1 : 0;
+	size_t maxbase, maxext;
+	if (is_dir) {
+		maxbase = level == 1 ? 8 : 31;
+		maxext = 0;
+	} else if (level == 1) {
+		maxbase = 8;
+		maxext = 3;
+	} else {
+		/* 30 characters for base and extension together, the extension first. */
+		maxext = lext < 30 ? lext : 29;
+		maxbase = 30 - maxext;
+	}
+	size_t nb = lbase < maxbase ? lbase : maxbase;
+	size_t ne = lext < maxext ? lext : maxext;
+	size_t o = 0;
+	for (size_t i = 0; i < nb; i++)
+		out[o++] = d_char((unsigned char)name[i]);
+	if (!is_dir) {
+		out[o++] = '.';
+		for (size_t i = 0; i < ne; i++)
+			out[o++] = d_char((unsigned char)dot[1 + i]);
+	}
+	out[o] = '\0';
+	return nb < lbase || ne < lext;
+}
+
+struct iso_guess {
+	char name[ISO_NAME_MAX];
+	size_t kid;
+};
+
+static int cmp_guess(const void *a, const void *b)
+{
+	const struct iso_guess *x = a, *y = b;
+	int r = strcmp(x->name, y->name);
+	return r ? r : (x->kid < y->kid ? -1 : x->kid > y->kid);
+}
+
+/* Notes (with -v) the children of dir whose ISO9660 names are cut or clash. */
+static int check_iso_names(struct add_ctx *c, const struct img_tree_node *dir,
+			   const char *ipath)
+{
+	size_t n = img_node_count(dir);
+	if (n == 0)
+		return IMG_OK;
+	struct iso_guess *g = malloc(n * sizeof(*g));
+	bool *cut = calloc(n, sizeof(*cut));
+	if (g == NULL || cut == NULL) {
+		free(g);
+		free(cut);
+		return img_error_set(&c->img->err, IMG_ENOMEM, "image");
+	}
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct img_tree_node *k = img_node_child(dir, i);
+		if (img_node_hide(k) & IMG_HIDE_ISO)
+			continue;
+		cut[i] = iso_name_guess(img_node_name(k), S_ISDIR(img_node_stat(k)->st_mode),
+					c->img->opts.iso_level, g[m].name);
+		g[m++].kid = i;
+	}
+	if (m > 1)
+		qsort(g, m, sizeof(*g), cmp_guess);
+	for (size_t i = 0; i < m; i++) {
+		const char *name = img_node_name(img_node_child(dir, g[i].kid));
+		bool clash = (i > 0 && strcmp(g[i].name, g[i - 1].name) == 0)
+			     || (i + 1 < m && strcmp(g[i].name, g[i + 1].name) == 0);
+		if (clash) {
+			c->iso_clash++;
+			note(c->img, IMG_NOTE_INFO,
+			     "ISO9660 name %s is shared by other entries: libisofs makes it unique: "
+			     "%s/%s", g[i].name, ipath, name);
+		} else if (cut[g[i].kid]) {
+			c->iso_cut++;
+			note(c->img, IMG_NOTE_INFO, "ISO9660 name cut to %s: %s/%s", g[i].name,
+			     ipath, name);
+		}
+	}
+	free(g);
+	free(cut);
+	return IMG_OK;
+}
+
 static int add_dir(struct add_ctx *c, IsoDir *parent, const struct img_tree_node *dir,
 		   const char *ipath, int jpath)
 {
 	struct img_image *img = c->img;
 	int rc = IMG_OK;
+	if (img->note != NULL && (rc = check_iso_names(c, dir, ipath)) != IMG_OK)
+		return rc;
 	for (size_t i = 0; i < img_node_count(dir) && rc == IMG_OK; i++) {
 		const struct img_tree_node *k = img_node_child(dir, i);
 		const struct stat *st = img_node_stat(k);
@@ -741,6 +878,13 @@ int img_image_add_tree(struct img_image *img, const struct img_tree *tree)
 		note(img, IMG_NOTE_WARN,
 		     "%zu name%s too long for Joliet: kept there under shortened unique names"
 		     " (-v lists them)", c.joliet_short, c.joliet_short == 1 ? "" : "s");
+	if (c.iso_cut + c.iso_clash)
+		/* Without Rock Ridge these are the names readers show: worth a warning then. */
+		note(img, img->opts.rock ? IMG_NOTE_INFO : IMG_NOTE_WARN,
+		     "%zu ISO9660 name%s cut to fit level %d, %zu made unique by libisofs%s",
+		     c.iso_cut + c.iso_clash, c.iso_cut + c.iso_clash == 1 ? "" : "s",
+		     img->opts.iso_level, c.iso_clash,
+		     img->opts.rock ? " (Rock Ridge keeps the full names)" : " (-v lists them)");
 	if (c.joliet_rr_only)
 		note(img, IMG_NOTE_INFO,
 		     "%zu symlink%s or special file%s in the Rock Ridge tree only (Joliet cannot"
@@ -749,7 +893,9 @@ int img_image_add_tree(struct img_image *img, const struct img_tree *tree)
 	if (c.joliet_long_paths) {
 		/* Joliet 3.1 caps paths at 240 bytes; rather than drop the files from the Joliet
 		 * view, as libisofs and xorriso do, we keep them with longer paths. */
-		iso_write_opts_set_joliet_longer_paths(img->wopts, 1);
+		int ret = iso_write_opts_set_joliet_longer_paths(img->wopts, 1);
+		if (ret < 0)
+			return img_image_isofs_error(img, ret, "Joliet longer paths");
 		note(img, IMG_NOTE_WARN,
 		     "%zu Joliet path%s longer than %d bytes: kept in the Joliet tree beyond the"
 		     " Joliet limit (-v lists them)", c.joliet_long_paths,
@@ -766,9 +912,17 @@ int img_image_size(struct img_image *img, uint64_t *blocks)
 	struct burn_source *bs;
 	/* will_cancel: libisofs computes the layout and starts no writer thread, so not a byte
 	 * of file content is read. */
-	iso_write_opts_set_will_cancel(img->wopts, 1);
-	int ret = iso_image_create_burn_source(img->iso, img->wopts, &bs);
-	iso_write_opts_set_will_cancel(img->wopts, 0);
+	int ret = iso_write_opts_set_will_cancel(img->wopts, 1);
+	if (ret >= 0) {
+		ret = iso_image_create_burn_source(img->iso, img->wopts, &bs);
+		int reset = iso_write_opts_set_will_cancel(img->wopts, 0);
+		if (ret >= 0 && reset < 0) {
+			bs->cancel(bs);
+			bs->free_data(bs);
+			free(bs);
+			ret = reset;
+		}
+	}
 	if (ret < 0)
 		return img_image_isofs_error(img, ret, "cannot lay out the image");
 	*blocks = (uint64_t)bs->get_size(bs) / IMG_BLOCK_SIZE;
@@ -823,19 +977,15 @@ int img_image_read(struct img_image *img, void *buf, size_t len, size_t *got)
 		len = (size_t)1 << 30;
 	struct burn_source *bs = img->bs;
 	int n = bs->read_xt ? bs->read_xt(bs, buf, (int)len) : bs->read(bs, buf, (int)len);
-	if (n < 0) {
-		if (img->fault.code != IMG_OK) {
+	if (n < 0 || (size_t)n != len) {
+		int rc = take_stream_fault(img);
+		if (rc != IMG_OK) {
 			drain_messages(img, NULL, 0);
-			return img_error_set(&img->err, img->fault.code, "%s", img->fault.detail);
+			return rc;
 		}
 		return img_image_isofs_error(img, (int)ISO_BUF_READ_ERROR,
-					     "error while producing the image");
-	}
-	if (n == 0 || (size_t)n != len) {
-		if (img->fault.code != IMG_OK)
-			return img_error_set(&img->err, img->fault.code, "%s", img->fault.detail);
-		return img_image_isofs_error(img, (int)ISO_BUF_READ_ERROR,
-					     "image stream ended early");
+					     n < 0 ? "error while producing the image"
+						   : "image stream ended early");
 	}
 	img->done += (uint64_t)n;
 	*got = (size_t)n;

@@ -52,11 +52,12 @@ int img_writer_open(const char *output, struct img_writer **out, struct img_erro
 		return IMG_OK;
 	}
 	struct stat st;
-	if (stat(output, &st) == 0 && S_ISDIR(st.st_mode)) {
+	bool exists = stat(output, &st) == 0;
+	if (exists && S_ISDIR(st.st_mode)) {
 		free(w);
 		return img_error_set(err, IMG_EINVAL, "%s: is a directory", output);
 	}
-	if (stat(output, &st) == 0 && !S_ISREG(st.st_mode)) {
+	if (exists && !S_ISREG(st.st_mode)) {
 		/* A device or a FIFO (/dev/null, a pipe): nothing to rename, write in place. */
 		w->fd = open(output, O_WRONLY | O_CLOEXEC | O_NOCTTY);
 		if (w->fd < 0) {
@@ -139,6 +140,8 @@ int img_writer_run(struct img_writer *w, struct img_image *img, img_writer_progr
 	if (buf == NULL)
 		return img_error_set(err, IMG_ENOMEM, "writer");
 	uint64_t done = 0;
+	if (fn)
+		fn(arg, 0, total);
 	while (rc == IMG_OK) {
 		if (cancel_flag) {
 			rc = img_error_set(err, IMG_ECANCELED, "interrupted");

@@ -11,7 +11,8 @@
 
 struct img_writer;
 
-/* Called after each chunk written: bytes done so far and the stream's total. */
+/* Called once with done 0 when the size is known, then after each chunk written: bytes
+ * done so far and the stream's total. */
 typedef void (*img_writer_progress_fn)(void *arg, uint64_t done, uint64_t total);
 
 /* Prepares output: "-" is stdout (refused when it is a terminal: IMG_EINVAL), anything else

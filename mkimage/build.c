@@ -100,8 +100,16 @@ static void on_note(void *arg, enum img_note_kind kind, const char *text)
 static void on_progress(void *arg, uint64_t done, uint64_t total)
 {
 	struct job *j = arg;
-	(void)total;
-	if (j->progress == NULL || !img_progress_update(j->progress, done, img_progress_now()))
+	if (j->show == MK_PROGRESS_NEVER)
+		return;
+	double now = img_progress_now();
+	if (j->progress == NULL) {
+		/* The first call (done 0) brings the total libisofs laid out. */
+		double interval = j->show == MK_PROGRESS_JSON ? 0.5 : 0.25;
+		if (img_progress_new(total, now, interval, &j->progress) != IMG_OK)
+			return;
+	}
+	if (!img_progress_update(j->progress, done, now))
 		return;
 	char line[8192];
 	if (j->show == MK_PROGRESS_JSON) {
@@ -271,21 +279,6 @@ static int write_image(struct job *j)
 		j->show = MK_PROGRESS_NEVER;
 	if (j->show == MK_PROGRESS_AUTO)
 		j->show = img_cli_stderr_is_tty() ? MK_PROGRESS_ALWAYS : MK_PROGRESS_NEVER;
-	if (j->show != MK_PROGRESS_NEVER) {
-		/* The total is only known once libisofs has laid the image out; the first
-		 * callback creates the tracker. */
-		uint64_t blocks;
-		if (img_image_size(j->image, &blocks) != IMG_OK) {
-			img_cli_error("cannot lay out image", img_image_error(j->image));
-			return IMG_EXIT_FAIL;
-		}
-		double interval = j->show == MK_PROGRESS_JSON ? 0.5 : 0.25;
-		if (img_progress_new(blocks * IMG_BLOCK_SIZE, img_progress_now(), interval,
-				     &j->progress) != IMG_OK) {
-			img_cli_fail("out of memory");
-			return IMG_EXIT_FAIL;
-		}
-	}
 	if (img_writer_run(j->writer, j->image, on_progress, j, &e) != IMG_OK) {
 		img_cli_progress_done();
 		img_cli_error("image not written", &e);

@@ -131,7 +131,7 @@ static struct poptOption table[] = {
 	  NULL },
 	{ "quiet", 0, POPT_ARG_NONE | ONE, NULL, OPT_QUIET, "no progress output", NULL },
 	{ "verbose", 'v', POPT_ARG_NONE, NULL, OPT_VERBOSE,
-	  "say more (each shortened name, libisofs notes)", NULL },
+	  "say more (each shortened or clashing name, libisofs notes)", NULL },
 	{ "progress", 0, POPT_ARG_STRING, &S.progress, 0,
 	  "progress on stderr: auto (when a terminal; default), always, never, or json "
 	  "(one JSON line per update)", "WHEN" },

@@ -38,3 +38,9 @@ joliet_names out.iso >joliet.txt
 grep -qxF "/grüße-ñ-日本.txt" joliet.txt || { cat joliet.txt >&2; fail "Joliet UTF-8 name"; }
 grep -q "^/sub/nnnnnnnn" joliet.txt || { cat joliet.txt >&2; fail "long name missing from Joliet"; }
 [ "$(grep -c . joliet.txt)" -eq 13 ] || { cat joliet.txt >&2; fail "Joliet entry count"; }
+
+# MD5 of the session and of every file are recorded: xorriso verifies both.
+xorriso -md5 on -indev out.iso -check_md5 FAILURE -- >md5.txt 2>&1 || { cat md5.txt >&2; fail "session MD5"; }
+grep -q 'Ok, session data match recorded md5' md5.txt || { cat md5.txt >&2; fail "no session MD5"; }
+xorriso -md5 on -indev out.iso -check_md5_r FAILURE / -- >md5r.txt 2>&1 || { cat md5r.txt >&2; fail "file MD5s"; }
+grep -q 'File contents and their MD5 checksums match' md5r.txt || { cat md5r.txt >&2; fail "no file MD5s"; }

@@ -58,7 +58,7 @@ rm src/sfile
 # fewer, a file that "shrinks" every time it is read.
 f=/sys/devices/system/cpu/online
 if [ -r $f ] && [ "$(stat -c %s $f)" -gt "$(wc -c <$f)" ]; then
-	check 1 "image not written: $f: file shrank while being read" \
+	check 1 "image not written: $f: file shrank while it was read" \
 		"$MKIMAGE" -graft-points -o out.iso src f=$f
 else
 	note "no sysfs file to test shrinking with"
