@@ -31,9 +31,9 @@ static int isofs_setup(struct img_error *err)
 	if (ret < 0)
 		return img_error_set(err, IMG_EISOFS, "cannot initialise libisofs: %s",
 				     iso_error_to_msg(ret));
-	iso_set_msgs_severities("NOTE", "NEVER", "libisofs");
-	iso_set_abort_severity("MISHAP");
-	iso_set_local_charset("UTF-8", 0);
+	if (iso_set_msgs_severities("NOTE", "NEVER", "libisofs") <= 0
+	    || iso_set_abort_severity("MISHAP") < 0 || iso_set_local_charset("UTF-8", 0) <= 0)
+		return img_error_set(err, IMG_EISOFS, "cannot set up libisofs (messages, charset)");
 	isofs_ready = true;
 	return IMG_OK;
 }
