@@ -47,7 +47,7 @@ for s in range(16, 40):
 pos = d.find(name, 0)
 while pos >= 0:
     r = pos - 33
-    if d[r + 32] == len(name):
+    if d[r + 32] in (len(name), len(name) + 4):  # with or without ";1"
         struct.pack_into("<I", d, r + 10, 123); struct.pack_into(">I", d, r + 14, 123)
         break
     pos = d.find(name, pos + 1)

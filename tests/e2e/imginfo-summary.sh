@@ -30,8 +30,12 @@ same_value "catalog sector" "$(jq_py s.json 'd["el_torito"]["catalog_sector"]')"
 same_value "Joliet level" "$(jq_py s.json 'd["file_systems"]["joliet"]["ucs_level"]')" \
 	"$(sed -n 's/^Joliet with UCS level \([0-9]\) found/\1/p' isoinfo.txt)"
 grep -q '^Rock Ridge signatures version 1 found' isoinfo.txt || fail "isoinfo sees no RR"
-[ "$(jq_py s.json 'd["file_systems"]["rock_ridge"]["version"]')" = 1.10 ] ||
-	fail "xorriso writes RRIP_1991A (1.10)"
+# xorriso writes RRIP_1991A (1.10); mkimage IEEE_1282 (1.12, with inode numbers for hard links).
+rrip=1.10
+[ "${BUILDER:-xorriso}" = mkimage ] && rrip=1.12
+grep -q "$([ $rrip = 1.12 ] && echo IEEE_1282 || echo RRIP_1991A)" hyb.iso || fail "no ER record for RRIP $rrip"
+[ "$(jq_py s.json 'd["file_systems"]["rock_ridge"]["version"]')" = $rrip ] ||
+	fail "Rock Ridge version is not $rrip"
 
 # xorriso reports
 xorriso -indev hyb.iso -pvd_info -report_el_torito plain -report_system_area plain \

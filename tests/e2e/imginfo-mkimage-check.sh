@@ -1,0 +1,3 @@
+# The imginfo-check test again, on an image mkimage made with the same boot and hybrid options.
+BUILDER=mkimage
+. "$E2E_DIR/imginfo-check.sh"
