@@ -1,6 +1,6 @@
 /* The one place that includes libisofs and libburn: their headers need <stdint.h> first, and
  * libisofs declares struct burn_source itself unless libburn's header came before it.
- * Only common/*.c include this; program code never sees libisofs or libburn types. */
+ * Only the .c files of common/ include this; program code never sees libisofs or libburn types. */
 #ifndef IMG_ISOFS_H
 #define IMG_ISOFS_H
 
