@@ -4,8 +4,10 @@
  * Usage: isodrive [--stock] [--md5] [--read BYTES] [--fifo BLOCKS] [--poll USEC] -o OUT TREE
  *   --stock   iso_tree_add_dir_rec and libisofs's file streams (the "minimal program")
  *   --md5     iso_write_opts_set_record_md5(opts, 1, 1) as mkimage does
+ *             (--md5-session, --md5-files: one of the two)
  *   --read    bytes per read of the burn source (default 65536)
  *   --fifo    ring buffer size in 2 KiB blocks (iso_write_opts_set_fifo_size)
+ *   --phases  print the seconds spent walking, in libisofs's layout, and writing
  *   --poll    before each read, sleep in steps of USEC until the fifo holds a full read or
  *             the writer ended (the stock reader wakes for every 2 KiB block) */
 #define _GNU_SOURCE /* O_DIRECTORY, fstatat/openat and dirfd at this feature level */
@@ -22,6 +24,17 @@
 #include "common/stream.h"
 
 static int use_stock, use_md5;
+
+/* seconds since the previous call; phases are printed with --phases */
+static double lap(void)
+{
+	static struct timespec prev;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	double d = (double)(now.tv_sec - prev.tv_sec) + (double)(now.tv_nsec - prev.tv_nsec) / 1e9;
+	prev = now;
+	return d;
+}
 
 static void fail(const char *what, int code)
 {
@@ -119,13 +132,20 @@ int main(int argc, char **argv)
 {
 	size_t readsz = 65536, fifo = 0;
 	long poll_us = 0;
+	int phases = 0;
 	const char *out = NULL;
 	int i;
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		if (!strcmp(argv[i], "--stock"))
+		if (!strcmp(argv[i], "--phases"))
+			phases = 1;
+		else if (!strcmp(argv[i], "--stock"))
 			use_stock = 1;
 		else if (!strcmp(argv[i], "--md5"))
+			use_md5 = 3;
+		else if (!strcmp(argv[i], "--md5-session"))
 			use_md5 = 1;
+		else if (!strcmp(argv[i], "--md5-files"))
+			use_md5 = 2;
 		else if (!strcmp(argv[i], "--read") && i + 1 < argc)
 			readsz = strtoul(argv[++i], NULL, 0);
 		else if (!strcmp(argv[i], "--fifo") && i + 1 < argc)
@@ -147,6 +167,7 @@ int main(int argc, char **argv)
 		fail("iso_init", 0);
 	iso_set_msgs_severities("NEVER", "FAILURE", "isodrive");
 
+	lap();
 	IsoImage *img;
 	int r = iso_image_new("BENCH", &img);
 	if (r < 0)
@@ -166,13 +187,14 @@ int main(int argc, char **argv)
 		walk(img, iso_image_get_root(img), tree);
 	}
 
+	double t_walk = lap();
 	IsoWriteOpts *opts;
 	iso_write_opts_new(&opts, 1);
 	iso_write_opts_set_iso_level(opts, 3);
 	iso_write_opts_set_rockridge(opts, 1);
 	iso_write_opts_set_joliet(opts, 1);
 	if (use_md5)
-		iso_write_opts_set_record_md5(opts, 1, 1);
+		iso_write_opts_set_record_md5(opts, use_md5 & 1, use_md5 >> 1);
 	if (fifo)
 		iso_write_opts_set_fifo_size(opts, fifo);
 	struct burn_source *bs;
@@ -180,6 +202,7 @@ int main(int argc, char **argv)
 	if (r < 0)
 		fail("create_burn_source", r);
 
+	double t_layout = lap();
 	int fd = strcmp(out, "-") ? open(out, O_WRONLY | O_CREAT | O_TRUNC, 0644) : 1;
 	if (fd < 0) {
 		perror(out);
@@ -217,6 +240,9 @@ int main(int argc, char **argv)
 			(long long)size);
 		return 1;
 	}
+	if (phases)
+		fprintf(stderr, "isodrive: walk %.2f s, layout %.2f s, data %.2f s\n", t_walk,
+			t_layout, lap());
 	if (fd != 1)
 		close(fd);
 	bs->free_data(bs);
