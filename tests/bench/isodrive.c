@@ -193,8 +193,12 @@ int main(int argc, char **argv)
 	iso_write_opts_set_iso_level(opts, 3);
 	iso_write_opts_set_rockridge(opts, 1);
 	iso_write_opts_set_joliet(opts, 1);
-	if (use_md5)
+	if (use_md5) {
 		iso_write_opts_set_record_md5(opts, use_md5 & 1, use_md5 >> 1);
+		/* without AAIP the root lacks the "isofs.ca" pointer and xorriso -check_md5
+		 * reports "No session MD5 is recorded" */
+		iso_write_opts_set_aaip(opts, 1);
+	}
 	if (fifo)
 		iso_write_opts_set_fifo_size(opts, fifo);
 	struct burn_source *bs;

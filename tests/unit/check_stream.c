@@ -2,10 +2,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/stream.h"
@@ -443,6 +445,91 @@ START_TEST(image_write_fails_when_a_file_changes)
 }
 END_TEST
 
+/* Runs a shell command built from fmt; returns its exit status. */
+__attribute__((format(printf, 1, 2)))
+static int run(const char *fmt, ...)
+{
+	char cmd[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	int st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+START_TEST(independent_readers_agree)
+{
+	/* sizes around the chunk and block boundaries, an empty file and a hard link */
+	static const struct { const char *name; size_t size; } files[] = {
+		{ "chunk-plus-one", IMG_STREAM_CHUNK + 1 }, { "block-minus-one", 2047 },
+		{ "empty", 0 }, { "three-chunks", 3 * IMG_STREAM_CHUNK }, { "small", 100 },
+	};
+	enum { NF = sizeof(files) / sizeof(files[0]) };
+	char src[96], img_path[96], out[96], link_path[128];
+	snprintf(src, sizeof(src), "%s/src", dir);
+	snprintf(img_path, sizeof(img_path), "%s/t.iso", dir);
+	snprintf(out, sizeof(out), "%s/out", dir);
+	ck_assert_int_eq(mkdir(src, 0755), 0);
+	ck_assert_int_eq(mkdir(out, 0755), 0);
+
+	IsoImage *img;
+	ck_assert_int_eq(iso_image_new("T", &img), 1);
+	for (size_t i = 0; i <= NF; i++) {
+		struct stat st;
+		char rel[64];
+		const char *name = i < NF ? files[i].name : "link-to-first";
+		snprintf(rel, sizeof(rel), "src/%s", name);
+		char *p;
+		if (i < NF) {
+			p = make_file(rel, files[i].size, 30 + (unsigned)i, &st);
+		} else {
+			snprintf(link_path, sizeof(link_path), "%s/%s", src, name);
+			char first[160];
+			snprintf(first, sizeof(first), "%s/src/%s", dir, files[0].name);
+			ck_assert_int_eq(link(first, link_path), 0);
+			p = link_path;
+		}
+		ck_assert_int_eq(lstat(p, &st), 0);
+		ck_assert_int_gt(iso_image_add_new_file(img, iso_image_get_root(img), name,
+							stream_for(p, &st), NULL), 0);
+	}
+	IsoWriteOpts *opts;
+	struct burn_source *bs;
+	ck_assert_int_eq(iso_write_opts_new(&opts, 1), 1);
+	iso_write_opts_set_iso_level(opts, 3);
+	iso_write_opts_set_record_md5(opts, 1, 1);
+	iso_write_opts_set_aaip(opts, 1);
+	ck_assert_int_eq(iso_image_create_burn_source(img, opts, &bs), 1);
+	off_t size = bs->get_size(bs), done = 0;
+	FILE *f = fopen(img_path, "wb");
+	ck_assert_ptr_nonnull(f);
+	unsigned char buf[65536];
+	while (done < size) {
+		int want = size - done < (off_t)sizeof(buf) ? (int)(size - done) : (int)sizeof(buf);
+		int r = bs->read_xt(bs, buf, want);
+		ck_assert_int_gt(r, 0);
+		ck_assert_uint_eq(fwrite(buf, 1, (size_t)r, f), (size_t)r);
+		done += r;
+	}
+	ck_assert_int_eq(fclose(f), 0);
+	bs->free_data(bs);
+	free(bs);
+	iso_write_opts_free(opts);
+	iso_image_unref(img);
+
+	/* xorriso recomputes every file's MD5 from the image and compares with the recorded ones
+	 * (and the session's); bsdtar extracts, and the files must equal the sources */
+	ck_assert_int_eq(run("xorriso -md5 on -indev '%s' -check_md5_r FAILURE / -- >'%s.log' 2>&1 "
+			     "&& grep -q 'File contents and their MD5 checksums match' '%s.log'",
+			     img_path, out, out), 0);
+	ck_assert_int_eq(run("xorriso -md5 on -indev '%s' -check_md5 FAILURE -- >'%s.log' 2>&1 "
+			     "&& grep -q 'session data match' '%s.log'", img_path, out, out), 0);
+	ck_assert_int_eq(run("bsdtar -xf '%s' -C '%s' && diff -r '%s' '%s'", img_path, out, src,
+			     out), 0);
+}
+END_TEST
+
 static Suite *stream_suite(void)
 {
 	Suite *s = suite_create("stream");
@@ -460,6 +547,7 @@ static Suite *stream_suite(void)
 	tcase_add_test(tc, ids_follow_creation_order_and_hard_links);
 	tcase_add_test(tc, image_holds_data_in_creation_order_once_per_link);
 	tcase_add_test(tc, image_write_fails_when_a_file_changes);
+	tcase_add_test(tc, independent_readers_agree);
 	suite_add_tcase(s, tc);
 	return s;
 }
