@@ -40,7 +40,7 @@ TOOLS    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 UNIT_SRC := $(sort $(wildcard tests/unit/check_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check demo bench fuzz install clean deps unit e2e e2e-asan
+.PHONY: all check demo bench bench-tools fuzz install clean deps unit e2e e2e-asan
 all: $(BINS) $(TOOLS)
 
 $(BUILD)/%.o: %.c
@@ -103,8 +103,14 @@ demo:
 
 bench:
 	sh scripts/deps.sh bench
-	$(MAKE) all
+	$(MAKE) all bench-tools
 	sh tests/bench/run.sh $(abspath $(BUILD))/bin
+
+# Tree generator and measuring driver of `make bench`: built only for it.
+bench-tools: $(BUILD)/bench/gentree $(BUILD)/bench/isodrive
+$(BUILD)/bench/%: tests/bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 fuzz:
 	sh scripts/deps.sh fuzz

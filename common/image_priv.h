@@ -12,13 +12,6 @@ struct img_data_file {
 	uint64_t blocks;
 };
 
-/* Why a source file failed while libisofs read it (set on the libisofs writer thread,
- * read by the caller after img_image_read failed: the ring buffer's lock orders them). */
-struct img_stream_fault {
-	int code;            /* IMG_OK, IMG_EIO or IMG_ECHANGED */
-	char detail[sizeof(((struct img_error *)0)->detail)];
-};
-
 struct img_image {
 	struct img_image_opts opts;
 	IsoImage *iso;
@@ -31,7 +24,6 @@ struct img_image {
 	struct img_data_file *files; /* in data order; one entry per distinct content */
 	size_t nfiles;
 	uint64_t *file_end;       /* byte offset where files[i]'s data ends (after start) */
-	struct img_stream_fault fault;
 	struct img_error err;
 };
 

@@ -12,7 +12,8 @@
 
 /* Chunk pulled from libisofs per read: large, so that the ring-buffer handover and our write
  * calls are few (libisofs itself works in 2 KiB blocks). */
-#define WRITE_CHUNK (1024 * 1024)
+/* A quarter of libisofs's 1 MiB ring buffer (image.c), as tests/bench/NOTES.md measured best. */
+#define WRITE_CHUNK (256 * 1024)
 
 static volatile sig_atomic_t cancel_flag;
 

@@ -1,0 +1,178 @@
+#!/bin/sh
+# make bench: times mkimage against genisoimage, xorriso and the tar floor on generated trees.
+# Usage: tests/bench/run.sh BINDIR
+#
+# Environment:
+#   BENCH_DIR    where the trees live, made once and reused (default /var/tmp/imgbench)
+#   BENCH_SCALE  0 < SCALE <= 1: fewer files and a smaller big file, for quick runs (default 1)
+#   BENCH_RUNS   timed runs per case and tree; medians are reported (default 3)
+#   BENCH_TREES  which trees (default "small mixed big")
+#   BENCH_CASES  which cases (default "floor genisoimage xorriso mkimage")
+#   BENCH_OUT    "file": images go to a file in BENCH_DIR, removed after each run (the default,
+#                as users run them); "pipe": to stdout through `| cat >/dev/null`, so that no
+#                disk writes are timed (the floor writes nothing either).  Never -o /dev/null:
+#                genisoimage then skips most of its work (0.1 s for a 1 GiB file, measured).
+#
+# Adding a case: define three functions and name the case in BENCH_CASES.
+#   have_NAME          succeed if the case can run here, else print why not and fail
+#   prep_NAME TREE KIND  optional, untimed, run once per tree before the timed runs
+#                        (e.g. build the image that `imginfo -l` will list)
+#   cmd_NAME TREE KIND OUT  print the shell command to time; OUT is the output path to use,
+#                        or "-" for stdout, which the command must then pipe into $(sink -)
+# KIND is small, mixed or big.  The page cache is warmed before timing each tree.
+set -eu
+
+bindir=${1:?usage: run.sh BINDIR}
+here=$(cd "$(dirname "$0")" && pwd)
+tools=$(cd "$bindir/.." && pwd)/bench
+BENCH_DIR=${BENCH_DIR:-/var/tmp/imgbench}
+BENCH_SCALE=${BENCH_SCALE:-1}
+BENCH_RUNS=${BENCH_RUNS:-3}
+BENCH_TREES=${BENCH_TREES:-small mixed big}
+BENCH_CASES=${BENCH_CASES:-floor genisoimage xorriso mkimage}
+BENCH_OUT=${BENCH_OUT:-file}
+export LC_ALL=C TZ=UTC
+
+say() { printf '%s\n' "$*" >&2; }
+# what a command writing its image to OUT appends: a pipe into cat when OUT is stdout
+sink() { if [ "$1" = - ]; then echo " | cat >/dev/null"; fi; }
+
+# ---- cases ----
+
+have_floor() { command -v tar >/dev/null || { echo "tar missing"; return 1; }; }
+# GNU tar skips reading file data when it writes to /dev/null itself: hence the pipe.
+cmd_floor() { echo "tar -cf - -C '$1' . | cat >/dev/null"; }
+
+have_genisoimage() { command -v genisoimage >/dev/null || { echo "genisoimage missing"; return 1; }; }
+cmd_genisoimage() {
+	extra="" o="-o '$3'"
+	[ "$2" = big ] && extra="-allow-limited-size"
+	[ "$3" = - ] && o="" # its stdout is the default; "-o -" would name a file "-"
+	echo "genisoimage -quiet -R -J $extra $o '$1'$(sink "$3")"
+}
+
+have_xorriso() { command -v xorriso >/dev/null || { echo "xorriso missing"; return 1; }; }
+cmd_xorriso() {
+	# level 3 only for files of 4 GiB and more, which level 1 and 2 refuse
+	extra=""
+	[ "$2" = big ] && extra="-iso-level 3"
+	echo "xorriso -as mkisofs -quiet -R -J $extra -o '$3' '$1'$(sink "$3")"
+}
+
+have_mkimage() {
+	[ -x "$bindir/mkimage" ] || { echo "mkimage is missing from $bindir (not built yet)"; return 1; }
+}
+cmd_mkimage() { echo "'$bindir/mkimage' -quiet -o '$3' '$1'$(sink "$3")"; }
+
+# The measuring driver on common/stream.c (tests/bench/isodrive.c): what the library alone
+# costs, with the read and fifo sizes recommended to mkimage's writer; and libisofs's own
+# streams for comparison.  Not in the default list.
+have_proto() { [ -x "$tools/isodrive" ] || { echo "isodrive not built (make bench-tools)"; return 1; }; }
+cmd_proto() { echo "'$tools/isodrive' --md5 --read 262144 --fifo 512 --poll 200 -o '$3' '$1'$(sink "$3")"; }
+have_proto_stock() { have_proto; }
+cmd_proto_stock() { echo "'$tools/isodrive' --stock --md5 -o '$3' '$1'$(sink "$3")"; }
+# the same without MD5 recording, to show what recording checksums costs
+have_proto_nomd5() { have_proto; }
+cmd_proto_nomd5() { echo "'$tools/isodrive' --read 262144 --fifo 512 --poll 200 -o '$3' '$1'$(sink "$3")"; }
+
+# ---- trees ----
+
+tree_path() { echo "$BENCH_DIR/$1-$BENCH_SCALE"; }
+
+make_tree() {
+	t=$(tree_path "$1")
+	if [ -f "$t.done" ]; then
+		return 0
+	fi
+	say "bench: generating the $1 tree (scale $BENCH_SCALE) in $t"
+	rm -rf "$t"
+	"$tools/gentree" "$1" "$t" "$BENCH_SCALE"
+	touch "$t.done"
+}
+
+# ---- measuring ----
+
+# median of the numbers on stdin
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# time_case CASE KIND TREE: prints "wall cpu rss_kb" medians, or "skip" with the reason on stderr
+time_case() {
+	name=$1 kind=$2 tree=$3
+	if ! why=$("have_$name"); then
+		say "bench: $name: skipped: $why"
+		echo skip
+		return 0
+	fi
+	if [ "$BENCH_OUT" = pipe ]; then out=-; else out="$BENCH_DIR/out-$name.iso"; fi
+	if command -v "prep_$name" >/dev/null 2>&1; then "prep_$name" "$tree" "$kind" >&2; fi
+	cmd=$("cmd_$name" "$tree" "$kind" "$out")
+	: >"$BENCH_DIR/times"
+	i=0
+	while [ $i -lt "$BENCH_RUNS" ]; do
+		i=$((i + 1))
+		if ! /usr/bin/time -f '%e %U %S %M' -o "$BENCH_DIR/one" sh -c "$cmd" \
+		     >"$BENCH_DIR/log" 2>&1; then
+			say "bench: $name on $kind failed: $cmd"
+			tail -n 5 "$BENCH_DIR/log" >&2
+			[ "$out" = - ] || rm -f "$out"
+			echo fail
+			return 0
+		fi
+		# /usr/bin/time appends a "Command exited" line on failure only; keep the figures
+		tail -n 1 "$BENCH_DIR/one" >>"$BENCH_DIR/times"
+		[ "$out" = - ] || rm -f "$out"
+	done
+	wall=$(awk '{ print $1 }' "$BENCH_DIR/times" | median)
+	cpu=$(awk '{ print $2 + $3 }' "$BENCH_DIR/times" | median)
+	rss=$(awk '{ print $4 }' "$BENCH_DIR/times" | median)
+	echo "$wall $cpu $rss"
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2fx", a / b; else print "-" }'; }
+
+# ---- main ----
+
+command -v /usr/bin/time >/dev/null 2>&1 || { say "bench: /usr/bin/time missing (package time)"; exit 2; }
+[ -x "$tools/gentree" ] || { say "bench: $tools/gentree missing: run make bench-tools"; exit 2; }
+case "$BENCH_OUT" in file|pipe) ;; *) say "bench: BENCH_OUT must be file or pipe"; exit 2 ;; esac
+mkdir -p "$BENCH_DIR"
+results="$BENCH_DIR/results-$(date -u +%Y%m%dT%H%M%SZ).txt"
+{
+	echo "# make bench $(date -u '+%Y-%m-%d %H:%M UTC'), scale $BENCH_SCALE, $BENCH_RUNS runs," \
+	     "medians, output to $BENCH_OUT, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+	printf '%-6s %-12s %8s %8s %8s\n' tree case wall_s cpu_s rss_MB
+} | tee "$results"
+
+for kind in $BENCH_TREES; do
+	make_tree "$kind"
+	tree=$(tree_path "$kind")
+	# warm the page cache with the tree's data and metadata
+	tar -cf - -C "$tree" . | cat >/dev/null
+	for name in $BENCH_CASES; do
+		set -- $(time_case "$name" "$kind" "$tree")
+		if [ "$1" = skip ] || [ "$1" = fail ]; then
+			printf '%-6s %-12s %8s\n' "$kind" "$name" "$1" | tee -a "$results"
+			eval "r_${name}=''"
+			continue
+		fi
+		printf '%-6s %-12s %8s %8s %8s\n' "$kind" "$name" "$1" "$2" \
+		       "$(awk -v k="$3" 'BEGIN { printf "%.1f", k / 1024 }')" | tee -a "$results"
+		eval "w_${name}=$1 c_${name}=$2 m_${name}=$3 r_${name}=yes"
+	done
+	# ratios of mkimage (or, before it exists, of the measuring driver if it ran)
+	for who in mkimage proto; do
+		eval "ok=\${r_${who}:-}"
+		[ -n "$ok" ] || continue
+		eval "w=\$w_${who} c=\$c_${who} m=\$m_${who}"
+		if [ -n "${r_genisoimage:-}" ]; then
+			echo "$kind: $who/genisoimage wall $(ratio "$w" "$w_genisoimage")," \
+			     "cpu $(ratio "$c" "$c_genisoimage"), rss $(ratio "$m" "$m_genisoimage")" |
+				tee -a "$results"
+		fi
+		if [ -n "${r_floor:-}" ]; then
+			echo "$kind: $who/floor wall $(ratio "$w" "$w_floor")" | tee -a "$results"
+		fi
+	done
+	for name in $BENCH_CASES; do eval "r_${name}=''"; done
+done
+say "bench: results kept in $results"
