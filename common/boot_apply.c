@@ -432,5 +432,7 @@ int img_image_set_boot(struct img_image *img, const struct img_boot_config *cfg)
 			return rc;
 	}
 	bool reproducible = img->opts.have_epoch || img->opts.modification_date != NULL;
+	img->part_offset = cfg->partition_offset;
+	img->boot = true;
 	return boot_apply(cfg, img->iso, img->wopts, reproducible, &img->err);
 }
