@@ -43,6 +43,7 @@ struct img_image {
 	struct img_udf_bridge *udf;   /* NULL: no UDF view */
 	unsigned part_offset;     /* -partition_offset (set by img_image_set_boot) */
 	bool boot;                /* img_image_set_boot was called */
+	char *replaced_catalog;   /* image path of a tree file the boot catalog replaced */
 };
 
 /* Records a libisofs failure (code ret, what it concerned) on img->err, with the most

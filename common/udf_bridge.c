@@ -63,6 +63,7 @@ struct img_udf_bridge {
 	size_t ncontents;
 	int max_weight;
 	size_t nfiles_seen;      /* regular files walked (index into img->file_weight) */
+	const struct img_tree_node *replaced; /* tree file the boot catalog replaced, or NULL */
 	uint64_t specials;
 	bool gpt;                /* the system area holds a GPT (backup at the very end) */
 };
@@ -162,6 +163,8 @@ static int add_children(struct img_image *img, struct img_udf_bridge *b,
 			if (b->nfiles_seen >= img->nfile_weight)
 				return img_error_set(&img->err, IMG_EINVAL, "UDF: tree changed");
 			int w = img->file_weight[b->nfiles_seen++];
+			if (k == b->replaced)
+				continue;
 			if (w < 1 || w > b->max_weight)
 				return img_error_set(&img->err, IMG_EINVAL, "UDF: bad weight");
 			struct content *c = &b->contents[b->max_weight - w];
@@ -191,6 +194,27 @@ static int add_children(struct img_image *img, struct img_udf_bridge *b,
 			return udf_fail(img, b, rc);
 	}
 	return IMG_OK;
+}
+
+/* The node at an absolute image path ("/a/b"), or NULL. */
+static const struct img_tree_node *find_node(const struct img_tree_node *n, const char *path)
+{
+	while (n != NULL && *path) {
+		while (*path == '/')
+			path++;
+		size_t len = strcspn(path, "/");
+		if (len == 0)
+			break;
+		const struct img_tree_node *next = NULL;
+		for (size_t i = 0; i < img_node_count(n) && next == NULL; i++) {
+			const char *name = img_node_name(img_node_child(n, i));
+			if (strlen(name) == len && memcmp(name, path, len) == 0)
+				next = img_node_child(n, i);
+		}
+		n = next;
+		path += len;
+	}
+	return n;
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (civil-from-days inverted). */
@@ -262,6 +286,8 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 				     revision, uo.volume_id ? uo.volume_id : "");
 	}
 	const struct img_tree_node *root = img_tree_root(img->tree);
+	if (img->replaced_catalog != NULL)
+		b->replaced = find_node(root, img->replaced_catalog);
 	struct img_udf_attr ra;
 	node_attr(img, root, &ra);
 	img_udf_set_root(b->udf, &ra);

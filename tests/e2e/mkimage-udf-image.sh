@@ -67,3 +67,26 @@ grep -q "$over blocks ($((over * 2048)) bytes) too many" expect_fail.err || fail
 expect_fail 2 'media' "$MKIMAGE" --media floppy -o x.iso a
 expect_fail 2 'udf-rev' "$MKIMAGE" --udf-rev 3.00 -o x.iso a
 expect_fail 2 'partition_offset' "$MKIMAGE" -udf -partition_offset 16 -o x.iso a
+
+# Hiding: UDF holds what the ISO9660 or the Joliet tree shows (7-Zip lists the UDF view).
+mkdir h
+printf 'aaa\n' >h/a.txt
+printf 'bbb\n' >h/b.txt
+head -c 5000 /dev/urandom >h/c.bin
+udf_names() { 7z l -slt -tudf "$1" | sed -n 's/^Path = //p' | grep -v '\.iso$' | sort | tr '\n' ' '; }
+check_hide() {
+	want=$1
+	shift
+	"$MKIMAGE" -quiet -udf "$@" -o hide.iso h
+	got=$(udf_names hide.iso)
+	[ "$got" = "$want" ] || fail "UDF with $*: '$got', wanted '$want'"
+	7z x -tudf -so hide.iso c.bin 2>/dev/null | cmp - h/c.bin || fail "c.bin with $*"
+}
+check_hide 'a.txt b.txt c.bin ' -hide a.txt
+check_hide 'b.txt c.bin ' -hide a.txt -hide-joliet a.txt
+check_hide 'b.txt c.bin ' --no-joliet -hide a.txt
+check_hide 'a.txt b.txt c.bin ' -hide-joliet a.txt
+# A tree copied from a bootable image holds its old catalog: the new one replaces it in every
+# view (its data is not written, and UDF does not list it).
+printf 'x%.0s' $(seq 2048) >h/boot.catalog
+check_hide 'a.txt b.txt c.bin ' -b c.bin -no-emul-boot -c boot.catalog
