@@ -418,13 +418,19 @@ static int walk_tree(struct img_image *img, struct img_udf_bridge *b, const uint
 	return rc;
 }
 
-/* Places the contents by weight, heaviest first, one after the other from block first. */
-static void place_contents(struct img_udf_bridge *b, uint64_t first)
+/* Places the contents by weight, heaviest first, one after the other from block first; the
+ * content moved (if < ncontents) goes to block moved_lba instead. */
+static void place_contents(struct img_udf_bridge *b, uint64_t first, size_t moved,
+			   uint64_t moved_lba)
 {
 	for (size_t i = 0; i < b->ncontents; i++) {
 		struct content *c = &b->contents[i];
 		if (!c->written || c->size == 0)
 			continue;
+		if (i == moved) {
+			c->lba = moved_lba;
+			continue;
+		}
 		c->lba = first;
 		first += (c->size + BLK - 1) / BLK;
 	}
@@ -447,8 +453,21 @@ static bool contents_found(const struct img_udf_bridge *b, const struct found_se
 /* Libisofs 1.5.4 starts its data area with one block shared by every empty file and symlink,
  * then the El Torito catalog (if any), then the file contents in the order of their sort
  * weights.  The blocks before the first content are not announced, so the few possible
- * starts are tried against the directory records. */
+ * starts are tried against the directory records.  One content may lie before the data start:
+ * the EFI boot image that is also the GPT's EFI system partition (-efi-boot-part
+ * --efi-boot-image), which libisofs writes right after the directories. */
 #define MAX_DATA_LEAD 4u
+
+static bool try_leads(struct img_udf_bridge *b, const struct found_set *files, size_t moved,
+		      uint64_t moved_lba)
+{
+	for (unsigned lead = 1; lead <= MAX_DATA_LEAD; lead++) {
+		place_contents(b, (uint64_t)b->data_start + lead, moved, moved_lba);
+		if (contents_found(b, files))
+			return true;
+	}
+	return false;
+}
 
 /* Parses every ISO9660 and Joliet tree of the stream's volume descriptors (PVD, SVDs), places
  * the contents and checks that each listed one lies where the order puts it. */
@@ -470,10 +489,17 @@ static int check_extents(struct img_image *img, struct img_udf_bridge *b)
 				   b->x + 16);
 	if (rc == IMG_OK && files.n)
 		qsort(files.v, files.n, sizeof(*files.v), cmp_found);
-	bool placed = false;
-	for (unsigned lead = 1; rc == IMG_OK && !placed && lead <= MAX_DATA_LEAD; lead++) {
-		place_contents(b, (uint64_t)b->data_start + lead);
-		placed = contents_found(b, &files);
+	bool placed = rc == IMG_OK && try_leads(b, &files, b->ncontents, 0);
+	/* A file before the data start: one of the contents of its size was moved there. */
+	for (size_t f = 0; rc == IMG_OK && !placed && f < files.n; f++) {
+		const struct found *e = &files.v[f];
+		if (e->lba >= b->data_start || e->size == 0)
+			continue;
+		for (size_t i = 0; !placed && i < b->ncontents; i++) {
+			const struct content *c = &b->contents[i];
+			if (c->listed && c->written && c->size == e->size)
+				placed = try_leads(b, &files, i, e->lba);
+		}
 	}
 	if (rc == IMG_OK && !placed)
 		rc = img_error_set(&img->err, IMG_EISOFS,

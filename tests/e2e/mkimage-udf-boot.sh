@@ -62,3 +62,19 @@ mcopy -n -i "app.iso@@$((start * 512))" ::/EFI/BOOT/BOOTX64.EFI back.efi
 same_bytes back.efi BOOTX64.EFI
 udfinfo app.iso | grep -qx integrity=closed || fail "udfinfo rejects app.iso"
 boot_qemu uefi-hd app.iso TOKEN-UDF-UEFI-a7b8
+
+# --boot-preset bios+uefi: the EFI image is also the GPT's ESP, stored once, found by OVMF.
+"$MKIMAGE" -quiet -udf -o p.iso --boot-preset bios+uefi -b isolinux/isolinux.bin \
+	-c isolinux/boot.cat -eltorito-alt-boot -e efi.img tree
+sgdisk -p p.iso >gpt.txt 2>&1 || { cat gpt.txt; fail "sgdisk cannot read the GPT"; }
+start=$(awk '/ EF00 / { print $2 }' gpt.txt)
+dd if=p.iso bs=512 skip="$start" count=$(($(stat -c %s tree/efi.img) / 512)) status=none >efi.from-part
+same_bytes efi.from-part tree/efi.img
+boot_qemu uefi-hd p.iso TOKEN-UDF-UEFI-a7b8
+
+# BIOS only, no GPT: the closing anchor goes in the last block.
+"$MKIMAGE" -quiet -udf -o b.iso -b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot \
+	-boot-load-size 4 -boot-info-table tree
+n=$(( $(stat -c %s b.iso) / 2048 ))
+udfinfo b.iso | grep -qx "start=$((n - 1)), blocks=1, type=ANCHOR" || fail "no anchor at N-1"
+boot_qemu bios-cd b.iso TOKEN-UDF-BIOS-a7b8
