@@ -78,3 +78,21 @@ boot_qemu uefi-hd p.iso TOKEN-UDF-UEFI-a7b8
 n=$(( $(stat -c %s b.iso) / 2048 ))
 udfinfo b.iso | grep -qx "start=$((n - 1)), blocks=1, type=ANCHOR" || fail "no anchor at N-1"
 boot_qemu bios-cd b.iso TOKEN-UDF-BIOS-a7b8
+
+# Remastering with -udf: the options xorriso reports for a distribution-like image (interval
+# MBR source, cylinder alignment, the old catalog in the extracted tree) give the same catalog.
+xorriso -as mkisofs -R -J -V DISTRO -b isolinux/isolinux.bin -c isolinux/boot.cat \
+	-no-emul-boot -boot-load-size 4 -boot-info-table \
+	-isohybrid-mbr "$ISOLINUX_DIR/isohdpfx.bin" -eltorito-alt-boot -e efi.img -no-emul-boot \
+	-isohybrid-gpt-basdat -o distro.iso tree 2>/dev/null
+xorriso -osirrox on -indev distro.iso -extract / extracted 2>/dev/null
+chmod -R u+w extracted
+xorriso -indev distro.iso -report_el_torito as_mkisofs 2>/dev/null >opts.txt
+eval "set -- $(tr '\n' ' ' <opts.txt)"
+"$MKIMAGE" -quiet -udf -o new.iso "$@" extracted 2>/dev/null
+dumpet -i distro.iso | grep -v 'Load LBA' >old.cat
+dumpet -i new.iso | grep -v 'Load LBA' >new.cat
+diff -u old.cat new.cat || fail "catalog changed in the -udf remaster"
+udfinfo new.iso | grep -qx integrity=closed || fail "udfinfo rejects the remaster"
+boot_qemu bios-hd new.iso TOKEN-UDF-BIOS-a7b8
+boot_qemu uefi-cd new.iso TOKEN-UDF-UEFI-a7b8
