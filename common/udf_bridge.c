@@ -8,9 +8,11 @@
  *   257..X-1  the UDF descriptors, File Entries and directories (common/udf.h);
  * then libisofs's stream from X on, with the closing Anchor written over a zero tail block.
  * Every file's data extent is known before a byte of data is read: libisofs places contents
- * in the order of the sort weights image.c gives them, from iso_write_opts_get_data_start() on;
- * the ISO9660 and Joliet directory records of the stream prefix (X .. data start - 1, read
- * into memory first) are parsed to check that each file is where that order puts it. */
+ * in the order of the sort weights image.c gives them, from iso_write_opts_get_data_start() on
+ * (see check_extents for the blocks it puts first); the ISO9660 and Joliet directory records
+ * of the stream prefix (X .. data start - 1, read into memory first) are parsed to find where
+ * that order starts and to check that every file is where it puts it.  Memory: the UDF
+ * metadata (about 2 KiB per entry) and the prefix are held until they are written. */
 #include "common/udf_bridge.h"
 
 #include <stdbool.h>
@@ -28,8 +30,10 @@
 #define OVERWRITE_BLOCKS 32u
 /* ECMA-167 3/8.4.2.1: the first Anchor at 256; UDF 2.2.3: a second one at N-1 or N-257. */
 #define ANCHOR_FIRST 256u
-/* A backup GPT takes the last 33 512-byte sectors, i.e. 9 blocks: with a GPT, the closing
- * anchor goes at N-257 (so that N-256... ) well inside the zero tail we ask libisofs for. */
+/* Zero blocks asked of libisofs at the end of boot media: with a GPT the closing anchor goes
+ * 256 blocks before the last one (UDF 2.2.3's N-256, N the last block), inside this tail,
+ * which libisofs writes after any appended partition and before the backup GPT (33 sectors
+ * of 512 bytes, 9 blocks). */
 #define GPT_TAIL_BLOCKS 257u
 
 /* One distinct content of the image (image.c gives each its own sort weight). */
@@ -131,21 +135,27 @@ static void node_attr(const struct img_image *img, const struct img_tree_node *n
 	}
 }
 
-/* In the UDF view: seen in the ISO9660 (Rock Ridge) or the Joliet tree. */
-static bool udf_visible(const struct img_image *img, const struct img_tree_node *n)
+/* In the UDF view: seen in the ISO9660 (Rock Ridge) or the Joliet tree, given the hide bits
+ * of the node and of every directory above it (libisofs hides a directory's subtree). */
+static bool udf_visible(const struct img_image *img, int hide)
 {
-	int hide = img_node_hide(n);
 	return !(hide & IMG_HIDE_ISO) || (img->opts.joliet && !(hide & IMG_HIDE_JOLIET));
 }
 
+/* Adds the children of dir under UDF node parent (UINT32_MAX: a hidden directory, walked only
+ * to keep count of the files).  above: hide bits of dir and its ancestors; kept: some of them
+ * is hidden from both trees, which image.c marks LIBISO_HIDE_BUT_WRITE, so that libisofs
+ * still writes the data below it. */
 static int add_children(struct img_image *img, struct img_udf_bridge *b,
-			const struct img_tree_node *dir, uint32_t parent)
+			const struct img_tree_node *dir, uint32_t parent, int above, bool kept)
 {
 	for (size_t i = 0; i < img_node_count(dir); i++) {
 		const struct img_tree_node *k = img_node_child(dir, i);
 		const struct stat *st = img_node_stat(k);
-		/* parent UINT32_MAX: a hidden directory, walked only to keep the file count. */
-		bool show = parent != UINT32_MAX && udf_visible(img, k);
+		int own = img_node_hide(k), hide = own | above;
+		bool visible = udf_visible(img, hide);
+		bool keep = kept || ((own & IMG_HIDE_ISO) && (own & IMG_HIDE_JOLIET));
+		bool show = parent != UINT32_MAX && visible;
 		struct img_udf_attr a;
 		node_attr(img, k, &a);
 		uint32_t id = UINT32_MAX;
@@ -154,7 +164,7 @@ static int add_children(struct img_image *img, struct img_udf_bridge *b,
 			if (show)
 				rc = img_udf_add_dir(b->udf, parent, img_node_name(k), &a, &id);
 			if (rc == IMG_OK)
-				rc = add_children(img, b, k, show ? id : UINT32_MAX);
+				rc = add_children(img, b, k, show ? id : UINT32_MAX, hide, keep);
 			if (rc != IMG_OK)
 				return rc;
 			continue;
@@ -169,11 +179,9 @@ static int add_children(struct img_image *img, struct img_udf_bridge *b,
 				return img_error_set(&img->err, IMG_EINVAL, "UDF: bad weight");
 			struct content *c = &b->contents[b->max_weight - w];
 			c->size = (uint64_t)st->st_size;
-			int hide = img_node_hide(k);
-			if (!(hide & IMG_HIDE_ISO) || (img->opts.joliet && !(hide & IMG_HIDE_JOLIET)))
+			if (visible)
 				c->listed = true;
-			/* image.c: LIBISO_HIDE_BUT_WRITE when hidden from both trees. */
-			if (c->listed || ((hide & IMG_HIDE_ISO) && (hide & IMG_HIDE_JOLIET)))
+			if (visible || keep)
 				c->written = true;
 			if (!show)
 				continue;
@@ -291,7 +299,7 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 	struct img_udf_attr ra;
 	node_attr(img, root, &ra);
 	img_udf_set_root(b->udf, &ra);
-	rc = add_children(img, b, root, IMG_UDF_ROOT);
+	rc = add_children(img, b, root, IMG_UDF_ROOT, 0, false);
 	uint32_t nblocks = 0;
 	if (rc == IMG_OK && (rc = img_udf_layout(b->udf, IMG_UDF_FIRST_BLOCK, &nblocks)) != IMG_OK)
 		rc = udf_fail(img, b, rc);

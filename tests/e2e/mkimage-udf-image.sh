@@ -86,6 +86,14 @@ check_hide 'a.txt b.txt c.bin ' -hide a.txt
 check_hide 'b.txt c.bin ' -hide a.txt -hide-joliet a.txt
 check_hide 'b.txt c.bin ' --no-joliet -hide a.txt
 check_hide 'a.txt b.txt c.bin ' -hide-joliet a.txt
+# A hidden directory hides its subtree (whose data libisofs still writes when hidden from both).
+mkdir h/sub
+head -c 3000 /dev/urandom >h/sub/s.bin
+check_hide 'a.txt b.txt c.bin ' -hide sub -hide-joliet sub
+check_hide 'a.txt b.txt c.bin ' --no-joliet -hide sub
+check_hide 'a.txt b.txt c.bin sub sub/s.bin ' -hide sub
+check_hide 'a.txt b.txt c.bin sub ' -hide sub -hide-joliet s.bin
+rm -r h/sub
 # A tree copied from a bootable image holds its old catalog: the new one replaces it in every
 # view (its data is not written, and UDF does not list it).
 printf 'x%.0s' $(seq 2048) >h/boot.catalog
