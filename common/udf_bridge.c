@@ -309,6 +309,22 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 	}
 	b->x = IMG_UDF_FIRST_BLOCK + nblocks;
 	b->meta_len = (size_t)nblocks * IMG_BLOCK_SIZE;
+	struct img_udf_stats st;
+	img_udf_get_stats(b->udf, &st);
+	if (img->note != NULL) {
+		char text[200];
+		snprintf(text, sizeof(text), "UDF: %llu files, %llu directories, metadata in blocks "
+			 "257..%u", (unsigned long long)st.files, (unsigned long long)st.dirs,
+			 b->x - 1);
+		img->note(img->note_arg, IMG_NOTE_INFO, text);
+		if (st.renamed) {
+			/* OSTA CS0 holds 255 bytes: 127 characters beyond Latin-1 (UDF 2.1.1). */
+			snprintf(text, sizeof(text), "%llu name%s too long for UDF: kept there under "
+				 "shortened unique names", (unsigned long long)st.renamed,
+				 st.renamed == 1 ? "" : "s");
+			img->note(img->note_arg, IMG_NOTE_WARN, text);
+		}
+	}
 	if (b->specials && img->note != NULL) {
 		char text[200];
 		snprintf(text, sizeof(text),
