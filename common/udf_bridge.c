@@ -26,7 +26,8 @@
 
 #define BLK ((uint64_t)IMG_BLOCK_SIZE)
 /* Blocks 0..31 (ECMA-119 system area and the volume descriptors from 16 on), which
- * libisofs fills in the overwrite buffer when the session starts elsewhere. */
+ * libisofs fills in the overwrite buffer when the session starts elsewhere (more with
+ * -partition_offset). */
 #define OVERWRITE_BLOCKS 32u
 /* ECMA-167 3/8.4.2.1: the first Anchor at 256; UDF 2.2.3: a second one at N-1 or N-257. */
 #define ANCHOR_FIRST 256u
@@ -53,7 +54,8 @@ struct found {
 struct img_udf_bridge {
 	struct img_udf *udf;
 	uint32_t x;              /* first block of libisofs's session */
-	uint8_t *overwrite;      /* blocks 0..31 */
+	uint8_t *overwrite;      /* blocks 0..ovw_blocks-1 */
+	uint32_t ovw_blocks;     /* 32, plus -partition_offset */
 	uint8_t anchor_block[IMG_BLOCK_SIZE];
 	uint8_t *meta;           /* blocks 257..x-1 */
 	size_t meta_len, meta_fill;
@@ -262,9 +264,11 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 		return img_error_set(&img->err, IMG_EINVAL, "UDF: no tree in the image");
 	if (img->udf != NULL)
 		return img_error_set(&img->err, IMG_EINVAL, "UDF view already added");
-	if (img->part_offset != 0)
+	/* The overwrite buffer and the partition's descriptors must stay below the Anchor. */
+	if (img->part_offset > ANCHOR_FIRST - OVERWRITE_BLOCKS)
 		return img_error_set(&img->err, IMG_EUNSUPPORTED,
-				     "UDF with -partition_offset is not supported");
+				     "UDF with -partition_offset %u (at most %u)", img->part_offset,
+				     ANCHOR_FIRST - OVERWRITE_BLOCKS);
 	struct img_udf_bridge *b = calloc(1, sizeof(*b));
 	if (b == NULL)
 		return img_error_set(&img->err, IMG_ENOMEM, "UDF");
@@ -275,7 +279,10 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 	b->max_weight = max_weight;
 	b->ncontents = (size_t)max_weight;
 	b->contents = calloc(b->ncontents ? b->ncontents : 1, sizeof(*b->contents));
-	b->overwrite = calloc(OVERWRITE_BLOCKS, BLK);
+	/* -partition_offset: libisofs also writes the partition's own descriptors at
+	 * offset + 16 .. into the overwrite buffer. */
+	b->ovw_blocks = OVERWRITE_BLOCKS + img->part_offset;
+	b->overwrite = calloc(b->ovw_blocks, BLK);
 	if (b->contents == NULL || b->overwrite == NULL) {
 		img_udf_bridge_free(b);
 		return img_error_set(&img->err, IMG_ENOMEM, "UDF");
@@ -565,12 +572,12 @@ int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 
 	/* The VRS goes right after the ISO descriptor set terminator (ECMA-167 2/8.3). */
 	uint32_t term = 0;
-	for (uint32_t blk = 16; blk < OVERWRITE_BLOCKS && term == 0; blk++) {
+	for (uint32_t blk = 16; blk < b->ovw_blocks && term == 0; blk++) {
 		const uint8_t *vd = b->overwrite + blk * BLK;
 		if (memcmp(vd + 1, "CD001", 5) == 0 && vd[0] == 255)
 			term = blk;
 	}
-	if (term == 0 || term + 4 > OVERWRITE_BLOCKS ||
+	if (term == 0 || term + 4 > b->ovw_blocks ||
 	    !is_zero(b->overwrite + (term + 1) * BLK, 3 * BLK))
 		return img_error_set(&img->err, IMG_EISOFS,
 				     "UDF: no room for the Volume Recognition Sequence after the ISO "
@@ -627,7 +634,7 @@ int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 static size_t head_bytes(const struct img_udf_bridge *b, uint8_t *out, size_t len)
 {
 	uint64_t pos = b->pos;
-	const uint64_t ovw_end = OVERWRITE_BLOCKS * BLK, anchor = ANCHOR_FIRST * BLK;
+	const uint64_t ovw_end = b->ovw_blocks * BLK, anchor = ANCHOR_FIRST * BLK;
 	const uint64_t meta = IMG_UDF_FIRST_BLOCK * BLK, prefix = (uint64_t)b->x * BLK;
 	const uint8_t *src = NULL;
 	uint64_t end;

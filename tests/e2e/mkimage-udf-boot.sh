@@ -6,7 +6,7 @@
 # reproducible with SOURCE_DATE_EPOCH.
 . "$E2E_DIR/lib.sh"
 . "$E2E_DIR/bootlib.sh"
-need qemu-system-x86_64 dumpet xorriso grub-mkstandalone udfinfo 7z sgdisk mcopy
+need qemu-system-x86_64 dumpet xorriso grub-mkstandalone udfinfo 7z sgdisk mcopy fdisk isoinfo
 
 mkdir tree
 make_isolinux_tree tree TOKEN-UDF-BIOS-a7b8
@@ -96,3 +96,14 @@ diff -u old.cat new.cat || fail "catalog changed in the -udf remaster"
 udfinfo new.iso | grep -qx integrity=closed || fail "udfinfo rejects the remaster"
 boot_qemu bios-hd new.iso TOKEN-UDF-BIOS-a7b8
 boot_qemu uefi-cd new.iso TOKEN-UDF-UEFI-a7b8
+
+# -partition_offset 16: the MBR partition starts at block 16 and holds its own ISO9660
+# descriptors at its block 16; the UDF VRS still follows the descriptors at 16.
+"$MKIMAGE" -quiet -udf -partition_offset 16 -o po.iso -b isolinux/isolinux.bin \
+	-c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table \
+	-isohybrid-mbr "$ISOLINUX_DIR/isohdpfx.bin" tree
+fdisk -l po.iso | grep -Eq '^po.iso1 +\* +64 ' || { fdisk -l po.iso; fail "partition not at 64"; }
+dd if=po.iso of=part.iso bs=2048 skip=16 status=none
+isoinfo -i part.iso -x '/README.TXT;1' | cmp - tree/readme.txt || fail "the partition's ISO9660 view"
+udfinfo po.iso | grep -qx integrity=closed || fail "udfinfo rejects po.iso"
+boot_qemu bios-hd po.iso TOKEN-UDF-BIOS-a7b8

@@ -4,7 +4,7 @@
 # and revision, and refuses a tree too big for the disc, naming the overshoot.
 . "$E2E_DIR/lib.sh"
 . "$E2E_DIR/mkimage.inc"
-need udfinfo
+need udfinfo 7z
 
 sample_tree a
 chown 1234:5678 a/a.txt
@@ -66,7 +66,7 @@ grep -q "$over blocks ($((over * 2048)) bytes) too many" expect_fail.err || fail
 [ ! -e big.iso ] || fail "an image was left behind"
 expect_fail 2 'media' "$MKIMAGE" --media floppy -o x.iso a
 expect_fail 2 'udf-rev' "$MKIMAGE" --udf-rev 3.00 -o x.iso a
-expect_fail 2 'partition_offset' "$MKIMAGE" -udf -partition_offset 16 -o x.iso a
+expect_fail 2 "partition_offset 300 \\(at most 224\\)" "$MKIMAGE" -udf -partition_offset 300 -o x.iso a
 
 # Hiding: UDF holds what the ISO9660 or the Joliet tree shows (7-Zip lists the UDF view).
 mkdir h
