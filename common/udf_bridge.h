@@ -18,9 +18,11 @@ int img_udf_parse_revision(const char *text, unsigned *revision);
  * with the names, modes, owners and times Rock Ridge records (-r and SOURCE_DATE_EPOCH apply
  * alike); device files, FIFOs and sockets are left out (a note says how many).  Its label is
  * the volume id.  libisofs's session then starts after the UDF metadata, and img_image_read
- * returns the whole bridge image.  Errors (on the image's error, naming the path):
- * IMG_EINVAL (a name that is not UTF-8), IMG_ECOLLISION, IMG_ETOOBIG, IMG_EUNSUPPORTED
- * (-partition_offset), IMG_EISOFS, IMG_ENOMEM. */
+ * returns the whole bridge image.  MD5 recording is turned off.  Errors (on the image's error, naming the path):
+ * IMG_EINVAL (a name that is not UTF-8, no tree yet, called twice), IMG_ECOLLISION,
+ * IMG_ETOOBIG, IMG_EUNSUPPORTED (-partition_offset over 224), IMG_ENOMEM.  Where each file's
+ * data lies is learnt in img_image_start, which fails with IMG_EISOFS if libisofs laid the
+ * data out otherwise than the bridge can prove from the directory records. */
 int img_image_add_udf(struct img_image *img, unsigned revision);
 
 #endif
