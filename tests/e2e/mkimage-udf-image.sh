@@ -98,3 +98,9 @@ rm -r h/sub
 # view (its data is not written, and UDF does not list it).
 printf 'x%.0s' $(seq 2048) >h/boot.catalog
 check_hide 'a.txt b.txt c.bin ' -b c.bin -no-emul-boot -c boot.catalog
+
+# Both spellings; 1.50 as well.
+"$MKIMAGE" -quiet --udf -o long.iso a
+udfinfo long.iso | grep -qx 'udfrev=1.02' || fail "--udf"
+"$MKIMAGE" -quiet --udf-rev 1.50 -o r150.iso a
+udfinfo r150.iso | grep -qx 'udfrev=1.50' || fail "--udf-rev 1.50"
