@@ -415,6 +415,11 @@ static int replace_old_catalog(struct img_image *img, const struct img_boot_conf
 	int rc = iso_node_remove(node);
 	if (rc < 0)
 		return isofs_error(&img->err, rc, "replacing old boot catalog", abs);
+	/* The UDF bridge leaves it out too (its data is no longer written). */
+	free(img->replaced_catalog);
+	img->replaced_catalog = strdup(abs);
+	if (img->replaced_catalog == NULL)
+		return img_error_set(&img->err, IMG_ENOMEM, "%s", abs);
 	if (img->note != NULL) {
 		char text[4200];
 		snprintf(text, sizeof(text), "%s from the tree replaced by the new boot catalog",
@@ -432,5 +437,7 @@ int img_image_set_boot(struct img_image *img, const struct img_boot_config *cfg)
 			return rc;
 	}
 	bool reproducible = img->opts.have_epoch || img->opts.modification_date != NULL;
+	img->part_offset = cfg->partition_offset;
+	img->boot = true;
 	return boot_apply(cfg, img->iso, img->wopts, reproducible, &img->err);
 }

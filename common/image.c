@@ -231,8 +231,11 @@ void img_image_free(struct img_image *img)
 	if (img->iso)
 		iso_image_unref(img->iso);
 	drain_messages(img, NULL, 0);
+	img_udf_bridge_free(img->udf);
 	free(img->files);
 	free(img->file_end);
+	free(img->file_weight);
+	free(img->replaced_catalog);
 	free(img);
 }
 
@@ -363,7 +366,7 @@ static int utf16_len(const char *s)
 	return n;
 }
 
-static mode_t rationalized(mode_t mode)
+mode_t img_image_rational_mode(mode_t mode)
 {
 	/* Like mkisofs -r: readable by all, writable by none, executable by all where anyone
 	 * could execute (directories: searchable by all). */
@@ -387,7 +390,7 @@ static void set_attrs(struct add_ctx *c, IsoNode *node, const struct img_tree_no
 	iso_node_set_atime(node, t);
 	iso_node_set_ctime(node, t);
 	if (o->rationalize) {
-		iso_node_set_permissions(node, rationalized(st->st_mode));
+		iso_node_set_permissions(node, img_image_rational_mode(st->st_mode));
 		iso_node_set_uid(node, 0);
 		iso_node_set_gid(node, 0);
 	} else {
@@ -657,8 +660,18 @@ int img_image_add_tree(struct img_image *img, const struct img_tree *tree)
 		add_all(&job);
 	else
 		pthread_join(th, NULL);
-	free(c.ents);
 	int rc = job.rc;
+	if (rc == IMG_OK) {
+		/* The UDF bridge finds each file's data by its weight. */
+		img->tree = tree;
+		img->file_weight = malloc((c.nents ? c.nents : 1) * sizeof(*img->file_weight));
+		if (img->file_weight == NULL)
+			rc = img_error_set(&img->err, IMG_ENOMEM, "image");
+		for (size_t i = 0; rc == IMG_OK && i < c.nents; i++)
+			img->file_weight[i] = c.ents[i].weight;
+		img->nfile_weight = c.nents;
+	}
+	free(c.ents);
 	if (rc != IMG_OK)
 		return rc;
 	if (c.joliet_short)
@@ -713,6 +726,8 @@ int img_image_size(struct img_image *img, uint64_t *blocks)
 	if (ret < 0)
 		return img_image_isofs_error(img, ret, "cannot lay out the image");
 	*blocks = (uint64_t)bs->get_size(bs) / IMG_BLOCK_SIZE;
+	if (img->udf != NULL)
+		*blocks += img_udf_bridge_offset(img->udf);
 	bs->cancel(bs);
 	bs->free_data(bs);
 	free(bs);
@@ -744,10 +759,19 @@ int img_image_start(struct img_image *img, uint64_t *bytes)
 	}
 	drain_messages(img, NULL, 0);
 	*bytes = img->total;
+	if (img->udf != NULL)
+		return img_udf_bridge_start(img, bytes);
 	return IMG_OK;
 }
 
 int img_image_read(struct img_image *img, void *buf, size_t len, size_t *got)
+{
+	if (img->udf != NULL && img->bs != NULL)
+		return img_udf_bridge_read(img, buf, len, got);
+	return img_image_stream_read(img, buf, len, got);
+}
+
+int img_image_stream_read(struct img_image *img, void *buf, size_t len, size_t *got)
 {
 	*got = 0;
 	if (img->bs == NULL)

@@ -12,6 +12,8 @@ struct img_data_file {
 	uint64_t blocks;
 };
 
+struct img_udf_bridge;
+
 struct img_image {
 	struct img_image_opts opts;
 	IsoImage *iso;
@@ -25,10 +27,32 @@ struct img_image {
 	size_t nfiles;
 	uint64_t *file_end;       /* byte offset where files[i]'s data ends (after start) */
 	struct img_error err;
+	/* For the UDF bridge (common/udf_bridge.c), which builds its tree from ours. */
+	const struct img_tree *tree;  /* set by img_image_add_tree */
+	int *file_weight;         /* regular files in walk order: the sort weight of their
+				   * content (distinct per content; heavier data comes first) */
+	size_t nfile_weight;
+	struct img_udf_bridge *udf;   /* NULL: no UDF view */
+	unsigned part_offset;     /* -partition_offset (set by img_image_set_boot) */
+	bool boot;                /* img_image_set_boot was called */
+	char *replaced_catalog;   /* image path of a tree file the boot catalog replaced */
 };
 
 /* Records a libisofs failure (code ret, what it concerned) on img->err, with the most
  * severe message libisofs queued; returns IMG_EISOFS. */
 int img_image_isofs_error(struct img_image *img, int ret, const char *what);
+
+/* The permission bits -r / --reproducible record for mode (as Rock Ridge shows them). */
+mode_t img_image_rational_mode(mode_t mode);
+
+/* Reads from libisofs's stream (the body of img_image_read without a UDF bridge). */
+int img_image_stream_read(struct img_image *img, void *buf, size_t len, size_t *got);
+
+/* Hooks of the UDF bridge (common/udf_bridge.c) into image.c: blocks before libisofs's session,
+ * starting (after iso_image_create_burn_source; *bytes is the whole image), reading, freeing. */
+uint32_t img_udf_bridge_offset(const struct img_udf_bridge *b);
+int img_udf_bridge_start(struct img_image *img, uint64_t *bytes);
+int img_udf_bridge_read(struct img_image *img, void *buf, size_t len, size_t *got);
+void img_udf_bridge_free(struct img_udf_bridge *b);
 
 #endif

@@ -8,6 +8,7 @@
 #include "common/image.h"
 #include "common/progress.h"
 #include "common/tree.h"
+#include "common/udf_bridge.h"
 #include "common/writer.h"
 #include "mkimage/mkimage.h"
 
@@ -263,7 +264,33 @@ static int make_image(struct job *j)
 										: IMG_EXIT_USAGE;
 		}
 	}
+	if (o->udf_revision != 0 && img_image_add_udf(j->image, o->udf_revision) != IMG_OK) {
+		const struct img_error *ue = img_image_error(j->image);
+		img_cli_error("cannot add the UDF view", ue);
+		/* A name UDF cannot hold, or an option it does not go with, is the input's fault. */
+		return ue->code == IMG_EINVAL || ue->code == IMG_ECOLLISION ||
+		       ue->code == IMG_EUNSUPPORTED ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
+	}
 	return -1;
+}
+
+/* --media: the laid-out image must fit the disc (no file content is read to know). */
+static int check_capacity(struct job *j)
+{
+	const struct mk_opts *o = j->o;
+	uint64_t blocks;
+	if (img_image_size(j->image, &blocks) != IMG_OK) {
+		img_cli_error("cannot lay out image", img_image_error(j->image));
+		return IMG_EXIT_FAIL;
+	}
+	if (blocks <= o->capacity)
+		return -1;
+	unsigned long long over = blocks - o->capacity;
+	img_cli_fail("image does not fit %s: %llu blocks (%llu bytes) for %llu (%llu bytes): "
+		     "%llu blocks (%llu bytes) too many", mk_media_label(o->media),
+		     (unsigned long long)blocks, (unsigned long long)blocks * IMG_BLOCK_SIZE,
+		     o->capacity, o->capacity * IMG_BLOCK_SIZE, over, over * IMG_BLOCK_SIZE);
+	return IMG_EXIT_FAIL;
 }
 
 static int write_image(struct job *j)
@@ -299,6 +326,8 @@ int mk_build(const struct mk_opts *o)
 	int rc = walk(&j);
 	if (rc < 0)
 		rc = make_image(&j);
+	if (rc < 0 && o->capacity != 0)
+		rc = check_capacity(&j);
 	if (rc < 0 && o->print_size) {
 		uint64_t blocks;
 		if (img_image_size(j.image, &blocks) != IMG_OK) {

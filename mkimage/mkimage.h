@@ -29,12 +29,18 @@ struct mk_opts {
 	const char *modification_date;      /* --modification-date, or NULL */
 	bool have_epoch;
 	long long epoch;             /* SOURCE_DATE_EPOCH */
+	unsigned udf_revision;       /* 0: no UDF view; else an enum img_udf_revision value */
+	const char *media;           /* --media name, or NULL */
+	unsigned long long capacity; /* blocks of 2048 bytes the image must fit (0: any) */
 };
 
 /* Parses argv into o.  Returns -1 to go on, else the exit code (after --help, --version or a
  * usage error, which it has reported).  *state is freed by mk_options_free. */
 int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **state);
 void mk_options_free(void *state);
+
+/* "a DVD-R" for "dvd": how messages name a --media value. */
+const char *mk_media_label(const char *name);
 
 /* Builds the image as o says; returns the exit code. */
 int mk_build(const struct mk_opts *o);

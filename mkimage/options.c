@@ -7,19 +7,22 @@
 #include <string.h>
 
 #include "common/cli.h"
+#include "common/udf.h"
+#include "common/udf_bridge.h"
 #include "mkimage/boot_options.h"
 #include "mkimage/mkimage.h"
 
 enum {
 	OPT_ROCK = 1, OPT_NO_ROCK, OPT_RATIONAL, OPT_JOLIET, OPT_NO_JOLIET, OPT_JOLIET_LONG,
 	OPT_GRAFT, OPT_FOLLOW, OPT_PRINT_SIZE, OPT_QUIET, OPT_VERBOSE, OPT_REPRODUCIBLE,
-	OPT_VERSION,
+	OPT_VERSION, OPT_UDF,
 };
 
 /* What popt allocated for us, freed at the end (the ASan run checks for leaks). */
 struct opt_state {
 	poptContext con;
 	char *output, *volid, *volset, *publisher, *preparer, *appid, *sysid, *sort, *progress;
+	char *udf_rev, *media;
 	char **exclude, **exclude_lists, **path_lists, **hide, **hide_joliet;
 	int level;
 	const char **argv;            /* argv with -append_partition's arguments joined */
@@ -55,6 +58,8 @@ void mk_options_free(void *state)
 	free(s->sysid);
 	free(s->sort);
 	free(s->progress);
+	free(s->udf_rev);
+	free(s->media);
 	free_argv(s->exclude);
 	free_argv(s->exclude_lists);
 	free_argv(s->path_lists);
@@ -79,6 +84,58 @@ static int parse_epoch(struct mk_opts *o)
 	}
 	o->have_epoch = true;
 	o->epoch = v;
+	return 0;
+}
+
+/* What --media chooses, as IMAPI2's ChooseImageDefaultsForMediaType does (file systems and
+ * UDF revision), with the capacity of the common recordable disc of that kind in 2048-byte
+ * blocks: CD-R 80 min, DVD±R, DVD+R DL, BD-R single and dual layer. */
+static const struct media {
+	const char *name, *label;
+	unsigned udf;
+	unsigned long long blocks;
+} media_table[] = {
+	{ "cd", "a CD-R (80 min)", 0, 360000 },
+	{ "dvd", "a DVD-R", IMG_UDF_REV_102, 2298496 },
+	{ "dvd-dl", "a DVD-R DL", IMG_UDF_REV_102, 4171712 },
+	{ "bd", "a BD-R", IMG_UDF_REV_250, 12219392 },
+	{ "bd-dl", "a BD-R DL", IMG_UDF_REV_250, 24438784 },
+};
+
+const char *mk_media_label(const char *name)
+{
+	for (size_t i = 0; i < sizeof(media_table) / sizeof(media_table[0]); i++)
+		if (name != NULL && strcmp(name, media_table[i].name) == 0)
+			return media_table[i].label;
+	return name;
+}
+
+/* -udf / --udf-rev / --media: an explicit UDF choice overrides the media's default. */
+static int parse_udf_media(struct mk_opts *o, const struct opt_state *s, bool udf)
+{
+	unsigned rev = 0;
+	if (s->udf_rev != NULL && img_udf_parse_revision(s->udf_rev, &rev) != IMG_OK) {
+		img_cli_usage_error("--udf-rev %s: want 1.02, 1.50, 2.01, 2.50 or 2.60",
+				    s->udf_rev);
+		return -1;
+	}
+	if (s->media != NULL) {
+		const struct media *m = NULL;
+		for (size_t i = 0; i < sizeof(media_table) / sizeof(media_table[0]); i++)
+			if (strcmp(s->media, media_table[i].name) == 0)
+				m = &media_table[i];
+		if (m == NULL) {
+			img_cli_usage_error("--media %s: want cd, dvd, dvd-dl, bd or bd-dl", s->media);
+			return -1;
+		}
+		o->media = m->name;
+		o->capacity = m->blocks;
+		o->udf_revision = m->udf;
+	}
+	if (rev != 0)
+		o->udf_revision = rev;
+	else if (udf && o->udf_revision == 0)
+		o->udf_revision = IMG_UDF_REV_102;
 	return 0;
 }
 
@@ -138,6 +195,16 @@ static struct poptOption table[] = {
 	{ "reproducible", 0, POPT_ARG_NONE, NULL, OPT_REPRODUCIBLE,
 	  "like -r, and volume dates from the newest file when SOURCE_DATE_EPOCH is unset",
 	  NULL },
+	{ "udf", 0, POPT_ARG_NONE | ONE, NULL, OPT_UDF,
+	  "add a UDF view over the same file data (a UDF bridge; revision 1.02 unless "
+	  "--udf-rev says otherwise)", NULL },
+	{ "udf-rev", 0, POPT_ARG_STRING, &S.udf_rev, 0,
+	  "UDF revision: 1.02 (default), 1.50, 2.01, 2.50 (Blu-ray) or 2.60; implies -udf",
+	  "REV" },
+	{ "media", 0, POPT_ARG_STRING, &S.media, 0,
+	  "defaults for the target and a capacity check: cd (ISO9660+Joliet, 360,000 blocks), "
+	  "dvd (+UDF 1.02, 2,298,496), dvd-dl (4,171,712), bd (+UDF 2.50, 12,219,392), "
+	  "bd-dl (24,438,784)", "MEDIA" },
 	{ "version", 0, POPT_ARG_NONE, NULL, OPT_VERSION, "print the version and exit",
 	  NULL },
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, mkimage_boot_options, 0,
@@ -169,6 +236,7 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		"Reproducible: entries sorted by name; SOURCE_DATE_EPOCH sets the volume dates\n"
 		"and clamps newer file times.  Exit: 0 ok, 1 failed, 2 usage or unreadable input.");
 	int c;
+	bool udf = false;
 	while ((c = poptGetNextOpt(s->con)) > 0) {
 		switch (c) {
 		case OPT_ROCK: o->rock = true; break;
@@ -183,6 +251,7 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		case OPT_QUIET: o->quiet = true; break;
 		case OPT_VERBOSE: o->verbose++; break;
 		case OPT_REPRODUCIBLE: o->reproducible = true; o->rationalize = true; break;
+		case OPT_UDF: udf = true; break;
 		case OPT_VERSION:
 			printf("mkimage %s\n", IMG_VERSION);
 			return IMG_EXIT_OK;
@@ -240,6 +309,8 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		return IMG_EXIT_USAGE;
 	}
 	if (parse_epoch(o) < 0)
+		return IMG_EXIT_USAGE;
+	if (parse_udf_media(o, s, udf) < 0)
 		return IMG_EXIT_USAGE;
 	img_cli_set_verbose(o->verbose);
 	return -1;

@@ -1,0 +1,695 @@
+/* UDF bridge: the UDF view of an image over the file data libisofs lays out, in one pass.
+ * ../shared/design/udf-bridge.md has the approach.  In short: libisofs writes its session from
+ * block X on (multisession emulation: iso_write_opts_set_ms_block + the 64 KiB overwrite
+ * buffer for blocks 0..31); blocks 0..X-1 are ours:
+ *   0..31     the overwrite buffer (system area, volume descriptors) with the UDF Volume
+ *             Recognition Sequence patched in right after the ISO descriptor set terminator;
+ *   32..255   zeros;  256 the Anchor Volume Descriptor Pointer;
+ *   257..X-1  the UDF descriptors, File Entries and directories (common/udf.h);
+ * then libisofs's stream from X on, with the closing Anchor written over a zero tail block.
+ * Every file's data extent is known before a byte of data is read: libisofs places contents
+ * in the order of the sort weights image.c gives them, from iso_write_opts_get_data_start() on
+ * (see check_extents for the blocks it puts first); the ISO9660 and Joliet directory records
+ * of the stream prefix (X .. data start - 1, read into memory first) are parsed to find where
+ * that order starts and to check that every file is where it puts it.  Memory: the UDF
+ * metadata (about 2 KiB per entry) and the prefix are held until they are written. */
+#include "common/udf_bridge.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/image_priv.h"
+#include "common/udf.h"
+
+#define BLK ((uint64_t)IMG_BLOCK_SIZE)
+/* Blocks 0..31 (ECMA-119 system area and the volume descriptors from 16 on), which
+ * libisofs fills in the overwrite buffer when the session starts elsewhere (more with
+ * -partition_offset). */
+#define OVERWRITE_BLOCKS 32u
+/* ECMA-167 3/8.4.2.1: the first Anchor at 256; UDF 2.2.3: a second one at N-1 or N-257. */
+#define ANCHOR_FIRST 256u
+/* Zero blocks asked of libisofs at the end of boot media: with a GPT the closing anchor goes
+ * 256 blocks before the last one (UDF 2.2.3's N-256, N the last block), inside this tail,
+ * which libisofs writes after any appended partition and before the backup GPT (33 sectors
+ * of 512 bytes, 9 blocks). */
+#define GPT_TAIL_BLOCKS 257u
+
+/* One distinct content of the image (image.c gives each its own sort weight). */
+struct content {
+	uint64_t size;
+	uint32_t udf_file;  /* UDF node receiving the extents, or UINT32_MAX */
+	bool written;       /* libisofs writes its data (some node not wholly hidden) */
+	bool listed;        /* some node has an ISO9660 or Joliet directory record */
+	uint64_t lba;       /* where libisofs puts it (written contents with size > 0) */
+};
+
+/* An extent found in a directory record: the whole file (multi-extent sections added up). */
+struct found {
+	uint64_t lba, size;
+};
+
+struct img_udf_bridge {
+	struct img_udf *udf;
+	uint32_t x;              /* first block of libisofs's session */
+	uint8_t *overwrite;      /* blocks 0..ovw_blocks-1 */
+	uint32_t ovw_blocks;     /* 32, plus -partition_offset */
+	uint8_t anchor_block[IMG_BLOCK_SIZE];
+	uint8_t *meta;           /* blocks 257..x-1 */
+	size_t meta_len, meta_fill;
+	uint8_t *prefix;         /* stream blocks x .. data_start-1 */
+	uint64_t prefix_len;
+	uint32_t data_start;
+	uint32_t anchor_end;     /* closing anchor (absolute block) */
+	uint8_t end_anchor[IMG_BLOCK_SIZE];
+	uint64_t pos, total;     /* bytes handed out, image size */
+	struct content *contents;
+	size_t ncontents;
+	int max_weight;
+	size_t nfiles_seen;      /* regular files walked (index into img->file_weight) */
+	const struct img_tree_node *replaced; /* tree file the boot catalog replaced, or NULL */
+	uint64_t specials;
+	bool gpt;                /* the system area holds a GPT (backup at the very end) */
+};
+
+int img_udf_parse_revision(const char *text, unsigned *revision)
+{
+	static const struct {
+		const char *text;
+		unsigned rev;
+	} revs[] = {
+		{"1.02", IMG_UDF_REV_102}, {"1.50", IMG_UDF_REV_150}, {"2.01", IMG_UDF_REV_201},
+		{"2.50", IMG_UDF_REV_250}, {"2.60", IMG_UDF_REV_260},
+	};
+	for (size_t i = 0; i < sizeof(revs) / sizeof(revs[0]); i++)
+		if (text != NULL && strcmp(text, revs[i].text) == 0) {
+			*revision = revs[i].rev;
+			return IMG_OK;
+		}
+	return IMG_EINVAL;
+}
+
+uint32_t img_udf_bridge_offset(const struct img_udf_bridge *b)
+{
+	return b->x;
+}
+
+void img_udf_bridge_free(struct img_udf_bridge *b)
+{
+	if (b == NULL)
+		return;
+	img_udf_free(b->udf);
+	free(b->overwrite);
+	free(b->meta);
+	free(b->prefix);
+	free(b->contents);
+	free(b);
+}
+
+/* ---- the UDF tree, from ours ---- */
+
+static int udf_fail(struct img_image *img, struct img_udf_bridge *b, int rc)
+{
+	const struct img_error *e = img_udf_error(b->udf);
+	return img_error_set(&img->err, rc, "UDF: %s", e->detail[0] ? e->detail : img_strerror(rc));
+}
+
+static void node_attr(const struct img_image *img, const struct img_tree_node *n,
+		      struct img_udf_attr *a)
+{
+	const struct img_image_opts *o = &img->opts;
+	const struct stat *st = img_node_stat(n);
+	memset(a, 0, sizeof(*a));
+	/* What Rock Ridge records (image.c set_attrs): the mtime clamped to SOURCE_DATE_EPOCH
+	 * for all three times, -r's owners and modes. */
+	int64_t t = (int64_t)st->st_mtime;
+	if (o->have_epoch && t > o->epoch)
+		t = o->epoch;
+	a->mtime = a->atime = a->ctime = (struct img_udf_time){t, 0};
+	if (o->rationalize) {
+		a->mode = (st->st_mode & S_IFMT) | img_image_rational_mode(st->st_mode);
+	} else {
+		a->mode = st->st_mode;
+		a->uid = st->st_uid;
+		a->gid = st->st_gid;
+	}
+}
+
+/* In the UDF view: seen in the ISO9660 (Rock Ridge) or the Joliet tree, given the hide bits
+ * of the node and of every directory above it (libisofs hides a directory's subtree). */
+static bool udf_visible(const struct img_image *img, int hide)
+{
+	return !(hide & IMG_HIDE_ISO) || (img->opts.joliet && !(hide & IMG_HIDE_JOLIET));
+}
+
+/* Adds the children of dir under UDF node parent (UINT32_MAX: a hidden directory, walked only
+ * to keep count of the files).  above: hide bits of dir and its ancestors; kept: some of them
+ * is hidden from both trees, which image.c marks LIBISO_HIDE_BUT_WRITE, so that libisofs
+ * still writes the data below it. */
+static int add_children(struct img_image *img, struct img_udf_bridge *b,
+			const struct img_tree_node *dir, uint32_t parent, int above, bool kept)
+{
+	for (size_t i = 0; i < img_node_count(dir); i++) {
+		const struct img_tree_node *k = img_node_child(dir, i);
+		const struct stat *st = img_node_stat(k);
+		int own = img_node_hide(k), hide = own | above;
+		bool visible = udf_visible(img, hide);
+		bool keep = kept || ((own & IMG_HIDE_ISO) && (own & IMG_HIDE_JOLIET));
+		bool show = parent != UINT32_MAX && visible;
+		struct img_udf_attr a;
+		node_attr(img, k, &a);
+		uint32_t id = UINT32_MAX;
+		int rc = IMG_OK;
+		if (S_ISDIR(st->st_mode)) {
+			if (show)
+				rc = img_udf_add_dir(b->udf, parent, img_node_name(k), &a, &id);
+			if (rc == IMG_OK)
+				rc = add_children(img, b, k, show ? id : UINT32_MAX, hide, keep);
+			if (rc != IMG_OK)
+				return rc;
+			continue;
+		}
+		if (S_ISREG(st->st_mode)) {
+			if (b->nfiles_seen >= img->nfile_weight)
+				return img_error_set(&img->err, IMG_EINVAL, "UDF: tree changed");
+			int w = img->file_weight[b->nfiles_seen++];
+			if (k == b->replaced)
+				continue;
+			if (w < 1 || w > b->max_weight)
+				return img_error_set(&img->err, IMG_EINVAL, "UDF: bad weight");
+			struct content *c = &b->contents[b->max_weight - w];
+			c->size = (uint64_t)st->st_size;
+			if (visible)
+				c->listed = true;
+			if (visible || keep)
+				c->written = true;
+			if (!show)
+				continue;
+			/* The content's rank is its hard-link group: one File Entry for all names. */
+			rc = img_udf_add_file(b->udf, parent, img_node_name(k), &a, c->size,
+					      (uint64_t)(b->max_weight - w) + 1, &id);
+			if (rc == IMG_OK && c->udf_file == UINT32_MAX)
+				c->udf_file = id;
+		} else if (S_ISLNK(st->st_mode)) {
+			if (show)
+				rc = img_udf_add_symlink(b->udf, parent, img_node_name(k), &a,
+							 img_node_link(k), &id);
+		} else if (show) {
+			/* common/udf.h writes directories, files and symlinks only. */
+			b->specials++;
+		}
+		if (rc != IMG_OK)
+			return udf_fail(img, b, rc);
+	}
+	return IMG_OK;
+}
+
+/* The node at an absolute image path ("/a/b"), or NULL. */
+static const struct img_tree_node *find_node(const struct img_tree_node *n, const char *path)
+{
+	while (n != NULL && *path) {
+		while (*path == '/')
+			path++;
+		size_t len = strcspn(path, "/");
+		if (len == 0)
+			break;
+		const struct img_tree_node *next = NULL;
+		for (size_t i = 0; i < img_node_count(n) && next == NULL; i++) {
+			const char *name = img_node_name(img_node_child(n, i));
+			if (strlen(name) == len && memcmp(name, path, len) == 0)
+				next = img_node_child(n, i);
+		}
+		n = next;
+		path += len;
+	}
+	return n;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (civil-from-days inverted). */
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int64_t)doe - 719468;
+}
+
+/* The volume time: --modification-date (YYYYMMDDhhmmss..., UTC) wins as on the ISO side,
+ * then SOURCE_DATE_EPOCH, then now. */
+static int64_t volume_time(const struct img_image_opts *o, int64_t now)
+{
+	const char *m = o->modification_date;
+	if (m != NULL && strlen(m) >= 14) {
+		int v[6] = {0}, len[6] = {4, 2, 2, 2, 2, 2};
+		const char *p = m;
+		for (int i = 0; i < 6; i++)
+			for (int k = 0; k < len[i]; k++, p++) {
+				if (*p < '0' || *p > '9')
+					return o->have_epoch ? o->epoch : now;
+				v[i] = v[i] * 10 + (*p - '0');
+			}
+		return days_from_civil(v[0], (unsigned)v[1], (unsigned)v[2]) * 86400 +
+		       v[3] * 3600 + v[4] * 60 + v[5];
+	}
+	return o->have_epoch ? o->epoch : now;
+}
+
+int img_image_add_udf(struct img_image *img, unsigned revision)
+{
+	if (img->tree == NULL)
+		return img_error_set(&img->err, IMG_EINVAL, "UDF: no tree in the image");
+	if (img->udf != NULL)
+		return img_error_set(&img->err, IMG_EINVAL, "UDF view already added");
+	/* The overwrite buffer and the partition's descriptors must stay below the Anchor. */
+	if (img->part_offset > ANCHOR_FIRST - OVERWRITE_BLOCKS)
+		return img_error_set(&img->err, IMG_EUNSUPPORTED,
+				     "UDF with -partition_offset %u (at most %u)", img->part_offset,
+				     ANCHOR_FIRST - OVERWRITE_BLOCKS);
+	struct img_udf_bridge *b = calloc(1, sizeof(*b));
+	if (b == NULL)
+		return img_error_set(&img->err, IMG_ENOMEM, "UDF");
+	int max_weight = 0;
+	for (size_t i = 0; i < img->nfile_weight; i++)
+		if (img->file_weight[i] > max_weight)
+			max_weight = img->file_weight[i];
+	b->max_weight = max_weight;
+	b->ncontents = (size_t)max_weight;
+	b->contents = calloc(b->ncontents ? b->ncontents : 1, sizeof(*b->contents));
+	/* -partition_offset: libisofs also writes the partition's own descriptors at
+	 * offset + 16 .. into the overwrite buffer. */
+	b->ovw_blocks = OVERWRITE_BLOCKS + img->part_offset;
+	b->overwrite = calloc(b->ovw_blocks, BLK);
+	if (b->contents == NULL || b->overwrite == NULL) {
+		img_udf_bridge_free(b);
+		return img_error_set(&img->err, IMG_ENOMEM, "UDF");
+	}
+	for (size_t i = 0; i < b->ncontents; i++)
+		b->contents[i].udf_file = UINT32_MAX;
+	struct img_udf_options uo = {
+		.revision = revision,
+		.volume_id = img->opts.volid != NULL && img->opts.volid[0] ? img->opts.volid : NULL,
+		.volume_time = volume_time(&img->opts, (int64_t)time(NULL)),
+	};
+	int rc = img_udf_new(&uo, &b->udf);
+	if (rc != IMG_OK) {
+		img_udf_bridge_free(b);
+		return img_error_set(&img->err, rc, "UDF: revision %x or label %s refused",
+				     revision, uo.volume_id ? uo.volume_id : "");
+	}
+	const struct img_tree_node *root = img_tree_root(img->tree);
+	if (img->replaced_catalog != NULL)
+		b->replaced = find_node(root, img->replaced_catalog);
+	struct img_udf_attr ra;
+	node_attr(img, root, &ra);
+	img_udf_set_root(b->udf, &ra);
+	rc = add_children(img, b, root, IMG_UDF_ROOT, 0, false);
+	uint32_t nblocks = 0;
+	if (rc == IMG_OK && (rc = img_udf_layout(b->udf, IMG_UDF_FIRST_BLOCK, &nblocks)) != IMG_OK)
+		rc = udf_fail(img, b, rc);
+	if (rc != IMG_OK) {
+		img_udf_bridge_free(b);
+		return rc;
+	}
+	b->x = IMG_UDF_FIRST_BLOCK + nblocks;
+	b->meta_len = (size_t)nblocks * IMG_BLOCK_SIZE;
+	struct img_udf_stats st;
+	img_udf_get_stats(b->udf, &st);
+	if (img->note != NULL) {
+		char text[200];
+		snprintf(text, sizeof(text), "UDF: %llu files, %llu directories, metadata in blocks "
+			 "257..%u", (unsigned long long)st.files, (unsigned long long)st.dirs,
+			 b->x - 1);
+		img->note(img->note_arg, IMG_NOTE_INFO, text);
+		if (st.renamed) {
+			/* OSTA CS0 holds 255 bytes: 127 characters beyond Latin-1 (UDF 2.1.1). */
+			snprintf(text, sizeof(text), "%llu name%s too long for UDF: kept there under "
+				 "shortened unique names", (unsigned long long)st.renamed,
+				 st.renamed == 1 ? "" : "s");
+			img->note(img->note_arg, IMG_NOTE_WARN, text);
+		}
+	}
+	if (b->specials && img->note != NULL) {
+		char text[200];
+		snprintf(text, sizeof(text),
+			 "%llu device file%s, FIFO%s or socket%s in the Rock Ridge tree only (not in "
+			 "UDF)", (unsigned long long)b->specials, b->specials == 1 ? "" : "s",
+			 b->specials == 1 ? "" : "s", b->specials == 1 ? "" : "s");
+		img->note(img->note_arg, IMG_NOTE_WARN, text);
+	}
+
+	/* libisofs's session from block X: every address it writes is then absolute (directory
+	 * records, El Torito catalog and boot images, MBR and GPT entries). */
+	IsoWriteOpts *w = img->wopts;
+	iso_write_opts_set_appendable(w, 0);
+	iso_write_opts_set_ms_block(w, b->x);
+	iso_write_opts_set_overwrite_buf(w, b->overwrite);
+	/* No MD5s: libisofs writes the session tag at terminator + 1, where the VRS must be
+	 * (ECMA-167 2/8.3: the VRS continues the ISO descriptor set), and 1.5.4 with per-file
+	 * MD5s but no session tag fails ("Calculated/written image end address mismatch"). */
+	iso_write_opts_set_record_md5(w, 0, 0);
+	/* Zero blocks at the end of the session for the closing anchor (UDF 2.2.3: N-1, or
+	 * N-257 when a backup GPT may take the last blocks: boot media). */
+	iso_write_opts_set_tail_blocks(w, img->boot ? GPT_TAIL_BLOCKS : 1);
+	img->udf = b;
+	return IMG_OK;
+}
+
+/* ---- learning the extents ---- */
+
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+struct found_set {
+	struct found *v;
+	size_t n, cap;
+};
+
+static int found_push(struct found_set *s, uint64_t lba, uint64_t size)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 1024;
+		struct found *v = realloc(s->v, cap * sizeof(*v));
+		if (v == NULL)
+			return IMG_ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	s->v[s->n++] = (struct found){lba, size};
+	return IMG_OK;
+}
+
+static int cmp_found(const void *a, const void *b)
+{
+	const struct found *x = a, *y = b;
+	if (x->lba != y->lba)
+		return x->lba < y->lba ? -1 : 1;
+	return (x->size > y->size) - (x->size < y->size);
+}
+
+/* Walks the directory tree whose root record is at rec (ECMA-119 9.1) through the prefix,
+ * collecting file extents.  Everything is bounds-checked although we made it: a libisofs we
+ * misread must give an error, never a wild read. */
+static int walk_tree(struct img_image *img, struct img_udf_bridge *b, const uint8_t *rec,
+		     struct found_set *files)
+{
+	struct found_set dirs = {0};
+	int rc = found_push(&dirs, le32(rec + 2), le32(rec + 10));
+	for (size_t d = 0; rc == IMG_OK && d < dirs.n; d++) {
+		uint64_t lba = dirs.v[d].lba, len = dirs.v[d].size;
+		uint64_t nblk = (len + BLK - 1) / BLK;
+		if (lba < b->x || lba + nblk > b->data_start || dirs.n > b->prefix_len / 34) {
+			rc = img_error_set(&img->err, IMG_EISOFS,
+					   "UDF: ISO9660 directory at block %llu outside the metadata",
+					   (unsigned long long)lba);
+			break;
+		}
+		const uint8_t *base = b->prefix + (lba - b->x) * BLK;
+		bool pending = false; /* the previous record was a multi-extent section */
+		for (uint64_t off = 0; rc == IMG_OK && off < len;) {
+			uint64_t in_blk = off % BLK;
+			unsigned rlen = base[off];
+			if (rlen == 0) {
+				off += BLK - in_blk;
+				continue;
+			}
+			if (rlen < 34 || in_blk + rlen > BLK || off + rlen > nblk * BLK ||
+			    33u + base[off + 32] > rlen) {
+				rc = img_error_set(&img->err, IMG_EISOFS,
+						   "UDF: bad ISO9660 directory record at block %llu",
+						   (unsigned long long)(lba + off / BLK));
+				break;
+			}
+			const uint8_t *r = base + off;
+			off += rlen;
+			unsigned flags = r[25], nlen = r[32];
+			if (nlen == 1 && (r[33] == 0 || r[33] == 1))
+				continue; /* "." and ".." */
+			if (flags & 0x02) {
+				rc = found_push(&dirs, le32(r + 2), le32(r + 10));
+				continue;
+			}
+			/* ECMA-119 6.5.1: a file in several extents has one record per section, all
+			 * but the last flagged; libisofs writes the sections contiguously. */
+			if (pending)
+				files->v[files->n - 1].size += le32(r + 10);
+			else
+				rc = found_push(files, le32(r + 2), le32(r + 10));
+			pending = (flags & 0x80) != 0;
+		}
+	}
+	free(dirs.v);
+	if (rc == IMG_ENOMEM)
+		return img_error_set(&img->err, IMG_ENOMEM, "UDF");
+	return rc;
+}
+
+/* Places the contents by weight, heaviest first, one after the other from block first; the
+ * content moved (if < ncontents) goes to block moved_lba instead. */
+static void place_contents(struct img_udf_bridge *b, uint64_t first, size_t moved,
+			   uint64_t moved_lba)
+{
+	for (size_t i = 0; i < b->ncontents; i++) {
+		struct content *c = &b->contents[i];
+		if (!c->written || c->size == 0)
+			continue;
+		if (i == moved) {
+			c->lba = moved_lba;
+			continue;
+		}
+		c->lba = first;
+		first += (c->size + BLK - 1) / BLK;
+	}
+}
+
+/* True when every listed content is at its place in the sorted directory extents. */
+static bool contents_found(const struct img_udf_bridge *b, const struct found_set *files)
+{
+	for (size_t i = 0; i < b->ncontents; i++) {
+		const struct content *c = &b->contents[i];
+		if (!c->listed || c->size == 0)
+			continue;
+		struct found key = {c->lba, c->size};
+		if (bsearch(&key, files->v, files->n, sizeof(key), cmp_found) == NULL)
+			return false;
+	}
+	return true;
+}
+
+/* Libisofs 1.5.4 starts its data area with one block shared by every empty file and symlink,
+ * then the El Torito catalog (if any), then the file contents in the order of their sort
+ * weights.  The blocks before the first content are not announced, so the few possible
+ * starts are tried against the directory records.  One content may lie before the data start:
+ * the EFI boot image that is also the GPT's EFI system partition (-efi-boot-part
+ * --efi-boot-image), which libisofs writes right after the directories. */
+#define MAX_DATA_LEAD 4u
+
+static bool try_leads(struct img_udf_bridge *b, const struct found_set *files, size_t moved,
+		      uint64_t moved_lba)
+{
+	for (unsigned lead = 1; lead <= MAX_DATA_LEAD; lead++) {
+		place_contents(b, (uint64_t)b->data_start + lead, moved, moved_lba);
+		if (contents_found(b, files))
+			return true;
+	}
+	return false;
+}
+
+/* Parses every ISO9660 and Joliet tree of the stream's volume descriptors (PVD, SVDs), places
+ * the contents and checks that each listed one lies where the order puts it. */
+static int check_extents(struct img_image *img, struct img_udf_bridge *b)
+{
+	struct found_set files = {0};
+	int rc = IMG_OK, trees = 0;
+	for (uint64_t blk = 16; rc == IMG_OK && (blk + 1) * BLK <= b->prefix_len; blk++) {
+		const uint8_t *vd = b->prefix + blk * BLK;
+		if (memcmp(vd + 1, "CD001", 5) != 0 || vd[0] == 255)
+			break;
+		if (vd[0] == 1 || vd[0] == 2) {
+			rc = walk_tree(img, b, vd + 156, &files);
+			trees++;
+		}
+	}
+	if (rc == IMG_OK && trees == 0)
+		rc = img_error_set(&img->err, IMG_EISOFS, "UDF: no ISO9660 volume descriptor at %u",
+				   b->x + 16);
+	if (rc == IMG_OK && files.n)
+		qsort(files.v, files.n, sizeof(*files.v), cmp_found);
+	bool placed = rc == IMG_OK && try_leads(b, &files, b->ncontents, 0);
+	/* A file before the data start: one of the contents of its size was moved there. */
+	for (size_t f = 0; rc == IMG_OK && !placed && f < files.n; f++) {
+		const struct found *e = &files.v[f];
+		if (e->lba >= b->data_start || e->size == 0)
+			continue;
+		for (size_t i = 0; !placed && i < b->ncontents; i++) {
+			const struct content *c = &b->contents[i];
+			if (c->listed && c->written && c->size == e->size)
+				placed = try_leads(b, &files, i, e->lba);
+		}
+	}
+	if (rc == IMG_OK && !placed)
+		rc = img_error_set(&img->err, IMG_EISOFS,
+				   "UDF: the ISO9660 directory records show the file data in another "
+				   "order than expected; libisofs laid it out otherwise");
+	free(files.v);
+	return rc;
+}
+
+/* ---- producing the image ---- */
+
+static int collect_meta(void *ctx, const void *buf, size_t len)
+{
+	struct img_udf_bridge *b = ctx;
+	if (len > b->meta_len - b->meta_fill)
+		return IMG_EINVAL;
+	memcpy(b->meta + b->meta_fill, buf, len);
+	b->meta_fill += len;
+	return IMG_OK;
+}
+
+static bool is_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
+{
+	struct img_udf_bridge *b = img->udf;
+	uint64_t stream = *bytes;
+	if (iso_write_opts_get_data_start(img->wopts, &b->data_start, 0) < 0 ||
+	    b->data_start < b->x + 17)
+		return img_error_set(&img->err, IMG_EISOFS, "UDF: no data start from libisofs");
+	b->total = (uint64_t)b->x * BLK + stream;
+	b->pos = 0;
+
+	/* The VRS goes right after the ISO descriptor set terminator (ECMA-167 2/8.3). */
+	uint32_t term = 0;
+	for (uint32_t blk = 16; blk < b->ovw_blocks && term == 0; blk++) {
+		const uint8_t *vd = b->overwrite + blk * BLK;
+		if (memcmp(vd + 1, "CD001", 5) == 0 && vd[0] == 255)
+			term = blk;
+	}
+	if (term == 0 || term + 4 > b->ovw_blocks ||
+	    !is_zero(b->overwrite + (term + 1) * BLK, 3 * BLK))
+		return img_error_set(&img->err, IMG_EISOFS,
+				     "UDF: no room for the Volume Recognition Sequence after the ISO "
+				     "descriptors");
+	img_udf_vrs(b->udf, b->overwrite + (term + 1) * BLK);
+	b->gpt = memcmp(b->overwrite + 512, "EFI PART", 8) == 0;
+
+	b->prefix_len = ((uint64_t)b->data_start - b->x) * BLK;
+	b->prefix = malloc(b->prefix_len);
+	if (b->prefix == NULL)
+		return img_error_set(&img->err, IMG_ENOMEM, "UDF: %llu bytes of ISO9660 metadata",
+				     (unsigned long long)b->prefix_len);
+	for (uint64_t got = 0; got < b->prefix_len;) {
+		size_t n;
+		int rc = img_image_stream_read(img, b->prefix + got, b->prefix_len - got, &n);
+		if (rc != IMG_OK)
+			return rc;
+		if (n == 0)
+			return img_error_set(&img->err, IMG_EIO, "image stream ended early");
+		got += n;
+	}
+	int rc = check_extents(img, b);
+	if (rc != IMG_OK)
+		return rc;
+	for (size_t i = 0; i < b->ncontents; i++) {
+		struct content *c = &b->contents[i];
+		if (c->udf_file == UINT32_MAX || c->size == 0)
+			continue;
+		if (!c->written)
+			return img_error_set(&img->err, IMG_EINVAL, "UDF: file without data");
+		if ((rc = img_udf_add_extent(b->udf, c->udf_file, c->lba, c->size)) != IMG_OK)
+			return udf_fail(img, b, rc);
+	}
+
+	/* The closing anchor: in the zero tail asked for in img_image_add_udf. */
+	uint64_t n = b->total / BLK;
+	b->anchor_end = (uint32_t)(n - 1 - (b->gpt ? GPT_TAIL_BLOCKS - 1 : 0));
+	if ((rc = img_udf_set_end(b->udf, b->anchor_end)) != IMG_OK)
+		return udf_fail(img, b, rc);
+	img_udf_anchor(b->udf, ANCHOR_FIRST, b->anchor_block);
+	img_udf_anchor(b->udf, b->anchor_end, b->end_anchor);
+	b->meta = malloc(b->meta_len ? b->meta_len : 1);
+	if (b->meta == NULL)
+		return img_error_set(&img->err, IMG_ENOMEM, "UDF: %zu bytes of UDF metadata",
+				     b->meta_len);
+	b->meta_fill = 0;
+	if ((rc = img_udf_write(b->udf, collect_meta, b)) != IMG_OK || b->meta_fill != b->meta_len)
+		return img_error_set(&img->err, rc ? rc : IMG_EINVAL, "UDF: metadata size");
+	*bytes = b->total;
+	return IMG_OK;
+}
+
+/* Bytes of blocks 0 .. x-1 plus the prefix, from memory. */
+static size_t head_bytes(const struct img_udf_bridge *b, uint8_t *out, size_t len)
+{
+	uint64_t pos = b->pos;
+	const uint64_t ovw_end = b->ovw_blocks * BLK, anchor = ANCHOR_FIRST * BLK;
+	const uint64_t meta = IMG_UDF_FIRST_BLOCK * BLK, prefix = (uint64_t)b->x * BLK;
+	const uint8_t *src = NULL;
+	uint64_t end;
+	if (pos < ovw_end) {
+		src = b->overwrite + pos;
+		end = ovw_end;
+	} else if (pos < anchor) {
+		end = anchor;
+	} else if (pos < meta) {
+		src = b->anchor_block + (pos - anchor);
+		end = meta;
+	} else if (pos < prefix) {
+		src = b->meta + (pos - meta);
+		end = prefix;
+	} else {
+		src = b->prefix + (pos - prefix);
+		end = prefix + b->prefix_len;
+	}
+	size_t n = (uint64_t)len < end - pos ? len : (size_t)(end - pos);
+	if (src)
+		memcpy(out, src, n);
+	else
+		memset(out, 0, n);
+	return n;
+}
+
+int img_udf_bridge_read(struct img_image *img, void *buf, size_t len, size_t *got)
+{
+	struct img_udf_bridge *b = img->udf;
+	*got = 0;
+	if (b->pos >= b->total || len == 0)
+		return IMG_OK;
+	const uint64_t head = (uint64_t)b->x * BLK + b->prefix_len;
+	if (b->pos < head) {
+		size_t n = head_bytes(b, buf, len);
+		b->pos += n;
+		*got = n;
+		return IMG_OK;
+	}
+	size_t n;
+	int rc = img_image_stream_read(img, buf, len, &n);
+	if (rc != IMG_OK)
+		return rc;
+	/* The closing anchor replaces a block of libisofs's zero tail as it passes. */
+	uint64_t a = (uint64_t)b->anchor_end * BLK, lo = b->pos, hi = b->pos + n;
+	if (lo < a + BLK && a < hi) {
+		uint64_t from = lo > a ? lo : a, to = hi < a + BLK ? hi : a + BLK;
+		uint8_t *dst = (uint8_t *)buf + (from - lo);
+		if (!is_zero(dst, (size_t)(to - from)))
+			return img_error_set(&img->err, IMG_EISOFS,
+					     "UDF: block %u, meant for the closing anchor, holds data",
+					     b->anchor_end);
+		memcpy(dst, b->end_anchor + (from - a), (size_t)(to - from));
+	}
+	b->pos += n;
+	*got = n;
+	return IMG_OK;
+}

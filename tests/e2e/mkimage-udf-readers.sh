@@ -1,0 +1,109 @@
+# mkimage -udf for UDF 1.02, 2.01 and 2.50: udfinfo sees the revision, label and counts; 7-Zip
+# extracts the UDF view byte for byte; pycdlib walks udf_path with the same names, modes,
+# owners, link counts, times, sizes and contents as the source (1.02: pycdlib reads only plain
+# File Entries); xorriso, bsdtar and pycdlib (Joliet) still read the other views; every UDF
+# file's extent is the ISO9660 file's extent.
+. "$E2E_DIR/lib.sh"
+. "$E2E_DIR/mkimage.inc"
+. "$TOP/tests/tools/udf-tree.sh"
+need udfinfo 7z xorriso bsdtar isoinfo
+MANIFEST="$TOP/tests/tools/udf_manifest.py"
+
+make_udf_tree tree
+read -r files dirs <<EOF2
+$(udf_expected_counts tree)
+EOF2
+# 7-Zip refuses a whole UDF volume when any File Entry is a symlink (see udf-readers.sh).
+cp -a tree nolinks
+find nolinks -type l -delete
+
+# same_extents IMG: for every regular file, the UDF allocation descriptors (pycdlib, which reads
+# plain File Entries only: UDF 1.02) start at
+# the ISO9660 record's extent (pycdlib, Rock Ridge path) and cover the file contiguously.
+same_extents() {
+	$PYTHON - "$1" <<'PY' || fail "UDF and ISO9660 extents differ in $1"
+import sys, pycdlib
+iso = pycdlib.PyCdlib()
+iso.open(sys.argv[1])
+part = iso.udf_main_descs.partitions[0].part_start_location
+n = 0
+for root, dirs, files in iso.walk(rr_path='/'):
+    for name in files:
+        p = root.rstrip('/') + '/' + name
+        rec = iso.get_record(rr_path=p)
+        if rec.is_symlink() or rec.get_data_length() == 0:
+            continue
+        fe = iso.get_record(udf_path=p)
+        ads = fe.alloc_descs
+        assert fe.info_len == rec.get_data_length(), p
+        assert part + ads[0].log_block_num == rec.extent_location(), (p, part + ads[0].log_block_num, rec.extent_location())
+        blk = ads[0].log_block_num
+        for ad in ads:
+            assert ad.log_block_num == blk, p
+            blk += (ad.extent_length + 2047) // 2048
+        n += 1
+assert n > 5000, n
+PY
+}
+
+for rev in 1.02 2.01 2.50; do
+	note "UDF $rev"
+	"$MKIMAGE" -quiet -udf --udf-rev "$rev" -V "Test Vol $rev" -o "full-$rev.iso" tree 2>/dev/null
+	udf_check_info "full-$rev.iso" "$rev" "Test Vol $rev" "$files" "$dirs"
+	[ "$rev" != 1.02 ] || same_extents "full-$rev.iso"
+
+	"$MKIMAGE" -quiet -udf --udf-rev "$rev" -o "nolinks-$rev.iso" nolinks 2>/dev/null
+	rm -rf out
+	LC_ALL=C.UTF-8 7z x -tudf -oout "nolinks-$rev.iso" >7z.log 2>&1 || { cat 7z.log >&2; fail "7z x $rev"; }
+	diff -r nolinks out >&2 || fail "7z extracts another tree from the UDF $rev view"
+	[ "$(find out -type f | wc -l)" -gt 5000 ] || fail "7z extracted too few files"
+done
+
+# Stored once: 40 MB of data make a UDF image less than 1 MB larger than the plain image,
+# for each revision (the UDF metadata of a few entries, and the anchor's tail block).
+mkdir once
+head -c 40000000 /dev/urandom >once/big.bin
+printf 'small\n' >once/small.txt
+"$MKIMAGE" -quiet -o once.iso once
+for rev in 1.02 2.01 2.50; do
+	"$MKIMAGE" -quiet --udf-rev "$rev" -o "once-$rev.iso" once
+	extra=$(( $(stat -c %s "once-$rev.iso") - $(stat -c %s once.iso) ))
+	note "UDF $rev adds $extra bytes to a 40 MB image"
+	[ "$extra" -lt 1000000 ] || fail "UDF $rev image is $extra bytes larger: data stored twice?"
+	7z x -tudf -so "once-$rev.iso" big.bin 2>/dev/null | cmp - once/big.bin || fail "7z big.bin $rev"
+done
+
+# pycdlib: every attribute UDF keeps, against the source tree.
+$PYTHON "$MANIFEST" dir tree >want.txt
+$PYTHON "$MANIFEST" udf full-1.02.iso >got.txt
+diff -u want.txt got.txt >&2 || fail "pycdlib sees another tree in the UDF 1.02 view"
+[ "$(wc -l <got.txt)" -gt 5000 ] || fail "pycdlib manifest too short"
+
+# The ISO9660 / Rock Ridge view is still whole: xorriso and bsdtar extract the source tree.
+# (diff -r and find listings rather than same_tree: thousands of files.)
+listing() { (cd "$1" && find . -printf '%p %y %m %l\n' | LC_ALL=C sort); }
+rm -rf x b
+extract_xorriso full-2.50.iso x
+diff -r --no-dereference tree x >&2 || fail "xorriso extracts another tree"
+listing tree >l-tree.txt
+listing x >l-x.txt
+diff -u l-tree.txt l-x.txt >&2 || fail "xorriso: other modes or links"
+extract_bsdtar full-1.02.iso b
+diff -r --no-dereference tree b >&2 || fail "bsdtar extracts another tree"
+# Joliet names, as pycdlib reads them, are those of the image without -udf.
+"$MKIMAGE" -quiet -o plain.iso tree 2>/dev/null
+joliet_names plain.iso | sort >j-plain.txt
+joliet_names full-1.02.iso | sort >j-udf.txt
+diff -u j-plain.txt j-udf.txt >&2 || fail "the Joliet tree changed with -udf"
+[ "$(wc -l <j-udf.txt)" -gt 5000 ] || fail "Joliet list too short"
+# isoinfo reads the primary descriptor of the bridge image (ISO9660 d-characters) and lists
+# the Rock Ridge tree as it lists the plain image's.
+isoinfo -d -i full-1.02.iso | grep -qx 'Volume id: TEST_VOL_1_02' || fail "isoinfo: volume id"
+isoinfo -R -f -i plain.iso | sort >i-plain.txt
+isoinfo -R -f -i full-1.02.iso | sort >i-udf.txt
+diff -u i-plain.txt i-udf.txt >&2 || fail "isoinfo lists another Rock Ridge tree with -udf"
+[ "$(wc -l <i-udf.txt)" -gt 5000 ] || fail "isoinfo list too short"
+
+# 2.60 is accepted too.
+"$MKIMAGE" -quiet --udf-rev 2.60 -V v260 -o full-2.60.iso tree 2>/dev/null
+udf_check_info full-2.60.iso 2.60 v260 "$files" "$dirs"

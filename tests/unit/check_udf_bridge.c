@@ -1,0 +1,158 @@
+/* Unit tests of the UDF bridge (common/udf_bridge.c): revision names, misuse, and the layout
+ * of a small bridge image read through img_image_read (the e2e tests check it with udfinfo,
+ * 7-Zip and pycdlib). */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "common/image.h"
+#include "common/tree.h"
+#include "common/udf.h"
+#include "common/udf_bridge.h"
+#include "tests/unit/unit.h"
+
+START_TEST(revision_names)
+{
+	unsigned rev = 0;
+	ck_assert_int_eq(img_udf_parse_revision("1.02", &rev), IMG_OK);
+	ck_assert_uint_eq(rev, IMG_UDF_REV_102);
+	ck_assert_int_eq(img_udf_parse_revision("2.50", &rev), IMG_OK);
+	ck_assert_uint_eq(rev, IMG_UDF_REV_250);
+	ck_assert_int_eq(img_udf_parse_revision("2.60", &rev), IMG_OK);
+	ck_assert_uint_eq(rev, IMG_UDF_REV_260);
+	ck_assert_int_eq(img_udf_parse_revision("2.00", &rev), IMG_EINVAL);
+	ck_assert_int_eq(img_udf_parse_revision("102", &rev), IMG_EINVAL);
+	ck_assert_int_eq(img_udf_parse_revision("", &rev), IMG_EINVAL);
+	ck_assert_int_eq(img_udf_parse_revision(NULL, &rev), IMG_EINVAL);
+}
+END_TEST
+
+static struct img_image *new_image(void)
+{
+	struct img_image_opts o;
+	img_image_opts_default(&o);
+	o.have_epoch = true;
+	o.epoch = 1700000000;
+	struct img_image *img = NULL;
+	struct img_error e;
+	ck_assert_int_eq(img_image_new(&o, NULL, NULL, &img, &e), IMG_OK);
+	return img;
+}
+
+START_TEST(needs_a_tree)
+{
+	struct img_image *img = new_image();
+	ck_assert_int_eq(img_image_add_udf(img, IMG_UDF_REV_102), IMG_EINVAL);
+	img_image_free(img);
+}
+END_TEST
+
+static char dir[] = "/tmp/check_udf_bridge.XXXXXX";
+
+static void put_file(const char *name, size_t size)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	for (size_t i = 0; i < size; i++)
+		fputc((int)(i * 13 % 251), f);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static uint16_t tag_id(const uint8_t *b)
+{
+	return (uint16_t)(b[0] | b[1] << 8);
+}
+
+static void check_layout(unsigned rev)
+{
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	put_file("a.txt", 6);
+	put_file("b.bin", 5000);
+	put_file("empty", 0);
+	struct img_tree *tree = NULL;
+	struct img_tree_opts to = {0};
+	struct img_error e;
+	ck_assert_int_eq(img_tree_new(&to, &tree, &e), IMG_OK);
+	ck_assert_int_eq(img_tree_add(tree, NULL, dir), IMG_OK);
+	ck_assert_int_eq(img_tree_finish(tree), IMG_OK);
+	struct img_image *img = new_image();
+	ck_assert_int_eq(img_image_add_tree(img, tree), IMG_OK);
+	ck_assert_int_eq(img_image_add_udf(img, rev), IMG_OK);
+	ck_assert_int_eq(img_image_add_udf(img, rev), IMG_EINVAL);
+	uint64_t blocks = 0, bytes = 0;
+	ck_assert_int_eq(img_image_size(img, &blocks), IMG_OK);
+	ck_assert_int_eq(img_image_start(img, &bytes), IMG_OK);
+	ck_assert_uint_eq(bytes, blocks * IMG_BLOCK_SIZE);
+	uint8_t *image = malloc(bytes);
+	ck_assert_ptr_nonnull(image);
+	uint64_t at = 0;
+	for (;;) {
+		size_t got;
+		/* Odd read sizes: the bridge must cut its regions anywhere. */
+		size_t want = bytes - at < 7777 ? (size_t)(bytes - at) : 7777;
+		ck_assert_int_eq(img_image_read(img, image + at, want ? want : 1, &got), IMG_OK);
+		if (got == 0)
+			break;
+		at += got;
+	}
+	ck_assert_uint_eq(at, bytes);
+
+	/* ISO descriptors from 16, the terminator, then BEA01, NSR02/03, TEA01 (ECMA-167 2/8.3). */
+	const uint8_t *b = image + 16 * IMG_BLOCK_SIZE;
+	ck_assert_int_eq(b[0], 1);
+	ck_assert_int_eq(memcmp(b + 1, "CD001", 5), 0);
+	size_t term = 17;
+	while (term < 32 && image[term * IMG_BLOCK_SIZE] != 255)
+		term++;
+	ck_assert_uint_lt(term, 29);
+	ck_assert_int_eq(memcmp(image + (term + 1) * IMG_BLOCK_SIZE + 1, "BEA01", 5), 0);
+	ck_assert_int_eq(memcmp(image + (term + 2) * IMG_BLOCK_SIZE + 1,
+				rev >= IMG_UDF_REV_201 ? "NSR03" : "NSR02", 5), 0);
+	ck_assert_int_eq(memcmp(image + (term + 3) * IMG_BLOCK_SIZE + 1, "TEA01", 5), 0);
+	/* Anchors (tag 2) at 256 and in the last block; the main VDS starts at 257 (PVD, tag 1). */
+	ck_assert_uint_eq(tag_id(image + 256 * IMG_BLOCK_SIZE), 2);
+	ck_assert_uint_eq(tag_id(image + (blocks - 1) * IMG_BLOCK_SIZE), 2);
+	ck_assert_uint_eq(tag_id(image + 257 * IMG_BLOCK_SIZE), 1);
+	free(image);
+	img_image_free(img);
+	img_tree_free(tree);
+	char path[256];
+	const char *names[] = {"a.txt", "b.bin", "empty"};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+	memcpy(dir + strlen(dir) - 6, "XXXXXX", 6);
+}
+
+START_TEST(layout_102)
+{
+	check_layout(IMG_UDF_REV_102);
+}
+END_TEST
+
+START_TEST(layout_250)
+{
+	check_layout(IMG_UDF_REV_250);
+}
+END_TEST
+
+static Suite *udf_bridge_suite(void)
+{
+	Suite *s = suite_create("udf_bridge");
+	TCase *tc = tcase_create("bridge");
+	tcase_add_test(tc, revision_names);
+	tcase_add_test(tc, needs_a_tree);
+	tcase_add_test(tc, layout_102);
+	tcase_add_test(tc, layout_250);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(udf_bridge_suite)
