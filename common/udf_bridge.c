@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 
 #include "common/image_priv.h"
@@ -70,7 +71,6 @@ struct img_udf_bridge {
 	int max_weight;
 	size_t nfiles_seen;      /* regular files walked (index into img->file_weight) */
 	const struct img_tree_node *replaced; /* tree file the boot catalog replaced, or NULL */
-	uint64_t specials;
 	bool gpt;                /* the system area holds a GPT (backup at the very end) */
 };
 
@@ -197,8 +197,9 @@ static int add_children(struct img_image *img, struct img_udf_bridge *b,
 				rc = img_udf_add_symlink(b->udf, parent, img_node_name(k), &a,
 							 img_node_link(k), &id);
 		} else if (show) {
-			/* common/udf.h writes directories, files and symlinks only. */
-			b->specials++;
+			/* FIFOs, sockets and devices (major and minor in an extended attribute). */
+			rc = img_udf_add_special(b->udf, parent, img_node_name(k), &a,
+						 major(st->st_rdev), minor(st->st_rdev), &id);
 		}
 		if (rc != IMG_OK)
 			return udf_fail(img, b, rc);
@@ -331,14 +332,6 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 				 st.renamed == 1 ? "" : "s");
 			img->note(img->note_arg, IMG_NOTE_WARN, text);
 		}
-	}
-	if (b->specials && img->note != NULL) {
-		char text[200];
-		snprintf(text, sizeof(text),
-			 "%llu device file%s, FIFO%s or socket%s in the Rock Ridge tree only (not in "
-			 "UDF)", (unsigned long long)b->specials, b->specials == 1 ? "" : "s",
-			 b->specials == 1 ? "" : "s", b->specials == 1 ? "" : "s");
-		img->note(img->note_arg, IMG_NOTE_WARN, text);
 	}
 
 	/* libisofs's session from block X: every address it writes is then absolute (directory

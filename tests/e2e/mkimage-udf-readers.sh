@@ -9,13 +9,14 @@
 need udfinfo 7z xorriso bsdtar isoinfo
 MANIFEST="$TOP/tests/tools/udf_manifest.py"
 
-make_udf_tree tree
+UDF_TREE_FOR_ISO=1 make_udf_tree tree
 read -r files dirs <<EOF2
 $(udf_expected_counts tree)
 EOF2
 # 7-Zip refuses a whole UDF volume when any File Entry is a symlink (see udf-readers.sh).
 cp -a tree nolinks
-find nolinks -type l -delete
+# 7-Zip refuses a UDF volume that holds symlinks or special files: it reads a copy without them.
+find nolinks \( -type l -o -type p -o -type s -o -type b -o -type c \) -delete
 
 # same_extents IMG: for every regular file, the UDF allocation descriptors (pycdlib, which reads
 # plain File Entries only: UDF 1.02) start at
@@ -84,12 +85,18 @@ diff -u want.txt got.txt >&2 || fail "pycdlib sees another tree in the UDF 1.02 
 listing() { (cd "$1" && find . -printf '%p %y %m %l\n' | LC_ALL=C sort); }
 rm -rf x b
 extract_xorriso full-2.50.iso x
-diff -r --no-dereference tree x >&2 || fail "xorriso extracts another tree"
-listing tree >l-tree.txt
-listing x >l-x.txt
+# Extraction does not make every special file (xorriso skips sockets and devices): compare
+# without them, and check them in xorriso's Rock Ridge listing instead.
+diff -r --no-dereference -x special tree x >&2 || fail "xorriso extracts another tree"
+xorriso -indev full-2.50.iso -find /special -exec lsdl -- 2>/dev/null | cut -c1 | sort | tr -d '\n' >sp.txt
+[ "$(cat sp.txt)" = bcdps ] || fail "special files in the Rock Ridge tree: $(cat sp.txt)"
+listing tree | grep -v '^\./special' >l-tree.txt
+listing x | grep -v '^\./special' >l-x.txt
 diff -u l-tree.txt l-x.txt >&2 || fail "xorriso: other modes or links"
 extract_bsdtar full-1.02.iso b
-diff -r --no-dereference tree b >&2 || fail "bsdtar extracts another tree"
+# libarchive 3.6.2 drops 4 bytes of a 1,008-byte Rock Ridge symlink target (xorriso's own
+# images too); xorriso above and pycdlib read it whole.
+diff -r --no-dereference -x special -x long-link tree b >&2 || fail "bsdtar extracts another tree"
 # Joliet names, as pycdlib reads them, are those of the image without -udf.
 "$MKIMAGE" -quiet -o plain.iso tree 2>/dev/null
 joliet_names plain.iso | sort >j-plain.txt
