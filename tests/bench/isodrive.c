@@ -7,6 +7,7 @@
  *             (--md5-session, --md5-files: one of the two)
  *   --read    bytes per read of the burn source (default 65536)
  *   --fifo    ring buffer size in 2 KiB blocks (iso_write_opts_set_fifo_size)
+ *   --reverse-add  add each directory's entries in descending name order
  *   --phases  print the seconds spent walking, in libisofs's layout, and writing
  *   --poll    before each read, sleep in steps of USEC until the fifo holds a full read or
  *             the writer ended (the stock reader wakes for every 2 KiB block) */
@@ -23,7 +24,7 @@
 
 #include "common/stream.h"
 
-static int use_stock, use_md5;
+static int use_stock, use_md5, reverse_add;
 
 /* seconds since the previous call; phases are printed with --phases */
 static double lap(void)
@@ -77,7 +78,10 @@ static void walk(IsoImage *img, IsoDir *parent, const char *path)
 	}
 	qsort(names, n, sizeof(*names), by_name);
 	int dfd = dirfd(d);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t k = 0; k < n; k++) {
+		/* libisofs inserts a child by walking the parent's sorted list from its head:
+		 * adding in descending order finds the place at once */
+		size_t i = reverse_add ? n - 1 - k : k;
 		struct stat st;
 		char full[4096];
 		snprintf(full, sizeof(full), "%s/%s", path, names[i]);
@@ -140,6 +144,8 @@ int main(int argc, char **argv)
 			phases = 1;
 		else if (!strcmp(argv[i], "--stock"))
 			use_stock = 1;
+		else if (!strcmp(argv[i], "--reverse-add"))
+			reverse_add = 1;
 		else if (!strcmp(argv[i], "--md5"))
 			use_md5 = 3;
 		else if (!strcmp(argv[i], "--md5-session"))

@@ -68,12 +68,12 @@ cmd_mkimage() { echo "'$bindir/mkimage' -quiet -o '$3' '$1'$(sink "$3")"; }
 # costs, with the read and fifo sizes recommended to mkimage's writer; and libisofs's own
 # streams for comparison.  Not in the default list.
 have_proto() { [ -x "$tools/isodrive" ] || { echo "isodrive not built (make bench-tools)"; return 1; }; }
-cmd_proto() { echo "'$tools/isodrive' --md5 --read 262144 --fifo 512 --poll 200 -o '$3' '$1'$(sink "$3")"; }
+cmd_proto() { echo "'$tools/isodrive' --md5 --reverse-add --read 262144 --fifo 512 --poll 200 -o '$3' '$1'$(sink "$3")"; }
 have_proto_stock() { have_proto; }
 cmd_proto_stock() { echo "'$tools/isodrive' --stock --md5 -o '$3' '$1'$(sink "$3")"; }
 # the same without MD5 recording, to show what recording checksums costs
 have_proto_nomd5() { have_proto; }
-cmd_proto_nomd5() { echo "'$tools/isodrive' --read 262144 --fifo 512 --poll 200 -o '$3' '$1'$(sink "$3")"; }
+cmd_proto_nomd5() { echo "'$tools/isodrive' --reverse-add --read 262144 --fifo 512 --poll 200 -o '$3' '$1'$(sink "$3")"; }
 
 # ---- trees ----
 

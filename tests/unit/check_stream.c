@@ -360,6 +360,12 @@ static unsigned char *write_image(IsoStream **s, int n, size_t *len, size_t *wan
 			break;
 		*len += (size_t)r;
 	}
+	if (*len == (size_t)size) {
+		/* the writer thread may still be finishing: a read past the end waits for it
+		 * to close the fifo and returns 0, so the state below is final */
+		unsigned char extra[2048];
+		ck_assert_int_eq(bs->read_xt(bs, extra, sizeof(extra)), 0);
+	}
 	size_t fifo, free_bytes;
 	*status = iso_ring_buffer_get_status(bs, &fifo, &free_bytes);
 	bs->free_data(bs);
