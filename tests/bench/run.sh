@@ -7,7 +7,9 @@
 #   BENCH_SCALE  0 < SCALE <= 1: fewer files and a smaller big file, for quick runs (default 1)
 #   BENCH_RUNS   timed runs per case and tree; medians are reported (default 3)
 #   BENCH_TREES  which trees (default "small mixed big")
-#   BENCH_CASES  which cases (default "floor genisoimage xorriso mkimage")
+#   BENCH_CASES  which cases (default: all below: floor genisoimage xorriso mkimage
+#                mkimage_nomd5 mkimage_udf imginfo_list isoinfo_list
+#                xorriso_find dd imgburn)
 #   BENCH_OUT    "file": images go to a file in BENCH_DIR, removed after each run (the default,
 #                as users run them); "pipe": to stdout through `| cat >/dev/null`, so that no
 #                disk writes are timed (the floor writes nothing either).  Never -o /dev/null:
@@ -29,7 +31,7 @@ BENCH_DIR=${BENCH_DIR:-/var/tmp/imgbench}
 BENCH_SCALE=${BENCH_SCALE:-1}
 BENCH_RUNS=${BENCH_RUNS:-3}
 BENCH_TREES=${BENCH_TREES:-small mixed big}
-BENCH_CASES=${BENCH_CASES:-floor genisoimage xorriso mkimage}
+BENCH_CASES=${BENCH_CASES:-floor genisoimage xorriso mkimage mkimage_nomd5 mkimage_udf imginfo_list isoinfo_list xorriso_find dd imgburn}
 BENCH_OUT=${BENCH_OUT:-file}
 export LC_ALL=C TZ=UTC
 
@@ -67,6 +69,40 @@ cmd_mkimage() { echo "'$bindir/mkimage' -quiet -o '$3' '$1'$(sink "$3")"; }
 # The measuring driver on common/stream.c (tests/bench/isodrive.c): what the library alone
 # costs, with the read and fifo sizes recommended to mkimage's writer; and libisofs's own
 # streams for comparison.  Not in the default list.
+# mkimage variants: without MD5 (libisofs hashes every byte twice), and with a UDF bridge (no
+# MD5 with -udf: the recognition sequence takes the first tag's block), so -udf's own cost is
+# mkimage_udf against mkimage_nomd5.
+have_mkimage_nomd5() { have_mkimage; }
+cmd_mkimage_nomd5() { echo "'$bindir/mkimage' -quiet --no-md5 -o '$3' '$1'$(sink "$3")"; }
+have_mkimage_udf() { have_mkimage; }
+cmd_mkimage_udf() { echo "'$bindir/mkimage' -quiet -udf -o '$3' '$1'$(sink "$3")"; }
+
+# Listing a whole image: imginfo -l against isoinfo -l -R -J and xorriso -find.  The image is
+# made once per tree (untimed) by mkimage.
+list_image() { echo "$BENCH_DIR/list-$1.iso"; }
+prep_list() {
+	[ -f "$(list_image "$2")" ] ||
+		"$bindir/mkimage" -quiet --no-md5 -o "$(list_image "$2")" "$1" ||
+		{ say "bench: cannot make the listing image"; return 1; }
+}
+have_imginfo_list() { [ -x "$bindir/imginfo" ] && [ -x "$bindir/mkimage" ] || { echo "imginfo or mkimage not built"; return 1; }; }
+prep_imginfo_list() { prep_list "$@"; }
+cmd_imginfo_list() { echo "'$bindir/imginfo' -l '$(list_image "$2")' >/dev/null"; }
+have_isoinfo_list() { command -v isoinfo >/dev/null && [ -x "$bindir/mkimage" ] || { echo "isoinfo or mkimage missing"; return 1; }; }
+prep_isoinfo_list() { prep_list "$@"; }
+cmd_isoinfo_list() { echo "isoinfo -l -R -J -i '$(list_image "$2")' >/dev/null"; }
+have_xorriso_find() { have_xorriso && [ -x "$bindir/mkimage" ] || { echo "xorriso or mkimage missing"; return 1; }; }
+prep_xorriso_find() { prep_list "$@"; }
+cmd_xorriso_find() { echo "xorriso -indev '$(list_image "$2")' -find / >/dev/null 2>&1"; }
+
+# Writing an image to a stdio: pseudo-drive against dd bs=1M of the same image.
+have_dd() { [ -x "$bindir/mkimage" ] || { echo "mkimage not built"; return 1; }; }
+prep_dd() { prep_list "$@"; }
+cmd_dd() { echo "dd if='$(list_image "$2")' of='$BENCH_DIR/burn.out' bs=1M status=none"; }
+have_imgburn() { [ -x "$bindir/imgburn" ] && [ -x "$bindir/mkimage" ] || { echo "imgburn or mkimage not built"; return 1; }; }
+prep_imgburn() { prep_list "$@"; }
+cmd_imgburn() { echo "'$bindir/imgburn' --progress=none --dev 'stdio:$BENCH_DIR/burn.out' '$(list_image "$2")' 2>/dev/null"; }
+
 have_proto() { [ -x "$tools/isodrive" ] || { echo "isodrive not built (make bench-tools)"; return 1; }; }
 cmd_proto() { echo "'$tools/isodrive' --md5 --reverse-add --read 262144 --fifo 512 --poll 200 -o '$3' '$1'$(sink "$3")"; }
 have_proto_stock() { have_proto; }
@@ -159,8 +195,9 @@ for kind in $BENCH_TREES; do
 		       "$(awk -v k="$3" 'BEGIN { printf "%.1f", k / 1024 }')" | tee -a "$results"
 		eval "w_${name}=$1 c_${name}=$2 m_${name}=$3 r_${name}=yes"
 	done
-	# ratios of mkimage (or, before it exists, of the measuring driver if it ran)
-	for who in mkimage proto; do
+	# ratios: mkimage (or the measuring driver) against genisoimage and the floor, and each
+	# other program against what it competes with
+	for who in mkimage mkimage_nomd5 mkimage_udf proto; do
 		eval "ok=\${r_${who}:-}"
 		[ -n "$ok" ] || continue
 		eval "w=\$w_${who} c=\$c_${who} m=\$m_${who}"
@@ -172,6 +209,14 @@ for kind in $BENCH_TREES; do
 		if [ -n "${r_floor:-}" ]; then
 			echo "$kind: $who/floor wall $(ratio "$w" "$w_floor")" | tee -a "$results"
 		fi
+	done
+	for pair in mkimage_udf/mkimage_nomd5 imginfo_list/isoinfo_list \
+		    imginfo_list/xorriso_find imgburn/dd; do
+		a=${pair%/*} b=${pair#*/}
+		eval "oka=\${r_${a}:-} okb=\${r_${b}:-}"
+		[ -n "$oka" ] && [ -n "$okb" ] || continue
+		eval "wa=\$w_${a} wb=\$w_${b}"
+		echo "$kind: $a/$b wall $(ratio "$wa" "$wb")" | tee -a "$results"
 	done
 	for name in $BENCH_CASES; do eval "r_${name}=''"; done
 done

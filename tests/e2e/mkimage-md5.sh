@@ -53,3 +53,11 @@ rc=$?
 set -e
 [ $rc -eq 1 ] || { cat bad-check.txt; fail "imginfo --check exit $rc on a damaged file"; }
 grep -q 'PROBLEM: file MD5: /d/data.bin' bad-check.txt || { cat bad-check.txt; fail "imginfo"; }
+
+# --no-md5: no checksum tags at all, and the image is otherwise the same tree.
+"$MKIMAGE" --no-md5 -o nomd5.iso tree
+! grep -qa 'libisofs_checksum_tag_v1' nomd5.iso || fail "--no-md5 image has a checksum tag"
+"$IMGINFO" --json nomd5.iso | $PYTHON -c 'import json,sys; m=json.load(sys.stdin)["md5"]; sys.exit(0 if m["session"] is None and m["files_with_md5"] == 0 else 1)' ||
+	fail "imginfo finds MD5s in a --no-md5 image"
+bsdtar -xf nomd5.iso -C "$(mkdir -p nx && echo nx)"
+same_tree tree nx
