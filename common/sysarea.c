@@ -1,5 +1,6 @@
 /* MBR, GPT and APM parsing. */
 #include "common/sysarea.h"
+#include "common/unicode.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,25 +62,10 @@ static void utf16le_name(const unsigned char *p, size_t units, char *out, size_t
 			break;
 		if (c < 0x20 || (c >= 0xd800 && c < 0xe000))
 			c = '?';
-		unsigned char b[3];
-		size_t n;
-		if (c < 0x80) {
-			b[0] = (unsigned char)c;
-			n = 1;
-		} else if (c < 0x800) {
-			b[0] = (unsigned char)(0xc0 | c >> 6);
-			b[1] = (unsigned char)(0x80 | (c & 0x3f));
-			n = 2;
-		} else {
-			b[0] = (unsigned char)(0xe0 | c >> 12);
-			b[1] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
-			b[2] = (unsigned char)(0x80 | (c & 0x3f));
-			n = 3;
-		}
-		if (len + n >= size)
+		size_t grown = img_utf8_append(out, len, size, c);
+		if (grown == len)
 			break;
-		memcpy(out + len, b, n);
-		len += n;
+		len = grown;
 	}
 	out[len] = '\0';
 }

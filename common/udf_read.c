@@ -1,5 +1,6 @@
 /* UDF reader: volume structures, file entries, directories. */
 #include "common/udf_read.h"
+#include "common/unicode.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,25 +109,10 @@ static void dchars(const unsigned char *p, size_t n, char *out, size_t size)
 			c = c == 0 ? 0 : '_';
 		if (c == 0)
 			break;
-		unsigned char b[3];
-		size_t k;
-		if (c < 0x80) {
-			b[0] = (unsigned char)c;
-			k = 1;
-		} else if (c < 0x800) {
-			b[0] = (unsigned char)(0xc0 | c >> 6);
-			b[1] = (unsigned char)(0x80 | (c & 0x3f));
-			k = 2;
-		} else {
-			b[0] = (unsigned char)(0xe0 | c >> 12);
-			b[1] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
-			b[2] = (unsigned char)(0x80 | (c & 0x3f));
-			k = 3;
-		}
-		if (len + k >= size)
+		size_t grown = img_utf8_append(out, len, size, c);
+		if (grown == len)
 			break;
-		memcpy(out + len, b, k);
-		len += k;
+		len = grown;
 	}
 	out[len] = '\0';
 }

@@ -1,5 +1,6 @@
 /* Volume descriptor set, UDF recognition sequence and Rock Ridge signature parsing. */
 #include "common/voldesc.h"
+#include "common/unicode.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -15,29 +16,6 @@ static uint32_t le32(const unsigned char *p)
 }
 
 /* Appends code point c as UTF-8; returns the new length or len if out of room. */
-static size_t put_utf8(char *out, size_t len, size_t size, unsigned c)
-{
-	unsigned char b[3];
-	size_t n;
-	if (c < 0x80) {
-		b[0] = (unsigned char)c;
-		n = 1;
-	} else if (c < 0x800) {
-		b[0] = (unsigned char)(0xc0 | c >> 6);
-		b[1] = (unsigned char)(0x80 | (c & 0x3f));
-		n = 2;
-	} else {
-		b[0] = (unsigned char)(0xe0 | c >> 12);
-		b[1] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
-		b[2] = (unsigned char)(0x80 | (c & 0x3f));
-		n = 3;
-	}
-	if (len + n >= size)
-		return len;
-	memcpy(out + len, b, n);
-	return len + n;
-}
-
 /* A d-/a-character field: bytes, non-printable ones shown as '?', trailing blanks dropped.
  * For Joliet the field is UCS-2 big endian (Joliet spec 3.1). */
 static void text_field(const unsigned char *p, size_t n, bool ucs2, char *out, size_t size)
@@ -50,7 +28,7 @@ static void text_field(const unsigned char *p, size_t n, bool ucs2, char *out, s
 				break;
 			if (c < 0x20 || (c >= 0xd800 && c < 0xe000))
 				c = '?';
-			len = put_utf8(out, len, size, c);
+			len = img_utf8_append(out, len, size, c);
 		}
 	} else {
 		for (size_t i = 0; i < n && len + 1 < size; i++) {
