@@ -1,5 +1,6 @@
 /* UDF reader: volume structures, file entries, directories. */
 #include "common/udf_read.h"
+#include "common/udf_desc.h"
 #include "common/unicode.h"
 
 #include <stdio.h>
@@ -22,17 +23,6 @@ static uint32_t le32(const unsigned char *p)
 static uint64_t le64(const unsigned char *p)
 {
 	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
-uint16_t img_udf_crc(const unsigned char *p, size_t len)
-{
-	uint16_t crc = 0;
-	while (len--) {
-		crc ^= (uint16_t)(*p++ << 8);
-		for (int i = 0; i < 8; i++)
-			crc = (crc & 0x8000) ? (uint16_t)(crc << 1 ^ 0x1021) : (uint16_t)(crc << 1);
-	}
-	return crc;
 }
 
 static const char *tag_name(unsigned id)

@@ -43,7 +43,4 @@ int img_udf_read_info(struct img_source *src, struct img_udf_info *info, struct 
 int img_udf_read_tree(struct img_source *src, struct img_filetree **out, struct img_udf_info *info,
 		      struct img_error *err);
 
-/* ECMA-167 7.2.6 CRC (CCITT polynomial 0x1021, initial 0). */
-uint16_t img_udf_crc(const unsigned char *p, size_t len);
-
 #endif

@@ -17,7 +17,7 @@ cflags="-g -O1 -std=c11 -D_XOPEN_SOURCE=700 -D_FILE_OFFSET_BITS=64 -I$top $(pkg-
 libs="$(pkg-config --libs $pkgs)"
 common="$top/common/error.c $top/common/inspect.c $top/common/voldesc.c $top/common/eltorito.c \
 	$top/common/sysarea.c $top/common/iso_read.c $top/common/filetree.c $top/common/udf_read.c \
-	$top/common/wav.c $top/common/unicode.c"
+	$top/common/wav.c $top/common/unicode.c $top/common/udf_desc.c"
 
 # Seeds: a hybrid BIOS+EFI image and a plain one.
 seeds="$work/seeds"

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "common/inspect.h"
+#include "common/udf_desc.h"
 #include "common/udf_read.h"
 #include "tests/unit/unit.h"
 
