@@ -232,6 +232,10 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	s->argv = mkimage_boot_join_argv(argc, argv, &joined_argc);
 	if (s->argv == NULL)
 		return IMG_EXIT_USAGE;
+	/* mkisofs and xorriso -as mkisofs take -help (grub-mkrescue probes with it). */
+	for (int i = 1; i < joined_argc; i++)
+		if (strcmp(s->argv[i], "-help") == 0)
+			s->argv[i] = "--help";
 	s->con = poptGetContext("mkimage", joined_argc, s->argv, table, 0);
 	poptSetOtherOptionHelp(s->con,
 		"[OPTIONS] -o OUTPUT PATH...\n"
