@@ -72,15 +72,15 @@ deps:
 	sh scripts/deps.sh $(DEPS_SET)
 
 # check: install what the tests need, build (warnings are errors), unit tests,
-# end-to-end tests, then the end-to-end tests again against an ASan+UBSan build, and a short
-# run of every fuzz target (make fuzz runs them longer).
+# a short run of every fuzz target (make fuzz runs them longer), end-to-end tests, then the
+# end-to-end tests again against an ASan+UBSan build.
 check:
 	sh scripts/deps.sh test
 	$(MAKE) all
 	$(MAKE) unit
+	FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS) sh tests/fuzz/run.sh
 	$(MAKE) e2e
 	$(MAKE) e2e-asan
-	FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS) sh tests/fuzz/run.sh
 
 CHECK_FUZZ_SECONDS ?= 5
 

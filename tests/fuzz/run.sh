@@ -51,7 +51,7 @@ if [ ! -f "$seeds/done" ]; then
 fi
 
 targets=${*:-$(cd "$here" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}
-status=0
+status=0 passed=0 failed=0
 for t in $targets; do
 	echo "== fuzz_$t: building"
 	# shellcheck disable=SC2086
@@ -64,12 +64,14 @@ for t in $targets; do
 	[ "$t" = udf_read ] && max_len=1048576
 	if ! ./"fuzz_$t" -max_total_time="$secs" -max_len=$max_len -rss_limit_mb=1024 \
 		-timeout=10 -print_final_stats=1 "corpus_$t" >"fuzz_$t.log" 2>&1; then
-		status=1
+		status=1 failed=$((failed + 1))
 		echo "FAIL fuzz_$t (log: $work/fuzz_$t.log)"
 		tail -n 40 "fuzz_$t.log"
 	else
 		grep -E 'stat::number_of_executed_units|stat::peak_rss_mb' "fuzz_$t.log" || true
 		echo "PASS fuzz_$t"
+		passed=$((passed + 1))
 	fi
 done
+echo "fuzz: $passed passed, $failed failed"
 exit $status
