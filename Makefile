@@ -1,6 +1,9 @@
 # One non-recursive Makefile for the library and the three programs.
 # Targets: all check demo bench fuzz install clean.  Objects go under $(BUILD).
 
+# Sub-makes stay quiet about directories, so that the test summary is the last line.
+MAKEFLAGS += --no-print-directory
+
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
