@@ -53,3 +53,13 @@ boot_qemu bios-cd a.iso TOKEN-HYB-BIOS-e5f6
 boot_qemu bios-hd a.iso TOKEN-HYB-BIOS-e5f6
 boot_qemu uefi-cd a.iso TOKEN-HYB-UEFI-e5f6
 boot_qemu uefi-hd a.iso TOKEN-HYB-UEFI-e5f6
+
+# -isohybrid-apm-hfsplus: the EFI image also in an Apple Partition Map, as xorriso writes it.
+# shellcheck disable=SC2086
+"$MKIMAGE" -o apm.iso $opts -isohybrid-apm-hfsplus tree
+# shellcheck disable=SC2086
+xorriso -as mkisofs -R -J -o apmref.iso $opts -isohybrid-apm-hfsplus tree 2>/dev/null
+report apm.iso >apm.sa
+report apmref.iso >apmref.sa
+diff -u apmref.sa apm.sa || fail "system area with APM differs from xorriso's"
+grep -Eq 'APM partition type : +1 +Apple_HFS' apm.sa || { cat apm.sa; fail "no APM entry"; }
