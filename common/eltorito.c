@@ -1,19 +1,10 @@
 /* El Torito boot catalog parser. */
 #include "common/eltorito.h"
+#include "common/bytes.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static uint16_t le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 const char *img_eltorito_platform_name(int platform)
 {
@@ -42,10 +33,10 @@ static void fill_entry(struct img_boot_entry *e, const unsigned char *p)
 {
 	e->bootable = p[0] == 0x88;
 	e->emulation = p[1] & 0x0f;
-	e->load_segment = le16(p + 2);
+	e->load_segment = img_le16(p + 2);
 	e->system_type = p[4];
-	e->sector_count = le16(p + 6);
-	e->load_rba = le32(p + 8);
+	e->sector_count = img_le16(p + 6);
+	e->load_rba = img_le32(p + 8);
 	switch (e->emulation) {
 	case IMG_EMU_FLOPPY_1200: e->image_size = 1200 * 1024; break;
 	case IMG_EMU_FLOPPY_1440: e->image_size = 1440 * 1024; break;
@@ -75,7 +66,7 @@ int img_eltorito_parse(const unsigned char *buf, size_t len, uint32_t sector,
 				     "%02x %02x, expected 55 AA", AT(30), buf[30], buf[31]);
 	uint16_t sum = 0;
 	for (int i = 0; i < 32; i += 2)
-		sum = (uint16_t)(sum + le16(buf + i));
+		sum = (uint16_t)(sum + img_le16(buf + i));
 	if (sum != 0)
 		return img_error_set(err, IMG_ECORRUPT,
 				     "boot catalog validation entry at byte %llu: checksum does "
@@ -111,7 +102,7 @@ int img_eltorito_parse(const unsigned char *buf, size_t len, uint32_t sector,
 			break; /* end of the catalog: zero or unused entry */
 		final = p[0] == 0x91;
 		int platform = p[1];
-		unsigned n = le16(p + 2);
+		unsigned n = img_le16(p + 2);
 		section++;
 		pos += 32;
 		if (n > (len - pos) / 32)
@@ -165,8 +156,8 @@ static void check_info_table(struct img_source *src, struct img_boot_entry *e)
 	uint64_t off = (uint64_t)e->load_rba * 2048;
 	if (img_source_read(src, off, head, sizeof(head), "boot image", NULL) != IMG_OK)
 		return;
-	uint32_t pvd = le32(head + 8), lba = le32(head + 12), length = le32(head + 16);
-	uint32_t csum = le32(head + 20);
+	uint32_t pvd = img_le32(head + 8), lba = img_le32(head + 12), length = img_le32(head + 16);
+	uint32_t csum = img_le32(head + 20);
 	if (pvd != 16 || lba != e->load_rba || length < 64 || length > MAX_INFO_TABLE_LEN)
 		return;
 	e->info_table = true;
@@ -178,7 +169,7 @@ static void check_info_table(struct img_source *src, struct img_boot_entry *e)
 		if (img_source_read(src, off + pos, buf, n, "boot image", NULL) != IMG_OK)
 			return;
 		for (size_t i = 0; i + 3 < n; i += 4)
-			sum += le32(buf + i);
+			sum += img_le32(buf + i);
 		pos += n;
 	}
 	e->info_table_csum_ok = sum == csum;

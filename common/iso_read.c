@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "common/isofs.h"
+#include "common/bytes.h"
 
 int img_view_parse(const char *name, enum img_view *out)
 {
@@ -31,11 +32,6 @@ const char *img_view_name(enum img_view view)
 	case IMG_VIEW_UDF: return "udf";
 	default: return "default";
 	}
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 /* Set of directory extents already visited (open addressing, grows). */
@@ -184,8 +180,8 @@ int img_iso_scan(struct img_source *src, const struct img_vd *vd, struct img_dir
 			/* 6.8.2.2: the first record is "." and describes this very directory;
 			 * libisofs takes its size from there, so a "." that disagrees with the
 			 * parent's record would let it read other blocks as this directory. */
-			if (pos == 0 && (nlen != 1 || r[33] != 0 || le32(r + 2) != d.extent ||
-					 le32(r + 10) != d.size)) {
+			if (pos == 0 && (nlen != 1 || r[33] != 0 || img_le32(r + 2) != d.extent ||
+					 img_le32(r + 10) != d.size)) {
 				rc = img_error_set(err, IMG_ECORRUPT,
 						   "%s record at byte %llu: the \".\" record of the "
 						   "directory at byte %llu does not match it (extent %u, "
@@ -196,7 +192,7 @@ int img_iso_scan(struct img_source *src, const struct img_vd *vd, struct img_dir
 			pos += len;
 			if (nlen == 1 && (r[33] == 0 || r[33] == 1))
 				continue; /* "." and ".." */
-			uint32_t ext = le32(r + 2), dlen = le32(r + 10);
+			uint32_t ext = img_le32(r + 2), dlen = img_le32(r + 10);
 			bool dir = r[25] & 0x02;
 			if (!dir && (r[25] & 0x80))
 				out->multi_extent = true;

@@ -1,30 +1,11 @@
 /* MBR, GPT and APM parsing. */
 #include "common/sysarea.h"
 #include "common/unicode.h"
+#include "common/bytes.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static uint16_t le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const unsigned char *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
-
-static uint32_t be32(const unsigned char *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | (uint32_t)p[3];
-}
 
 uint32_t img_crc32(uint32_t crc, const void *buf, size_t len)
 {
@@ -49,15 +30,15 @@ uint32_t img_crc32(uint32_t crc, const void *buf, size_t len)
 /* GUIDs are stored with their first three fields little endian (UEFI appendix A). */
 static void guid_text(const unsigned char *g, char out[37])
 {
-	snprintf(out, 37, "%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X", le32(g), le16(g + 4),
-		 le16(g + 6), g[8], g[9], g[10], g[11], g[12], g[13], g[14], g[15]);
+	snprintf(out, 37, "%08X-%04X-%04X-%02X%02X-%02X%02X%02X%02X%02X%02X", img_le32(g), img_le16(g + 4),
+		 img_le16(g + 6), g[8], g[9], g[10], g[11], g[12], g[13], g[14], g[15]);
 }
 
 static void utf16le_name(const unsigned char *p, size_t units, char *out, size_t size)
 {
 	size_t len = 0;
 	for (size_t i = 0; i < units; i++) {
-		unsigned c = le16(p + 2 * i);
+		unsigned c = img_le16(p + 2 * i);
 		if (c == 0)
 			break;
 		if (c < 0x20 || (c >= 0xd800 && c < 0xe000))
@@ -84,13 +65,13 @@ static bool gpt_header_valid(const unsigned char *h, bool *crc_ok)
 	*crc_ok = false;
 	if (memcmp(h, "EFI PART", 8) != 0)
 		return false;
-	uint32_t hsize = le32(h + 12);
+	uint32_t hsize = img_le32(h + 12);
 	if (hsize < 92 || hsize > 512)
 		return true;
 	unsigned char copy[512];
 	memcpy(copy, h, 512);
 	memset(copy + 16, 0, 4);
-	*crc_ok = img_crc32(0, copy, hsize) == le32(h + 16);
+	*crc_ok = img_crc32(0, copy, hsize) == img_le32(h + 16);
 	return true;
 }
 
@@ -104,20 +85,20 @@ static int read_gpt(struct img_source *src, struct img_sysarea *s, struct img_er
 		return IMG_OK;
 	s->gpt = true;
 	s->gpt_header_crc_ok = crc_ok;
-	s->gpt_revision = le32(h + 8);
-	uint32_t hsize = le32(h + 12);
+	s->gpt_revision = img_le32(h + 8);
+	uint32_t hsize = img_le32(h + 12);
 	if (hsize < 92 || hsize > 512)
 		return img_error_set(err, IMG_ECORRUPT,
 				     "GPT header at byte 512: header size %u at byte 524 is not "
 				     "in 92..512", hsize);
-	s->gpt_current_lba = le64(h + 24);
-	s->gpt_backup_lba = le64(h + 32);
-	s->gpt_first_usable = le64(h + 40);
-	s->gpt_last_usable = le64(h + 48);
+	s->gpt_current_lba = img_le64(h + 24);
+	s->gpt_backup_lba = img_le64(h + 32);
+	s->gpt_first_usable = img_le64(h + 40);
+	s->gpt_last_usable = img_le64(h + 48);
 	guid_text(h + 56, s->gpt_disk_guid);
-	s->gpt_entries_lba = le64(h + 72);
-	s->gpt_num_entries = le32(h + 80);
-	s->gpt_entry_size = le32(h + 84);
+	s->gpt_entries_lba = img_le64(h + 72);
+	s->gpt_num_entries = img_le32(h + 80);
+	s->gpt_entry_size = img_le32(h + 84);
 	uint32_t esize = s->gpt_entry_size, n = s->gpt_num_entries;
 	if (esize < 128 || esize % 8 != 0 || esize > 4096)
 		return img_error_set(err, IMG_ECORRUPT,
@@ -141,7 +122,7 @@ static int read_gpt(struct img_source *src, struct img_sysarea *s, struct img_er
 		free(a);
 		return rc;
 	}
-	s->gpt_entries_crc_ok = img_crc32(0, a, len) == le32(h + 88);
+	s->gpt_entries_crc_ok = img_crc32(0, a, len) == img_le32(h + 88);
 	static const unsigned char zero[16];
 	for (uint32_t i = 0; i < n && s->gpt_count < IMG_GPT_MAX_ENTRIES; i++) {
 		const unsigned char *e = a + (size_t)i * esize;
@@ -151,9 +132,9 @@ static int read_gpt(struct img_source *src, struct img_sysarea *s, struct img_er
 		p->index = (int)i + 1;
 		guid_text(e, p->type_guid);
 		guid_text(e + 16, p->guid);
-		p->first_lba = le64(e + 32);
-		p->last_lba = le64(e + 40);
-		p->attributes = le64(e + 48);
+		p->first_lba = img_le64(e + 32);
+		p->last_lba = img_le64(e + 40);
+		p->attributes = img_le64(e + 48);
 		utf16le_name(e + 56, 36, p->name, sizeof(p->name));
 	}
 	free(a);
@@ -187,7 +168,7 @@ static int read_apm(struct img_source *src, struct img_sysarea *s, struct img_er
 		if (b[0] != 'P' || b[1] != 'M')
 			break;
 		if (i == 1) {
-			count = be32(b + 4);
+			count = img_be32(b + 4);
 			if (count == 0 || count > IMG_APM_MAX)
 				return img_error_set(err, IMG_ECORRUPT,
 						     "APM entry at byte %llu: map count %u is not "
@@ -198,8 +179,8 @@ static int read_apm(struct img_source *src, struct img_sysarea *s, struct img_er
 		}
 		struct img_apm_part *p = &s->apm_parts[s->apm_count++];
 		p->index = (int)i;
-		p->start = be32(b + 8);
-		p->count = be32(b + 12);
+		p->start = img_be32(b + 8);
+		p->count = img_be32(b + 12);
 		ascii_field(b + 16, 32, p->name);
 		ascii_field(b + 48, 32, p->type);
 	}
@@ -214,18 +195,18 @@ int img_sysarea_read(struct img_source *src, struct img_sysarea *s, struct img_e
 		return IMG_OK; /* smaller than one sector: nothing to find */
 	if (b[510] == 0x55 && b[511] == 0xaa) {
 		s->mbr = true;
-		s->mbr_signature = le32(b + 440);
+		s->mbr_signature = img_le32(b + 440);
 		for (int i = 0; i < 4; i++) {
 			const unsigned char *e = b + 446 + 16 * i;
-			if (e[4] == 0 && le32(e + 8) == 0 && le32(e + 12) == 0)
+			if (e[4] == 0 && img_le32(e + 8) == 0 && img_le32(e + 12) == 0)
 				continue;
 			struct img_mbr_part *p = &s->mbr_parts[s->mbr_count++];
 			p->index = i + 1;
 			p->status = e[0];
 			p->bootable = e[0] == 0x80;
 			p->type = e[4];
-			p->start = le32(e + 8);
-			p->sectors = le32(e + 12);
+			p->start = img_le32(e + 8);
+			p->sectors = img_le32(e + 12);
 		}
 	}
 	int rc = read_gpt(src, s, err);

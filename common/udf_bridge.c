@@ -24,6 +24,7 @@
 
 #include "common/image_priv.h"
 #include "common/udf.h"
+#include "common/bytes.h"
 
 #define BLK ((uint64_t)IMG_BLOCK_SIZE)
 /* Blocks 0..31 (ECMA-119 system area and the volume descriptors from 16 on), which
@@ -353,11 +354,6 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 
 /* ---- learning the extents ---- */
 
-static uint32_t le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 struct found_set {
 	struct found *v;
 	size_t n, cap;
@@ -392,7 +388,7 @@ static int walk_tree(struct img_image *img, struct img_udf_bridge *b, const uint
 		     struct found_set *files)
 {
 	struct found_set dirs = {0};
-	int rc = found_push(&dirs, le32(rec + 2), le32(rec + 10));
+	int rc = found_push(&dirs, img_le32(rec + 2), img_le32(rec + 10));
 	for (size_t d = 0; rc == IMG_OK && d < dirs.n; d++) {
 		uint64_t lba = dirs.v[d].lba, len = dirs.v[d].size;
 		uint64_t nblk = (len + BLK - 1) / BLK;
@@ -424,15 +420,15 @@ static int walk_tree(struct img_image *img, struct img_udf_bridge *b, const uint
 			if (nlen == 1 && (r[33] == 0 || r[33] == 1))
 				continue; /* "." and ".." */
 			if (flags & 0x02) {
-				rc = found_push(&dirs, le32(r + 2), le32(r + 10));
+				rc = found_push(&dirs, img_le32(r + 2), img_le32(r + 10));
 				continue;
 			}
 			/* ECMA-119 6.5.1: a file in several extents has one record per section, all
 			 * but the last flagged; libisofs writes the sections contiguously. */
 			if (pending)
-				files->v[files->n - 1].size += le32(r + 10);
+				files->v[files->n - 1].size += img_le32(r + 10);
 			else
-				rc = found_push(files, le32(r + 2), le32(r + 10));
+				rc = found_push(files, img_le32(r + 2), img_le32(r + 10));
 			pending = (flags & 0x80) != 0;
 		}
 	}

@@ -2,6 +2,7 @@
 #include "common/udf_read.h"
 #include "common/udf_desc.h"
 #include "common/unicode.h"
+#include "common/bytes.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,21 +10,6 @@
 #include <sys/stat.h>
 
 #define SECTOR 2048u
-
-static uint16_t le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t le64(const unsigned char *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 static const char *tag_name(unsigned id)
 {
@@ -63,20 +49,20 @@ static int check_tag(const unsigned char *b, size_t len, uint32_t location, bool
 		return img_error_set(err, IMG_ECORRUPT,
 				     "UDF %s at byte %llu: tag checksum 0x%02x, computed 0x%02x",
 				     what, (unsigned long long)off, b[4], sum & 0xff);
-	size_t crc_len = le16(b + 10);
+	size_t crc_len = img_le16(b + 10);
 	if (crc_len > len - 16)
 		return img_error_set(err, IMG_ECORRUPT,
 				     "UDF %s at byte %llu: CRC length %zu runs past the descriptor",
 				     what, (unsigned long long)off + 10, crc_len);
 	uint16_t crc = img_udf_crc(b + 16, crc_len);
-	if (crc != le16(b + 8))
+	if (crc != img_le16(b + 8))
 		return img_error_set(err, IMG_ECORRUPT,
 				     "UDF %s at byte %llu: descriptor CRC 0x%04x, computed 0x%04x",
-				     what, (unsigned long long)off + 8, le16(b + 8), crc);
-	if (check_location && le32(b + 12) != location)
+				     what, (unsigned long long)off + 8, img_le16(b + 8), crc);
+	if (check_location && img_le32(b + 12) != location)
 		return img_error_set(err, IMG_ECORRUPT,
 				     "UDF %s at byte %llu: tag location %u, expected %u", what,
-				     (unsigned long long)off + 12, le32(b + 12), location);
+				     (unsigned long long)off + 12, img_le32(b + 12), location);
 	return IMG_OK;
 }
 
@@ -122,14 +108,14 @@ int img_udf_read_info(struct img_source *src, struct img_udf_info *info, struct 
 	unsigned char b[SECTOR];
 	const uint64_t aoff = 256ull * SECTOR;
 	if (img_source_read(src, aoff, b, sizeof(b), "UDF anchor", NULL) != IMG_OK ||
-	    le16(b) != 2)
+	    img_le16(b) != 2)
 		return img_error_set(err, IMG_ENOENT, "no UDF anchor at sector 256");
 	int rc = check_tag(b, sizeof(b), 256, true, aoff, tag_name(2), err);
 	if (rc != IMG_OK)
 		return rc;
 	info->anchor_sector = 256;
-	info->vds_length = le32(b + 16);
-	info->vds_sector = le32(b + 20);
+	info->vds_length = img_le32(b + 16);
+	info->vds_sector = img_le32(b + 20);
 	if (info->vds_length < SECTOR || info->vds_length > 256 * SECTOR)
 		return img_error_set(err, IMG_ECORRUPT,
 				     "UDF anchor at byte %llu: volume descriptor sequence length %u "
@@ -143,7 +129,7 @@ int img_udf_read_info(struct img_source *src, struct img_udf_info *info, struct 
 		if ((rc = img_source_read(src, off, b, sizeof(b), "UDF volume descriptor",
 					  err)) != IMG_OK)
 			return rc;
-		unsigned id = le16(b);
+		unsigned id = img_le16(b);
 		if (id == 0)
 			break;
 		if ((rc = check_tag(b, sizeof(b), sec, true, off, tag_name(id), err)) != IMG_OK)
@@ -156,22 +142,22 @@ int img_udf_read_info(struct img_source *src, struct img_udf_info *info, struct 
 			dstring(b + 24, 32, info->volume_id, sizeof(info->volume_id));
 		} else if (id == 5 && !pd) {
 			pd = true;
-			info->partition_number = le16(b + 22);
-			info->partition_start = le32(b + 188);
-			info->partition_length = le32(b + 192);
+			info->partition_number = img_le16(b + 22);
+			info->partition_start = img_le32(b + 188);
+			info->partition_length = img_le32(b + 192);
 		} else if (id == 6 && !lvd) {
 			lvd = true;
-			info->block_size = le32(b + 212);
+			info->block_size = img_le32(b + 212);
 			/* Domain entity (UDF 2.1.5): identifier, then the revision in the suffix. */
 			memcpy(info->domain, b + 217, 23);
 			info->domain[23] = '\0';
 			for (int k = 0; k < 23; k++)
 				if (info->domain[k] && (info->domain[k] < 0x20 || info->domain[k] > 0x7e))
 					info->domain[k] = '?';
-			info->revision = le16(b + 240);
+			info->revision = img_le16(b + 240);
 			dstring(b + 84, 128, info->logical_volume_id,
 				sizeof(info->logical_volume_id));
-			uint32_t nmaps = le32(b + 268);
+			uint32_t nmaps = img_le32(b + 268);
 			if (nmaps >= 1 && b[440] != 1)
 				return img_error_set(err, IMG_EUNSUPPORTED,
 						     "UDF logical volume descriptor at byte %llu: "
@@ -215,12 +201,12 @@ static uint64_t part_off(const struct reader *r, uint32_t lbn)
 /* ECMA-167 1/7.3 timestamp to seconds since the epoch (UTC). */
 static int64_t timestamp(const unsigned char *p)
 {
-	int tz = le16(p) & 0x0fff;
+	int tz = img_le16(p) & 0x0fff;
 	if (tz & 0x800)
 		tz -= 0x1000;
-	if ((le16(p) >> 12) != 1 || tz == -2047)
+	if ((img_le16(p) >> 12) != 1 || tz == -2047)
 		tz = 0;
-	int64_t y = (int16_t)le16(p + 2), m = p[4], d = p[5];
+	int64_t y = (int16_t)img_le16(p + 2), m = p[4], d = p[5];
 	if (m < 1 || m > 12 || d < 1 || d > 31)
 		return 0;
 	/* days from civil (Howard Hinnant's algorithm) */
@@ -264,8 +250,8 @@ static int read_ads(struct reader *r, struct img_fnode *n, const unsigned char *
 		bool more = false;
 		size_t next_len = 0;
 		for (size_t i = 0; i + step <= len; i += step) {
-			uint32_t raw = le32(ads + i), elen = raw & 0x3fffffff, etype = raw >> 30;
-			uint32_t lbn = le32(ads + i + 4);
+			uint32_t raw = img_le32(ads + i), elen = raw & 0x3fffffff, etype = raw >> 30;
+			uint32_t lbn = img_le32(ads + i + 4);
 			if (elen == 0)
 				break;
 			if (etype == 3) {
@@ -306,8 +292,8 @@ static int read_ads(struct reader *r, struct img_fnode *n, const unsigned char *
 		if (rc != IMG_OK)
 			return rc;
 		r->info->tags_verified++;
-		size_t l = le32(buf + 20);
-		if (le16(buf) != 258 || l > sizeof(buf) - 24 || l > next_len)
+		size_t l = img_le32(buf + 20);
+		if (img_le16(buf) != 258 || l > sizeof(buf) - 24 || l > next_len)
 			return img_error_set(r->err, IMG_ECORRUPT,
 					     "UDF allocation extent descriptor at byte %llu: bad "
 					     "identifier or length %zu", (unsigned long long)where, l);
@@ -328,7 +314,7 @@ static int read_entry(struct reader *r, uint32_t lbn, struct img_fnode *n, int *
 		int rc = img_source_read(r->src, off, b, SECTOR, "UDF file entry", r->err);
 		if (rc != IMG_OK)
 			return rc;
-		unsigned id = le16(b);
+		unsigned id = img_le16(b);
 		if (id != 261 && id != 266 && id != 259)
 			return img_error_set(r->err, IMG_ECORRUPT,
 					     "UDF ICB at byte %llu: tag identifier %u is not a file "
@@ -344,25 +330,25 @@ static int read_entry(struct reader *r, uint32_t lbn, struct img_fnode *n, int *
 					     "UDF indirect entry at byte %llu: chain of more than %d "
 					     "entries, it loops", (unsigned long long)off,
 					     IMG_UDF_MAX_AD_HOPS);
-		lbn = le32(b + 36 + 4);
+		lbn = img_le32(b + 36 + 4);
 	}
-	bool efe = le16(b) == 266;
+	bool efe = img_le16(b) == 266;
 	*file_type = b[16 + 11];
-	unsigned flags = le16(b + 16 + 18);
-	n->uid = le32(b + 36);
-	n->gid = le32(b + 40);
-	uint32_t p = le32(b + 44);
+	unsigned flags = img_le16(b + 16 + 18);
+	n->uid = img_le32(b + 36);
+	n->gid = img_le32(b + 40);
+	uint32_t p = img_le32(b + 44);
 	mode_t perm = (mode_t)((((p >> 10) & 7) << 6) | (((p >> 5) & 7) << 3) | (p & 7));
-	n->size = le64(b + 56);
+	n->size = img_le64(b + 56);
 	n->atime = timestamp(b + (efe ? 80 : 72));
 	n->mtime = timestamp(b + (efe ? 92 : 84));
 	n->ctime = n->mtime;
-	size_t lea = le32(b + (efe ? 208 : 168)), lad = le32(b + (efe ? 212 : 172));
+	size_t lea = img_le32(b + (efe ? 208 : 168)), lad = img_le32(b + (efe ? 212 : 172));
 	size_t start = efe ? 216 : 176;
 	if (lea > SECTOR || lad > SECTOR || start + lea + lad > SECTOR)
 		return img_error_set(r->err, IMG_ECORRUPT,
 				     "UDF %s at byte %llu: extended attributes (%zu) and allocation "
-				     "descriptors (%zu) overrun the block", tag_name(le16(b)),
+				     "descriptors (%zu) overrun the block", tag_name(img_le16(b)),
 				     (unsigned long long)off, lea, lad);
 	switch (*file_type) {
 	case 4: n->mode = S_IFDIR | perm; break;
@@ -381,14 +367,14 @@ static int read_entry(struct reader *r, uint32_t lbn, struct img_fnode *n, int *
 		if (n->size > lad)
 			return img_error_set(r->err, IMG_ECORRUPT,
 					     "UDF %s at byte %llu: %llu bytes of embedded data in a "
-					     "%zu-byte area", tag_name(le16(b)), (unsigned long long)off,
+					     "%zu-byte area", tag_name(img_le16(b)), (unsigned long long)off,
 					     (unsigned long long)n->size, lad);
 		return lad ? img_fnode_add_extent(n, off + start + lea, lad) : IMG_OK;
 	}
 	if (atype != 0 && atype != 1)
 		return img_error_set(r->err, IMG_EUNSUPPORTED,
 				     "UDF %s at byte %llu: allocation descriptor type %d",
-				     tag_name(le16(b)), (unsigned long long)off, atype);
+				     tag_name(img_le16(b)), (unsigned long long)off, atype);
 	unsigned char copy[SECTOR];
 	memcpy(copy, ads, lad);
 	return read_ads(r, n, copy, lad, atype, off + start + lea);
@@ -487,10 +473,10 @@ static int read_dir(struct reader *r, struct img_fnode *dir, int depth, struct p
 	uint64_t base = dir->nextents ? dir->extents[0].offset : 0;
 	for (size_t pos = 0; pos + 38 <= len && rc == IMG_OK;) {
 		const unsigned char *f = d + pos;
-		size_t liu = le16(f + 36), lfi = f[19];
+		size_t liu = img_le16(f + 36), lfi = f[19];
 		size_t flen = (38 + liu + lfi + 3) & ~(size_t)3;
 		uint64_t where = base + pos;
-		if (le16(f) != 257 || pos + 38 + liu + lfi > len) {
+		if (img_le16(f) != 257 || pos + 38 + liu + lfi > len) {
 			rc = img_error_set(r->err, IMG_ECORRUPT,
 					   "UDF file identifier at byte %llu: bad tag or length",
 					   (unsigned long long)where);
@@ -507,7 +493,7 @@ static int read_dir(struct reader *r, struct img_fnode *dir, int depth, struct p
 		dchars(f + 38 + liu, lfi, name, sizeof(name));
 		if (name[0] == '\0' || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 			snprintf(name, sizeof(name), "_unnamed_%llu", (unsigned long long)where);
-		uint32_t lbn = le32(f + 24);
+		uint32_t lbn = img_le32(f + 24);
 		struct img_fnode *n;
 		if ((rc = img_filetree_add(r->tree, dir, name, &n)) != IMG_OK)
 			break;
@@ -569,21 +555,21 @@ int img_udf_read_tree(struct img_source *src, struct img_filetree **out, struct 
 		uint64_t off = ((uint64_t)info->vds_sector + i) * SECTOR;
 		if ((rc = img_source_read(src, off, b, sizeof(b), "UDF volume descriptor", err)))
 			return rc;
-		if (le16(b) == 6) {
-			fsd = le32(b + 248 + 4);
+		if (img_le16(b) == 6) {
+			fsd = img_le32(b + 248 + 4);
 			break;
 		}
 	}
 	uint64_t foff = part_off(&r, fsd);
 	if ((rc = img_source_read(src, foff, b, sizeof(b), "UDF file set descriptor", err)))
 		return rc;
-	if (le16(b) != 256)
+	if (img_le16(b) != 256)
 		return img_error_set(err, IMG_ECORRUPT, "UDF file set descriptor at byte %llu: tag "
-				     "identifier %u", (unsigned long long)foff, le16(b));
+				     "identifier %u", (unsigned long long)foff, img_le16(b));
 	if ((rc = check_tag(b, sizeof(b), fsd, true, foff, tag_name(256), err)) != IMG_OK)
 		return rc;
 	info->tags_verified++;
-	uint32_t root_lbn = le32(b + 400 + 4);
+	uint32_t root_lbn = img_le32(b + 400 + 4);
 	if ((rc = img_filetree_new(&r.tree)) != IMG_OK)
 		return img_error_set(err, rc, "UDF tree");
 	struct pending *stack = NULL;

@@ -1,19 +1,10 @@
 /* Volume descriptor set, UDF recognition sequence and Rock Ridge signature parsing. */
 #include "common/voldesc.h"
 #include "common/unicode.h"
+#include "common/bytes.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static uint16_t le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 /* Appends code point c as UTF-8; returns the new length or len if out of room. */
 /* A d-/a-character field: bytes, non-printable ones shown as '?', trailing blanks dropped.
@@ -97,7 +88,7 @@ int img_vd_parse(const unsigned char *b, uint32_t sector, struct img_vd *v,
 		/* El Torito 1.0 section 2.0: the catalog pointer follows the two ids. */
 		if (strcmp(v->boot_system_id, "EL TORITO SPECIFICATION") == 0) {
 			v->el_torito = true;
-			v->boot_catalog = le32(b + 71);
+			v->boot_catalog = img_le32(b + 71);
 		}
 		return IMG_OK;
 	case 1:
@@ -130,11 +121,11 @@ int img_vd_parse(const unsigned char *b, uint32_t sector, struct img_vd *v,
 	bool u = v->kind == IMG_VD_JOLIET;
 	text_field(b + 8, 32, u, v->system_id, sizeof(v->system_id));
 	text_field(b + 40, 32, u, v->volume_id, sizeof(v->volume_id));
-	v->volume_space_size = le32(b + 80);
-	v->set_size = le16(b + 120);
-	v->seq_number = le16(b + 124);
-	v->block_size = le16(b + 128);
-	v->path_table_size = le32(b + 132);
+	v->volume_space_size = img_le32(b + 80);
+	v->set_size = img_le16(b + 120);
+	v->seq_number = img_le16(b + 124);
+	v->block_size = img_le16(b + 128);
+	v->path_table_size = img_le32(b + 132);
 	/* Root directory record (ECMA-119 8.4.18, 9.1): extent at +2, data length at +10. */
 	if (b[156] < 34)
 		return img_error_set(err, IMG_ECORRUPT,
@@ -142,8 +133,8 @@ int img_vd_parse(const unsigned char *b, uint32_t sector, struct img_vd *v,
 				     "length %u at byte %llu is below 34", img_vd_kind_name(v->kind),
 				     sector, b[156],
 				     (unsigned long long)sector * IMG_ISO_SECTOR + 156);
-	v->root_extent = le32(b + 158);
-	v->root_size = le32(b + 166);
+	v->root_extent = img_le32(b + 158);
+	v->root_size = img_le32(b + 166);
 	text_field(b + 190, 128, u, v->volume_set_id, sizeof(v->volume_set_id));
 	text_field(b + 318, 128, u, v->publisher_id, sizeof(v->publisher_id));
 	text_field(b + 446, 128, u, v->preparer_id, sizeof(v->preparer_id));
@@ -265,8 +256,8 @@ int img_vd_rock_ridge(struct img_source *src, const struct img_vd *pvd, char ver
 			} else if ((memcmp(e, "RR", 2) == 0 || memcmp(e, "PX", 2) == 0))
 				rr = true;
 			else if (memcmp(e, "CE", 2) == 0 && len >= 28) {
-				next_ce = (uint64_t)le32(e + 4) * pvd->block_size + le32(e + 12);
-				ce_len = le32(e + 20);
+				next_ce = (uint64_t)img_le32(e + 4) * pvd->block_size + img_le32(e + 12);
+				ce_len = img_le32(e + 20);
 			} else if (memcmp(e, "ST", 2) == 0)
 				break;
 			pos += len;

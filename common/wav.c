@@ -1,5 +1,6 @@
 /* RIFF/WAVE header parser (Microsoft RIFF spec, "WAVE" form; fmt and data chunks). */
 #include "common/wav.h"
+#include "common/bytes.h"
 
 #include <inttypes.h>
 #include <stdbool.h>
@@ -8,17 +9,6 @@
 #define WAVE_FORMAT_PCM 0x0001
 #define WAVE_FORMAT_EXTENSIBLE 0xFFFE
 
-static uint16_t le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-	       ((uint32_t)p[3] << 24);
-}
-
 static int parse_fmt(const unsigned char *p, uint32_t size, size_t off, struct img_wav_info *out,
 		     struct img_error *err)
 {
@@ -26,12 +16,12 @@ static int parse_fmt(const unsigned char *p, uint32_t size, size_t off, struct i
 		return img_error_set(err, IMG_ECORRUPT,
 				     "fmt chunk at offset %zu has %" PRIu32 " bytes, needs 16",
 				     off, size);
-	out->format = le16(p);
-	out->channels = le16(p + 2);
-	out->sample_rate = le32(p + 4);
-	out->byte_rate = le32(p + 8);
-	out->block_align = le16(p + 12);
-	out->bits_per_sample = le16(p + 14);
+	out->format = img_le16(p);
+	out->channels = img_le16(p + 2);
+	out->sample_rate = img_le32(p + 4);
+	out->byte_rate = img_le32(p + 8);
+	out->block_align = img_le16(p + 12);
+	out->bits_per_sample = img_le16(p + 14);
 	/* WAVEFORMATEXTENSIBLE: cbSize(2) validBits(2) channelMask(4) then a GUID whose first two
 	 * bytes are the real format tag. */
 	if (out->format == WAVE_FORMAT_EXTENSIBLE) {
@@ -39,7 +29,7 @@ static int parse_fmt(const unsigned char *p, uint32_t size, size_t off, struct i
 			return img_error_set(err, IMG_ECORRUPT,
 					     "extensible fmt chunk at offset %zu has %" PRIu32
 					     " bytes, needs 40", off, size);
-		out->format = le16(p + 24);
+		out->format = img_le16(p + 24);
 	}
 	if (out->channels == 0 || out->block_align == 0 || out->bits_per_sample == 0)
 		return img_error_set(err, IMG_ECORRUPT,
@@ -69,7 +59,7 @@ int img_wav_parse(const unsigned char *buf, size_t len, uint64_t file_size,
 					     "data chunk does not start within the first %zu bytes",
 					     len);
 		const unsigned char *id = buf + pos;
-		uint32_t size = le32(buf + pos + 4);
+		uint32_t size = img_le32(buf + pos + 4);
 		size_t body = pos + 8;
 		if (memcmp(id, "fmt ", 4) == 0) {
 			if (have_fmt)
