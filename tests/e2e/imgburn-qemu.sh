@@ -61,7 +61,7 @@ head -c 400000 /dev/urandom >tree/r.bin
 xorriso -as mkisofs -quiet -R -o cd.iso tree 2>/dev/null
 cp cd.iso root/cd.iso
 cp cd.iso root/bad.iso
-printf 'Z' | dd of=root/bad.iso bs=1 seek=300000 conv=notrunc status=none
+flip_byte root/bad.iso 300000
 
 cat >root/init <<'INIT'
 #!/bin/busybox sh

@@ -17,7 +17,7 @@ done
 # One byte of big.bin changed: the file MD5 and the session MD5 fail, as for xorriso.
 lba=$("$IMGINFO" -l --json good.iso | $PYTHON -c 'import json,sys; print([e for e in json.load(sys.stdin)["entries"] if e["path"]=="/dir/sub/big.bin"][0]["extents"][0]["lba"])')
 cp good.iso bad.iso
-printf 'X' | dd of=bad.iso bs=1 seek=$((lba * 2048 + 1000)) conv=notrunc status=none
+flip_byte bad.iso $((lba * 2048 + 1000))
 set +e; "$IMGINFO" --check bad.iso >bad.out; rc=$?; set -e
 [ $rc -eq 1 ] || fail "--check of a changed file: exit $rc"
 grep -q '^PROBLEM: file MD5: /dir/sub/big.bin: recorded [0-9a-f]*, data has' bad.out ||
@@ -29,7 +29,7 @@ grep -q 'MISMATCH' xo.out || fail "xorriso reports no mismatch"
 # Boot info table checksum: change a byte of isolinux.bin after the table.
 blba=$("$IMGINFO" --json good.iso | $PYTHON -c 'import json,sys; print(json.load(sys.stdin)["el_torito"]["entries"][0]["load_lba"])')
 cp good.iso boot.iso
-printf 'X' | dd of=boot.iso bs=1 seek=$((blba * 2048 + 3000)) conv=notrunc status=none
+flip_byte boot.iso $((blba * 2048 + 3000))
 set +e; "$IMGINFO" --check boot.iso >boot.out; rc=$?; set -e
 [ $rc -eq 1 ] && grep -q '^PROBLEM: boot info table: entry 1 .*checksum does not match' boot.out ||
 	fail "boot info table checksum mismatch not found (exit $rc)"

@@ -69,3 +69,12 @@ same_tree() {
 	tree_manifest "$2" ${3:-} >"$SCRATCH/manifest.b"
 	diff -u "$SCRATCH/manifest.a" "$SCRATCH/manifest.b" >&2 || fail "trees differ: $1 $2"
 }
+
+# flip_byte FILE OFFSET: inverts the byte at OFFSET (XOR 0xff), so the file surely changes
+# (writing a fixed byte into random data leaves it as it was one time in 256).
+flip_byte() {
+	old=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
+	[ -n "$old" ] || fail "flip_byte: $1 has no byte at $2"
+	# shellcheck disable=SC2059
+	printf "\\$(printf %03o $((old ^ 255)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
+}

@@ -42,7 +42,7 @@ grep -q 'File contents and their MD5 checksums match' files.log || { cat files.l
 lba=$(xorriso -indev md5.iso -find /d/data.bin -exec report_lba -- 2>/dev/null |
 	awk '/File data lba:/ {print $6; exit}')
 [ -n "$lba" ] || fail "no LBA for data.bin"
-printf '\377' | dd of=md5.iso bs=1 seek=$((lba * 2048 + 1000)) conv=notrunc status=none
+flip_byte md5.iso $((lba * 2048 + 1000))
 if xorriso -md5 on -indev md5.iso -check_md5_r FAILURE / -- >bad.log 2>&1; then
 	cat bad.log; fail "xorriso did not notice the damaged file"
 fi
