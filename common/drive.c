@@ -758,17 +758,24 @@ static int new_disc_session(struct img_drive *d, struct burn_session **session)
 	return IMG_OK;
 }
 
-int img_drive_write_start(struct img_drive *d, int fd, int64_t size,
-			  const struct img_write_opts *o)
+/* The start of every write: a fresh error and job, media that takes data, libburn's write
+ * options.  On failure nothing stays set up. */
+static int begin_write(struct img_drive *d, const struct img_write_opts *o)
 {
 	img_error_clear(&d->err);
 	job_clear(d);
 	int rc = check_writable_media(d);
+	if (rc == IMG_OK && (rc = setup_opts(d, o)) != IMG_OK)
+		job_clear(d);
+	return rc;
+}
+
+int img_drive_write_start(struct img_drive *d, int fd, int64_t size,
+			  const struct img_write_opts *o)
+{
+	int rc = begin_write(d, o);
 	if (rc != IMG_OK)
 		return rc;
-	rc = setup_opts(d, o);
-	if (rc != IMG_OK)
-		goto fail;
 
 	int64_t need = size >= 0 ? (size + SECTOR - 1) / SECTOR * SECTOR : 0;
 	if (o->padding)
@@ -840,16 +847,11 @@ fail:
 int img_drive_write_audio_start(struct img_drive *d, const int *fds, const int64_t *sizes, int n,
 				const struct img_write_opts *o)
 {
-	img_error_clear(&d->err);
-	job_clear(d);
 	if (n <= 0 || n > 99)
 		return img_error_set(&d->err, IMG_EINVAL, "a CD holds 1 to 99 tracks, not %d", n);
-	int rc = check_writable_media(d);
+	int rc = begin_write(d, o);
 	if (rc != IMG_OK)
 		return rc;
-	rc = setup_opts(d, o);
-	if (rc != IMG_OK)
-		goto fail;
 	struct burn_session *session;
 	rc = new_disc_session(d, &session);
 	if (rc != IMG_OK)
@@ -900,14 +902,9 @@ fail:
 int img_drive_write_cue_start(struct img_drive *d, const char *cue_path,
 			      const struct img_write_opts *o)
 {
-	img_error_clear(&d->err);
-	job_clear(d);
-	int rc = check_writable_media(d);
+	int rc = begin_write(d, o);
 	if (rc != IMG_OK)
 		return rc;
-	rc = setup_opts(d, o);
-	if (rc != IMG_OK)
-		goto fail;
 	struct burn_session *session;
 	rc = new_disc_session(d, &session);
 	if (rc != IMG_OK)
