@@ -161,16 +161,16 @@ int img_image_new(const struct img_image_opts *o, img_note_fn note_fn, void *arg
 	/* AAIP carries no ACLs or xattrs here (we read none) but the root's "isofs.ca" entry,
 	 * which tells readers where the per-file MD5 array is: without it xorriso -check_md5_r
 	 * finds no file checksums. */
-	bad |= iso_write_opts_set_aaip(w, !o->no_md5) < 0;
+	bad |= iso_write_opts_set_aaip(w, o->md5) < 0;
 	/* Unannounced (SUSP 1.10 style, as xorriso writes it): a second ER record makes pycdlib
 	 * reject the image ("Only single ER record supported"). */
 	bad |= iso_write_opts_set_aaip_susp_1_10(w, 1) < 0;
-	/* Session and per-file MD5 (libisofs's checksum array and tag), for imginfo --verify. */
-	/* libisofs hashes every data byte twice (session and file) at about 500 MB/s a pass, on
-	 * its writer thread: the dominant cost on big trees (tests/bench/NOTES.md), so --no-md5
-	 * turns it off.  Never files without the session: libisofs 1.5.4 then writes a damaged
-	 * image ("image end address mismatch"). */
-	bad |= iso_write_opts_set_record_md5(w, !o->no_md5, !o->no_md5) < 0;
+	/* Session and per-file MD5 (libisofs's checksum array and tags), for imginfo --check and
+	 * xorriso -check_md5, only when asked (--md5, as xorriso's -md5 on): libisofs hashes
+	 * every data byte twice at about 500 MB/s a pass on its writer thread, 3-5x the time of
+	 * the whole build otherwise (tests/bench/NOTES.md).  Never files without the session:
+	 * libisofs 1.5.4 then writes a damaged image ("image end address mismatch"). */
+	bad |= iso_write_opts_set_record_md5(w, o->md5, o->md5) < 0;
 	/* A 1 MiB ring buffer between libisofs's writer thread and our reads of 256 KiB: as fast
 	 * as 4 MiB, with a peak RSS below genisoimage's (tests/bench/NOTES.md). */
 	bad |= iso_write_opts_set_fifo_size(w, 512) < 0;

@@ -19,7 +19,8 @@ struct img_image_opts {
 	bool rock;             /* Rock Ridge (default on) */
 	bool joliet;           /* Joliet (default on) */
 	bool joliet_long;      /* -joliet-long: names up to 103 characters instead of 64 */
-	bool no_md5;           /* --no-md5: record no MD5 (libisofs hashes every byte twice) */
+	bool md5;              /* --md5: record MD5s of session and files (libisofs hashes every
+				* data byte twice, so it is off by default) */
 	bool rationalize;      /* -r / --reproducible: owners 0, modes a+r, a-w, a+x where any x */
 	bool have_epoch;       /* SOURCE_DATE_EPOCH given (the program reads the environment) */
 	long long epoch;       /* volume dates; newer file times are clamped to it */

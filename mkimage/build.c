@@ -244,7 +244,7 @@ static int make_image(struct job *j)
 	io.appid = o->appid;
 	io.sysid = o->sysid;
 	io.modification_date = o->modification_date;
-	io.no_md5 = o->no_md5;
+	io.md5 = o->md5;
 	struct img_error e;
 	if (img_image_new(&io, on_note, j, &j->image, &e) != IMG_OK) {
 		img_cli_error("cannot create image", &e);

@@ -14,7 +14,7 @@ struct mk_opts {
 	const char *volid, *volset, *publisher, *preparer, *appid, *sysid;
 	int iso_level;
 	bool rock, joliet, joliet_long, rationalize, reproducible;
-	bool graft_points, follow, print_size, quiet, no_md5;
+	bool graft_points, follow, print_size, quiet, md5;
 	int verbose;
 	enum mk_progress progress;
 	const char **exclude;        /* NULL-terminated (popt argv arrays) or NULL */

@@ -15,7 +15,7 @@
 enum {
 	OPT_ROCK = 1, OPT_NO_ROCK, OPT_RATIONAL, OPT_JOLIET, OPT_NO_JOLIET, OPT_JOLIET_LONG,
 	OPT_GRAFT, OPT_FOLLOW, OPT_PRINT_SIZE, OPT_QUIET, OPT_VERBOSE, OPT_REPRODUCIBLE,
-	OPT_VERSION, OPT_UDF, OPT_NO_MD5,
+	OPT_VERSION, OPT_UDF, OPT_MD5, OPT_NO_MD5,
 };
 
 /* What popt allocated for us, freed at the end (the ASan run checks for leaks). */
@@ -205,9 +205,11 @@ static struct poptOption table[] = {
 	  "defaults for the target and a capacity check: cd (ISO9660+Joliet, 360,000 blocks), "
 	  "dvd (+UDF 1.02, 2,298,496), dvd-dl (4,171,712), bd (+UDF 2.50, 12,219,392), "
 	  "bd-dl (24,438,784)", "MEDIA" },
+	{ "md5", 0, POPT_ARG_NONE, NULL, OPT_MD5,
+	  "record MD5s of the session and of every file, for imginfo --check and xorriso "
+	  "-check_md5 (slower: libisofs hashes every data byte twice)", NULL },
 	{ "no-md5", 0, POPT_ARG_NONE, NULL, OPT_NO_MD5,
-	  "record no MD5 of the session and files (faster: libisofs hashes every byte twice)",
-	  NULL },
+	  "record no MD5s (the default)", NULL },
 	{ "version", 0, POPT_ARG_NONE, NULL, OPT_VERSION, "print the version and exit",
 	  NULL },
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, mkimage_boot_options, 0,
@@ -257,7 +259,8 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		case OPT_PRINT_SIZE: o->print_size = true; break;
 		case OPT_QUIET: o->quiet = true; break;
 		case OPT_VERBOSE: o->verbose++; break;
-		case OPT_NO_MD5: o->no_md5 = true; break;
+		case OPT_MD5: o->md5 = true; break;
+		case OPT_NO_MD5: o->md5 = false; break;
 		case OPT_REPRODUCIBLE: o->reproducible = true; o->rationalize = true; break;
 		case OPT_UDF: udf = true; break;
 		case OPT_VERSION:
@@ -320,6 +323,12 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		return IMG_EXIT_USAGE;
 	if (parse_udf_media(o, s, udf) < 0)
 		return IMG_EXIT_USAGE;
+	if (o->md5 && o->udf_revision != 0) {
+		/* libisofs puts its superblock checksum tag where the UDF recognition sequence
+		 * must go (right after the ISO descriptor set terminator). */
+		img_cli_usage_error("--md5 cannot be combined with a UDF view yet");
+		return IMG_EXIT_USAGE;
+	}
 	img_cli_set_verbose(o->verbose);
 	return -1;
 }

@@ -12,7 +12,7 @@ img=$out/demo.iso
 mods=/usr/lib/syslinux/modules/bios
 
 # A fixed date: the demo image is the same bytes on every machine.
-SOURCE_DATE_EPOCH=1700000000 "$bin/mkimage" -V DEMO -A "disc image toolkit demo" \
+SOURCE_DATE_EPOCH=1700000000 "$bin/mkimage" --md5 -V DEMO -A "disc image toolkit demo" \
 	-graft-points -o "$img" \
 	/="$top/examples/demo-tree" \
 	/isolinux/isolinux.cfg="$top/examples/boot/isolinux.cfg" \

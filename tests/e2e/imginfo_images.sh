@@ -29,11 +29,11 @@ make_efi() {
 
 # make_hybrid IMG TREE: BIOS (isolinux, boot info table) + EFI El Torito, isohybrid MBR with
 # GPT, Rock Ridge, Joliet and MD5 tags.  Made by xorriso, or by mkimage when BUILDER=mkimage
-# (mkimage records MD5s without being asked), so each test can check imginfo on both.
+# (with --md5), so each test can check imginfo on both.
 make_hybrid() {
 	make_efi "$2/efi.img"
 	if [ "${BUILDER:-xorriso}" = mkimage ]; then
-		set -- "$1" "$2" "$MKIMAGE"
+		set -- "$1" "$2" "$MKIMAGE" --md5
 	else
 		set -- "$1" "$2" xorriso -as mkisofs --md5
 	fi

@@ -5,7 +5,7 @@
 need bsdtar xorriso isoinfo 7z
 
 sample_tree src
-"$MKIMAGE" -o out.iso src 2>err || { cat err >&2; fail "mkimage failed"; }
+"$MKIMAGE" --md5 -o out.iso src 2>err || { cat err >&2; fail "mkimage failed"; }
 # The one name over Joliet's 64 characters is reported, nothing else.
 grep -q '1 name too long for Joliet: kept there under shortened unique names' err \
 	|| { cat err >&2; fail "no word about the shortened Joliet name"; }
@@ -39,7 +39,7 @@ grep -qxF "/grüße-ñ-日本.txt" joliet.txt || { cat joliet.txt >&2; fail "Jol
 grep -q "^/sub/nnnnnnnn" joliet.txt || { cat joliet.txt >&2; fail "long name missing from Joliet"; }
 [ "$(grep -c . joliet.txt)" -eq 13 ] || { cat joliet.txt >&2; fail "Joliet entry count"; }
 
-# MD5 of the session and of every file are recorded: xorriso verifies both.
+# With --md5, MD5 of the session and of every file are recorded: xorriso verifies both.
 xorriso -md5 on -indev out.iso -check_md5 FAILURE -- >md5.txt 2>&1 || { cat md5.txt >&2; fail "session MD5"; }
 grep -q 'Ok, session data match recorded md5' md5.txt || { cat md5.txt >&2; fail "no session MD5"; }
 xorriso -md5 on -indev out.iso -check_md5_r FAILURE / -- >md5r.txt 2>&1 || { cat md5r.txt >&2; fail "file MD5s"; }

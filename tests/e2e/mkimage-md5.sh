@@ -1,4 +1,4 @@
-# MD5 checksums: every image carries libisofs's tag chain (superblock, tree and session tags)
+# MD5 checksums (--md5): the image carries libisofs's tag chain (superblock, tree and session tags)
 # whose session MD5 equals md5sum of the blocks it covers and imginfo --check verifies; xorriso
 # finds and verifies the session and every file, and xorriso and imginfo notice a damaged file.
 . "$E2E_DIR/lib.sh"
@@ -9,8 +9,8 @@ head -c 300000 /dev/urandom >tree/d/data.bin
 echo small >tree/small.txt
 : >tree/empty
 
-# Default: the session tag, found by following the chain from the block after the terminator.
-"$MKIMAGE" -o plain.iso tree
+# The session tag, found by following the chain from the block after the terminator.
+"$MKIMAGE" --md5 -o plain.iso tree
 tag=$(strings -n 20 plain.iso | grep '^libisofs_checksum_tag_v1 ' | head -1)
 [ -n "$tag" ] || fail "no session checksum tag"
 start=$(echo "$tag" | sed -n 's/.* range_start=\([0-9]*\) .*/\1/p')
@@ -30,7 +30,7 @@ have=$(dd if=plain.iso bs=2048 skip="$first" count=$((last - first + 1)) status=
 /usr/bin/python3 -c "import pycdlib,sys; p=pycdlib.PyCdlib(); p.open(sys.argv[1]); p.close()" plain.iso
 
 # xorriso verifies session and files through the (unannounced) AAIP attributes.
-"$MKIMAGE" -o md5.iso tree
+"$MKIMAGE" --md5 -o md5.iso tree
 xorriso -md5 on -indev md5.iso -check_md5 FAILURE -- >session.log 2>&1 ||
 	{ cat session.log; fail "session MD5 not verified by xorriso"; }
 grep -q 'Ok, session data match recorded md5' session.log || { cat session.log; fail "no session MD5"; }
@@ -54,10 +54,18 @@ set -e
 [ $rc -eq 1 ] || { cat bad-check.txt; fail "imginfo --check exit $rc on a damaged file"; }
 grep -q 'PROBLEM: file MD5: /d/data.bin' bad-check.txt || { cat bad-check.txt; fail "imginfo"; }
 
-# --no-md5: no checksum tags at all, and the image is otherwise the same tree.
-"$MKIMAGE" --no-md5 -o nomd5.iso tree
+# By default (and with --no-md5, or --md5 then --no-md5) no checksum tags at all, and the image
+# is otherwise the same tree.
+"$MKIMAGE" -o default.iso tree
+"$MKIMAGE" --md5 --no-md5 -o nomd5.iso tree
+same_bytes default.iso nomd5.iso
+! grep -qa 'libisofs_checksum_tag_v1' nomd5.iso || fail "--no-md5 image has a checksum tag"
 ! grep -qa 'libisofs_checksum_tag_v1' nomd5.iso || fail "--no-md5 image has a checksum tag"
 "$IMGINFO" --json nomd5.iso | $PYTHON -c 'import json,sys; m=json.load(sys.stdin)["md5"]; sys.exit(0 if m["session"] is None and m["files_with_md5"] == 0 else 1)' ||
 	fail "imginfo finds MD5s in a --no-md5 image"
 bsdtar -xf nomd5.iso -C "$(mkdir -p nx && echo nx)"
 same_tree tree nx
+
+# --md5 with a UDF view is refused, not silently dropped.
+expect_fail 2 '--md5.*UDF' "$MKIMAGE" --md5 -udf -o udf.iso tree
+[ ! -e udf.iso ] || fail "output left behind"
