@@ -248,6 +248,7 @@ void img_image_free(struct img_image *img)
 /* A regular file of the tree, in walk order. */
 struct file_ent {
 	const struct img_tree_node *node;
+	size_t data_file;  /* its content's index in img->files, SIZE_MAX for none (empty) */
 	size_t leader;   /* first entry with the same device and inode (hard links) */
 	int weight;      /* the weight we give libisofs: data order, see order_files */
 };
@@ -279,7 +280,8 @@ static int collect_files(struct add_ctx *c, const struct img_tree_node *dir)
 				c->ents = e;
 				c->cap = cap;
 			}
-			c->ents[c->nents] = (struct file_ent){ .node = k, .leader = c->nents };
+			c->ents[c->nents] = (struct file_ent){ .node = k, .leader = c->nents,
+							       .data_file = SIZE_MAX };
 			c->nents++;
 		}
 	}
@@ -348,8 +350,9 @@ static int order_files(struct add_ctx *c)
 		e->weight = (int)(nu - r);
 		off_t size = img_node_stat(e->node)->st_size;
 		if (size > 0)
+			e->data_file = img->nfiles;
+		if (size > 0)
 			img->files[img->nfiles++] = (struct img_data_file){
-				.path = img_node_source(e->node),
 				.blocks = ((uint64_t)size + IMG_BLOCK_SIZE - 1) / IMG_BLOCK_SIZE,
 			};
 	}
@@ -623,6 +626,9 @@ static int add_dir(struct add_ctx *c, IsoDir *parent, const struct img_tree_node
 				free(start);
 				return rc;
 			}
+			size_t df = c->ents[e->leader].data_file;
+			if (df != SIZE_MAX && img->files[df].path == NULL)
+				img->files[df].path = img_stream_path(s);
 			IsoFile *f;
 			ret = iso_tree_add_new_file(parent, name, s, &f);
 			if (ret < 0) {
@@ -674,6 +680,11 @@ static void *add_all(void *arg)
 		job->rc = add_dir(c, iroot, job->root, "", 1, 0);
 	}
 	return NULL;
+}
+
+void img_image_forget_tree(struct img_image *img)
+{
+	img->tree = NULL;
 }
 
 int img_image_add_tree(struct img_image *img, const struct img_tree *tree)

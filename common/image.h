@@ -48,9 +48,13 @@ int img_image_new(const struct img_image_opts *o, img_note_fn note, void *arg,
 void img_image_free(struct img_image *img);
 
 /* Adds every entry of a finished tree (img_tree_finish) to the image; file contents are not
- * read here.  The tree must outlive the image.  Errors: IMG_EISOFS (with the image path),
+ * read here.  The tree must outlive the image (or img_image_forget_tree).  Errors: IMG_EISOFS (with the image path),
  * IMG_ENOMEM. */
 int img_image_add_tree(struct img_image *img, const struct img_tree *tree);
+
+/* Lets the caller free the tree given to img_image_add_tree: the image keeps a pointer to it
+ * only for img_image_add_udf, which fails with IMG_EINVAL afterwards. */
+void img_image_forget_tree(struct img_image *img);
 
 /* Computes the image size in 2048-byte blocks without reading any file content
  * (-print-size).  Errors: IMG_EISOFS. */

@@ -372,6 +372,13 @@ static IsoStreamIface file_stream_class = {
 	fs_clone_stream,
 };
 
+const char *img_stream_path(IsoStream *s)
+{
+	if (s == NULL || s->class != &file_stream_class)
+		return NULL;
+	return ((struct file_stream *)s->data)->path;
+}
+
 static int new_stream(const char *path, off_t size, ino_t serial, IsoStream **out)
 {
 	IsoStream *s = malloc(sizeof(*s));

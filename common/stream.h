@@ -38,6 +38,10 @@
 int img_stream_new_file(const char *path, const struct stat *st, IsoStream **out,
 			struct img_error *err);
 
+/* The path a stream of img_stream_new_file reads (valid while the stream lives), or NULL for
+ * another kind of stream. */
+const char *img_stream_path(IsoStream *s);
+
 /* After libisofs reported a failed write: if a file stream failed since the last call, copies
  * its error into err (IMG_ECHANGED when the file vanished, shrank or grew, IMG_EIO when it could
  * not be opened or read; the detail names the path and what was seen) and returns that code;
