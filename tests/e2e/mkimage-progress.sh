@@ -7,7 +7,9 @@ need script truncate
 mkdir src
 truncate -s 200M src/big
 printf 'x\n' >src/small
-"$MKIMAGE" --progress=json -o out.iso src 2>json.txt
+# A reader that waits a second before it starts holds mkimage inside src/big's data (the pipe
+# and the ring buffer hold ~1 MiB of its 200 MB), so some update is due while big is written.
+"$MKIMAGE" --progress=json -o - src 2>json.txt | { sleep 1; cat >out.iso; }
 blocks=$(( $(stat -c %s out.iso) / 2048 ))
 $PYTHON - "$blocks" json.txt <<'PY' || fail "JSON progress lines"
 import json, sys
