@@ -231,11 +231,39 @@ int img_iso_scan(struct img_source *src, const struct img_vd *vd, struct img_dir
 
 /* ---- libisofs import ---- */
 
+/* libisofs asks for one 2 KiB block at a time, mostly in ascending order (directory
+ * extents, then the next directory): serve them from a window of blocks read at once instead
+ * of one pread each (7,800 system calls for a 100,000-file image). */
+#define IMG_ISO_WINDOW_BLOCKS 16
+
 struct ds_data {
 	struct img_source *src;
 	uint64_t reads, budget;
 	struct img_error err;
+	uint32_t win_lba, win_blocks; /* the window holds blocks win_lba .. + win_blocks - 1 */
+	unsigned char win[IMG_ISO_WINDOW_BLOCKS * 2048];
 };
+
+/* Fills the window from lba on; clipped to the image, and one block only if the whole
+ * window cannot be read, so that errors name the block libisofs asked for. */
+static int ds_fill(struct ds_data *d, uint32_t lba, struct img_error *e)
+{
+	uint64_t off = (uint64_t)lba * 2048, size = img_source_size(d->src);
+	uint32_t n = IMG_ISO_WINDOW_BLOCKS;
+	if (off >= size)
+		n = 1;
+	else if ((size - off) / 2048 < n)
+		n = (size - off) / 2048 ? (uint32_t)((size - off) / 2048) : 1;
+	d->win_blocks = 0;
+	if (n > 1 && img_source_read(d->src, off, d->win, (size_t)n * 2048, "ISO 9660 block",
+				     e) != IMG_OK)
+		n = 1;
+	if (n == 1 && img_source_read(d->src, off, d->win, 2048, "ISO 9660 block", e) != IMG_OK)
+		return e->code;
+	d->win_lba = lba;
+	d->win_blocks = n;
+	return IMG_OK;
+}
 
 static int ds_open(IsoDataSource *ds)
 {
@@ -262,12 +290,13 @@ static int ds_read_block(IsoDataSource *ds, uint32_t lba, uint8_t *buffer)
 		return (int)ISO_DATA_SOURCE_FAILURE;
 	}
 	struct img_error e;
-	if (img_source_read(d->src, (uint64_t)lba * 2048, buffer, 2048, "ISO 9660 block",
-			    &e) != IMG_OK) {
+	if ((d->win_blocks == 0 || lba < d->win_lba || lba - d->win_lba >= d->win_blocks) &&
+	    ds_fill(d, lba, &e) != IMG_OK) {
 		if (d->err.code == IMG_OK)
 			d->err = e;
 		return (int)ISO_DATA_SOURCE_FAILURE;
 	}
+	memcpy(buffer, d->win + (size_t)(lba - d->win_lba) * 2048, 2048);
 	return ISO_SUCCESS;
 }
 
