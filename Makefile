@@ -110,7 +110,7 @@ bench:
 	sh tests/bench/run.sh $(abspath $(BUILD))/bin
 
 # Tree generator and measuring driver of `make bench`: built only for it.
-bench-tools: $(BUILD)/bench/gentree $(BUILD)/bench/isodrive
+bench-tools: $(BUILD)/bench/gentree $(BUILD)/bench/isodrive $(BUILD)/bench/isolist
 $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)

@@ -58,4 +58,23 @@ struct img_iso_info {
 int img_iso_read_tree(struct img_source *src, enum img_view view, struct img_filetree **out,
 		      struct img_iso_info *info, struct img_error *err);
 
+/* An imported view that has not been copied into a tree: for a single pass over a large image
+ * (imginfo -l) without holding a second copy of it. */
+struct img_iso_view;
+
+/* Imports view as img_iso_read_tree does (same checks, same errors), but keeps libisofs's
+ * tree instead of copying it; free it with img_iso_view_close. */
+int img_iso_view_open(struct img_source *src, enum img_view view, struct img_iso_view **out,
+		      struct img_iso_info *info, struct img_error *err);
+
+/* Calls visit for every node of the view, depth first, parents before children, in the
+ * order img_iso_read_tree's tree would hold them.  The node passed (and its parent chain, its
+ * name, extents and link) is valid only during the call: the walk reuses it and drops each
+ * libisofs node once visited, so a view can be walked only once (IMG_EINVAL after that).
+ * Stops and returns visit's value when it is not IMG_OK; IMG_ENOMEM. */
+int img_iso_view_walk(struct img_iso_view *v, int (*visit)(struct img_fnode *n, void *arg),
+		      void *arg);
+
+void img_iso_view_close(struct img_iso_view *v);
+
 #endif

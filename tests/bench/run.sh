@@ -78,8 +78,10 @@ have_mkimage_udf() { have_mkimage; }
 cmd_mkimage_udf() { echo "'$bindir/mkimage' -quiet -udf -o '$3' '$1'$(sink "$3")"; }
 
 # Listing a whole image: imginfo -l against isoinfo -l -R -J and xorriso -find.  The image is
-# made once per tree (untimed) by mkimage.
+# made once per tree (untimed) by mkimage.  All three print to the same sink: a pipe into cat
+# with BENCH_OUT=pipe, else /dev/null.
 list_image() { echo "$BENCH_DIR/list-$1.iso"; }
+list_sink() { if [ "$1" = - ]; then echo " | cat >/dev/null"; else echo " >/dev/null"; fi; }
 prep_list() {
 	[ -f "$(list_image "$2")" ] ||
 		"$bindir/mkimage" -quiet --no-md5 -o "$(list_image "$2")" "$1" ||
@@ -87,13 +89,13 @@ prep_list() {
 }
 have_imginfo_list() { [ -x "$bindir/imginfo" ] && [ -x "$bindir/mkimage" ] || { echo "imginfo or mkimage not built"; return 1; }; }
 prep_imginfo_list() { prep_list "$@"; }
-cmd_imginfo_list() { echo "'$bindir/imginfo' -l '$(list_image "$2")' >/dev/null"; }
+cmd_imginfo_list() { echo "'$bindir/imginfo' -l '$(list_image "$2")'$(list_sink "$3")"; }
 have_isoinfo_list() { command -v isoinfo >/dev/null && [ -x "$bindir/mkimage" ] || { echo "isoinfo or mkimage missing"; return 1; }; }
 prep_isoinfo_list() { prep_list "$@"; }
-cmd_isoinfo_list() { echo "isoinfo -l -R -J -i '$(list_image "$2")' >/dev/null"; }
+cmd_isoinfo_list() { echo "isoinfo -l -R -J -i '$(list_image "$2")'$(list_sink "$3")"; }
 have_xorriso_find() { have_xorriso && [ -x "$bindir/mkimage" ] || { echo "xorriso or mkimage missing"; return 1; }; }
 prep_xorriso_find() { prep_list "$@"; }
-cmd_xorriso_find() { echo "xorriso -indev '$(list_image "$2")' -find / >/dev/null 2>&1"; }
+cmd_xorriso_find() { echo "xorriso -indev '$(list_image "$2")' -find / 2>/dev/null$(list_sink "$3")"; }
 
 # Writing an image to a stdio: pseudo-drive against dd bs=1M of the same image.
 have_dd() { [ -x "$bindir/mkimage" ] || { echo "mkimage not built"; return 1; }; }
