@@ -751,7 +751,11 @@ int img_udf_end(struct img_udf *u, uint8_t *out)
 		struct emitter *em = malloc(sizeof(*em));
 		if (em == NULL)
 			return img_error_set(&u->err, IMG_ENOMEM, "UDF output buffer");
-		*em = (struct emitter){.fn = to_memory, .ctx = &p};
+		em->fn = to_memory;
+		em->ctx = &p;
+		em->err = 0;
+		em->pos = 0;
+		em->fill = 0;
 		put_vds(u, em, u->rvds);
 		em_flush(em);
 		free(em);
