@@ -6,7 +6,8 @@
  *             Recognition Sequence patched in right after the ISO descriptor set terminator;
  *   32..255   zeros;  256 the Anchor Volume Descriptor Pointer;
  *   257..X-1  the UDF descriptors, File Entries and directories (common/udf.h);
- * then libisofs's stream from X on, with the closing Anchor written over a zero tail block.
+ * then libisofs's stream from X on, with the closing Anchor (and, with --md5, the reserve
+ * descriptor sequence before it) written over zero tail blocks.
  * Every file's data extent is known before a byte of data is read: libisofs places contents
  * in the order of the sort weights image.c gives them, from iso_write_opts_get_data_start() on
  * (see check_extents for the blocks it puts first); the ISO9660 and Joliet directory records
@@ -353,7 +354,8 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 	/* MD5s (--md5) stay as image.c set them: the superblock checksum tag that libisofs
 	 * writes where the VRS must go is moved in img_udf_bridge_start (udf_md5.c). */
 	/* Zero blocks at the end of the session for the closing anchor (UDF 2.2.3: N-1, or
-	 * N-257 when a backup GPT may take the last blocks: boot media). */
+	 * N-257 when a backup GPT may take the last blocks: boot media), and with --md5 for
+	 * the reserve sequence before it; libisofs writes them after its session tag. */
 	iso_write_opts_set_tail_blocks(w, (img->boot ? GPT_TAIL_BLOCKS : 1) +
 					  img_udf_end_blocks(b->udf) - 1);
 	img->udf = b;
