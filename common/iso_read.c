@@ -515,39 +515,74 @@ static int convert_tree(struct convert *c, IsoDir *root, struct img_fnode *rootn
 	return rc;
 }
 
+/* One libisofs checksum tag (doc/checksum.txt): type 1 session, 2 superblock, 3 tree, 4
+ * relocated superblock; next is the next tag's block, or the session start for type 4. */
+struct md5_tag {
+	int type;
+	uint32_t pos, start, size, next;
+	char md5[16];
+};
+
+/* 1: block lba holds a tag that says it is there; 0: no tag; -1: unreadable or misplaced. */
+static int tag_at(struct img_source *src, uint32_t lba, struct md5_tag *t)
+{
+	char block[2048];
+	struct img_error e;
+	if (img_source_read(src, (uint64_t)lba * 2048, block, sizeof(block), "MD5 tag", &e) !=
+	    IMG_OK)
+		return -1;
+	int r = iso_util_decode_md5_tag(block, &t->type, &t->pos, &t->start, &t->size, &t->next,
+					t->md5, 0);
+	if (r == 0)
+		return 0;
+	return r == 1 && t->pos == lba ? 1 : -1;
+}
+
+/* The superblock tag of the session starting at base: as libisofs's import does, the first tag
+ * in blocks from .. base+31; other blocks on the way (a UDF Volume Recognition Sequence after
+ * the terminator) are passed over. */
+static bool superblock_tag(struct img_source *src, uint32_t base, uint32_t from,
+			   uint32_t vol_blocks, struct md5_tag *t)
+{
+	for (uint32_t lba = from; lba < base + 32 && lba < vol_blocks; lba++) {
+		int r = tag_at(src, lba, t);
+		if (r != 0)
+			return r > 0;
+	}
+	return false;
+}
+
 /* libisofs finds the session MD5 through the AAIP attribute isofs.ca of the root, which
- * images made without AAIP (mkimage's default: pycdlib refuses AAIP's second ER record) lack.
- * The tags themselves form a chain (libisofs doc/checksum.txt): a superblock tag right after
- * the descriptor set terminator names the tree tag, which names the session tag.  Follow it,
+ * images made without AAIP (without Rock Ridge) lack.  The tags themselves form a chain: a
+ * superblock tag after the descriptor set terminator names the tree tag, which names the
+ * session tag.  A session that starts later than block 0 (mkimage -udf) has a relocated
+ * superblock tag there instead, naming the session start, where the chain begins.  Follow it,
  * a few bounded hops, each tag checked to sit where it says it is. */
 static bool find_session_tag(struct img_source *src, uint32_t terminator, uint32_t vol_blocks,
 			     struct img_iso_info *info)
 {
-	uint32_t lba = terminator + 1;
-	for (int hop = 0; hop < 4 && lba < vol_blocks; hop++) {
-		char block[2048];
-		struct img_error e;
-		if (img_source_read(src, (uint64_t)lba * 2048, block, sizeof(block),
-				    "MD5 tag", &e) != IMG_OK)
+	struct md5_tag t;
+	if (!superblock_tag(src, 0, terminator + 1, vol_blocks, &t))
+		return false;
+	if (t.type == 4) {
+		uint32_t base = t.next;
+		if (base < 32 || base >= vol_blocks ||
+		    !superblock_tag(src, base, base + 16, vol_blocks, &t) || t.type != 2)
 			return false;
-		int type = 0;
-		uint32_t pos = 0, start = 0, size = 0, next = 0;
-		char md5[16];
-		if (iso_util_decode_md5_tag(block, &type, &pos, &start, &size, &next, md5, 0) != 1 ||
-		    pos != lba)
-			return false;
-		if (type == 1) {
-			if (start > pos || size > pos - start)
+	}
+	for (int hop = 0; hop < 3; hop++) {
+		if (t.type == 1) {
+			if (t.start > t.pos || t.size > t.pos - t.start)
 				return false;
 			info->session_md5 = true;
-			info->md5_start = start;
-			info->md5_end = start + size;
-			memcpy(info->md5, md5, 16);
+			info->md5_start = t.start;
+			info->md5_end = t.start + t.size;
+			memcpy(info->md5, t.md5, 16);
 			return true;
 		}
-		if ((type != 2 && type != 3) || next <= lba)
+		if ((t.type != 2 && t.type != 3) || t.next <= t.pos || t.next >= vol_blocks ||
+		    tag_at(src, t.next, &t) != 1)
 			return false;
-		lba = next;
 	}
 	return false;
 }

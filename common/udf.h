@@ -31,6 +31,9 @@ struct img_udf_options {
 	const char *volume_set_unique; /* first 16 characters of the Volume Set Identifier (UDF
 					* 2.2.2.5); NULL derives them from volume_time and label */
 	int64_t volume_time;           /* seconds since the epoch: every volume date */
+	int reserve_at_end;            /* nonzero: the Reserve Volume Descriptor Sequence goes
+					* in the blocks right before the closing Anchor (see
+					* img_udf_end_blocks), not after the main one */
 };
 
 struct img_udf_time {
@@ -108,8 +111,9 @@ int img_udf_add_extent(struct img_udf *u, uint32_t file, uint64_t lba, uint64_t 
 int img_udf_layout(struct img_udf *u, uint32_t first, uint32_t *nblocks);
 
 /* Fixes the end of the volume: the closing Anchor goes at absolute block anchor (N-1 or N-256
- * of an image of N blocks); the partition runs from its start up to the block before it, so it
- * covers every file extent and nothing past the anchor.  Checks that every file's extents add
+ * of an image of N blocks); the partition runs from its start up to the block before it (or
+ * before the reserve sequence when that is at the end), so it covers every file extent and
+ * nothing past the anchor.  Checks that every file's extents add
  * up to its size and lie inside the partition.  Errors: IMG_EINVAL (with the path),
  * IMG_EUNSUPPORTED (a file needing more allocation descriptors than one File Entry holds). */
 int img_udf_set_end(struct img_udf *u, uint32_t anchor);
@@ -119,8 +123,19 @@ int img_udf_set_end(struct img_udf *u, uint32_t anchor);
 void img_udf_vrs(const struct img_udf *u, uint8_t out[3 * IMG_UDF_BLOCK]);
 
 /* Fills one block with the Anchor Volume Descriptor Pointer recorded at absolute block lba
- * (256 and the closing position).  Needs img_udf_layout. */
+ * (256 and the closing position).  Needs img_udf_layout, and img_udf_set_end when the
+ * reserve sequence is at the end. */
 void img_udf_anchor(const struct img_udf *u, uint32_t lba, uint8_t out[IMG_UDF_BLOCK]);
+
+/* How many blocks the volume has at its end, the closing Anchor included: 1, or 1 + 16 with
+ * reserve_at_end (ECMA-167 3/8.4.2 lets the reserve sequence lie anywhere; UDF 2.2.3 asks for
+ * 16 blocks).  They are blocks anchor - n + 1 .. anchor of img_udf_set_end. */
+uint32_t img_udf_end_blocks(const struct img_udf *u);
+
+/* Fills out (img_udf_end_blocks blocks) with those blocks: the reserve sequence, if at the end,
+ * then the closing Anchor.  Needs img_udf_set_end.  Errors: IMG_EINVAL (no end set yet),
+ * IMG_ENOMEM. */
+int img_udf_end(struct img_udf *u, uint8_t *out);
 
 /* Produces blocks first .. first + nblocks - 1 in order through fn, holding at most 64 KiB at
  * a time.  Needs img_udf_set_end.  Returns fn's error, if any, or 0. */

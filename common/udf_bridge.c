@@ -6,7 +6,8 @@
  *             Recognition Sequence patched in right after the ISO descriptor set terminator;
  *   32..255   zeros;  256 the Anchor Volume Descriptor Pointer;
  *   257..X-1  the UDF descriptors, File Entries and directories (common/udf.h);
- * then libisofs's stream from X on, with the closing Anchor written over a zero tail block.
+ * then libisofs's stream from X on, with the closing Anchor (and, with --md5, the reserve
+ * descriptor sequence before it) written over zero tail blocks.
  * Every file's data extent is known before a byte of data is read: libisofs places contents
  * in the order of the sort weights image.c gives them, from iso_write_opts_get_data_start() on
  * (see check_extents for the blocks it puts first); the ISO9660 and Joliet directory records
@@ -24,6 +25,7 @@
 
 #include "common/image_priv.h"
 #include "common/udf.h"
+#include "common/udf_md5.h"
 #include "common/bytes.h"
 
 #define BLK ((uint64_t)IMG_BLOCK_SIZE)
@@ -65,7 +67,8 @@ struct img_udf_bridge {
 	uint64_t prefix_len;
 	uint32_t data_start;
 	uint32_t anchor_end;     /* closing anchor (absolute block) */
-	uint8_t end_anchor[IMG_BLOCK_SIZE];
+	uint32_t end_first;      /* first of the UDF blocks that end the volume (img_udf_end) */
+	uint8_t *end_blocks;     /* blocks end_first .. anchor_end */
 	uint64_t pos, total;     /* bytes handed out, image size */
 	struct content *contents;
 	size_t ncontents;
@@ -105,6 +108,7 @@ void img_udf_bridge_free(struct img_udf_bridge *b)
 	free(b->overwrite);
 	free(b->meta);
 	free(b->prefix);
+	free(b->end_blocks);
 	free(b->contents);
 	free(b);
 }
@@ -295,6 +299,12 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 		.revision = revision,
 		.volume_id = img->opts.volid != NULL && img->opts.volid[0] ? img->opts.volid : NULL,
 		.volume_time = volume_time(&img->opts, (int64_t)time(NULL)),
+		/* With MD5s, libisofs's checksum array and session tag follow the last file's
+		 * data.  7-Zip takes the end of the last file or descriptor sequence for the end
+		 * of the volume and accepts only zeros and Anchors between there and the closing
+		 * Anchor, else "Headers Error" (UdfIn.cpp, Open2): the reserve sequence at the
+		 * end, after those blocks, moves that end past them. */
+		.reserve_at_end = img->opts.md5,
 	};
 	int rc = img_udf_new(&uo, &b->udf);
 	if (rc != IMG_OK) {
@@ -341,13 +351,13 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 	iso_write_opts_set_appendable(w, 0);
 	iso_write_opts_set_ms_block(w, b->x);
 	iso_write_opts_set_overwrite_buf(w, b->overwrite);
-	/* No MD5s: libisofs writes the session tag at terminator + 1, where the VRS must be
-	 * (ECMA-167 2/8.3: the VRS continues the ISO descriptor set), and 1.5.4 with per-file
-	 * MD5s but no session tag fails ("Calculated/written image end address mismatch"). */
-	iso_write_opts_set_record_md5(w, 0, 0);
+	/* MD5s (--md5) stay as image.c set them: the superblock checksum tag that libisofs
+	 * writes where the VRS must go is moved in img_udf_bridge_start (udf_md5.c). */
 	/* Zero blocks at the end of the session for the closing anchor (UDF 2.2.3: N-1, or
-	 * N-257 when a backup GPT may take the last blocks: boot media). */
-	iso_write_opts_set_tail_blocks(w, img->boot ? GPT_TAIL_BLOCKS : 1);
+	 * N-257 when a backup GPT may take the last blocks: boot media), and with --md5 for
+	 * the reserve sequence before it; libisofs writes them after its session tag. */
+	iso_write_opts_set_tail_blocks(w, (img->boot ? GPT_TAIL_BLOCKS : 1) +
+					  img_udf_end_blocks(b->udf) - 1);
 	img->udf = b;
 	return IMG_OK;
 }
@@ -566,12 +576,16 @@ int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 		if (memcmp(vd + 1, "CD001", 5) == 0 && vd[0] == 255)
 			term = blk;
 	}
-	if (term == 0 || term + 4 > b->ovw_blocks ||
-	    !is_zero(b->overwrite + (term + 1) * BLK, 3 * BLK))
+	if (term == 0)
 		return img_error_set(&img->err, IMG_EISOFS,
-				     "UDF: no room for the Volume Recognition Sequence after the ISO "
-				     "descriptors");
-	img_udf_vrs(b->udf, b->overwrite + (term + 1) * BLK);
+				     "UDF: no ISO descriptor set terminator in blocks 16..%u",
+				     b->ovw_blocks - 1);
+	/* With --md5, libisofs's superblock checksum tag moves behind the VRS (udf_md5.c). */
+	uint8_t vrs[3 * IMG_UDF_BLOCK];
+	img_udf_vrs(b->udf, vrs);
+	int rc = img_udf_place_vrs(b->overwrite, b->ovw_blocks, term, vrs, 3, NULL, &img->err);
+	if (rc != IMG_OK)
+		return rc;
 	b->gpt = memcmp(b->overwrite + 512, "EFI PART", 8) == 0;
 
 	b->prefix_len = ((uint64_t)b->data_start - b->x) * BLK;
@@ -588,7 +602,7 @@ int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 			return img_error_set(&img->err, IMG_EIO, "image stream ended early");
 		got += n;
 	}
-	int rc = check_extents(img, b);
+	rc = check_extents(img, b);
 	if (rc != IMG_OK)
 		return rc;
 	for (size_t i = 0; i < b->ncontents; i++) {
@@ -607,7 +621,12 @@ int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 	if ((rc = img_udf_set_end(b->udf, b->anchor_end)) != IMG_OK)
 		return udf_fail(img, b, rc);
 	img_udf_anchor(b->udf, ANCHOR_FIRST, b->anchor_block);
-	img_udf_anchor(b->udf, b->anchor_end, b->end_anchor);
+	b->end_first = b->anchor_end - (img_udf_end_blocks(b->udf) - 1);
+	b->end_blocks = malloc((size_t)img_udf_end_blocks(b->udf) * IMG_BLOCK_SIZE);
+	if (b->end_blocks == NULL)
+		return img_error_set(&img->err, IMG_ENOMEM, "UDF");
+	if ((rc = img_udf_end(b->udf, b->end_blocks)) != IMG_OK)
+		return udf_fail(img, b, rc);
 	b->meta = malloc(b->meta_len ? b->meta_len : 1);
 	if (b->meta == NULL)
 		return img_error_set(&img->err, IMG_ENOMEM, "UDF: %zu bytes of UDF metadata",
@@ -667,16 +686,18 @@ int img_udf_bridge_read(struct img_image *img, void *buf, size_t len, size_t *go
 	int rc = img_image_stream_read(img, buf, len, &n);
 	if (rc != IMG_OK)
 		return rc;
-	/* The closing anchor replaces a block of libisofs's zero tail as it passes. */
-	uint64_t a = (uint64_t)b->anchor_end * BLK, lo = b->pos, hi = b->pos + n;
-	if (lo < a + BLK && a < hi) {
-		uint64_t from = lo > a ? lo : a, to = hi < a + BLK ? hi : a + BLK;
+	/* The closing anchor (after the reserve sequence, if at the end) replaces blocks of
+	 * libisofs's zero tail as they pass. */
+	uint64_t a = (uint64_t)b->end_first * BLK, e = ((uint64_t)b->anchor_end + 1) * BLK;
+	uint64_t lo = b->pos, hi = b->pos + n;
+	if (lo < e && a < hi) {
+		uint64_t from = lo > a ? lo : a, to = hi < e ? hi : e;
 		uint8_t *dst = (uint8_t *)buf + (from - lo);
 		if (!is_zero(dst, (size_t)(to - from)))
 			return img_error_set(&img->err, IMG_EISOFS,
-					     "UDF: block %u, meant for the closing anchor, holds data",
-					     b->anchor_end);
-		memcpy(dst, b->end_anchor + (from - a), (size_t)(to - from));
+					     "UDF: blocks %u-%u, meant for the end of the UDF volume, "
+					     "hold data", b->end_first, b->anchor_end);
+		memcpy(dst, b->end_blocks + (from - a), (size_t)(to - from));
 	}
 	b->pos += n;
 	*got = n;

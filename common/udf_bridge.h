@@ -18,7 +18,8 @@ int img_udf_parse_revision(const char *text, unsigned *revision);
  * with the names, modes, owners and times Rock Ridge records (-r and SOURCE_DATE_EPOCH apply
  * alike); device files, FIFOs and sockets are left out (a note says how many).  Its label is
  * the volume id.  libisofs's session then starts after the UDF metadata, and img_image_read
- * returns the whole bridge image.  MD5 recording is turned off.  Errors (on the image's error, naming the path):
+ * returns the whole bridge image, with libisofs's MD5 tags (--md5) valid in it.  Errors (on
+ * the image's error, naming the path):
  * IMG_EINVAL (a name that is not UTF-8, no tree yet, called twice), IMG_ECOLLISION,
  * IMG_ETOOBIG, IMG_EUNSUPPORTED (-partition_offset over 224), IMG_ENOMEM.  Where each file's
  * data lies is learnt in img_image_start, which fails with IMG_EISOFS if libisofs laid the

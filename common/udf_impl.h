@@ -64,6 +64,8 @@ struct img_udf {
 	int laid_out, ended;
 	uint32_t first, nblocks;
 	uint32_t part_start, part_len, anchor_end;
+	int rvds_at_end;         /* the reserve VDS sits right before the closing anchor */
+	uint32_t rvds, lvid;     /* first blocks of the reserve VDS and of the integrity sequence */
 	uint32_t content_blocks; /* FSD, TD, File Entries, directory and symlink data */
 	uint32_t meta_blocks;    /* 2.50+: content_blocks rounded up to the alignment unit */
 };

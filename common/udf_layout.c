@@ -17,9 +17,9 @@ static const uint8_t impl_suffix[8] = {4, 5, 0, 0, 0, 0, 0, 0};
 
 /* Blocks of each Volume Descriptor Sequence extent: UDF 2.2.3 asks for at least 16. */
 #define VDS_BLOCKS 16u
-/* Volume descriptor layout from the first block: main VDS, reserve VDS, integrity sequence
- * (LVID and a terminator). */
-#define HEAD_BLOCKS (2 * VDS_BLOCKS + 2)
+/* Volume descriptor layout from the first block: main VDS, reserve VDS (unless it goes at the
+ * end), integrity sequence (LVID and a terminator). */
+#define HEAD_BLOCKS(u) (((u)->rvds_at_end ? 1 : 2) * VDS_BLOCKS + 2)
 /* Content area: File Set Descriptor and its terminator, then one File Entry per inode. */
 #define FSD_BLOCK 0u
 #define FE_BASE 2u
@@ -175,11 +175,11 @@ int img_udf_layout(struct img_udf *u, uint32_t first, uint32_t *nblocks)
 	u->content_blocks = (uint32_t)next;
 	uint64_t used;
 	if (has_meta(u)) {
-		u->part_start = (first + HEAD_BLOCKS + META_ALIGN - 1) / META_ALIGN * META_ALIGN;
+		u->part_start = (first + HEAD_BLOCKS(u) + META_ALIGN - 1) / META_ALIGN * META_ALIGN;
 		u->meta_blocks = (uint32_t)div_up(next, META_ALIGN) * META_ALIGN;
 		used = META_ALIGN + 2 * (uint64_t)u->meta_blocks;
 	} else {
-		u->part_start = first + HEAD_BLOCKS;
+		u->part_start = first + HEAD_BLOCKS(u);
 		u->meta_blocks = 0;
 		used = next;
 	}
@@ -187,6 +187,8 @@ int img_udf_layout(struct img_udf *u, uint32_t first, uint32_t *nblocks)
 	if ((uint64_t)first + total > UINT32_MAX)
 		return img_error_set(&u->err, IMG_ETOOBIG, "UDF metadata does not fit 32-bit blocks");
 	u->first = first;
+	u->lvid = first + HEAD_BLOCKS(u) - 2;
+	u->rvds = u->rvds_at_end ? 0 : first + VDS_BLOCKS;
 	u->nblocks = (uint32_t)total;
 	u->laid_out = 1;
 	u->ended = 0;
@@ -205,7 +207,9 @@ int img_udf_set_end(struct img_udf *u, uint32_t anchor)
 	if (!u->laid_out)
 		return img_error_set(&u->err, IMG_EINVAL, "UDF end set before layout");
 	uint32_t data_start = u->first + u->nblocks;
-	if (anchor < data_start)
+	/* The partition ends where the end blocks (reserve VDS, anchor) begin. */
+	uint32_t part_end = anchor - (img_udf_end_blocks(u) - 1);
+	if (anchor < data_start || part_end < data_start)
 		return img_error_set(&u->err, IMG_EINVAL, "UDF closing anchor %u inside the metadata",
 				     anchor);
 	uint32_t room = (IMG_UDF_BLOCK - fe_header(u)) / file_ad_len(u);
@@ -223,7 +227,7 @@ int img_udf_set_end(struct img_udf *u, uint32_t anchor)
 		for (uint32_t e = 0; e < ino->next; e++) {
 			const struct udf_extent *x = &ino->ext[e];
 			if (x->lba < data_start ||
-			    x->lba + div_up(x->len, IMG_UDF_BLOCK) > anchor)
+			    x->lba + div_up(x->len, IMG_UDF_BLOCK) > part_end)
 				return img_error_set(&u->err, IMG_EINVAL,
 						     "%s: extent at block %llu outside the UDF partition",
 						     path, (unsigned long long)x->lba);
@@ -235,7 +239,9 @@ int img_udf_set_end(struct img_udf *u, uint32_t anchor)
 					     path, (unsigned long long)ads, room);
 	}
 	u->anchor_end = anchor;
-	u->part_len = anchor - u->part_start;
+	if (u->rvds_at_end)
+		u->rvds = part_end;
+	u->part_len = part_end - u->part_start;
 	u->ended = 1;
 	return IMG_OK;
 }
@@ -258,7 +264,7 @@ void img_udf_anchor(const struct img_udf *u, uint32_t lba, uint8_t out[IMG_UDF_B
 	img_udf_put32(out + 16, VDS_BLOCKS * IMG_UDF_BLOCK);
 	img_udf_put32(out + 20, u->first);
 	img_udf_put32(out + 24, VDS_BLOCKS * IMG_UDF_BLOCK);
-	img_udf_put32(out + 28, u->first + VDS_BLOCKS);
+	img_udf_put32(out + 28, u->rvds);
 	img_udf_put_tag(out, TAG_AVDP, tag_version(u), lba, 512);
 }
 
@@ -310,6 +316,7 @@ static void em_pad_to(struct emitter *em, uint64_t block)
 
 static void put_vds(const struct img_udf *u, struct emitter *em, uint32_t base)
 {
+	const uint64_t start = em->pos;
 	uint8_t d[IMG_UDF_BLOCK], s[8];
 	uint16_t v = tag_version(u);
 	char vsi[256];
@@ -374,7 +381,7 @@ static void put_vds(const struct img_udf *u, struct emitter *em, uint32_t base)
 	img_udf_put32(d + 268, has_meta(u) ? 2 : 1);
 	img_udf_put_regid(d + 272, IMPL_ID, impl_suffix);
 	img_udf_put32(d + 432, 2 * IMG_UDF_BLOCK);
-	img_udf_put32(d + 436, u->first + 2 * VDS_BLOCKS);
+	img_udf_put32(d + 436, u->lvid);
 	/* Type 1 partition map (3/10.7.2): volume 1, partition 0. */
 	d[440] = 1;
 	d[441] = 6;
@@ -410,13 +417,13 @@ static void put_vds(const struct img_udf *u, struct emitter *em, uint32_t base)
 	memset(d, 0, sizeof(d));
 	img_udf_put_tag(d, TAG_TD, v, base + 5, 512);
 	em_put(em, d, sizeof(d));
-	em_pad_to(em, base - u->first + VDS_BLOCKS);
+	em_put(em, NULL, (size_t)(start + VDS_BLOCKS * IMG_UDF_BLOCK - em->pos));
 }
 
 static void put_lvid(const struct img_udf *u, struct emitter *em)
 {
 	uint8_t d[IMG_UDF_BLOCK];
-	uint32_t loc = u->first + 2 * VDS_BLOCKS;
+	uint32_t loc = u->lvid;
 	uint32_t np = has_meta(u) ? 2 : 1;
 	/* Logical Volume Integrity Descriptor (ECMA-167 3/10.10, UDF 2.2.6), closed. */
 	memset(d, 0, sizeof(d));
@@ -694,7 +701,8 @@ int img_udf_write(struct img_udf *u, img_udf_write_fn fn, void *ctx)
 	em->pos = 0;
 	em->fill = 0;
 	put_vds(u, em, u->first);
-	put_vds(u, em, u->first + VDS_BLOCKS);
+	if (!u->rvds_at_end)
+		put_vds(u, em, u->rvds);
 	put_lvid(u, em);
 	em_pad_to(em, u->part_start - u->first);
 	int r;
@@ -719,4 +727,39 @@ int img_udf_write(struct img_udf *u, img_udf_write_fn fn, void *ctx)
 		r = img_error_set(&u->err, em->err, "writing UDF metadata");
 	free(em);
 	return r;
+}
+
+uint32_t img_udf_end_blocks(const struct img_udf *u)
+{
+	return u->rvds_at_end ? VDS_BLOCKS + 1 : 1;
+}
+
+static int to_memory(void *ctx, const void *buf, size_t len)
+{
+	uint8_t **p = ctx;
+	memcpy(*p, buf, len);
+	*p += len;
+	return 0;
+}
+
+int img_udf_end(struct img_udf *u, uint8_t *out)
+{
+	if (!u->ended)
+		return img_error_set(&u->err, IMG_EINVAL, "UDF end blocks asked before the end was set");
+	uint8_t *p = out;
+	if (u->rvds_at_end) {
+		struct emitter *em = malloc(sizeof(*em));
+		if (em == NULL)
+			return img_error_set(&u->err, IMG_ENOMEM, "UDF output buffer");
+		em->fn = to_memory;
+		em->ctx = &p;
+		em->err = 0;
+		em->pos = 0;
+		em->fill = 0;
+		put_vds(u, em, u->rvds);
+		em_flush(em);
+		free(em);
+	}
+	img_udf_anchor(u, u->anchor_end, p);
+	return IMG_OK;
 }

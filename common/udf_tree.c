@@ -30,6 +30,7 @@ int img_udf_new(const struct img_udf_options *opts, struct img_udf **out)
 		return IMG_ENOMEM;
 	u->rev = opts->revision;
 	u->vtime = opts->volume_time;
+	u->rvds_at_end = opts->reserve_at_end != 0;
 	u->volume_id = strdup(label);
 	if (opts->volume_set_unique != NULL) {
 		snprintf(u->vs_unique, sizeof(u->vs_unique), "%s", opts->volume_set_unique);

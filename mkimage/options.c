@@ -323,12 +323,6 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		return IMG_EXIT_USAGE;
 	if (parse_udf_media(o, s, udf) < 0)
 		return IMG_EXIT_USAGE;
-	if (o->md5 && o->udf_revision != 0) {
-		/* libisofs puts its superblock checksum tag where the UDF recognition sequence
-		 * must go (right after the ISO descriptor set terminator). */
-		img_cli_usage_error("--md5 cannot be combined with a UDF view yet");
-		return IMG_EXIT_USAGE;
-	}
 	img_cli_set_verbose(o->verbose);
 	return -1;
 }

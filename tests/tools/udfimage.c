@@ -282,7 +282,7 @@ static void write_iso_stub(uint32_t total, time_t when, const char *label)
 
 int main(int argc, char **argv)
 {
-	struct img_udf_options o = {IMG_UDF_REV_102, "UDFTEST", NULL, 0};
+	struct img_udf_options o = {IMG_UDF_REV_102, "UDFTEST", NULL, 0, 0};
 	const char *out = NULL;
 	int gpt_tail = 0, c;
 	while ((c = getopt(argc, argv, "r:V:t:o:gs")) != -1) {

@@ -145,7 +145,7 @@ END_TEST
 
 static struct img_udf *new_volume(unsigned rev)
 {
-	struct img_udf_options o = {rev, "TEST", NULL, 1700000000};
+	struct img_udf_options o = {rev, "TEST", NULL, 1700000000, 0};
 	struct img_udf *u;
 	ck_assert_int_eq(img_udf_new(&o, &u), IMG_OK);
 	return u;
@@ -275,6 +275,72 @@ START_TEST(layout_is_deterministic_and_checked)
 }
 END_TEST
 
+static uint32_t le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* reserve_at_end: the reserve sequence leaves the head and becomes the 16 blocks before the
+ * closing anchor; anchors point at it there and the partition stops before it. */
+START_TEST(reserve_sequence_at_the_end)
+{
+	static const unsigned revs[] = {IMG_UDF_REV_102, IMG_UDF_REV_250};
+	for (size_t i = 0; i < sizeof(revs) / sizeof(revs[0]); i++) {
+		struct img_udf_options o = {revs[i], "TEST", NULL, 1700000000, 0};
+		struct img_udf *a, *b;
+		uint32_t na, nb, f;
+		ck_assert_int_eq(img_udf_new(&o, &a), IMG_OK);
+		o.reserve_at_end = 1;
+		ck_assert_int_eq(img_udf_new(&o, &b), IMG_OK);
+		ck_assert_int_eq(img_udf_add_file(b, IMG_UDF_ROOT, "f", &file_attr, 5000, 0, &f), 0);
+		ck_assert_int_eq(img_udf_add_file(a, IMG_UDF_ROOT, "f", &file_attr, 5000, 0, NULL),
+				 0);
+		ck_assert_int_eq(img_udf_layout(a, IMG_UDF_FIRST_BLOCK, &na), IMG_OK);
+		ck_assert_int_eq(img_udf_layout(b, IMG_UDF_FIRST_BLOCK, &nb), IMG_OK);
+		ck_assert_uint_eq(img_udf_end_blocks(a), 1);
+		ck_assert_uint_eq(img_udf_end_blocks(b), 17);
+		if (revs[i] < IMG_UDF_REV_250) /* 2.50 aligns the partition start to 32 blocks */
+			ck_assert_uint_eq(na, nb + 16);
+		uint32_t data = IMG_UDF_FIRST_BLOCK + nb;
+		ck_assert_int_eq(img_udf_add_extent(b, f, data, 5000), 0);
+		/* The file's last block may not be a block of the reserve sequence. */
+		ck_assert_int_eq(img_udf_set_end(b, data + 2 + 15), IMG_EINVAL);
+		uint32_t anchor = data + 3 + 16;
+		ck_assert_int_eq(img_udf_set_end(b, anchor), IMG_OK);
+		struct img_udf_stats st;
+		img_udf_get_stats(b, &st);
+		ck_assert_uint_eq(st.partition_start + st.partition_length, anchor - 16);
+		uint8_t *end = malloc(17 * IMG_UDF_BLOCK);
+		ck_assert_int_eq(img_udf_end(b, end), IMG_OK);
+		/* Reserve PVD, IUVD, PD, LVD, USD, TD at anchor-16.., then the anchor itself. */
+		static const unsigned ids[6] = {1, 4, 5, 6, 7, 8};
+		for (unsigned k = 0; k < 6; k++) {
+			const uint8_t *t = end + k * IMG_UDF_BLOCK;
+			ck_assert_uint_eq(t[0] | t[1] << 8, ids[k]);
+			ck_assert_uint_eq(le32(t + 12), anchor - 16 + k);
+			ck_assert_uint_eq(t[4], img_udf_tag_checksum(t));
+		}
+		const uint8_t *avdp = end + 16 * IMG_UDF_BLOCK;
+		ck_assert_uint_eq(avdp[0], 2);
+		ck_assert_uint_eq(le32(avdp + 12), anchor);
+		ck_assert_uint_eq(le32(avdp + 20), IMG_UDF_FIRST_BLOCK);
+		ck_assert_uint_eq(le32(avdp + 28), anchor - 16);
+		uint8_t at256[IMG_UDF_BLOCK];
+		img_udf_anchor(b, 256, at256);
+		ck_assert_uint_eq(le32(at256 + 28), anchor - 16);
+		/* The main sequence's LVD names the integrity sequence right after it. */
+		uint8_t *meta = malloc((size_t)nb * IMG_UDF_BLOCK), *p = meta;
+		ck_assert_int_eq(img_udf_write(b, collect, &p), 0);
+		ck_assert_uint_eq(le32(meta + 3 * IMG_UDF_BLOCK + 436), IMG_UDF_FIRST_BLOCK + 16);
+		ck_assert_uint_eq(meta[16 * IMG_UDF_BLOCK], 9); /* LVID */
+		free(meta);
+		free(end);
+		img_udf_free(a);
+		img_udf_free(b);
+	}
+}
+END_TEST
+
 static Suite *udf_suite(void)
 {
 	Suite *s = suite_create("udf");
@@ -292,6 +358,7 @@ static Suite *udf_suite(void)
 	tcase_add_test(tc, equal_names_collide);
 	tcase_add_test(tc, long_names_are_shortened_uniquely);
 	tcase_add_test(tc, layout_is_deterministic_and_checked);
+	tcase_add_test(tc, reserve_sequence_at_the_end);
 	suite_add_tcase(s, tc);
 	return s;
 }
