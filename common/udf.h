@@ -122,9 +122,22 @@ void img_udf_vrs(const struct img_udf *u, uint8_t out[3 * IMG_UDF_BLOCK]);
  * (256 and the closing position).  Needs img_udf_layout. */
 void img_udf_anchor(const struct img_udf *u, uint32_t lba, uint8_t out[IMG_UDF_BLOCK]);
 
-/* Produces blocks first .. first + nblocks - 1 in order through fn, holding at most 64 KiB at
- * a time.  Needs img_udf_set_end.  Returns fn's error, if any, or 0. */
+/* Produces blocks first .. first + nblocks - 1 in order through fn, in whole blocks, at most
+ * 64 KiB at a time.  Needs img_udf_set_end.  Returns fn's error, if any, or 0. */
 int img_udf_write(struct img_udf *u, img_udf_write_fn fn, void *ctx);
+
+/* A pull-style cursor over the same bytes: each File Entry, FID or descriptor is encoded when
+ * the reader reaches it, so memory does not grow with the tree (about 64 KiB of buffer, plus
+ * the largest single step: the volume descriptors, about 260 KiB).  u must stay unchanged
+ * while the reader exists.  Needs img_udf_set_end.  Errors: IMG_EINVAL, IMG_ENOMEM (on u). */
+struct img_udf_reader;
+int img_udf_reader_new(struct img_udf *u, struct img_udf_reader **out);
+void img_udf_reader_free(struct img_udf_reader *r);
+
+/* Copies the next at most len bytes of the metadata to buf; *got is 0 at the end (after
+ * nblocks blocks).  Fewer than len bytes may come before the end.  Returns IMG_OK or the
+ * error that stopped the encoding (again on every later call; the detail is on u). */
+int img_udf_reader_read(struct img_udf_reader *r, void *buf, size_t len, size_t *got);
 
 void img_udf_get_stats(const struct img_udf *u, struct img_udf_stats *st);
 

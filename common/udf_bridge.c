@@ -11,8 +11,9 @@
  * in the order of the sort weights image.c gives them, from iso_write_opts_get_data_start() on
  * (see check_extents for the blocks it puts first); the ISO9660 and Joliet directory records
  * of the stream prefix (X .. data start - 1, read into memory first) are parsed to find where
- * that order starts and to check that every file is where it puts it.  Memory: the UDF
- * metadata (about 2 KiB per entry) and the prefix are held until they are written. */
+ * that order starts and to check that every file is where it puts it.  Memory: the prefix is
+ * held until it is written; the UDF metadata (2 KiB per File Entry) is encoded block by block
+ * as the reader reaches it (img_udf_reader_read), from the tree udf_tree.c keeps. */
 #include "common/udf_bridge.h"
 
 #include <stdbool.h>
@@ -59,8 +60,8 @@ struct img_udf_bridge {
 	uint8_t *overwrite;      /* blocks 0..ovw_blocks-1 */
 	uint32_t ovw_blocks;     /* 32, plus -partition_offset */
 	uint8_t anchor_block[IMG_BLOCK_SIZE];
-	uint8_t *meta;           /* blocks 257..x-1 */
-	size_t meta_len, meta_fill;
+	struct img_udf_reader *meta; /* blocks 257..x-1, encoded as they are read */
+	size_t meta_len;
 	uint8_t *prefix;         /* stream blocks x .. data_start-1 */
 	uint64_t prefix_len;
 	uint32_t data_start;
@@ -103,7 +104,7 @@ void img_udf_bridge_free(struct img_udf_bridge *b)
 		return;
 	img_udf_free(b->udf);
 	free(b->overwrite);
-	free(b->meta);
+	img_udf_reader_free(b->meta);
 	free(b->prefix);
 	free(b->contents);
 	free(b);
@@ -531,16 +532,6 @@ static int check_extents(struct img_image *img, struct img_udf_bridge *b)
 
 /* ---- producing the image ---- */
 
-static int collect_meta(void *ctx, const void *buf, size_t len)
-{
-	struct img_udf_bridge *b = ctx;
-	if (len > b->meta_len - b->meta_fill)
-		return IMG_EINVAL;
-	memcpy(b->meta + b->meta_fill, buf, len);
-	b->meta_fill += len;
-	return IMG_OK;
-}
-
 static bool is_zero(const uint8_t *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
@@ -608,19 +599,18 @@ int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 		return udf_fail(img, b, rc);
 	img_udf_anchor(b->udf, ANCHOR_FIRST, b->anchor_block);
 	img_udf_anchor(b->udf, b->anchor_end, b->end_anchor);
-	b->meta = malloc(b->meta_len ? b->meta_len : 1);
-	if (b->meta == NULL)
-		return img_error_set(&img->err, IMG_ENOMEM, "UDF: %zu bytes of UDF metadata",
-				     b->meta_len);
-	b->meta_fill = 0;
-	if ((rc = img_udf_write(b->udf, collect_meta, b)) != IMG_OK || b->meta_fill != b->meta_len)
-		return img_error_set(&img->err, rc ? rc : IMG_EINVAL, "UDF: metadata size");
+	/* The UDF metadata is encoded as img_udf_bridge_read reaches it. */
+	img_udf_reader_free(b->meta);
+	b->meta = NULL;
+	if ((rc = img_udf_reader_new(b->udf, &b->meta)) != IMG_OK)
+		return udf_fail(img, b, rc);
 	*bytes = b->total;
 	return IMG_OK;
 }
 
-/* Bytes of blocks 0 .. x-1 plus the prefix, from memory. */
-static size_t head_bytes(const struct img_udf_bridge *b, uint8_t *out, size_t len)
+/* Bytes of blocks 0 .. x-1 plus the prefix: from memory, the UDF metadata from its reader. */
+static int head_bytes(struct img_image *img, struct img_udf_bridge *b, uint8_t *out, size_t len,
+		      size_t *got)
 {
 	uint64_t pos = b->pos;
 	const uint64_t ovw_end = b->ovw_blocks * BLK, anchor = ANCHOR_FIRST * BLK;
@@ -636,8 +626,13 @@ static size_t head_bytes(const struct img_udf_bridge *b, uint8_t *out, size_t le
 		src = b->anchor_block + (pos - anchor);
 		end = meta;
 	} else if (pos < prefix) {
-		src = b->meta + (pos - meta);
-		end = prefix;
+		size_t n = (uint64_t)len < prefix - pos ? len : (size_t)(prefix - pos);
+		int rc = img_udf_reader_read(b->meta, out, n, got);
+		if (rc != IMG_OK)
+			return udf_fail(img, b, rc);
+		if (*got == 0 || pos - meta + *got > b->meta_len)
+			return img_error_set(&img->err, IMG_EINVAL, "UDF: metadata size");
+		return IMG_OK;
 	} else {
 		src = b->prefix + (pos - prefix);
 		end = prefix + b->prefix_len;
@@ -647,7 +642,8 @@ static size_t head_bytes(const struct img_udf_bridge *b, uint8_t *out, size_t le
 		memcpy(out, src, n);
 	else
 		memset(out, 0, n);
-	return n;
+	*got = n;
+	return IMG_OK;
 }
 
 int img_udf_bridge_read(struct img_image *img, void *buf, size_t len, size_t *got)
@@ -658,7 +654,10 @@ int img_udf_bridge_read(struct img_image *img, void *buf, size_t len, size_t *go
 		return IMG_OK;
 	const uint64_t head = (uint64_t)b->x * BLK + b->prefix_len;
 	if (b->pos < head) {
-		size_t n = head_bytes(b, buf, len);
+		size_t n;
+		int rc = head_bytes(img, b, buf, len, &n);
+		if (rc != IMG_OK)
+			return rc;
 		b->pos += n;
 		*got = n;
 		return IMG_OK;
