@@ -536,12 +536,9 @@ static uint32_t put_device_ea(const struct img_udf *u, uint8_t *ea, const struct
 	return 48;
 }
 
-static int put_fe(struct img_udf *u, struct emitter *em, uint32_t i)
+/* Encodes the File Entry of inode i into the block d. */
+static int encode_fe(struct img_udf *u, uint8_t *d, uint32_t i)
 {
-	/* Encoded in place: File Entries are most of the metadata. */
-	uint8_t *d = em_reserve(em, IMG_UDF_BLOCK);
-	if (d == NULL)
-		return IMG_ENOMEM;
 	const struct udf_inode *ino = &u->inodes[i];
 	uint16_t flags = 0;
 	if (ino->mode & S_ISUID)
@@ -597,6 +594,12 @@ static int put_fe(struct img_udf *u, struct emitter *em, uint32_t i)
 	}
 	finish_fe(u, d, hdr, ea, (uint32_t)ad, loc);
 	return IMG_OK;
+}
+
+static int put_fe(struct img_udf *u, struct emitter *em, uint32_t i)
+{
+	uint8_t *d = em_reserve(em, IMG_UDF_BLOCK);
+	return d != NULL ? encode_fe(u, d, i) : IMG_ENOMEM;
 }
 
 /* Appends one File Identifier Descriptor (ECMA-167 4/14.4) to the directory data; its tag
@@ -813,6 +816,25 @@ int img_udf_reader_read(struct img_udf_reader *r, void *buf, size_t len, size_t 
 		return r->err;
 	if (em->rd == em->fill)
 		em->rd = em->fill = 0;
+	/* File Entries, most of the metadata, go straight into the caller's buffer. */
+	if (em->rd == em->fill && r->phase == PH_FE && len >= IMG_UDF_BLOCK) {
+		struct img_udf *u = r->u;
+		size_t n = 0;
+		while (r->i < u->ninodes && len - n >= IMG_UDF_BLOCK) {
+			int rc = encode_fe(u, (uint8_t *)buf + n, r->i);
+			if (rc != IMG_OK) {
+				r->err = rc;
+				return rc;
+			}
+			r->i++;
+			n += IMG_UDF_BLOCK;
+			em->pos += IMG_UDF_BLOCK;
+		}
+		if (n > 0) {
+			*got = n;
+			return IMG_OK;
+		}
+	}
 	size_t want = len < READ_CHUNK ? len : READ_CHUNK;
 	while (em->fill - em->rd < want && r->phase != PH_DONE) {
 		int rc = step(r);
