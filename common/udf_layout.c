@@ -186,6 +186,18 @@ int img_udf_layout(struct img_udf *u, uint32_t first, uint32_t *nblocks)
 	uint64_t total = (uint64_t)u->part_start - first + used;
 	if ((uint64_t)first + total > UINT32_MAX)
 		return img_error_set(&u->err, IMG_ETOOBIG, "UDF metadata does not fit 32-bit blocks");
+	/* The tree is complete: give back the spare capacity of its arrays (up to half of them),
+	 * held otherwise while the whole image streams. */
+	void *p = realloc(u->nodes, (size_t)u->nnodes * sizeof(*u->nodes));
+	if (p != NULL) {
+		u->nodes = p;
+		u->nodes_cap = u->nnodes;
+	}
+	p = realloc(u->inodes, (size_t)u->ninodes * sizeof(*u->inodes));
+	if (p != NULL) {
+		u->inodes = p;
+		u->inodes_cap = u->ninodes;
+	}
 	u->first = first;
 	u->nblocks = (uint32_t)total;
 	u->laid_out = 1;
@@ -213,26 +225,33 @@ int img_udf_set_end(struct img_udf *u, uint32_t anchor)
 		struct udf_inode *ino = &u->inodes[i];
 		if (!S_ISREG(ino->mode))
 			continue;
-		img_udf_node_path(u, ino->node, path, sizeof(path));
-		if (ino->ext_bytes != ino->size)
+		/* The path only for an error: building it for every file cost more than the rest. */
+		uint64_t given = img_udf_inode_ext_bytes(ino);
+		if (given != ino->size) {
+			img_udf_node_path(u, ino->node, path, sizeof(path));
 			return img_error_set(&u->err, IMG_EINVAL,
 					     "%s: extents cover %llu of %llu bytes", path,
-					     (unsigned long long)ino->ext_bytes,
+					     (unsigned long long)given,
 					     (unsigned long long)ino->size);
+		}
 		uint64_t ads = 0;
 		for (uint32_t e = 0; e < ino->next; e++) {
-			const struct udf_extent *x = &ino->ext[e];
+			const struct udf_extent *x = &udf_extents(ino)[e];
 			if (x->lba < data_start ||
-			    x->lba + div_up(x->len, IMG_UDF_BLOCK) > anchor)
+			    x->lba + div_up(x->len, IMG_UDF_BLOCK) > anchor) {
+				img_udf_node_path(u, ino->node, path, sizeof(path));
 				return img_error_set(&u->err, IMG_EINVAL,
 						     "%s: extent at block %llu outside the UDF partition",
 						     path, (unsigned long long)x->lba);
+			}
 			ads += img_udf_ad_count(x->len, IMG_UDF_MAX_EXTENT);
 		}
-		if (ads > room)
+		if (ads > room) {
+			img_udf_node_path(u, ino->node, path, sizeof(path));
 			return img_error_set(&u->err, IMG_EUNSUPPORTED,
 					     "%s: needs %llu allocation descriptors, one UDF File Entry holds %u",
 					     path, (unsigned long long)ads, room);
+		}
 	}
 	u->anchor_end = anchor;
 	u->part_len = anchor - u->part_start;
@@ -480,9 +499,12 @@ static uint32_t put_fe_header(const struct img_udf *u, uint8_t *d, uint8_t file_
 	}
 	img_udf_put32(d + 44, perm);
 	img_udf_put64(d + 56, info_len);
-	struct img_udf_time vt = {u->vtime, 0};
-	const struct img_udf_time *at = ino ? &ino->atime : &vt, *mt = ino ? &ino->mtime : &vt;
-	const struct img_udf_time *ct = ino ? &ino->ctime : &vt, *bt = ino ? &ino->btime : &vt;
+	struct img_udf_time t[4];
+	for (int k = 0; k < 4; k++)
+		t[k] = ino ? (struct img_udf_time){ino->sec[k], ino->nsec[k]} :
+			     (struct img_udf_time){u->vtime, 0};
+	const struct img_udf_time *at = &t[UDF_ATIME], *mt = &t[UDF_MTIME];
+	const struct img_udf_time *ct = &t[UDF_CTIME], *bt = &t[UDF_BTIME];
 	if (use_efe(u)) {
 		img_udf_put64(d + 64, info_len);
 		img_udf_put64(d + 72, blocks);
@@ -553,15 +575,16 @@ static int encode_fe(struct img_udf *u, uint8_t *d, uint32_t i)
 		/* File data lies in the physical partition: short_ads when the File Entry is
 		 * there too, long_ads naming partition 0 from the metadata partition (2.50). */
 		int type = has_meta(u) ? IMG_UDF_AD_LONG : IMG_UDF_AD_SHORT;
+		const struct udf_extent *ext = udf_extents(ino);
 		uint64_t blocks = 0;
 		for (uint32_t e = 0; e < ino->next; e++)
-			blocks += div_up(ino->ext[e].len, IMG_UDF_BLOCK);
+			blocks += div_up(ext[e].len, IMG_UDF_BLOCK);
 		hdr = put_fe_header(u, d, FT_FILE, flags | (uint16_t)type, ino, ino->size, blocks,
 				    unique_id(i));
 		for (uint32_t e = 0; e < ino->next; e++) {
 			n = img_udf_put_ads(d + hdr + ad, room - ad, type, 0,
-					    (uint32_t)(ino->ext[e].lba - u->part_start),
-					    ino->ext[e].len, IMG_UDF_MAX_EXTENT);
+					    (uint32_t)(ext[e].lba - u->part_start),
+					    ext[e].len, IMG_UDF_MAX_EXTENT);
 			if (n == 0)
 				return img_error_set(&u->err, IMG_EUNSUPPORTED,
 						     "too many allocation descriptors");
