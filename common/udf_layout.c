@@ -499,28 +499,32 @@ static uint32_t put_fe_header(const struct img_udf *u, uint8_t *d, uint8_t file_
 	}
 	img_udf_put32(d + 44, perm);
 	img_udf_put64(d + 56, info_len);
-	struct img_udf_time t[4];
-	for (int k = 0; k < 4; k++)
-		t[k] = ino ? (struct img_udf_time){ino->sec[k], ino->nsec[k]} :
-			     (struct img_udf_time){u->vtime, 0};
-	const struct img_udf_time *at = &t[UDF_ATIME], *mt = &t[UDF_MTIME];
-	const struct img_udf_time *ct = &t[UDF_CTIME], *bt = &t[UDF_BTIME];
+	/* Times at their offsets in order atime, mtime, ctime, btime (File Entries have no
+	 * creation time).  Equal times (the usual case) are converted once. */
+	static const uint8_t efe_at[4] = {80, 92, 116, 104}, fe_at[3] = {72, 84, 96};
+	const uint8_t *at = use_efe(u) ? efe_at : fe_at;
+	int ntimes = use_efe(u) ? 4 : 3;
+	for (int k = 0; k < ntimes; k++) {
+		int64_t sec = ino ? ino->sec[k] : u->vtime;
+		int32_t nsec = ino ? ino->nsec[k] : 0;
+		int same = -1;
+		for (int j = 0; j < k && same < 0; j++)
+			if ((ino ? ino->sec[j] : u->vtime) == sec && (ino ? ino->nsec[j] : 0) == nsec)
+				same = j;
+		if (same >= 0)
+			memcpy(d + at[k], d + at[same], 12);
+		else
+			img_udf_put_timestamp(d + at[k], sec, nsec);
+	}
 	if (use_efe(u)) {
 		img_udf_put64(d + 64, info_len);
 		img_udf_put64(d + 72, blocks);
-		img_udf_put_timestamp(d + 80, at->sec, at->nsec);
-		img_udf_put_timestamp(d + 92, mt->sec, mt->nsec);
-		img_udf_put_timestamp(d + 104, bt->sec, bt->nsec);
-		img_udf_put_timestamp(d + 116, ct->sec, ct->nsec);
 		img_udf_put32(d + 128, 1);
 		img_udf_put_regid(d + 168, IMPL_ID, impl_suffix);
 		img_udf_put64(d + 200, uid);
 		return 216;
 	}
 	img_udf_put64(d + 64, blocks);
-	img_udf_put_timestamp(d + 72, at->sec, at->nsec);
-	img_udf_put_timestamp(d + 84, mt->sec, mt->nsec);
-	img_udf_put_timestamp(d + 96, ct->sec, ct->nsec);
 	img_udf_put32(d + 108, 1);
 	img_udf_put_regid(d + 128, IMPL_ID, impl_suffix);
 	img_udf_put64(d + 160, uid);
