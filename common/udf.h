@@ -88,6 +88,13 @@ int img_udf_add_file(struct img_udf *u, uint32_t parent, const char *name,
 int img_udf_add_symlink(struct img_udf *u, uint32_t parent, const char *name,
 			const struct img_udf_attr *a, const char *target, uint32_t *id);
 
+/* Adds another name in directory parent for the regular file node `file` (as returned by
+ * img_udf_add_file): a hard link to its File Entry, as a shared nonzero link_group makes, for
+ * callers that know the first name already (no look-up, no table of groups).
+ * Errors as for img_udf_add_file, and IMG_EINVAL when file is not a regular file. */
+int img_udf_add_link(struct img_udf *u, uint32_t parent, const char *name, uint32_t file,
+		     uint32_t *id);
+
 /* Adds a FIFO, socket, or block or character device (the type comes from a->mode); devices
  * keep major and minor in a Device Specification extended attribute (ECMA-167 4/14.10.7).
  * Errors as for img_udf_add_file, and IMG_EINVAL for another file type. */

@@ -189,11 +189,16 @@ static int add_children(struct img_image *img, struct img_udf_bridge *b,
 				c->written = true;
 			if (!show)
 				continue;
-			/* The content's rank is its hard-link group: one File Entry for all names. */
-			rc = img_udf_add_file(b->udf, parent, img_node_name(k), &a, c->size,
-					      (uint64_t)(b->max_weight - w) + 1, &id);
-			if (rc == IMG_OK && c->udf_file == UINT32_MAX)
-				c->udf_file = id;
+			/* One File Entry for all names of a content (hard links). */
+			if (c->udf_file == UINT32_MAX) {
+				rc = img_udf_add_file(b->udf, parent, img_node_name(k), &a, c->size, 0,
+						      &id);
+				if (rc == IMG_OK)
+					c->udf_file = id;
+			} else {
+				rc = img_udf_add_link(b->udf, parent, img_node_name(k), c->udf_file,
+						      &id);
+			}
 		} else if (S_ISLNK(st->st_mode)) {
 			if (show)
 				rc = img_udf_add_symlink(b->udf, parent, img_node_name(k), &a,

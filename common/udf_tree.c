@@ -448,6 +448,17 @@ int img_udf_add_file(struct img_udf *u, uint32_t parent, const char *name,
 	return IMG_OK;
 }
 
+int img_udf_add_link(struct img_udf *u, uint32_t parent, const char *name, uint32_t file,
+		     uint32_t *id)
+{
+	if (file >= u->nnodes || !S_ISREG(u->inodes[u->nodes[file].inode].mode)) {
+		char path[1024];
+		new_path(u, parent < u->nnodes ? parent : 0, name, path, sizeof(path));
+		return img_error_set(&u->err, IMG_EINVAL, "%s: hard link to a non-file", path);
+	}
+	return add_node(u, parent, name, S_IFREG, NULL, u->nodes[file].inode, id);
+}
+
 int img_udf_add_symlink(struct img_udf *u, uint32_t parent, const char *name,
 			const struct img_udf_attr *a, const char *target, uint32_t *id)
 {

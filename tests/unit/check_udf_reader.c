@@ -41,6 +41,10 @@ static struct img_udf *volume(unsigned rev, uint32_t *nblocks)
 	ck_assert_int_eq(img_udf_add_file(u, sub, "three", &file_attr, 3 * 4096, 7, &three), IMG_OK);
 	ck_assert_int_eq(img_udf_add_file(u, IMG_UDF_ROOT, "three-again", &file_attr, 3 * 4096, 7,
 					  &link1), IMG_OK);
+	/* A third name of the same File Entry, and links only to regular files. */
+	ck_assert_int_eq(img_udf_add_link(u, big, "three-link", three, NULL), IMG_OK);
+	ck_assert_int_eq(img_udf_add_link(u, big, "dir-link", sub, NULL), IMG_EINVAL);
+	ck_assert_int_eq(img_udf_add_link(u, big, "nowhere", 999999, NULL), IMG_EINVAL);
 	ck_assert_int_eq(img_udf_add_symlink(u, sub, "short", &link_attr, "../big/f1-a", NULL),
 			 IMG_OK);
 	char target[2400];
@@ -156,11 +160,20 @@ START_TEST(odd_pieces_give_the_same_bytes)
 			tags++;
 			fes += id == 261 || id == 266;
 		}
-		/* root, big, sub, 1500 files, one inode for the two hard links, 2 symlinks, a
+		/* root, big, sub, 1500 files, one inode for the three hard links, 2 symlinks, a
 		 * device; 2.50+ adds the metadata and mirror File Entries, and has the content twice. */
 		size_t inodes = 3 + 1500 + 1 + 2 + 1;
 		ck_assert_uint_eq(fes, revs[i] >= IMG_UDF_REV_250 ? 2 * inodes + 2 : inodes);
 		ck_assert_uint_gt(tags, fes);
+		/* The hard-linked File Entry counts its three names (link count at byte 48). */
+		size_t links3 = 0;
+		for (size_t k = 0; k < nblocks; k++) {
+			const uint8_t *t = a + k * IMG_UDF_BLOCK;
+			uint16_t id = (uint16_t)(t[0] | t[1] << 8);
+			if ((id == 261 || id == 266) && t[27] == 5 && (t[48] | t[49] << 8) == 3)
+				links3++;
+		}
+		ck_assert_uint_eq(links3, revs[i] >= IMG_UDF_REV_250 ? 2 : 1);
 		free(col.buf);
 		free(a);
 		free(b);
