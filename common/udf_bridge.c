@@ -69,7 +69,7 @@ struct img_udf_bridge {
 	uint8_t end_anchor[IMG_BLOCK_SIZE];
 	uint64_t pos, total;     /* bytes handed out, image size */
 	uint8_t *ahead;          /* stream bytes after the prefix, read while the head went out */
-	size_t ahead_len, ahead_pos;
+	size_t ahead_len, ahead_pos, ahead_cap;
 	struct content *contents;
 	size_t ncontents;
 	int max_weight;
@@ -654,12 +654,13 @@ static int head_bytes(struct img_image *img, struct img_udf_bridge *b, uint8_t *
 	return IMG_OK;
 }
 
-/* Largest read-ahead: while the UDF metadata goes out (2 KiB per file: 200 MB for 100,000
- * files, 0.1 s into a pipe), libisofs's 1 MiB ring buffer (image.c) would fill at once and its
+/* Read-ahead: while the UDF metadata goes out (2 KiB per file: 200 MB for 100,000 files,
+ * about 0.1 s into a pipe), libisofs's 1 MiB ring buffer (image.c) would fill at once and its
  * writer thread, which reads the files, would wait.  Taking what it has buffered into memory
- * of our own, up to this much, lets it go on reading on the other core: the data after the
- * head is ready when the head is out.  Measured: libisofs fills 32 MiB on the 100,000-file
- * bench tree during the head (tests/bench/NOTES.md). */
+ * of our own lets it go on reading on the other core: the data after the head is ready when
+ * the head is out.  Libisofs filled 32 MiB during the head of the 100,000-file bench tree
+ * (tests/bench/NOTES.md).  The time to fill grows with the metadata: at most a quarter of
+ * its size, at most AHEAD_MAX. */
 #define AHEAD_MAX (32u << 20)
 /* Pieces taken at a time: whole blocks, large enough to keep the calls few. */
 #define AHEAD_MIN (128u * 1024)
@@ -672,12 +673,14 @@ static int read_ahead(struct img_image *img, struct img_udf_bridge *b)
 	if ((state != 1 && state != 2) || cap < avail_free)
 		return IMG_OK;
 	size_t avail = (cap - avail_free) / BLK * BLK;
-	if (b->ahead_len + avail > AHEAD_MAX)
-		avail = (AHEAD_MAX - b->ahead_len) / BLK * BLK;
+	if (b->ahead_cap == 0)
+		b->ahead_cap = b->meta_len / 4 < AHEAD_MAX ? b->meta_len / 4 / BLK * BLK : AHEAD_MAX;
+	if (b->ahead_len + avail > b->ahead_cap)
+		avail = b->ahead_cap - b->ahead_len;
 	if (avail < AHEAD_MIN)
 		return IMG_OK;
 	if (b->ahead == NULL) {
-		b->ahead = malloc(AHEAD_MAX);
+		b->ahead = malloc(b->ahead_cap);
 		if (b->ahead == NULL)
 			return IMG_OK; /* no read-ahead then: only slower */
 	}
