@@ -12,8 +12,10 @@
  * (see check_extents for the blocks it puts first); the ISO9660 and Joliet directory records
  * of the stream prefix (X .. data start - 1, read into memory first) are parsed to find where
  * that order starts and to check that every file is where it puts it.  Memory: the prefix is
- * held until it is written; the UDF metadata (2 KiB per File Entry) is encoded block by block
- * as the reader reaches it (img_udf_reader_read), from the tree udf_tree.c keeps. */
+ * held until it is written (one pass: it comes out after the UDF head that needs it); the UDF
+ * metadata (2 KiB per File Entry) is encoded block by block as the reader reaches it
+ * (img_udf_reader_read), from the tree udf_tree.c keeps (about 200 bytes per entry); while the
+ * head goes out, what libisofs buffers is read ahead (read_ahead, at most 32 MiB). */
 #include "common/udf_bridge.h"
 
 #include <stdbool.h>

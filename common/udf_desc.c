@@ -199,6 +199,15 @@ int img_udf_cs0_encode(const char *utf8, size_t len, uint8_t *out, size_t cap, i
 	int wide = 0;
 	if (truncated != NULL)
 		*truncated = 0;
+	/* Plain ASCII (most names): the 8-bit form is the bytes themselves. */
+	size_t ascii = 0;
+	while (ascii < len && s[ascii] >= 0x01 && s[ascii] < 0x80)
+		ascii++;
+	if (ascii == len && len > 0 && cap >= len + 1) {
+		out[0] = 8;
+		memcpy(out + 1, s, len);
+		return (int)len + 1;
+	}
 	for (size_t i = 0; i < len;) {
 		int32_t cp = utf8_next(s, len, &i);
 		if (cp < 0)
