@@ -141,7 +141,7 @@ struct img_udf_reader;
 int img_udf_reader_new(struct img_udf *u, struct img_udf_reader **out);
 void img_udf_reader_free(struct img_udf_reader *r);
 
-/* Copies the next at most len bytes of the metadata to buf; *got is 0 at the end (after
+/* Copies the next at most len (> 0) bytes of the metadata to buf; *got is 0 at the end (after
  * nblocks blocks).  Fewer than len bytes may come before the end.  Returns IMG_OK or the
  * error that stopped the encoding (again on every later call; the detail is on u). */
 int img_udf_reader_read(struct img_udf_reader *r, void *buf, size_t len, size_t *got);
