@@ -91,6 +91,13 @@ int img_udf_add_file(struct img_udf *u, uint32_t parent, const char *name,
 int img_udf_add_symlink(struct img_udf *u, uint32_t parent, const char *name,
 			const struct img_udf_attr *a, const char *target, uint32_t *id);
 
+/* Adds another name in directory parent for the regular file node `file` (as returned by
+ * img_udf_add_file): a hard link to its File Entry, as a shared nonzero link_group makes, for
+ * callers that know the first name already (no look-up, no table of groups).
+ * Errors as for img_udf_add_file, and IMG_EINVAL when file is not a regular file. */
+int img_udf_add_link(struct img_udf *u, uint32_t parent, const char *name, uint32_t file,
+		     uint32_t *id);
+
 /* Adds a FIFO, socket, or block or character device (the type comes from a->mode); devices
  * keep major and minor in a Device Specification extended attribute (ECMA-167 4/14.10.7).
  * Errors as for img_udf_add_file, and IMG_EINVAL for another file type. */
@@ -137,9 +144,22 @@ uint32_t img_udf_end_blocks(const struct img_udf *u);
  * IMG_ENOMEM. */
 int img_udf_end(struct img_udf *u, uint8_t *out);
 
-/* Produces blocks first .. first + nblocks - 1 in order through fn, holding at most 64 KiB at
- * a time.  Needs img_udf_set_end.  Returns fn's error, if any, or 0. */
+/* Produces blocks first .. first + nblocks - 1 in order through fn, in whole blocks, at most
+ * 64 KiB at a time.  Needs img_udf_set_end.  Returns fn's error, if any, or 0. */
 int img_udf_write(struct img_udf *u, img_udf_write_fn fn, void *ctx);
+
+/* A pull-style cursor over the same bytes: each File Entry, FID or descriptor is encoded when
+ * the reader reaches it, so memory does not grow with the tree (about 64 KiB of buffer, plus
+ * the largest single step: the volume descriptors, about 260 KiB).  u must stay unchanged
+ * while the reader exists.  Needs img_udf_set_end.  Errors: IMG_EINVAL, IMG_ENOMEM (on u). */
+struct img_udf_reader;
+int img_udf_reader_new(struct img_udf *u, struct img_udf_reader **out);
+void img_udf_reader_free(struct img_udf_reader *r);
+
+/* Copies the next at most len (> 0) bytes of the metadata to buf; *got is 0 at the end (after
+ * nblocks blocks).  Fewer than len bytes may come before the end.  Returns IMG_OK or the
+ * error that stopped the encoding (again on every later call; the detail is on u). */
+int img_udf_reader_read(struct img_udf_reader *r, void *buf, size_t len, size_t *got);
 
 void img_udf_get_stats(const struct img_udf *u, struct img_udf_stats *st);
 

@@ -1,8 +1,8 @@
 /* Encoders for the small on-disc structures of ECMA-167 and OSTA UDF (tags, strings, times). */
 #include "common/udf_desc.h"
 
+#include <pthread.h>
 #include <string.h>
-#include <time.h>
 
 /* CRC-ITU-T table for polynomial 0x1021, most significant bit first (ECMA-167 1/7.2.6). */
 static const uint16_t crc_table[256] = {
@@ -40,10 +40,38 @@ static const uint16_t crc_table[256] = {
 	0x6e17, 0x7e36, 0x4e55, 0x5e74, 0x2e93, 0x3eb2, 0x0ed1, 0x1ef0,
 };
 
+/* Slicing by 8: crc_slice[k][b] is the CRC of byte b followed by k zero bytes, so that eight
+ * input bytes cost eight independent table look-ups instead of a chain of eight.  Every File
+ * Entry and FID tag has its CRC computed: this is most of the CPU time of encoding them. */
+static uint16_t crc_slice[8][256];
+static pthread_once_t crc_once = PTHREAD_ONCE_INIT;
+
+static void crc_init(void)
+{
+	for (unsigned b = 0; b < 256; b++) {
+		uint16_t c = crc_table[b];
+		crc_slice[0][b] = c;
+		for (int k = 1; k < 8; k++) {
+			c = (uint16_t)((c << 8) ^ crc_table[c >> 8]);
+			crc_slice[k][b] = c;
+		}
+	}
+}
+
 uint16_t img_udf_crc(const uint8_t *data, size_t len)
 {
 	uint16_t crc = 0;
-	for (size_t i = 0; i < len; i++)
+	size_t i = 0;
+	if (len >= 16) {
+		pthread_once(&crc_once, crc_init);
+		for (; i + 8 <= len; i += 8) {
+			const uint8_t *p = data + i;
+			crc = crc_slice[7][p[0] ^ (crc >> 8)] ^ crc_slice[6][p[1] ^ (crc & 0xff)] ^
+			      crc_slice[5][p[2]] ^ crc_slice[4][p[3]] ^ crc_slice[3][p[4]] ^
+			      crc_slice[2][p[5]] ^ crc_slice[1][p[6]] ^ crc_slice[0][p[7]];
+		}
+	}
+	for (; i < len; i++)
 		crc = (uint16_t)((crc << 8) ^ crc_table[((crc >> 8) ^ data[i]) & 0xff]);
 	return crc;
 }
@@ -80,7 +108,7 @@ void img_udf_put_timestamp(uint8_t *p, int64_t sec, int32_t nsec)
 		nsec += 1000000000;
 		sec--;
 	}
-	/* Clamp to years 1..9999, which also keeps time_t conversions in range. */
+	/* Clamp to years 1..9999, which the 16-bit year field and the conversion below hold. */
 	const int64_t min = -62135596800LL, max = 253402300799LL;
 	if (sec < min) {
 		sec = min;
@@ -89,18 +117,27 @@ void img_udf_put_timestamp(uint8_t *p, int64_t sec, int32_t nsec)
 		sec = max;
 		nsec = 999999999;
 	}
-	time_t t = (time_t)sec;
-	struct tm tm;
-	memset(&tm, 0, sizeof(tm));
-	gmtime_r(&t, &tm);
+	/* UTC date of the proleptic Gregorian calendar, computed here rather than by gmtime_r:
+	 * glibc takes a lock and consults the time-zone data on every call (leap seconds of
+	 * "right/" zones included), which cost more than the rest of a File Entry. */
+	int64_t days = sec >= 0 ? sec / 86400 : -((-sec + 86399) / 86400);
+	unsigned sod = (unsigned)(sec - days * 86400);
+	days += 719468; /* from 0000-03-01 */
+	int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+	unsigned doe = (unsigned)(days - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	unsigned mday = doy - (153 * mp + 2) / 5 + 1, mon = mp < 10 ? mp + 3 : mp - 9;
+	int64_t year = (int64_t)yoe + era * 400 + (mon <= 2);
 	/* Type 1 (local time) with offset 0 minutes: ECMA-167 1/7.3.1. */
 	img_udf_put16(p, 0x1000);
-	img_udf_put16(p + 2, (uint16_t)(tm.tm_year + 1900));
-	p[4] = (uint8_t)(tm.tm_mon + 1);
-	p[5] = (uint8_t)tm.tm_mday;
-	p[6] = (uint8_t)tm.tm_hour;
-	p[7] = (uint8_t)tm.tm_min;
-	p[8] = (uint8_t)(tm.tm_sec > 59 ? 59 : tm.tm_sec);
+	img_udf_put16(p + 2, (uint16_t)year);
+	p[4] = (uint8_t)mon;
+	p[5] = (uint8_t)mday;
+	p[6] = (uint8_t)(sod / 3600);
+	p[7] = (uint8_t)(sod / 60 % 60);
+	p[8] = (uint8_t)(sod % 60);
 	p[9] = (uint8_t)(nsec / 10000000);
 	p[10] = (uint8_t)(nsec / 100000 % 100);
 	p[11] = (uint8_t)(nsec / 1000 % 100);
@@ -162,6 +199,15 @@ int img_udf_cs0_encode(const char *utf8, size_t len, uint8_t *out, size_t cap, i
 	int wide = 0;
 	if (truncated != NULL)
 		*truncated = 0;
+	/* Plain ASCII (most names): the 8-bit form is the bytes themselves. */
+	size_t ascii = 0;
+	while (ascii < len && s[ascii] >= 0x01 && s[ascii] < 0x80)
+		ascii++;
+	if (ascii == len && len > 0 && cap >= len + 1) {
+		out[0] = 8;
+		memcpy(out + 1, s, len);
+		return (int)len + 1;
+	}
 	for (size_t i = 0; i < len;) {
 		int32_t cp = utf8_next(s, len, &i);
 		if (cp < 0)

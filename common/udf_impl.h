@@ -13,8 +13,8 @@
 /* One directory entry (a File Identifier Descriptor); hard links are several nodes over one
  * inode. */
 struct udf_node {
-	char *utf8;           /* name as given (NULL for the root), for messages */
-	uint8_t *name;        /* OSTA compressed Unicode, name_len bytes */
+	char *utf8;           /* name as given (NULL for the root), for messages; in the pool */
+	uint8_t *name;        /* OSTA compressed Unicode, name_len bytes; in the pool */
 	uint32_t name_len;
 	uint32_t parent, inode;
 	uint32_t first_child, last_child, next_sibling;
@@ -24,21 +24,45 @@ struct udf_extent {
 	uint64_t lba, len;    /* absolute block, bytes */
 };
 
-/* One File Entry. */
+/* Times of an inode, as indexes of udf_inode.sec and .nsec. */
+enum { UDF_ATIME, UDF_MTIME, UDF_CTIME, UDF_BTIME };
+
+/* One File Entry.  Kept small (one per file of the tree, all held until the metadata is
+ * written): times without padding, the type-specific fields in a union. */
 struct udf_inode {
 	uint32_t node;        /* the first node naming it */
 	uint32_t mode, uid, gid;
-	struct img_udf_time atime, mtime, ctime, btime;
+	int64_t sec[4];       /* UDF_ATIME..UDF_BTIME */
+	int32_t nsec[4];
 	uint64_t size;        /* files: data size; symlinks: path components; dirs: FID bytes */
-	uint64_t ext_bytes;   /* bytes given by img_udf_add_extent so far */
-	uint64_t group;       /* hard-link group, 0 for none */
 	uint32_t nlink;
 	uint32_t data_block;  /* dirs and long symlinks: first block in the content area */
 	uint32_t data_blocks;
-	uint8_t *symlink;     /* encoded path components (ECMA-167 4/14.16) */
-	uint32_t major, minor; /* block and character devices */
-	struct udf_extent *ext;
-	uint32_t next, ext_cap;
+	union {
+		struct {      /* regular files */
+			struct udf_extent *ext; /* the extents when more than one, else NULL */
+			uint32_t next, ext_cap; /* extents used, capacity of ext */
+			struct udf_extent ext1; /* the extent while there is one (most files) */
+		};
+		uint8_t *symlink; /* encoded path components (ECMA-167 4/14.16), in the pool */
+		struct {
+			uint32_t major, minor; /* block and character devices */
+		};
+	};
+};
+
+/* The extents of a regular file's inode (next of them). */
+static inline const struct udf_extent *udf_extents(const struct udf_inode *ino)
+{
+	return ino->ext != NULL ? ino->ext : &ino->ext1;
+}
+
+/* Strings of the tree (names, symlink data), allocated one after the other in big chunks:
+ * one malloc per chunk instead of two or three per node. */
+struct udf_pool_chunk {
+	struct udf_pool_chunk *next;
+	size_t used, cap;
+	uint8_t data[];
 };
 
 struct img_udf {
@@ -52,6 +76,9 @@ struct img_udf {
 	uint32_t nnodes, nodes_cap;
 	struct udf_inode *inodes;
 	uint32_t ninodes, inodes_cap;
+	struct udf_pool_chunk *pool;
+	uint8_t *scratch;     /* encoding buffer of the add functions */
+	size_t scratch_cap;
 
 	/* hard-link group -> inode, open addressing (key 0 = empty slot) */
 	uint64_t *hl_keys;
@@ -69,6 +96,9 @@ struct img_udf {
 	uint32_t content_blocks; /* FSD, TD, File Entries, directory and symlink data */
 	uint32_t meta_blocks;    /* 2.50+: content_blocks rounded up to the alignment unit */
 };
+
+/* Bytes of a regular file given by img_udf_add_extent so far. */
+uint64_t img_udf_inode_ext_bytes(const struct udf_inode *ino);
 
 /* Writes "dir/sub/name" of node into buf (size bytes), for error details. */
 void img_udf_node_path(const struct img_udf *u, uint32_t node, char *buf, size_t size);

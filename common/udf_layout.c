@@ -186,6 +186,18 @@ int img_udf_layout(struct img_udf *u, uint32_t first, uint32_t *nblocks)
 	uint64_t total = (uint64_t)u->part_start - first + used;
 	if ((uint64_t)first + total > UINT32_MAX)
 		return img_error_set(&u->err, IMG_ETOOBIG, "UDF metadata does not fit 32-bit blocks");
+	/* The tree is complete: give back the spare capacity of its arrays (up to half of them),
+	 * held otherwise while the whole image streams. */
+	void *p = realloc(u->nodes, (size_t)u->nnodes * sizeof(*u->nodes));
+	if (p != NULL) {
+		u->nodes = p;
+		u->nodes_cap = u->nnodes;
+	}
+	p = realloc(u->inodes, (size_t)u->ninodes * sizeof(*u->inodes));
+	if (p != NULL) {
+		u->inodes = p;
+		u->inodes_cap = u->ninodes;
+	}
 	u->first = first;
 	u->lvid = first + HEAD_BLOCKS(u) - 2;
 	u->rvds = u->rvds_at_end ? 0 : first + VDS_BLOCKS;
@@ -217,26 +229,33 @@ int img_udf_set_end(struct img_udf *u, uint32_t anchor)
 		struct udf_inode *ino = &u->inodes[i];
 		if (!S_ISREG(ino->mode))
 			continue;
-		img_udf_node_path(u, ino->node, path, sizeof(path));
-		if (ino->ext_bytes != ino->size)
+		/* The path only for an error: building it for every file cost more than the rest. */
+		uint64_t given = img_udf_inode_ext_bytes(ino);
+		if (given != ino->size) {
+			img_udf_node_path(u, ino->node, path, sizeof(path));
 			return img_error_set(&u->err, IMG_EINVAL,
 					     "%s: extents cover %llu of %llu bytes", path,
-					     (unsigned long long)ino->ext_bytes,
+					     (unsigned long long)given,
 					     (unsigned long long)ino->size);
+		}
 		uint64_t ads = 0;
 		for (uint32_t e = 0; e < ino->next; e++) {
-			const struct udf_extent *x = &ino->ext[e];
+			const struct udf_extent *x = &udf_extents(ino)[e];
 			if (x->lba < data_start ||
-			    x->lba + div_up(x->len, IMG_UDF_BLOCK) > part_end)
+			    x->lba + div_up(x->len, IMG_UDF_BLOCK) > part_end) {
+				img_udf_node_path(u, ino->node, path, sizeof(path));
 				return img_error_set(&u->err, IMG_EINVAL,
 						     "%s: extent at block %llu outside the UDF partition",
 						     path, (unsigned long long)x->lba);
+			}
 			ads += img_udf_ad_count(x->len, IMG_UDF_MAX_EXTENT);
 		}
-		if (ads > room)
+		if (ads > room) {
+			img_udf_node_path(u, ino->node, path, sizeof(path));
 			return img_error_set(&u->err, IMG_EUNSUPPORTED,
 					     "%s: needs %llu allocation descriptors, one UDF File Entry holds %u",
 					     path, (unsigned long long)ads, room);
+		}
 	}
 	u->anchor_end = anchor;
 	if (u->rvds_at_end)
@@ -268,42 +287,53 @@ void img_udf_anchor(const struct img_udf *u, uint32_t lba, uint8_t out[IMG_UDF_B
 	img_udf_put_tag(out, TAG_AVDP, tag_version(u), lba, 512);
 }
 
-/* Output buffer: whole blocks go to the caller's function 64 KiB at a time. */
+/* Output buffer of the reader: each step of the encoding appends to it (whole File Entries,
+ * single FIDs, bounded padding), and img_udf_reader_read hands it out.  It grows only to what
+ * one read asks for (at most READ_CHUNK) plus the largest step (the head, about 130 blocks). */
 struct emitter {
-	img_udf_write_fn fn;
-	void *ctx;
-	int err;
-	uint64_t pos;        /* bytes emitted since the first block */
-	size_t fill;
-	uint8_t buf[32 * IMG_UDF_BLOCK];
+	uint64_t pos;        /* bytes produced since the first block */
+	uint8_t *buf;
+	size_t fill, rd, cap;
+	int err;             /* IMG_ENOMEM once growing failed */
+	uint8_t scratch[IMG_UDF_BLOCK]; /* written to when growing failed */
 };
 
-static void em_flush(struct emitter *em)
+/* Room for n more bytes at the end of the buffer, moving the unread bytes to its start. */
+static uint8_t *em_reserve(struct emitter *em, size_t n)
 {
-	if (em->fill > 0 && em->err == 0)
-		em->err = em->fn(em->ctx, em->buf, em->fill);
-	em->fill = 0;
+	if (em->cap - em->fill < n && em->rd > 0) {
+		memmove(em->buf, em->buf + em->rd, em->fill - em->rd);
+		em->fill -= em->rd;
+		em->rd = 0;
+	}
+	if (em->cap - em->fill < n) {
+		size_t cap = em->cap ? em->cap : 64 * 1024;
+		while (cap - em->fill < n)
+			cap *= 2;
+		uint8_t *p = realloc(em->buf, cap);
+		if (p == NULL) {
+			em->err = IMG_ENOMEM;
+			em->pos += n;
+			return n <= sizeof(em->scratch) ? em->scratch : NULL;
+		}
+		em->buf = p;
+		em->cap = cap;
+	}
+	uint8_t *at = em->buf + em->fill;
+	em->fill += n;
+	em->pos += n;
+	return at;
 }
 
 static void em_put(struct emitter *em, const void *data, size_t len)
 {
-	const uint8_t *p = data;
-	while (len > 0) {
-		size_t n = sizeof(em->buf) - em->fill;
-		if (n > len)
-			n = len;
-		if (p != NULL)
-			memcpy(em->buf + em->fill, p, n);
-		else
-			memset(em->buf + em->fill, 0, n);
-		em->fill += n;
-		em->pos += n;
-		len -= n;
-		if (p != NULL)
-			p += n;
-		if (em->fill == sizeof(em->buf))
-			em_flush(em);
-	}
+	uint8_t *at = em_reserve(em, len);
+	if (at == NULL || at == em->scratch)
+		return;
+	if (data != NULL)
+		memcpy(at, data, len);
+	else
+		memset(at, 0, len);
 }
 
 /* Pads with zeros up to absolute position `block` blocks after the first. */
@@ -476,25 +506,32 @@ static uint32_t put_fe_header(const struct img_udf *u, uint8_t *d, uint8_t file_
 	}
 	img_udf_put32(d + 44, perm);
 	img_udf_put64(d + 56, info_len);
-	struct img_udf_time vt = {u->vtime, 0};
-	const struct img_udf_time *at = ino ? &ino->atime : &vt, *mt = ino ? &ino->mtime : &vt;
-	const struct img_udf_time *ct = ino ? &ino->ctime : &vt, *bt = ino ? &ino->btime : &vt;
+	/* Times at their offsets in order atime, mtime, ctime, btime (File Entries have no
+	 * creation time).  Equal times (the usual case) are converted once. */
+	static const uint8_t efe_at[4] = {80, 92, 116, 104}, fe_at[3] = {72, 84, 96};
+	const uint8_t *at = use_efe(u) ? efe_at : fe_at;
+	int ntimes = use_efe(u) ? 4 : 3;
+	for (int k = 0; k < ntimes; k++) {
+		int64_t sec = ino ? ino->sec[k] : u->vtime;
+		int32_t nsec = ino ? ino->nsec[k] : 0;
+		int same = -1;
+		for (int j = 0; j < k && same < 0; j++)
+			if ((ino ? ino->sec[j] : u->vtime) == sec && (ino ? ino->nsec[j] : 0) == nsec)
+				same = j;
+		if (same >= 0)
+			memcpy(d + at[k], d + at[same], 12);
+		else
+			img_udf_put_timestamp(d + at[k], sec, nsec);
+	}
 	if (use_efe(u)) {
 		img_udf_put64(d + 64, info_len);
 		img_udf_put64(d + 72, blocks);
-		img_udf_put_timestamp(d + 80, at->sec, at->nsec);
-		img_udf_put_timestamp(d + 92, mt->sec, mt->nsec);
-		img_udf_put_timestamp(d + 104, bt->sec, bt->nsec);
-		img_udf_put_timestamp(d + 116, ct->sec, ct->nsec);
 		img_udf_put32(d + 128, 1);
 		img_udf_put_regid(d + 168, IMPL_ID, impl_suffix);
 		img_udf_put64(d + 200, uid);
 		return 216;
 	}
 	img_udf_put64(d + 64, blocks);
-	img_udf_put_timestamp(d + 72, at->sec, at->nsec);
-	img_udf_put_timestamp(d + 84, mt->sec, mt->nsec);
-	img_udf_put_timestamp(d + 96, ct->sec, ct->nsec);
 	img_udf_put32(d + 108, 1);
 	img_udf_put_regid(d + 128, IMPL_ID, impl_suffix);
 	img_udf_put64(d + 160, uid);
@@ -532,9 +569,9 @@ static uint32_t put_device_ea(const struct img_udf *u, uint8_t *ea, const struct
 	return 48;
 }
 
-static int put_fe(struct img_udf *u, struct emitter *em, uint32_t i)
+/* Encodes the File Entry of inode i into the block d. */
+static int encode_fe(struct img_udf *u, uint8_t *d, uint32_t i)
 {
-	uint8_t d[IMG_UDF_BLOCK];
 	const struct udf_inode *ino = &u->inodes[i];
 	uint16_t flags = 0;
 	if (ino->mode & S_ISUID)
@@ -549,15 +586,16 @@ static int put_fe(struct img_udf *u, struct emitter *em, uint32_t i)
 		/* File data lies in the physical partition: short_ads when the File Entry is
 		 * there too, long_ads naming partition 0 from the metadata partition (2.50). */
 		int type = has_meta(u) ? IMG_UDF_AD_LONG : IMG_UDF_AD_SHORT;
+		const struct udf_extent *ext = udf_extents(ino);
 		uint64_t blocks = 0;
 		for (uint32_t e = 0; e < ino->next; e++)
-			blocks += div_up(ino->ext[e].len, IMG_UDF_BLOCK);
+			blocks += div_up(ext[e].len, IMG_UDF_BLOCK);
 		hdr = put_fe_header(u, d, FT_FILE, flags | (uint16_t)type, ino, ino->size, blocks,
 				    unique_id(i));
 		for (uint32_t e = 0; e < ino->next; e++) {
 			n = img_udf_put_ads(d + hdr + ad, room - ad, type, 0,
-					    (uint32_t)(ino->ext[e].lba - u->part_start),
-					    ino->ext[e].len, IMG_UDF_MAX_EXTENT);
+					    (uint32_t)(ext[e].lba - u->part_start),
+					    ext[e].len, IMG_UDF_MAX_EXTENT);
 			if (n == 0)
 				return img_error_set(&u->err, IMG_EUNSUPPORTED,
 						     "too many allocation descriptors");
@@ -589,8 +627,13 @@ static int put_fe(struct img_udf *u, struct emitter *em, uint32_t i)
 				     IMG_UDF_MAX_EXTENT);
 	}
 	finish_fe(u, d, hdr, ea, (uint32_t)ad, loc);
-	em_put(em, d, sizeof(d));
 	return IMG_OK;
+}
+
+static int put_fe(struct img_udf *u, struct emitter *em, uint32_t i)
+{
+	uint8_t *d = em_reserve(em, IMG_UDF_BLOCK);
+	return d != NULL ? encode_fe(u, d, i) : IMG_ENOMEM;
 }
 
 /* Appends one File Identifier Descriptor (ECMA-167 4/14.4) to the directory data; its tag
@@ -598,9 +641,13 @@ static int put_fe(struct img_udf *u, struct emitter *em, uint32_t i)
 static void put_fid(const struct img_udf *u, struct emitter *em, uint64_t content_pos,
 		    uint8_t chars, uint32_t inode, const struct udf_node *node)
 {
-	uint8_t f[512];
 	uint32_t name_len = node != NULL ? node->name_len : 0;
 	uint32_t len = fid_len(name_len);
+	/* The tag names the block where the FID starts. */
+	uint32_t loc = (uint32_t)((em->pos - content_pos) / IMG_UDF_BLOCK);
+	uint8_t *f = em_reserve(em, len);
+	if (f == NULL)
+		return;
 	memset(f, 0, len);
 	img_udf_put16(f + 16, 1);
 	f[18] = chars;
@@ -609,19 +656,14 @@ static void put_fid(const struct img_udf *u, struct emitter *em, uint64_t conten
 			u->rev >= IMG_UDF_REV_201);
 	if (name_len > 0)
 		memcpy(f + 38, node->name, name_len);
-	uint32_t loc = (uint32_t)((em->pos - content_pos) / IMG_UDF_BLOCK);
 	img_udf_put_tag(f, TAG_FID, tag_version(u), loc, len);
-	em_put(em, f, len);
 }
 
-/* The content area: everything the File Set references, as one sequence of blocks numbered
- * from 0 (in the physical partition, or in the metadata partition for 2.50+). */
-static int put_content(struct img_udf *u, struct emitter *em, uint32_t length)
+/* The File Set Descriptor (ECMA-167 4/14.1, UDF 2.3.2) and its terminator: the first two
+ * blocks of the content area. */
+static void put_fsd(const struct img_udf *u, struct emitter *em)
 {
 	uint8_t d[IMG_UDF_BLOCK];
-	uint64_t start = em->pos;
-
-	/* File Set Descriptor (ECMA-167 4/14.1, UDF 2.3.2) and its terminator. */
 	memset(d, 0, sizeof(d));
 	img_udf_put_timestamp(d + 16, u->vtime, 0);
 	img_udf_put16(d + 28, 3);
@@ -639,35 +681,6 @@ static int put_content(struct img_udf *u, struct emitter *em, uint32_t length)
 	memset(d, 0, sizeof(d));
 	img_udf_put_tag(d, TAG_TD, tag_version(u), FSD_BLOCK + 1, 512);
 	em_put(em, d, sizeof(d));
-
-	for (uint32_t i = 0; i < u->ninodes; i++) {
-		int r = put_fe(u, em, i);
-		if (r != IMG_OK)
-			return r;
-	}
-	for (uint32_t i = 0; i < u->ninodes; i++) {
-		const struct udf_inode *ino = &u->inodes[i];
-		if (ino->data_blocks == 0)
-			continue;
-		if ((em->pos - start) != (uint64_t)ino->data_block * IMG_UDF_BLOCK)
-			return img_error_set(&u->err, IMG_EINVAL, "UDF layout out of step");
-		if (S_ISDIR(ino->mode)) {
-			const struct udf_node *dir = &u->nodes[ino->node];
-			/* The parent FID comes first; the root is its own parent. */
-			put_fid(u, em, start, 0x0A, u->nodes[dir->parent].inode, NULL);
-			for (uint32_t c = dir->first_child; c != UDF_NONE;
-			     c = u->nodes[c].next_sibling) {
-				const struct udf_node *k = &u->nodes[c];
-				uint8_t chars = S_ISDIR(u->inodes[k->inode].mode) ? 0x02 : 0;
-				put_fid(u, em, start, chars, k->inode, k);
-			}
-		} else {
-			em_put(em, ino->symlink, ino->size);
-		}
-		em_pad_to(em, start / IMG_UDF_BLOCK + ino->data_block + ino->data_blocks);
-	}
-	em_pad_to(em, start / IMG_UDF_BLOCK + length);
-	return IMG_OK;
 }
 
 /* The metadata file or its mirror (UDF 2.50 2.2.13): an Extended File Entry in the physical
@@ -688,58 +701,225 @@ static int put_meta_fe(struct img_udf *u, struct emitter *em, uint8_t type, uint
 	return IMG_OK;
 }
 
+/* ---- the reader: the metadata encoded piece by piece as it is read ----
+ * Steps, in the order of the blocks: the head (both Volume Descriptor Sequences, the integrity
+ * sequence, for 2.50+ the metadata file and mirror File Entries), then per copy of the content
+ * area (one, or two for 2.50+: the metadata file and its mirror hold the same bytes) the File
+ * Set Descriptor, one File Entry per step, the data of directories (one FID per step) and long
+ * symlinks, and the padding up to the area's end. */
+enum { PH_HEAD, PH_FSD, PH_FE, PH_DATA, PH_END, PH_DONE };
+
+struct img_udf_reader {
+	struct img_udf *u;
+	struct emitter em;
+	int phase, copy, err;
+	uint32_t i;          /* PH_FE: next inode; PH_DATA: inode whose data is being written */
+	uint32_t child;      /* PH_DATA: next child node of a directory, UDF_NONE after the last */
+	int started;         /* PH_DATA: the current inode's data was begun */
+	uint64_t content;    /* em.pos where the current copy of the content area starts */
+};
+
+/* Most bytes encoded ahead of the reader. */
+#define READ_CHUNK (64u * 1024)
+
+static int step_data(struct img_udf_reader *r)
+{
+	struct img_udf *u = r->u;
+	struct emitter *em = &r->em;
+	if (!r->started) {
+		while (r->i < u->ninodes && u->inodes[r->i].data_blocks == 0)
+			r->i++;
+		if (r->i == u->ninodes) {
+			r->phase = PH_END;
+			return IMG_OK;
+		}
+		const struct udf_inode *ino = &u->inodes[r->i];
+		if (em->pos - r->content != (uint64_t)ino->data_block * IMG_UDF_BLOCK)
+			return img_error_set(&u->err, IMG_EINVAL, "UDF layout out of step");
+		r->started = 1;
+		if (!S_ISDIR(ino->mode)) {
+			em_put(em, ino->symlink, ino->size);
+			r->child = UDF_NONE;
+			return IMG_OK;
+		}
+		/* The parent FID comes first; the root is its own parent. */
+		const struct udf_node *dir = &u->nodes[ino->node];
+		put_fid(u, em, r->content, 0x0A, u->nodes[dir->parent].inode, NULL);
+		r->child = dir->first_child;
+		return IMG_OK;
+	}
+	if (r->child != UDF_NONE) {
+		const struct udf_node *k = &u->nodes[r->child];
+		uint8_t chars = S_ISDIR(u->inodes[k->inode].mode) ? 0x02 : 0;
+		put_fid(u, em, r->content, chars, k->inode, k);
+		r->child = k->next_sibling;
+		return IMG_OK;
+	}
+	const struct udf_inode *ino = &u->inodes[r->i];
+	em_pad_to(em, r->content / IMG_UDF_BLOCK + ino->data_block + ino->data_blocks);
+	r->started = 0;
+	r->i++;
+	return IMG_OK;
+}
+
+static int step(struct img_udf_reader *r)
+{
+	struct img_udf *u = r->u;
+	struct emitter *em = &r->em;
+	int rc = IMG_OK;
+	switch (r->phase) {
+	case PH_HEAD:
+		put_vds(u, em, u->first);
+		if (!u->rvds_at_end)
+			put_vds(u, em, u->rvds);
+		put_lvid(u, em);
+		em_pad_to(em, u->part_start - u->first);
+		if (has_meta(u)) {
+			/* The metadata file and its mirror, then the two copies of the content. */
+			rc = put_meta_fe(u, em, FT_META, 0, META_ALIGN);
+			if (rc == IMG_OK)
+				rc = put_meta_fe(u, em, FT_MIRROR, 1, META_ALIGN + u->meta_blocks);
+			em_pad_to(em, u->part_start - u->first + META_ALIGN);
+		}
+		r->phase = PH_FSD;
+		break;
+	case PH_FSD:
+		r->content = em->pos;
+		put_fsd(u, em);
+		r->i = 0;
+		r->phase = PH_FE;
+		break;
+	case PH_FE:
+		if (r->i == u->ninodes) {
+			r->i = 0;
+			r->started = 0;
+			r->phase = PH_DATA;
+			break;
+		}
+		rc = put_fe(u, em, r->i++);
+		break;
+	case PH_DATA:
+		rc = step_data(r);
+		break;
+	case PH_END:
+		em_pad_to(em, r->content / IMG_UDF_BLOCK +
+			      (has_meta(u) ? u->meta_blocks : u->content_blocks));
+		if (has_meta(u) && r->copy == 0) {
+			r->copy = 1;
+			r->phase = PH_FSD;
+			break;
+		}
+		if (em->pos != (uint64_t)u->nblocks * IMG_UDF_BLOCK)
+			return img_error_set(&u->err, IMG_EINVAL, "UDF layout out of step");
+		r->phase = PH_DONE;
+		break;
+	default:
+		break;
+	}
+	if (rc == IMG_OK && em->err != 0)
+		rc = img_error_set(&u->err, em->err, "UDF output buffer");
+	return rc;
+}
+
+int img_udf_reader_new(struct img_udf *u, struct img_udf_reader **out)
+{
+	*out = NULL;
+	if (!u->ended)
+		return img_error_set(&u->err, IMG_EINVAL, "UDF read before its end was set");
+	struct img_udf_reader *r = calloc(1, sizeof(*r));
+	if (r == NULL)
+		return img_error_set(&u->err, IMG_ENOMEM, "UDF reader");
+	r->u = u;
+	r->phase = PH_HEAD;
+	*out = r;
+	return IMG_OK;
+}
+
+void img_udf_reader_free(struct img_udf_reader *r)
+{
+	if (r == NULL)
+		return;
+	free(r->em.buf);
+	free(r);
+}
+
+int img_udf_reader_read(struct img_udf_reader *r, void *buf, size_t len, size_t *got)
+{
+	struct emitter *em = &r->em;
+	*got = 0;
+	if (r->err != IMG_OK)
+		return r->err;
+	if (em->rd == em->fill)
+		em->rd = em->fill = 0;
+	/* File Entries, most of the metadata, go straight into the caller's buffer. */
+	if (em->rd == em->fill && r->phase == PH_FE && len >= IMG_UDF_BLOCK) {
+		struct img_udf *u = r->u;
+		size_t n = 0;
+		while (r->i < u->ninodes && len - n >= IMG_UDF_BLOCK) {
+			int rc = encode_fe(u, (uint8_t *)buf + n, r->i);
+			if (rc != IMG_OK) {
+				r->err = rc;
+				return rc;
+			}
+			r->i++;
+			n += IMG_UDF_BLOCK;
+			em->pos += IMG_UDF_BLOCK;
+		}
+		if (n > 0) {
+			*got = n;
+			return IMG_OK;
+		}
+	}
+	size_t want = len < READ_CHUNK ? len : READ_CHUNK;
+	while (em->fill - em->rd < want && r->phase != PH_DONE) {
+		int rc = step(r);
+		if (rc != IMG_OK) {
+			r->err = rc;
+			return rc;
+		}
+	}
+	size_t n = em->fill - em->rd;
+	if (n > len)
+		n = len;
+	memcpy(buf, em->buf + em->rd, n);
+	em->rd += n;
+	*got = n;
+	return IMG_OK;
+}
+
 int img_udf_write(struct img_udf *u, img_udf_write_fn fn, void *ctx)
 {
-	if (!u->ended)
-		return img_error_set(&u->err, IMG_EINVAL, "UDF written before its end was set");
-	struct emitter *em = malloc(sizeof(*em));
-	if (em == NULL)
+	struct img_udf_reader *r;
+	int rc = img_udf_reader_new(u, &r);
+	if (rc != IMG_OK)
+		return rc;
+	uint8_t *buf = malloc(READ_CHUNK);
+	if (buf == NULL) {
+		img_udf_reader_free(r);
 		return img_error_set(&u->err, IMG_ENOMEM, "UDF output buffer");
-	em->fn = fn;
-	em->ctx = ctx;
-	em->err = 0;
-	em->pos = 0;
-	em->fill = 0;
-	put_vds(u, em, u->first);
-	if (!u->rvds_at_end)
-		put_vds(u, em, u->rvds);
-	put_lvid(u, em);
-	em_pad_to(em, u->part_start - u->first);
-	int r;
-	if (has_meta(u)) {
-		/* The metadata file and its mirror, then the two copies of the content area. */
-		r = put_meta_fe(u, em, FT_META, 0, META_ALIGN);
-		if (r == IMG_OK)
-			r = put_meta_fe(u, em, FT_MIRROR, 1, META_ALIGN + u->meta_blocks);
-		em_pad_to(em, u->part_start - u->first + META_ALIGN);
-		if (r == IMG_OK)
-			r = put_content(u, em, u->meta_blocks);
-		if (r == IMG_OK)
-			r = put_content(u, em, u->meta_blocks);
-	} else {
-		r = put_content(u, em, u->content_blocks);
 	}
-	if (r == IMG_OK && em->pos != (uint64_t)u->nblocks * IMG_UDF_BLOCK)
-		r = img_error_set(&u->err, IMG_EINVAL, "UDF layout out of step");
-	if (r == IMG_OK)
-		em_flush(em);
-	if (r == IMG_OK && em->err != 0)
-		r = img_error_set(&u->err, em->err, "writing UDF metadata");
-	free(em);
-	return r;
+	for (;;) {
+		/* Whole chunks (whole blocks) for fn, as the metadata is whole blocks. */
+		size_t fill = 0, n = 1;
+		while (fill < READ_CHUNK && n > 0 && rc == IMG_OK) {
+			rc = img_udf_reader_read(r, buf + fill, READ_CHUNK - fill, &n);
+			fill += n;
+		}
+		if (rc != IMG_OK || fill == 0)
+			break;
+		if ((rc = fn(ctx, buf, fill)) != IMG_OK) {
+			rc = img_error_set(&u->err, rc, "writing UDF metadata");
+			break;
+		}
+	}
+	free(buf);
+	img_udf_reader_free(r);
+	return rc;
 }
 
 uint32_t img_udf_end_blocks(const struct img_udf *u)
 {
 	return u->rvds_at_end ? VDS_BLOCKS + 1 : 1;
-}
-
-static int to_memory(void *ctx, const void *buf, size_t len)
-{
-	uint8_t **p = ctx;
-	memcpy(*p, buf, len);
-	*p += len;
-	return 0;
 }
 
 int img_udf_end(struct img_udf *u, uint8_t *out)
@@ -748,17 +928,15 @@ int img_udf_end(struct img_udf *u, uint8_t *out)
 		return img_error_set(&u->err, IMG_EINVAL, "UDF end blocks asked before the end was set");
 	uint8_t *p = out;
 	if (u->rvds_at_end) {
-		struct emitter *em = malloc(sizeof(*em));
-		if (em == NULL)
+		struct emitter em = {0};
+		put_vds(u, &em, u->rvds);
+		if (em.err != 0 || em.fill != VDS_BLOCKS * IMG_UDF_BLOCK) {
+			free(em.buf);
 			return img_error_set(&u->err, IMG_ENOMEM, "UDF output buffer");
-		em->fn = to_memory;
-		em->ctx = &p;
-		em->err = 0;
-		em->pos = 0;
-		em->fill = 0;
-		put_vds(u, em, u->rvds);
-		em_flush(em);
-		free(em);
+		}
+		memcpy(p, em.buf, em.fill);
+		p += em.fill;
+		free(em.buf);
 	}
 	img_udf_anchor(u, u->anchor_end, p);
 	return IMG_OK;

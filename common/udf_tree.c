@@ -60,7 +60,8 @@ int img_udf_new(const struct img_udf_options *opts, struct img_udf **out)
 	struct udf_inode *ri = &u->inodes[0];
 	ri->node = 0;
 	ri->mode = S_IFDIR | 0755;
-	ri->atime = ri->mtime = ri->ctime = ri->btime = (struct img_udf_time){opts->volume_time, 0};
+	for (int k = 0; k < 4; k++)
+		ri->sec[k] = opts->volume_time;
 	u->ninodes = 1;
 	u->ndirs = 1;
 	*out = u;
@@ -71,14 +72,15 @@ void img_udf_free(struct img_udf *u)
 {
 	if (u == NULL)
 		return;
-	for (uint32_t i = 0; i < u->nnodes; i++) {
-		free(u->nodes[i].utf8);
-		free(u->nodes[i].name);
+	for (uint32_t i = 0; i < u->ninodes; i++)
+		if (S_ISREG(u->inodes[i].mode))
+			free(u->inodes[i].ext);
+	while (u->pool != NULL) {
+		struct udf_pool_chunk *next = u->pool->next;
+		free(u->pool);
+		u->pool = next;
 	}
-	for (uint32_t i = 0; i < u->ninodes; i++) {
-		free(u->inodes[i].symlink);
-		free(u->inodes[i].ext);
-	}
+	free(u->scratch);
 	free(u->nodes);
 	free(u->inodes);
 	free(u->hl_keys);
@@ -133,32 +135,70 @@ static void new_path(const struct img_udf *u, uint32_t parent, const char *name,
 	buf[o < size ? o : size - 1] = '\0';
 }
 
+/* n bytes from the string pool (unaligned: strings only), or NULL. */
+static void *pool_alloc(struct img_udf *u, size_t n)
+{
+	struct udf_pool_chunk *c = u->pool;
+	if (c == NULL || c->cap - c->used < n) {
+		size_t cap = n > 60 * 1024 ? n : 64 * 1024 - sizeof(*c);
+		c = malloc(sizeof(*c) + cap);
+		if (c == NULL)
+			return NULL;
+		c->used = 0;
+		c->cap = cap;
+		c->next = u->pool;
+		u->pool = c;
+	}
+	void *p = c->data + c->used;
+	c->used += n;
+	return p;
+}
+
+/* A copy of n bytes in the pool, or NULL. */
+static void *pool_copy(struct img_udf *u, const void *src, size_t n)
+{
+	void *p = pool_alloc(u, n ? n : 1);
+	if (p != NULL && n > 0)
+		memcpy(p, src, n);
+	return p;
+}
+
+/* The encoding buffer, at least n bytes, or NULL. */
+static uint8_t *scratch(struct img_udf *u, size_t n)
+{
+	if (u->scratch_cap < n) {
+		size_t cap = n < 1024 ? 1024 : n;
+		uint8_t *p = realloc(u->scratch, cap);
+		if (p == NULL)
+			return NULL;
+		u->scratch = p;
+		u->scratch_cap = cap;
+	}
+	return u->scratch;
+}
+
 /* Encodes name; a name whose encoding exceeds 255 bytes becomes "<prefix>#XXXX" where XXXX is
  * the CRC of the whole UTF-8 name, so that shortened names of one directory stay distinct
  * (collisions are still caught by the layout).  Returns 1 when the name was shortened, 0 when
  * not, -1 for invalid UTF-8, -2 for no memory. */
-static int encode_name(const char *name, uint8_t **out, uint32_t *out_len)
+static int encode_name(struct img_udf *u, const char *name, uint8_t **out, uint32_t *out_len)
 {
 	size_t len = strlen(name);
-	uint8_t *buf = malloc(2 * len + 16);
+	uint8_t *buf = scratch(u, 2 * len + 16);
 	if (buf == NULL)
 		return -2;
 	int trunc = 0;
 	int n = img_udf_cs0_encode(name, len, buf, 2 * len + 16, &trunc);
-	if (n < 0) {
-		free(buf);
+	if (n < 0)
 		return -1;
-	}
 	int shortened = 0;
 	if (n > NAME_MAX_CS0) {
 		char suffix[8];
 		snprintf(suffix, sizeof(suffix), "#%04X",
 			 img_udf_crc((const uint8_t *)name, len));
 		char *cand = malloc(len + sizeof(suffix));
-		if (cand == NULL) {
-			free(buf);
+		if (cand == NULL)
 			return -2;
-		}
 		/* Drop whole characters from the end until prefix + suffix fits. */
 		size_t keep = len;
 		do {
@@ -172,18 +212,20 @@ static int encode_name(const char *name, uint8_t **out, uint32_t *out_len)
 		free(cand);
 		shortened = 1;
 	}
-	*out = buf;
+	if ((*out = pool_copy(u, buf, (size_t)n)) == NULL)
+		return -2;
 	*out_len = (uint32_t)n;
 	return shortened;
 }
 
 /* Encodes a symlink target as path components (ECMA-167 4/14.16.1): type 2 for a leading '/',
  * 3 for "..", 4 for ".", 5 for a name (OSTA compressed Unicode). */
-static int encode_symlink(const char *target, uint8_t **out, uint64_t *out_len)
+static int encode_symlink(struct img_udf *u, const char *target, uint8_t **out,
+			  uint64_t *out_len)
 {
 	size_t len = strlen(target);
 	/* Each component costs at most 4 header bytes plus twice its bytes plus the ID byte. */
-	uint8_t *buf = malloc(3 * len + 8);
+	uint8_t *buf = scratch(u, 3 * len + 8);
 	if (buf == NULL)
 		return IMG_ENOMEM;
 	size_t o = 0;
@@ -208,14 +250,10 @@ static int encode_symlink(const char *target, uint8_t **out, uint64_t *out_len)
 		} else {
 			int trunc = 0;
 			int n = img_udf_cs0_encode(p, clen, buf + o + 4, NAME_MAX_CS0, &trunc);
-			if (n < 0) {
-				free(buf);
+			if (n < 0)
 				return IMG_EINVAL;
-			}
-			if (trunc) {
-				free(buf);
+			if (trunc)
 				return IMG_ETOOBIG;
-			}
 			buf[o] = 5;
 			buf[o + 1] = (uint8_t)n;
 			o += (size_t)n;
@@ -223,7 +261,8 @@ static int encode_symlink(const char *target, uint8_t **out, uint64_t *out_len)
 		o += 4;
 		p += clen;
 	}
-	*out = buf;
+	if ((*out = pool_copy(u, buf, o)) == NULL)
+		return IMG_ENOMEM;
 	*out_len = o;
 	return IMG_OK;
 }
@@ -238,7 +277,8 @@ static int grow(void **arr, uint32_t *cap, uint32_t count, size_t elem)
 	void *n = realloc(*arr, (size_t)ncap * elem);
 	if (n == NULL)
 		return -1;
-	memset((char *)n + (size_t)*cap * elem, 0, (size_t)(ncap - *cap) * elem);
+	/* Not zeroed: add_node sets every field of a new entry, and untouched pages of the
+	 * spare capacity cost no memory. */
 	*arr = n;
 	*cap = ncap;
 	return 0;
@@ -290,10 +330,16 @@ static int set_attr(struct udf_inode *ino, const struct img_udf_attr *a, uint32_
 	ino->mode = type | (a->mode & 07777);
 	ino->uid = a->uid;
 	ino->gid = a->gid;
-	ino->atime = a->atime;
-	ino->mtime = a->mtime;
-	ino->ctime = a->ctime;
-	ino->btime = (a->btime.sec == 0 && a->btime.nsec == 0) ? a->mtime : a->btime;
+	const struct img_udf_time *bt = (a->btime.sec == 0 && a->btime.nsec == 0) ? &a->mtime :
+					&a->btime;
+	ino->sec[UDF_ATIME] = a->atime.sec;
+	ino->nsec[UDF_ATIME] = a->atime.nsec;
+	ino->sec[UDF_MTIME] = a->mtime.sec;
+	ino->nsec[UDF_MTIME] = a->mtime.nsec;
+	ino->sec[UDF_CTIME] = a->ctime.sec;
+	ino->nsec[UDF_CTIME] = a->ctime.nsec;
+	ino->sec[UDF_BTIME] = bt->sec;
+	ino->nsec[UDF_BTIME] = bt->nsec;
 	return 0;
 }
 
@@ -324,18 +370,16 @@ static int add_node(struct img_udf *u, uint32_t parent, const char *name, uint32
 		return img_error_set(&u->err, IMG_ENOMEM, "UDF tree");
 	uint8_t *enc;
 	uint32_t enc_len;
-	int r = encode_name(name, &enc, &enc_len);
+	int r = encode_name(u, name, &enc, &enc_len);
 	if (r == -2)
 		return img_error_set(&u->err, IMG_ENOMEM, "UDF tree");
 	if (r == -1) {
 		new_path(u, parent, name, path, sizeof(path));
 		return img_error_set(&u->err, IMG_EINVAL, "%s: file name is not valid UTF-8", path);
 	}
-	char *copy = strdup(name);
-	if (copy == NULL) {
-		free(enc);
+	char *copy = pool_copy(u, name, strlen(name) + 1);
+	if (copy == NULL)
 		return img_error_set(&u->err, IMG_ENOMEM, "UDF tree");
-	}
 	if (r == 1)
 		u->renamed++;
 	uint32_t n = u->nnodes++;
@@ -397,7 +441,6 @@ int img_udf_add_file(struct img_udf *u, uint32_t parent, const char *name,
 	if (link == UDF_NONE) {
 		struct udf_inode *ino = &u->inodes[u->nodes[n].inode];
 		ino->size = size;
-		ino->group = link_group;
 		if (link_group != 0 && hl_insert(u, link_group, u->nodes[n].inode) < 0)
 			return img_error_set(&u->err, IMG_ENOMEM, "UDF tree");
 	}
@@ -406,13 +449,24 @@ int img_udf_add_file(struct img_udf *u, uint32_t parent, const char *name,
 	return IMG_OK;
 }
 
+int img_udf_add_link(struct img_udf *u, uint32_t parent, const char *name, uint32_t file,
+		     uint32_t *id)
+{
+	if (file >= u->nnodes || !S_ISREG(u->inodes[u->nodes[file].inode].mode)) {
+		char path[1024];
+		new_path(u, parent < u->nnodes ? parent : 0, name, path, sizeof(path));
+		return img_error_set(&u->err, IMG_EINVAL, "%s: hard link to a non-file", path);
+	}
+	return add_node(u, parent, name, S_IFREG, NULL, u->nodes[file].inode, id);
+}
+
 int img_udf_add_symlink(struct img_udf *u, uint32_t parent, const char *name,
 			const struct img_udf_attr *a, const char *target, uint32_t *id)
 {
 	uint8_t *data;
 	uint64_t len;
 	char path[1024];
-	int r = encode_symlink(target, &data, &len);
+	int r = encode_symlink(u, target, &data, &len);
 	if (r != IMG_OK) {
 		new_path(u, parent, name, path, sizeof(path));
 		return img_error_set(&u->err, r, "%s: symlink target %s", path,
@@ -422,10 +476,8 @@ int img_udf_add_symlink(struct img_udf *u, uint32_t parent, const char *name,
 	}
 	uint32_t n;
 	r = add_node(u, parent, name, S_IFLNK, a, UDF_NONE, &n);
-	if (r != IMG_OK) {
-		free(data);
+	if (r != IMG_OK)
 		return r;
-	}
 	struct udf_inode *ino = &u->inodes[u->nodes[n].inode];
 	ino->symlink = data;
 	ino->size = len;
@@ -454,13 +506,23 @@ int img_udf_add_special(struct img_udf *u, uint32_t parent, const char *name,
 	return IMG_OK;
 }
 
+uint64_t img_udf_inode_ext_bytes(const struct udf_inode *ino)
+{
+	const struct udf_extent *ext = udf_extents(ino);
+	uint64_t sum = 0;
+	for (uint32_t e = 0; e < ino->next; e++)
+		sum += ext[e].len;
+	return sum;
+}
+
 int img_udf_add_extent(struct img_udf *u, uint32_t file, uint64_t lba, uint64_t length)
 {
 	char path[1024];
 	if (file >= u->nnodes || !S_ISREG(u->inodes[u->nodes[file].inode].mode))
 		return img_error_set(&u->err, IMG_EINVAL, "UDF extent given for a non-file");
 	struct udf_inode *ino = &u->inodes[u->nodes[file].inode];
-	if (length > ino->size - ino->ext_bytes) {
+	uint64_t given = img_udf_inode_ext_bytes(ino);
+	if (length > ino->size - given) {
 		img_udf_node_path(u, file, path, sizeof(path));
 		return img_error_set(&u->err, IMG_EINVAL, "%s: extents exceed the file size", path);
 	}
@@ -468,23 +530,25 @@ int img_udf_add_extent(struct img_udf *u, uint32_t file, uint64_t lba, uint64_t 
 		return IMG_OK;
 	if (ino->next > 0) {
 		/* Merge with the previous extent when this one continues it on disc. */
-		struct udf_extent *last = &ino->ext[ino->next - 1];
+		struct udf_extent *last = (ino->ext != NULL ? ino->ext : &ino->ext1) + ino->next - 1;
 		if (last->len % IMG_UDF_BLOCK == 0 && last->lba + last->len / IMG_UDF_BLOCK == lba) {
 			last->len += length;
-			ino->ext_bytes += length;
 			return IMG_OK;
 		}
 	}
-	if (ino->next == ino->ext_cap) {
-		uint32_t ncap = ino->ext_cap ? ino->ext_cap * 2 : 1;
-		void *p = realloc(ino->ext, ncap * sizeof(*ino->ext));
+	/* The first extent is kept in the inode; more go to an array of their own. */
+	uint32_t cap = ino->ext != NULL ? ino->ext_cap : 1;
+	if (ino->next == cap) {
+		uint32_t ncap = cap * 2;
+		struct udf_extent *p = realloc(ino->ext, ncap * sizeof(*p));
 		if (p == NULL)
 			return img_error_set(&u->err, IMG_ENOMEM, "UDF extents");
+		if (ino->ext == NULL)
+			p[0] = ino->ext1;
 		ino->ext = p;
 		ino->ext_cap = ncap;
 	}
-	ino->ext[ino->next++] = (struct udf_extent){lba, length};
-	ino->ext_bytes += length;
+	(ino->ext != NULL ? ino->ext : &ino->ext1)[ino->next++] = (struct udf_extent){lba, length};
 	return IMG_OK;
 }
 

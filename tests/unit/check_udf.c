@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "common/udf.h"
 #include "common/udf_desc.h"
@@ -15,6 +16,33 @@ START_TEST(crc_known_vectors)
 	ck_assert_uint_eq(img_udf_crc(ecma, sizeof(ecma)), 0x3299);
 	ck_assert_uint_eq(img_udf_crc((const uint8_t *)"123456789", 9), 0x31C3);
 	ck_assert_uint_eq(img_udf_crc(ecma, 0), 0);
+}
+END_TEST
+
+/* The CRC bit by bit, straight from the polynomial, against the sliced tables. */
+static uint16_t crc_bitwise(const uint8_t *p, size_t len)
+{
+	uint16_t crc = 0;
+	for (size_t i = 0; i < len; i++) {
+		crc ^= (uint16_t)(p[i] << 8);
+		for (int b = 0; b < 8; b++)
+			crc = (uint16_t)(crc & 0x8000 ? (crc << 1) ^ 0x1021 : crc << 1);
+	}
+	return crc;
+}
+
+START_TEST(crc_sliced_matches_bitwise)
+{
+	uint8_t buf[2100];
+	uint32_t x = 12345;
+	for (size_t i = 0; i < sizeof(buf); i++) {
+		x = x * 1103515245u + 12345u;
+		buf[i] = (uint8_t)(x >> 16);
+	}
+	for (size_t len = 0; len <= 300; len++)
+		for (size_t off = 0; off < 3; off++)
+			ck_assert_uint_eq(img_udf_crc(buf + off, len), crc_bitwise(buf + off, len));
+	ck_assert_uint_eq(img_udf_crc(buf, sizeof(buf)), crc_bitwise(buf, sizeof(buf)));
 }
 END_TEST
 
@@ -105,6 +133,35 @@ START_TEST(timestamp_encoding)
 	ck_assert_uint_eq(t[9], 12);
 	ck_assert_uint_eq(t[10], 34);
 	ck_assert_uint_eq(t[11], 56);
+	/* The calendar arithmetic against gmtime_r, over the years 1 to 9999 (UTC, no leap
+	 * seconds: TZ is not consulted by either). */
+	uint64_t x = 88172645463325252ull;
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		int64_t sec = -62135596800LL + (int64_t)(x % 315537897600ull);
+		if (i < 1000)
+			sec = -86400LL * 3 + (int64_t)i * 431; /* around the epoch */
+		time_t tt = (time_t)sec;
+		struct tm tm;
+		ck_assert_ptr_nonnull(gmtime_r(&tt, &tm));
+		img_udf_put_timestamp(t, sec, 0);
+		ck_assert_int_eq(t[2] | t[3] << 8, tm.tm_year + 1900);
+		ck_assert_int_eq(t[4], tm.tm_mon + 1);
+		ck_assert_int_eq(t[5], tm.tm_mday);
+		ck_assert_int_eq(t[6], tm.tm_hour);
+		ck_assert_int_eq(t[7], tm.tm_min);
+		ck_assert_int_eq(t[8], tm.tm_sec);
+	}
+	/* Clamped at both ends. */
+	img_udf_put_timestamp(t, -70000000000LL, 0);
+	ck_assert_mem_eq(t, "\x00\x10\x01\x00\x01\x01\x00\x00\x00\x00\x00\x00", 12);
+	img_udf_put_timestamp(t, 300000000000LL, 0);
+	ck_assert_uint_eq(t[2] | t[3] << 8, 9999);
+	ck_assert_uint_eq(t[4], 12);
+	ck_assert_uint_eq(t[5], 31);
+	ck_assert_uint_eq(t[8], 59);
 	/* Before the epoch: -1.5 s is 1969-12-31 23:59:58.50. */
 	img_udf_put_timestamp(t, -1, -500000000);
 	ck_assert_uint_eq(t[2] | t[3] << 8, 1969);
@@ -346,6 +403,7 @@ static Suite *udf_suite(void)
 	Suite *s = suite_create("udf");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, crc_known_vectors);
+	tcase_add_test(tc, crc_sliced_matches_bitwise);
 	tcase_add_test(tc, tag_checksum_and_crc);
 	tcase_add_test(tc, cs0_8bit);
 	tcase_add_test(tc, cs0_16bit_and_surrogates);
