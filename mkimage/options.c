@@ -323,6 +323,12 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		return IMG_EXIT_USAGE;
 	if (parse_udf_media(o, s, udf) < 0)
 		return IMG_EXIT_USAGE;
+	if (o->md5 && !o->rock) {
+		/* Readers find the checksum array and tags through AAIP records, which live in
+		 * Rock Ridge's SUSP area: without them xorriso reports an MD5 mismatch. */
+		img_cli_usage_error("--md5 needs Rock Ridge (drop --no-rock)");
+		return IMG_EXIT_USAGE;
+	}
 	img_cli_set_verbose(o->verbose);
 	return -1;
 }

@@ -71,3 +71,8 @@ same_tree tree nx
 xorriso -md5 on -indev udf.iso -check_md5 FAILURE -- >udf.log 2>&1 ||
 	{ cat udf.log; fail "session MD5 of a -udf image not verified by xorriso"; }
 grep -q 'Ok, session data match recorded md5' udf.log || { cat udf.log; fail "no session MD5 with -udf"; }
+
+# Without Rock Ridge there are no AAIP records to find the checksums by (xorriso would report
+# a mismatch): refused, with no output left.
+expect_fail 2 '--md5 needs Rock Ridge' "$MKIMAGE" --md5 --no-rock -o nr.iso tree
+[ ! -e nr.iso ] || fail "output left behind"
