@@ -192,14 +192,6 @@ bool img_prefetch_take(struct img_prefetch *p, size_t idx, unsigned char **buf, 
 	return ready;
 }
 
-size_t img_prefetch_held(struct img_prefetch *p)
-{
-	pthread_mutex_lock(&p->lock);
-	size_t held = p->held;
-	pthread_mutex_unlock(&p->lock);
-	return held;
-}
-
 void img_prefetch_free(struct img_prefetch *p)
 {
 	if (p == NULL)

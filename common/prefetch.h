@@ -34,9 +34,6 @@ void img_prefetch_free(struct img_prefetch *p);
 /* Starts reading, in index order.  Errors: IMG_EINVAL (already started), IMG_ENOMEM. */
 int img_prefetch_start(struct img_prefetch *p);
 
-/* Bytes read ahead and not yet claimed (for tests and statistics). */
-size_t img_prefetch_held(struct img_prefetch *p);
-
 /* Claims file idx for the reader: when it was read ahead, returns true and hands over *buf
  * (free it) holding *len bytes: one more than the walk's size if the file
  * grew, fewer if it shrank.  Otherwise (not reached yet, failed, or claimed before) returns
