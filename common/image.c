@@ -1,6 +1,5 @@
 /* Building an ISO9660 image (Rock Ridge, Joliet) from a source tree, on libisofs. */
 #include "common/image_priv.h"
-#include "common/prefetch.h"
 #include "common/stream.h"
 
 #include <errno.h>
@@ -231,10 +230,6 @@ void img_image_free(struct img_image *img)
 		free(img->bs);
 		img->bs = NULL;
 	}
-	/* After libisofs's writer thread (the only reader) and before the streams, whose
-	 * paths it borrows. */
-	img_prefetch_free(img->prefetch);
-	img->prefetch = NULL;
 	if (img->wopts)
 		iso_write_opts_free(img->wopts);
 	if (img->iso)
@@ -246,18 +241,6 @@ void img_image_free(struct img_image *img)
 	free(img->file_weight);
 	free(img->replaced_catalog);
 	free(img);
-}
-
-/* Small files are read ahead on a thread of their own (common/prefetch.h), up to this much
- * memory; larger files are read by their streams in IMG_STREAM_CHUNK pieces. */
-#define PREFETCH_BUDGET (2u << 20)
-#define PREFETCH_MAX_FILE (256u << 10)
-
-static void prefetch_file(void *ctx, size_t i, const char **path, off_t *size)
-{
-	const struct img_image *img = ctx;
-	*path = img->files[i].path;
-	*size = img->files[i].size;
 }
 
 /* ---- adding the tree ---- */
@@ -370,19 +353,12 @@ static int order_files(struct add_ctx *c)
 			e->data_file = img->nfiles;
 		if (size > 0)
 			img->files[img->nfiles++] = (struct img_data_file){
-				.size = size,
 				.blocks = ((uint64_t)size + IMG_BLOCK_SIZE - 1) / IMG_BLOCK_SIZE,
 			};
 	}
 	for (size_t i = 0; i < n; i++)
 		c->ents[i].weight = c->ents[c->ents[i].leader].weight;
 	free(idx);
-	/* The prefetcher's file i is files[i]: data order. */
-	img_prefetch_free(img->prefetch);
-	img->prefetch = NULL;
-	if (img_prefetch_new(img->nfiles, prefetch_file, img, PREFETCH_BUDGET, PREFETCH_MAX_FILE,
-			     &img->prefetch) != IMG_OK)
-		return img_error_set(&img->err, IMG_ENOMEM, "image");
 	return IMG_OK;
 }
 
@@ -653,8 +629,6 @@ static int add_dir(struct add_ctx *c, IsoDir *parent, const struct img_tree_node
 			size_t df = c->ents[e->leader].data_file;
 			if (df != SIZE_MAX && img->files[df].path == NULL)
 				img->files[df].path = img_stream_path(s);
-			if (df != SIZE_MAX)
-				img_stream_set_prefetch(s, img->prefetch, df);
 			IsoFile *f;
 			ret = iso_tree_add_new_file(parent, name, s, &f);
 			if (ret < 0) {
@@ -733,7 +707,6 @@ int img_image_add_tree(struct img_image *img, const struct img_tree *tree)
 	else
 		pthread_join(th, NULL);
 	int rc = job.rc;
-
 	if (rc == IMG_OK) {
 		/* The UDF bridge finds each file's data by its weight. */
 		img->tree = tree;
@@ -819,8 +792,6 @@ int img_image_start(struct img_image *img, uint64_t *bytes)
 	}
 	img->total = (uint64_t)img->bs->get_size(img->bs);
 	img->done = 0;
-	/* Without the thread, every stream reads its file itself: slower, never different. */
-	(void)img_prefetch_start(img->prefetch);
 	uint32_t data_start = 0;
 	if (iso_write_opts_get_data_start(img->wopts, &data_start, 0) < 0)
 		data_start = 0;

@@ -9,7 +9,6 @@
 /* One file's data in the order libisofs writes it (by our sort weights). */
 struct img_data_file {
 	const char *path;    /* borrowed from the file's stream (img_stream_path) */
-	off_t size;
 	uint64_t blocks;
 };
 
@@ -34,7 +33,6 @@ struct img_image {
 				   * content (distinct per content; heavier data comes first) */
 	size_t nfile_weight;
 	struct img_udf_bridge *udf;   /* NULL: no UDF view */
-	struct img_prefetch *prefetch; /* reads small files ahead, in the order of files[] */
 	unsigned part_offset;     /* -partition_offset (set by img_image_set_boot) */
 	bool boot;                /* img_image_set_boot was called */
 	char *replaced_catalog;   /* image path of a tree file the boot catalog replaced */

@@ -1,8 +1,6 @@
 /* IsoStream class for regular files: few large reads, bounded descriptors, size-change checks. */
 #include "common/stream.h"
 
-#include "common/prefetch.h"
-
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -31,10 +29,6 @@ struct file_stream {
 	size_t buf_cap, buf_len, buf_off;
 	int failed;           /* sticky: IMG_STREAM_ISO_ERROR once a read failed */
 	int end_checked;      /* the file was seen to end exactly at size */
-	struct img_prefetch *pf; /* may hold this file's bytes read ahead (slot pf_idx) */
-	size_t pf_idx;
-	unsigned char *pre;   /* while open: the bytes read ahead (fd stays -1), or NULL */
-	size_t pre_len;
 };
 
 /* ---- identities ---- */
@@ -211,31 +205,12 @@ static ssize_t take(struct file_stream *f, unsigned char *dst, size_t cap)
 static int fs_open(IsoStream *s)
 {
 	struct file_stream *f = s->data;
-	if (f->fd >= 0 || f->pre != NULL)
+	if (f->fd >= 0)
 		return ISO_FILE_ALREADY_OPENED;
 	f->taken = f->given = 0;
 	f->buf_len = f->buf_off = 0;
 	f->failed = 0;
 	f->end_checked = 0;
-	if (f->pf != NULL && img_prefetch_take(f->pf, f->pf_idx, &f->pre, &f->pre_len)) {
-		/* Read ahead with one byte more than the size, as take() reads. */
-		if (f->pre_len != (size_t)f->size) {
-			free(f->pre);
-			f->pre = NULL;
-		}
-		if (f->pre_len > (size_t)f->size)
-			return stream_fail(f, IMG_ECHANGED, 0,
-					   "file grew while it was read (%lld bytes recorded)",
-					   (long long)f->size);
-		if (f->pre_len < (size_t)f->size)
-			return stream_fail(f, IMG_ECHANGED, 0,
-					   "file shrank while it was read (%lld bytes recorded, "
-					   "ends at %lld)", (long long)f->size,
-					   (long long)f->pre_len);
-		f->taken = f->size;
-		f->end_checked = 1;
-		return ISO_SUCCESS;
-	}
 	f->fd = open(f->path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
 	if (f->fd < 0) {
 		/* A file that was there during the walk and is gone now changed under us. */
@@ -250,11 +225,6 @@ static int fs_open(IsoStream *s)
 static int fs_close(IsoStream *s)
 {
 	struct file_stream *f = s->data;
-	if (f->pre != NULL) {
-		free(f->pre);
-		f->pre = NULL;
-		return ISO_SUCCESS;
-	}
 	if (f->fd < 0)
 		return ISO_FILE_NOT_OPENED;
 	close(f->fd);
@@ -278,19 +248,12 @@ static int fs_read(IsoStream *s, void *out, size_t count)
 	unsigned char *dst = out;
 	size_t done = 0;
 
+	if (f->fd < 0)
+		return ISO_FILE_NOT_OPENED;
 	if (f->failed)
 		return f->failed;
 	if (count > INT32_MAX)
 		count = INT32_MAX; /* the return type is int */
-	if (f->pre != NULL) {
-		size_t left = (size_t)(f->size - f->given);
-		size_t n = count < left ? count : left;
-		memcpy(dst, f->pre + f->given, n);
-		f->given += (off_t)n;
-		return (int)n;
-	}
-	if (f->fd < 0)
-		return ISO_FILE_NOT_OPENED;
 
 	while (done < count && f->given < f->size) {
 		size_t room = count - done;
@@ -353,7 +316,6 @@ static void fs_free(IsoStream *s)
 	struct file_stream *f = s->data;
 	if (f->fd >= 0)
 		close(f->fd);
-	free(f->pre);
 	free(f->buf);
 	free(f->path);
 	free(f);
@@ -409,15 +371,6 @@ static IsoStreamIface file_stream_class = {
 	fs_cmp_ino,
 	fs_clone_stream,
 };
-
-void img_stream_set_prefetch(IsoStream *s, struct img_prefetch *pf, size_t idx)
-{
-	if (s == NULL || s->class != &file_stream_class)
-		return;
-	struct file_stream *f = s->data;
-	f->pf = pf;
-	f->pf_idx = idx;
-}
 
 const char *img_stream_path(IsoStream *s)
 {

@@ -38,12 +38,6 @@
 int img_stream_new_file(const char *path, const struct stat *st, IsoStream **out,
 			struct img_error *err);
 
-struct img_prefetch;
-
-/* Lets the stream take its bytes from slot idx of pf (common/prefetch.h) when they were read
- * ahead; pf must outlive every open of the stream.  Streams of other classes are left alone. */
-void img_stream_set_prefetch(IsoStream *s, struct img_prefetch *pf, size_t idx);
-
 /* The path a stream of img_stream_new_file reads (valid while the stream lives), or NULL for
  * another kind of stream. */
 const char *img_stream_path(IsoStream *s);
