@@ -8,7 +8,7 @@
 #   BENCH_RUNS   timed runs per case and tree; medians are reported (default 3)
 #   BENCH_TREES  which trees (default "small mixed big")
 #   BENCH_CASES  which cases (default: all below: floor genisoimage xorriso mkimage
-#                mkimage_nomd5 mkimage_udf imginfo_list isoinfo_list
+#                mkimage_md5 mkimage_udf imginfo_list isoinfo_list
 #                xorriso_find dd imgburn)
 #   BENCH_OUT    "file": images go to a file in BENCH_DIR, removed after each run (the default,
 #                as users run them); "pipe": to stdout through `| cat >/dev/null`, so that no
@@ -31,7 +31,7 @@ BENCH_DIR=${BENCH_DIR:-/var/tmp/imgbench}
 BENCH_SCALE=${BENCH_SCALE:-1}
 BENCH_RUNS=${BENCH_RUNS:-3}
 BENCH_TREES=${BENCH_TREES:-small mixed big}
-BENCH_CASES=${BENCH_CASES:-floor genisoimage xorriso mkimage mkimage_nomd5 mkimage_udf imginfo_list isoinfo_list xorriso_find dd imgburn}
+BENCH_CASES=${BENCH_CASES:-floor genisoimage xorriso mkimage mkimage_md5 mkimage_udf imginfo_list isoinfo_list xorriso_find dd imgburn}
 BENCH_OUT=${BENCH_OUT:-file}
 export LC_ALL=C TZ=UTC
 
@@ -69,11 +69,10 @@ cmd_mkimage() { echo "'$bindir/mkimage' -quiet -o '$3' '$1'$(sink "$3")"; }
 # The measuring driver on common/stream.c (tests/bench/isodrive.c): what the library alone
 # costs, with the read and fifo sizes recommended to mkimage's writer; and libisofs's own
 # streams for comparison.  Not in the default list.
-# mkimage variants: without MD5 (libisofs hashes every byte twice), and with a UDF bridge (no
-# MD5 with -udf: the recognition sequence takes the first tag's block), so -udf's own cost is
-# mkimage_udf against mkimage_nomd5.
-have_mkimage_nomd5() { have_mkimage; }
-cmd_mkimage_nomd5() { echo "'$bindir/mkimage' -quiet --no-md5 -o '$3' '$1'$(sink "$3")"; }
+# mkimage variants: with MD5 recording (--md5: libisofs hashes every data byte twice), and with
+# a UDF bridge, whose own cost is mkimage_udf against mkimage (both without MD5).
+have_mkimage_md5() { have_mkimage; }
+cmd_mkimage_md5() { echo "'$bindir/mkimage' -quiet --md5 -o '$3' '$1'$(sink "$3")"; }
 have_mkimage_udf() { have_mkimage; }
 cmd_mkimage_udf() { echo "'$bindir/mkimage' -quiet -udf -o '$3' '$1'$(sink "$3")"; }
 
@@ -199,7 +198,7 @@ for kind in $BENCH_TREES; do
 	done
 	# ratios: mkimage (or the measuring driver) against genisoimage and the floor, and each
 	# other program against what it competes with
-	for who in mkimage mkimage_nomd5 mkimage_udf proto; do
+	for who in mkimage mkimage_md5 mkimage_udf proto; do
 		eval "ok=\${r_${who}:-}"
 		[ -n "$ok" ] || continue
 		eval "w=\$w_${who} c=\$c_${who} m=\$m_${who}"
@@ -212,7 +211,7 @@ for kind in $BENCH_TREES; do
 			echo "$kind: $who/floor wall $(ratio "$w" "$w_floor")" | tee -a "$results"
 		fi
 	done
-	for pair in mkimage_udf/mkimage_nomd5 imginfo_list/isoinfo_list \
+	for pair in mkimage_udf/mkimage imginfo_list/isoinfo_list \
 		    imginfo_list/xorriso_find imgburn/dd; do
 		a=${pair%/*} b=${pair#*/}
 		eval "oka=\${r_${a}:-} okb=\${r_${b}:-}"
