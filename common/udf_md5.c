@@ -27,13 +27,11 @@
  * tail: those have their own descriptor tags with CRCs (ECMA-167 3/7.2). */
 #include "common/udf_md5.h"
 
-#include <openssl/evp.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "common/isofs.h"
-#include "common/verify.h"
 
 #define BLK 2048u
 /* libisofs looks for a superblock tag in blocks 16..31 of a 32-block superblock (64 KiB, the
@@ -42,10 +40,29 @@
 #define RLSB_MAGIC "libisofs_rlsb32_checksum_tag_v1"
 #define TAG_RELOCATED_SB 4 /* iso_util_decode_md5_tag's tag type */
 
+/* libisofs's own MD5 (the one that made the tags): mkimage then needs no libcrypto, whose
+ * mapping alone cost ~1 MB of peak RSS. */
 static bool md5_of(const void *data, size_t len, unsigned char out[16])
 {
-	unsigned int n = 0;
-	return EVP_Digest(data, len, out, &n, EVP_md5(), NULL) == 1 && n == 16;
+	void *ctx = NULL;
+	if (iso_md5_start(&ctx) < 0)
+		return false;
+	for (size_t done = 0; done < len;) {
+		size_t n = len - done < (1u << 30) ? len - done : (1u << 30);
+		iso_md5_compute(ctx, (char *)data + done, (int)n);
+		done += n;
+	}
+	return iso_md5_end(&ctx, (char *)out) >= 0;
+}
+
+static void hex_of(const unsigned char md5[16], char out[33])
+{
+	static const char digits[] = "0123456789abcdef";
+	for (int i = 0; i < 16; i++) {
+		out[2 * i] = digits[md5[i] >> 4];
+		out[2 * i + 1] = digits[md5[i] & 15];
+	}
+	out[32] = '\0';
 }
 
 static bool all_zero(const uint8_t *p, size_t n)
@@ -83,7 +100,7 @@ static int take_tag(uint8_t *buf, uint32_t at, bool *found, uint32_t *session_st
 				     "%u (type %d, pos %u, range %u+%u)", at, type, pos, start, size);
 	unsigned char have[16];
 	if (!md5_of(buf + (size_t)start * BLK, (size_t)size * BLK, have))
-		return img_error_set(err, IMG_EUNSUPPORTED, "OpenSSL offers no MD5");
+		return img_error_set(err, IMG_EUNSUPPORTED, "libisofs computed no MD5");
 	if (memcmp(have, md5, 16) != 0)
 		return img_error_set(err, IMG_EISOFS, "libisofs's superblock checksum tag at block "
 				     "%u does not match blocks %u-%u", at, start, pos - 1);
@@ -101,15 +118,15 @@ static int put_tag(uint8_t *buf, uint32_t pos, uint32_t session_start, struct im
 	unsigned char md5[16], self[16];
 	char hex[33], text[BLK];
 	if (!md5_of(buf + (size_t)start * BLK, (size_t)size * BLK, md5))
-		return img_error_set(err, IMG_EUNSUPPORTED, "OpenSSL offers no MD5");
-	img_md5_hex(md5, hex);
+		return img_error_set(err, IMG_EUNSUPPORTED, "libisofs computed no MD5");
+	hex_of(md5, hex);
 	int len = snprintf(text, sizeof(text),
 			   RLSB_MAGIC " pos=%u range_start=%u range_size=%u session_start=%u md5=%s",
 			   pos, start, size, session_start, hex);
 	/* self: the MD5 of the tag's text up to the end of the md5 field. */
 	if (!md5_of(text, (size_t)len, self))
-		return img_error_set(err, IMG_EUNSUPPORTED, "OpenSSL offers no MD5");
-	img_md5_hex(self, hex);
+		return img_error_set(err, IMG_EUNSUPPORTED, "libisofs computed no MD5");
+	hex_of(self, hex);
 	len += snprintf(text + len, sizeof(text) - (size_t)len, " self=%s\n", hex);
 	uint8_t *blk = buf + (size_t)pos * BLK;
 	memset(blk, 0, BLK);
