@@ -870,6 +870,23 @@ static int open_volume(struct reader *r)
 	if (rc != IMG_OK)
 		return rc;
 	info->anchor_sector = 256;
+	/* ECMA-167 2/8.3: the volume recognition sequence from sector 16 (after any CD001
+	 * descriptors of an ISO 9660 bridge) names the NSR revision. */
+	for (uint32_t s = 16; s < 16 + 64; s++) {
+		if (img_source_read(src, (uint64_t)s * SECTOR, b, SECTOR, "VRS", NULL) != IMG_OK)
+			break;
+		static const char *const ids[] = {"CD001", "BEA01", "NSR02", "NSR03", "TEA01",
+						  "BOOT2", "CDW02"};
+		size_t k = 0;
+		while (k < sizeof(ids) / sizeof(ids[0]) && memcmp(b + 1, ids[k], 5) != 0)
+			k++;
+		if (k == sizeof(ids) / sizeof(ids[0]) || k == 4)
+			break;
+		if (k == 2 || k == 3)
+			memcpy(info->vrs, ids[k], 6);
+	}
+	if ((rc = img_source_read(src, aoff, b, sizeof(b), "UDF anchor", err)) != IMG_OK)
+		return rc;
 	info->vds_length = img_le32(b + 16);
 	info->vds_sector = img_le32(b + 20);
 	if (info->vds_length < SECTOR || info->vds_length > 256 * SECTOR)

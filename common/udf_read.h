@@ -54,6 +54,7 @@ struct img_udf_map {
 struct img_udf_info {
 	uint32_t anchor_sector;
 	uint32_t block_size;
+	char vrs[6];                /* "NSR02"/"NSR03" of the volume recognition sequence, or "" */
 	char volume_id[100];        /* primary volume descriptor */
 	char logical_volume_id[400];
 	char domain[24];            /* "*OSTA UDF Compliant" */

@@ -293,6 +293,49 @@ static json_object *scan_json(const struct img_dirscan *s)
 	return o;
 }
 
+/* UDF partition maps (ECMA-167 3/10.7, UDF 2.60 2.2.8-2.2.10). */
+static json_object *udf_maps_json(const struct img_udf_info *u)
+{
+	static const char *const kinds[] = {"physical", "sparable", "virtual", "metadata"};
+	json_object *a = json_object_new_array();
+	for (unsigned i = 0; i < u->nmaps; i++) {
+		const struct img_udf_map *m = &u->maps[i];
+		json_object *x = json_object_new_object();
+		add_int(x, "index", i);
+		add_int(x, "type", m->type);
+		add_str(x, "kind", kinds[m->kind]);
+		add_int(x, "partition_number", m->partition_number);
+		add_int(x, "partition_start", m->partition_start);
+		add_int(x, "partition_length", m->partition_length);
+		if (m->kind == IMG_UDF_MAP_METADATA) {
+			add_int(x, "metadata_file", m->metadata_file);
+			add_int(x, "mirror_file", m->mirror_file);
+			if (m->bitmap_file == IMG_UDF_NO_FILE)
+				json_object_object_add(x, "bitmap_file", NULL);
+			else
+				add_int(x, "bitmap_file", m->bitmap_file);
+			add_int(x, "allocation_unit", m->allocation_unit);
+			add_int(x, "alignment_unit", m->alignment_unit);
+			add_bool(x, "duplicate", m->duplicate);
+			add_int(x, "metadata_size", (int64_t)m->metadata_size);
+			add_str(x, "read_from", m->mirror_used ? "mirror file" : "metadata file");
+		} else if (m->kind == IMG_UDF_MAP_SPARABLE) {
+			add_int(x, "packet_length", m->packet_length);
+			json_object *t = json_object_new_array();
+			for (unsigned k = 0; k < m->sparing_tables; k++)
+				json_object_array_add(t, json_object_new_int64(m->sparing_table[k]));
+			json_object_object_add(x, "sparing_tables", t);
+			add_int(x, "sparing_table_size", m->sparing_table_size);
+			add_int(x, "spared_packets", m->spared_packets);
+		} else if (m->kind == IMG_UDF_MAP_VIRTUAL) {
+			add_int(x, "vat_sector", m->vat_sector);
+			add_int(x, "vat_entries", m->vat_entries);
+		}
+		json_object_array_add(a, x);
+	}
+	return a;
+}
+
 int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
 {
 	json_object *root = json_object_new_object(), *errors = json_object_new_array();
@@ -313,7 +356,11 @@ int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
 	}
 	bool iso = img_vd_read(src, vds, &err) == IMG_OK;
 	json_object *vda = json_object_new_array();
-	if (!iso)
+	struct img_udf_info udf;
+	struct img_error uerr = {0};
+	int urc = img_udf_read_info(src, &udf, &uerr);
+	/* A UDF-only image (mkudffs) has no ISO 9660 descriptors, and needs none. */
+	if (!iso && urc != IMG_OK)
 		report_error(errors, "volume descriptors", &err);
 	else
 		for (int i = 0; i < vds->count; i++)
@@ -365,11 +412,9 @@ int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
 		json_object_object_add(fs, "joliet", NULL);
 	}
 	add_bool(fs, "iso9660_1999", iso && img_vd_find(vds, IMG_VD_ISO1999) != NULL);
-	struct img_udf_info udf;
-	int urc = img_udf_read_info(src, &udf, &err);
 	if (urc == IMG_OK || (iso && vds->udf_nsr[0])) {
 		json_object *x = json_object_new_object();
-		add_str(x, "vrs", iso ? vds->udf_nsr : "");
+		add_str(x, "vrs", iso && vds->udf_nsr[0] ? vds->udf_nsr : udf.vrs);
 		if (urc == IMG_OK) {
 			char rev[16];
 			snprintf(rev, sizeof(rev), "%x.%02x", udf.revision >> 8, udf.revision & 0xff);
@@ -382,10 +427,13 @@ int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
 			add_int(x, "partition_start", udf.partition_start);
 			add_int(x, "partition_length", udf.partition_length);
 			add_int(x, "descriptors_verified", udf.descriptors);
+			json_object_object_add(x, "partition_maps", udf_maps_json(&udf));
+			if (udf.metadata_problem[0])
+				add_str(x, "metadata_problem", udf.metadata_problem);
 		} else if (urc == IMG_EUNSUPPORTED) {
-			add_str(x, "unsupported", err.detail);
+			add_str(x, "unsupported", uerr.detail);
 		} else {
-			report_error(errors, "UDF", &err);
+			report_error(errors, "UDF", &uerr);
 		}
 		json_object_object_add(fs, "udf", x);
 	} else {
@@ -705,6 +753,38 @@ static int check_file_md5(struct img_fnode *n, void *arg)
 	return IMG_OK;
 }
 
+/* UDF 2.50+ metadata partition: was the mirror needed, and is it the copy it should be. */
+static void check_udf_metadata(struct checker *c, struct img_source *src,
+			       const struct img_udf_info *udf)
+{
+	char d[2048];
+	if (udf->metadata_problem[0]) {
+		snprintf(d, sizeof(d), "%s; read through the mirror file", udf->metadata_problem);
+		check_result(c, "UDF metadata file", false, d);
+	}
+	struct img_udf_mirror_check mc;
+	struct img_error err = {0};
+	int rc = img_udf_compare_mirror(src, &mc, &err);
+	if (rc == IMG_ENOENT)
+		return;
+	if (rc != IMG_OK) {
+		check_result(c, "UDF metadata mirror", false, err.detail);
+	} else if (mc.metadata_size != mc.mirror_size) {
+		snprintf(d, sizeof(d), "metadata file of %" PRIu64 " bytes, mirror file of %"
+			 PRIu64, mc.metadata_size, mc.mirror_size);
+		check_result(c, "UDF metadata mirror", false, d);
+	} else if (mc.differ) {
+		snprintf(d, sizeof(d), "%" PRIu64 " of %" PRIu64 " blocks differ from the "
+			 "metadata file, the first is block %" PRIu64 " of the metadata partition",
+			 mc.differ, mc.blocks, mc.first_differ);
+		check_result(c, "UDF metadata mirror", false, d);
+	} else {
+		snprintf(d, sizeof(d), "%" PRIu64 " blocks identical to the metadata file",
+			 mc.blocks);
+		check_result(c, "UDF metadata mirror", true, d);
+	}
+}
+
 int imginfo_check(struct img_source *src, const struct imginfo_opts *o)
 {
 	struct checker c = {.checks = json_object_new_array(), .json = o->json};
@@ -717,7 +797,11 @@ int imginfo_check(struct img_source *src, const struct imginfo_opts *o)
 		img_cli_fail("out of memory");
 		exit(IMG_EXIT_FAIL);
 	}
-	if (img_vd_read(src, vds, &err) != IMG_OK) {
+	bool iso = img_vd_read(src, vds, &err) == IMG_OK;
+	struct img_udf_info udf;
+	struct img_error uerr = {0};
+	/* A UDF-only image (mkudffs) is checked as UDF alone. */
+	if (!iso && img_udf_read_info(src, &udf, &uerr) != IMG_OK) {
 		img_cli_error("volume descriptors", &err);
 		json_object_put(c.checks);
 		free(vds);
@@ -725,7 +809,11 @@ int imginfo_check(struct img_source *src, const struct imginfo_opts *o)
 		free(cat);
 		return IMG_EXIT_USAGE;
 	}
-	check_result(&c, "volume descriptors", true, "primary descriptor and terminator found");
+	if (!iso)
+		memset(vds, 0, sizeof(*vds)); /* nothing half-read is used below */
+	else
+		check_result(&c, "volume descriptors", true,
+			     "primary descriptor and terminator found");
 
 	if (img_sysarea_read(src, sa, &err) != IMG_OK)
 		check_result(&c, "system area", false, err.detail);
@@ -768,8 +856,8 @@ int imginfo_check(struct img_source *src, const struct imginfo_opts *o)
 	const struct img_vd *pvd = img_vd_find(vds, IMG_VD_PRIMARY);
 	const struct img_vd *jvd = img_vd_find(vds, IMG_VD_JOLIET);
 	struct img_dirscan scan;
-	bool scan_ok = img_iso_scan(src, pvd, &scan, &err) == IMG_OK;
-	if (!scan_ok)
+	bool scan_ok = iso && img_iso_scan(src, pvd, &scan, &err) == IMG_OK;
+	if (iso && !scan_ok)
 		check_result(&c, "ISO 9660 directories", false, err.detail);
 	else if (jvd && img_iso_scan(src, jvd, &scan, &err) != IMG_OK) {
 		scan_ok = false;
@@ -835,7 +923,6 @@ int imginfo_check(struct img_source *src, const struct imginfo_opts *o)
 			img_problems_free(&p);
 		}
 	}
-	struct img_udf_info udf;
 	struct img_filetree *ut = NULL;
 	int urc = img_udf_read_tree(src, &ut, &udf, &err);
 	if (urc == IMG_OK) {
@@ -843,6 +930,7 @@ int imginfo_check(struct img_source *src, const struct imginfo_opts *o)
 			 "verified; %" PRIu64 " directories, %" PRIu64 " files", udf.tags_verified,
 			 udf.dirs, udf.files);
 		check_result(&c, "UDF descriptors", true, d);
+		check_udf_metadata(&c, src, &udf);
 		if (trees[0]) {
 			size_t mism = 0;
 			struct img_problems p = {0};
