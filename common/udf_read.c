@@ -853,6 +853,35 @@ static int bind_maps(struct reader *r, const struct pd_entry *pds, int npd)
 	return IMG_OK;
 }
 
+/* The integrity sequence (extent_ad at 432 of the logical volume descriptor): the last
+ * logical volume integrity descriptor holds the counts and revisions (UDF 2.2.6.4).  A missing
+ * or damaged one is not an error for reading: the fields stay unset. */
+static void read_lvid(struct reader *r, uint32_t len, uint32_t loc)
+{
+	unsigned char b[SECTOR];
+	uint32_t n = len / SECTOR;
+	for (uint32_t i = 0; i < n && i < 64; i++) {
+		uint64_t off = ((uint64_t)loc + i) * SECTOR;
+		if (img_source_read(r->src, off, b, SECTOR, "UDF integrity", NULL) != IMG_OK ||
+		    img_le16(b) != 9 || check_tag(b, SECTOR, loc + i, true, off, tag_name(9),
+						  r->err) != IMG_OK)
+			return;
+		uint32_t np = img_le32(b + 72), liu = img_le32(b + 76);
+		if (np > 64 || liu < 46 || 80 + 8 * (size_t)np + liu > SECTOR)
+			return;
+		const unsigned char *iu = b + 80 + 8 * np;
+		struct img_udf_info *info = r->info;
+		info->tags_verified++;
+		info->lvid = true;
+		info->lvid_closed = img_le32(b + 28) == 1;
+		info->lvid_files = img_le32(iu + 32);
+		info->lvid_dirs = img_le32(iu + 36);
+		info->min_read_revision = img_le16(iu + 40);
+		info->min_write_revision = img_le16(iu + 42);
+		info->max_write_revision = img_le16(iu + 44);
+	}
+}
+
 /* Anchor, main volume descriptor sequence, maps; then the tables the maps need, in order:
  * sparing tables and the VAT first (the metadata file may be reached through them). */
 static int open_volume(struct reader *r)
@@ -864,8 +893,19 @@ static int open_volume(struct reader *r)
 	unsigned char b[SECTOR];
 	const uint64_t aoff = 256ull * SECTOR;
 	if (img_source_read(src, aoff, b, sizeof(b), "UDF anchor", NULL) != IMG_OK ||
-	    img_le16(b) != 2)
+	    img_le16(b) != 2) {
+		/* An anchor at block 256 of another block size (mkudffs uses 512 on hard disks). */
+		for (uint32_t bs = 512; bs <= 32768; bs *= 2)
+			if (bs != SECTOR &&
+			    img_source_read(src, 256ull * bs, b, 512, "UDF anchor", NULL) == IMG_OK &&
+			    img_le16(b) == 2 && check_tag(b, 512, 256, true, 256ull * bs,
+							  tag_name(2), err) == IMG_OK)
+				return img_error_set(err, IMG_EUNSUPPORTED, "UDF with %u-byte logical "
+						     "blocks: anchor at byte %llu (only 2048-byte "
+						     "blocks are read)", bs,
+						     (unsigned long long)256 * bs);
 		return img_error_set(err, IMG_ENOENT, "no UDF anchor at sector 256");
+	}
 	int rc = check_tag(b, sizeof(b), 256, true, aoff, tag_name(2), err);
 	if (rc != IMG_OK)
 		return rc;
@@ -895,6 +935,7 @@ static int open_volume(struct reader *r)
 				     "is not 1-256 sectors", (unsigned long long)aoff + 16,
 				     info->vds_length);
 	bool lvd = false;
+	uint32_t lvid_len = 0, lvid_loc = 0;
 	struct pd_entry pds[IMG_UDF_MAX_MAPS];
 	int npd = 0;
 	uint32_t n = info->vds_length / SECTOR;
@@ -944,6 +985,8 @@ static int open_volume(struct reader *r)
 			/* File set descriptor: long_ad in the logical volume contents use. */
 			info->fsd_block = img_le32(b + 248 + 4);
 			info->fsd_partition = img_le16(b + 248 + 8);
+			lvid_len = img_le32(b + 432);
+			lvid_loc = img_le32(b + 436);
 			if ((rc = parse_maps(b, off, info, err)) != IMG_OK)
 				return rc;
 		}
@@ -963,6 +1006,7 @@ static int open_volume(struct reader *r)
 	}
 	if ((rc = bind_maps(r, pds, npd)) != IMG_OK)
 		return rc;
+	read_lvid(r, lvid_len, lvid_loc);
 	bool vat = false;
 	for (unsigned i = 0; i < info->nmaps; i++)
 		vat |= info->maps[i].kind == IMG_UDF_MAP_VIRTUAL;

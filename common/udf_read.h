@@ -66,6 +66,12 @@ struct img_udf_info {
 	struct img_udf_map maps[IMG_UDF_MAX_MAPS];
 	uint32_t fsd_block;         /* file set descriptor: block and partition reference */
 	uint16_t fsd_partition;
+	/* Logical volume integrity descriptor (ECMA-167 3/10.10, UDF 2.2.6.4), the last one of
+	 * the integrity sequence; lvid false when there is none. */
+	bool lvid;
+	bool lvid_closed;           /* integrity type 1 */
+	uint32_t lvid_files, lvid_dirs;
+	unsigned min_read_revision, min_write_revision, max_write_revision;
 	char metadata_problem[1024]; /* why the mirror file was used, "" if it was not */
 	int descriptors;            /* tags verified in the volume descriptor sequence */
 	uint64_t tags_verified;     /* all tags verified (with file entries and FIDs) */

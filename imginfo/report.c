@@ -360,7 +360,7 @@ int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
 	struct img_error uerr = {0};
 	int urc = img_udf_read_info(src, &udf, &uerr);
 	/* A UDF-only image (mkudffs) has no ISO 9660 descriptors, and needs none. */
-	if (!iso && urc != IMG_OK)
+	if (!iso && urc != IMG_OK && urc != IMG_EUNSUPPORTED)
 		report_error(errors, "volume descriptors", &err);
 	else
 		for (int i = 0; i < vds->count; i++)
@@ -412,7 +412,7 @@ int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
 		json_object_object_add(fs, "joliet", NULL);
 	}
 	add_bool(fs, "iso9660_1999", iso && img_vd_find(vds, IMG_VD_ISO1999) != NULL);
-	if (urc == IMG_OK || (iso && vds->udf_nsr[0])) {
+	if (urc == IMG_OK || urc == IMG_EUNSUPPORTED || (iso && vds->udf_nsr[0])) {
 		json_object *x = json_object_new_object();
 		add_str(x, "vrs", iso && vds->udf_nsr[0] ? vds->udf_nsr : udf.vrs);
 		if (urc == IMG_OK) {
@@ -428,6 +428,22 @@ int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
 			add_int(x, "partition_length", udf.partition_length);
 			add_int(x, "descriptors_verified", udf.descriptors);
 			json_object_object_add(x, "partition_maps", udf_maps_json(&udf));
+			json_object *lv = NULL;
+			if (udf.lvid) {
+				char rv[3][16];
+				unsigned v[3] = {udf.min_read_revision, udf.min_write_revision,
+						 udf.max_write_revision};
+				for (int k = 0; k < 3; k++)
+					snprintf(rv[k], sizeof(rv[k]), "%x.%02x", v[k] >> 8, v[k] & 0xff);
+				lv = json_object_new_object();
+				add_str(lv, "integrity", udf.lvid_closed ? "closed" : "open");
+				add_int(lv, "files", udf.lvid_files);
+				add_int(lv, "directories", udf.lvid_dirs);
+				add_str(lv, "min_read_revision", rv[0]);
+				add_str(lv, "min_write_revision", rv[1]);
+				add_str(lv, "max_write_revision", rv[2]);
+			}
+			json_object_object_add(x, "integrity", lv);
 			if (udf.metadata_problem[0])
 				add_str(x, "metadata_problem", udf.metadata_problem);
 		} else if (urc == IMG_EUNSUPPORTED) {
