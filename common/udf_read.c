@@ -501,15 +501,15 @@ static int meta_load(struct reader *r, int i, uint32_t loc, unsigned want_type,
 {
 	const char *what = want_type == 250 ? "metadata file" : "metadata mirror file";
 	unsigned pref;
-	uint64_t off;
+	uint64_t off = 0;
 	int base = r->m[i].base;
 	int rc = read_icb(r, (unsigned)base, loc, 0, &pref, &off);
 	if (rc != IMG_OK)
 		goto fail;
 	const unsigned char *b = r->block;
 	if (b[16 + 11] != want_type) {
-		rc = img_error_set(r->err, IMG_ECORRUPT, "file type %u, expected %u",
-				   b[16 + 11], want_type);
+		rc = img_error_set(r->err, IMG_ECORRUPT, "file type %u at byte %llu, expected %u",
+				   b[16 + 11], (unsigned long long)off + 27, want_type);
 		goto fail;
 	}
 	size_t start, lad;
@@ -528,8 +528,8 @@ static int meta_load(struct reader *r, int i, uint32_t loc, unsigned want_type,
 		goto fail;
 	if (f->blocks * SECTOR < f->size) {
 		rc = img_error_set(r->err, IMG_ECORRUPT,
-				   "UDF %s entry at byte %llu: extents hold %llu of %llu bytes",
-				   what, (unsigned long long)off,
+				   "entry at byte %llu: extents hold %llu of %llu bytes",
+				   (unsigned long long)off,
 				   (unsigned long long)(f->blocks * SECTOR),
 				   (unsigned long long)f->size);
 		goto fail;
@@ -537,11 +537,11 @@ static int meta_load(struct reader *r, int i, uint32_t loc, unsigned want_type,
 	return IMG_OK;
 fail:
 	meta_free(f);
-	if (rc != IMG_ENOMEM && strncmp(r->err->detail, "UDF ", 4) != 0) {
+	if (rc != IMG_ENOMEM) {
 		char d[sizeof(r->err->detail)];
 		snprintf(d, sizeof(d), "%s", r->err->detail);
-		img_error_set(r->err, rc, "UDF %s entry at byte %llu: %s", what,
-			      (unsigned long long)off, d);
+		img_error_set(r->err, rc, "UDF %s (file entry at block %u of partition %u): %s",
+			      what, loc, r->info->maps[base].partition_number, d);
 	}
 	return rc;
 }
