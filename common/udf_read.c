@@ -522,6 +522,12 @@ static int meta_load(struct reader *r, int i, uint32_t loc, unsigned want_type,
 		goto fail;
 	}
 	f->size = img_le64(b + 56);
+	if (f->size > img_source_size(r->src)) {
+		rc = img_error_set(r->err, IMG_ECORRUPT, "entry at byte %llu: %llu bytes, more "
+				   "than the image holds", (unsigned long long)off,
+				   (unsigned long long)f->size);
+		goto fail;
+	}
 	unsigned char copy[SECTOR];
 	memcpy(copy, b + start, lad);
 	if ((rc = walk_ads(r, copy, lad, atype, pref, off + start, meta_visit, f)) != IMG_OK)
