@@ -769,7 +769,8 @@ static int check_file_md5(struct img_fnode *n, void *arg)
 	return IMG_OK;
 }
 
-/* UDF 2.50+ metadata partition: was the mirror needed, and is it the copy it should be. */
+/* UDF 2.50+: the revision fields, whether the metadata partition's mirror was needed, and
+ * whether it is the copy it should be. */
 static void check_udf_metadata(struct checker *c, struct img_source *src,
 			       const struct img_udf_info *udf)
 {
@@ -777,6 +778,15 @@ static void check_udf_metadata(struct checker *c, struct img_source *src,
 	if (udf->metadata_problem[0]) {
 		snprintf(d, sizeof(d), "%s; read through the mirror file", udf->metadata_problem);
 		check_result(c, "UDF metadata file", false, d);
+	}
+	/* UDF 2.60 section 2 (basic restrictions): the minimum UDF read revision of 2.60 media
+	 * is at most 2.50, so that 2.50 readers (Linux before 6.2) accept them. */
+	if (udf->lvid && udf->revision >= 0x0260) {
+		bool ok = udf->min_read_revision <= 0x0250;
+		snprintf(d, sizeof(d), "UDF %x.%02x volume, minimum read revision %x.%02x%s",
+			 udf->revision >> 8, udf->revision & 0xff, udf->min_read_revision >> 8,
+			 udf->min_read_revision & 0xff, ok ? "" : " (UDF 2.60 wants at most 2.50)");
+		check_result(c, "UDF revisions", ok, d);
 	}
 	struct img_udf_mirror_check mc;
 	struct img_error err = {0};

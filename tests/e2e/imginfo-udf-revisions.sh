@@ -89,8 +89,17 @@ for rev in 1.02 2.01 2.50 2.60; do
 	xorriso -osirrox on -indev "u$rev.iso" -extract / "xo$rev" >/dev/null 2>&1 || fail "xorriso -extract $rev"
 	same_tree "xo$rev" "out$rev"
 
-	# --check: tags, mirror (2.50+) and the views' extents.
-	"$IMGINFO" --check "u$rev.iso" >check.txt || { cat check.txt >&2; fail "--check $rev"; }
+	# --check: tags, mirror (2.50+) and the views' extents.  mkimage's UDF 2.60 records a
+	# minimum read revision of 2.60 where UDF 2.60 wants at most 2.50 (a writer bug, reported):
+	# that one problem is allowed, --check must find it, and nothing else.
+	set +e; "$IMGINFO" --check "u$rev.iso" >check.txt; rc=$?; set -e
+	if grep -q '^PROBLEM: UDF revisions: UDF 2.60 volume, minimum read revision 2.60' check.txt; then
+		[ "$rev" = 2.60 ] && [ "$(sed -n 's/^udfrev=//p' udfinfo.txt)" = 2.60 ] || fail "--check $rev: revisions"
+		note "$rev: known writer problem: minimum read revision 2.60"
+		[ $rc -eq 1 ] && grep -q '^1 problem$' check.txt || { cat check.txt >&2; fail "--check $rev"; }
+	else
+		[ $rc -eq 0 ] || { cat check.txt >&2; fail "--check $rev"; }
+	fi
 	grep -q '^ok: UDF descriptors: [0-9]* descriptor tags' check.txt || fail "--check $rev: UDF tags"
 	grep -q '^ok: views agree: iso and udf: same sizes and extents' check.txt || fail "--check $rev: views"
 	if [ "$want" != physical ]; then
