@@ -1,10 +1,12 @@
 # imginfo reads the UDF view of mkimage images of every revision: 1.02, 2.01 (type 1 partition
 # map) and 2.50, 2.60 (metadata partition with its mirror).  Oracles: the source tree itself,
 # udfinfo (revision, label, counts, partition), 7-Zip (its UDF listing and extraction, which
-# reads metadata partitions) and xorriso (the Rock Ridge view of the same image, extracted).
+# reads metadata partitions), udfclient (a directory's listing and contents) and xorriso (the
+# Rock Ridge view of the same image, extracted).  pycdlib cannot serve here: it reads no
+# Extended File Entries (2.01+) and rejects a second partition map.
 . "$E2E_DIR/lib.sh"
 . "$E2E_DIR/imginfo_images.sh"
-need udfinfo 7z xorriso
+need udfinfo 7z xorriso udfclient
 
 make_tree src
 mkdir -p src/many "src/Ünï 日本/d1/d2/d3/d4/d5/d6/d7/d8/d9"
@@ -88,6 +90,36 @@ for rev in 1.02 2.01 2.50 2.60; do
 	same_tree src "out$rev" mode
 	xorriso -osirrox on -indev "u$rev.iso" -extract / "xo$rev" >/dev/null 2>&1 || fail "xorriso -extract $rev"
 	same_tree "xo$rev" "out$rev"
+
+	# udfclient (NetBSD's UDF code, reads metadata partitions; Latin-1 names only): /dir as its
+	# ls shows it (permissions, size; symlinks it shows as files of their component bytes)
+	# and the bytes of /many and /dir/sub.
+	mount=$(printf 'ls\nquit\n' | udfclient -b 2048 "u$rev.iso" 2>&1 | awk '/^drwx/ { print $5; exit }')
+	[ -n "$mount" ] || fail "udfclient finds no volume in $rev"
+	rm -rf uc && mkdir uc
+	(cd uc && printf 'cd %s\nls dir\nget many\ncd dir\nget sub\nquit\n' "$mount" |
+		timeout 300 udfclient -b 2048 "../u$rev.iso" >../uc.log 2>&1) || fail "udfclient $rev"
+	$PYTHON - l.json uc.log "$mount" <<'PY' || fail "$rev: udfclient lists /dir otherwise"
+import json, re, sys
+ours = {}
+for e in json.load(open(sys.argv[1]))["entries"]:
+    if e["path"].startswith("/dir/") and e["path"].count("/") == 2:
+        perm = "".join(c if int(e["mode"], 8) & (0o400 >> i) else "-" for i, c in enumerate("rwxrwxrwx"))
+        ours[e["path"][5:]] = (perm, None if e["type"] == "symlink" else e["size"])
+theirs = {}
+for l in open(sys.argv[2]):
+    m = re.match(r"^(?:UDF> )?[-d]([-rwx]{9}) +\S+ +\S+ +(\d+)  (.+)$", l.rstrip("\n"))
+    if m and m.group(3) not in (".", "..", sys.argv[3]):
+        theirs[m.group(3)] = (m.group(1), int(m.group(2)))
+for k, v in ours.items():
+    if v[1] is None:
+        theirs[k] = (theirs.get(k, ("?", 0))[0], None)
+if ours != theirs or len(ours) < 5:
+    print("imginfo:  ", sorted(ours.items()), "\nudfclient:", sorted(theirs.items()), file=sys.stderr)
+    sys.exit(1)
+PY
+	diff -r src/many uc/many >&2 || fail "udfclient $rev reads another /many"
+	diff -r src/dir/sub uc/sub >&2 || fail "udfclient $rev reads another /dir/sub"
 
 	# --check: tags, mirror (2.50+) and the views' extents.  mkimage's UDF 2.60 records a
 	# minimum read revision of 2.60 where UDF 2.60 wants at most 2.50 (a writer bug, reported):
