@@ -9,7 +9,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define SECTOR 2048u
+/* Logical block sizes read: 512 to 4096 bytes (ECMA-167 3/8.4: the block size of the volume
+ * space; mkudffs uses 512 on hard disks, 2048 on optical media). */
+#define MAXBS 4096u
 
 static const char *tag_name(unsigned id)
 {
@@ -134,7 +136,8 @@ struct reader {
 	struct img_filetree *tree;
 	struct img_error *err;
 	struct map_state m[IMG_UDF_MAX_MAPS];
-	unsigned char block[SECTOR];
+	uint32_t bs;              /* logical block size */
+	unsigned char block[MAXBS];
 	uint64_t *dirs_seen;      /* byte offsets of directory ICBs met so far */
 	size_t ndirs_seen, cap_seen;
 };
@@ -277,8 +280,8 @@ static int map_range(struct reader *r, unsigned pref, uint32_t lbn, uint64_t len
 		int rc = map_block(r, pref, lbn, &sector, &run, where);
 		if (rc != IMG_OK)
 			return rc;
-		uint64_t chunk = run * SECTOR < len ? run * SECTOR : len;
-		uint64_t off = sector * SECTOR;
+		uint64_t chunk = run * r->bs < len ? run * r->bs : len;
+		uint64_t off = sector * r->bs;
 		if (off > img_source_size(r->src) || chunk > img_source_size(r->src) - off)
 			return img_error_set(r->err, IMG_ECORRUPT,
 					     "UDF allocation descriptor at byte %llu: extent of "
@@ -313,8 +316,8 @@ static int read_block(struct reader *r, unsigned pref, uint32_t lbn, unsigned ch
 	int rc = map_block(r, pref, lbn, &sector, &run, where);
 	if (rc != IMG_OK)
 		return rc;
-	*off = sector * SECTOR;
-	return img_source_read(r->src, *off, buf, SECTOR, what, r->err);
+	*off = sector * r->bs;
+	return img_source_read(r->src, *off, buf, r->bs, what, r->err);
 }
 
 /* check_tag for a descriptor read as block lbn of pref: ECMA-167 4/7.2.1 wants the tag
@@ -323,7 +326,7 @@ static int read_block(struct reader *r, unsigned pref, uint32_t lbn, unsigned ch
 static int check_part_tag(struct reader *r, const unsigned char *b, unsigned pref, uint32_t lbn,
 			  uint64_t off, const char *what)
 {
-	int rc = check_tag(b, SECTOR, 0, false, off, what, r->err);
+	int rc = check_tag(b, r->bs, 0, false, off, what, r->err);
 	if (rc != IMG_OK)
 		return rc;
 	uint32_t loc = img_le32(b + 12);
@@ -345,7 +348,7 @@ typedef int (*ad_visit)(struct reader *r, void *ctx, unsigned pref, uint32_t lbn
 static int walk_ads(struct reader *r, const unsigned char *ads, size_t len, int type,
 		    unsigned pref, uint64_t where, ad_visit visit, void *ctx)
 {
-	unsigned char buf[SECTOR];
+	unsigned char buf[MAXBS];
 	size_t step = type == 0 ? 8 : 16;
 	for (int hops = 0;; hops++) {
 		bool more = false;
@@ -388,7 +391,7 @@ static int walk_ads(struct reader *r, const unsigned char *ads, size_t len, int 
 			return rc;
 		r->info->tags_verified++;
 		size_t l = img_le32(buf + 20);
-		if (l > sizeof(buf) - 24 || l > next_len)
+		if (l > r->bs - 24 || l > next_len)
 			return img_error_set(r->err, IMG_ECORRUPT,
 					     "UDF allocation extent descriptor at byte %llu: length "
 					     "of allocation descriptors %zu", (unsigned long long)off + 20,
@@ -443,7 +446,7 @@ static int entry_ads(struct reader *r, uint64_t off, size_t *start, size_t *lad,
 	size_t lea = img_le32(b + (efe ? 208 : 168));
 	*lad = img_le32(b + (efe ? 212 : 172));
 	size_t base = efe ? 216 : 176;
-	if (lea > SECTOR || *lad > SECTOR || base + lea + *lad > SECTOR)
+	if (lea > r->bs || *lad > r->bs || base + lea + *lad > r->bs)
 		return img_error_set(r->err, IMG_ECORRUPT,
 				     "UDF %s at byte %llu: extended attributes (%zu) and allocation "
 				     "descriptors (%zu) overrun the block", tag_name(img_le16(b)),
@@ -483,7 +486,7 @@ static int meta_visit(struct reader *r, void *ctx, unsigned pref, uint32_t lbn, 
 		f->ext = e;
 		f->cap = cap;
 	}
-	uint32_t count = (len + SECTOR - 1) / SECTOR;
+	uint32_t count = (len + r->bs - 1) / r->bs;
 	if (f->blocks + count > UINT32_MAX)
 		return img_error_set(r->err, IMG_ECORRUPT,
 				     "UDF metadata file allocation descriptor at byte %llu: the file "
@@ -528,15 +531,15 @@ static int meta_load(struct reader *r, int i, uint32_t loc, unsigned want_type,
 				   (unsigned long long)f->size);
 		goto fail;
 	}
-	unsigned char copy[SECTOR];
+	unsigned char copy[MAXBS];
 	memcpy(copy, b + start, lad);
 	if ((rc = walk_ads(r, copy, lad, atype, pref, off + start, meta_visit, f)) != IMG_OK)
 		goto fail;
-	if (f->blocks * SECTOR < f->size) {
+	if (f->blocks * r->bs < f->size) {
 		rc = img_error_set(r->err, IMG_ECORRUPT,
 				   "entry at byte %llu: extents hold %llu of %llu bytes",
 				   (unsigned long long)off,
-				   (unsigned long long)(f->blocks * SECTOR),
+				   (unsigned long long)(f->blocks * r->bs),
 				   (unsigned long long)f->size);
 		goto fail;
 	}
@@ -585,8 +588,8 @@ static int open_sparing(struct reader *r, int i)
 	char first[sizeof(r->err->detail)] = "";
 	for (unsigned t = 0; t < mp->sparing_tables; t++) {
 		uint32_t loc = mp->sparing_table[t];
-		size_t bytes = ((size_t)mp->sparing_table_size + SECTOR - 1) / SECTOR * SECTOR;
-		uint64_t off = (uint64_t)loc * SECTOR;
+		size_t bytes = ((size_t)mp->sparing_table_size + r->bs - 1) / r->bs * r->bs;
+		uint64_t off = (uint64_t)loc * r->bs;
 		unsigned char *b = malloc(bytes);
 		if (b == NULL)
 			return img_error_set(r->err, IMG_ENOMEM, "UDF sparing table");
@@ -668,7 +671,7 @@ static int entry_extents(struct reader *r, unsigned pref, uint64_t off, struct i
 		return img_error_set(r->err, IMG_EUNSUPPORTED,
 				     "UDF %s at byte %llu: allocation descriptor type %d",
 				     tag_name(img_le16(b)), (unsigned long long)off, atype);
-	unsigned char copy[SECTOR];
+	unsigned char copy[MAXBS];
 	memcpy(copy, b + start, lad);
 	return walk_ads(r, copy, lad, atype, pref, off + start, entry_visit, n);
 }
@@ -680,24 +683,24 @@ static int open_vat(struct reader *r, int i)
 	struct img_udf_map *mp = &r->info->maps[i];
 	struct map_state *ms = &r->m[i];
 	const struct img_udf_map *bp = &r->info->maps[ms->base];
-	uint64_t nsec = img_source_size(r->src) / SECTOR;
+	uint64_t nsec = img_source_size(r->src) / r->bs;
 	for (uint64_t k = 0; k < 32 && k < nsec; k++) {
 		uint64_t s = nsec - 1 - k;
 		if (s < bp->partition_start || s - bp->partition_start >= bp->partition_length)
 			break;
 		uint32_t lbn = (uint32_t)(s - bp->partition_start);
 		unsigned char *b = r->block;
-		if (img_source_read(r->src, s * SECTOR, b, SECTOR, "UDF VAT", NULL) != IMG_OK)
+		if (img_source_read(r->src, s * r->bs, b, r->bs, "UDF VAT", NULL) != IMG_OK)
 			break;
 		unsigned id = img_le16(b);
 		if ((id != 261 && id != 266) || (b[27] != 248 && b[27] != 0))
 			continue;
-		if (check_part_tag(r, b, (unsigned)ms->base, lbn, s * SECTOR, "VAT file entry"))
+		if (check_part_tag(r, b, (unsigned)ms->base, lbn, s * r->bs, "VAT file entry"))
 			continue;
 		unsigned ftype = b[27];
 		struct img_fnode n = {0};
 		n.size = img_le64(b + 56);
-		int rc = entry_extents(r, (unsigned)ms->base, s * SECTOR, &n);
+		int rc = entry_extents(r, (unsigned)ms->base, s * r->bs, &n);
 		unsigned char *d = NULL;
 		size_t len = 0;
 		if (rc == IMG_OK)
@@ -749,11 +752,11 @@ struct pd_entry {
 };
 
 /* Parses the partition maps of the logical volume descriptor b at byte off (3/10.6.13-14). */
-static int parse_maps(const unsigned char *b, uint64_t off, struct img_udf_info *info,
-		      struct img_error *err)
+static int parse_maps(const unsigned char *b, uint32_t bs, uint64_t off,
+		      struct img_udf_info *info, struct img_error *err)
 {
 	uint32_t mtl = img_le32(b + 264), nmaps = img_le32(b + 268);
-	if (mtl > SECTOR - 440)
+	if (mtl > bs - 440)
 		return img_error_set(err, IMG_ECORRUPT, "UDF logical volume descriptor at byte "
 				     "%llu: map table length %u overruns the block",
 				     (unsigned long long)off + 264, mtl);
@@ -864,16 +867,16 @@ static int bind_maps(struct reader *r, const struct pd_entry *pds, int npd)
  * or damaged one is not an error for reading: the fields stay unset. */
 static void read_lvid(struct reader *r, uint32_t len, uint32_t loc)
 {
-	unsigned char b[SECTOR];
-	uint32_t n = len / SECTOR;
+	unsigned char b[MAXBS];
+	uint32_t n = len / r->bs;
 	for (uint32_t i = 0; i < n && i < 64; i++) {
-		uint64_t off = ((uint64_t)loc + i) * SECTOR;
-		if (img_source_read(r->src, off, b, SECTOR, "UDF integrity", NULL) != IMG_OK ||
-		    img_le16(b) != 9 || check_tag(b, SECTOR, loc + i, true, off, tag_name(9),
+		uint64_t off = ((uint64_t)loc + i) * r->bs;
+		if (img_source_read(r->src, off, b, r->bs, "UDF integrity", NULL) != IMG_OK ||
+		    img_le16(b) != 9 || check_tag(b, r->bs, loc + i, true, off, tag_name(9),
 						  r->err) != IMG_OK)
 			return;
 		uint32_t np = img_le32(b + 72), liu = img_le32(b + 76);
-		if (np > 64 || liu < 46 || 80 + 8 * (size_t)np + liu > SECTOR)
+		if (np > 64 || liu < 46 || 80 + 8 * (size_t)np + liu > r->bs)
 			return;
 		const unsigned char *iu = b + 80 + 8 * np;
 		struct img_udf_info *info = r->info;
@@ -896,30 +899,34 @@ static int open_volume(struct reader *r)
 	struct img_udf_info *info = r->info;
 	struct img_error *err = r->err;
 	memset(info, 0, sizeof(*info));
-	unsigned char b[SECTOR];
-	const uint64_t aoff = 256ull * SECTOR;
-	if (img_source_read(src, aoff, b, sizeof(b), "UDF anchor", NULL) != IMG_OK ||
-	    img_le16(b) != 2) {
-		/* An anchor at block 256 of another block size (mkudffs uses 512 on hard disks). */
-		for (uint32_t bs = 512; bs <= 32768; bs *= 2)
-			if (bs != SECTOR &&
-			    img_source_read(src, 256ull * bs, b, 512, "UDF anchor", NULL) == IMG_OK &&
-			    img_le16(b) == 2 && check_tag(b, 512, 256, true, 256ull * bs,
-							  tag_name(2), err) == IMG_OK)
-				return img_error_set(err, IMG_EUNSUPPORTED, "UDF with %u-byte logical "
-						     "blocks: anchor at byte %llu (only 2048-byte "
-						     "blocks are read)", bs,
-						     (unsigned long long)256 * bs);
-		return img_error_set(err, IMG_ENOENT, "no UDF anchor at sector 256");
+	unsigned char b[MAXBS];
+	/* The anchor at block 256 (ECMA-167 3/8.4.2.1): 2048-byte blocks first, then the other
+	 * sizes, taken only with a valid tag (any file data could start with a 2 there). */
+	static const uint32_t sizes[] = {2048, 512, 1024, 4096, 8192, 16384, 32768};
+	uint64_t aoff = 0;
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]) && r->bs == 0; k++) {
+		aoff = 256ull * sizes[k];
+		if (img_source_read(src, aoff, b, 512, "UDF anchor", NULL) != IMG_OK ||
+		    img_le16(b) != 2)
+			continue;
+		if (sizes[k] != 2048 && check_tag(b, 512, 256, true, aoff, tag_name(2), err))
+			continue;
+		if (sizes[k] > MAXBS)
+			return img_error_set(err, IMG_EUNSUPPORTED, "UDF with %u-byte logical "
+					     "blocks: anchor at byte %llu (at most %u-byte blocks "
+					     "are read)", sizes[k], (unsigned long long)aoff, MAXBS);
+		r->bs = sizes[k];
 	}
-	int rc = check_tag(b, sizeof(b), 256, true, aoff, tag_name(2), err);
+	if (r->bs == 0)
+		return img_error_set(err, IMG_ENOENT, "no UDF anchor at block 256");
+	int rc = check_tag(b, 512, 256, true, aoff, tag_name(2), err);
 	if (rc != IMG_OK)
 		return rc;
 	info->anchor_sector = 256;
 	/* ECMA-167 2/8.3: the volume recognition sequence from sector 16 (after any CD001
 	 * descriptors of an ISO 9660 bridge) names the NSR revision. */
 	for (uint32_t s = 16; s < 16 + 64; s++) {
-		if (img_source_read(src, (uint64_t)s * SECTOR, b, SECTOR, "VRS", NULL) != IMG_OK)
+		if (img_source_read(src, (uint64_t)s * 2048, b, 2048, "VRS", NULL) != IMG_OK)
 			break;
 		static const char *const ids[] = {"CD001", "BEA01", "NSR02", "NSR03", "TEA01",
 						  "BOOT2", "CDW02"};
@@ -931,11 +938,11 @@ static int open_volume(struct reader *r)
 		if (k == 2 || k == 3)
 			memcpy(info->vrs, ids[k], 6);
 	}
-	if ((rc = img_source_read(src, aoff, b, sizeof(b), "UDF anchor", err)) != IMG_OK)
+	if ((rc = img_source_read(src, aoff, b, 512, "UDF anchor", err)) != IMG_OK)
 		return rc;
 	info->vds_length = img_le32(b + 16);
 	info->vds_sector = img_le32(b + 20);
-	if (info->vds_length < SECTOR || info->vds_length > 256 * SECTOR)
+	if (info->vds_length < r->bs || info->vds_length > 256 * r->bs)
 		return img_error_set(err, IMG_ECORRUPT,
 				     "UDF anchor at byte %llu: volume descriptor sequence length %u "
 				     "is not 1-256 sectors", (unsigned long long)aoff + 16,
@@ -944,17 +951,17 @@ static int open_volume(struct reader *r)
 	uint32_t lvid_len = 0, lvid_loc = 0;
 	struct pd_entry pds[IMG_UDF_MAX_MAPS];
 	int npd = 0;
-	uint32_t n = info->vds_length / SECTOR;
+	uint32_t n = info->vds_length / r->bs;
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t sec = info->vds_sector + i;
-		uint64_t off = (uint64_t)sec * SECTOR;
-		if ((rc = img_source_read(src, off, b, sizeof(b), "UDF volume descriptor",
+		uint64_t off = (uint64_t)sec * r->bs;
+		if ((rc = img_source_read(src, off, b, r->bs, "UDF volume descriptor",
 					  err)) != IMG_OK)
 			return rc;
 		unsigned id = img_le16(b);
 		if (id == 0)
 			break;
-		if ((rc = check_tag(b, sizeof(b), sec, true, off, tag_name(id), err)) != IMG_OK)
+		if ((rc = check_tag(b, r->bs, sec, true, off, tag_name(id), err)) != IMG_OK)
 			return rc;
 		info->descriptors++;
 		info->tags_verified++;
@@ -993,7 +1000,7 @@ static int open_volume(struct reader *r)
 			info->fsd_partition = img_le16(b + 248 + 8);
 			lvid_len = img_le32(b + 432);
 			lvid_loc = img_le32(b + 436);
-			if ((rc = parse_maps(b, off, info, err)) != IMG_OK)
+			if ((rc = parse_maps(b, r->bs, off, info, err)) != IMG_OK)
 				return rc;
 		}
 	}
@@ -1001,9 +1008,10 @@ static int open_volume(struct reader *r)
 		return img_error_set(err, IMG_ECORRUPT,
 				     "UDF volume descriptor sequence at sector %u: no %s descriptor",
 				     info->vds_sector, lvd ? "partition" : "logical volume");
-	if (info->block_size != SECTOR)
-		return img_error_set(err, IMG_EUNSUPPORTED, "UDF logical block size %u (only 2048 "
-				     "is read)", info->block_size);
+	if (info->block_size != r->bs)
+		return img_error_set(err, IMG_ECORRUPT, "UDF logical volume descriptor: logical "
+				     "block size %u, but the anchor is block 256 of %u-byte blocks",
+				     info->block_size, r->bs);
 	if (info->nmaps == 0) {
 		/* Not valid UDF, but readable: the first partition as a type 1 map. */
 		info->nmaps = 1;
@@ -1020,7 +1028,7 @@ static int open_volume(struct reader *r)
 	for (unsigned i = 0; i < info->nmaps && !vat; i++) {
 		const struct img_udf_map *mp = &info->maps[i];
 		uint64_t end = (uint64_t)mp->partition_start + mp->partition_length;
-		if (end * SECTOR > img_source_size(src) + SECTOR * 512ull)
+		if (end * r->bs > img_source_size(src) + r->bs * 512ull)
 			return img_error_set(err, IMG_ECORRUPT,
 					     "UDF partition descriptor: partition %u+%u sectors "
 					     "lies past the end of the image", mp->partition_start,
@@ -1306,7 +1314,7 @@ int img_udf_read_tree(struct img_source *src, struct img_filetree **out, struct 
 		reader_free(&r);
 		return rc;
 	}
-	unsigned char b[SECTOR];
+	unsigned char b[MAXBS];
 	uint64_t foff;
 	rc = read_block(&r, info->fsd_partition, info->fsd_block, b, "UDF file set descriptor",
 			0, &foff);
@@ -1380,23 +1388,23 @@ int img_udf_compare_mirror(struct img_source *src, struct img_udf_mirror_check *
 		out->metadata_size = main.size;
 		out->mirror_size = mirror.size;
 		uint64_t blocks = (main.size < mirror.size ? main.size : mirror.size);
-		blocks = (blocks + SECTOR - 1) / SECTOR;
-		unsigned char a[SECTOR], c[SECTOR];
+		blocks = (blocks + r.bs - 1) / r.bs;
+		unsigned char a[MAXBS], c[MAXBS];
 		for (uint64_t k = 0; k < blocks && rc == IMG_OK; k++) {
 			uint64_t sa, sc, run;
 			rc = meta_block(&r, &main, (uint32_t)k, &sa, &run, 0);
 			if (rc == IMG_OK)
 				rc = meta_block(&r, &mirror, (uint32_t)k, &sc, &run, 0);
 			if (rc == IMG_OK)
-				rc = img_source_read(src, sa * SECTOR, a, SECTOR, "UDF metadata file",
+				rc = img_source_read(src, sa * r.bs, a, r.bs, "UDF metadata file",
 						     err);
 			if (rc == IMG_OK)
-				rc = img_source_read(src, sc * SECTOR, c, SECTOR,
+				rc = img_source_read(src, sc * r.bs, c, r.bs,
 						     "UDF metadata mirror file", err);
 			if (rc != IMG_OK)
 				break;
 			out->blocks++;
-			if (memcmp(a, c, SECTOR) != 0 && out->differ++ == 0)
+			if (memcmp(a, c, r.bs) != 0 && out->differ++ == 0)
 				out->first_differ = k;
 		}
 	}

@@ -78,12 +78,13 @@ struct img_udf_info {
 	uint64_t dirs, files;       /* counted when a tree was read */
 };
 
-/* Reads the anchor at sector 256, the main volume descriptor sequence and the partition maps,
+/* Reads the anchor at block 256 (of 2048-byte blocks, else 512, 1024 or 4096: block_size tells
+ * which), the main volume descriptor sequence and the partition maps,
  * and loads what the maps need: the metadata file's extents (the mirror file's when the
  * metadata file is damaged, noted in metadata_problem), the sparing table, the VAT.
  * IMG_ENOENT when there is no anchor (no UDF), IMG_ECORRUPT with the descriptor and byte offset
  * for a bad tag checksum or CRC, a wrong tag location or an impossible length or location,
- * IMG_EUNSUPPORTED for partition maps of other kinds. */
+ * IMG_EUNSUPPORTED for partition maps of other kinds and blocks over 4096 bytes. */
 int img_udf_read_info(struct img_source *src, struct img_udf_info *info, struct img_error *err);
 
 /* Reads the info and then the whole file tree from the file set descriptor.  Directory loops

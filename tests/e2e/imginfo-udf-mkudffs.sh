@@ -2,7 +2,8 @@
 # every revision and of each partition map kind: physical (dvdram), sparable with sparing tables
 # (cdrw, dvdrw), virtual with a VAT in UDF 1.50 and 2.00+ form (cdr, dvdr, bdr).  Summary,
 # listing and --check are compared with udfinfo (label, revisions, counts, VAT block, sparing
-# table blocks).  512-byte blocks (mkudffs's choice for hard disks) are refused by name.
+# table blocks), with 512- to 4096-byte blocks; and with a small tree written into them by
+# udfclient, extracted byte for byte.
 . "$E2E_DIR/lib.sh"
 . "$E2E_DIR/imginfo_images.sh"
 need mkudffs udfinfo
@@ -54,10 +55,46 @@ EOF
 	rm -f "$img"
 done
 
-# Hard disk default: 512-byte blocks, not read, and said so (status 1 for the UDF view).
-mkudffs --new-file --media-type=hd --label=HD512 hd512.img 8000 >/dev/null 2>&1 || fail "mkudffs hd"
-grep -qx 'blocksize=512' <(udfinfo hd512.img) || fail "mkudffs hd did not use 512-byte blocks"
-expect_fail 1 'UDF with 512-byte logical blocks: anchor at byte 131072 \(only 2048-byte blocks are read\)' \
-	"$IMGINFO" -l --view udf hd512.img
-"$IMGINFO" --json hd512.img >s.json || fail "summary of a 512-byte-block UDF image"
-[ "$(jq_py s.json "'512-byte' in d['file_systems']['udf']['unsupported']")" = true ] || fail "summary: unsupported"
+# Hard disk default: 512-byte blocks; and 1024, 4096.
+for bs in 512 1024 4096; do
+	mkudffs --new-file --media-type=hd --blocksize=$bs --label=HD$bs hd.img 8000 >/dev/null 2>&1 ||
+		fail "mkudffs hd $bs"
+	udfinfo hd.img >udfinfo.txt
+	"$IMGINFO" --json hd.img >s.json || fail "summary of a $bs-byte-block UDF image"
+	same_value "hd $bs block size" "$(jq_py s.json "d['file_systems']['udf']['block_size']")" \
+		"$(sed -n 's/^blocksize=//p' udfinfo.txt)"
+	same_value "hd $bs label" "$(jq_py s.json "d['file_systems']['udf']['logical_volume_id']")" "HD$bs"
+	"$IMGINFO" -l --view udf hd.img >/dev/null || fail "-l of a $bs-byte-block UDF image"
+	rm -f hd.img
+done
+
+# Files written by another UDF implementation: udfclient (NetBSD's UDF code, -W) puts a small
+# tree into mkudffs volumes with 512- and 1024-byte blocks, UDF 1.02, and a sparable partition
+# (udfclient 0.8 reports a full disc on hard-disk volumes of 2048-byte blocks).
+if command -v udfclient >/dev/null 2>&1; then
+	mkdir -p w/sub
+	echo hello >w/a.txt
+	head -c 70000 /dev/urandom >w/sub/b.bin
+	for combo in hd:512:2.01 hd:512:1.02 hd:1024:2.01 cdrw:2048:2.01; do
+		IFS=: read -r media bs rev <<EOF
+$combo
+EOF
+		note "udfclient writes into mkudffs $combo"
+		rm -f w.img
+		mkudffs --new-file --media-type="$media" --blocksize="$bs" --udfrev="$rev" --label=W \
+			w.img $((12288000 / bs)) >/dev/null 2>&1 || fail "mkudffs $combo"
+		mount=$(printf 'ls\nquit\n' | udfclient -b "$bs" w.img 2>&1 | awk '/^drwx/ { print $5; exit }')
+		(cd w && printf 'cd %s\nmkdir sub\nput a.txt\ncd sub\nlcd sub\nput b.bin\nquit\n' "$mount" |
+			timeout 120 udfclient -W -b "$bs" ../w.img >../uc.log 2>&1) || fail "udfclient -W $combo"
+		udfinfo w.img >udfinfo.txt
+		grep -qx 'numfiles=2' udfinfo.txt || { cat uc.log >&2; fail "udfclient wrote nothing ($combo)"; }
+		"$IMGINFO" -l --view udf --json w.img >l.json || fail "-l $combo"
+		same_value "$combo files and directories" \
+			"$(jq_py l.json "'%d %d' % (sum(1 for e in d['entries'] if e['type'] != 'directory'), sum(1 for e in d['entries'] if e['type'] == 'directory'))")" \
+			"$(sed -n 's/^numfiles=//p' udfinfo.txt) $(sed -n 's/^numdirs=//p' udfinfo.txt)"
+		rm -rf wout
+		"$IMGINFO" -x / -C wout --view udf w.img || fail "-x $combo"
+		same_tree w wout
+		"$IMGINFO" --check w.img >check.txt || { cat check.txt >&2; fail "--check $combo"; }
+	done
+fi
