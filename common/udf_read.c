@@ -124,6 +124,8 @@ struct meta_file {
 struct map_state {
 	int base;                 /* metadata, virtual: the physical or sparable map below */
 	struct meta_file meta;
+	struct meta_file mirror;  /* loaded when a block of meta turns out damaged */
+	bool mirror_tried;
 	uint32_t *spare_from, *spare_to;
 	size_t nspare;
 	uint32_t *vat;
@@ -152,6 +154,7 @@ static void reader_free(struct reader *r)
 {
 	for (int i = 0; i < IMG_UDF_MAX_MAPS; i++) {
 		meta_free(&r->m[i].meta);
+		meta_free(&r->m[i].mirror);
 		free(r->m[i].spare_from);
 		free(r->m[i].spare_to);
 		free(r->m[i].vat);
@@ -404,6 +407,87 @@ static int walk_ads(struct reader *r, const unsigned char *ads, size_t len, int 
 	}
 }
 
+/* Checks a descriptor read as block lbn of pref: its tag identifier (want, or 0 for a file
+ * entry, extended file entry or indirect entry) and its tag. */
+static int check_desc(struct reader *r, const unsigned char *b, unsigned pref, uint32_t lbn,
+		      uint64_t off, unsigned want)
+{
+	unsigned id = img_le16(b);
+	if (want == 0 && id != 261 && id != 266 && id != 259)
+		return img_error_set(r->err, IMG_ECORRUPT, "UDF ICB at byte %llu: tag identifier %u "
+				     "is not a file entry", (unsigned long long)off, id);
+	if (want != 0 && id != want)
+		return img_error_set(r->err, IMG_ECORRUPT, "UDF %s at byte %llu: tag identifier %u",
+				     tag_name(want), (unsigned long long)off, id);
+	return check_part_tag(r, b, pref, lbn, off, tag_name(id));
+}
+
+static int meta_load(struct reader *r, int i, uint32_t loc, unsigned want_type,
+		     struct meta_file *f);
+
+/* Appends a sentence to metadata_problem (bounded; the first ones are kept). */
+static void note_problem(struct img_udf_info *info, const char *text)
+{
+	char *p = info->metadata_problem;
+	size_t n = strlen(p), room = sizeof(info->metadata_problem) - n;
+	if (room < 4)
+		return;
+	if (n > 0) {
+		memcpy(p + n, "; ", 2);
+		n += 2;
+		room -= 2;
+	}
+	size_t t = strlen(text);
+	if (t > room - 1)
+		t = room - 1;
+	memcpy(p + n, text, t);
+	p[n + t] = '\0';
+}
+
+/* A descriptor read through the metadata file failed its checks (rc, detail in r->err): the
+ * mirror file is there for this (UDF 2.60 2.2.13.1).  Reads block lbn through the mirror into
+ * buf, checks it again, and on success notes what was wrong with the main copy.  Returns rc
+ * unchanged when there is no separate mirror; an error naming both copies when both fail. */
+static int meta_retry(struct reader *r, unsigned pref, uint32_t lbn, unsigned char *buf,
+		      uint64_t *off, unsigned want, int rc)
+{
+	if (rc != IMG_ECORRUPT || pref >= r->info->nmaps)
+		return rc;
+	struct img_udf_map *mp = &r->info->maps[pref];
+	struct map_state *ms = &r->m[pref];
+	if (mp->kind != IMG_UDF_MAP_METADATA || mp->mirror_used ||
+	    mp->mirror_file == mp->metadata_file)
+		return rc;
+	char first[sizeof(r->err->detail)];
+	snprintf(first, sizeof(first), "%s", r->err->detail);
+	if (!ms->mirror_tried) {
+		ms->mirror_tried = true;
+		if (meta_load(r, (int)pref, mp->mirror_file, 251, &ms->mirror) == IMG_ENOMEM)
+			return IMG_ENOMEM;
+	}
+	if (ms->mirror.ext == NULL)
+		return img_error_set(r->err, rc, "%s", first);
+	uint64_t sector, run;
+	int mrc = meta_block(r, &ms->mirror, lbn, &sector, &run, *off);
+	if (mrc == IMG_OK) {
+		*off = sector * r->bs;
+		mrc = img_source_read(r->src, *off, buf, r->bs, "UDF metadata mirror file", r->err);
+	}
+	if (mrc == IMG_OK)
+		mrc = check_desc(r, buf, pref, lbn, *off, want);
+	if (mrc != IMG_OK) {
+		char second[sizeof(r->err->detail)];
+		snprintf(second, sizeof(second), "%s", r->err->detail);
+		return img_error_set(r->err, rc, "%s; the metadata mirror file's copy: %s", first,
+				     second);
+	}
+	char d[sizeof(first) + 128];
+	snprintf(d, sizeof(d), "block %u of the metadata partition: %s; read from the metadata "
+		 "mirror file", lbn, first);
+	note_problem(r->info, d);
+	return IMG_OK;
+}
+
 /* Reads the ICB at block lbn of pref into r->block, following indirect entries (4/14.7,
  * strategy 4096) a bounded number of times; checks the tag.  *pref_out, *off: where the file
  * entry was found. */
@@ -413,17 +497,12 @@ static int read_icb(struct reader *r, unsigned pref, uint32_t lbn, uint64_t wher
 	unsigned char *b = r->block;
 	for (int hops = 0;; hops++) {
 		int rc = read_block(r, pref, lbn, b, "UDF file entry", where, off);
-		if (rc != IMG_OK)
-			return rc;
-		unsigned id = img_le16(b);
-		if (id != 261 && id != 266 && id != 259)
-			return img_error_set(r->err, IMG_ECORRUPT,
-					     "UDF ICB at byte %llu: tag identifier %u is not a file "
-					     "entry", (unsigned long long)*off, id);
-		if ((rc = check_part_tag(r, b, pref, lbn, *off, tag_name(id))) != IMG_OK)
+		if (rc == IMG_OK)
+			rc = check_desc(r, b, pref, lbn, *off, 0);
+		if (rc != IMG_OK && (rc = meta_retry(r, pref, lbn, b, off, 0, rc)) != IMG_OK)
 			return rc;
 		r->info->tags_verified++;
-		if (id != 259) {
+		if (img_le16(b) != 259) {
 			*pref_out = pref;
 			return IMG_OK;
 		}
@@ -568,7 +647,9 @@ static int open_metadata(struct reader *r, int i)
 	int rc2 = meta_load(r, i, mp->mirror_file, 251, &r->m[i].meta);
 	if (rc2 == IMG_OK) {
 		mp->mirror_used = true;
-		snprintf(r->info->metadata_problem, sizeof(r->info->metadata_problem), "%s", first);
+		char d[sizeof(first) + 64];
+		snprintf(d, sizeof(d), "%s; read through the mirror file", first);
+		note_problem(r->info, d);
 		return IMG_OK;
 	}
 	if (rc2 == IMG_ENOMEM)
@@ -1318,12 +1399,10 @@ int img_udf_read_tree(struct img_source *src, struct img_filetree **out, struct 
 	uint64_t foff;
 	rc = read_block(&r, info->fsd_partition, info->fsd_block, b, "UDF file set descriptor",
 			0, &foff);
-	if (rc == IMG_OK && img_le16(b) != 256)
-		rc = img_error_set(err, IMG_ECORRUPT, "UDF file set descriptor at byte %llu: tag "
-				   "identifier %u", (unsigned long long)foff, img_le16(b));
 	if (rc == IMG_OK)
-		rc = check_part_tag(&r, b, info->fsd_partition, info->fsd_block, foff,
-				    tag_name(256));
+		rc = check_desc(&r, b, info->fsd_partition, info->fsd_block, foff, 256);
+	if (rc != IMG_OK)
+		rc = meta_retry(&r, info->fsd_partition, info->fsd_block, b, &foff, 256, rc);
 	if (rc == IMG_OK && (rc = img_filetree_new(&r.tree)) != IMG_OK)
 		img_error_set(err, rc, "UDF tree");
 	if (rc != IMG_OK) {

@@ -72,7 +72,9 @@ struct img_udf_info {
 	bool lvid_closed;           /* integrity type 1 */
 	uint32_t lvid_files, lvid_dirs;
 	unsigned min_read_revision, min_write_revision, max_write_revision;
-	char metadata_problem[1024]; /* why the mirror file was used, "" if it was not */
+	/* What the metadata file could not give and the mirror file gave instead (its whole
+	 * entry, or single damaged blocks), "" when the mirror was not needed. */
+	char metadata_problem[1024];
 	int descriptors;            /* tags verified in the volume descriptor sequence */
 	uint64_t tags_verified;     /* all tags verified (with file entries and FIDs) */
 	uint64_t dirs, files;       /* counted when a tree was read */

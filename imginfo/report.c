@@ -775,10 +775,8 @@ static void check_udf_metadata(struct checker *c, struct img_source *src,
 			       const struct img_udf_info *udf)
 {
 	char d[2048];
-	if (udf->metadata_problem[0]) {
-		snprintf(d, sizeof(d), "%s; read through the mirror file", udf->metadata_problem);
-		check_result(c, "UDF metadata file", false, d);
-	}
+	if (udf->metadata_problem[0])
+		check_result(c, "UDF metadata file", false, udf->metadata_problem);
 	/* UDF 2.60 section 2 (basic restrictions): the minimum UDF read revision of 2.60 media
 	 * is at most 2.50, so that 2.50 readers (Linux before 6.2) accept them. */
 	if (udf->lvid && udf->revision >= 0x0260) {

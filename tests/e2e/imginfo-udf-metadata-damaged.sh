@@ -1,5 +1,6 @@
 # Damaged UDF 2.50 metadata partitions: the metadata file's entry with a bad CRC or an extent
-# past the partition (the mirror takes over, --check says so), both copies damaged, a mirror
+# past the partition (the mirror takes over, --check says so), a file entry with a bad CRC in
+# the metadata file (read from the mirror) or in both, both copies damaged, a mirror
 # that is no longer a copy, an allocation extent chain that loops, a directory loop and a
 # looping indirect entry inside the metadata partition, a truncated image.  Every failure is a
 # clear message with a byte offset and exit 2, never a crash.
@@ -47,8 +48,8 @@ def ads(fe):                                        # (offset of the first short
     lea, lad = u32(fe + 208), u32(fe + 212)
     return fe + 216 + lea, lad // 8
 
-def meta_off(lbn):                                  # metadata-partition block -> byte offset
-    a, n = ads(meta_fe)
+def meta_off(lbn, fe=None):                         # metadata-partition block -> byte offset
+    a, n = ads(fe or meta_fe)
     first = 0
     for k in range(n):
         ln, at = u32(a + 8 * k) & 0x3fffffff, u32(a + 8 * k + 4)
@@ -115,6 +116,11 @@ elif op == "indirect-loop":                         # a.txt's entry: an indirect
     struct.pack_into("<IIH", d, e + 36, S, a[1], 1)  # long_ad: itself, metadata partition
     struct.pack_into("<H", d, e + 10, 52 - 16)
     resign(e)
+elif op in ("fe-crc", "fe-crc-both"):              # a.txt's entry: CRC no longer matches
+    a = child(child(root, b"dir")[1], b"a.txt")
+    d[meta_off(a[1]) + 60] ^= 0xff
+    if op == "fe-crc-both":
+        d[meta_off(a[1], mirror_fe) + 60] ^= 0xff
 elif op == "truncate":                              # cut inside the metadata file
     del d[meta_off(3):]
     f.truncate(len(d))
@@ -138,6 +144,18 @@ set +e; "$IMGINFO" --check crc.iso >crc.check; rc=$?; set -e
 grep -Eq '^PROBLEM: UDF metadata file: .*descriptor CRC 0x[0-9a-f]+, computed .*; read through the mirror file$' crc.check ||
 	{ cat crc.check >&2; fail "--check did not report the metadata file"; }
 grep -q '^ok: views agree: iso and udf' crc.check || fail "--check: views through the mirror"
+
+# One file entry damaged in the metadata file: that block is read from the mirror.
+udf_damage fe.iso fe-crc
+"$IMGINFO" -l --view udf fe.iso >fe.list || fail "listing with a file entry from the mirror"
+diff -u good.list fe.list >&2 || fail "the mirror's file entry gives another listing"
+set +e; "$IMGINFO" --check fe.iso >fe.check; rc=$?; set -e
+[ $rc -eq 1 ] && grep -Eq '^PROBLEM: UDF metadata file: block [0-9]+ of the metadata partition: UDF (extended )?file entry at byte [0-9]+: descriptor CRC 0x[0-9a-f]+, computed 0x[0-9a-f]+; read from the metadata mirror file$' fe.check &&
+	grep -q '^PROBLEM: UDF metadata mirror: 1 of [0-9]* blocks differ' fe.check ||
+	{ cat fe.check >&2; fail "--check: a file entry read from the mirror (exit $rc)"; }
+udf_damage fe2.iso fe-crc-both
+expect_fail 2 'UDF (extended )?file entry at byte [0-9]+: descriptor CRC 0x[0-9a-f]+, computed 0x[0-9a-f]+; the metadata mirror file.s copy: UDF (extended )?file entry at byte [0-9]+: descriptor CRC' \
+	"$IMGINFO" -l --view udf fe2.iso
 
 # Both copies damaged: nothing to read the metadata partition with.
 udf_damage both.iso both-crc

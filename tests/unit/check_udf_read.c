@@ -247,6 +247,19 @@ START_TEST(metadata_partition)
 	ck_assert_uint_eq(mc.first_differ, 3);
 	sec(PSTART + 33)[7] ^= 0xff;
 
+	/* The root's entry damaged in the metadata file only: that block comes from the mirror. */
+	sec(PSTART + meta_phys(1))[60] ^= 0xff;
+	ck_assert_msg(img_udf_read_tree(src, &t, &info, &err) == IMG_OK, "%s", err.detail);
+	ck_assert(!info.maps[1].mirror_used);
+	ck_assert_ptr_nonnull(strstr(info.metadata_problem, "block 1 of the metadata partition"));
+	ck_assert_uint_eq(t->root->nchildren, 1);
+	img_filetree_free(t);
+	sec(PSTART + 31)[60] ^= 0xff; /* and in the mirror */
+	ck_assert_int_eq(img_udf_read_tree(src, &t, &info, &err), IMG_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(err.detail, "the metadata mirror file's copy"));
+	sec(PSTART + 31)[60] ^= 0xff;
+	sec(PSTART + meta_phys(1))[60] ^= 0xff;
+
 	/* Metadata file entry damaged: the mirror is read, and the reason kept. */
 	sec(PSTART)[100] ^= 1;
 	ck_assert_msg(img_udf_read_tree(src, &t, &info, &err) == IMG_OK, "%s", err.detail);
