@@ -529,6 +529,16 @@ int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
 
 /* ---- loading a view ---- */
 
+/* Whether the image has an ISO 9660 volume descriptor set at all. */
+static bool has_iso9660(struct img_source *src)
+{
+	struct img_vdset *vds = calloc(1, sizeof(*vds));
+	struct img_error err = {0};
+	bool ok = vds != NULL && img_vd_read(src, vds, &err) == IMG_OK;
+	free(vds);
+	return ok;
+}
+
 /* Imports the view (after img_iso_read_tree's own structure checks).  On failure the error
  * is printed and the exit code returned. */
 static int load_view(struct img_source *src, const char *view_name, struct img_filetree **tree,
@@ -551,6 +561,12 @@ static int load_view(struct img_source *src, const char *view_name, struct img_f
 		return IMG_EXIT_OK;
 	}
 	int rc;
+	if (view_name == NULL && !has_iso9660(src) &&
+	    img_udf_read_info(src, &(struct img_udf_info){0}, &err) == IMG_OK) {
+		/* No view asked for and only UDF there (mkudffs): the UDF view. */
+		*view = IMG_VIEW_UDF;
+		return load_view(src, "udf", tree, info, view);
+	}
 	if ((rc = img_iso_read_tree(src, *view, tree, info, &err)) != IMG_OK) {
 		img_cli_error("file tree", &err);
 		return exit_for(rc);

@@ -95,6 +95,9 @@ EOF
 		rm -rf wout
 		"$IMGINFO" -x / -C wout --view udf w.img || fail "-x $combo"
 		same_tree w wout
+		# Without --view an image with UDF only is listed as UDF.
+		"$IMGINFO" -l --json w.img >l2.json || fail "-l without --view, $combo"
+		cmp -s l.json l2.json || fail "-l without --view lists otherwise than --view udf ($combo)"
 		"$IMGINFO" --check w.img >check.txt || { cat check.txt >&2; fail "--check $combo"; }
 	done
 fi
