@@ -293,6 +293,49 @@ static json_object *scan_json(const struct img_dirscan *s)
 	return o;
 }
 
+/* UDF partition maps (ECMA-167 3/10.7, UDF 2.60 2.2.8-2.2.10). */
+static json_object *udf_maps_json(const struct img_udf_info *u)
+{
+	static const char *const kinds[] = {"physical", "sparable", "virtual", "metadata"};
+	json_object *a = json_object_new_array();
+	for (unsigned i = 0; i < u->nmaps; i++) {
+		const struct img_udf_map *m = &u->maps[i];
+		json_object *x = json_object_new_object();
+		add_int(x, "index", i);
+		add_int(x, "type", m->type);
+		add_str(x, "kind", kinds[m->kind]);
+		add_int(x, "partition_number", m->partition_number);
+		add_int(x, "partition_start", m->partition_start);
+		add_int(x, "partition_length", m->partition_length);
+		if (m->kind == IMG_UDF_MAP_METADATA) {
+			add_int(x, "metadata_file", m->metadata_file);
+			add_int(x, "mirror_file", m->mirror_file);
+			if (m->bitmap_file == IMG_UDF_NO_FILE)
+				json_object_object_add(x, "bitmap_file", NULL);
+			else
+				add_int(x, "bitmap_file", m->bitmap_file);
+			add_int(x, "allocation_unit", m->allocation_unit);
+			add_int(x, "alignment_unit", m->alignment_unit);
+			add_bool(x, "duplicate", m->duplicate);
+			add_int(x, "metadata_size", (int64_t)m->metadata_size);
+			add_str(x, "read_from", m->mirror_used ? "mirror file" : "metadata file");
+		} else if (m->kind == IMG_UDF_MAP_SPARABLE) {
+			add_int(x, "packet_length", m->packet_length);
+			json_object *t = json_object_new_array();
+			for (unsigned k = 0; k < m->sparing_tables; k++)
+				json_object_array_add(t, json_object_new_int64(m->sparing_table[k]));
+			json_object_object_add(x, "sparing_tables", t);
+			add_int(x, "sparing_table_size", m->sparing_table_size);
+			add_int(x, "spared_packets", m->spared_packets);
+		} else if (m->kind == IMG_UDF_MAP_VIRTUAL) {
+			add_int(x, "vat_sector", m->vat_sector);
+			add_int(x, "vat_entries", m->vat_entries);
+		}
+		json_object_array_add(a, x);
+	}
+	return a;
+}
+
 int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
 {
 	json_object *root = json_object_new_object(), *errors = json_object_new_array();
@@ -313,7 +356,11 @@ int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
 	}
 	bool iso = img_vd_read(src, vds, &err) == IMG_OK;
 	json_object *vda = json_object_new_array();
-	if (!iso)
+	struct img_udf_info udf;
+	struct img_error uerr = {0};
+	int urc = img_udf_read_info(src, &udf, &uerr);
+	/* A UDF-only image (mkudffs) has no ISO 9660 descriptors, and needs none. */
+	if (!iso && urc != IMG_OK && urc != IMG_EUNSUPPORTED)
 		report_error(errors, "volume descriptors", &err);
 	else
 		for (int i = 0; i < vds->count; i++)
@@ -365,11 +412,9 @@ int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
 		json_object_object_add(fs, "joliet", NULL);
 	}
 	add_bool(fs, "iso9660_1999", iso && img_vd_find(vds, IMG_VD_ISO1999) != NULL);
-	struct img_udf_info udf;
-	int urc = img_udf_read_info(src, &udf, &err);
-	if (urc == IMG_OK || (iso && vds->udf_nsr[0])) {
+	if (urc == IMG_OK || urc == IMG_EUNSUPPORTED || (iso && vds->udf_nsr[0])) {
 		json_object *x = json_object_new_object();
-		add_str(x, "vrs", iso ? vds->udf_nsr : "");
+		add_str(x, "vrs", iso && vds->udf_nsr[0] ? vds->udf_nsr : udf.vrs);
 		if (urc == IMG_OK) {
 			char rev[16];
 			snprintf(rev, sizeof(rev), "%x.%02x", udf.revision >> 8, udf.revision & 0xff);
@@ -382,10 +427,29 @@ int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
 			add_int(x, "partition_start", udf.partition_start);
 			add_int(x, "partition_length", udf.partition_length);
 			add_int(x, "descriptors_verified", udf.descriptors);
+			json_object_object_add(x, "partition_maps", udf_maps_json(&udf));
+			json_object *lv = NULL;
+			if (udf.lvid) {
+				char rv[3][16];
+				unsigned v[3] = {udf.min_read_revision, udf.min_write_revision,
+						 udf.max_write_revision};
+				for (int k = 0; k < 3; k++)
+					snprintf(rv[k], sizeof(rv[k]), "%x.%02x", v[k] >> 8, v[k] & 0xff);
+				lv = json_object_new_object();
+				add_str(lv, "integrity", udf.lvid_closed ? "closed" : "open");
+				add_int(lv, "files", udf.lvid_files);
+				add_int(lv, "directories", udf.lvid_dirs);
+				add_str(lv, "min_read_revision", rv[0]);
+				add_str(lv, "min_write_revision", rv[1]);
+				add_str(lv, "max_write_revision", rv[2]);
+			}
+			json_object_object_add(x, "integrity", lv);
+			if (udf.metadata_problem[0])
+				add_str(x, "metadata_problem", udf.metadata_problem);
 		} else if (urc == IMG_EUNSUPPORTED) {
-			add_str(x, "unsupported", err.detail);
+			add_str(x, "unsupported", uerr.detail);
 		} else {
-			report_error(errors, "UDF", &err);
+			report_error(errors, "UDF", &uerr);
 		}
 		json_object_object_add(fs, "udf", x);
 	} else {
@@ -465,6 +529,16 @@ int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
 
 /* ---- loading a view ---- */
 
+/* Whether the image has an ISO 9660 volume descriptor set at all. */
+static bool has_iso9660(struct img_source *src)
+{
+	struct img_vdset *vds = calloc(1, sizeof(*vds));
+	struct img_error err = {0};
+	bool ok = vds != NULL && img_vd_read(src, vds, &err) == IMG_OK;
+	free(vds);
+	return ok;
+}
+
 /* Imports the view (after img_iso_read_tree's own structure checks).  On failure the error
  * is printed and the exit code returned. */
 static int load_view(struct img_source *src, const char *view_name, struct img_filetree **tree,
@@ -487,6 +561,12 @@ static int load_view(struct img_source *src, const char *view_name, struct img_f
 		return IMG_EXIT_OK;
 	}
 	int rc;
+	if (view_name == NULL && !has_iso9660(src) &&
+	    img_udf_read_info(src, &(struct img_udf_info){0}, &err) == IMG_OK) {
+		/* No view asked for and only UDF there (mkudffs): the UDF view. */
+		*view = IMG_VIEW_UDF;
+		return load_view(src, "udf", tree, info, view);
+	}
 	if ((rc = img_iso_read_tree(src, *view, tree, info, &err)) != IMG_OK) {
 		img_cli_error("file tree", &err);
 		return exit_for(rc);
@@ -795,6 +875,46 @@ static int check_file_md5(struct img_fnode *n, void *arg)
 	return IMG_OK;
 }
 
+/* UDF 2.50+: the revision fields, whether the metadata partition's mirror was needed, and
+ * whether it is the copy it should be. */
+static void check_udf_metadata(struct checker *c, struct img_source *src,
+			       const struct img_udf_info *udf)
+{
+	char d[2048];
+	if (udf->metadata_problem[0])
+		check_result(c, "UDF metadata file", false, udf->metadata_problem);
+	/* UDF 2.60 section 2 (basic restrictions): the minimum UDF read revision of 2.60 media
+	 * is at most 2.50, so that 2.50 readers (Linux before 6.2) accept them. */
+	if (udf->lvid && udf->revision >= 0x0260) {
+		bool ok = udf->min_read_revision <= 0x0250;
+		snprintf(d, sizeof(d), "UDF %x.%02x volume, minimum read revision %x.%02x%s",
+			 udf->revision >> 8, udf->revision & 0xff, udf->min_read_revision >> 8,
+			 udf->min_read_revision & 0xff, ok ? "" : " (UDF 2.60 wants at most 2.50)");
+		check_result(c, "UDF revisions", ok, d);
+	}
+	struct img_udf_mirror_check mc;
+	struct img_error err = {0};
+	int rc = img_udf_compare_mirror(src, &mc, &err);
+	if (rc == IMG_ENOENT)
+		return;
+	if (rc != IMG_OK) {
+		check_result(c, "UDF metadata mirror", false, err.detail);
+	} else if (mc.metadata_size != mc.mirror_size) {
+		snprintf(d, sizeof(d), "metadata file of %" PRIu64 " bytes, mirror file of %"
+			 PRIu64, mc.metadata_size, mc.mirror_size);
+		check_result(c, "UDF metadata mirror", false, d);
+	} else if (mc.differ) {
+		snprintf(d, sizeof(d), "%" PRIu64 " of %" PRIu64 " blocks differ from the "
+			 "metadata file, the first is block %" PRIu64 " of the metadata partition",
+			 mc.differ, mc.blocks, mc.first_differ);
+		check_result(c, "UDF metadata mirror", false, d);
+	} else {
+		snprintf(d, sizeof(d), "%" PRIu64 " blocks identical to the metadata file",
+			 mc.blocks);
+		check_result(c, "UDF metadata mirror", true, d);
+	}
+}
+
 int imginfo_check(struct img_source *src, const struct imginfo_opts *o)
 {
 	struct checker c = {.checks = json_object_new_array(), .json = o->json};
@@ -807,7 +927,11 @@ int imginfo_check(struct img_source *src, const struct imginfo_opts *o)
 		img_cli_fail("out of memory");
 		exit(IMG_EXIT_FAIL);
 	}
-	if (img_vd_read(src, vds, &err) != IMG_OK) {
+	bool iso = img_vd_read(src, vds, &err) == IMG_OK;
+	struct img_udf_info udf;
+	struct img_error uerr = {0};
+	/* A UDF-only image (mkudffs) is checked as UDF alone. */
+	if (!iso && img_udf_read_info(src, &udf, &uerr) != IMG_OK) {
 		img_cli_error("volume descriptors", &err);
 		json_object_put(c.checks);
 		free(vds);
@@ -815,7 +939,11 @@ int imginfo_check(struct img_source *src, const struct imginfo_opts *o)
 		free(cat);
 		return IMG_EXIT_USAGE;
 	}
-	check_result(&c, "volume descriptors", true, "primary descriptor and terminator found");
+	if (!iso)
+		memset(vds, 0, sizeof(*vds)); /* nothing half-read is used below */
+	else
+		check_result(&c, "volume descriptors", true,
+			     "primary descriptor and terminator found");
 
 	if (img_sysarea_read(src, sa, &err) != IMG_OK)
 		check_result(&c, "system area", false, err.detail);
@@ -858,8 +986,8 @@ int imginfo_check(struct img_source *src, const struct imginfo_opts *o)
 	const struct img_vd *pvd = img_vd_find(vds, IMG_VD_PRIMARY);
 	const struct img_vd *jvd = img_vd_find(vds, IMG_VD_JOLIET);
 	struct img_dirscan scan;
-	bool scan_ok = img_iso_scan(src, pvd, &scan, &err) == IMG_OK;
-	if (!scan_ok)
+	bool scan_ok = iso && img_iso_scan(src, pvd, &scan, &err) == IMG_OK;
+	if (iso && !scan_ok)
 		check_result(&c, "ISO 9660 directories", false, err.detail);
 	else if (jvd && img_iso_scan(src, jvd, &scan, &err) != IMG_OK) {
 		scan_ok = false;
@@ -925,7 +1053,6 @@ int imginfo_check(struct img_source *src, const struct imginfo_opts *o)
 			img_problems_free(&p);
 		}
 	}
-	struct img_udf_info udf;
 	struct img_filetree *ut = NULL;
 	int urc = img_udf_read_tree(src, &ut, &udf, &err);
 	if (urc == IMG_OK) {
@@ -933,6 +1060,7 @@ int imginfo_check(struct img_source *src, const struct imginfo_opts *o)
 			 "verified; %" PRIu64 " directories, %" PRIu64 " files", udf.tags_verified,
 			 udf.dirs, udf.files);
 		check_result(&c, "UDF descriptors", true, d);
+		check_udf_metadata(&c, src, &udf);
 		if (trees[0]) {
 			size_t mism = 0;
 			struct img_problems p = {0};

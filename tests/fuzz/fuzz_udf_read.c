@@ -1,5 +1,5 @@
-/* libFuzzer target: the UDF reader (anchor, volume descriptors, file set, file entries,
- * directories) over the input as an image. */
+/* libFuzzer target: the UDF reader (anchor, volume descriptors, partition maps, file set, file
+ * entries, directories, metadata mirror comparison) over the input as an image. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -16,6 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct img_filetree *tree = NULL;
 	if (img_udf_read_tree(src, &tree, &info, &err) == IMG_OK)
 		img_filetree_free(tree);
+	struct img_udf_mirror_check mc;
+	(void)img_udf_compare_mirror(src, &mc, &err);
 	img_source_close(src);
 	return 0;
 }

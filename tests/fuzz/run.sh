@@ -49,6 +49,25 @@ if [ ! -f "$seeds/done" ]; then
 	genisoimage -quiet -R -udf -o "$seeds/udf_read/udf.iso" "$seeds/tree/d"
 	touch "$seeds/done"
 fi
+# udf_read: UDF 2.50 with a metadata partition (mkimage, once built), an empty write-once
+# UDF 2.50 volume with a VAT and one of 512-byte blocks (mkudffs), so that the partition map
+# and block size code is reached.
+if [ ! -f "$seeds/done-udf250b" ]; then
+	mkdir -p "$seeds/udf_read"
+	if [ -x "$top/build/bin/mkimage" ]; then
+		"$top/build/bin/mkimage" -quiet -udf --udf-rev 2.50 -o "$seeds/udf_read/udf250.iso" \
+			"$seeds/tree/d"
+	fi
+	if command -v mkudffs >/dev/null 2>&1; then
+		rm -f "$seeds/udf_read/vat250.img"
+		mkudffs --new-file --media-type=bdr --udfrev=2.50 "$seeds/udf_read/vat250.img" \
+			3000 >/dev/null
+		rm -f "$seeds/udf_read/hd512.img"
+		mkudffs --new-file --media-type=hd --blocksize=512 "$seeds/udf_read/hd512.img" \
+			1500 >/dev/null
+	fi
+	touch "$seeds/done-udf250b"
+fi
 
 targets=${*:-$(cd "$here" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}
 status=0 passed=0 failed=0
