@@ -742,8 +742,10 @@ int imginfo_list(struct img_source *src, const struct imginfo_opts *o)
 	int rc;
 	/* ISO 9660, Joliet and Rock Ridge are walked as libisofs imported them, without a copy
 	 * of the whole tree (imginfo -l on 100,000 files: half the memory, faster); UDF (and a
-	 * bad --view, which load_view reports) go through the tree. */
-	if (o->view && (img_view_parse(o->view, &view) != IMG_OK || view == IMG_VIEW_UDF)) {
+	 * bad --view, which load_view reports, and an image without ISO 9660, which it lists
+	 * through UDF if it can) go through the tree. */
+	if ((o->view && (img_view_parse(o->view, &view) != IMG_OK || view == IMG_VIEW_UDF)) ||
+	    (o->view == NULL && !has_iso9660(src))) {
 		if ((rc = load_view(src, o->view, &t, &info, &view)) != IMG_EXIT_OK)
 			return rc;
 	} else {
