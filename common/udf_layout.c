@@ -471,7 +471,10 @@ static void put_lvid(const struct img_udf *u, struct emitter *em)
 	img_udf_put_regid(iu, IMPL_ID, impl_suffix);
 	img_udf_put32(iu + 32, (uint32_t)u->nfiles);
 	img_udf_put32(iu + 36, (uint32_t)u->ndirs);
-	img_udf_put16(iu + 40, (uint16_t)u->rev);
+	/* Minimum read revision: "at most #0250 for all media with a UDF 2.60 file system"
+	 * (UDF 2.60, Basic Restrictions & Requirements); Linux before 6.2 refuses a volume that
+	 * asks for 2.60.  The write revisions stay the volume's own. */
+	img_udf_put16(iu + 40, (uint16_t)(u->rev > IMG_UDF_REV_250 ? IMG_UDF_REV_250 : u->rev));
 	img_udf_put16(iu + 42, (uint16_t)u->rev);
 	img_udf_put16(iu + 44, (uint16_t)u->rev);
 	img_udf_put_tag(d, TAG_LVID, tag_version(u), loc, 80 + 8 * np + 46);

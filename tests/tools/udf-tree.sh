@@ -58,7 +58,11 @@ udf_expected_counts() {
 # revision, label and counts.
 udf_check_info() {
 	udfinfo "$1" >udfinfo.out 2>udfinfo.err || { cat udfinfo.err >&2; fail "udfinfo rejects $1"; }
-	for want in "udfrev=$2" "label=$3" "numfiles=$4" "numdirs=$5" "integrity=closed" \
+	# udfrev is the minimum read revision: at most 2.50 for a 2.60 volume (UDF 2.60, Basic
+	# Restrictions), which keeps 2.60 in its write revision.
+	uci_rev="udfrev=$2" uci_wrev="udfwriterev=$2"
+	[ "$2" = 2.60 ] && uci_rev="udfrev=2.50"
+	for want in "$uci_rev" "$uci_wrev" "label=$3" "numfiles=$4" "numdirs=$5" "integrity=closed" \
 		"impid=*mkimage (img toolkit)"; do
 		grep -qxF "$want" udfinfo.out || { cat udfinfo.out >&2; fail "udfinfo: no '$want' in $1"; }
 	done
