@@ -80,6 +80,11 @@ struct img_udf_bridge {
 	int max_weight;
 	size_t nfiles_seen;      /* regular files walked (index into img->file_weight) */
 	const struct img_tree_node *replaced; /* tree file the boot catalog replaced, or NULL */
+	/* The El Torito catalog, a node libisofs adds to its tree only: listed in UDF too. */
+	const struct img_tree_node *cat_dir; /* its directory in our tree, or NULL */
+	uint32_t cat_dir_id;     /* that directory's UDF node, or UINT32_MAX (hidden) */
+	uint32_t cat_file;       /* the catalog's UDF node, or UINT32_MAX */
+	uint32_t cat_lba;        /* its block, from the El Torito boot record */
 	bool gpt;                /* the system area holds a GPT (backup at the very end) */
 };
 
@@ -176,6 +181,8 @@ static int add_children(struct img_image *img, struct img_udf_bridge *b,
 		if (S_ISDIR(st->st_mode)) {
 			if (show)
 				rc = img_udf_add_dir(b->udf, parent, img_node_name(k), &a, &id);
+			if (rc == IMG_OK && show && k == b->cat_dir)
+				b->cat_dir_id = id;
 			if (rc == IMG_OK)
 				rc = add_children(img, b, k, show ? id : UINT32_MAX, hide, keep);
 			if (rc != IMG_OK)
@@ -242,6 +249,44 @@ static const struct img_tree_node *find_node(const struct img_tree_node *n, cons
 		path += len;
 	}
 	return n;
+}
+
+/* libisofs writes the El Torito catalog as one block (its catalog stream's size), whatever the
+ * number of entries: 1 validation entry, a default one and 31 more with section headers fill
+ * at most 2048 bytes (El Torito 1.0 section 2). */
+#define CATALOG_SIZE BLK
+
+static int64_t volume_time(const struct img_image_opts *o, int64_t now);
+
+/* Adds the boot catalog as a regular file where libisofs put it, with what Rock Ridge shows
+ * of its node (libisofs: mode 0444 of the parent's, its owner; the volume time when
+ * reproducible), unless -hide took it out of the ISO9660 and Joliet trees. */
+static int add_catalog(struct img_image *img, struct img_udf_bridge *b)
+{
+	if (b->cat_dir == NULL || b->cat_dir_id == UINT32_MAX || img->catalog_hidden)
+		return IMG_OK;
+	IsoNode *node = NULL;
+	if (iso_tree_path_to_node(img->iso, img->catalog_path, &node) != 1 || node == NULL)
+		return img_error_set(&img->err, IMG_EISOFS, "UDF: no boot catalog node at %s",
+				     img->catalog_path);
+	int h = iso_node_get_hidden(node);
+	if ((h & LIBISO_HIDE_ON_RR) && (!img->opts.joliet || (h & LIBISO_HIDE_ON_JOLIET)))
+		return IMG_OK;
+	struct img_udf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.mode = S_IFREG | (iso_node_get_permissions(node) & 07777);
+	a.uid = iso_node_get_uid(node);
+	a.gid = iso_node_get_gid(node);
+	/* libisofs stamps the nodes it creates with the time of iso_write_opts_set_pvd_times's
+	 * uuid when given one (image.c does when reproducible), else with the clock. */
+	const struct img_image_opts *o = &img->opts;
+	int64_t t = o->have_epoch || o->modification_date != NULL
+			    ? volume_time(o, 0)
+			    : (int64_t)iso_node_get_mtime(node);
+	a.mtime = a.atime = a.ctime = (struct img_udf_time){t, 0};
+	const char *name = strrchr(img->catalog_path, '/') + 1;
+	int rc = img_udf_add_file(b->udf, b->cat_dir_id, name, &a, CATALOG_SIZE, 0, &b->cat_file);
+	return rc == IMG_OK ? IMG_OK : udf_fail(img, b, rc);
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (civil-from-days inverted). */
@@ -326,10 +371,26 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 	const struct img_tree_node *root = img_tree_root(img->tree);
 	if (img->replaced_catalog != NULL)
 		b->replaced = find_node(root, img->replaced_catalog);
+	b->cat_dir_id = b->cat_file = UINT32_MAX;
+	if (img->catalog_path != NULL) {
+		/* Its directory: the part before the last '/' ("" for the root). */
+		size_t dlen = (size_t)(strrchr(img->catalog_path, '/') - img->catalog_path);
+		char *dir = strndup(img->catalog_path, dlen);
+		if (dir == NULL) {
+			img_udf_bridge_free(b);
+			return img_error_set(&img->err, IMG_ENOMEM, "UDF");
+		}
+		b->cat_dir = find_node(root, dir);
+		free(dir);
+		if (b->cat_dir == root)
+			b->cat_dir_id = IMG_UDF_ROOT;
+	}
 	struct img_udf_attr ra;
 	node_attr(img, root, &ra);
 	img_udf_set_root(b->udf, &ra);
 	rc = add_children(img, b, root, IMG_UDF_ROOT, 0, false);
+	if (rc == IMG_OK)
+		rc = add_catalog(img, b);
 	uint32_t nblocks = 0;
 	if (rc == IMG_OK && (rc = img_udf_layout(b->udf, IMG_UDF_FIRST_BLOCK, &nblocks)) != IMG_OK)
 		rc = udf_fail(img, b, rc);
@@ -546,6 +607,13 @@ static int check_extents(struct img_image *img, struct img_udf_bridge *b)
 		rc = img_error_set(&img->err, IMG_EISOFS,
 				   "UDF: the ISO9660 directory records show the file data in another "
 				   "order than expected; libisofs laid it out otherwise");
+	/* The boot record's catalog is the one the directory records list. */
+	struct found cat = {b->cat_lba, CATALOG_SIZE};
+	if (rc == IMG_OK && b->cat_file != UINT32_MAX &&
+	    bsearch(&cat, files.v, files.n, sizeof(cat), cmp_found) == NULL)
+		rc = img_error_set(&img->err, IMG_EISOFS,
+				   "UDF: no directory record for the boot catalog at block %u",
+				   b->cat_lba);
 	free(files.v);
 	return rc;
 }
@@ -558,6 +626,29 @@ static bool is_zero(const uint8_t *p, size_t n)
 		if (p[i])
 			return false;
 	return true;
+}
+
+/* The catalog's block: from the El Torito Boot Record among the volume descriptors 16..term
+ * of the overwrite buffer (ECMA-119 8.2; El Torito 1.0 section 2.0: the boot system id, then
+ * the catalog's absolute LBA, little-endian, at byte 71).  With -partition_offset, the
+ * partition's own descriptor set further on counts from the partition: not read. */
+static int catalog_block(struct img_image *img, struct img_udf_bridge *b, uint32_t term)
+{
+	static const char id[] = "EL TORITO SPECIFICATION";
+	for (uint32_t blk = 16; blk < term; blk++) {
+		const uint8_t *vd = b->overwrite + blk * BLK;
+		if (vd[0] != 0 || memcmp(vd + 1, "CD001", 5) != 0 ||
+		    memcmp(vd + 7, id, sizeof(id) - 1) != 0)
+			continue;
+		b->cat_lba = img_le32(vd + 71);
+		if (b->cat_lba < b->data_start || (uint64_t)b->cat_lba >= b->total / BLK)
+			return img_error_set(&img->err, IMG_EISOFS,
+					     "UDF: boot catalog at block %u, outside the data",
+					     b->cat_lba);
+		return IMG_OK;
+	}
+	return img_error_set(&img->err, IMG_EISOFS, "UDF: no El Torito boot record in blocks 16..%u",
+			     term);
 }
 
 int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
@@ -588,6 +679,8 @@ int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 	if (rc != IMG_OK)
 		return rc;
 	b->gpt = memcmp(b->overwrite + 512, "EFI PART", 8) == 0;
+	if (b->cat_file != UINT32_MAX && (rc = catalog_block(img, b, term)) != IMG_OK)
+		return rc;
 
 	b->prefix_len = ((uint64_t)b->data_start - b->x) * BLK;
 	b->prefix = malloc(b->prefix_len);
@@ -606,6 +699,9 @@ int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 	rc = check_extents(img, b);
 	if (rc != IMG_OK)
 		return rc;
+	if (b->cat_file != UINT32_MAX &&
+	    (rc = img_udf_add_extent(b->udf, b->cat_file, b->cat_lba, CATALOG_SIZE)) != IMG_OK)
+		return udf_fail(img, b, rc);
 	for (size_t i = 0; i < b->ncontents; i++) {
 		struct content *c = &b->contents[i];
 		if (c->udf_file == UINT32_MAX || c->size == 0)
