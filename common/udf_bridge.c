@@ -124,6 +124,14 @@ void img_udf_bridge_free(struct img_udf_bridge *b)
 	free(b);
 }
 
+static bool is_zero_entry(const uint8_t *e)
+{
+	for (size_t i = 0; i < 16; i++)
+		if (e[i])
+			return false;
+	return true;
+}
+
 /* ---- the UDF tree, from ours ---- */
 
 static int udf_fail(struct img_image *img, struct img_udf_bridge *b, int rc)
@@ -320,6 +328,79 @@ static int64_t volume_time(const struct img_image_opts *o, int64_t now)
 	return o->have_epoch ? o->epoch : now;
 }
 
+/* The end (exclusive, in 2 KiB blocks) of the GPT entries in the system area buf other than
+ * libisofs's own "Gap" fillers, or 0 without a GPT (UEFI 2.9 5.3.2-3: header at LBA 1). */
+static uint64_t gpt_entries_end(const uint8_t *buf, size_t len)
+{
+	if (len < 1024 || memcmp(buf + 512, "EFI PART", 8) != 0)
+		return 0;
+	uint64_t first = img_le32(buf + 512 + 72);
+	uint32_t count = img_le32(buf + 512 + 80), size = img_le32(buf + 512 + 84);
+	static const uint8_t gap[6] = {'G', 0, 'a', 0, 'p', 0};
+	uint64_t end = 0;
+	for (uint32_t i = 0; size >= 128 && i < count; i++) {
+		uint64_t off = first * 512 + (uint64_t)i * size;
+		if (off + 128 > len)
+			break;
+		const uint8_t *e = buf + off;
+		if (is_zero_entry(e) || memcmp(e + 56, gap, sizeof(gap)) == 0)
+			continue;
+		uint64_t last = img_le32(e + 40) | (uint64_t)img_le32(e + 44) << 32;
+		if ((last + 1 + 3) / 4 > end)
+			end = (last + 1 + 3) / 4;
+	}
+	return end;
+}
+
+/* libisofs 1.5.4 writes the system area twice: in the overwrite buffer with the whole image's
+ * size, and again at the head of its session (the copy at X) with the size of the session
+ * only, while the GPT entries it registered stay absolute.  For that second copy it checks
+ * that no entry ends past that size, and fails the write ("GPT partitions 0 and 1 overlap")
+ * when one does: an EFI boot image that is also the ESP (-efi-boot-part --efi-boot-image,
+ * --boot-preset bios+uefi), which it puts right after its directories, ends beyond the
+ * session's size when the UDF metadata before the session (X blocks) is larger than the file
+ * data after that image: trees of many small files, and UDF 2.50's metadata mirror doubles X.
+ * A dry layout (no file read) tells where the entries end; zero tail blocks make the session
+ * long enough.  They are ours to add: ECMA-119 and UDF leave unused blocks at the end. */
+static int fit_stream_gpt(struct img_image *img, struct img_udf_bridge *b, uint32_t tail)
+{
+	struct burn_source *bs = NULL;
+	int ret = iso_write_opts_set_will_cancel(img->wopts, 1);
+	if (ret >= 0) {
+		ret = iso_image_create_burn_source(img->iso, img->wopts, &bs);
+		int reset = iso_write_opts_set_will_cancel(img->wopts, 0);
+		if (ret >= 0 && reset < 0)
+			ret = reset;
+	}
+	uint64_t session = 0, end = 0;
+	if (bs != NULL) {
+		session = (uint64_t)bs->get_size(bs) / BLK;
+		end = gpt_entries_end(b->overwrite, (size_t)b->ovw_blocks * BLK);
+		bs->cancel(bs);
+		bs->free_data(bs);
+		free(bs);
+	}
+	if (ret < 0)
+		return img_image_isofs_error(img, ret, "UDF: cannot lay out the image");
+	/* The session copy's size counts from X, and libisofs adds the 16 blocks of its own
+	 * system area to it: not relied on (a block too many costs 2 KiB). */
+	if (end > session) {
+		uint64_t more = end - session;
+		if (tail + more > UINT32_MAX)
+			return img_error_set(&img->err, IMG_ETOOBIG, "UDF: %llu tail blocks",
+					     (unsigned long long)more);
+		iso_write_opts_set_tail_blocks(img->wopts, tail + (uint32_t)more);
+		if (img->note != NULL) {
+			char text[160];
+			snprintf(text, sizeof(text), "UDF: %llu zero blocks added at the end, for "
+				 "libisofs's GPT check (EFI partition up to block %llu)",
+				 (unsigned long long)more, (unsigned long long)end);
+			img->note(img->note_arg, IMG_NOTE_INFO, text);
+		}
+	}
+	return IMG_OK;
+}
+
 int img_image_add_udf(struct img_image *img, unsigned revision)
 {
 	if (img->tree == NULL)
@@ -428,8 +509,12 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 	/* Zero blocks at the end of the session for the closing anchor (UDF 2.2.3: N-1, or
 	 * N-257 when a backup GPT may take the last blocks: boot media), and with --md5 for
 	 * the reserve sequence before it; libisofs writes them after its session tag. */
-	iso_write_opts_set_tail_blocks(w, (img->boot ? GPT_TAIL_BLOCKS : 1) +
-					  img_udf_end_blocks(b->udf) - 1);
+	uint32_t tail = (img->boot ? GPT_TAIL_BLOCKS : 1) + img_udf_end_blocks(b->udf) - 1;
+	iso_write_opts_set_tail_blocks(w, tail);
+	if (img->boot && (rc = fit_stream_gpt(img, b, tail)) != IMG_OK) {
+		img_udf_bridge_free(b);
+		return rc;
+	}
 	img->udf = b;
 	return IMG_OK;
 }
