@@ -447,5 +447,6 @@ int img_image_set_boot(struct img_image *img, const struct img_boot_config *cfg)
 	bool reproducible = img->opts.have_epoch || img->opts.modification_date != NULL;
 	img->part_offset = cfg->partition_offset;
 	img->boot = true;
+	img->esp_in_session = cfg->efi_boot_part_from_eltorito;
 	return boot_apply(cfg, img->iso, img->wopts, reproducible, &img->err);
 }

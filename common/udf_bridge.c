@@ -328,22 +328,25 @@ static int64_t volume_time(const struct img_image_opts *o, int64_t now)
 	return o->have_epoch ? o->epoch : now;
 }
 
-/* The end (exclusive, in 2 KiB blocks) of the GPT entries in the system area buf other than
- * libisofs's own "Gap" fillers, or 0 without a GPT (UEFI 2.9 5.3.2-3: header at LBA 1). */
-static uint64_t gpt_entries_end(const uint8_t *buf, size_t len)
+/* The end (exclusive, in 2 KiB blocks) of the GPT entry libisofs names "EFI boot partition"
+ * (-efi-boot-part) in the system area buf, or 0 (UEFI 2.9 5.3.2-3: header at LBA 1). */
+static uint64_t gpt_esp_end(const uint8_t *buf, size_t len)
 {
 	if (len < 1024 || memcmp(buf + 512, "EFI PART", 8) != 0)
 		return 0;
 	uint64_t first = img_le32(buf + 512 + 72);
 	uint32_t count = img_le32(buf + 512 + 80), size = img_le32(buf + 512 + 84);
-	static const uint8_t gap[6] = {'G', 0, 'a', 0, 'p', 0};
+	static const char name[] = "EFI boot partition";
+	uint8_t utf16[2 * sizeof(name)] = {0}; /* UTF-16LE with its terminating zero */
+	for (size_t i = 0; i < sizeof(name); i++)
+		utf16[2 * i] = (uint8_t)name[i];
 	uint64_t end = 0;
 	for (uint32_t i = 0; size >= 128 && i < count; i++) {
 		uint64_t off = first * 512 + (uint64_t)i * size;
 		if (off + 128 > len)
 			break;
 		const uint8_t *e = buf + off;
-		if (is_zero_entry(e) || memcmp(e + 56, gap, sizeof(gap)) == 0)
+		if (is_zero_entry(e) || memcmp(e + 56, utf16, sizeof(utf16)) != 0)
 			continue;
 		uint64_t last = img_le32(e + 40) | (uint64_t)img_le32(e + 44) << 32;
 		if ((last + 1 + 3) / 4 > end)
@@ -375,7 +378,7 @@ static int fit_stream_gpt(struct img_image *img, struct img_udf_bridge *b, uint3
 	uint64_t session = 0, end = 0;
 	if (bs != NULL) {
 		session = (uint64_t)bs->get_size(bs) / BLK;
-		end = gpt_entries_end(b->overwrite, (size_t)b->ovw_blocks * BLK);
+		end = gpt_esp_end(b->overwrite, (size_t)b->ovw_blocks * BLK);
 		bs->cancel(bs);
 		bs->free_data(bs);
 		free(bs);
@@ -443,6 +446,11 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 		 * end, after those blocks, moves that end past them. */
 		.reserve_at_end = img->opts.md5,
 	};
+	/* An ESP inside the session may need zero blocks after the data (fit_stream_gpt): more
+	 * than 7-Zip accepts between the end of the volume and the closing Anchor (about 4 MiB
+	 * were seen to fail), unless a descriptor sequence ends the volume there. */
+	if (img->esp_in_session)
+		uo.reserve_at_end = 1;
 	int rc = img_udf_new(&uo, &b->udf);
 	if (rc != IMG_OK) {
 		img_udf_bridge_free(b);
@@ -511,7 +519,7 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 	 * the reserve sequence before it; libisofs writes them after its session tag. */
 	uint32_t tail = (img->boot ? GPT_TAIL_BLOCKS : 1) + img_udf_end_blocks(b->udf) - 1;
 	iso_write_opts_set_tail_blocks(w, tail);
-	if (img->boot && (rc = fit_stream_gpt(img, b, tail)) != IMG_OK) {
+	if (img->esp_in_session && (rc = fit_stream_gpt(img, b, tail)) != IMG_OK) {
 		img_udf_bridge_free(b);
 		return rc;
 	}
