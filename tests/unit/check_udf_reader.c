@@ -23,7 +23,7 @@ static const struct img_udf_attr link_attr = {S_IFLNK | 0777, 0, 0, {1, 0}, {2, 
  * ended; *nblocks receives the metadata size. */
 static struct img_udf *volume(unsigned rev, uint32_t *nblocks)
 {
-	struct img_udf_options o = {rev, "READER", NULL, 1700000000};
+	struct img_udf_options o = {rev, "READER", NULL, 1700000000, 0};
 	struct img_udf *u;
 	ck_assert_int_eq(img_udf_new(&o, &u), IMG_OK);
 	uint32_t big, sub, files[1500], three, link1;
@@ -185,7 +185,7 @@ END_TEST
 
 START_TEST(reader_needs_the_end)
 {
-	struct img_udf_options o = {IMG_UDF_REV_102, "READER", NULL, 1700000000};
+	struct img_udf_options o = {IMG_UDF_REV_102, "READER", NULL, 1700000000, 0};
 	struct img_udf *u;
 	struct img_udf_reader *r = (struct img_udf_reader *)1;
 	uint32_t n;
