@@ -435,9 +435,18 @@ int img_image_set_boot(struct img_image *img, const struct img_boot_config *cfg)
 		int rc = replace_old_catalog(img, cfg);
 		if (rc)
 			return rc;
+		/* The UDF bridge lists the catalog node libisofs makes (its tree is ours). */
+		const char *catalog = cfg->catalog_path ? cfg->catalog_path : "/boot.catalog";
+		free(img->catalog_path);
+		img->catalog_path = malloc(strlen(catalog) + 2);
+		if (img->catalog_path == NULL)
+			return img_error_set(&img->err, IMG_ENOMEM, "%s", catalog);
+		sprintf(img->catalog_path, "%s%s", catalog[0] == '/' ? "" : "/", catalog);
+		img->catalog_hidden = cfg->catalog_hidden;
 	}
 	bool reproducible = img->opts.have_epoch || img->opts.modification_date != NULL;
 	img->part_offset = cfg->partition_offset;
 	img->boot = true;
+	img->esp_in_session = cfg->efi_boot_part_from_eltorito;
 	return boot_apply(cfg, img->iso, img->wopts, reproducible, &img->err);
 }

@@ -240,6 +240,7 @@ void img_image_free(struct img_image *img)
 	free(img->file_end);
 	free(img->file_weight);
 	free(img->replaced_catalog);
+	free(img->catalog_path);
 	free(img);
 }
 

@@ -36,6 +36,10 @@ struct img_image {
 	unsigned part_offset;     /* -partition_offset (set by img_image_set_boot) */
 	bool boot;                /* img_image_set_boot was called */
 	char *replaced_catalog;   /* image path of a tree file the boot catalog replaced */
+	char *catalog_path;       /* image path of the El Torito catalog libisofs adds, or NULL */
+	bool catalog_hidden;      /* -hide named it: in no view */
+	bool esp_in_session;      /* the GPT's ESP is the El Torito EFI image (-efi-boot-part
+				   * --efi-boot-image), inside libisofs's session */
 };
 
 /* Records a libisofs failure (code ret, what it concerned) on img->err, with the most

@@ -80,6 +80,11 @@ struct img_udf_bridge {
 	int max_weight;
 	size_t nfiles_seen;      /* regular files walked (index into img->file_weight) */
 	const struct img_tree_node *replaced; /* tree file the boot catalog replaced, or NULL */
+	/* The El Torito catalog, a node libisofs adds to its tree only: listed in UDF too. */
+	const struct img_tree_node *cat_dir; /* its directory in our tree, or NULL */
+	uint32_t cat_dir_id;     /* that directory's UDF node, or UINT32_MAX (hidden) */
+	uint32_t cat_file;       /* the catalog's UDF node, or UINT32_MAX */
+	uint32_t cat_lba;        /* its block, from the El Torito boot record */
 	bool gpt;                /* the system area holds a GPT (backup at the very end) */
 };
 
@@ -117,6 +122,14 @@ void img_udf_bridge_free(struct img_udf_bridge *b)
 	free(b->ahead);
 	free(b->contents);
 	free(b);
+}
+
+static bool is_zero_entry(const uint8_t *e)
+{
+	for (size_t i = 0; i < 16; i++)
+		if (e[i])
+			return false;
+	return true;
 }
 
 /* ---- the UDF tree, from ours ---- */
@@ -176,6 +189,8 @@ static int add_children(struct img_image *img, struct img_udf_bridge *b,
 		if (S_ISDIR(st->st_mode)) {
 			if (show)
 				rc = img_udf_add_dir(b->udf, parent, img_node_name(k), &a, &id);
+			if (rc == IMG_OK && show && k == b->cat_dir)
+				b->cat_dir_id = id;
 			if (rc == IMG_OK)
 				rc = add_children(img, b, k, show ? id : UINT32_MAX, hide, keep);
 			if (rc != IMG_OK)
@@ -244,6 +259,44 @@ static const struct img_tree_node *find_node(const struct img_tree_node *n, cons
 	return n;
 }
 
+/* libisofs writes the El Torito catalog as one block (its catalog stream's size), whatever the
+ * number of entries: 1 validation entry, a default one and 31 more with section headers fill
+ * at most 2048 bytes (El Torito 1.0 section 2). */
+#define CATALOG_SIZE BLK
+
+static int64_t volume_time(const struct img_image_opts *o, int64_t now);
+
+/* Adds the boot catalog as a regular file where libisofs put it, with what Rock Ridge shows
+ * of its node (libisofs: mode 0444 of the parent's, its owner; the volume time when
+ * reproducible), unless -hide took it out of the ISO9660 and Joliet trees. */
+static int add_catalog(struct img_image *img, struct img_udf_bridge *b)
+{
+	if (b->cat_dir == NULL || b->cat_dir_id == UINT32_MAX || img->catalog_hidden)
+		return IMG_OK;
+	IsoNode *node = NULL;
+	if (iso_tree_path_to_node(img->iso, img->catalog_path, &node) != 1 || node == NULL)
+		return img_error_set(&img->err, IMG_EISOFS, "UDF: no boot catalog node at %s",
+				     img->catalog_path);
+	int h = iso_node_get_hidden(node);
+	if ((h & LIBISO_HIDE_ON_RR) && (!img->opts.joliet || (h & LIBISO_HIDE_ON_JOLIET)))
+		return IMG_OK;
+	struct img_udf_attr a;
+	memset(&a, 0, sizeof(a));
+	a.mode = S_IFREG | (iso_node_get_permissions(node) & 07777);
+	a.uid = iso_node_get_uid(node);
+	a.gid = iso_node_get_gid(node);
+	/* libisofs stamps the nodes it creates with the time of iso_write_opts_set_pvd_times's
+	 * uuid when given one (image.c does when reproducible), else with the clock. */
+	const struct img_image_opts *o = &img->opts;
+	int64_t t = o->have_epoch || o->modification_date != NULL
+			    ? volume_time(o, 0)
+			    : (int64_t)iso_node_get_mtime(node);
+	a.mtime = a.atime = a.ctime = (struct img_udf_time){t, 0};
+	const char *name = strrchr(img->catalog_path, '/') + 1;
+	int rc = img_udf_add_file(b->udf, b->cat_dir_id, name, &a, CATALOG_SIZE, 0, &b->cat_file);
+	return rc == IMG_OK ? IMG_OK : udf_fail(img, b, rc);
+}
+
 /* Days since 1970-01-01 of a proleptic Gregorian date (civil-from-days inverted). */
 static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
 {
@@ -273,6 +326,82 @@ static int64_t volume_time(const struct img_image_opts *o, int64_t now)
 		       v[3] * 3600 + v[4] * 60 + v[5];
 	}
 	return o->have_epoch ? o->epoch : now;
+}
+
+/* The end (exclusive, in 2 KiB blocks) of the GPT entry libisofs names "EFI boot partition"
+ * (-efi-boot-part) in the system area buf, or 0 (UEFI 2.9 5.3.2-3: header at LBA 1). */
+static uint64_t gpt_esp_end(const uint8_t *buf, size_t len)
+{
+	if (len < 1024 || memcmp(buf + 512, "EFI PART", 8) != 0)
+		return 0;
+	uint64_t first = img_le32(buf + 512 + 72);
+	uint32_t count = img_le32(buf + 512 + 80), size = img_le32(buf + 512 + 84);
+	static const char name[] = "EFI boot partition";
+	uint8_t utf16[2 * sizeof(name)] = {0}; /* UTF-16LE with its terminating zero */
+	for (size_t i = 0; i < sizeof(name); i++)
+		utf16[2 * i] = (uint8_t)name[i];
+	uint64_t end = 0;
+	for (uint32_t i = 0; size >= 128 && i < count; i++) {
+		uint64_t off = first * 512 + (uint64_t)i * size;
+		if (off + 128 > len)
+			break;
+		const uint8_t *e = buf + off;
+		if (is_zero_entry(e) || memcmp(e + 56, utf16, sizeof(utf16)) != 0)
+			continue;
+		uint64_t last = img_le32(e + 40) | (uint64_t)img_le32(e + 44) << 32;
+		if ((last + 1 + 3) / 4 > end)
+			end = (last + 1 + 3) / 4;
+	}
+	return end;
+}
+
+/* libisofs 1.5.4 writes the system area twice: in the overwrite buffer with the whole image's
+ * size, and again at the head of its session (the copy at X) with the size of the session
+ * only, while the GPT entries it registered stay absolute.  For that second copy it checks
+ * that no entry ends past that size, and fails the write ("GPT partitions 0 and 1 overlap")
+ * when one does: an EFI boot image that is also the ESP (-efi-boot-part --efi-boot-image,
+ * --boot-preset bios+uefi), which it puts right after its directories, ends beyond the
+ * session's size when the UDF metadata before the session (X blocks) is larger than the file
+ * data after that image: trees of many small files, and UDF 2.50's metadata mirror doubles X.
+ * A dry layout (no file read) tells where the entries end; zero tail blocks make the session
+ * long enough.  They are ours to add: ECMA-119 and UDF leave unused blocks at the end. */
+static int fit_stream_gpt(struct img_image *img, struct img_udf_bridge *b, uint32_t tail)
+{
+	struct burn_source *bs = NULL;
+	int ret = iso_write_opts_set_will_cancel(img->wopts, 1);
+	if (ret >= 0) {
+		ret = iso_image_create_burn_source(img->iso, img->wopts, &bs);
+		int reset = iso_write_opts_set_will_cancel(img->wopts, 0);
+		if (ret >= 0 && reset < 0)
+			ret = reset;
+	}
+	uint64_t session = 0, end = 0;
+	if (bs != NULL) {
+		session = (uint64_t)bs->get_size(bs) / BLK;
+		end = gpt_esp_end(b->overwrite, (size_t)b->ovw_blocks * BLK);
+		bs->cancel(bs);
+		bs->free_data(bs);
+		free(bs);
+	}
+	if (ret < 0)
+		return img_image_isofs_error(img, ret, "UDF: cannot lay out the image");
+	/* The session copy's size counts from X, and libisofs adds the 16 blocks of its own
+	 * system area to it: not relied on (a block too many costs 2 KiB). */
+	if (end > session) {
+		uint64_t more = end - session;
+		if (tail + more > UINT32_MAX)
+			return img_error_set(&img->err, IMG_ETOOBIG, "UDF: %llu tail blocks",
+					     (unsigned long long)more);
+		iso_write_opts_set_tail_blocks(img->wopts, tail + (uint32_t)more);
+		if (img->note != NULL) {
+			char text[160];
+			snprintf(text, sizeof(text), "UDF: %llu zero blocks added at the end, for "
+				 "libisofs's GPT check (EFI partition up to block %llu)",
+				 (unsigned long long)more, (unsigned long long)end);
+			img->note(img->note_arg, IMG_NOTE_INFO, text);
+		}
+	}
+	return IMG_OK;
 }
 
 int img_image_add_udf(struct img_image *img, unsigned revision)
@@ -317,6 +446,11 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 		 * end, after those blocks, moves that end past them. */
 		.reserve_at_end = img->opts.md5,
 	};
+	/* An ESP inside the session may need zero blocks after the data (fit_stream_gpt): more
+	 * than 7-Zip accepts between the end of the volume and the closing Anchor (about 4 MiB
+	 * were seen to fail), unless a descriptor sequence ends the volume there. */
+	if (img->esp_in_session)
+		uo.reserve_at_end = 1;
 	int rc = img_udf_new(&uo, &b->udf);
 	if (rc != IMG_OK) {
 		img_udf_bridge_free(b);
@@ -326,10 +460,26 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 	const struct img_tree_node *root = img_tree_root(img->tree);
 	if (img->replaced_catalog != NULL)
 		b->replaced = find_node(root, img->replaced_catalog);
+	b->cat_dir_id = b->cat_file = UINT32_MAX;
+	if (img->catalog_path != NULL) {
+		/* Its directory: the part before the last '/' ("" for the root). */
+		size_t dlen = (size_t)(strrchr(img->catalog_path, '/') - img->catalog_path);
+		char *dir = strndup(img->catalog_path, dlen);
+		if (dir == NULL) {
+			img_udf_bridge_free(b);
+			return img_error_set(&img->err, IMG_ENOMEM, "UDF");
+		}
+		b->cat_dir = find_node(root, dir);
+		free(dir);
+		if (b->cat_dir == root)
+			b->cat_dir_id = IMG_UDF_ROOT;
+	}
 	struct img_udf_attr ra;
 	node_attr(img, root, &ra);
 	img_udf_set_root(b->udf, &ra);
 	rc = add_children(img, b, root, IMG_UDF_ROOT, 0, false);
+	if (rc == IMG_OK)
+		rc = add_catalog(img, b);
 	uint32_t nblocks = 0;
 	if (rc == IMG_OK && (rc = img_udf_layout(b->udf, IMG_UDF_FIRST_BLOCK, &nblocks)) != IMG_OK)
 		rc = udf_fail(img, b, rc);
@@ -367,8 +517,12 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 	/* Zero blocks at the end of the session for the closing anchor (UDF 2.2.3: N-1, or
 	 * N-257 when a backup GPT may take the last blocks: boot media), and with --md5 for
 	 * the reserve sequence before it; libisofs writes them after its session tag. */
-	iso_write_opts_set_tail_blocks(w, (img->boot ? GPT_TAIL_BLOCKS : 1) +
-					  img_udf_end_blocks(b->udf) - 1);
+	uint32_t tail = (img->boot ? GPT_TAIL_BLOCKS : 1) + img_udf_end_blocks(b->udf) - 1;
+	iso_write_opts_set_tail_blocks(w, tail);
+	if (img->esp_in_session && (rc = fit_stream_gpt(img, b, tail)) != IMG_OK) {
+		img_udf_bridge_free(b);
+		return rc;
+	}
 	img->udf = b;
 	return IMG_OK;
 }
@@ -546,6 +700,13 @@ static int check_extents(struct img_image *img, struct img_udf_bridge *b)
 		rc = img_error_set(&img->err, IMG_EISOFS,
 				   "UDF: the ISO9660 directory records show the file data in another "
 				   "order than expected; libisofs laid it out otherwise");
+	/* The boot record's catalog is the one the directory records list. */
+	struct found cat = {b->cat_lba, CATALOG_SIZE};
+	if (rc == IMG_OK && b->cat_file != UINT32_MAX &&
+	    bsearch(&cat, files.v, files.n, sizeof(cat), cmp_found) == NULL)
+		rc = img_error_set(&img->err, IMG_EISOFS,
+				   "UDF: no directory record for the boot catalog at block %u",
+				   b->cat_lba);
 	free(files.v);
 	return rc;
 }
@@ -558,6 +719,29 @@ static bool is_zero(const uint8_t *p, size_t n)
 		if (p[i])
 			return false;
 	return true;
+}
+
+/* The catalog's block: from the El Torito Boot Record among the volume descriptors 16..term
+ * of the overwrite buffer (ECMA-119 8.2; El Torito 1.0 section 2.0: the boot system id, then
+ * the catalog's absolute LBA, little-endian, at byte 71).  With -partition_offset, the
+ * partition's own descriptor set further on counts from the partition: not read. */
+static int catalog_block(struct img_image *img, struct img_udf_bridge *b, uint32_t term)
+{
+	static const char id[] = "EL TORITO SPECIFICATION";
+	for (uint32_t blk = 16; blk < term; blk++) {
+		const uint8_t *vd = b->overwrite + blk * BLK;
+		if (vd[0] != 0 || memcmp(vd + 1, "CD001", 5) != 0 ||
+		    memcmp(vd + 7, id, sizeof(id) - 1) != 0)
+			continue;
+		b->cat_lba = img_le32(vd + 71);
+		if (b->cat_lba < b->data_start || (uint64_t)b->cat_lba >= b->total / BLK)
+			return img_error_set(&img->err, IMG_EISOFS,
+					     "UDF: boot catalog at block %u, outside the data",
+					     b->cat_lba);
+		return IMG_OK;
+	}
+	return img_error_set(&img->err, IMG_EISOFS, "UDF: no El Torito boot record in blocks 16..%u",
+			     term);
 }
 
 int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
@@ -588,6 +772,8 @@ int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 	if (rc != IMG_OK)
 		return rc;
 	b->gpt = memcmp(b->overwrite + 512, "EFI PART", 8) == 0;
+	if (b->cat_file != UINT32_MAX && (rc = catalog_block(img, b, term)) != IMG_OK)
+		return rc;
 
 	b->prefix_len = ((uint64_t)b->data_start - b->x) * BLK;
 	b->prefix = malloc(b->prefix_len);
@@ -606,6 +792,9 @@ int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 	rc = check_extents(img, b);
 	if (rc != IMG_OK)
 		return rc;
+	if (b->cat_file != UINT32_MAX &&
+	    (rc = img_udf_add_extent(b->udf, b->cat_file, b->cat_lba, CATALOG_SIZE)) != IMG_OK)
+		return udf_fail(img, b, rc);
 	for (size_t i = 0; i < b->ncontents; i++) {
 		struct content *c = &b->contents[i];
 		if (c->udf_file == UINT32_MAX || c->size == 0)

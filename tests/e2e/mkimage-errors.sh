@@ -70,7 +70,9 @@ check 1 'image not written: writing /dev/full: No space left on device' \
 check 1 'image not written: writing out.iso: File too large' \
 	bash -c 'ulimit -f 16; exec "$0" -o out.iso src /usr/bin/xorriso' "$MKIMAGE"
 set +e
-"$MKIMAGE" -o - src /usr/bin/xorriso 2>pipe.err | head -c 10 >/dev/null
+# More than the pipe holds (mkimage grows it to 1 MiB), so that writes meet the closed end.
+mkdir -p pipesrc && truncate -s 8M pipesrc/big
+"$MKIMAGE" -o - src pipesrc 2>pipe.err | head -c 10 >/dev/null
 rc=${PIPESTATUS[0]}
 set -e
 [ "$rc" -eq 1 ] || fail "broken pipe: exit $rc"

@@ -95,9 +95,12 @@ check_hide 'a.txt b.txt c.bin sub sub/s.bin ' -hide sub
 check_hide 'a.txt b.txt c.bin sub ' -hide sub -hide-joliet s.bin
 rm -r h/sub
 # A tree copied from a bootable image holds its old catalog: the new one replaces it in every
-# view (its data is not written, and UDF does not list it).
+# view (the old data is not written; UDF lists the new catalog, mkimage-udf-bootcat.sh), and
+# -hide takes the catalog out of every view.
 printf 'x%.0s' $(seq 2048) >h/boot.catalog
-check_hide 'a.txt b.txt c.bin ' -b c.bin -no-emul-boot -c boot.catalog
+check_hide 'a.txt b.txt boot.catalog c.bin ' -b c.bin -no-emul-boot -c boot.catalog
+7z x -tudf -so hide.iso boot.catalog 2>/dev/null | cmp -s - h/boot.catalog && fail "old catalog in UDF"
+check_hide 'a.txt b.txt c.bin ' -b c.bin -no-emul-boot -c boot.catalog -hide boot.catalog
 
 # Both spellings; 1.50 as well.
 "$MKIMAGE" -quiet --udf -o long.iso a
