@@ -78,3 +78,22 @@ flip_byte() {
 	# shellcheck disable=SC2059
 	printf "\\$(printf %03o $((old ^ 255)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
 }
+
+# damage_is_noticed IMG PATH: flips one byte of PATH's data in IMG (an image with --md5);
+# xorriso -check_md5_r and imginfo --check must both report the file's MD5 mismatch.
+damage_is_noticed() {
+	dn_lba=$(xorriso -indev "$1" -find "$2" -exec report_lba -- 2>/dev/null |
+		awk '/File data lba:/ {print $6; exit}')
+	[ -n "$dn_lba" ] || fail "no LBA for $2 in $1"
+	flip_byte "$1" $((dn_lba * 2048 + 1000))
+	if xorriso -md5 on -indev "$1" -check_md5_r FAILURE / -- >bad.log 2>&1; then
+		cat bad.log; fail "xorriso did not notice the damaged file"
+	fi
+	grep -q 'MD5 MISMATCH' bad.log || { cat bad.log; fail "no mismatch reported"; }
+	set +e
+	"$IMGINFO" --check "$1" >bad-check.txt 2>&1
+	dn_rc=$?
+	set -e
+	[ $dn_rc -eq 1 ] || { cat bad-check.txt; fail "imginfo --check exit $dn_rc on a damaged file"; }
+	grep -q "PROBLEM: file MD5: $2" bad-check.txt || { cat bad-check.txt; fail "imginfo"; }
+}

@@ -39,20 +39,7 @@ xorriso -md5 on -indev md5.iso -check_md5_r FAILURE / -- >files.log 2>&1 ||
 grep -q 'File contents and their MD5 checksums match' files.log || { cat files.log; fail "no file MD5s"; }
 
 # Damage one byte of data.bin's content: xorriso and imginfo must both notice.
-lba=$(xorriso -indev md5.iso -find /d/data.bin -exec report_lba -- 2>/dev/null |
-	awk '/File data lba:/ {print $6; exit}')
-[ -n "$lba" ] || fail "no LBA for data.bin"
-flip_byte md5.iso $((lba * 2048 + 1000))
-if xorriso -md5 on -indev md5.iso -check_md5_r FAILURE / -- >bad.log 2>&1; then
-	cat bad.log; fail "xorriso did not notice the damaged file"
-fi
-grep -q 'MD5 MISMATCH' bad.log || { cat bad.log; fail "no mismatch reported"; }
-set +e
-"$IMGINFO" --check md5.iso >bad-check.txt 2>&1
-rc=$?
-set -e
-[ $rc -eq 1 ] || { cat bad-check.txt; fail "imginfo --check exit $rc on a damaged file"; }
-grep -q 'PROBLEM: file MD5: /d/data.bin' bad-check.txt || { cat bad-check.txt; fail "imginfo"; }
+damage_is_noticed md5.iso /d/data.bin
 
 # By default (and with --no-md5, or --md5 then --no-md5) no checksum tags at all, and the image
 # is otherwise the same tree.
