@@ -16,24 +16,15 @@ make_tree src
 udf_damage() {
 	cp good.iso "$1"
 	$PYTHON - "$1" "$2" <<'PY'
-import struct, sys
+import os, struct, sys
 path, op = sys.argv[1], sys.argv[2]
 f = open(path, "r+b"); d = bytearray(f.read()); S = 2048
 u16 = lambda o: struct.unpack_from("<H", d, o)[0]
 u32 = lambda o: struct.unpack_from("<I", d, o)[0]
 
-def crc(b):
-    c = 0
-    for x in b:
-        c ^= x << 8
-        for _ in range(8):
-            c = ((c << 1) ^ 0x1021) & 0xffff if c & 0x8000 else (c << 1) & 0xffff
-    return c
-
-def resign(off):
-    ln = u16(off + 10)
-    struct.pack_into("<H", d, off + 8, crc(d[off + 16:off + 16 + ln]))
-    d[off + 4] = sum(d[off + i] for i in range(16) if i != 4) & 0xff
+sys.path.insert(0, os.environ["TOP"] + "/tests/tools")
+import udf_tag
+resign = lambda off: udf_tag.resign(d, off)
 
 vds = u32(256 * S + 20)
 for i in range(16):

@@ -55,22 +55,13 @@ grep -q '^ok: views agree: iso and udf' check.out || { cat check.out >&2; fail "
 udf_damage() {
 	cp u.iso "$1"
 	$PYTHON - "$1" "$2" <<'PY'
-import struct, sys
+import os, struct, sys
 path, op = sys.argv[1], sys.argv[2]
 f = open(path, "r+b"); d = bytearray(f.read()); S = 2048
 
-def crc(b):
-    c = 0
-    for x in b:
-        c ^= x << 8
-        for _ in range(8):
-            c = ((c << 1) ^ 0x1021) & 0xffff if c & 0x8000 else (c << 1) & 0xffff
-    return c
-
-def resign(off):
-    ln = struct.unpack_from("<H", d, off + 10)[0]
-    struct.pack_into("<H", d, off + 8, crc(d[off + 16:off + 16 + ln]))
-    d[off + 4] = sum(d[off + i] for i in range(16) if i != 4) & 0xff
+sys.path.insert(0, os.environ["TOP"] + "/tests/tools")
+import udf_tag
+resign = lambda off: udf_tag.resign(d, off)
 
 avdp = 256 * S
 vds = struct.unpack_from("<I", d, avdp + 20)[0]
