@@ -236,6 +236,7 @@ void img_image_free(struct img_image *img)
 		iso_image_unref(img->iso);
 	drain_messages(img, NULL, 0);
 	img_udf_bridge_free(img->udf);
+	img_stream_release_cache();
 	free(img->files);
 	free(img->file_end);
 	free(img->file_weight);
@@ -628,8 +629,8 @@ static int add_dir(struct add_ctx *c, IsoDir *parent, const struct img_tree_node
 				return rc;
 			}
 			size_t df = c->ents[e->leader].data_file;
-			if (df != SIZE_MAX && img->files[df].path == NULL)
-				img->files[df].path = img_stream_path(s);
+			if (df != SIZE_MAX && img->files[df].stream == NULL)
+				img->files[df].stream = s;
 			IsoFile *f;
 			ret = iso_tree_add_new_file(parent, name, s, &f);
 			if (ret < 0) {
@@ -865,14 +866,14 @@ void img_image_cancel(struct img_image *img)
 		img->bs->cancel(img->bs);
 }
 
-const char *img_image_file_at(const struct img_image *img, uint64_t offset)
+int img_image_file_at(const struct img_image *img, uint64_t offset, char *buf, size_t len)
 {
 	size_t lo = 0, hi = img->nfiles;
 	if (img->bs == NULL || hi == 0)
-		return NULL;
+		return 0;
 	uint64_t start = img->file_end[0] - img->files[0].blocks * IMG_BLOCK_SIZE;
 	if (offset < start || offset >= img->file_end[hi - 1])
-		return NULL;
+		return 0;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (img->file_end[mid] <= offset)
@@ -880,7 +881,7 @@ const char *img_image_file_at(const struct img_image *img, uint64_t offset)
 		else
 			hi = mid;
 	}
-	return img->files[lo].path;
+	return img_stream_path(img->files[lo].stream, buf, len) > 0;
 }
 
 const struct img_error *img_image_error(const struct img_image *img)

@@ -71,9 +71,10 @@ int img_image_read(struct img_image *img, void *buf, size_t len, size_t *got);
 /* Stops the production started by img_image_start (safe to call at any time). */
 void img_image_cancel(struct img_image *img);
 
-/* The disk path of the file whose data lies at byte offset of the image, or NULL outside
- * the file data area (for progress reports).  Valid after img_image_start. */
-const char *img_image_file_at(const struct img_image *img, uint64_t offset);
+/* Writes into buf (as img_stream_path does) the disk path of the file whose data lies at byte
+ * offset of the image, for progress reports; returns 1, or 0 outside the file data area.
+ * Valid after img_image_start. */
+int img_image_file_at(const struct img_image *img, uint64_t offset, char *buf, size_t len);
 
 const struct img_error *img_image_error(const struct img_image *img);
 

@@ -8,7 +8,7 @@
 
 /* One file's data in the order libisofs writes it (by our sort weights). */
 struct img_data_file {
-	const char *path;    /* borrowed from the file's stream (img_stream_path) */
+	IsoStream *stream;   /* borrowed: libisofs's image holds it */
 	uint64_t blocks;
 };
 

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,16 @@
 /* Above this size, ask the kernel for a larger read-ahead window (one fadvise per file). */
 #define STREAM_SEQUENTIAL_HINT (4 * IMG_STREAM_CHUNK)
 
-struct file_stream {
+/* The directory a file lies in, shared by the streams of its files: the file is opened relative
+ * to a descriptor of it, so the kernel resolves one name per file, not the whole path. */
+struct stream_dir {
 	char *path;
+	atomic_size_t refs;
+};
+
+struct file_stream {
+	struct stream_dir *dir;
+	char *name;           /* within dir */
 	off_t size;           /* size at walk time: what the image records */
 	ino_t serial;         /* identity given to libisofs (see stream.h) */
 	int fd;               /* -1 while closed */
@@ -99,6 +108,135 @@ out:
 	return serial;
 }
 
+/* ---- directories ---- */
+
+static void dir_unref(struct stream_dir *d);
+
+/* The directory of the stream made last: the walk makes a directory's files one after the
+ * other, so one remembered directory shares it among all of them.  Not a reference: dir_unref
+ * clears it.  Protected by ids_lock. */
+static struct stream_dir *last_dir;
+
+/* Returns a reference to the directory named by path[0..len), or NULL when out of memory. */
+static struct stream_dir *dir_for(const char *path, size_t len)
+{
+	struct stream_dir *d = NULL;
+	pthread_mutex_lock(&ids_lock);
+	if (last_dir != NULL && strlen(last_dir->path) == len &&
+	    memcmp(last_dir->path, path, len) == 0) {
+		d = last_dir;
+		atomic_fetch_add(&d->refs, 1);
+		goto out;
+	}
+	d = malloc(sizeof(*d));
+	char *p = strndup(path, len);
+	if (d == NULL || p == NULL) {
+		free(d);
+		free(p);
+		d = NULL;
+		goto out;
+	}
+	d->path = p;
+	atomic_init(&d->refs, 1);
+	last_dir = d;
+out:
+	pthread_mutex_unlock(&ids_lock);
+	return d;
+}
+
+static void dir_unref(struct stream_dir *d)
+{
+	if (d == NULL || atomic_fetch_sub(&d->refs, 1) != 1)
+		return;
+	pthread_mutex_lock(&ids_lock);
+	if (last_dir == d)
+		last_dir = NULL;
+	pthread_mutex_unlock(&ids_lock);
+	free(d->path);
+	free(d);
+}
+
+/* Writes dir/name into buf (truncated to len - 1 bytes); returns the length of the whole path. */
+static size_t full_path(const struct stream_dir *dir, const char *name, char *buf, size_t len)
+{
+	size_t dl = strlen(dir->path);
+	int n = snprintf(buf, len, "%s%s%s", dir->path, dl > 0 && dir->path[dl - 1] == '/' ? "" : "/",
+			 name);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+/* One open directory, that of the file opened last (libisofs writes a directory's files
+ * together); it holds a reference to its stream_dir.  Protected by open_lock. */
+static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct stream_dir *open_dir;
+static int open_dir_fd = -1;
+
+/* Opens dir/name for reading; -1 with errno set on failure. */
+static int open_in_dir(struct stream_dir *dir, const char *name)
+{
+	const int flags = O_RDONLY | O_NOCTTY | O_CLOEXEC;
+	pthread_mutex_lock(&open_lock);
+	if (open_dir != dir) {
+		if (open_dir_fd >= 0)
+			close(open_dir_fd);
+		dir_unref(open_dir);
+		open_dir = dir;
+		atomic_fetch_add(&dir->refs, 1);
+		open_dir_fd = open(dir->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	int fd;
+	if (open_dir_fd >= 0) {
+		fd = openat(open_dir_fd, name, flags);
+	} else {
+		/* a directory we may search but not list: open by the whole path */
+		size_t len = strlen(dir->path) + strlen(name) + 2;
+		char *path = malloc(len);
+		if (path == NULL) {
+			pthread_mutex_unlock(&open_lock);
+			errno = ENOMEM;
+			return -1;
+		}
+		full_path(dir, name, path, len);
+		fd = open(path, flags);
+		int e = errno;
+		free(path);
+		errno = e;
+	}
+	pthread_mutex_unlock(&open_lock);
+	return fd;
+}
+
+
+/* ---- read buffers ---- */
+
+/* libisofs reads one file at a time, so one spare chunk buffer saves a malloc and free per file. */
+static _Atomic(unsigned char *) spare_buf;
+
+static unsigned char *buf_take(void)
+{
+	unsigned char *b = atomic_exchange(&spare_buf, NULL);
+	return b != NULL ? b : malloc(IMG_STREAM_CHUNK);
+}
+
+static void buf_give(unsigned char *b)
+{
+	unsigned char *none = NULL;
+	if (b != NULL && !atomic_compare_exchange_strong(&spare_buf, &none, b))
+		free(b);
+}
+
+void img_stream_release_cache(void)
+{
+	pthread_mutex_lock(&open_lock);
+	if (open_dir_fd >= 0)
+		close(open_dir_fd);
+	open_dir_fd = -1;
+	dir_unref(open_dir);
+	open_dir = NULL;
+	pthread_mutex_unlock(&open_lock);
+	free(atomic_exchange(&spare_buf, NULL));
+}
+
 /* ---- the first failure, for img_stream_take_error ---- */
 
 static pthread_mutex_t fail_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -108,18 +246,19 @@ static int have_failure;
 __attribute__((format(printf, 4, 5)))
 static int stream_fail(struct file_stream *f, int code, int errnum, const char *fmt, ...)
 {
-	char what[512];
+	char what[512], path[4096];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
+	full_path(f->dir, f->name, path, sizeof(path));
 
 	pthread_mutex_lock(&fail_lock);
 	if (!have_failure) {
 		if (errnum)
-			img_error_errno(&first_failure, code, errnum, "%s: %s", f->path, what);
+			img_error_errno(&first_failure, code, errnum, "%s: %s", path, what);
 		else
-			img_error_set(&first_failure, code, "%s: %s", f->path, what);
+			img_error_set(&first_failure, code, "%s: %s", path, what);
 		have_failure = 1;
 	}
 	pthread_mutex_unlock(&fail_lock);
@@ -144,9 +283,12 @@ int img_stream_take_error(struct img_error *err)
 
 /* ---- reading ---- */
 
-/* Reads up to want bytes at the current offset, going on after short reads until want bytes or
- * end of file; returns the count, or -1 with errno set. */
-static ssize_t read_full(int fd, unsigned char *p, size_t want)
+/* Reads up to want bytes at the current offset, going on after short reads until want bytes,
+ * end of file, or a short read that brought at least enough bytes; returns the count, or -1
+ * with errno set.  A regular file's read() comes back short only at its end, so when the bytes
+ * expected are there the read of one byte more has already shown where the file ends: asking
+ * again for the 0 that proves it cost a system call per file (100,000 on the small bench tree). */
+static ssize_t read_full(int fd, unsigned char *p, size_t want, size_t enough)
 {
 	size_t got = 0;
 	while (got < want) {
@@ -159,6 +301,8 @@ static ssize_t read_full(int fd, unsigned char *p, size_t want)
 		if (n == 0)
 			break;
 		got += (size_t)n;
+		if (got >= enough && got < want)
+			break;
 	}
 	return (ssize_t)got;
 }
@@ -170,7 +314,7 @@ static ssize_t take(struct file_stream *f, unsigned char *dst, size_t cap)
 {
 	off_t left = f->size - f->taken;
 	size_t want = left < (off_t)cap ? (size_t)left + 1 : cap;
-	ssize_t got = read_full(f->fd, dst, want);
+	ssize_t got = read_full(f->fd, dst, want, want > (size_t)left ? (size_t)left : want);
 	if (got < 0)
 		return stream_fail(f, IMG_EIO, errno, "read error at byte %lld",
 				   (long long)f->taken);
@@ -190,7 +334,7 @@ static ssize_t take(struct file_stream *f, unsigned char *dst, size_t cap)
 		/* The piece ended exactly at the recorded size without room for the probe byte:
 		 * probe now (rare: only when the size meets a chunk boundary). */
 		unsigned char probe;
-		ssize_t more = read_full(f->fd, &probe, 1);
+		ssize_t more = read_full(f->fd, &probe, 1, 1);
 		if (more < 0)
 			return stream_fail(f, IMG_EIO, errno, "read error at byte %lld",
 					   (long long)f->taken);
@@ -211,7 +355,7 @@ static int fs_open(IsoStream *s)
 	f->buf_len = f->buf_off = 0;
 	f->failed = 0;
 	f->end_checked = 0;
-	f->fd = open(f->path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	f->fd = open_in_dir(f->dir, f->name);
 	if (f->fd < 0) {
 		/* A file that was there during the walk and is gone now changed under us. */
 		int e = errno;
@@ -229,7 +373,7 @@ static int fs_close(IsoStream *s)
 		return ISO_FILE_NOT_OPENED;
 	close(f->fd);
 	f->fd = -1;
-	free(f->buf);
+	buf_give(f->buf);
 	f->buf = NULL;
 	f->buf_cap = f->buf_len = f->buf_off = 0;
 	return ISO_SUCCESS;
@@ -270,7 +414,7 @@ static int fs_read(IsoStream *s, void *out, size_t count)
 			if (f->buf == NULL) {
 				f->buf_cap = f->size < IMG_STREAM_CHUNK ? (size_t)f->size + 1
 									 : IMG_STREAM_CHUNK;
-				f->buf = malloc(f->buf_cap);
+				f->buf = buf_take();
 				if (f->buf == NULL)
 					return ISO_OUT_OF_MEM;
 			}
@@ -316,8 +460,9 @@ static void fs_free(IsoStream *s)
 	struct file_stream *f = s->data;
 	if (f->fd >= 0)
 		close(f->fd);
-	free(f->buf);
-	free(f->path);
+	buf_give(f->buf);
+	dir_unref(f->dir);
+	free(f->name);
 	free(f);
 }
 
@@ -326,7 +471,8 @@ static int fs_update_size(IsoStream *s)
 {
 	struct file_stream *f = s->data;
 	struct stat st;
-	if (stat(f->path, &st) < 0)
+	char path[8192];
+	if (full_path(f->dir, f->name, path, sizeof(path)) >= sizeof(path) || stat(path, &st) < 0)
 		return ISO_FILE_ERROR;
 	f->size = st.st_size;
 	return ISO_SUCCESS;
@@ -346,14 +492,20 @@ static int fs_cmp_ino(IsoStream *a, IsoStream *b)
 	return iso_stream_cmp_ino(a, b, 1);
 }
 
-static int new_stream(const char *path, off_t size, ino_t serial, IsoStream **out);
+static int new_stream(struct stream_dir *dir, const char *name, off_t size, ino_t serial,
+		      IsoStream **out);
 
 static int fs_clone_stream(IsoStream *old, IsoStream **copy, int flag)
 {
 	struct file_stream *f = old->data;
 	if (flag)
 		return ISO_STREAM_NO_CLONE;
-	return new_stream(f->path, f->size, f->serial, copy) < 0 ? ISO_OUT_OF_MEM : ISO_SUCCESS;
+	atomic_fetch_add(&f->dir->refs, 1);
+	if (new_stream(f->dir, f->name, f->size, f->serial, copy) < 0) {
+		dir_unref(f->dir);
+		return ISO_OUT_OF_MEM;
+	}
+	return ISO_SUCCESS;
 }
 
 static IsoStreamIface file_stream_class = {
@@ -372,25 +524,29 @@ static IsoStreamIface file_stream_class = {
 	fs_clone_stream,
 };
 
-const char *img_stream_path(IsoStream *s)
+size_t img_stream_path(IsoStream *s, char *buf, size_t len)
 {
 	if (s == NULL || s->class != &file_stream_class)
-		return NULL;
-	return ((struct file_stream *)s->data)->path;
+		return 0;
+	const struct file_stream *f = s->data;
+	return full_path(f->dir, f->name, buf, len);
 }
 
-static int new_stream(const char *path, off_t size, ino_t serial, IsoStream **out)
+/* Takes over the caller's reference to dir. */
+static int new_stream(struct stream_dir *dir, const char *name, off_t size, ino_t serial,
+		      IsoStream **out)
 {
 	IsoStream *s = malloc(sizeof(*s));
 	struct file_stream *f = calloc(1, sizeof(*f));
-	char *p = strdup(path);
+	char *p = strdup(name);
 	if (s == NULL || f == NULL || p == NULL) {
 		free(s);
 		free(f);
 		free(p);
 		return -1;
 	}
-	f->path = p;
+	f->dir = dir;
+	f->name = p;
 	f->size = size;
 	f->serial = serial;
 	f->fd = -1;
@@ -408,8 +564,17 @@ int img_stream_new_file(const char *path, const struct stat *st, IsoStream **out
 		return img_error_set(err, IMG_EINVAL, "img_stream_new_file: NULL argument");
 	if (!S_ISREG(st->st_mode) || st->st_size < 0)
 		return img_error_set(err, IMG_EINVAL, "%s: not a regular file", path);
-	ino_t serial = serial_for(st);
-	if (serial == 0 || new_stream(path, st->st_size, serial, out) < 0)
+	const char *slash = strrchr(path, '/');
+	struct stream_dir *dir;
+	if (slash == NULL)
+		dir = dir_for(".", 1);
+	else
+		dir = dir_for(path, slash == path ? 1 : (size_t)(slash - path));
+	const char *name = slash == NULL ? path : slash + 1;
+	ino_t serial = dir == NULL ? 0 : serial_for(st);
+	if (serial == 0 || new_stream(dir, name, st->st_size, serial, out) < 0) {
+		dir_unref(dir);
 		return img_error_set(err, IMG_ENOMEM, "%s: out of memory for its stream", path);
+	}
 	return IMG_OK;
 }

@@ -21,8 +21,10 @@
  *
  * The file is opened only between libisofs's open() and close() of the stream, so open
  * descriptors stay bounded however many streams exist (libisofs writes one file at a time).
- * Small files take one read() of their whole size plus one byte (the extra byte proves the file
- * did not grow) and one read() returning 0; larger files are read in IMG_STREAM_CHUNK pieces.
+ * It is opened relative to a descriptor of its directory, kept open from one file to the next
+ * (see img_stream_release_cache).  Small files take one read() of their whole size plus one
+ * byte: the short count shows where the file ends and that it did not grow; larger files are
+ * read in IMG_STREAM_CHUNK pieces.
  * No stat, access or getxattr calls are made: st comes from the caller's walk.
  *
  * Identity (get_id) is not the inode number but a serial number given in creation order, the same
@@ -38,9 +40,14 @@
 int img_stream_new_file(const char *path, const struct stat *st, IsoStream **out,
 			struct img_error *err);
 
-/* The path a stream of img_stream_new_file reads (valid while the stream lives), or NULL for
- * another kind of stream. */
-const char *img_stream_path(IsoStream *s);
+/* Writes the path a stream of img_stream_new_file reads into buf (truncated to len - 1 bytes and
+ * terminated when len > 0) and returns its whole length; returns 0 for another kind of stream. */
+size_t img_stream_path(IsoStream *s, char *buf, size_t len);
+
+/* Closes the directory descriptor that file streams keep open between files and frees their
+ * spare read buffer.  Streams reopen and reallocate them when needed: call it when an image is
+ * done with. */
+void img_stream_release_cache(void);
 
 /* After libisofs reported a failed write: if a file stream failed since the last call, copies
  * its error into err (IMG_ECHANGED when the file vanished, shrank or grew, IMG_EIO when it could

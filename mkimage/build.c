@@ -114,8 +114,9 @@ static void on_progress(void *arg, uint64_t done, uint64_t total)
 		return;
 	char line[8192];
 	if (j->show == MK_PROGRESS_JSON) {
-		const char *file = img_image_file_at(j->image, done > 0 ? done - 1 : 0);
-		if (img_progress_json(j->progress, file, line, sizeof(line)) == IMG_OK)
+		char file[4096];
+		int known = img_image_file_at(j->image, done > 0 ? done - 1 : 0, file, sizeof(file));
+		if (img_progress_json(j->progress, known ? file : NULL, line, sizeof(line)) == IMG_OK)
 			img_cli_status_line(line);
 	} else {
 		img_progress_text(j->progress, line, sizeof(line));

@@ -120,9 +120,12 @@ START_TEST(size_matches_stream)
 		if (memcmp(data + i, "aaaaaaaaaaaaaaaa", 16) == 0)
 			off = i;
 	ck_assert_int_ge(off, 0);
-	ck_assert_str_eq(img_image_file_at(b.img, (uint64_t)off), at("src/a"));
-	ck_assert_str_eq(img_image_file_at(b.img, (uint64_t)off + 4999), at("src/a"));
-	ck_assert_ptr_null(img_image_file_at(b.img, 0));
+	char path[4096];
+	ck_assert_int_eq(img_image_file_at(b.img, (uint64_t)off, path, sizeof(path)), 1);
+	ck_assert_str_eq(path, at("src/a"));
+	ck_assert_int_eq(img_image_file_at(b.img, (uint64_t)off + 4999, path, sizeof(path)), 1);
+	ck_assert_str_eq(path, at("src/a"));
+	ck_assert_int_eq(img_image_file_at(b.img, 0, path, sizeof(path)), 0);
 	free(data);
 	done(&b);
 }

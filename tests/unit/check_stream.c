@@ -274,16 +274,60 @@ START_TEST(descriptors_stay_bounded)
 	for (int i = 0; i < N; i++)
 		s[i] = stream_for(p, &st);
 	ck_assert_int_eq(count_fds(), before); /* nothing opened at creation */
+	/* While open: the file and its directory; after close, the directory stays open for
+	 * the next file until the cache is released. */
 	for (int i = 0; i < N; i++) {
 		size_t total;
 		ck_assert_int_eq(iso_stream_open(s[i]), 1);
-		ck_assert_int_eq(count_fds(), before + 1);
+		ck_assert_int_eq(count_fds(), before + 2);
 		ck_assert_int_eq(drain(s[i], &total), 0);
 		ck_assert_uint_eq(total, 5000);
 		ck_assert_int_eq(iso_stream_close(s[i]), 1);
-		ck_assert_int_eq(count_fds(), before);
+		ck_assert_int_eq(count_fds(), before + 1);
 	}
+	img_stream_release_cache();
+	ck_assert_int_eq(count_fds(), before);
 	for (int i = 0; i < N; i++)
+		iso_stream_unref(s[i]);
+}
+END_TEST
+
+/* Files of several directories, opened in turns (each open changes the directory kept open),
+ * a relative path without a directory, and the paths streams report. */
+START_TEST(files_of_several_directories)
+{
+	char sub[2][128], name[2][160];
+	struct stat st[3];
+	IsoStream *s[3];
+	for (int d = 0; d < 2; d++) {
+		snprintf(sub[d], sizeof(sub[d]), "%s/d%d", dir, d);
+		ck_assert_int_eq(mkdir(sub[d], 0755), 0);
+		snprintf(name[d], sizeof(name[d]), "d%d/f", d);
+		s[d] = stream_for(make_file(name[d], 3000 + (size_t)d, 10u + (unsigned)d, &st[d]),
+				  &st[d]);
+	}
+	make_file("top", 7, 12, &st[2]);
+	char cwd[4096];
+	ck_assert_ptr_nonnull(getcwd(cwd, sizeof(cwd)));
+	ck_assert_int_eq(chdir(dir), 0);
+	s[2] = stream_for("top", &st[2]);
+	for (int round = 0; round < 3; round++)
+		for (int i = 0; i < 3; i++)
+			read_and_check(s[i], i == 2 ? 7 : 3000 + (size_t)i, 10u + (unsigned)i, 2048);
+	char path[512], want[512];
+	for (int d = 0; d < 2; d++) {
+		snprintf(want, sizeof(want), "%s/%s", dir, name[d]);
+		ck_assert_uint_eq(img_stream_path(s[d], path, sizeof(path)), strlen(want));
+		ck_assert_str_eq(path, want);
+	}
+	ck_assert_uint_eq(img_stream_path(s[2], path, sizeof(path)), strlen("./top"));
+	ck_assert_str_eq(path, "./top");
+	/* truncated to the buffer, the whole length returned */
+	ck_assert_uint_eq(img_stream_path(s[0], path, 4), strlen(dir) + 1 + strlen(name[0]));
+	ck_assert_uint_eq(strlen(path), 3);
+	ck_assert_int_eq(chdir(cwd), 0);
+	img_stream_release_cache();
+	for (int i = 0; i < 3; i++)
 		iso_stream_unref(s[i]);
 }
 END_TEST
@@ -543,6 +587,7 @@ static Suite *stream_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, reads_exact_content_at_any_size);
+	tcase_add_test(tc, files_of_several_directories);
 	tcase_add_test(tc, shrunk_file_fails);
 	tcase_add_test(tc, shrinking_while_read_fails);
 	tcase_add_test(tc, grown_file_fails);
