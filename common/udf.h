@@ -117,12 +117,28 @@ int img_udf_add_extent(struct img_udf *u, uint32_t file, uint64_t lba, uint64_t 
  * 32-bit block numbers), IMG_EINVAL (first below 257), IMG_ENOMEM. */
 int img_udf_layout(struct img_udf *u, uint32_t first, uint32_t *nblocks);
 
+/* Blocks from the first block of the layout to the part of the content that
+ * img_udf_place_content can move (File Entries and directories; for 2.50+ the metadata file
+ * and its mirror): the volume descriptor sequences, the integrity sequence, then the File Set
+ * Descriptor and its terminator (before 2.50) or the File Entries of the metadata file and
+ * mirror (2.50+).  0 before img_udf_layout. */
+uint32_t img_udf_head_blocks(const struct img_udf *u);
+
+/* Moves that part of the content from right after the head to the latest place that ends at or before
+ * absolute block limit (exclusive; for 2.50+ its start keeps the alignment unit from the
+ * partition start); *lba receives where it begins.  The reader still produces the head and
+ * then the content (img_udf_layout's nblocks in all): the caller puts the content's
+ * nblocks - img_udf_head_blocks blocks at *lba.  File data may then lie between the head and
+ * the content.  Call it after img_udf_layout and before img_udf_set_end.  Errors: IMG_EINVAL
+ * (not laid out, no room before limit). */
+int img_udf_place_content(struct img_udf *u, uint32_t limit, uint32_t *lba);
+
 /* Fixes the end of the volume: the closing Anchor goes at absolute block anchor (N-1 or N-256
  * of an image of N blocks); the partition runs from its start up to the block before it (or
  * before the reserve sequence when that is at the end), so it covers every file extent and
- * nothing past the anchor.  Checks that every file's extents add
- * up to its size and lie inside the partition.  Errors: IMG_EINVAL (with the path),
- * IMG_EUNSUPPORTED (a file needing more allocation descriptors than one File Entry holds). */
+ * nothing past the anchor.  Checks that every file's extents add up to its size and lie inside
+ * the partition, outside the metadata.  Errors: IMG_EINVAL (with the path), IMG_EUNSUPPORTED
+ * (a file needing more allocation descriptors than one File Entry holds). */
 int img_udf_set_end(struct img_udf *u, uint32_t anchor);
 
 /* Fills the three blocks of the Volume Recognition Sequence (BEA01, NSR02 or NSR03, TEA01;

@@ -5,18 +5,21 @@
  *   0..31     the overwrite buffer (system area, volume descriptors) with the UDF Volume
  *             Recognition Sequence patched in right after the ISO descriptor set terminator;
  *   32..255   zeros;  256 the Anchor Volume Descriptor Pointer;
- *   257..X-1  the UDF descriptors, File Entries and directories (common/udf.h);
- * then libisofs's stream from X on, with the closing Anchor (and, with --md5, the reserve
- * descriptor sequence before it) written over zero tail blocks.
+ *   257..X-1  the UDF volume descriptor sequences, the integrity sequence, and the File Set
+ *             Descriptor (before 2.50) or the metadata file's and mirror's File Entries;
+ * then libisofs's stream from X on.  The UDF content (File Set Descriptor, File Entries,
+ * directories; for 2.50+ the metadata file and its mirror) and the closing Anchor (with --md5
+ * also the reserve descriptor sequence before it) are written over zero blocks libisofs adds at
+ * the end of its session (iso_write_opts_set_tail_blocks): the content, 2 KiB per file, goes
+ * out after the file data, so libisofs's writer thread reads files from the start, as it does
+ * without UDF, instead of waiting while 200 MB of File Entries (100,000 files) go out first.
  * Every file's data extent is known before a byte of data is read: libisofs places contents
  * in the order of the sort weights image.c gives them, from iso_write_opts_get_data_start() on
  * (see check_extents for the blocks it puts first); the ISO9660 and Joliet directory records
  * of the stream prefix (X .. data start - 1, read into memory first) are parsed to find where
  * that order starts and to check that every file is where it puts it.  Memory: the prefix is
- * held until it is written (one pass: it comes out after the UDF head that needs it); the UDF
- * metadata (2 KiB per File Entry) is encoded block by block as the reader reaches it
- * (img_udf_reader_read), from the tree udf_tree.c keeps (about 200 bytes per entry); while the
- * head goes out, what libisofs buffers is read ahead (read_ahead, at most 32 MiB). */
+ * held until it is written; the UDF metadata is encoded block by block as the output reaches
+ * it (img_udf_reader_read), from the tree udf_tree.c keeps (about 200 bytes per entry). */
 #include "common/udf_bridge.h"
 
 #include <stdbool.h>
@@ -64,8 +67,10 @@ struct img_udf_bridge {
 	uint8_t *overwrite;      /* blocks 0..ovw_blocks-1 */
 	uint32_t ovw_blocks;     /* 32, plus -partition_offset */
 	uint8_t anchor_block[IMG_BLOCK_SIZE];
-	struct img_udf_reader *meta; /* blocks 257..x-1, encoded as they are read */
-	size_t meta_len;
+	struct img_udf_reader *meta; /* blocks 257..x-1, then the content: encoded as read */
+	uint64_t head_len;       /* bytes of blocks 257..x-1 */
+	uint32_t content_blocks; /* the content area, at content_lba (img_udf_place_content) */
+	uint32_t content_lba;
 	uint8_t *prefix;         /* stream blocks x .. data_start-1 */
 	uint64_t prefix_len;
 	uint32_t data_start;
@@ -73,8 +78,6 @@ struct img_udf_bridge {
 	uint32_t end_first;      /* first of the UDF blocks that end the volume (img_udf_end) */
 	uint8_t *end_blocks;     /* blocks end_first .. anchor_end */
 	uint64_t pos, total;     /* bytes handed out, image size */
-	uint8_t *ahead;          /* stream bytes after the prefix, read while the head went out */
-	size_t ahead_len, ahead_pos, ahead_cap;
 	struct content *contents;
 	size_t ncontents;
 	int max_weight;
@@ -119,7 +122,6 @@ void img_udf_bridge_free(struct img_udf_bridge *b)
 	img_udf_reader_free(b->meta);
 	free(b->prefix);
 	free(b->end_blocks);
-	free(b->ahead);
 	free(b->contents);
 	free(b);
 }
@@ -361,8 +363,8 @@ static uint64_t gpt_esp_end(const uint8_t *buf, size_t len)
  * that no entry ends past that size, and fails the write ("GPT partitions 0 and 1 overlap")
  * when one does: an EFI boot image that is also the ESP (-efi-boot-part --efi-boot-image,
  * --boot-preset bios+uefi), which it puts right after its directories, ends beyond the
- * session's size when the UDF metadata before the session (X blocks) is larger than the file
- * data after that image: trees of many small files, and UDF 2.50's metadata mirror doubles X.
+ * session's size when the UDF blocks before the session (X, about 300) outnumber the blocks
+ * that follow the image's end in the session (file data, the UDF metadata in the tail).
  * A dry layout (no file read) tells where the entries end; zero tail blocks make the session
  * long enough.  They are ours to add: ECMA-119 and UDF leave unused blocks at the end. */
 static int fit_stream_gpt(struct img_image *img, struct img_udf_bridge *b, uint32_t tail)
@@ -487,15 +489,18 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 		img_udf_bridge_free(b);
 		return rc;
 	}
-	b->x = IMG_UDF_FIRST_BLOCK + nblocks;
-	b->meta_len = (size_t)nblocks * IMG_BLOCK_SIZE;
+	uint32_t head = img_udf_head_blocks(b->udf);
+	b->x = IMG_UDF_FIRST_BLOCK + head;
+	b->head_len = (uint64_t)head * BLK;
+	b->content_blocks = nblocks - head;
 	struct img_udf_stats st;
 	img_udf_get_stats(b->udf, &st);
 	if (img->note != NULL) {
 		char text[200];
-		snprintf(text, sizeof(text), "UDF: %llu files, %llu directories, metadata in blocks "
-			 "257..%u", (unsigned long long)st.files, (unsigned long long)st.dirs,
-			 b->x - 1);
+		snprintf(text, sizeof(text), "UDF: %llu files, %llu directories, descriptors in "
+			 "blocks 257..%u, %u blocks of metadata at the end",
+			 (unsigned long long)st.files, (unsigned long long)st.dirs, b->x - 1,
+			 b->content_blocks);
 		img->note(img->note_arg, IMG_NOTE_INFO, text);
 		if (st.renamed) {
 			/* OSTA CS0 holds 255 bytes: 127 characters beyond Latin-1 (UDF 2.1.1). */
@@ -514,10 +519,19 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 	iso_write_opts_set_overwrite_buf(w, b->overwrite);
 	/* MD5s (--md5) stay as image.c set them: the superblock checksum tag that libisofs
 	 * writes where the VRS must go is moved in img_udf_bridge_start (udf_md5.c). */
-	/* Zero blocks at the end of the session for the closing anchor (UDF 2.2.3: N-1, or
-	 * N-257 when a backup GPT may take the last blocks: boot media), and with --md5 for
-	 * the reserve sequence before it; libisofs writes them after its session tag. */
-	uint32_t tail = (img->boot ? GPT_TAIL_BLOCKS : 1) + img_udf_end_blocks(b->udf) - 1;
+	/* Zero blocks at the end of the session for the UDF content, and for the closing
+	 * anchor (UDF 2.2.3: N-1, or N-257 when a backup GPT may take the last blocks: boot
+	 * media), with --md5 the reserve sequence before it; libisofs writes them after its
+	 * session tag.  2.50's metadata file starts on its alignment unit: up to 31 blocks
+	 * more. */
+	uint64_t tail64 = (uint64_t)(img->boot ? GPT_TAIL_BLOCKS : 1) + img_udf_end_blocks(b->udf)
+			  - 1 + b->content_blocks + (revision >= IMG_UDF_REV_250 ? 31 : 0);
+	if (tail64 > UINT32_MAX / 2) {
+		img_udf_bridge_free(b);
+		return img_error_set(&img->err, IMG_ETOOBIG, "UDF: %llu blocks of metadata",
+				     (unsigned long long)tail64);
+	}
+	uint32_t tail = (uint32_t)tail64;
 	iso_write_opts_set_tail_blocks(w, tail);
 	if (img->esp_in_session && (rc = fit_stream_gpt(img, b, tail)) != IMG_OK) {
 		img_udf_bridge_free(b);
@@ -713,11 +727,21 @@ static int check_extents(struct img_image *img, struct img_udf_bridge *b)
 
 /* ---- producing the image ---- */
 
+/* The 200 MB of tail that 100,000 File Entries replace pass through here: a byte loop took
+ * 0.1-0.2 s of them, memcmp against the zeros already seen runs at memory speed. */
 static bool is_zero(const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
+	static const uint8_t zeros[64];
+	size_t head = n < sizeof(zeros) ? n : sizeof(zeros);
+	if (memcmp(p, zeros, head) != 0)
+		return false;
+	/* p[0..k) is zero, so p[k..2k) equals it when zero: double k each time */
+	for (size_t k = head; k < n;) {
+		size_t step = n - k < k ? n - k : k;
+		if (memcmp(p, p + k, step) != 0)
 			return false;
+		k += step;
+	}
 	return true;
 }
 
@@ -808,10 +832,13 @@ int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 	/* The closing anchor: in the zero tail asked for in img_image_add_udf. */
 	uint64_t n = b->total / BLK;
 	b->anchor_end = (uint32_t)(n - 1 - (b->gpt ? GPT_TAIL_BLOCKS - 1 : 0));
+	/* The content right before those end blocks, in the zero tail too. */
+	b->end_first = b->anchor_end - (img_udf_end_blocks(b->udf) - 1);
+	if ((rc = img_udf_place_content(b->udf, b->end_first, &b->content_lba)) != IMG_OK)
+		return udf_fail(img, b, rc);
 	if ((rc = img_udf_set_end(b->udf, b->anchor_end)) != IMG_OK)
 		return udf_fail(img, b, rc);
 	img_udf_anchor(b->udf, ANCHOR_FIRST, b->anchor_block);
-	b->end_first = b->anchor_end - (img_udf_end_blocks(b->udf) - 1);
 	b->end_blocks = malloc((size_t)img_udf_end_blocks(b->udf) * IMG_BLOCK_SIZE);
 	if (b->end_blocks == NULL)
 		return img_error_set(&img->err, IMG_ENOMEM, "UDF");
@@ -823,6 +850,24 @@ int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 	if ((rc = img_udf_reader_new(b->udf, &b->meta)) != IMG_OK)
 		return udf_fail(img, b, rc);
 	*bytes = b->total;
+	return IMG_OK;
+}
+
+/* The next bytes of the UDF metadata, exactly n of them (whole blocks). */
+static int meta_bytes(struct img_image *img, struct img_udf_bridge *b, uint8_t *out, size_t n,
+		      size_t *got)
+{
+	size_t done = 0;
+	while (done < n) {
+		size_t k;
+		int rc = img_udf_reader_read(b->meta, out + done, n - done, &k);
+		if (rc != IMG_OK)
+			return udf_fail(img, b, rc);
+		if (k == 0)
+			return img_error_set(&img->err, IMG_EINVAL, "UDF: metadata size");
+		done += k;
+	}
+	*got = n;
 	return IMG_OK;
 }
 
@@ -845,12 +890,7 @@ static int head_bytes(struct img_image *img, struct img_udf_bridge *b, uint8_t *
 		end = meta;
 	} else if (pos < prefix) {
 		size_t n = (uint64_t)len < prefix - pos ? len : (size_t)(prefix - pos);
-		int rc = img_udf_reader_read(b->meta, out, n, got);
-		if (rc != IMG_OK)
-			return udf_fail(img, b, rc);
-		if (*got == 0 || pos - meta + *got > b->meta_len)
-			return img_error_set(&img->err, IMG_EINVAL, "UDF: metadata size");
-		return IMG_OK;
+		return meta_bytes(img, b, out, n, got);
 	} else {
 		src = b->prefix + (pos - prefix);
 		end = prefix + b->prefix_len;
@@ -864,44 +904,6 @@ static int head_bytes(struct img_image *img, struct img_udf_bridge *b, uint8_t *
 	return IMG_OK;
 }
 
-/* Read-ahead: while the UDF metadata goes out (2 KiB per file: 200 MB for 100,000 files,
- * about 0.1 s into a pipe), libisofs's 1 MiB ring buffer (image.c) would fill at once and its
- * writer thread, which reads the files, would wait.  Taking what it has buffered into memory
- * of our own lets it go on reading on the other core: the data after the head is ready when
- * the head is out.  Libisofs filled 32 MiB during the head of the 100,000-file bench tree
- * (tests/bench/NOTES.md).  The time to fill grows with the metadata: at most a quarter of
- * its size, at most AHEAD_MAX. */
-#define AHEAD_MAX (32u << 20)
-/* Pieces taken at a time: whole blocks, large enough to keep the calls few. */
-#define AHEAD_MIN (128u * 1024)
-
-/* Moves what libisofs has buffered (without waiting) to the read-ahead buffer. */
-static int read_ahead(struct img_image *img, struct img_udf_bridge *b)
-{
-	size_t cap = 0, avail_free = 0;
-	int state = iso_ring_buffer_get_status(img->bs, &cap, &avail_free);
-	if ((state != 1 && state != 2) || cap < avail_free)
-		return IMG_OK;
-	size_t avail = (cap - avail_free) / BLK * BLK;
-	if (b->ahead_cap == 0)
-		b->ahead_cap = b->meta_len / 4 < AHEAD_MAX ? b->meta_len / 4 / BLK * BLK : AHEAD_MAX;
-	if (b->ahead_len + avail > b->ahead_cap)
-		avail = b->ahead_cap - b->ahead_len;
-	if (avail < AHEAD_MIN)
-		return IMG_OK;
-	if (b->ahead == NULL) {
-		b->ahead = malloc(b->ahead_cap);
-		if (b->ahead == NULL)
-			return IMG_OK; /* no read-ahead then: only slower */
-	}
-	size_t n;
-	int rc = img_image_stream_read(img, b->ahead + b->ahead_len, avail, &n);
-	if (rc != IMG_OK)
-		return rc;
-	b->ahead_len += n;
-	return IMG_OK;
-}
-
 int img_udf_bridge_read(struct img_image *img, void *buf, size_t len, size_t *got)
 {
 	struct img_udf_bridge *b = img->udf;
@@ -912,8 +914,6 @@ int img_udf_bridge_read(struct img_image *img, void *buf, size_t len, size_t *go
 	if (b->pos < head) {
 		size_t n;
 		int rc = head_bytes(img, b, buf, len, &n);
-		if (rc == IMG_OK && b->pos + n > (uint64_t)IMG_UDF_FIRST_BLOCK * BLK)
-			rc = read_ahead(img, b);
 		if (rc != IMG_OK)
 			return rc;
 		b->pos += n;
@@ -921,25 +921,25 @@ int img_udf_bridge_read(struct img_image *img, void *buf, size_t len, size_t *go
 		return IMG_OK;
 	}
 	size_t n;
-	int rc = IMG_OK;
-	if (b->ahead_pos < b->ahead_len) {
-		n = len < b->ahead_len - b->ahead_pos ? len : b->ahead_len - b->ahead_pos;
-		memcpy(buf, b->ahead + b->ahead_pos, n);
-		b->ahead_pos += n;
-		if (b->ahead_pos == b->ahead_len) {
-			free(b->ahead);
-			b->ahead = NULL;
-			b->ahead_len = b->ahead_pos = 0;
-		}
-	} else {
-		rc = img_image_stream_read(img, buf, len, &n);
-	}
+	int rc = img_image_stream_read(img, buf, len, &n);
 	if (rc != IMG_OK)
 		return rc;
-	/* The closing anchor (after the reserve sequence, if at the end) replaces blocks of
-	 * libisofs's zero tail as they pass. */
-	uint64_t a = (uint64_t)b->end_first * BLK, e = ((uint64_t)b->anchor_end + 1) * BLK;
 	uint64_t lo = b->pos, hi = b->pos + n;
+	/* The UDF content replaces blocks of libisofs's zero tail as they pass. */
+	uint64_t c = (uint64_t)b->content_lba * BLK, ce = c + (uint64_t)b->content_blocks * BLK;
+	if (lo < ce && c < hi) {
+		uint64_t from = lo > c ? lo : c, to = hi < ce ? hi : ce;
+		uint8_t *dst = (uint8_t *)buf + (from - lo);
+		if (!is_zero(dst, (size_t)(to - from)))
+			return img_error_set(&img->err, IMG_EISOFS,
+					     "UDF: blocks %u-%u, meant for the UDF metadata, hold data",
+					     b->content_lba, b->content_lba + b->content_blocks - 1);
+		size_t k;
+		if ((rc = meta_bytes(img, b, dst, (size_t)(to - from), &k)) != IMG_OK)
+			return rc;
+	}
+	/* So do the closing anchor and the reserve sequence, if at the end. */
+	uint64_t a = (uint64_t)b->end_first * BLK, e = ((uint64_t)b->anchor_end + 1) * BLK;
 	if (lo < e && a < hi) {
 		uint64_t from = lo > a ? lo : a, to = hi < e ? hi : e;
 		uint8_t *dst = (uint8_t *)buf + (from - lo);

@@ -95,6 +95,11 @@ struct img_udf {
 	uint32_t rvds, lvid;     /* first blocks of the reserve VDS and of the integrity sequence */
 	uint32_t content_blocks; /* FSD, TD, File Entries, directory and symlink data */
 	uint32_t meta_blocks;    /* 2.50+: content_blocks rounded up to the alignment unit */
+	uint32_t head_blocks;    /* blocks from first to the content area as laid out */
+	uint32_t content_rel;    /* partition block where the part of the content area that
+				  * img_udf_place_content moves begins (File Entries, or for 2.50+
+				  * the mirror and the metadata file): right after the head, or
+				  * where that function put it */
 };
 
 /* Bytes of a regular file given by img_udf_add_extent so far. */

@@ -199,6 +199,8 @@ int img_udf_layout(struct img_udf *u, uint32_t first, uint32_t *nblocks)
 		u->inodes_cap = u->ninodes;
 	}
 	u->first = first;
+	u->head_blocks = u->part_start - first + (has_meta(u) ? META_ALIGN : FE_BASE);
+	u->content_rel = has_meta(u) ? META_ALIGN : FE_BASE;
 	u->lvid = first + HEAD_BLOCKS(u) - 2;
 	u->rvds = u->rvds_at_end ? 0 : first + VDS_BLOCKS;
 	u->nblocks = (uint32_t)total;
@@ -208,9 +210,48 @@ int img_udf_layout(struct img_udf *u, uint32_t first, uint32_t *nblocks)
 	return IMG_OK;
 }
 
+/* Blocks of the content area that img_udf_place_content moves: for 2.50+ the metadata file
+ * and its mirror; else all but the File Set Descriptor and its terminator, which stay at
+ * partition blocks 0 and 1, where pycdlib looks for them whatever the Logical Volume
+ * Descriptor says. */
+static uint32_t content_span(const struct img_udf *u)
+{
+	return has_meta(u) ? 2 * u->meta_blocks : u->content_blocks - FE_BASE;
+}
+
+/* What to add to a block number of the content area from FE_BASE on to address it in its
+ * partition: how far it was moved in the physical partition, or 0 in the metadata partition,
+ * which numbers the metadata file's blocks from 0 wherever the file lies. */
+static uint32_t coff(const struct img_udf *u)
+{
+	return has_meta(u) ? 0 : u->content_rel - FE_BASE;
+}
+
 static uint32_t file_ad_len(const struct img_udf *u)
 {
 	return has_meta(u) ? 16 : 8;
+}
+
+uint32_t img_udf_head_blocks(const struct img_udf *u)
+{
+	return u->laid_out ? u->head_blocks : 0;
+}
+
+int img_udf_place_content(struct img_udf *u, uint32_t limit, uint32_t *lba)
+{
+	if (!u->laid_out)
+		return img_error_set(&u->err, IMG_EINVAL, "UDF content placed before layout");
+	uint32_t span = content_span(u), head_end = u->first + u->head_blocks;
+	if (limit < head_end || limit - head_end < span)
+		return img_error_set(&u->err, IMG_EINVAL, "UDF: no room for %u blocks of metadata "
+				     "before block %u", span, limit);
+	uint32_t rel = limit - span - u->part_start;
+	if (has_meta(u))
+		rel -= rel % META_ALIGN;
+	u->content_rel = rel;
+	u->ended = 0;
+	*lba = u->part_start + rel;
+	return IMG_OK;
 }
 
 int img_udf_set_end(struct img_udf *u, uint32_t anchor)
@@ -218,10 +259,12 @@ int img_udf_set_end(struct img_udf *u, uint32_t anchor)
 	char path[1024];
 	if (!u->laid_out)
 		return img_error_set(&u->err, IMG_EINVAL, "UDF end set before layout");
-	uint32_t data_start = u->first + u->nblocks;
+	/* File data lies between the head and the end blocks, outside the content area. */
+	uint32_t data_start = u->first + u->head_blocks;
+	uint32_t content = u->part_start + u->content_rel, content_end = content + content_span(u);
 	/* The partition ends where the end blocks (reserve VDS, anchor) begin. */
 	uint32_t part_end = anchor - (img_udf_end_blocks(u) - 1);
-	if (anchor < data_start || part_end < data_start)
+	if (anchor < content_end || part_end < content_end)
 		return img_error_set(&u->err, IMG_EINVAL, "UDF closing anchor %u inside the metadata",
 				     anchor);
 	uint32_t room = (IMG_UDF_BLOCK - fe_header(u)) / file_ad_len(u);
@@ -241,8 +284,9 @@ int img_udf_set_end(struct img_udf *u, uint32_t anchor)
 		uint64_t ads = 0;
 		for (uint32_t e = 0; e < ino->next; e++) {
 			const struct udf_extent *x = &udf_extents(ino)[e];
-			if (x->lba < data_start ||
-			    x->lba + div_up(x->len, IMG_UDF_BLOCK) > part_end) {
+			uint64_t x_end = x->lba + div_up(x->len, IMG_UDF_BLOCK);
+			if (x->lba < data_start || x_end > part_end ||
+			    (x->lba < content_end && x_end > content)) {
 				img_udf_node_path(u, ino->node, path, sizeof(path));
 				return img_error_set(&u->err, IMG_EINVAL,
 						     "%s: extent at block %llu outside the UDF partition",
@@ -583,7 +627,7 @@ static int encode_fe(struct img_udf *u, uint8_t *d, uint32_t i)
 		flags |= 1u << 7;
 	if (ino->mode & S_ISVTX)
 		flags |= 1u << 8;
-	uint32_t loc = FE_BASE + i, hdr = fe_header(u), room = IMG_UDF_BLOCK - hdr, ea = 0;
+	uint32_t loc = FE_BASE + i + coff(u), hdr = fe_header(u), room = IMG_UDF_BLOCK - hdr, ea = 0;
 	size_t ad = 0, n;
 	if (S_ISREG(ino->mode)) {
 		/* File data lies in the physical partition: short_ads when the File Entry is
@@ -607,8 +651,8 @@ static int encode_fe(struct img_udf *u, uint8_t *d, uint32_t i)
 	} else if (S_ISDIR(ino->mode)) {
 		hdr = put_fe_header(u, d, FT_DIR, flags | IMG_UDF_AD_SHORT, ino, ino->size,
 				    ino->data_blocks, unique_id(i));
-		ad = img_udf_put_ads(d + hdr, room, IMG_UDF_AD_SHORT, 0, ino->data_block, ino->size,
-				     IMG_UDF_MAX_EXTENT);
+		ad = img_udf_put_ads(d + hdr, room, IMG_UDF_AD_SHORT, 0, ino->data_block + coff(u),
+				     ino->size, IMG_UDF_MAX_EXTENT);
 		if (ad == 0)
 			return img_error_set(&u->err, IMG_ETOOBIG, "directory too large");
 	} else if (!S_ISLNK(ino->mode)) {
@@ -626,8 +670,8 @@ static int encode_fe(struct img_udf *u, uint8_t *d, uint32_t i)
 	} else {
 		hdr = put_fe_header(u, d, FT_SYMLINK, flags | IMG_UDF_AD_SHORT, ino, ino->size,
 				    ino->data_blocks, unique_id(i));
-		ad = img_udf_put_ads(d + hdr, room, IMG_UDF_AD_SHORT, 0, ino->data_block, ino->size,
-				     IMG_UDF_MAX_EXTENT);
+		ad = img_udf_put_ads(d + hdr, room, IMG_UDF_AD_SHORT, 0, ino->data_block + coff(u),
+				     ino->size, IMG_UDF_MAX_EXTENT);
 	}
 	finish_fe(u, d, hdr, ea, (uint32_t)ad, loc);
 	return IMG_OK;
@@ -647,7 +691,7 @@ static void put_fid(const struct img_udf *u, struct emitter *em, uint64_t conten
 	uint32_t name_len = node != NULL ? node->name_len : 0;
 	uint32_t len = fid_len(name_len);
 	/* The tag names the block where the FID starts. */
-	uint32_t loc = (uint32_t)((em->pos - content_pos) / IMG_UDF_BLOCK);
+	uint32_t loc = (uint32_t)((em->pos - content_pos) / IMG_UDF_BLOCK) + coff(u);
 	uint8_t *f = em_reserve(em, len);
 	if (f == NULL)
 		return;
@@ -655,7 +699,7 @@ static void put_fid(const struct img_udf *u, struct emitter *em, uint64_t conten
 	img_udf_put16(f + 16, 1);
 	f[18] = chars;
 	f[19] = (uint8_t)name_len;
-	img_udf_put_icb(f + 20, FE_BASE + inode, meta_ref(u), unique_id(inode),
+	img_udf_put_icb(f + 20, FE_BASE + inode + coff(u), meta_ref(u), unique_id(inode),
 			u->rev >= IMG_UDF_REV_201);
 	if (name_len > 0)
 		memcpy(f + 38, node->name, name_len);
@@ -677,7 +721,7 @@ static void put_fsd(const struct img_udf *u, struct emitter *em)
 	img_udf_put_dstring(d + 112, 128, u->volume_id);
 	img_udf_put_charspec(d + 240);
 	img_udf_put_dstring(d + 304, 32, u->volume_id);
-	img_udf_put_icb(d + 400, FE_BASE, meta_ref(u), 0, 0);
+	img_udf_put_icb(d + 400, FE_BASE + coff(u), meta_ref(u), 0, 0);
 	domain_id(u, d + 416);
 	img_udf_put_tag(d, TAG_FSD, tag_version(u), FSD_BLOCK, 512);
 	em_put(em, d, sizeof(d));
@@ -778,10 +822,16 @@ static int step(struct img_udf_reader *r)
 		put_lvid(u, em);
 		em_pad_to(em, u->part_start - u->first);
 		if (has_meta(u)) {
-			/* The metadata file and its mirror, then the two copies of the content. */
-			rc = put_meta_fe(u, em, FT_META, 0, META_ALIGN);
+			/* The metadata file and its mirror, then the two copies of the content
+			 * (the mirror's first). */
+			/* The mirror first: 7-Zip reads the metadata file only, takes the end of
+			 * what it read for the end of the volume and fails on anything but zeros
+			 * and Anchors after it ("Headers Error"), so the copy it reads ends the
+			 * content, which ends right before the closing blocks at the end of the
+			 * image (the two copies hold the same bytes). */
+			rc = put_meta_fe(u, em, FT_META, 0, u->content_rel + u->meta_blocks);
 			if (rc == IMG_OK)
-				rc = put_meta_fe(u, em, FT_MIRROR, 1, META_ALIGN + u->meta_blocks);
+				rc = put_meta_fe(u, em, FT_MIRROR, 1, u->content_rel);
 			em_pad_to(em, u->part_start - u->first + META_ALIGN);
 		}
 		r->phase = PH_FSD;

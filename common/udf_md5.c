@@ -23,8 +23,8 @@
  *
  * What the tags cover: this one blocks 0 .. term+3 (system area, descriptors, VRS); the session
  * tag blocks X .. its own block - 1 (libisofs's whole stream but its zero tail).  Neither
- * covers the UDF Anchor at 256, the UDF metadata at 257..X-1 or the closing Anchor in the
- * tail: those have their own descriptor tags with CRCs (ECMA-167 3/7.2). */
+ * covers the UDF Anchor at 256, the UDF descriptors at 257..X-1, or the UDF metadata and the
+ * closing Anchor in the tail: those have their own descriptor tags with CRCs (ECMA-167 3/7.2). */
 #include "common/udf_md5.h"
 
 #include <stdbool.h>

@@ -112,8 +112,8 @@ elif op in ("fe-crc", "fe-crc-both"):              # a.txt's entry: CRC no longe
     d[meta_off(a[1]) + 60] ^= 0xff
     if op == "fe-crc-both":
         d[meta_off(a[1], mirror_fe) + 60] ^= 0xff
-elif op == "truncate":                              # cut inside the metadata file
-    del d[meta_off(3):]
+elif op == "truncate":                              # cut inside the copy that comes first
+    del d[min(meta_off(3), meta_off(3, mirror_fe)):]
     f.truncate(len(d))
 f.seek(0); f.write(d); f.close()
 PY
@@ -188,7 +188,7 @@ udf_damage ind.iso indirect-loop
 expect_fail 2 'UDF indirect entry at byte [0-9]+: chain of more than [0-9]+ entries, it loops' \
 	"$IMGINFO" -l --view udf ind.iso
 
-# Truncated inside the metadata file.
+# Truncated inside the first copy of the metadata (mkimage puts the mirror first): both are lost.
 udf_damage cut.iso truncate
 expect_fail 2 'at byte [0-9]+' "$IMGINFO" -l --view udf cut.iso
 expect_fail 2 'UDF' "$IMGINFO" cut.iso

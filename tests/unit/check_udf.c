@@ -398,6 +398,77 @@ START_TEST(reserve_sequence_at_the_end)
 }
 END_TEST
 
+/* img_udf_place_content: File Entries and directories (2.50: the mirror, then the metadata
+ * file) move to the end, before a given block; what points at them follows, the File Set
+ * Descriptor stays at partition block 0, and file data may not overlap them. */
+START_TEST(content_moves_to_the_end)
+{
+	static const unsigned revs[] = {IMG_UDF_REV_102, IMG_UDF_REV_250};
+	for (size_t i = 0; i < sizeof(revs) / sizeof(revs[0]); i++) {
+		struct img_udf *u = new_volume(revs[i]);
+		uint32_t f, g, n, lba;
+		ck_assert_int_eq(img_udf_add_file(u, IMG_UDF_ROOT, "f", &file_attr, 5000, 0, &f), 0);
+		ck_assert_int_eq(img_udf_add_file(u, IMG_UDF_ROOT, "g", &file_attr, 2048, 0, &g), 0);
+		ck_assert_int_eq(img_udf_layout(u, IMG_UDF_FIRST_BLOCK, &n), IMG_OK);
+		uint32_t head = img_udf_head_blocks(u), data = IMG_UDF_FIRST_BLOCK + head;
+		ck_assert_uint_gt(head, 0);
+		ck_assert_uint_lt(head, n);
+		/* no room: the content does not fit between the head and the limit */
+		ck_assert_int_eq(img_udf_place_content(u, data + (n - head) - 1, &lba), IMG_EINVAL);
+		uint32_t limit = data + 200;
+		ck_assert_int_eq(img_udf_place_content(u, limit, &lba), IMG_OK);
+		ck_assert_uint_le(lba + (n - head), limit);
+		ck_assert_uint_gt(lba + (n - head) + 32, limit);
+		ck_assert_int_eq(img_udf_add_extent(u, f, data, 5000), 0);
+		/* g's block is a block of the moved content */
+		ck_assert_int_eq(img_udf_add_extent(u, g, lba + 1, 2048), 0);
+		ck_assert_int_eq(img_udf_set_end(u, limit), IMG_EINVAL);
+		img_udf_free(u);
+
+		u = new_volume(revs[i]);
+		ck_assert_int_eq(img_udf_add_file(u, IMG_UDF_ROOT, "f", &file_attr, 5000, 0, &f), 0);
+		ck_assert_int_eq(img_udf_layout(u, IMG_UDF_FIRST_BLOCK, &n), IMG_OK);
+		ck_assert_int_eq(img_udf_place_content(u, limit, &lba), IMG_OK);
+		ck_assert_int_eq(img_udf_add_extent(u, f, data, 5000), 0);
+		ck_assert_int_eq(img_udf_set_end(u, limit), IMG_OK);
+		struct img_udf_stats st;
+		img_udf_get_stats(u, &st);
+		uint32_t rel = lba - st.partition_start;
+		uint8_t *meta = malloc((size_t)n * IMG_UDF_BLOCK), *p = meta;
+		ck_assert_int_eq(img_udf_write(u, collect, &p), 0);
+		const uint8_t *content = meta + (size_t)head * IMG_UDF_BLOCK;
+		if (revs[i] == IMG_UDF_REV_102) {
+			/* FSD and its terminator end the head, at partition blocks 0 and 1; the
+			 * root's File Entry opens the moved content. */
+			const uint8_t *fsd = content - 2 * IMG_UDF_BLOCK;
+			ck_assert_uint_eq(fsd[0] | fsd[1] << 8, 256);
+			ck_assert_uint_eq(le32(fsd + 12), 0);
+			ck_assert_uint_eq(le32(fsd + 404), rel);
+			ck_assert_uint_eq(content[0] | content[1] << 8, 261);
+			ck_assert_uint_eq(le32(content + 12), rel);
+		} else {
+			/* The metadata file's and mirror's entries end the head (partition blocks
+			 * 0 and 1, then alignment); the mirror comes first at the end. */
+			const uint8_t *mfe = meta + ((size_t)st.partition_start - IMG_UDF_FIRST_BLOCK)
+					     * IMG_UDF_BLOCK;
+			ck_assert_uint_eq(mfe[0] | mfe[1] << 8, 266);
+			ck_assert_uint_eq(mfe[IMG_UDF_BLOCK] | mfe[IMG_UDF_BLOCK + 1] << 8, 266);
+			uint32_t meta_blocks = (n - head) / 2;
+			ck_assert_uint_eq(le32(mfe + 216 + le32(mfe + 208) + 4), rel + meta_blocks);
+			const uint8_t *mir = mfe + IMG_UDF_BLOCK;
+			ck_assert_uint_eq(le32(mir + 216 + le32(mir + 208) + 4), rel);
+			/* the FSD opens both copies, at metadata partition block 0 */
+			ck_assert_uint_eq(content[0] | content[1] << 8, 256);
+			ck_assert_uint_eq(le32(content + 12), 0);
+			ck_assert_mem_eq(content, content + (size_t)meta_blocks * IMG_UDF_BLOCK,
+					 (size_t)meta_blocks * IMG_UDF_BLOCK);
+		}
+		free(meta);
+		img_udf_free(u);
+	}
+}
+END_TEST
+
 static Suite *udf_suite(void)
 {
 	Suite *s = suite_create("udf");
@@ -417,6 +488,7 @@ static Suite *udf_suite(void)
 	tcase_add_test(tc, long_names_are_shortened_uniquely);
 	tcase_add_test(tc, layout_is_deterministic_and_checked);
 	tcase_add_test(tc, reserve_sequence_at_the_end);
+	tcase_add_test(tc, content_moves_to_the_end);
 	suite_add_tcase(s, tc);
 	return s;
 }
