@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,16 +145,21 @@ out:
 	return d;
 }
 
+/* The last reference goes under ids_lock, so that dir_for cannot take last_dir back from zero
+ * in between; other references are taken from one already held. */
 static void dir_unref(struct stream_dir *d)
 {
-	if (d == NULL || atomic_fetch_sub(&d->refs, 1) != 1)
+	if (d == NULL)
 		return;
 	pthread_mutex_lock(&ids_lock);
-	if (last_dir == d)
+	bool last = atomic_fetch_sub(&d->refs, 1) == 1;
+	if (last && last_dir == d)
 		last_dir = NULL;
 	pthread_mutex_unlock(&ids_lock);
-	free(d->path);
-	free(d);
+	if (last) {
+		free(d->path);
+		free(d);
+	}
 }
 
 /* Writes dir/name into buf (truncated to len - 1 bytes); returns the length of the whole path. */
@@ -171,15 +177,23 @@ static pthread_mutex_t open_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct stream_dir *open_dir;
 static int open_dir_fd = -1;
 
+/* Closes the open directory and drops its reference; the caller holds open_lock. */
+static void forget_open_dir(void)
+{
+	if (open_dir_fd >= 0)
+		close(open_dir_fd);
+	open_dir_fd = -1;
+	dir_unref(open_dir);
+	open_dir = NULL;
+}
+
 /* Opens dir/name for reading; -1 with errno set on failure. */
 static int open_in_dir(struct stream_dir *dir, const char *name)
 {
 	const int flags = O_RDONLY | O_NOCTTY | O_CLOEXEC;
 	pthread_mutex_lock(&open_lock);
 	if (open_dir != dir) {
-		if (open_dir_fd >= 0)
-			close(open_dir_fd);
-		dir_unref(open_dir);
+		forget_open_dir();
 		open_dir = dir;
 		atomic_fetch_add(&dir->refs, 1);
 		open_dir_fd = open(dir->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -206,7 +220,6 @@ static int open_in_dir(struct stream_dir *dir, const char *name)
 	return fd;
 }
 
-
 /* ---- read buffers ---- */
 
 /* libisofs reads one file at a time, so one spare chunk buffer saves a malloc and free per file. */
@@ -228,11 +241,7 @@ static void buf_give(unsigned char *b)
 void img_stream_release_cache(void)
 {
 	pthread_mutex_lock(&open_lock);
-	if (open_dir_fd >= 0)
-		close(open_dir_fd);
-	open_dir_fd = -1;
-	dir_unref(open_dir);
-	open_dir = NULL;
+	forget_open_dir();
 	pthread_mutex_unlock(&open_lock);
 	free(atomic_exchange(&spare_buf, NULL));
 }
