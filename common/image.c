@@ -841,6 +841,13 @@ int img_image_stream_read(struct img_image *img, void *buf, size_t len, size_t *
 	 * (tests/bench/NOTES.md); 200 us steps measured best. */
 	size_t cap = 0, avail_free = 0;
 	const struct timespec step = {0, 200 * 1000};
+	/* A request beyond half the ring would again wait block by block once the ring is
+	 * full (the UDF bridge's read of the 21 MB of directory records of 100,000 files in one
+	 * request took 0.26 s, 0.15-0.18 s in half-ring pieces): ask for at most half, the
+	 * writer fills the other half meanwhile. */
+	if (iso_ring_buffer_get_status(bs, &cap, &avail_free) == 1 && len > cap / 2 &&
+	    cap >= 2 * IMG_BLOCK_SIZE)
+		len = cap / 2 / IMG_BLOCK_SIZE * IMG_BLOCK_SIZE;
 	while (iso_ring_buffer_get_status(bs, &cap, &avail_free) == 1 &&
 	       cap - avail_free < (len < cap ? len : cap))
 		nanosleep(&step, NULL);
