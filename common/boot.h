@@ -106,6 +106,10 @@ struct img_image;
  * image that is not a FAT file system, bad MBR file, IMG_EIO, IMG_EISOFS. */
 int img_image_set_boot(struct img_image *img, const struct img_boot_config *cfg);
 
+/* The image path of cfg's El Torito catalog, absolute ("/boot.catalog" unless -c named
+ * another), into buf; false when cfg has no El Torito entry (no catalog) or buf is too short. */
+bool img_boot_catalog_path(const struct img_boot_config *cfg, char *buf, size_t len);
+
 /* Starts with an empty configuration (no boot record at all). */
 void img_boot_config_init(struct img_boot_config *cfg);
 void img_boot_config_free(struct img_boot_config *cfg);

@@ -166,12 +166,21 @@ static int apply_entry(const struct img_boot_config *cfg, const struct img_boot_
 	return IMG_OK;
 }
 
+bool img_boot_catalog_path(const struct img_boot_config *cfg, char *buf, size_t len)
+{
+	if (cfg == NULL || cfg->n_entries == 0)
+		return false;
+	const char *catalog = cfg->catalog_path ? cfg->catalog_path : "/boot.catalog";
+	int n = snprintf(buf, len, "%s%s", catalog[0] == '/' ? "" : "/", catalog);
+	return n > 0 && (size_t)n < len;
+}
+
 static int apply_eltorito(const struct img_boot_config *cfg, IsoImage *image,
 			  struct img_error *err)
 {
-	const char *catalog = cfg->catalog_path ? cfg->catalog_path : "/boot.catalog";
 	char catalog_abs[4096];
-	snprintf(catalog_abs, sizeof(catalog_abs), "%s%s", catalog[0] == '/' ? "" : "/", catalog);
+	if (!img_boot_catalog_path(cfg, catalog_abs, sizeof(catalog_abs)))
+		return img_error_set(err, IMG_EINVAL, "boot catalog path too long");
 
 	for (size_t i = 0; i < cfg->n_entries; i++) {
 		const struct img_boot_entry *e = &cfg->entries[i];
@@ -400,11 +409,8 @@ static int boot_apply(const struct img_boot_config *cfg, IsoImage *image, IsoWri
 
 /* A tree copied out of a bootable image holds its old catalog as a file: the new catalog takes
  * its place, as with mkisofs and xorriso, and the user is told. */
-static int replace_old_catalog(struct img_image *img, const struct img_boot_config *cfg)
+static int replace_old_catalog(struct img_image *img, const char *abs)
 {
-	const char *catalog = cfg->catalog_path ? cfg->catalog_path : "/boot.catalog";
-	char abs[4096];
-	snprintf(abs, sizeof(abs), "%s%s", catalog[0] == '/' ? "" : "/", catalog);
 	IsoNode *node = NULL;
 	if (iso_tree_path_to_node(img->iso, abs, &node) != 1 || node == NULL)
 		return IMG_OK;
@@ -432,16 +438,17 @@ static int replace_old_catalog(struct img_image *img, const struct img_boot_conf
 int img_image_set_boot(struct img_image *img, const struct img_boot_config *cfg)
 {
 	if (cfg->n_entries > 0) {
-		int rc = replace_old_catalog(img, cfg);
+		char abs[4096];
+		if (!img_boot_catalog_path(cfg, abs, sizeof(abs)))
+			return img_error_set(&img->err, IMG_EINVAL, "boot catalog path too long");
+		int rc = replace_old_catalog(img, abs);
 		if (rc)
 			return rc;
 		/* The UDF bridge lists the catalog node libisofs makes (its tree is ours). */
-		const char *catalog = cfg->catalog_path ? cfg->catalog_path : "/boot.catalog";
 		free(img->catalog_path);
-		img->catalog_path = malloc(strlen(catalog) + 2);
+		img->catalog_path = strdup(abs);
 		if (img->catalog_path == NULL)
-			return img_error_set(&img->err, IMG_ENOMEM, "%s", catalog);
-		sprintf(img->catalog_path, "%s%s", catalog[0] == '/' ? "" : "/", catalog);
+			return img_error_set(&img->err, IMG_ENOMEM, "%s", abs);
 		img->catalog_hidden = cfg->catalog_hidden;
 	}
 	bool reproducible = img->opts.have_epoch || img->opts.modification_date != NULL;
