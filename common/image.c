@@ -236,6 +236,7 @@ void img_image_free(struct img_image *img)
 		iso_image_unref(img->iso);
 	drain_messages(img, NULL, 0);
 	img_udf_bridge_free(img->udf);
+	img_udf_plan_free(img->udf_plan);
 	img_stream_release_cache();
 	free(img->files);
 	free(img->file_end);
@@ -667,6 +668,10 @@ struct add_job {
 	struct add_ctx *c;
 	const struct img_tree_node *root;
 	int rc;
+	/* Set once the weights are known (or collecting failed): c->ents stays as it is. */
+	bool ordered;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
 };
 
 static void *add_all(void *arg)
@@ -676,6 +681,10 @@ static void *add_all(void *arg)
 	job->rc = collect_files(c, job->root);
 	if (job->rc == IMG_OK)
 		job->rc = order_files(c);
+	pthread_mutex_lock(&job->lock);
+	job->ordered = true;
+	pthread_cond_signal(&job->cond);
+	pthread_mutex_unlock(&job->lock);
 	if (job->rc == IMG_OK) {
 		IsoDir *iroot = iso_image_get_root(c->img->iso);
 		set_attrs(c, (IsoNode *)iroot, job->root);
@@ -695,7 +704,12 @@ int img_image_add_tree(struct img_image *img, const struct img_tree *tree)
 		.img = img,
 		.joliet_max = img->opts.joliet_long ? JOLIET_LONG_NAME_MAX : JOLIET_NAME_MAX,
 	};
-	struct add_job job = { .c = &c, .root = img_tree_root(tree) };
+	struct add_job job = {
+		.c = &c,
+		.root = img_tree_root(tree),
+		.lock = PTHREAD_MUTEX_INITIALIZER,
+		.cond = PTHREAD_COND_INITIALIZER,
+	};
 	/* libisofs numbers directories (and symlinks) for Rock Ridge PX inodes in the order of
 	 * their IsoNode addresses (iso_node_cmp_flag in node.c compares pointers), and offers
 	 * no call to set those numbers.  Addresses depend on what the heap held before, which
@@ -704,24 +718,37 @@ int img_image_add_tree(struct img_image *img, const struct img_tree *tree)
 	 * the sequence of allocations alone, which depends only on the image's content: the
 	 * numbering, and so the image, comes out the same for every copy. */
 	pthread_t th;
-	if (pthread_create(&th, NULL, add_all, &job) != 0)
+	bool threaded = pthread_create(&th, NULL, add_all, &job) == 0;
+	if (!threaded)
 		add_all(&job);
-	else
-		pthread_join(th, NULL);
+	pthread_mutex_lock(&job.lock);
+	while (!job.ordered)
+		pthread_cond_wait(&job.cond, &job.lock);
 	int rc = job.rc;
+	pthread_mutex_unlock(&job.lock);
 	if (rc == IMG_OK) {
-		/* The UDF bridge finds each file's data by its weight. */
+		/* The UDF bridge finds each file's data by its weight.  The add thread only reads
+		 * c.ents from now on. */
 		img->tree = tree;
 		img->file_weight = malloc((c.nents ? c.nents : 1) * sizeof(*img->file_weight));
-		if (img->file_weight == NULL)
-			rc = img_error_set(&img->err, IMG_ENOMEM, "image");
-		for (size_t i = 0; rc == IMG_OK && i < c.nents; i++)
+		for (size_t i = 0; img->file_weight != NULL && i < c.nents; i++)
 			img->file_weight[i] = c.ents[i].weight;
-		img->nfile_weight = c.nents;
+		img->nfile_weight = img->file_weight != NULL ? c.nents : 0;
+		/* The UDF tree (img_image_plan_udf) on this thread while libisofs's is built on
+		 * the other: 0.13 s of 0.4 s for 100,000 files, no longer on top of it. */
+		if (img->file_weight != NULL)
+			img_udf_plan_build(img);
 	}
+	if (threaded)
+		pthread_join(th, NULL);
+	rc = job.rc;
+	if (rc == IMG_OK && img->file_weight == NULL)
+		rc = img_error_set(&img->err, IMG_ENOMEM, "image");
 	free(c.ents);
-	if (rc != IMG_OK)
+	if (rc != IMG_OK) {
+		img->tree = NULL;
 		return rc;
+	}
 	if (c.joliet_short)
 		note(img, IMG_NOTE_WARN,
 		     "%zu name%s too long for Joliet: kept there under shortened unique names"

@@ -33,6 +33,7 @@ struct img_image {
 				   * content (distinct per content; heavier data comes first) */
 	size_t nfile_weight;
 	struct img_udf_bridge *udf;   /* NULL: no UDF view */
+	struct img_udf_plan *udf_plan; /* img_image_plan_udf: the UDF tree built in add_tree */
 	unsigned part_offset;     /* -partition_offset (set by img_image_set_boot) */
 	bool boot;                /* img_image_set_boot was called */
 	char *replaced_catalog;   /* image path of a tree file the boot catalog replaced */
@@ -58,5 +59,11 @@ uint32_t img_udf_bridge_offset(const struct img_udf_bridge *b);
 int img_udf_bridge_start(struct img_image *img, uint64_t *bytes);
 int img_udf_bridge_read(struct img_image *img, void *buf, size_t len, size_t *got);
 void img_udf_bridge_free(struct img_udf_bridge *b);
+/* Called by img_image_add_tree once tree and file_weight are set, on the calling thread, while
+ * libisofs's tree is still being built on another: builds the UDF tree img_image_plan_udf asked
+ * for (errors are kept for img_image_add_udf, never set on the image's error).  Does nothing
+ * without a plan. */
+void img_udf_plan_build(struct img_image *img);
+void img_udf_plan_free(struct img_udf_plan *p);
 
 #endif

@@ -69,6 +69,10 @@ typedef int (*img_udf_write_fn)(void *ctx, const void *buf, size_t len);
 int img_udf_new(const struct img_udf_options *opts, struct img_udf **out);
 void img_udf_free(struct img_udf *u);
 
+/* Makes room for nodes nodes (the root included) at once: a hint that saves copying as the tree
+ * grows.  Errors: IMG_ENOMEM. */
+int img_udf_reserve(struct img_udf *u, uint32_t nodes);
+
 /* The last error with its detail (the path concerned). */
 const struct img_error *img_udf_error(const struct img_udf *u);
 

@@ -27,13 +27,16 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 
+#include "common/boot.h"
 #include "common/image_priv.h"
 #include "common/udf.h"
 #include "common/udf_md5.h"
 #include "common/bytes.h"
+#include "common/tree.h"
 
 #define BLK ((uint64_t)IMG_BLOCK_SIZE)
 /* Blocks 0..31 (ECMA-119 system area and the volume descriptors from 16 on), which
@@ -136,10 +139,10 @@ static bool is_zero_entry(const uint8_t *e)
 
 /* ---- the UDF tree, from ours ---- */
 
-static int udf_fail(struct img_image *img, struct img_udf_bridge *b, int rc)
+static int udf_fail(struct img_error *err, const struct img_udf_bridge *b, int rc)
 {
 	const struct img_error *e = img_udf_error(b->udf);
-	return img_error_set(&img->err, rc, "UDF: %s", e->detail[0] ? e->detail : img_strerror(rc));
+	return img_error_set(err, rc, "UDF: %s", e->detail[0] ? e->detail : img_strerror(rc));
 }
 
 static void node_attr(const struct img_image *img, const struct img_tree_node *n,
@@ -174,8 +177,9 @@ static bool udf_visible(const struct img_image *img, int hide)
  * to keep count of the files).  above: hide bits of dir and its ancestors; kept: some of them
  * is hidden from both trees, which image.c marks LIBISO_HIDE_BUT_WRITE, so that libisofs
  * still writes the data below it. */
-static int add_children(struct img_image *img, struct img_udf_bridge *b,
-			const struct img_tree_node *dir, uint32_t parent, int above, bool kept)
+static int add_children(const struct img_image *img, struct img_udf_bridge *b,
+			const struct img_tree_node *dir, uint32_t parent, int above, bool kept,
+			struct img_error *err)
 {
 	for (size_t i = 0; i < img_node_count(dir); i++) {
 		const struct img_tree_node *k = img_node_child(dir, i);
@@ -194,19 +198,19 @@ static int add_children(struct img_image *img, struct img_udf_bridge *b,
 			if (rc == IMG_OK && show && k == b->cat_dir)
 				b->cat_dir_id = id;
 			if (rc == IMG_OK)
-				rc = add_children(img, b, k, show ? id : UINT32_MAX, hide, keep);
+				rc = add_children(img, b, k, show ? id : UINT32_MAX, hide, keep, err);
 			if (rc != IMG_OK)
 				return rc;
 			continue;
 		}
 		if (S_ISREG(st->st_mode)) {
 			if (b->nfiles_seen >= img->nfile_weight)
-				return img_error_set(&img->err, IMG_EINVAL, "UDF: tree changed");
+				return img_error_set(err, IMG_EINVAL, "UDF: tree changed");
 			int w = img->file_weight[b->nfiles_seen++];
 			if (k == b->replaced)
 				continue;
 			if (w < 1 || w > b->max_weight)
-				return img_error_set(&img->err, IMG_EINVAL, "UDF: bad weight");
+				return img_error_set(err, IMG_EINVAL, "UDF: bad weight");
 			struct content *c = &b->contents[b->max_weight - w];
 			c->size = (uint64_t)st->st_size;
 			if (visible)
@@ -235,7 +239,7 @@ static int add_children(struct img_image *img, struct img_udf_bridge *b,
 						 major(st->st_rdev), minor(st->st_rdev), &id);
 		}
 		if (rc != IMG_OK)
-			return udf_fail(img, b, rc);
+			return udf_fail(err, b, rc);
 	}
 	return IMG_OK;
 }
@@ -296,7 +300,7 @@ static int add_catalog(struct img_image *img, struct img_udf_bridge *b)
 	a.mtime = a.atime = a.ctime = (struct img_udf_time){t, 0};
 	const char *name = strrchr(img->catalog_path, '/') + 1;
 	int rc = img_udf_add_file(b->udf, b->cat_dir_id, name, &a, CATALOG_SIZE, 0, &b->cat_file);
-	return rc == IMG_OK ? IMG_OK : udf_fail(img, b, rc);
+	return rc == IMG_OK ? IMG_OK : udf_fail(&img->err, b, rc);
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (civil-from-days inverted). */
@@ -406,20 +410,59 @@ static int fit_stream_gpt(struct img_image *img, struct img_udf_bridge *b, uint3
 	return IMG_OK;
 }
 
-int img_image_add_udf(struct img_image *img, unsigned revision)
+/* What the UDF tree depends on besides the image's tree and options, all of it known before
+ * img_image_set_boot from the boot configuration (img_image_plan_udf), or after it from the
+ * image. */
+struct udf_setup {
+	unsigned revision;
+	bool reserve_at_end; /* img_udf_options.reserve_at_end */
+	char *catalog;       /* absolute image path of the El Torito catalog, or NULL */
+	char *replaced;      /* the tree file the catalog replaces (the same path), or NULL */
+};
+
+struct img_udf_plan {
+	struct udf_setup want;
+	struct img_udf_bridge *b; /* built by img_udf_plan_build, or NULL */
+	int rc;                   /* its outcome, with err */
+	struct img_error err;
+};
+
+static void setup_free(struct udf_setup *s)
 {
-	if (img->tree == NULL)
-		return img_error_set(&img->err, IMG_EINVAL, "UDF: no tree in the image");
-	if (img->udf != NULL)
-		return img_error_set(&img->err, IMG_EINVAL, "UDF view already added");
-	/* The overwrite buffer and the partition's descriptors must stay below the Anchor. */
-	if (img->part_offset > ANCHOR_FIRST - OVERWRITE_BLOCKS)
-		return img_error_set(&img->err, IMG_EUNSUPPORTED,
-				     "UDF with -partition_offset %u (at most %u)", img->part_offset,
-				     ANCHOR_FIRST - OVERWRITE_BLOCKS);
+	free(s->catalog);
+	free(s->replaced);
+}
+
+static bool same_path(const char *a, const char *b)
+{
+	return a == NULL ? b == NULL : b != NULL && strcmp(a, b) == 0;
+}
+
+static bool same_setup(const struct udf_setup *a, const struct udf_setup *b)
+{
+	return a->revision == b->revision && a->reserve_at_end == b->reserve_at_end &&
+	       same_path(a->catalog, b->catalog) && same_path(a->replaced, b->replaced);
+}
+
+void img_udf_plan_free(struct img_udf_plan *p)
+{
+	if (p == NULL)
+		return;
+	img_udf_bridge_free(p->b);
+	setup_free(&p->want);
+	free(p);
+}
+
+/* Builds the UDF tree of img's tree as setup says, all but the boot catalog (whose node
+ * libisofs makes in img_image_set_boot).  Errors go to err only: this may run while another
+ * thread builds libisofs's tree (img_udf_plan_build). */
+static int build_tree(const struct img_image *img, const struct udf_setup *setup,
+		      struct img_udf_bridge **out, struct img_error *err)
+{
+	*out = NULL;
 	struct img_udf_bridge *b = calloc(1, sizeof(*b));
 	if (b == NULL)
-		return img_error_set(&img->err, IMG_ENOMEM, "UDF");
+		return img_error_set(err, IMG_ENOMEM, "UDF");
 	int max_weight = 0;
 	for (size_t i = 0; i < img->nfile_weight; i++)
 		if (img->file_weight[i] > max_weight)
@@ -427,49 +470,41 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 	b->max_weight = max_weight;
 	b->ncontents = (size_t)max_weight;
 	b->contents = calloc(b->ncontents ? b->ncontents : 1, sizeof(*b->contents));
-	/* -partition_offset: libisofs also writes the partition's own descriptors at
-	 * offset + 16 .. into the overwrite buffer. */
-	b->ovw_blocks = OVERWRITE_BLOCKS + img->part_offset;
-	b->overwrite = calloc(b->ovw_blocks, BLK);
-	if (b->contents == NULL || b->overwrite == NULL) {
+	if (b->contents == NULL) {
 		img_udf_bridge_free(b);
-		return img_error_set(&img->err, IMG_ENOMEM, "UDF");
+		return img_error_set(err, IMG_ENOMEM, "UDF");
 	}
 	for (size_t i = 0; i < b->ncontents; i++)
 		b->contents[i].udf_file = UINT32_MAX;
 	struct img_udf_options uo = {
-		.revision = revision,
+		.revision = setup->revision,
 		.volume_id = img->opts.volid != NULL && img->opts.volid[0] ? img->opts.volid : NULL,
 		.volume_time = volume_time(&img->opts, (int64_t)time(NULL)),
-		/* With MD5s, libisofs's checksum array and session tag follow the last file's
-		 * data.  7-Zip takes the end of the last file or descriptor sequence for the end
-		 * of the volume and accepts only zeros and Anchors between there and the closing
-		 * Anchor, else "Headers Error" (UdfIn.cpp, Open2): the reserve sequence at the
-		 * end, after those blocks, moves that end past them. */
-		.reserve_at_end = img->opts.md5,
+		.reserve_at_end = setup->reserve_at_end,
 	};
-	/* An ESP inside the session may need zero blocks after the data (fit_stream_gpt): more
-	 * than 7-Zip accepts between the end of the volume and the closing Anchor (about 4 MiB
-	 * were seen to fail), unless a descriptor sequence ends the volume there. */
-	if (img->esp_in_session)
-		uo.reserve_at_end = 1;
 	int rc = img_udf_new(&uo, &b->udf);
 	if (rc != IMG_OK) {
 		img_udf_bridge_free(b);
-		return img_error_set(&img->err, rc, "UDF: revision %x or label %s refused",
-				     revision, uo.volume_id ? uo.volume_id : "");
+		return img_error_set(err, rc, "UDF: revision %x or label %s refused",
+				     setup->revision, uo.volume_id ? uo.volume_id : "");
+	}
+	/* Room for every entry at once: growing by doubling copied 15 MB for 100,000 files. */
+	size_t entries = img_tree_count(img->tree) + 2;
+	if (img_udf_reserve(b->udf, entries < UINT32_MAX ? (uint32_t)entries : UINT32_MAX) != IMG_OK) {
+		img_udf_bridge_free(b);
+		return img_error_set(err, IMG_ENOMEM, "UDF");
 	}
 	const struct img_tree_node *root = img_tree_root(img->tree);
-	if (img->replaced_catalog != NULL)
-		b->replaced = find_node(root, img->replaced_catalog);
+	if (setup->replaced != NULL)
+		b->replaced = find_node(root, setup->replaced);
 	b->cat_dir_id = b->cat_file = UINT32_MAX;
-	if (img->catalog_path != NULL) {
+	if (setup->catalog != NULL) {
 		/* Its directory: the part before the last '/' ("" for the root). */
-		size_t dlen = (size_t)(strrchr(img->catalog_path, '/') - img->catalog_path);
-		char *dir = strndup(img->catalog_path, dlen);
+		size_t dlen = (size_t)(strrchr(setup->catalog, '/') - setup->catalog);
+		char *dir = strndup(setup->catalog, dlen);
 		if (dir == NULL) {
 			img_udf_bridge_free(b);
-			return img_error_set(&img->err, IMG_ENOMEM, "UDF");
+			return img_error_set(err, IMG_ENOMEM, "UDF");
 		}
 		b->cat_dir = find_node(root, dir);
 		free(dir);
@@ -479,12 +514,108 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 	struct img_udf_attr ra;
 	node_attr(img, root, &ra);
 	img_udf_set_root(b->udf, &ra);
-	rc = add_children(img, b, root, IMG_UDF_ROOT, 0, false);
-	if (rc == IMG_OK)
-		rc = add_catalog(img, b);
+	rc = add_children(img, b, root, IMG_UDF_ROOT, 0, false, err);
+	if (rc != IMG_OK) {
+		img_udf_bridge_free(b);
+		return rc;
+	}
+	*out = b;
+	return IMG_OK;
+}
+
+int img_image_plan_udf(struct img_image *img, unsigned revision,
+		       const struct img_boot_config *boot)
+{
+	if (img->tree != NULL || img->udf_plan != NULL || img->udf != NULL)
+		return img_error_set(&img->err, IMG_EINVAL,
+				     "UDF planned after the tree was added, or twice");
+	struct img_udf_plan *p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return img_error_set(&img->err, IMG_ENOMEM, "UDF");
+	bool active = boot != NULL && img_boot_config_active(boot);
+	p->want.revision = revision;
+	/* As img_image_add_udf will derive them from img_image_set_boot's outcome. */
+	p->want.reserve_at_end = img->opts.md5 || (active && boot->efi_boot_part_from_eltorito);
+	char path[4096];
+	if (active && img_boot_catalog_path(boot, path, sizeof(path)) &&
+	    (p->want.catalog = strdup(path)) == NULL) {
+		free(p);
+		return img_error_set(&img->err, IMG_ENOMEM, "UDF");
+	}
+	img->udf_plan = p;
+	return IMG_OK;
+}
+
+void img_udf_plan_build(struct img_image *img)
+{
+	struct img_udf_plan *p = img->udf_plan;
+	if (p == NULL || img->tree == NULL)
+		return;
+	/* img_image_set_boot replaces a tree file where the catalog goes, only a regular one
+	 * (else it fails). */
+	const char *cat = p->want.catalog;
+	const struct img_tree_node *old = cat ? find_node(img_tree_root(img->tree), cat) : NULL;
+	if (old != NULL && S_ISREG(img_node_stat(old)->st_mode) &&
+	    (p->want.replaced = strdup(cat)) == NULL) {
+		p->rc = img_error_set(&p->err, IMG_ENOMEM, "UDF");
+		return;
+	}
+	p->rc = build_tree(img, &p->want, &p->b, &p->err);
+}
+
+int img_image_add_udf(struct img_image *img, unsigned revision)
+{
+	if (img->udf != NULL)
+		return img_error_set(&img->err, IMG_EINVAL, "UDF view already added");
+	if (img->tree == NULL)
+		return img_error_set(&img->err, IMG_EINVAL, "UDF: no tree in the image");
+	/* The overwrite buffer and the partition's descriptors must stay below the Anchor. */
+	if (img->part_offset > ANCHOR_FIRST - OVERWRITE_BLOCKS)
+		return img_error_set(&img->err, IMG_EUNSUPPORTED,
+				     "UDF with -partition_offset %u (at most %u)", img->part_offset,
+				     ANCHOR_FIRST - OVERWRITE_BLOCKS);
+	/* With MD5s, libisofs's checksum array and session tag follow the last file's data.
+	 * 7-Zip takes the end of the last file or descriptor sequence for the end of the volume
+	 * and accepts only zeros and Anchors between there and the closing Anchor, else "Headers
+	 * Error" (UdfIn.cpp, Open2): the reserve sequence at the end, after those blocks, moves
+	 * that end past them.  An ESP inside the session may need zero blocks after the data
+	 * (fit_stream_gpt): more than 7-Zip accepts there too (about 4 MiB were seen to fail),
+	 * unless a descriptor sequence ends the volume. */
+	struct udf_setup setup = {
+		.revision = revision,
+		.reserve_at_end = img->opts.md5 || img->esp_in_session,
+		.catalog = img->catalog_path,
+		.replaced = img->replaced_catalog,
+	};
+	struct img_udf_bridge *b = NULL;
+	int rc;
+	struct img_udf_plan *p = img->udf_plan;
+	if (p != NULL && same_setup(&p->want, &setup)) {
+		/* Built by img_image_add_tree: take it, or its error. */
+		rc = p->rc;
+		if (rc != IMG_OK)
+			img->err = p->err;
+		b = p->b;
+		p->b = NULL;
+	} else {
+		rc = build_tree(img, &setup, &b, &img->err);
+	}
+	img_udf_plan_free(p);
+	img->udf_plan = NULL;
+	if (rc != IMG_OK)
+		return rc;
+	/* -partition_offset: libisofs also writes the partition's own descriptors at
+	 * offset + 16 .. into the overwrite buffer. */
+	b->ovw_blocks = OVERWRITE_BLOCKS + img->part_offset;
+	b->overwrite = calloc(b->ovw_blocks, BLK);
+	if (b->overwrite == NULL) {
+		img_udf_bridge_free(b);
+		return img_error_set(&img->err, IMG_ENOMEM, "UDF");
+	}
+	rc = add_catalog(img, b);
 	uint32_t nblocks = 0;
 	if (rc == IMG_OK && (rc = img_udf_layout(b->udf, IMG_UDF_FIRST_BLOCK, &nblocks)) != IMG_OK)
-		rc = udf_fail(img, b, rc);
+		rc = udf_fail(&img->err, b, rc);
 	if (rc != IMG_OK) {
 		img_udf_bridge_free(b);
 		return rc;
@@ -817,7 +948,7 @@ int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 		return rc;
 	if (b->cat_file != UINT32_MAX &&
 	    (rc = img_udf_add_extent(b->udf, b->cat_file, b->cat_lba, CATALOG_SIZE)) != IMG_OK)
-		return udf_fail(img, b, rc);
+		return udf_fail(&img->err, b, rc);
 	for (size_t i = 0; i < b->ncontents; i++) {
 		struct content *c = &b->contents[i];
 		if (c->udf_file == UINT32_MAX || c->size == 0)
@@ -825,7 +956,7 @@ int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 		if (!c->written)
 			return img_error_set(&img->err, IMG_EINVAL, "UDF: file without data");
 		if ((rc = img_udf_add_extent(b->udf, c->udf_file, c->lba, c->size)) != IMG_OK)
-			return udf_fail(img, b, rc);
+			return udf_fail(&img->err, b, rc);
 	}
 
 	/* The closing anchor: in the zero tail asked for in img_image_add_udf. */
@@ -834,20 +965,20 @@ int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 	/* The content right before those end blocks, in the zero tail too. */
 	b->end_first = b->anchor_end - (img_udf_end_blocks(b->udf) - 1);
 	if ((rc = img_udf_place_content(b->udf, b->end_first, &b->content_lba)) != IMG_OK)
-		return udf_fail(img, b, rc);
+		return udf_fail(&img->err, b, rc);
 	if ((rc = img_udf_set_end(b->udf, b->anchor_end)) != IMG_OK)
-		return udf_fail(img, b, rc);
+		return udf_fail(&img->err, b, rc);
 	img_udf_anchor(b->udf, ANCHOR_FIRST, b->anchor_block);
 	b->end_blocks = malloc((size_t)img_udf_end_blocks(b->udf) * IMG_BLOCK_SIZE);
 	if (b->end_blocks == NULL)
 		return img_error_set(&img->err, IMG_ENOMEM, "UDF");
 	if ((rc = img_udf_end(b->udf, b->end_blocks)) != IMG_OK)
-		return udf_fail(img, b, rc);
+		return udf_fail(&img->err, b, rc);
 	/* The UDF metadata is encoded as img_udf_bridge_read reaches it. */
 	img_udf_reader_free(b->meta);
 	b->meta = NULL;
 	if ((rc = img_udf_reader_new(b->udf, &b->meta)) != IMG_OK)
-		return udf_fail(img, b, rc);
+		return udf_fail(&img->err, b, rc);
 	*bytes = b->total;
 	return IMG_OK;
 }
@@ -861,7 +992,7 @@ static int meta_bytes(struct img_image *img, struct img_udf_bridge *b, uint8_t *
 		size_t k;
 		int rc = img_udf_reader_read(b->meta, out + done, n - done, &k);
 		if (rc != IMG_OK)
-			return udf_fail(img, b, rc);
+			return udf_fail(&img->err, b, rc);
 		if (k == 0)
 			return img_error_set(&img->err, IMG_EINVAL, "UDF: metadata size");
 		done += k;

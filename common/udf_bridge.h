@@ -26,4 +26,14 @@ int img_udf_parse_revision(const char *text, unsigned *revision);
  * data out otherwise than the bridge can prove from the directory records. */
 int img_image_add_udf(struct img_image *img, unsigned revision);
 
+struct img_boot_config;
+/* Optional, before img_image_add_tree: says that img_image_add_udf will follow, with revision
+ * and after img_image_set_boot(boot) (boot NULL or inactive: none).  img_image_add_tree then
+ * builds the UDF tree on its own thread while libisofs's tree is built on another, and
+ * img_image_add_udf only finishes it; if revision or the boot setup turn out otherwise, it
+ * builds the tree again, as without a plan.  Errors (on the image's error): IMG_EINVAL (after
+ * img_image_add_tree, or twice), IMG_ENOMEM. */
+int img_image_plan_udf(struct img_image *img, unsigned revision,
+		       const struct img_boot_config *boot);
+
 #endif

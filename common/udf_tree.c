@@ -89,6 +89,25 @@ void img_udf_free(struct img_udf *u)
 	free(u);
 }
 
+int img_udf_reserve(struct img_udf *u, uint32_t nodes)
+{
+	if (nodes > u->nodes_cap) {
+		struct udf_node *n = realloc(u->nodes, (size_t)nodes * sizeof(*n));
+		if (n == NULL)
+			return IMG_ENOMEM;
+		u->nodes = n;
+		u->nodes_cap = nodes;
+	}
+	if (nodes > u->inodes_cap) {
+		struct udf_inode *n = realloc(u->inodes, (size_t)nodes * sizeof(*n));
+		if (n == NULL)
+			return IMG_ENOMEM;
+		u->inodes = n;
+		u->inodes_cap = nodes;
+	}
+	return IMG_OK;
+}
+
 const struct img_error *img_udf_error(const struct img_udf *u)
 {
 	return &u->err;

@@ -251,6 +251,12 @@ static int make_image(struct job *j)
 		img_cli_error("cannot create image", &e);
 		return e.code == IMG_EINVAL ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
 	}
+	/* Said before the tree goes in, the UDF tree is built alongside libisofs's. */
+	if (o->udf_revision != 0 &&
+	    img_image_plan_udf(j->image, o->udf_revision, o->boot) != IMG_OK) {
+		img_cli_error("cannot add the UDF view", img_image_error(j->image));
+		return IMG_EXIT_FAIL;
+	}
 	if (img_image_add_tree(j->image, j->tree) != IMG_OK) {
 		img_cli_error("cannot build image", img_image_error(j->image));
 		return IMG_EXIT_FAIL;
@@ -273,14 +279,12 @@ static int make_image(struct job *j)
 		return ue->code == IMG_EINVAL || ue->code == IMG_ECOLLISION ||
 		       ue->code == IMG_EUNSUPPORTED ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
 	}
-	if (o->udf_revision == 0) {
-		/* libisofs and the file streams hold all they need now: our walk's tree (a third
-		 * of the memory for 100,000 small files) can go before libisofs lays out the
-		 * image and allocates its own per-file records. */
-		img_image_forget_tree(j->image);
-		img_tree_free(j->tree);
-		j->tree = NULL;
-	}
+	/* libisofs, the file streams and the UDF view hold all they need now: our walk's tree
+	 * (a third of the memory for 100,000 small files) can go before libisofs lays out the
+	 * image and allocates its own per-file records, which then reuse its memory. */
+	img_image_forget_tree(j->image);
+	img_tree_free(j->tree);
+	j->tree = NULL;
 	return -1;
 }
 

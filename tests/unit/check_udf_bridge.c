@@ -143,6 +143,73 @@ START_TEST(layout_250)
 }
 END_TEST
 
+/* The whole image of the tree in dir, with a UDF view of revision rev; plan_rev (0: none) is
+ * announced with img_image_plan_udf before the tree goes in. */
+static uint8_t *bridge_image(unsigned plan_rev, unsigned rev, uint64_t *len)
+{
+	struct img_tree *tree = NULL;
+	struct img_tree_opts to = {0};
+	struct img_error e;
+	ck_assert_int_eq(img_tree_new(&to, &tree, &e), IMG_OK);
+	ck_assert_int_eq(img_tree_add(tree, NULL, dir), IMG_OK);
+	ck_assert_int_eq(img_tree_finish(tree), IMG_OK);
+	struct img_image *img = new_image();
+	if (plan_rev != 0)
+		ck_assert_int_eq(img_image_plan_udf(img, plan_rev, NULL), IMG_OK);
+	ck_assert_int_eq(img_image_add_tree(img, tree), IMG_OK);
+	/* Too late, or twice. */
+	ck_assert_int_eq(img_image_plan_udf(img, rev, NULL), IMG_EINVAL);
+	ck_assert_int_eq(img_image_add_udf(img, rev), IMG_OK);
+	/* The walk's tree may go once the UDF view is added. */
+	img_image_forget_tree(img);
+	img_tree_free(tree);
+	uint64_t bytes = 0;
+	ck_assert_int_eq(img_image_start(img, &bytes), IMG_OK);
+	uint8_t *image = malloc(bytes);
+	ck_assert_ptr_nonnull(image);
+	size_t got;
+	for (uint64_t at = 0; at < bytes; at += got) {
+		ck_assert_int_eq(img_image_read(img, image + at, bytes - at, &got), IMG_OK);
+		ck_assert_uint_gt(got, 0);
+	}
+	img_image_free(img);
+	*len = bytes;
+	return image;
+}
+
+/* The UDF tree built alongside libisofs's (a plan) gives the image built without one, also
+ * when the plan named another revision and the tree had to be built again. */
+START_TEST(plan_gives_the_same_image)
+{
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	put_file("a.txt", 6);
+	put_file("b.bin", 5000);
+	put_file("empty", 0);
+	const unsigned revs[] = {IMG_UDF_REV_102, IMG_UDF_REV_250};
+	for (size_t r = 0; r < 2; r++) {
+		uint64_t n0, n1, n2;
+		uint8_t *plain = bridge_image(0, revs[r], &n0);
+		uint8_t *planned = bridge_image(revs[r], revs[r], &n1);
+		uint8_t *replanned = bridge_image(revs[1 - r], revs[r], &n2);
+		ck_assert_uint_eq(n0, n1);
+		ck_assert_uint_eq(n0, n2);
+		ck_assert_int_eq(memcmp(plain, planned, n0), 0);
+		ck_assert_int_eq(memcmp(plain, replanned, n0), 0);
+		free(plain);
+		free(planned);
+		free(replanned);
+	}
+	char path[256];
+	const char *names[] = {"a.txt", "b.bin", "empty"};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+	memcpy(dir + strlen(dir) - 6, "XXXXXX", 6);
+}
+END_TEST
+
 static Suite *udf_bridge_suite(void)
 {
 	Suite *s = suite_create("udf_bridge");
@@ -151,6 +218,7 @@ static Suite *udf_bridge_suite(void)
 	tcase_add_test(tc, needs_a_tree);
 	tcase_add_test(tc, layout_102);
 	tcase_add_test(tc, layout_250);
+	tcase_add_test(tc, plan_gives_the_same_image);
 	suite_add_tcase(s, tc);
 	return s;
 }
