@@ -145,6 +145,13 @@ int img_udf_place_content(struct img_udf *u, uint32_t limit, uint32_t *lba);
  * (a file needing more allocation descriptors than one File Entry holds). */
 int img_udf_set_end(struct img_udf *u, uint32_t anchor);
 
+/* img_udf_set_end in two steps, for a caller that learns the extents after the head of the
+ * volume went out (the head does not depend on them): img_udf_set_anchor fixes the end, with
+ * the errors of its first part; img_udf_check_extents makes the checks of the files and must
+ * pass, after the last img_udf_add_extent, before the reader reaches the File Entries. */
+int img_udf_set_anchor(struct img_udf *u, uint32_t anchor);
+int img_udf_check_extents(struct img_udf *u);
+
 /* Fills the three blocks of the Volume Recognition Sequence (BEA01, NSR02 or NSR03, TEA01;
  * ECMA-167 2/9.1, 3/9.1), to be placed right after the ISO 9660 descriptor set terminator. */
 void img_udf_vrs(const struct img_udf *u, uint8_t out[3 * IMG_UDF_BLOCK]);

@@ -89,6 +89,7 @@ struct img_udf {
 
 	/* layout, in blocks */
 	int laid_out, ended;
+	int extents_checked;     /* img_udf_check_extents passed since the last extent added */
 	uint32_t first, nblocks;
 	uint32_t part_start, part_len, anchor_end;
 	int rvds_at_end;         /* the reserve VDS sits right before the closing anchor */

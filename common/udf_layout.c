@@ -254,19 +254,34 @@ int img_udf_place_content(struct img_udf *u, uint32_t limit, uint32_t *lba)
 	return IMG_OK;
 }
 
-int img_udf_set_end(struct img_udf *u, uint32_t anchor)
+int img_udf_set_anchor(struct img_udf *u, uint32_t anchor)
 {
-	char path[1024];
 	if (!u->laid_out)
 		return img_error_set(&u->err, IMG_EINVAL, "UDF end set before layout");
-	/* File data lies between the head and the end blocks, outside the content area. */
-	uint32_t data_start = u->first + u->head_blocks;
 	uint32_t content = u->part_start + u->content_rel, content_end = content + content_span(u);
 	/* The partition ends where the end blocks (reserve VDS, anchor) begin. */
 	uint32_t part_end = anchor - (img_udf_end_blocks(u) - 1);
 	if (anchor < content_end || part_end < content_end)
 		return img_error_set(&u->err, IMG_EINVAL, "UDF closing anchor %u inside the metadata",
 				     anchor);
+	u->anchor_end = anchor;
+	if (u->rvds_at_end)
+		u->rvds = part_end;
+	u->part_len = part_end - u->part_start;
+	u->ended = 1;
+	u->extents_checked = 0;
+	return IMG_OK;
+}
+
+int img_udf_check_extents(struct img_udf *u)
+{
+	char path[1024];
+	if (!u->ended)
+		return img_error_set(&u->err, IMG_EINVAL, "UDF extents checked before the end was set");
+	/* File data lies between the head and the end blocks, outside the content area. */
+	uint32_t data_start = u->first + u->head_blocks;
+	uint32_t content = u->part_start + u->content_rel, content_end = content + content_span(u);
+	uint32_t part_end = u->part_start + u->part_len;
 	uint32_t room = (IMG_UDF_BLOCK - fe_header(u)) / file_ad_len(u);
 	for (uint32_t i = 0; i < u->ninodes; i++) {
 		struct udf_inode *ino = &u->inodes[i];
@@ -301,12 +316,16 @@ int img_udf_set_end(struct img_udf *u, uint32_t anchor)
 					     path, (unsigned long long)ads, room);
 		}
 	}
-	u->anchor_end = anchor;
-	if (u->rvds_at_end)
-		u->rvds = part_end;
-	u->part_len = part_end - u->part_start;
-	u->ended = 1;
+	u->extents_checked = 1;
 	return IMG_OK;
+}
+
+int img_udf_set_end(struct img_udf *u, uint32_t anchor)
+{
+	int rc = img_udf_set_anchor(u, anchor);
+	if (rc == IMG_OK && (rc = img_udf_check_extents(u)) != IMG_OK)
+		u->ended = 0;
+	return rc;
 }
 
 void img_udf_vrs(const struct img_udf *u, uint8_t out[3 * IMG_UDF_BLOCK])
@@ -843,6 +862,9 @@ static int step(struct img_udf_reader *r)
 		r->phase = PH_FE;
 		break;
 	case PH_FE:
+		if (!u->extents_checked)
+			return img_error_set(&u->err, IMG_EINVAL,
+					     "UDF File Entries read before the extents were checked");
 		if (r->i == u->ninodes) {
 			r->i = 0;
 			r->started = 0;
@@ -905,7 +927,8 @@ int img_udf_reader_read(struct img_udf_reader *r, void *buf, size_t len, size_t 
 	if (em->rd == em->fill)
 		em->rd = em->fill = 0;
 	/* File Entries, most of the metadata, go straight into the caller's buffer. */
-	if (em->rd == em->fill && r->phase == PH_FE && len >= IMG_UDF_BLOCK) {
+	if (em->rd == em->fill && r->phase == PH_FE && len >= IMG_UDF_BLOCK &&
+	    r->u->extents_checked) {
 		struct img_udf *u = r->u;
 		size_t n = 0;
 		while (r->i < u->ninodes && len - n >= IMG_UDF_BLOCK) {

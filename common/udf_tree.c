@@ -547,6 +547,7 @@ int img_udf_add_extent(struct img_udf *u, uint32_t file, uint64_t lba, uint64_t 
 	}
 	if (length == 0)
 		return IMG_OK;
+	u->extents_checked = 0;
 	if (ino->next > 0) {
 		/* Merge with the previous extent when this one continues it on disc. */
 		struct udf_extent *last = (ino->ext != NULL ? ino->ext : &ino->ext1) + ino->next - 1;

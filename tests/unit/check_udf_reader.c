@@ -214,6 +214,53 @@ START_TEST(reader_needs_the_end)
 }
 END_TEST
 
+/* The end in two steps (img_udf_set_anchor, then img_udf_check_extents once the extents are
+ * known): the head can be read before the check, the File Entries only after it, and the
+ * bytes are those of img_udf_set_end. */
+START_TEST(extents_checked_after_the_head)
+{
+	const unsigned revs[] = {IMG_UDF_REV_102, IMG_UDF_REV_250};
+	for (size_t v = 0; v < 2; v++) {
+		uint32_t n;
+		struct img_udf *u = volume(revs[v], &n);
+		const size_t whole[] = {64 * 1024};
+		size_t len0, len1;
+		uint8_t *once = read_all(u, whole, 1, &len0);
+		struct img_udf_stats st;
+		img_udf_get_stats(u, &st);
+		uint32_t anchor = st.partition_start + st.partition_length +
+				  img_udf_end_blocks(u) - 1;
+		ck_assert_int_eq(img_udf_set_anchor(u, anchor), IMG_OK);
+		struct img_udf_reader *r;
+		ck_assert_int_eq(img_udf_reader_new(u, &r), IMG_OK);
+		size_t head = (size_t)img_udf_head_blocks(u) * IMG_UDF_BLOCK, got, have = 0;
+		uint8_t *buf = malloc(head + IMG_UDF_BLOCK);
+		ck_assert_ptr_nonnull(buf);
+		while (have < head) {
+			ck_assert_int_eq(img_udf_reader_read(r, buf + have, head - have, &got), IMG_OK);
+			ck_assert_uint_gt(got, 0);
+			have += got;
+		}
+		ck_assert_mem_eq(buf, once, head);
+		/* 2.50: the File Set Descriptor comes first in the metadata file; then the
+		 * File Entries, refused until the check. */
+		int rc = IMG_OK;
+		for (int k = 0; k < 3 && rc == IMG_OK; k++)
+			rc = img_udf_reader_read(r, buf, IMG_UDF_BLOCK, &got);
+		ck_assert_int_eq(rc, IMG_EINVAL);
+		img_udf_reader_free(r);
+		free(buf);
+		ck_assert_int_eq(img_udf_check_extents(u), IMG_OK);
+		uint8_t *twice = read_all(u, whole, 1, &len1);
+		ck_assert_uint_eq(len0, len1);
+		ck_assert_mem_eq(once, twice, len0);
+		free(once);
+		free(twice);
+		img_udf_free(u);
+	}
+}
+END_TEST
+
 static Suite *udf_reader_suite(void)
 {
 	Suite *s = suite_create("udf_reader");
@@ -221,6 +268,7 @@ static Suite *udf_reader_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, odd_pieces_give_the_same_bytes);
 	tcase_add_test(tc, reader_needs_the_end);
+	tcase_add_test(tc, extents_checked_after_the_head);
 	suite_add_tcase(s, tc);
 	return s;
 }
