@@ -912,15 +912,66 @@ static void place_contents(struct img_udf_bridge *b, uint64_t first, size_t move
 	}
 }
 
-/* True when every listed content is at its place in the sorted directory extents. */
-static bool contents_found(const struct img_udf_bridge *b, const struct found_set *files)
+/* The extents found, as a few ascending runs: each tree lists its files in directory order,
+ * which mostly follows the data order (14 runs for the 200,000 extents of 100,000 files in
+ * ISO9660 and Joliet), so they are checked run by run instead of sorted first (a sort took 14
+ * to 27 ms while libisofs's writer waited).  Beyond MAX_RUNS, one sorted run. */
+#define MAX_RUNS 64
+
+struct runs {
+	size_t start[MAX_RUNS + 1]; /* run k is v[start[k] .. start[k+1]-1] */
+	size_t n;
+};
+
+static void find_runs(struct found_set *s, struct runs *r)
 {
+	r->n = 0;
+	r->start[0] = 0;
+	for (size_t i = 1; i < s->n && r->n < MAX_RUNS; i++)
+		if (cmp_found(&s->v[i - 1], &s->v[i]) > 0)
+			r->start[++r->n] = i;
+	if (r->n == MAX_RUNS) {
+		qsort(s->v, s->n, sizeof(*s->v), cmp_found);
+		r->n = 0;
+	}
+	r->start[++r->n] = s->n;
+}
+
+static bool found_in_runs(const struct found_set *s, const struct runs *r, struct found key)
+{
+	for (size_t k = 0; k < r->n; k++)
+		if (bsearch(&key, s->v + r->start[k], r->start[k + 1] - r->start[k], sizeof(key),
+			    cmp_found) != NULL)
+			return true;
+	return false;
+}
+
+/* True when every listed content is at its place among the extents found.  Contents lie in
+ * index order (place_contents), but for the moved one: one walk along each run. */
+static bool contents_found(const struct img_udf_bridge *b, const struct found_set *files,
+			   const struct runs *runs, size_t moved)
+{
+	size_t at[MAX_RUNS];
+	for (size_t k = 0; k < runs->n; k++)
+		at[k] = runs->start[k];
 	for (size_t i = 0; i < b->ncontents; i++) {
 		const struct content *c = &b->contents[i];
 		if (!c->listed || c->size == 0)
 			continue;
 		struct found key = {c->lba, c->size};
-		if (bsearch(&key, files->v, files->n, sizeof(key), cmp_found) == NULL)
+		if (i == moved) {
+			if (!found_in_runs(files, runs, key))
+				return false;
+			continue;
+		}
+		bool seen = false;
+		for (size_t k = 0; k < runs->n; k++) {
+			size_t end = runs->start[k + 1];
+			while (at[k] < end && cmp_found(&files->v[at[k]], &key) < 0)
+				at[k]++;
+			seen = seen || (at[k] < end && cmp_found(&files->v[at[k]], &key) == 0);
+		}
+		if (!seen)
 			return false;
 	}
 	return true;
@@ -934,12 +985,12 @@ static bool contents_found(const struct img_udf_bridge *b, const struct found_se
  * --efi-boot-image), which libisofs writes right after the directories. */
 #define MAX_DATA_LEAD 4u
 
-static bool try_leads(struct img_udf_bridge *b, const struct found_set *files, size_t moved,
-		      uint64_t moved_lba)
+static bool try_leads(struct img_udf_bridge *b, const struct found_set *files,
+		      const struct runs *runs, size_t moved, uint64_t moved_lba)
 {
 	for (unsigned lead = 1; lead <= MAX_DATA_LEAD; lead++) {
 		place_contents(b, (uint64_t)b->data_start + lead, moved, moved_lba);
-		if (contents_found(b, files))
+		if (contents_found(b, files, runs, moved))
 			return true;
 	}
 	return false;
@@ -957,9 +1008,9 @@ static int learn_extents(struct img_image *img, struct img_udf_bridge *b)
 	if (b->trees == 0)
 		return img_error_set(&img->err, IMG_EISOFS, "UDF: no ISO9660 volume descriptor at %u",
 				     b->x + 16);
-	if (files->n)
-		qsort(files->v, files->n, sizeof(*files->v), cmp_found);
-	bool placed = try_leads(b, files, b->ncontents, 0);
+	struct runs runs;
+	find_runs(files, &runs);
+	bool placed = try_leads(b, files, &runs, b->ncontents, 0);
 	/* A file before the data start: one of the contents of its size was moved there. */
 	for (size_t f = 0; !placed && f < files->n; f++) {
 		const struct found *e = &files->v[f];
@@ -968,7 +1019,7 @@ static int learn_extents(struct img_image *img, struct img_udf_bridge *b)
 		for (size_t i = 0; !placed && i < b->ncontents; i++) {
 			const struct content *c = &b->contents[i];
 			if (c->listed && c->written && c->size == e->size)
-				placed = try_leads(b, files, i, e->lba);
+				placed = try_leads(b, files, &runs, i, e->lba);
 		}
 	}
 	if (!placed)
@@ -977,8 +1028,7 @@ static int learn_extents(struct img_image *img, struct img_udf_bridge *b)
 				     "order than expected; libisofs laid it out otherwise");
 	/* The boot record's catalog is the one the directory records list. */
 	struct found cat = {b->cat_lba, CATALOG_SIZE};
-	if (b->cat_file != UINT32_MAX &&
-	    bsearch(&cat, files->v, files->n, sizeof(cat), cmp_found) == NULL)
+	if (b->cat_file != UINT32_MAX && !found_in_runs(files, &runs, cat))
 		return img_error_set(&img->err, IMG_EISOFS,
 				     "UDF: no directory record for the boot catalog at block %u",
 				     b->cat_lba);
@@ -1084,6 +1134,11 @@ int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 	 * libisofs's first volume descriptor on. */
 	if ((rc = queue(img, b, (uint64_t)b->x + 16, BLK, true, (uint64_t)b->x * BLK)) != IMG_OK)
 		return rc;
+	/* Room for the files of the ISO9660 and the Joliet tree at once. */
+	size_t expect = 2 * img->nfile_weight + 16;
+	if ((b->files.v = malloc(expect * sizeof(*b->files.v))) == NULL)
+		return img_error_set(&img->err, IMG_ENOMEM, "UDF");
+	b->files.cap = expect;
 
 	/* The closing anchor: in the zero tail asked for in img_image_add_udf. */
 	uint64_t n = b->total / BLK;

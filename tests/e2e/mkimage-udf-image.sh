@@ -107,3 +107,17 @@ check_hide 'a.txt b.txt c.bin ' -b c.bin -no-emul-boot -c boot.catalog -hide boo
 udfinfo long.iso | grep -qx 'udfrev=1.02' || fail "--udf"
 "$MKIMAGE" -quiet --udf-rev 1.50 -o r150.iso a
 udfinfo r150.iso | grep -qx 'udfrev=1.50' || fail "--udf-rev 1.50"
+
+# File data in an order unrelated to the directories (-sort with shuffled weights): the bridge
+# meets the extents in far more than 64 ascending runs of directory records and sorts them
+# before it places the contents.  7-Zip extracts every file from the UDF view.
+mkdir shuf
+i=0
+while [ $i -lt 300 ]; do
+	printf 'file %d\n' $i >shuf/f$i
+	echo "shuf/f$i $(( i * 7919 % 301 + 1 ))"
+	i=$((i + 1))
+done >shuf.sort
+"$MKIMAGE" -quiet -udf -sort shuf.sort -o shuf.iso shuf
+7z x -tudf -oshuf.out shuf.iso >7z.log 2>&1 || { cat 7z.log; fail "7z x shuf.iso"; }
+diff -r shuf shuf.out || fail "UDF view of shuffled data"
