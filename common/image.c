@@ -667,9 +667,11 @@ static int add_dir(struct add_ctx *c, IsoDir *parent, const struct img_tree_node
 struct add_job {
 	struct add_ctx *c;
 	const struct img_tree_node *root;
-	int rc;
-	/* Set once the weights are known (or collecting failed): c->ents stays as it is. */
+	int rc;          /* the outcome, read after the join */
+	/* Set once the weights are known (or collecting failed, order_rc says): from then on the
+	 * add thread only reads c->ents. */
 	bool ordered;
+	int order_rc;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 };
@@ -678,18 +680,20 @@ static void *add_all(void *arg)
 {
 	struct add_job *job = arg;
 	struct add_ctx *c = job->c;
-	job->rc = collect_files(c, job->root);
-	if (job->rc == IMG_OK)
-		job->rc = order_files(c);
+	int rc = collect_files(c, job->root);
+	if (rc == IMG_OK)
+		rc = order_files(c);
 	pthread_mutex_lock(&job->lock);
+	job->order_rc = rc;
 	job->ordered = true;
 	pthread_cond_signal(&job->cond);
 	pthread_mutex_unlock(&job->lock);
-	if (job->rc == IMG_OK) {
+	if (rc == IMG_OK) {
 		IsoDir *iroot = iso_image_get_root(c->img->iso);
 		set_attrs(c, (IsoNode *)iroot, job->root);
-		job->rc = add_dir(c, iroot, job->root, "", 1, 0);
+		rc = add_dir(c, iroot, job->root, "", 1, 0);
 	}
+	job->rc = rc;
 	return NULL;
 }
 
@@ -724,7 +728,7 @@ int img_image_add_tree(struct img_image *img, const struct img_tree *tree)
 	pthread_mutex_lock(&job.lock);
 	while (!job.ordered)
 		pthread_cond_wait(&job.cond, &job.lock);
-	int rc = job.rc;
+	int rc = job.order_rc;
 	pthread_mutex_unlock(&job.lock);
 	if (rc == IMG_OK) {
 		/* The UDF bridge finds each file's data by its weight.  The add thread only reads
