@@ -806,7 +806,7 @@ int img_image_size(struct img_image *img, uint64_t *blocks)
 		return img_image_isofs_error(img, ret, "cannot lay out the image");
 	*blocks = (uint64_t)bs->get_size(bs) / IMG_BLOCK_SIZE;
 	if (img->udf != NULL)
-		*blocks += img_udf_bridge_offset(img->udf);
+		*blocks += img_udf_bridge_extra_blocks(img->udf);
 	bs->cancel(bs);
 	bs->free_data(bs);
 	free(bs);

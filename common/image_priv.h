@@ -53,9 +53,10 @@ mode_t img_image_rational_mode(mode_t mode);
 /* Reads from libisofs's stream (the body of img_image_read without a UDF bridge). */
 int img_image_stream_read(struct img_image *img, void *buf, size_t len, size_t *got);
 
-/* Hooks of the UDF bridge (common/udf_bridge.c) into image.c: blocks before libisofs's session,
+/* Hooks of the UDF bridge (common/udf_bridge.c) into image.c: blocks it adds to libisofs's
+ * stream (before its session, and after it unless libisofs writes them),
  * starting (after iso_image_create_burn_source; *bytes is the whole image), reading, freeing. */
-uint32_t img_udf_bridge_offset(const struct img_udf_bridge *b);
+uint32_t img_udf_bridge_extra_blocks(const struct img_udf_bridge *b);
 int img_udf_bridge_start(struct img_image *img, uint64_t *bytes);
 int img_udf_bridge_read(struct img_image *img, void *buf, size_t len, size_t *got);
 void img_udf_bridge_free(struct img_udf_bridge *b);

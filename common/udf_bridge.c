@@ -88,6 +88,10 @@ struct img_udf_bridge {
 	uint32_t end_first;      /* first of the UDF blocks that end the volume (img_udf_end) */
 	uint8_t *end_blocks;     /* blocks end_first .. anchor_end */
 	uint64_t pos, total;     /* bytes handed out, image size */
+	uint32_t own_tail;       /* zero blocks added after libisofs's session by us instead of
+				  * by libisofs (img_image_add_udf), or 0 */
+	uint64_t stream_end;     /* image offset where libisofs's stream ends */
+	uint32_t vd_term;        /* its descriptor set terminator (block X+vd_term in the stream) */
 	struct content *contents;
 	size_t ncontents;
 	int max_weight;
@@ -136,9 +140,9 @@ int img_udf_parse_revision(const char *text, unsigned *revision)
 	return IMG_EINVAL;
 }
 
-uint32_t img_udf_bridge_offset(const struct img_udf_bridge *b)
+uint32_t img_udf_bridge_extra_blocks(const struct img_udf_bridge *b)
 {
-	return b->x;
+	return b->x + b->own_tail;
 }
 
 void img_udf_bridge_free(struct img_udf_bridge *b)
@@ -689,7 +693,15 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 				     (unsigned long long)tail64);
 	}
 	uint32_t tail = (uint32_t)tail64;
-	iso_write_opts_set_tail_blocks(w, tail);
+	/* Without boot records and MD5s nothing libisofs writes depends on those zero blocks but
+	 * the volume space size in its volume descriptors: we add them after its session and
+	 * patch that size (patch_volume_size), the image staying the same byte for byte, rather
+	 * than have its writer thread hand 200 MB of zeros (100,000 files) block by block through
+	 * its ring to be replaced.  Boot records (MBR and GPT sizes, the backup GPT after the
+	 * tail) and MD5 tags (over the descriptors) need libisofs to know them. */
+	bool own = !img->boot && !img->opts.md5;
+	iso_write_opts_set_tail_blocks(w, own ? 0 : tail);
+	b->own_tail = own ? tail : 0;
 	if (img->esp_in_session && (rc = fit_stream_gpt(img, b, tail)) != IMG_OK) {
 		img_udf_bridge_free(b);
 		return rc;
@@ -1099,6 +1111,45 @@ static int catalog_block(struct img_image *img, struct img_udf_bridge *b, uint32
 			     term);
 }
 
+/* ECMA-119 7.3.3: both-byte-order 32-bit field. */
+static void put_both32(uint8_t out[8], uint32_t v)
+{
+	for (int i = 0; i < 4; i++) {
+		out[i] = (uint8_t)(v >> (8 * i));
+		out[7 - i] = (uint8_t)(v >> (8 * i));
+	}
+}
+
+/* With our own tail: the volume space size (ECMA-119 8.4.8, at byte 80 of a primary or
+ * supplementary descriptor) of volume descriptor vd_blk grows by the tail, as if libisofs had
+ * written it.  The descriptor lies at vd_blk in the overwrite buffer (its size counts from
+ * block 0) and at X+vd_blk in the stream (the session's own, counting from X); field is the
+ * image offset of the copy to patch, whose bytes buf holds from image offset lo on (n of them:
+ * any part of the field). */
+static int patch_volume_size(struct img_image *img, const struct img_udf_bridge *b,
+			     uint32_t vd_blk, uint64_t field, uint8_t *buf, uint64_t lo, size_t n)
+{
+	const uint8_t *vd = b->overwrite + vd_blk * BLK;
+	if (memcmp(vd + 1, "CD001", 5) != 0 || (vd[0] != 1 && vd[0] != 2))
+		return IMG_OK;
+	uint32_t from = field < (uint64_t)b->x * BLK ? 0 : b->x;
+	uint8_t was[8], now[8];
+	put_both32(was, (uint32_t)(b->stream_end / BLK) - from);
+	put_both32(now, (uint32_t)(b->total / BLK) - from);
+	for (uint64_t i = 0; i < 8; i++) {
+		uint64_t p = field + 80 + i;
+		if (p < lo || p >= lo + n)
+			continue;
+		if (buf[p - lo] != was[i])
+			return img_error_set(&img->err, IMG_EISOFS,
+					     "UDF: volume space size at block %llu is not the "
+					     "session's end (%llu)", (unsigned long long)(field / BLK),
+					     (unsigned long long)(b->stream_end / BLK - from));
+		buf[p - lo] = now[i];
+	}
+	return IMG_OK;
+}
+
 int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 {
 	struct img_udf_bridge *b = img->udf;
@@ -1106,7 +1157,8 @@ int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 	if (iso_write_opts_get_data_start(img->wopts, &b->data_start, 0) < 0 ||
 	    b->data_start < b->x + 17)
 		return img_error_set(&img->err, IMG_EISOFS, "UDF: no data start from libisofs");
-	b->total = (uint64_t)b->x * BLK + stream;
+	b->stream_end = (uint64_t)b->x * BLK + stream;
+	b->total = b->stream_end + (uint64_t)b->own_tail * BLK;
 	b->pos = 0;
 
 	/* The VRS goes right after the ISO descriptor set terminator (ECMA-167 2/8.3). */
@@ -1120,10 +1172,18 @@ int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 		return img_error_set(&img->err, IMG_EISOFS,
 				     "UDF: no ISO descriptor set terminator in blocks 16..%u",
 				     b->ovw_blocks - 1);
+	b->vd_term = term;
+	int rc;
+	if (b->own_tail) {
+		for (uint32_t blk = 16; blk < term; blk++)
+			if ((rc = patch_volume_size(img, b, blk, (uint64_t)blk * BLK,
+						    b->overwrite + blk * BLK, blk * BLK, BLK)) != IMG_OK)
+				return rc;
+	}
 	/* With --md5, libisofs's superblock checksum tag moves behind the VRS (udf_md5.c). */
 	uint8_t vrs[3 * IMG_UDF_BLOCK];
 	img_udf_vrs(b->udf, vrs);
-	int rc = img_udf_place_vrs(b->overwrite, b->ovw_blocks, term, vrs, 3, NULL, &img->err);
+	rc = img_udf_place_vrs(b->overwrite, b->ovw_blocks, term, vrs, 3, NULL, &img->err);
 	if (rc != IMG_OK)
 		return rc;
 	b->gpt = memcmp(b->overwrite + 512, "EFI PART", 8) == 0;
@@ -1229,10 +1289,22 @@ int img_udf_bridge_read(struct img_image *img, void *buf, size_t len, size_t *go
 		return IMG_OK;
 	}
 	size_t n;
-	int rc = img_image_stream_read(img, buf, len, &n);
-	if (rc != IMG_OK)
-		return rc;
-	uint64_t lo = b->pos, hi = b->pos + n;
+	int rc;
+	uint64_t lo = b->pos;
+	const uint64_t c = (uint64_t)b->content_lba * BLK, ce = c + (uint64_t)b->content_blocks * BLK;
+	/* Our own zero tail (own_tail) after libisofs's stream: zeros where nothing of the UDF
+	 * volume goes (for most pieces, inside the content, nothing at all). */
+	bool ours = lo >= b->stream_end;
+	if (ours) {
+		n = (uint64_t)len < b->total - lo ? len : (size_t)(b->total - lo);
+		if (lo < c || lo + n > ce)
+			memset(buf, 0, n);
+	} else {
+		size_t want = (uint64_t)len < b->stream_end - lo ? len : (size_t)(b->stream_end - lo);
+		if ((rc = img_image_stream_read(img, buf, want, &n)) != IMG_OK)
+			return rc;
+	}
+	uint64_t hi = lo + n;
 	if (!b->learnt) {
 		rc = scan_metadata(img, b, buf, lo, hi);
 		if (rc == IMG_OK && hi >= (uint64_t)b->data_start * BLK)
@@ -1240,12 +1312,17 @@ int img_udf_bridge_read(struct img_image *img, void *buf, size_t len, size_t *go
 		if (rc != IMG_OK)
 			return rc;
 	}
-	/* The UDF content replaces blocks of libisofs's zero tail as they pass. */
-	uint64_t c = (uint64_t)b->content_lba * BLK, ce = c + (uint64_t)b->content_blocks * BLK;
+	/* The session's volume descriptors, X+16 on, with our own tail. */
+	const uint64_t vd_lo = ((uint64_t)b->x + 16) * BLK, vd_hi = ((uint64_t)b->x + b->vd_term) * BLK;
+	for (uint32_t blk = 16; b->own_tail && lo < vd_hi && vd_lo < hi && blk < b->vd_term; blk++)
+		if ((rc = patch_volume_size(img, b, blk, ((uint64_t)b->x + blk) * BLK, buf, lo,
+					    n)) != IMG_OK)
+			return rc;
+	/* The UDF content replaces blocks of the zero tail as they pass. */
 	if (lo < ce && c < hi) {
 		uint64_t from = lo > c ? lo : c, to = hi < ce ? hi : ce;
 		uint8_t *dst = (uint8_t *)buf + (from - lo);
-		if (!is_zero(dst, (size_t)(to - from)))
+		if (!ours && !is_zero(dst, (size_t)(to - from)))
 			return img_error_set(&img->err, IMG_EISOFS,
 					     "UDF: blocks %u-%u, meant for the UDF metadata, hold data",
 					     b->content_lba, b->content_lba + b->content_blocks - 1);
@@ -1258,7 +1335,7 @@ int img_udf_bridge_read(struct img_image *img, void *buf, size_t len, size_t *go
 	if (lo < e && a < hi) {
 		uint64_t from = lo > a ? lo : a, to = hi < e ? hi : e;
 		uint8_t *dst = (uint8_t *)buf + (from - lo);
-		if (!is_zero(dst, (size_t)(to - from)))
+		if (!ours && !is_zero(dst, (size_t)(to - from)))
 			return img_error_set(&img->err, IMG_EISOFS,
 					     "UDF: blocks %u-%u, meant for the end of the UDF volume, "
 					     "hold data", b->end_first, b->anchor_end);

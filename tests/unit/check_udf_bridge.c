@@ -106,6 +106,9 @@ static void check_layout(unsigned rev)
 	const uint8_t *b = image + 16 * IMG_BLOCK_SIZE;
 	ck_assert_int_eq(b[0], 1);
 	ck_assert_int_eq(memcmp(b + 1, "CD001", 5), 0);
+	/* The ISO9660 volume is the whole image (ECMA-119 8.4.8, both byte orders). */
+	ck_assert_uint_eq(b[80] | b[81] << 8 | b[82] << 16 | (uint32_t)b[83] << 24, blocks);
+	ck_assert_uint_eq(b[87] | b[86] << 8 | b[85] << 16 | (uint32_t)b[84] << 24, blocks);
 	size_t term = 17;
 	while (term < 32 && image[term * IMG_BLOCK_SIZE] != 255)
 		term++;
