@@ -9,11 +9,13 @@
  *             Descriptor (before 2.50) or the metadata file's and mirror's File Entries;
  * then libisofs's stream from X on.  The UDF content (File Set Descriptor, File Entries,
  * directories; for 2.50+ the metadata file and its mirror) and the closing Anchor (with --md5
- * also the reserve descriptor sequence before it) are written over zero blocks libisofs adds at
- * the end of its session (iso_write_opts_set_tail_blocks): the content, 2 KiB per file, goes
- * out after the file data, so libisofs's writer thread reads files from the start, as it does
- * without UDF, and no read-ahead buffer has to keep it going while 200 MB of File Entries
- * (100,000 files) go out first (same wall time, 30 MB less memory: tests/bench/NOTES.md).
+ * also the reserve descriptor sequence before it) go in zero blocks at the end of the image:
+ * added by libisofs to its session (iso_write_opts_set_tail_blocks) for boot media and with
+ * --md5, else by us after its session, with the volume space sizes of its descriptors patched
+ * to count them (patch_volume_size).  The content, 2 KiB per file, goes out after the file
+ * data, so libisofs's writer thread reads files from the start, as it does without UDF, and no
+ * read-ahead buffer has to keep it going while 200 MB of File Entries (100,000 files) go out
+ * first (same wall time, 30 MB less memory: tests/bench/NOTES.md).
  * None of the blocks before libisofs's session depends on where file data lies, so they go
  * out first.  Every file's data extent is known before a byte of data goes out: libisofs places
  * contents in the order of the sort weights image.c gives them, from
