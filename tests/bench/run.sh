@@ -5,7 +5,8 @@
 # Environment:
 #   BENCH_DIR    where the trees live, made once and reused (default /var/tmp/imgbench)
 #   BENCH_SCALE  0 < SCALE <= 1: fewer files and a smaller big file, for quick runs (default 1)
-#   BENCH_RUNS   timed runs per case and tree; medians are reported (default 3)
+#   BENCH_RUNS   timed runs per case and tree, the cases taking turns; medians are reported
+#                (default 3)
 #   BENCH_TREES  which trees (default "small mixed big")
 #   BENCH_CASES  which cases (default: all below: floor genisoimage xorriso mkimage
 #                mkimage_md5 mkimage_udf imginfo_list isoinfo_list
@@ -132,37 +133,43 @@ make_tree() {
 # median of the numbers on stdin
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-# time_case CASE KIND TREE: prints "wall cpu rss_kb" medians, or "skip" with the reason on stderr
-time_case() {
+# prepare_case CASE KIND TREE: checks that the case can run and prepares it (its prep, its
+# command in cmd-CASE); fails, with the reason on stderr, when it cannot run here
+prepare_case() {
 	name=$1 kind=$2 tree=$3
 	if ! why=$("have_$name"); then
 		say "bench: $name: skipped: $why"
-		echo skip
-		return 0
+		return 1
 	fi
 	if [ "$BENCH_OUT" = pipe ]; then out=-; else out="$BENCH_DIR/out-$name.iso"; fi
 	if command -v "prep_$name" >/dev/null 2>&1; then "prep_$name" "$tree" "$kind" >&2; fi
-	cmd=$("cmd_$name" "$tree" "$kind" "$out")
-	: >"$BENCH_DIR/times"
-	i=0
-	while [ $i -lt "$BENCH_RUNS" ]; do
-		i=$((i + 1))
-		if ! /usr/bin/time -f '%e %U %S %M' -o "$BENCH_DIR/one" sh -c "$cmd" \
-		     >"$BENCH_DIR/log" 2>&1; then
-			say "bench: $name on $kind failed: $cmd"
-			tail -n 5 "$BENCH_DIR/log" >&2
-			[ "$out" = - ] || rm -f "$out"
-			echo fail
-			return 0
-		fi
-		# /usr/bin/time appends a "Command exited" line on failure only; keep the figures
-		tail -n 1 "$BENCH_DIR/one" >>"$BENCH_DIR/times"
-		[ "$out" = - ] || rm -f "$out"
-	done
-	wall=$(awk '{ print $1 }' "$BENCH_DIR/times" | median)
-	cpu=$(awk '{ print $2 + $3 }' "$BENCH_DIR/times" | median)
-	rss=$(awk '{ print $4 }' "$BENCH_DIR/times" | median)
-	echo "$wall $cpu $rss"
+	"cmd_$name" "$tree" "$kind" "$out" >"$BENCH_DIR/cmd-$name"
+	: >"$BENCH_DIR/times-$name"
+}
+
+# run_case CASE KIND: one timed run, its "wall user sys rss_kb" appended to times-CASE; fails
+# (saying why) when the command fails
+run_case() {
+	name=$1 kind=$2
+	cmd=$(cat "$BENCH_DIR/cmd-$name")
+	out="$BENCH_DIR/out-$name.iso"
+	if ! /usr/bin/time -f '%e %U %S %M' -o "$BENCH_DIR/one" sh -c "$cmd" \
+	     >"$BENCH_DIR/log" 2>&1; then
+		say "bench: $name on $kind failed: $cmd"
+		tail -n 5 "$BENCH_DIR/log" >&2
+		rm -f "$out"
+		return 1
+	fi
+	# /usr/bin/time appends a "Command exited" line on failure only; keep the figures
+	tail -n 1 "$BENCH_DIR/one" >>"$BENCH_DIR/times-$name"
+	rm -f "$out"
+}
+
+# medians CASE: "wall cpu rss_kb" of its runs
+medians() {
+	t="$BENCH_DIR/times-$1"
+	echo "$(awk '{ print $1 }' "$t" | median) $(awk '{ print $2 + $3 }' "$t" | median)" \
+	     "$(awk '{ print $4 }' "$t" | median)"
 }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2fx", a / b; else print "-" }'; }
@@ -185,13 +192,29 @@ for kind in $BENCH_TREES; do
 	tree=$(tree_path "$kind")
 	# warm the page cache with the tree's data and metadata
 	tar -cf - -C "$tree" . | cat >/dev/null
+	# The runs of the cases take turns (A B C A B C ...): a machine whose speed drifts
+	# within minutes then slows every case alike, and ratios stay fair.
 	for name in $BENCH_CASES; do
-		set -- $(time_case "$name" "$kind" "$tree")
-		if [ "$1" = skip ] || [ "$1" = fail ]; then
-			printf '%-6s %-12s %8s\n' "$kind" "$name" "$1" | tee -a "$results"
+		if prepare_case "$name" "$kind" "$tree"; then st=run; else st=skip; fi
+		eval "s_${name}=$st"
+	done
+	i=0
+	while [ $i -lt "$BENCH_RUNS" ]; do
+		i=$((i + 1))
+		for name in $BENCH_CASES; do
+			eval "st=\$s_${name}"
+			[ "$st" = run ] || continue
+			run_case "$name" "$kind" || eval "s_${name}=fail"
+		done
+	done
+	for name in $BENCH_CASES; do
+		eval "st=\$s_${name}"
+		if [ "$st" != run ]; then
+			printf '%-6s %-12s %8s\n' "$kind" "$name" "$st" | tee -a "$results"
 			eval "r_${name}=''"
 			continue
 		fi
+		set -- $(medians "$name")
 		printf '%-6s %-12s %8s %8s %8s\n' "$kind" "$name" "$1" "$2" \
 		       "$(awk -v k="$3" 'BEGIN { printf "%.1f", k / 1024 }')" | tee -a "$results"
 		eval "w_${name}=$1 c_${name}=$2 m_${name}=$3 r_${name}=yes"
