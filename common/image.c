@@ -583,8 +583,10 @@ static int add_dir(struct add_ctx *c, IsoDir *parent, const struct img_tree_node
 		const struct stat *st = img_node_stat(k);
 		const char *name = img_node_name(k);
 		char *path = child_path(ipath, name);
-		if (path == NULL)
+		if (path == NULL) {
+			free(start);
 			return img_error_set(&img->err, IMG_ENOMEM, "image");
+		}
 		/* Joliet (see joliet.c of libisofs): a name over the limit is cut and made unique
 		 * by libisofs; a path over 240 bytes would make libisofs drop the file from the
 		 * Joliet tree, so we keep it there (longer paths) and say so. */

@@ -623,7 +623,7 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 	struct img_udf_bridge *b = NULL;
 	int rc;
 	struct img_udf_plan *p = img->udf_plan;
-	if (p != NULL && same_setup(&p->want, &setup)) {
+	if (p != NULL && (p->b != NULL || p->rc != IMG_OK) && same_setup(&p->want, &setup)) {
 		/* Built by img_image_add_tree: take it, or its error. */
 		rc = p->rc;
 		if (rc != IMG_OK)
