@@ -714,16 +714,25 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 
 /* ---- learning the extents ---- */
 
+/* Room for one more of n elements of size elem in *v (capacity *cap, doubled when full,
+ * first when empty). */
+static int grow_for_one(void **v, size_t *cap, size_t n, size_t elem, size_t first)
+{
+	if (n < *cap)
+		return IMG_OK;
+	size_t ncap = *cap ? 2 * *cap : first;
+	void *nv = realloc(*v, ncap * elem);
+	if (nv == NULL)
+		return IMG_ENOMEM;
+	*v = nv;
+	*cap = ncap;
+	return IMG_OK;
+}
+
 static int found_push(struct found_set *s, uint64_t lba, uint64_t size)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? 2 * s->cap : 1024;
-		struct found *v = realloc(s->v, cap * sizeof(*v));
-		if (v == NULL)
-			return IMG_ENOMEM;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (grow_for_one((void **)&s->v, &s->cap, s->n, sizeof(*s->v), 1024) != IMG_OK)
+		return IMG_ENOMEM;
 	s->v[s->n++] = (struct found){lba, size};
 	return IMG_OK;
 }
@@ -739,14 +748,8 @@ static int cmp_found(const void *a, const void *b)
 /* The stretches to come, as a binary heap on lba. */
 static int todo_push(struct pending_heap *h, struct pending p)
 {
-	if (h->n == h->cap) {
-		size_t cap = h->cap ? 2 * h->cap : 256;
-		struct pending *v = realloc(h->v, cap * sizeof(*v));
-		if (v == NULL)
-			return IMG_ENOMEM;
-		h->v = v;
-		h->cap = cap;
-	}
+	if (grow_for_one((void **)&h->v, &h->cap, h->n, sizeof(*h->v), 256) != IMG_OK)
+		return IMG_ENOMEM;
 	size_t i = h->n++;
 	while (i > 0 && h->v[(i - 1) / 2].lba > p.lba) {
 		h->v[i] = h->v[(i - 1) / 2];

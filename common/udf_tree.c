@@ -89,22 +89,24 @@ void img_udf_free(struct img_udf *u)
 	free(u);
 }
 
+/* Capacity *cap of *arr raised to at least want elements of size elem. */
+static int reserve(void **arr, uint32_t *cap, uint32_t want, size_t elem)
+{
+	if (want <= *cap)
+		return IMG_OK;
+	void *n = realloc(*arr, (size_t)want * elem);
+	if (n == NULL)
+		return IMG_ENOMEM;
+	*arr = n;
+	*cap = want;
+	return IMG_OK;
+}
+
 int img_udf_reserve(struct img_udf *u, uint32_t nodes)
 {
-	if (nodes > u->nodes_cap) {
-		struct udf_node *n = realloc(u->nodes, (size_t)nodes * sizeof(*n));
-		if (n == NULL)
-			return IMG_ENOMEM;
-		u->nodes = n;
-		u->nodes_cap = nodes;
-	}
-	if (nodes > u->inodes_cap) {
-		struct udf_inode *n = realloc(u->inodes, (size_t)nodes * sizeof(*n));
-		if (n == NULL)
-			return IMG_ENOMEM;
-		u->inodes = n;
-		u->inodes_cap = nodes;
-	}
+	if (reserve((void **)&u->nodes, &u->nodes_cap, nodes, sizeof(*u->nodes)) != IMG_OK ||
+	    reserve((void **)&u->inodes, &u->inodes_cap, nodes, sizeof(*u->inodes)) != IMG_OK)
+		return IMG_ENOMEM;
 	return IMG_OK;
 }
 

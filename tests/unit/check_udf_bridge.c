@@ -63,6 +63,39 @@ static void put_file(const char *name, size_t size)
 	ck_assert_int_eq(fclose(f), 0);
 }
 
+/* The tree of the layout tests in a new directory dir, and its removal. */
+static void make_files(void)
+{
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	put_file("a.txt", 6);
+	put_file("b.bin", 5000);
+	put_file("empty", 0);
+}
+
+static void remove_files(void)
+{
+	char path[256];
+	const char *names[] = {"a.txt", "b.bin", "empty"};
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+	memcpy(dir + strlen(dir) - 6, "XXXXXX", 6);
+}
+
+/* Our walk's tree of dir. */
+static struct img_tree *walk_files(void)
+{
+	struct img_tree *tree = NULL;
+	struct img_tree_opts to = {0};
+	struct img_error e;
+	ck_assert_int_eq(img_tree_new(&to, &tree, &e), IMG_OK);
+	ck_assert_int_eq(img_tree_add(tree, NULL, dir), IMG_OK);
+	ck_assert_int_eq(img_tree_finish(tree), IMG_OK);
+	return tree;
+}
+
 static uint16_t tag_id(const uint8_t *b)
 {
 	return (uint16_t)(b[0] | b[1] << 8);
@@ -70,16 +103,8 @@ static uint16_t tag_id(const uint8_t *b)
 
 static void check_layout(unsigned rev)
 {
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	put_file("a.txt", 6);
-	put_file("b.bin", 5000);
-	put_file("empty", 0);
-	struct img_tree *tree = NULL;
-	struct img_tree_opts to = {0};
-	struct img_error e;
-	ck_assert_int_eq(img_tree_new(&to, &tree, &e), IMG_OK);
-	ck_assert_int_eq(img_tree_add(tree, NULL, dir), IMG_OK);
-	ck_assert_int_eq(img_tree_finish(tree), IMG_OK);
+	make_files();
+	struct img_tree *tree = walk_files();
 	struct img_image *img = new_image();
 	ck_assert_int_eq(img_image_add_tree(img, tree), IMG_OK);
 	ck_assert_int_eq(img_image_add_udf(img, rev), IMG_OK);
@@ -124,14 +149,7 @@ static void check_layout(unsigned rev)
 	free(image);
 	img_image_free(img);
 	img_tree_free(tree);
-	char path[256];
-	const char *names[] = {"a.txt", "b.bin", "empty"};
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		unlink(path);
-	}
-	rmdir(dir);
-	memcpy(dir + strlen(dir) - 6, "XXXXXX", 6);
+	remove_files();
 }
 
 START_TEST(layout_102)
@@ -150,12 +168,7 @@ END_TEST
  * announced with img_image_plan_udf before the tree goes in. */
 static uint8_t *bridge_image(unsigned plan_rev, unsigned rev, uint64_t *len)
 {
-	struct img_tree *tree = NULL;
-	struct img_tree_opts to = {0};
-	struct img_error e;
-	ck_assert_int_eq(img_tree_new(&to, &tree, &e), IMG_OK);
-	ck_assert_int_eq(img_tree_add(tree, NULL, dir), IMG_OK);
-	ck_assert_int_eq(img_tree_finish(tree), IMG_OK);
+	struct img_tree *tree = walk_files();
 	struct img_image *img = new_image();
 	if (plan_rev != 0)
 		ck_assert_int_eq(img_image_plan_udf(img, plan_rev, NULL), IMG_OK);
@@ -184,10 +197,7 @@ static uint8_t *bridge_image(unsigned plan_rev, unsigned rev, uint64_t *len)
  * when the plan named another revision and the tree had to be built again. */
 START_TEST(plan_gives_the_same_image)
 {
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	put_file("a.txt", 6);
-	put_file("b.bin", 5000);
-	put_file("empty", 0);
+	make_files();
 	const unsigned revs[] = {IMG_UDF_REV_102, IMG_UDF_REV_250};
 	for (size_t r = 0; r < 2; r++) {
 		uint64_t n0, n1, n2;
@@ -202,14 +212,7 @@ START_TEST(plan_gives_the_same_image)
 		free(planned);
 		free(replanned);
 	}
-	char path[256];
-	const char *names[] = {"a.txt", "b.bin", "empty"};
-	for (size_t i = 0; i < 3; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		unlink(path);
-	}
-	rmdir(dir);
-	memcpy(dir + strlen(dir) - 6, "XXXXXX", 6);
+	remove_files();
 }
 END_TEST
 
