@@ -22,8 +22,9 @@ int img_udf_parse_revision(const char *text, unsigned *revision);
  * the image's error, naming the path):
  * IMG_EINVAL (a name that is not UTF-8, no tree yet, called twice), IMG_ECOLLISION,
  * IMG_ETOOBIG, IMG_EUNSUPPORTED (-partition_offset over 224), IMG_ENOMEM.  Where each file's
- * data lies is learnt in img_image_start, which fails with IMG_EISOFS if libisofs laid the
- * data out otherwise than the bridge can prove from the directory records. */
+ * data lies is learnt from libisofs's directory records as img_image_read passes them, before
+ * any file data; that read fails with IMG_EISOFS if libisofs laid the data out otherwise than
+ * the bridge can prove from them. */
 int img_image_add_udf(struct img_image *img, unsigned revision);
 
 struct img_boot_config;
