@@ -31,9 +31,16 @@ CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 LDFLAGS += -fsanitize=address,undefined
 endif
 
-LIB_SRC  := $(sort $(wildcard common/*.c))
+# The library, one folder per concern (README: Layout).  common/cli/ is the terminal side of the
+# programs and goes into an archive of its own: unit tests link libcommon.a alone, and
+# check-lib-quiet proves from the archive's symbols that the library never prints or exits.
+LIB_DIRS := base build udf inspect burn
+LIB_SRC  := $(sort $(foreach d,$(LIB_DIRS),$(wildcard common/$(d)/*.c)))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB      := $(BUILD)/common/libcommon.a
+CLI_SRC  := $(sort $(wildcard common/cli/*.c))
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+CLI_LIB  := $(BUILD)/common/libcli.a
 
 # A program exists once its folder has a main.c; every .c in the folder is linked.
 PROGS    := $(patsubst %/main.c,%,$(wildcard mkimage/main.c imginfo/main.c imgburn/main.c))
@@ -53,13 +60,25 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# The archive is refused if any of its objects calls the terminal, exit or the environment:
+# those belong to the programs (STYLE: library vs program).
+LIB_FORBIDDEN := printf|fprintf|vprintf|vfprintf|puts|fputs|putchar|fputc|putc|perror|stdout|stderr|\
+                 exit|_exit|abort|err|errx|warn|warnx|getenv|secure_getenv|img_cli_.*
 $(LIB): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(AR) rcs $@ $^
+	@bad=$$(nm -u $@ | awk '{print $$NF}' | grep -xE '$(LIB_FORBIDDEN)' | sort -u | tr '\n' ' '); \
+	if [ -n "$$bad" ]; then rm -f $@; \
+	  echo "$@: the library must not use: $$bad(see STYLE: library vs program)" >&2; exit 1; fi
+
+$(CLI_LIB): $(CLI_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	$(AR) rcs $@ $^
 
 define prog_rule
-$(BUILD)/bin/$(1): $$(patsubst %.c,$(BUILD)/%.o,$$(sort $$(wildcard $(1)/*.c))) $(LIB)
+$(BUILD)/bin/$(1): $$(patsubst %.c,$(BUILD)/%.o,$$(sort $$(wildcard $(1)/*.c))) $(CLI_LIB) $(LIB)
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
 endef

@@ -11,11 +11,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/blockdev.h"
-#include "common/cli.h"
-#include "common/digest.h"
-#include "common/inhibit.h"
-#include "common/wav.h"
+#include "common/burn/blockdev.h"
+#include "common/cli/cli.h"
+#include "common/base/digest.h"
+#include "common/burn/inhibit.h"
+#include "common/burn/wav.h"
 #include "imgburn/imgburn.h"
 
 struct input {

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "common/drive.h"
+#include "common/burn/drive.h"
 
 enum progress_style { PROGRESS_AUTO, PROGRESS_BAR, PROGRESS_JSON, PROGRESS_NONE };
 enum blank_kind { BLANK_NONE, BLANK_FAST, BLANK_ALL };

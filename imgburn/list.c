@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/blockdev.h"
-#include "common/cli.h"
+#include "common/burn/blockdev.h"
+#include "common/cli/cli.h"
 #include "imgburn/imgburn.h"
 
 /* readable, and "/dev/sr0" rather than json-c's default "\/dev\/sr0" */

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/cli.h"
+#include "common/cli/cli.h"
 #include "imgburn/imgburn.h"
 
 volatile sig_atomic_t imgburn_signal;

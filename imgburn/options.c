@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/cli.h"
+#include "common/cli/cli.h"
 #include "imgburn/imgburn.h"
 
 /* "BYTES", "BYTESk/m/g" (binary) or "Ns" (2048-byte sectors, as mkimage -print-size). */

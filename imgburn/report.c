@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "common/cli.h"
+#include "common/cli/cli.h"
 #include "imgburn/imgburn.h"
 
 struct report {

@@ -1,8 +1,8 @@
 /* imginfo: inspect ISO 9660 / Joliet / Rock Ridge / El Torito / hybrid disc images. */
 #include <stdlib.h>
 
-#include "common/cli.h"
-#include "common/inspect.h"
+#include "common/cli/cli.h"
+#include "common/inspect/source.h"
 #include "imginfo/options.h"
 #include "imginfo/report.h"
 

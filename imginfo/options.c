@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/cli.h"
+#include "common/cli/cli.h"
 
 enum { OPT_HELP = 1, OPT_VERSION, OPT_LIST, OPT_FIND, OPT_EXTRACT, OPT_CHECK };
 

@@ -9,15 +9,15 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "common/cli.h"
-#include "common/eltorito.h"
-#include "common/extract.h"
-#include "common/iso_read.h"
-#include "common/sysarea.h"
-#include "common/filetree.h"
-#include "common/udf_read.h"
-#include "common/verify.h"
-#include "common/voldesc.h"
+#include "common/cli/cli.h"
+#include "common/inspect/eltorito.h"
+#include "common/inspect/extract.h"
+#include "common/inspect/iso_read.h"
+#include "common/inspect/sysarea.h"
+#include "common/inspect/filetree.h"
+#include "common/udf/udf_read.h"
+#include "common/inspect/verify.h"
+#include "common/inspect/voldesc.h"
 
 /* ---- output ---- */
 

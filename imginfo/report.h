@@ -3,7 +3,7 @@
 #ifndef IMGINFO_REPORT_H
 #define IMGINFO_REPORT_H
 
-#include "common/inspect.h"
+#include "common/inspect/source.h"
 #include "imginfo/options.h"
 
 /* Each returns the exit code (0, 1 or 2) after printing to stdout and messages to stderr. */

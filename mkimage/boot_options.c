@@ -6,7 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "common/cli.h"
+#include "common/cli/cli.h"
 
 /* Option values; the callback switches on them. */
 enum {

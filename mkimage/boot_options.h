@@ -5,7 +5,7 @@
 
 #include <popt.h>
 
-#include "common/boot.h"
+#include "common/build/boot.h"
 
 /* Include with POPT_ARG_INCLUDE_TABLE in mkimage's option table. */
 extern struct poptOption mkimage_boot_options[];

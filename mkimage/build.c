@@ -4,12 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/cli.h"
-#include "common/image.h"
-#include "common/progress.h"
-#include "common/tree.h"
-#include "common/udf_bridge.h"
-#include "common/writer.h"
+#include "common/cli/cli.h"
+#include "common/build/image.h"
+#include "common/base/progress.h"
+#include "common/build/tree.h"
+#include "common/udf/udf_bridge.h"
+#include "common/build/writer.h"
 #include "mkimage/mkimage.h"
 
 /* Growable arrays of borrowed strings, for the globs and paths gathered from options and

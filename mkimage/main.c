@@ -2,8 +2,8 @@
 #include <signal.h>
 #include <string.h>
 
-#include "common/cli.h"
-#include "common/writer.h"
+#include "common/cli/cli.h"
+#include "common/build/writer.h"
 #include "mkimage/mkimage.h"
 
 static void on_signal(int sig)

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "common/boot.h"
+#include "common/build/boot.h"
 
 enum mk_progress { MK_PROGRESS_AUTO, MK_PROGRESS_ALWAYS, MK_PROGRESS_NEVER, MK_PROGRESS_JSON };
 

@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/cli.h"
-#include "common/udf.h"
-#include "common/udf_bridge.h"
+#include "common/cli/cli.h"
+#include "common/udf/udf.h"
+#include "common/udf/udf_bridge.h"
 #include "mkimage/boot_options.h"
 #include "mkimage/mkimage.h"
 

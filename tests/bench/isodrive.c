@@ -1,5 +1,5 @@
 /* Throwaway measuring driver (not a product): builds an ISO9660+RR+Joliet level-3 image of a tree
- * with libisofs, with either common/stream.c or libisofs's own file streams, to find out where
+ * with libisofs, with either common/build/stream.c or libisofs's own file streams, to find out where
  * the time goes and which read size and fifo size suit the writer.
  * Usage: isodrive [--stock] [--md5] [--read BYTES] [--fifo BLOCKS] [--poll USEC] -o OUT TREE
  *   --stock   iso_tree_add_dir_rec and libisofs's file streams (the "minimal program")
@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/stream.h"
+#include "common/build/stream.h"
 
 static int use_stock, use_md5, reverse_add;
 

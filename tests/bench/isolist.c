@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "common/isofs.h"
+#include "common/base/isofs.h"
 
 static int fail(const char *what, int code)
 {
@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 		return fail(argv[2], r);
 	if ((r = iso_read_opts_new(&opts, 0)) < 0)
 		return fail("read options", r);
-	/* as common/iso_read.c for the default view */
+	/* as common/inspect/iso_read.c for the default view */
 	iso_read_opts_set_ecma119_map(opts, 1);
 	iso_read_opts_set_joliet_map(opts, 1);
 	iso_read_opts_set_no_aaip(opts, 0);

@@ -67,7 +67,7 @@ have_mkimage() {
 }
 cmd_mkimage() { echo "'$bindir/mkimage' -quiet -o '$3' '$1'$(sink "$3")"; }
 
-# The measuring driver on common/stream.c (tests/bench/isodrive.c): what the library alone
+# The measuring driver on common/build/stream.c (tests/bench/isodrive.c): what the library alone
 # costs, with the read and fifo sizes recommended to mkimage's writer; and libisofs's own
 # streams for comparison.  Not in the default list.
 # mkimage variants: with MD5 recording (--md5: libisofs hashes every data byte twice), and with

@@ -2,8 +2,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "common/eltorito.h"
-#include "common/inspect.h"
+#include "common/inspect/eltorito.h"
+#include "common/inspect/source.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -2,8 +2,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "common/inspect.h"
-#include "common/sysarea.h"
+#include "common/inspect/source.h"
+#include "common/inspect/sysarea.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -3,8 +3,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "common/inspect.h"
-#include "common/udf_read.h"
+#include "common/inspect/source.h"
+#include "common/udf/udf_read.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -3,9 +3,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "common/inspect.h"
-#include "common/iso_read.h"
-#include "common/voldesc.h"
+#include "common/inspect/source.h"
+#include "common/inspect/iso_read.h"
+#include "common/inspect/voldesc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

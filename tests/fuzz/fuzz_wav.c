@@ -1,12 +1,12 @@
-/* libFuzzer target for common/wav.c: any bytes as a whole WAVE file, and as the first part of a
+/* libFuzzer target for common/burn/wav.c: any bytes as a whole WAVE file, and as the first part of a
  * longer one.  Build: clang -fsanitize=fuzzer,address,undefined -I. tests/fuzz/fuzz_wav.c
- * common/wav.c common/error.c -o fuzz_wav */
+ * common/burn/wav.c common/base/error.c -o fuzz_wav */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/wav.h"
+#include "common/burn/wav.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -15,9 +15,9 @@ cd "$work"
 pkgs="libisofs-1 libburn-1 popt json-c libcrypto"
 cflags="-g -O1 -std=c11 -D_XOPEN_SOURCE=700 -D_FILE_OFFSET_BITS=64 -I$top $(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs)"
-common="$top/common/error.c $top/common/inspect.c $top/common/voldesc.c $top/common/eltorito.c \
-	$top/common/sysarea.c $top/common/iso_read.c $top/common/filetree.c $top/common/udf_read.c \
-	$top/common/wav.c $top/common/unicode.c $top/common/udf_desc.c"
+common="$top/common/base/error.c $top/common/inspect/source.c $top/common/inspect/voldesc.c $top/common/inspect/eltorito.c \
+	$top/common/inspect/sysarea.c $top/common/inspect/iso_read.c $top/common/inspect/filetree.c $top/common/udf/udf_read.c \
+	$top/common/burn/wav.c $top/common/base/unicode.c $top/common/udf/udf_desc.c"
 
 # Seeds: a hybrid BIOS+EFI image and a plain one.
 seeds="$work/seeds"

@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/udf.h"
+#include "common/udf/udf.h"
 
 struct data_file {
 	char *path;

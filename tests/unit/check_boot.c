@@ -1,9 +1,9 @@
-/* Unit tests of common/boot.c: option arguments and configuration checks. */
+/* Unit tests of common/build/boot.c: option arguments and configuration checks. */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "common/boot.h"
+#include "common/build/boot.h"
 #include "tests/unit/unit.h"
 
 START_TEST(guid_text_to_uefi_order)

@@ -1,7 +1,7 @@
-/* Unit tests of common/digest.c against the FIPS 180-2 test vectors. */
+/* Unit tests of common/base/digest.c against the FIPS 180-2 test vectors. */
 #include <string.h>
 
-#include "common/digest.h"
+#include "common/base/digest.h"
 #include "tests/unit/unit.h"
 
 static void hex_of(const char *msg, size_t len, size_t step, char hex[IMG_SHA256_HEX_LEN])

@@ -1,4 +1,4 @@
-/* Unit tests of common/drive.c on libburn stdio: pseudo-drives: exact bytes, declared sizes,
+/* Unit tests of common/burn/drive.c on libburn stdio: pseudo-drives: exact bytes, declared sizes,
  * hashing, read-back verification and cancel.  The written file is read back with plain
  * read(2), not through libburn. */
 /* F_SETPIPE_SZ (Linux): the pipes hold the whole test stream before anyone reads them */
@@ -11,8 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/digest.h"
-#include "common/drive.h"
+#include "common/base/digest.h"
+#include "common/burn/drive.h"
 #include "tests/unit/unit.h"
 
 static char dir[64];

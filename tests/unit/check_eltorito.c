@@ -1,8 +1,8 @@
-/* Unit tests of common/eltorito.c on hand-made catalogs. */
+/* Unit tests of common/inspect/eltorito.c on hand-made catalogs. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/eltorito.h"
+#include "common/inspect/eltorito.h"
 #include "tests/unit/unit.h"
 
 static unsigned char cat[2048];

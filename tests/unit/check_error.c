@@ -1,8 +1,8 @@
-/* Unit tests of common/error.c. */
+/* Unit tests of common/base/error.c. */
 #include <errno.h>
 #include <string.h>
 
-#include "common/error.h"
+#include "common/base/error.h"
 #include "tests/unit/unit.h"
 
 START_TEST(strerror_covers_every_code)

@@ -1,9 +1,9 @@
-/* Unit tests of common/tree.c and the name rules of common/extract.c. */
+/* Unit tests of common/build/tree.c and the name rules of common/inspect/extract.c. */
 #include <string.h>
 #include <sys/stat.h>
 
-#include "common/extract.h"
-#include "common/filetree.h"
+#include "common/inspect/extract.h"
+#include "common/inspect/filetree.h"
 #include "tests/unit/unit.h"
 
 static int count_visit(struct img_fnode *n, void *arg)

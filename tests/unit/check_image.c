@@ -1,4 +1,4 @@
-/* Unit tests of common/image.c through its public calls: layout size against the stream,
+/* Unit tests of common/build/image.c through its public calls: layout size against the stream,
  * volume descriptors, data-order map, and files that change size while being read. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,8 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/image.h"
-#include "common/tree.h"
+#include "common/build/image.h"
+#include "common/build/tree.h"
 #include "tests/unit/unit.h"
 
 static char dir[64];

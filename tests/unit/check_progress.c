@@ -1,8 +1,8 @@
-/* Unit tests of common/progress.c: when updates are due, percent, rate, ETA, formats. */
+/* Unit tests of common/base/progress.c: when updates are due, percent, rate, ETA, formats. */
 #include <json-c/json.h>
 #include <string.h>
 
-#include "common/progress.h"
+#include "common/base/progress.h"
 #include "tests/unit/unit.h"
 
 START_TEST(updates_are_rate_limited)

@@ -1,4 +1,4 @@
-/* Unit tests of common/stream.c, driven through libisofs's public stream and image calls. */
+/* Unit tests of common/build/stream.c, driven through libisofs's public stream and image calls. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "common/stream.h"
+#include "common/build/stream.h"
 #include "tests/unit/unit.h"
 
 static char dir[64];

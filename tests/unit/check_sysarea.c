@@ -1,9 +1,9 @@
-/* Unit tests of common/sysarea.c: MBR, GPT with CRCs, APM, on hand-made disks. */
+/* Unit tests of common/inspect/sysarea.c: MBR, GPT with CRCs, APM, on hand-made disks. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/inspect.h"
-#include "common/sysarea.h"
+#include "common/inspect/source.h"
+#include "common/inspect/sysarea.h"
 #include "tests/unit/unit.h"
 
 static unsigned char disk[64 * 512];

@@ -1,4 +1,4 @@
-/* Unit tests of common/tree.c: walk order, graft points, merging, collisions, excludes,
+/* Unit tests of common/build/tree.c: walk order, graft points, merging, collisions, excludes,
  * hiding, loops, list files and sort rules. */
 #include <errno.h>
 #include <stdio.h>
@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/tree.h"
+#include "common/build/tree.h"
 #include "tests/unit/unit.h"
 
 static char dir[64];

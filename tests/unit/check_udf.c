@@ -1,12 +1,12 @@
-/* Unit tests of the UDF writer: encoders (common/udf_desc.c) and the tree/layout API. */
+/* Unit tests of the UDF writer: encoders (common/udf/udf_desc.c) and the tree/layout API. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 
-#include "common/udf.h"
-#include "common/udf_desc.h"
+#include "common/udf/udf.h"
+#include "common/udf/udf_desc.h"
 #include "tests/unit/unit.h"
 
 START_TEST(crc_known_vectors)

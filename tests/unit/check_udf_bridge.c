@@ -1,4 +1,4 @@
-/* Unit tests of the UDF bridge (common/udf_bridge.c): revision names, misuse, and the layout
+/* Unit tests of the UDF bridge (common/udf/udf_bridge.c): revision names, misuse, and the layout
  * of a small bridge image read through img_image_read (the e2e tests check it with udfinfo,
  * 7-Zip and pycdlib). */
 #include <stdint.h>
@@ -8,10 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/image.h"
-#include "common/tree.h"
-#include "common/udf.h"
-#include "common/udf_bridge.h"
+#include "common/build/image.h"
+#include "common/build/tree.h"
+#include "common/udf/udf.h"
+#include "common/udf/udf_bridge.h"
 #include "tests/unit/unit.h"
 
 START_TEST(revision_names)

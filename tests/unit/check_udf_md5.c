@@ -1,4 +1,4 @@
-/* Unit tests of common/udf_md5.c: the VRS after the ISO terminator, libisofs's relocated
+/* Unit tests of common/udf/udf_md5.c: the VRS after the ISO terminator, libisofs's relocated
  * superblock checksum tag moved behind it and still valid.  (The proof against libisofs's
  * own reader is tests/e2e/mkimage-udf-md5.sh, through xorriso.) */
 #include <openssl/evp.h>
@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/udf_md5.h"
+#include "common/udf/udf_md5.h"
 #include "tests/unit/unit.h"
 
 #define BLK 2048u

@@ -1,10 +1,10 @@
-/* Unit tests of common/udf_read.c: CRC, refusal of damaged anchors, and a hand-made UDF 2.50
+/* Unit tests of common/udf/udf_read.c: CRC, refusal of damaged anchors, and a hand-made UDF 2.50
  * volume whose metadata file has two extents, read directly and through its mirror. */
 #include <string.h>
 
-#include "common/inspect.h"
-#include "common/udf_desc.h"
-#include "common/udf_read.h"
+#include "common/inspect/source.h"
+#include "common/udf/udf_desc.h"
+#include "common/udf/udf_read.h"
 #include "tests/unit/unit.h"
 
 static unsigned char img[600 * 2048];

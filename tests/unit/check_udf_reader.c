@@ -1,4 +1,4 @@
-/* Unit tests of the pull-style UDF metadata reader (img_udf_reader_*, common/udf_layout.c):
+/* Unit tests of the pull-style UDF metadata reader (img_udf_reader_*, common/udf/udf_layout.c):
  * whatever the sizes of the reads, the bytes are those of one read of the whole metadata, and
  * every descriptor tag in them is valid.  The e2e tests check the same metadata in whole
  * images with udfinfo, 7-Zip and pycdlib. */
@@ -8,8 +8,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "common/udf.h"
-#include "common/udf_desc.h"
+#include "common/udf/udf.h"
+#include "common/udf/udf_desc.h"
 #include "tests/unit/unit.h"
 
 static const struct img_udf_attr file_attr = {S_IFREG | 0644, 1000, 1000,

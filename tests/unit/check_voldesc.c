@@ -1,8 +1,8 @@
-/* Unit tests of common/voldesc.c: descriptor parsing on hand-made sectors. */
+/* Unit tests of common/inspect/voldesc.c: descriptor parsing on hand-made sectors. */
 #include <string.h>
 
-#include "common/inspect.h"
-#include "common/voldesc.h"
+#include "common/inspect/source.h"
+#include "common/inspect/voldesc.h"
 #include "tests/unit/unit.h"
 
 static unsigned char img[40 * 2048];

@@ -1,8 +1,8 @@
-/* Unit tests of common/wav.c: well-formed headers, and hostile ones that must fail cleanly. */
+/* Unit tests of common/burn/wav.c: well-formed headers, and hostile ones that must fail cleanly. */
 #include <stdint.h>
 #include <string.h>
 
-#include "common/wav.h"
+#include "common/burn/wav.h"
 #include "tests/unit/unit.h"
 
 static size_t put32(unsigned char *p, uint32_t v)
