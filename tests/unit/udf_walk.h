@@ -17,23 +17,23 @@
 
 #define W_BLOCK 2048u
 
-static uint16_t w_le16(const uint8_t *p)
+static inline uint16_t w_le16(const uint8_t *p)
 {
 	return (uint16_t)(p[0] | p[1] << 8);
 }
 
-static uint32_t w_le32(const uint8_t *p)
+static inline uint32_t w_le32(const uint8_t *p)
 {
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static uint64_t w_le64(const uint8_t *p)
+static inline uint64_t w_le64(const uint8_t *p)
 {
 	return w_le32(p) | (uint64_t)w_le32(p + 4) << 32;
 }
 
 /* CRC-ITU-T, x^16 + x^12 + x^5 + 1, bit by bit (ECMA-167 1/7.2.6). */
-static uint16_t w_crc(const uint8_t *p, size_t len)
+static inline uint16_t w_crc(const uint8_t *p, size_t len)
 {
 	uint16_t crc = 0;
 	for (size_t i = 0; i < len; i++) {
@@ -46,7 +46,7 @@ static uint16_t w_crc(const uint8_t *p, size_t len)
 
 /* Checks the descriptor tag at d (ECMA-167 3/7.2): identifier, checksum of bytes 0-3 and 5-15,
  * CRC over the CRC length bytes after the tag (which must lie within room), location. */
-static void w_check_tag(const uint8_t *d, uint16_t ident, uint32_t location, size_t room)
+static inline void w_check_tag(const uint8_t *d, uint16_t ident, uint32_t location, size_t room)
 {
 	ck_assert_uint_eq(w_le16(d), ident);
 	unsigned sum = 0;
@@ -71,7 +71,7 @@ struct walk {
 	int tags;                      /* descriptors checked */
 };
 
-static const uint8_t *w_abs(struct walk *w, uint32_t abs)
+static inline const uint8_t *w_abs(struct walk *w, uint32_t abs)
 {
 	ck_assert_uint_ge(abs, w->first);
 	ck_assert_uint_lt(abs, w->first + w->n);
@@ -79,7 +79,7 @@ static const uint8_t *w_abs(struct walk *w, uint32_t abs)
 }
 
 /* Absolute block of logical block lbn of partition ref (0 physical, 1 metadata). */
-static uint32_t w_lb(const struct walk *w, uint16_t ref, uint32_t lbn)
+static inline uint32_t w_lb(const struct walk *w, uint16_t ref, uint32_t lbn)
 {
 	ck_assert_uint_le(ref, 1);
 	if (ref == 1)
@@ -90,7 +90,7 @@ static uint32_t w_lb(const struct walk *w, uint16_t ref, uint32_t lbn)
 /* Reads the main Volume Descriptor Sequence (its first blocks): Partition Descriptor (tag 5,
  * 3/10.5), Logical Volume Descriptor (tag 6, 3/10.6) with its partition maps, and for a
  * metadata partition (UDF 2.50 2.2.10) the metadata file's Extended File Entry. */
-static void w_open(struct walk *w, const uint8_t *meta, uint32_t first, uint32_t n)
+static inline void w_open(struct walk *w, const uint8_t *meta, uint32_t first, uint32_t n)
 {
 	memset(w, 0, sizeof(*w));
 	w->meta = meta;
@@ -149,7 +149,7 @@ struct w_fe {
 	uint16_t ref;        /* partition the entry lies in */
 };
 
-static struct w_fe w_fe_at(struct walk *w, uint16_t ref, uint32_t lbn)
+static inline struct w_fe w_fe_at(struct walk *w, uint16_t ref, uint32_t lbn)
 {
 	struct w_fe f;
 	memset(&f, 0, sizeof(f));
@@ -178,7 +178,7 @@ static struct w_fe w_fe_at(struct walk *w, uint16_t ref, uint32_t lbn)
 
 /* The data of a directory or long symlink: its short_ads, read from the metadata (malloc'd,
  * f->size bytes). */
-static uint8_t *w_data(struct walk *w, const struct w_fe *f)
+static inline uint8_t *w_data(struct walk *w, const struct w_fe *f)
 {
 	ck_assert_int_eq(f->ad_type, 0);
 	uint8_t *out = malloc(f->size ? f->size : 1);
@@ -198,7 +198,7 @@ static uint8_t *w_data(struct walk *w, const struct w_fe *f)
 }
 
 /* OSTA compressed Unicode (UDF 2.1.1) to UTF-8. */
-static void w_cs0_utf8(const uint8_t *p, size_t len, char *out, size_t cap)
+static inline void w_cs0_utf8(const uint8_t *p, size_t len, char *out, size_t cap)
 {
 	size_t o = 0;
 	ck_assert_uint_gt(len, 0);
@@ -251,7 +251,7 @@ struct w_entry {
 
 /* Walks the File Identifier Descriptors (4/14.4) of directory f (path dir) and below, depth
  * first in directory order; appends every entry but "." and ".." to out (cap entries). */
-static void w_walk_dir(struct walk *w, const struct w_fe *f, const char *dir,
+static inline void w_walk_dir(struct walk *w, const struct w_fe *f, const char *dir,
 		       struct w_entry *out, size_t cap, size_t *n)
 {
 	ck_assert_int_eq(f->type, 4);
@@ -300,7 +300,7 @@ static void w_walk_dir(struct walk *w, const struct w_fe *f, const char *dir,
 }
 
 /* The File Set Descriptor (4/14.1), then every entry of the tree; returns the root's entry. */
-static struct w_fe w_list(struct walk *w, struct w_entry *out, size_t cap, size_t *n)
+static inline struct w_fe w_list(struct walk *w, struct w_entry *out, size_t cap, size_t *n)
 {
 	const uint8_t *fsd = w_abs(w, w_lb(w, w->fsd_ref, w->fsd_lbn));
 	w_check_tag(fsd, 256, w->fsd_lbn, W_BLOCK);
@@ -312,7 +312,7 @@ static struct w_fe w_list(struct walk *w, struct w_entry *out, size_t cap, size_
 }
 
 /* The entry at path, or NULL. */
-static const struct w_entry *w_find(const struct w_entry *e, size_t n, const char *path)
+static inline const struct w_entry *w_find(const struct w_entry *e, size_t n, const char *path)
 {
 	for (size_t i = 0; i < n; i++)
 		if (strcmp(e[i].path, path) == 0)
@@ -326,7 +326,7 @@ struct w_sink {
 	size_t len, cap;
 };
 
-static int w_collect(void *ctx, const void *buf, size_t len)
+static inline int w_collect(void *ctx, const void *buf, size_t len)
 {
 	struct w_sink *s = ctx;
 	ck_assert_uint_le(s->len + len, s->cap);
@@ -337,7 +337,7 @@ static int w_collect(void *ctx, const void *buf, size_t len)
 
 /* Ends the volume with its closing anchor at block anchor and returns the metadata (first ..
  * first + nblocks - 1, malloc'd). */
-static uint8_t *w_finish(struct img_udf *u, uint32_t first, uint32_t nblocks, uint32_t anchor)
+static inline uint8_t *w_finish(struct img_udf *u, uint32_t first, uint32_t nblocks, uint32_t anchor)
 {
 	ck_assert_int_eq(img_udf_set_end(u, anchor), IMG_OK);
 	struct w_sink s = {malloc((size_t)nblocks * W_BLOCK), 0, (size_t)nblocks * W_BLOCK};
@@ -350,7 +350,7 @@ static uint8_t *w_finish(struct img_udf *u, uint32_t first, uint32_t nblocks, ui
 /* Writes an image file of anchor + 1 blocks for udfinfo: the Volume Recognition Sequence at
  * block 16, the Anchor at 256, the metadata from first on, the end blocks up to anchor.  File
  * data is not written: the file is sparse there (udfinfo reads no file data). */
-static void w_image_file(const char *path, struct img_udf *u, const uint8_t *meta,
+static inline void w_image_file(const char *path, struct img_udf *u, const uint8_t *meta,
 			 uint32_t first, uint32_t nblocks, uint32_t anchor)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -373,7 +373,7 @@ static void w_image_file(const char *path, struct img_udf *u, const uint8_t *met
 }
 
 /* Runs udfinfo on path and returns the value of its line "key=value" (static buffer). */
-static const char *w_udfinfo(const char *path, const char *key)
+static inline const char *w_udfinfo(const char *path, const char *key)
 {
 	static char val[256];
 	char cmd[512], line[512];
