@@ -255,6 +255,234 @@ static const char *signal_name(int sig)
 	return sig == 2 ? "SIGINT" : sig == 15 ? "SIGTERM" : sig == 1 ? "SIGHUP" : "a signal";
 }
 
+/* One run of imgburn: the inputs, the drive, and how the last job ended. */
+struct job {
+	const struct imgburn_opts *o;
+	struct input inputs[99];
+	int ninputs;
+	struct img_drive *d;
+	struct img_drive_progress last; /* the last progress seen, for the final report */
+	bool interrupted;               /* a signal cancelled the job */
+	const char *doing;              /* what the signal interrupted */
+};
+
+/* Opens the WAV files of --audio or the one SOURCE; every input opened is counted in
+ * j->ninputs so that it is closed afterwards.  Returns an exit code or -1 to go on. */
+static int open_inputs(struct job *j)
+{
+	const struct imgburn_opts *o = j->o;
+	int rc = -1;
+	if (o->audio) {
+		if (o->nargs > 99) {
+			img_cli_usage_error("a CD holds at most 99 tracks");
+			return IMG_EXIT_USAGE;
+		}
+		for (int i = 0; i < o->nargs && rc < 0; i++, j->ninputs++)
+			rc = open_wav(o->args[i], &j->inputs[i]);
+		if (rc >= 0)
+			j->ninputs--;
+	} else if (o->nargs == 1) {
+		rc = open_input(o, o->args[0], &j->inputs[0]);
+		if (rc < 0)
+			j->ninputs = 1;
+	}
+	return rc;
+}
+
+/* Writing a file onto itself would destroy the source while it is read.  Returns an exit code
+ * or -1 to go on. */
+static int refuse_source_as_target(const struct job *j, const char *addr)
+{
+	struct stat tst;
+	if (j->o->verify_only || strncmp(addr, "stdio:", 6) != 0 || stat(addr + 6, &tst) != 0)
+		return -1;
+	for (int i = 0; i < j->ninputs; i++) {
+		struct stat sst;
+		if (fstat(j->inputs[i].fd, &sst) == 0 && sst.st_dev == tst.st_dev &&
+		    sst.st_ino == tst.st_ino) {
+			img_cli_usage_error("%s is both the source and the target", j->inputs[i].name);
+			return IMG_EXIT_USAGE;
+		}
+	}
+	return -1;
+}
+
+/* -v: what drive, media and tracks were found. */
+static void tell_drive_and_tracks(const struct job *j)
+{
+	if (img_cli_verbosity() <= 0)
+		return;
+	struct img_drive_info vi;
+	img_drive_get_info(j->d, &vi);
+	img_cli_verbose("drive %s: %s %s %s, media %s, %s, %" PRId64 " bytes free", vi.address,
+			vi.vendor, vi.product, vi.revision,
+			vi.media_profile_name[0] ? vi.media_profile_name : "none",
+			img_media_state_name(vi.media_state), vi.free_bytes);
+	for (int i = 0; i < j->ninputs; i++)
+		img_cli_verbose("track %d: %s, %" PRId64 " bytes%s", i + 1, j->inputs[i].name,
+				j->inputs[i].size, j->inputs[i].size < 0 ? " (open length)" : "");
+}
+
+/* A logind lock against sleep while the media changes; NULL (with a note) when there is none
+ * to be had, or when nothing is written. */
+static struct img_inhibit *keep_awake(const struct imgburn_opts *o)
+{
+	struct img_inhibit *lock = NULL;
+	bool writes = o->nargs > 0 || o->cue || o->blank != BLANK_NONE || o->format;
+	if (!writes || o->verify_only)
+		return NULL;
+	struct img_error ierr;
+	img_error_clear(&ierr);
+	if (img_inhibit_take("imgburn", "writing a disc", &lock, &ierr) != IMG_OK)
+		fprintf(stderr, "%s: note: no inhibitor lock, the machine may sleep during the burn (%s)\n",
+			img_cli_prog(), ierr.detail);
+	return lock;
+}
+
+/* --blank or --format.  Returns an exit code. */
+static int blank_or_format(struct job *j)
+{
+	const struct imgburn_opts *o = j->o;
+	j->doing = o->format ? "format" : "blank";
+	struct img_drive_info info;
+	img_drive_get_info(j->d, &info);
+	if (!o->format && info.media_state == IMG_MEDIA_BLANK)
+		fprintf(stderr, "%s: media is already blank\n", img_cli_prog());
+	int r = o->format ? img_drive_format_start(j->d)
+			  : img_drive_blank_start(j->d, o->blank == BLANK_FAST);
+	if (r == IMG_OK) {
+		struct report *rep = report_new(o->progress);
+		run_job(j->d, rep, &j->last, &j->interrupted);
+		r = img_drive_job_result(j->d, NULL, NULL);
+		report_done(rep, &j->last, r == IMG_OK);
+	}
+	if (r != IMG_OK) {
+		img_cli_error(o->format ? "formatting failed" : "blanking failed",
+			      img_drive_error(j->d));
+		return IMG_EXIT_FAIL;
+	}
+	return IMG_EXIT_OK;
+}
+
+/* Reads bytes back from the drive and compares their SHA-256 with md, reporting progress.
+ * Returns the library's code; the caller words the outcome. */
+static int read_back(struct job *j, int64_t bytes, const unsigned char md[IMG_SHA256_LEN])
+{
+	struct report *rep = report_new(j->o->progress);
+	int r = img_drive_verify(j->d, bytes, md, verify_tick, rep);
+	struct img_drive_progress vlast = verify_progress(bytes, bytes);
+	report_done(rep, &vlast, r == IMG_OK);
+	return r;
+}
+
+/* --verify-only: the media against the SOURCE's SHA-256.  Returns an exit code. */
+static int verify_only(struct job *j)
+{
+	j->doing = "verify";
+	unsigned char md[IMG_SHA256_LEN];
+	int64_t bytes = 0;
+	int r = hash_input(&j->inputs[0], md, &bytes);
+	if (r >= 0)
+		return r;
+	r = read_back(j, bytes, md);
+	j->last = verify_progress(bytes, bytes);
+	if (r != IMG_OK) {
+		img_cli_error("verification failed", img_drive_error(j->d));
+		return IMG_EXIT_FAIL;
+	}
+	fprintf(stderr, "%s: verified %" PRId64 " bytes\n", img_cli_prog(), bytes);
+	return IMG_EXIT_OK;
+}
+
+/* Starts the write the options ask for: a CUE sheet, audio tracks, or one data track. */
+static int start_write(struct job *j)
+{
+	const struct imgburn_opts *o = j->o;
+	struct img_write_opts wo = {
+		.mode = o->mode == MODE_TAO ? IMG_WRITE_TAO
+			: o->mode == MODE_SAO ? IMG_WRITE_SAO : IMG_WRITE_AUTO,
+		.dummy = o->dummy, .close = o->close, .padding = o->padding,
+		.hash = o->verify, .speed = o->speed,
+	};
+	if (o->cue)
+		return img_drive_write_cue_start(j->d, o->cue, &wo);
+	if (o->audio) {
+		int fds[99];
+		int64_t sizes[99];
+		for (int i = 0; i < j->ninputs; i++)
+			fds[i] = j->inputs[i].fd, sizes[i] = j->inputs[i].size;
+		return img_drive_write_audio_start(j->d, fds, sizes, j->ninputs, &wo);
+	}
+	return img_drive_write_start(j->d, j->inputs[0].fd, j->inputs[0].size, &wo);
+}
+
+/* --verify after a write: the track read back against the SHA-256 of the bytes sent.
+ * Returns an exit code. */
+static int verify_written(struct job *j, int64_t bytes, const unsigned char md[IMG_SHA256_LEN])
+{
+	j->doing = "verify";
+	stop_before_verify_for_tests();
+	int r = read_back(j, bytes, md);
+	if (r == IMG_ECANCELED) {
+		j->interrupted = true;
+		return IMG_EXIT_FAIL;
+	}
+	if (r != IMG_OK) {
+		img_cli_error("verification failed", img_drive_error(j->d));
+		return IMG_EXIT_FAIL;
+	}
+	char hex[IMG_SHA256_HEX_LEN];
+	img_sha256_hex(md, hex);
+	fprintf(stderr, "%s: verified %" PRId64 " bytes, SHA-256 %s\n", img_cli_prog(), bytes, hex);
+	return IMG_EXIT_OK;
+}
+
+/* Writes the tracks, says how fast, and verifies when asked.  Returns an exit code. */
+static int write_and_verify(struct job *j)
+{
+	const struct imgburn_opts *o = j->o;
+	int r = start_write(j);
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int64_t bytes = 0;
+	unsigned char md[IMG_SHA256_LEN];
+	if (r == IMG_OK) {
+		struct report *rep = report_new(o->progress);
+		run_job(j->d, rep, &j->last, &j->interrupted);
+		r = img_drive_job_result(j->d, &bytes, md);
+		j->last.bytes_done = bytes;
+		report_done(rep, &j->last, r == IMG_OK);
+	}
+	if (r != IMG_OK) {
+		if (!j->interrupted)
+			img_cli_error("write failed", img_drive_error(j->d));
+		return IMG_EXIT_FAIL;
+	}
+	double secs = seconds_since(&t0);
+	fprintf(stderr, "%s: %s %" PRId64 " bytes in %.1f s (%.1f MB/s)\n", img_cli_prog(),
+		o->dummy ? "simulated writing" : "wrote", bytes, secs,
+		secs > 0 ? bytes / 1e6 / secs : 0);
+	if (o->verify && !o->dummy)
+		return verify_written(j, bytes, md);
+	return IMG_EXIT_OK;
+}
+
+/* With the drive open: blank or format, then verify or write.  Returns an exit code. */
+static int run_jobs(struct job *j)
+{
+	const struct imgburn_opts *o = j->o;
+	int rc = IMG_EXIT_OK;
+	if (o->blank != BLANK_NONE || o->format)
+		rc = blank_or_format(j);
+	if (rc != IMG_EXIT_OK)
+		return rc;
+	if (o->verify_only)
+		return verify_only(j);
+	if (j->ninputs > 0 || o->cue)
+		return write_and_verify(j);
+	return IMG_EXIT_OK;
+}
+
 int imgburn_burn(const struct imgburn_opts *o)
 {
 	char addr[4200];
@@ -262,39 +490,12 @@ int imgburn_burn(const struct imgburn_opts *o)
 	if (rc >= 0)
 		return rc;
 
-	struct input inputs[99];
-	int ninputs = 0;
-	rc = -1;
-	if (o->audio) {
-		if (o->nargs > 99) {
-			img_cli_usage_error("a CD holds at most 99 tracks");
-			return IMG_EXIT_USAGE;
-		}
-		for (int i = 0; i < o->nargs && rc < 0; i++, ninputs++)
-			rc = open_wav(o->args[i], &inputs[i]);
-		if (rc >= 0)
-			ninputs--;
-	} else if (o->nargs == 1) {
-		rc = open_input(o, o->args[0], &inputs[0]);
-		if (rc < 0)
-			ninputs = 1;
-	}
+	struct job j = {.o = o, .doing = "write"};
+	rc = open_inputs(&j);
+	if (rc < 0)
+		rc = refuse_source_as_target(&j, addr);
 	if (rc >= 0)
 		goto close_inputs;
-	/* Writing a file onto itself would destroy the source while it is read. */
-	struct stat tst;
-	if (strncmp(addr, "stdio:", 6) == 0 && stat(addr + 6, &tst) == 0) {
-		for (int i = 0; i < ninputs; i++) {
-			struct stat sst;
-			if (fstat(inputs[i].fd, &sst) == 0 && sst.st_dev == tst.st_dev &&
-			    sst.st_ino == tst.st_ino && !o->verify_only) {
-				img_cli_usage_error("%s is both the source and the target",
-						    inputs[i].name);
-				rc = IMG_EXIT_USAGE;
-				goto close_inputs;
-			}
-		}
-	}
 
 	struct img_error err;
 	img_error_clear(&err);
@@ -303,156 +504,27 @@ int imgburn_burn(const struct imgburn_opts *o)
 		rc = IMG_EXIT_FAIL;
 		goto close_inputs;
 	}
-	struct img_drive *d = NULL;
-	if (img_drive_open(addr, o->load, &d, &err) != IMG_OK) {
+	if (img_drive_open(addr, o->load, &j.d, &err) != IMG_OK) {
 		img_cli_error("cannot open drive", &err);
 		img_burn_finish();
 		rc = IMG_EXIT_USAGE;
 		goto close_inputs;
 	}
+	tell_drive_and_tracks(&j);
+	struct img_inhibit *lock = keep_awake(o);
+	rc = run_jobs(&j);
 
-	if (img_cli_verbosity() > 0) {
-		struct img_drive_info vi;
-		img_drive_get_info(d, &vi);
-		img_cli_verbose("drive %s: %s %s %s, media %s, %s, %" PRId64 " bytes free", vi.address,
-				vi.vendor, vi.product, vi.revision,
-				vi.media_profile_name[0] ? vi.media_profile_name : "none",
-				img_media_state_name(vi.media_state), vi.free_bytes);
-		for (int i = 0; i < ninputs; i++)
-			img_cli_verbose("track %d: %s, %" PRId64 " bytes%s", i + 1, inputs[i].name,
-					inputs[i].size, inputs[i].size < 0 ? " (open length)" : "");
-	}
-
-	struct img_inhibit *lock = NULL;
-	bool writes = o->nargs > 0 || o->cue || o->blank != BLANK_NONE || o->format;
-	if (writes && !o->verify_only) {
-		struct img_error ierr;
-		img_error_clear(&ierr);
-		if (img_inhibit_take("imgburn", "writing a disc", &lock, &ierr) != IMG_OK)
-			fprintf(stderr, "%s: note: no inhibitor lock, the machine may sleep during the burn (%s)\n",
-				img_cli_prog(), ierr.detail);
-	}
-
-	bool interrupted = false;
-	struct img_drive_progress last;
-	memset(&last, 0, sizeof(last));
-	rc = IMG_EXIT_OK;
-	const char *doing = "write";
-
-	if (o->blank != BLANK_NONE || o->format) {
-		doing = o->format ? "format" : "blank";
-		struct img_drive_info info;
-		img_drive_get_info(d, &info);
-		if (!o->format && info.media_state == IMG_MEDIA_BLANK)
-			fprintf(stderr, "%s: media is already blank\n", img_cli_prog());
-		int r = o->format ? img_drive_format_start(d)
-				  : img_drive_blank_start(d, o->blank == BLANK_FAST);
-		if (r == IMG_OK) {
-			struct report *rep = report_new(o->progress);
-			run_job(d, rep, &last, &interrupted);
-			r = img_drive_job_result(d, NULL, NULL);
-			report_done(rep, &last, r == IMG_OK);
-		}
-		if (r != IMG_OK) {
-			img_cli_error(o->format ? "formatting failed" : "blanking failed",
-				      img_drive_error(d));
-			rc = IMG_EXIT_FAIL;
-		}
-	}
-
-	if (rc == IMG_EXIT_OK && o->verify_only) {
-		doing = "verify";
-		unsigned char md[IMG_SHA256_LEN];
-		int64_t bytes = 0;
-		int r = hash_input(&inputs[0], md, &bytes);
-		if (r >= 0) {
-			rc = r;
-		} else {
-			struct report *rep = report_new(o->progress);
-			r = img_drive_verify(d, bytes, md, verify_tick, rep);
-			last = verify_progress(bytes, bytes);
-			report_done(rep, &last, r == IMG_OK);
-			if (r != IMG_OK) {
-				img_cli_error("verification failed", img_drive_error(d));
-				rc = IMG_EXIT_FAIL;
-			} else {
-				fprintf(stderr, "%s: verified %" PRId64 " bytes\n", img_cli_prog(),
-					bytes);
-			}
-		}
-	} else if (rc == IMG_EXIT_OK && (ninputs > 0 || o->cue)) {
-		struct img_write_opts wo = {
-			.mode = o->mode == MODE_TAO ? IMG_WRITE_TAO
-				: o->mode == MODE_SAO ? IMG_WRITE_SAO : IMG_WRITE_AUTO,
-			.dummy = o->dummy, .close = o->close, .padding = o->padding,
-			.hash = o->verify, .speed = o->speed,
-		};
-		int r;
-		if (o->cue) {
-			r = img_drive_write_cue_start(d, o->cue, &wo);
-		} else if (o->audio) {
-			int fds[99];
-			int64_t sizes[99];
-			for (int i = 0; i < ninputs; i++)
-				fds[i] = inputs[i].fd, sizes[i] = inputs[i].size;
-			r = img_drive_write_audio_start(d, fds, sizes, ninputs, &wo);
-		} else {
-			r = img_drive_write_start(d, inputs[0].fd, inputs[0].size, &wo);
-		}
-		struct timespec t0;
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		int64_t bytes = 0;
-		unsigned char md[IMG_SHA256_LEN];
-		if (r == IMG_OK) {
-			struct report *rep = report_new(o->progress);
-			run_job(d, rep, &last, &interrupted);
-			r = img_drive_job_result(d, &bytes, md);
-			last.bytes_done = bytes;
-			report_done(rep, &last, r == IMG_OK);
-		}
-		if (r != IMG_OK) {
-			if (!interrupted)
-				img_cli_error("write failed", img_drive_error(d));
-			rc = IMG_EXIT_FAIL;
-		} else {
-			double secs = seconds_since(&t0);
-			fprintf(stderr, "%s: %s %" PRId64 " bytes in %.1f s (%.1f MB/s)\n",
-				img_cli_prog(), o->dummy ? "simulated writing" : "wrote", bytes,
-				secs, secs > 0 ? bytes / 1e6 / secs : 0);
-			if (o->verify && !o->dummy) {
-				doing = "verify";
-				stop_before_verify_for_tests();
-				struct report *rep = report_new(o->progress);
-				r = img_drive_verify(d, bytes, md, verify_tick, rep);
-				struct img_drive_progress vlast = verify_progress(bytes, bytes);
-				report_done(rep, &vlast, r == IMG_OK);
-				if (r == IMG_ECANCELED) {
-					rc = IMG_EXIT_FAIL;
-					interrupted = true;
-				} else if (r != IMG_OK) {
-					img_cli_error("verification failed", img_drive_error(d));
-					rc = IMG_EXIT_FAIL;
-				} else {
-					char hex[IMG_SHA256_HEX_LEN];
-					img_sha256_hex(md, hex);
-					fprintf(stderr, "%s: verified %" PRId64 " bytes, SHA-256 %s\n",
-						img_cli_prog(), bytes, hex);
-				}
-			}
-		}
-	}
-
-	img_drive_close(d, o->eject);
+	img_drive_close(j.d, o->eject);
 	img_burn_finish();
 	img_inhibit_release(lock);
-	if (interrupted) {
+	if (j.interrupted) {
 		img_cli_fail("interrupted by %s: %s cancelled after %" PRId64 " bytes of input; drive %s "
-			     "released", signal_name(imgburn_signal), doing, last.bytes_done, addr);
+			     "released", signal_name(imgburn_signal), j.doing, j.last.bytes_done, addr);
 		rc = IMG_EXIT_FAIL;
 	}
 close_inputs:
-	for (int i = 0; i < ninputs; i++)
-		if (inputs[i].fd != STDIN_FILENO)
-			close(inputs[i].fd);
+	for (int i = 0; i < j.ninputs; i++)
+		if (j.inputs[i].fd != STDIN_FILENO)
+			close(j.inputs[i].fd);
 	return rc;
 }

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/base/grow.h"
+
 struct img_tree_node {
 	char *name;
 	char *src;
@@ -102,14 +104,8 @@ static bool match_any(const char *const *globs, size_t n, const char *a, const c
 
 static int add_kid(struct img_tree *t, struct img_tree_node *dir, struct img_tree_node *kid)
 {
-	if (dir->nkids == dir->cap) {
-		size_t cap = dir->cap ? dir->cap * 2 : 8;
-		struct img_tree_node **k = realloc(dir->kids, cap * sizeof(*k));
-		if (k == NULL)
-			return img_error_set(&t->err, IMG_ENOMEM, "tree");
-		dir->kids = k;
-		dir->cap = cap;
-	}
+	if (img_grow((void **)&dir->kids, &dir->cap, dir->nkids, sizeof(*dir->kids), 8) != IMG_OK)
+		return img_error_set(&t->err, IMG_ENOMEM, "tree");
 	kid->parent = dir;
 	dir->kids[dir->nkids++] = kid;
 	t->count++;
@@ -273,14 +269,9 @@ static int walk(struct img_tree *t, struct img_tree_node *dir, const char *dpath
 	while ((e = readdir(d)) != NULL) {
 		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			char **nn = realloc(names, cap * sizeof(*nn));
-			if (nn == NULL) {
-				rc = img_error_set(&t->err, IMG_ENOMEM, "tree");
-				goto out;
-			}
-			names = nn;
+		if (img_grow((void **)&names, &cap, n, sizeof(*names), 32) != IMG_OK) {
+			rc = img_error_set(&t->err, IMG_ENOMEM, "tree");
+			goto out;
 		}
 		if ((names[n] = strdup(e->d_name)) == NULL) {
 			rc = img_error_set(&t->err, IMG_ENOMEM, "tree");
@@ -612,14 +603,10 @@ int img_read_lines(const char *path, char ***lines, size_t *count, struct img_er
 			line[--len] = '\0';
 		if (len == 0)
 			continue;
-		if (n + 1 >= cap) {
-			cap = cap ? cap * 2 : 16;
-			char **nv = realloc(v, cap * sizeof(*nv));
-			if (nv == NULL) {
-				rc = img_error_set(err, IMG_ENOMEM, "%s", path);
-				break;
-			}
-			v = nv;
+		/* room for this line and the NULL after it */
+		if (img_grow((void **)&v, &cap, n + 1, sizeof(*v), 16) != IMG_OK) {
+			rc = img_error_set(err, IMG_ENOMEM, "%s", path);
+			break;
 		}
 		if ((v[n] = strdup(line)) == NULL) {
 			rc = img_error_set(err, IMG_ENOMEM, "%s", path);

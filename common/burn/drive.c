@@ -1,13 +1,12 @@
 /* Recorders through libburn: scan, grab, media info, write, blank, format, verify, release.
- * libburn runs writes in its own threads; we poll burn_drive_get_status() from the caller. */
+ * libburn runs writes in its own threads; we poll burn_drive_get_status() from the caller.  Each
+ * track's input comes through a feed (feed.c): our reader thread and ring buffer. */
 #include "common/burn/drive.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <poll.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,40 +16,15 @@
 #include <unistd.h>
 
 #include "common/base/isofs.h"
+#include "common/burn/feed.h"
 
 #define SECTOR 2048
 /* --padding: 300 KiB of zeros after the data, the padding xorriso and cdrskin add by default
  * (old CD readers fail on read-ahead at the end of a TAO track). */
 #define PAD_BYTES (300 * 1024)
-/* Ring buffer between our input and libburn's writer: 8 MiB, filled in 1 MiB reads, enough to
- * ride over pipe stalls (xorriso's fifo default is 4 MiB). */
-#define RING_SIZE (8u * 1024 * 1024)
-#define READ_CHUNK (1024 * 1024)
 /* libburn's own fifo for CUE sheets, which libburn reads itself */
 #define CUE_FIFO_BYTES (4 * 1024 * 1024)
 #define VERIFY_CHUNK (1024 * 1024)
-
-/* Why an input stream failed; set by the reader or writer thread, read after the job ended. */
-enum src_status { SRC_OK, SRC_SHORT, SRC_LONG, SRC_IOERR, SRC_CANCELED };
-
-struct stream_src {
-	int fd;
-	int64_t declared;        /* exact size promised, -1 unknown */
-	int64_t fixed;           /* size libburn set through set_size, 0 none */
-	struct img_sha256 *hash; /* NULL when not hashing; fed by the reader thread */
-	_Atomic int64_t delivered;
-	_Atomic int cancel;
-	_Atomic int status;
-	int err_no;
-	/* ring buffer: bytes [tail, head) are filled; counters only grow */
-	pthread_mutex_t lock;
-	pthread_cond_t not_empty, not_full;
-	unsigned char *ring;
-	uint64_t head, tail;
-	bool eof;                /* the reader has ended (end of input, error or cancel) */
-	_Atomic bool started, finished; /* libburn's writer thread, then src_free */
-	pthread_t thread;
-};
 
 struct img_drive {
 	struct burn_drive_info *info;  /* array of one from burn_drive_scan_and_grab */
@@ -64,7 +38,7 @@ struct img_drive {
 	struct burn_disc *disc;
 	struct burn_write_opts *opts;
 	struct burn_source *fifo;      /* first track's fifo, for fill levels */
-	struct burn_source *srcs[100];  /* our stream sources, one per track */
+	struct burn_source *srcs[100];  /* our track sources over feeds, one per track */
 	int nsrc;
 	int64_t job_total;
 	bool padding;
@@ -367,203 +341,34 @@ void img_drive_get_info(struct img_drive *d, struct img_drive_info *out)
 	snprintf(out->address, sizeof(out->address), "%s", d->address);
 }
 
-/* ---- stream source: reads fd, counts, hashes, enforces the declared size ----
+/* ---- track source: a burn_source over our feed (feed.c) ----
  *
- * A reader thread fills a ring buffer from fd in large reads and hashes as it goes (on the
- * second core); libburn's writer thread takes sectors out of the ring.  This replaces libburn's
- * own fifo (burn_fifo_source_new), which paces itself with sleeps: measured here it held a
- * stdio: write of a 1 GB file to ~65 MB/s, against ~700 MB/s without it. */
+ * libburn's writer thread pulls sectors through read_xt; the feed's reader thread has read them
+ * from the input ahead of it. */
 
-/* Reads up to n bytes, waiting in short polls so that a cancel is seen even when a pipe's
- * producer stalls.  Returns bytes read (< n only at end of input) or -1 (errno set). */
-static ssize_t read_full(int fd, _Atomic int *cancel, unsigned char *buf, size_t n)
-{
-	size_t got = 0;
-	while (got < n) {
-		if (atomic_load(cancel)) {
-			errno = ECANCELED;
-			return -1;
-		}
-		struct pollfd p = {.fd = fd, .events = POLLIN};
-		int pr = poll(&p, 1, 200);
-		if (pr == 0 || (pr < 0 && errno == EINTR))
-			continue;
-		ssize_t r = read(fd, buf + got, n - got);
-		if (r > 0)
-			got += (size_t)r;
-		else if (r == 0)
-			break;
-		else if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
-			return -1;
-	}
-	return (ssize_t)got;
-}
+struct track_src {
+	struct img_feed *feed;
+	int64_t declared;        /* exact size promised, -1 unknown */
+	int64_t fixed;           /* size libburn set through set_size, 0 none */
+};
 
-static int src_fail_locked(struct stream_src *s, int status, int err_no)
+static struct img_feed *feed_of(struct burn_source *bs)
 {
-	if (atomic_load(&s->status) == SRC_OK) {
-		s->err_no = err_no;
-		atomic_store(&s->status, status);
-	}
-	return -1;
-}
-
-/* The reader thread: fills the ring until end of input, an error, the declared size, or a
- * cancel.  At the declared size it reads one byte more: if there is one, the stream is longer
- * than the track and the track fails rather than silently losing the rest. */
-static void *src_reader(void *arg)
-{
-	struct stream_src *s = arg;
-	for (;;) {
-		pthread_mutex_lock(&s->lock);
-		/* wait for room for a whole chunk: refilling 32 KiB at a time as libburn takes them
-		 * would cost a read, a poll and two wake-ups per 32 KiB */
-		while (RING_SIZE - (s->head - s->tail) < READ_CHUNK && !atomic_load(&s->cancel))
-			pthread_cond_wait(&s->not_full, &s->lock);
-		uint64_t free_bytes = RING_SIZE - (s->head - s->tail);
-		size_t wpos = (size_t)(s->head % RING_SIZE);
-		pthread_mutex_unlock(&s->lock);
-		if (atomic_load(&s->cancel)) {
-			pthread_mutex_lock(&s->lock);
-			src_fail_locked(s, SRC_CANCELED, ECANCELED);
-			break;
-		}
-		size_t n = READ_CHUNK;
-		if (n > free_bytes)
-			n = (size_t)free_bytes;
-		if (n > RING_SIZE - wpos)
-			n = RING_SIZE - wpos;
-		bool last = false;
-		if (s->declared >= 0 && (int64_t)(s->head + n) >= s->declared) {
-			n = (size_t)(s->declared - (int64_t)s->head);
-			last = true;
-		}
-		ssize_t got = n ? read_full(s->fd, &s->cancel, s->ring + wpos, n) : 0;
-		int err_no = errno;
-		if (got > 0 && s->hash)
-			img_sha256_update(s->hash, s->ring + wpos, (size_t)got);
-		int status = SRC_OK;
-		if (got < 0) {
-			status = err_no == ECANCELED ? SRC_CANCELED : SRC_IOERR;
-		} else if ((size_t)got < n) {
-			if (s->declared >= 0)
-				status = SRC_SHORT;
-			last = true;
-		} else if (last) {
-			unsigned char extra;
-			ssize_t r = read_full(s->fd, &s->cancel, &extra, 1);
-			err_no = errno;
-			if (r < 0)
-				status = err_no == ECANCELED ? SRC_CANCELED : SRC_IOERR;
-			else if (r > 0)
-				status = SRC_LONG;
-		}
-		pthread_mutex_lock(&s->lock);
-		if (got > 0)
-			s->head += (uint64_t)got;
-		if (status != SRC_OK)
-			src_fail_locked(s, status, err_no);
-		if (status != SRC_OK || last)
-			break;
-		pthread_cond_signal(&s->not_empty);
-		pthread_mutex_unlock(&s->lock);
-	}
-	/* still locked here */
-	s->eof = true;
-	pthread_cond_broadcast(&s->not_empty);
-	pthread_mutex_unlock(&s->lock);
-	return NULL;
-}
-
-static int src_start(struct stream_src *s)
-{
-	s->ring = malloc(RING_SIZE);
-	if (s->ring == NULL)
-		return -1;
-	if (pthread_create(&s->thread, NULL, src_reader, s) != 0) {
-		free(s->ring);
-		s->ring = NULL;
-		return -1;
-	}
-	s->started = true;
-	return 0;
-}
-
-static void src_stop(struct stream_src *s)
-{
-	if (!s->started)
-		return;
-	atomic_store(&s->cancel, 1);
-	pthread_mutex_lock(&s->lock);
-	pthread_cond_broadcast(&s->not_full);
-	pthread_mutex_unlock(&s->lock);
-	pthread_join(s->thread, NULL);
-	s->started = false;
-	free(s->ring);
-	s->ring = NULL;
+	return ((struct track_src *)bs->data)->feed;
 }
 
 /* libburn's side: exactly size bytes, or fewer only at the end (libburn.h, struct
- * burn_source.read).  Called by libburn's writer thread. */
+ * burn_source.read). */
 static int src_read_xt(struct burn_source *bs, unsigned char *buf, int size)
 {
-	struct stream_src *s = bs->data;
 	if (size <= 0)
 		return 0;
-	if (!s->started && !s->finished) {
-		if (src_start(s) != 0) {
-			pthread_mutex_lock(&s->lock);
-			src_fail_locked(s, SRC_IOERR, ENOMEM);
-			pthread_mutex_unlock(&s->lock);
-			return -1;
-		}
-	}
-	if (s->finished)
-		return atomic_load(&s->status) == SRC_OK ? 0 : -1;
-	pthread_mutex_lock(&s->lock);
-	/* Wait for a full buffer, the end, or an error.  The bytes that complete a declared size
-	 * are held back until the reader knows whether the stream goes on. */
-	for (;;) {
-		uint64_t avail = s->head - s->tail;
-		bool completes = s->declared >= 0 &&
-				 (int64_t)(s->tail + (avail < (uint64_t)size ? avail : (uint64_t)size))
-				 >= s->declared;
-		if (s->eof || (avail >= (uint64_t)size && !completes))
-			break;
-		pthread_cond_wait(&s->not_empty, &s->lock);
-	}
-	int status = atomic_load(&s->status);
-	uint64_t avail = s->head - s->tail;
-	size_t n = avail < (uint64_t)size ? (size_t)avail : (size_t)size;
-	size_t rpos = (size_t)(s->tail % RING_SIZE);
-	pthread_mutex_unlock(&s->lock);
-	if (status != SRC_OK) {
-		src_stop(s);
-		s->finished = true;
-		return -1;
-	}
-	/* the reader never writes into [tail, head): copy without the lock */
-	size_t first = n < RING_SIZE - rpos ? n : RING_SIZE - rpos;
-	memcpy(buf, s->ring + rpos, first);
-	memcpy(buf + first, s->ring, n - first);
-	pthread_mutex_lock(&s->lock);
-	s->tail += n;
-	atomic_store(&s->delivered, (int64_t)s->tail);
-	bool drained = s->eof && s->head == s->tail;
-	if (RING_SIZE - (s->head - s->tail) >= READ_CHUNK)
-		pthread_cond_signal(&s->not_full);
-	pthread_mutex_unlock(&s->lock);
-	if (drained) {
-		/* the reader has ended: give its buffer back before the next track starts */
-		src_stop(s);
-		s->finished = true;
-	}
-	return (int)n;
+	return (int)img_feed_read(feed_of(bs), buf, (size_t)size);
 }
 
 static off_t src_get_size(struct burn_source *bs)
 {
-	struct stream_src *s = bs->data;
+	struct track_src *s = bs->data;
 	if (s->fixed > 0)
 		return s->fixed;
 	return s->declared >= 0 ? s->declared : 0;
@@ -571,40 +376,29 @@ static off_t src_get_size(struct burn_source *bs)
 
 static int src_set_size(struct burn_source *bs, off_t size)
 {
-	struct stream_src *s = bs->data;
+	struct track_src *s = bs->data;
 	s->fixed = size;
 	return 1;
 }
 
 static void src_free(struct burn_source *bs)
 {
-	struct stream_src *s = bs->data;
-	src_stop(s);
-	pthread_mutex_destroy(&s->lock);
-	pthread_cond_destroy(&s->not_empty);
-	pthread_cond_destroy(&s->not_full);
-	img_sha256_free(s->hash);
+	struct track_src *s = bs->data;
+	img_feed_free(s->feed);
 	free(s);
 }
 
 /* Also called from the control thread by img_drive_cancel: wakes both sides. */
 static int src_cancel(struct burn_source *bs)
 {
-	struct stream_src *s = bs->data;
-	atomic_store(&s->cancel, 1);
-	pthread_mutex_lock(&s->lock);
-	src_fail_locked(s, SRC_CANCELED, ECANCELED);
-	s->eof = s->eof || !s->started;
-	pthread_cond_broadcast(&s->not_full);
-	pthread_cond_broadcast(&s->not_empty);
-	pthread_mutex_unlock(&s->lock);
+	img_feed_cancel(feed_of(bs));
 	return 1;
 }
 
 /* A version-1 burn_source (libburn.h, struct burn_source) over fd. */
 static struct burn_source *src_new(int fd, int64_t declared, bool hash, struct img_error *err)
 {
-	struct stream_src *s = calloc(1, sizeof(*s));
+	struct track_src *s = calloc(1, sizeof(*s));
 	struct burn_source *bs = calloc(1, sizeof(*bs));
 	if (s == NULL || bs == NULL) {
 		free(s);
@@ -612,16 +406,13 @@ static struct burn_source *src_new(int fd, int64_t declared, bool hash, struct i
 		img_error_set(err, IMG_ENOMEM, "track source");
 		return NULL;
 	}
-	s->fd = fd;
-	s->declared = declared;
-	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->not_empty, NULL);
-	pthread_cond_init(&s->not_full, NULL);
-	if (hash && img_sha256_new(&s->hash, err) != IMG_OK) {
+	if (img_feed_new(fd, declared, hash, IMG_FEED_RING_SIZE, IMG_FEED_READ_CHUNK, &s->feed,
+			 err) != IMG_OK) {
 		free(s);
 		free(bs);
 		return NULL;
 	}
+	s->declared = declared;
 	bs->refcount = 1;
 	bs->read = NULL;
 	bs->read_sub = NULL;
@@ -782,6 +573,43 @@ static int new_disc_session(struct img_drive *d, struct burn_session **session)
 	return IMG_OK;
 }
 
+/* Appends to session one track of the given libburn mode (BURN_MODE1 data or BURN_AUDIO) read
+ * from fd through a feed: size bytes, or -1 for open length, then tail bytes of zeros.  No
+ * padding of libburn's own: the last sector is filled with zeros (data) or silence (CD-DA's 2352
+ * byte sectors), and a stdio: file is cut back to size afterwards.  The source is kept in
+ * d->srcs for progress and results. */
+static int add_track(struct img_drive *d, struct burn_session *session, int fd, int64_t size,
+		     int mode, int tail, bool hash)
+{
+	if (d->nsrc >= (int)(sizeof(d->srcs) / sizeof(d->srcs[0])))
+		return img_error_set(&d->err, IMG_EINVAL, "too many tracks");
+	struct burn_track *track = burn_track_create();
+	if (track == NULL)
+		return img_error_set(&d->err, IMG_ENOMEM, "track");
+	burn_track_define_data(track, 0, tail, 1, mode);
+	/* WAV samples are little-endian; libburn sends audio as it gets it and MMC drives take
+	 * little-endian CD-DA (cdrskin swaps only for big-endian .au) */
+	burn_track_set_byte_swap(track, 0);
+	int rc = IMG_OK;
+	struct burn_source *src = src_new(fd, size, hash, &d->err);
+	if (src == NULL) {
+		rc = d->err.code;
+		goto out;
+	}
+	d->srcs[d->nsrc++] = src;
+	if (burn_track_set_source(track, src) != BURN_SOURCE_OK) {
+		rc = burn_fail(&d->err, IMG_EBURN, "cannot attach the input to the track");
+		goto out;
+	}
+	/* the payload size alone (libburn.h, burn_track_set_size), as the source reports it */
+	if (size >= 0)
+		burn_track_set_size(track, size);
+	burn_session_add_track(session, track, BURN_POS_END);
+out:
+	burn_track_free(track); /* the session holds its own reference */
+	return rc;
+}
+
 /* The start of every write: a fresh error and job, media that takes data, libburn's write
  * options.  On failure nothing stays set up. */
 static int begin_write(struct img_drive *d, const struct img_write_opts *o)
@@ -832,30 +660,9 @@ int img_drive_write_start(struct img_drive *d, int fd, int64_t size,
 	rc = new_disc_session(d, &session);
 	if (rc != IMG_OK)
 		goto fail;
-	struct burn_track *track = burn_track_create();
-	if (track == NULL) {
-		rc = img_error_set(&d->err, IMG_ENOMEM, "track");
+	rc = add_track(d, session, fd, size, BURN_MODE1, o->padding ? PAD_BYTES : 0, o->hash);
+	if (rc != IMG_OK)
 		goto fail;
-	}
-	/* No libburn padding: offset 0, tail only when --padding, last sector padded with zeros
-	 * (a medium holds whole sectors; a stdio: file is cut back to size afterwards). */
-	burn_track_define_data(track, 0, o->padding ? PAD_BYTES : 0, 1, BURN_MODE1);
-	struct burn_source *src = src_new(fd, size, o->hash, &d->err);
-	if (src == NULL) {
-		burn_track_free(track);
-		rc = d->err.code;
-		goto fail;
-	}
-	d->srcs[d->nsrc++] = src;
-	if (burn_track_set_source(track, src) != BURN_SOURCE_OK) {
-		burn_track_free(track);
-		rc = burn_fail(&d->err, IMG_EBURN, "cannot attach the input to the track");
-		goto fail;
-	}
-	if (size >= 0)
-		burn_track_set_size(track, size);
-	burn_session_add_track(session, track, BURN_POS_END);
-	burn_track_free(track);
 	d->job_total = size >= 0 ? size : 0;
 	d->padding = o->padding;
 
@@ -882,30 +689,9 @@ int img_drive_write_audio_start(struct img_drive *d, const int *fds, const int64
 		goto fail;
 	int64_t total = 0;
 	for (int i = 0; i < n; i++) {
-		struct burn_track *track = burn_track_create();
-		if (track == NULL) {
-			rc = img_error_set(&d->err, IMG_ENOMEM, "track");
+		rc = add_track(d, session, fds[i], sizes[i], BURN_AUDIO, 0, o->hash);
+		if (rc != IMG_OK)
 			goto fail;
-		}
-		/* CD-DA sectors are 2352 bytes; the last one is padded with silence. */
-		burn_track_define_data(track, 0, 0, 1, BURN_AUDIO);
-		/* WAV samples are little-endian; libburn sends audio as it gets it and MMC
-		 * drives take little-endian CD-DA (cdrskin swaps only for big-endian .au) */
-		burn_track_set_byte_swap(track, 0);
-		struct burn_source *src = src_new(fds[i], sizes[i], o->hash, &d->err);
-		if (src == NULL) {
-			burn_track_free(track);
-			rc = d->err.code;
-			goto fail;
-		}
-		d->srcs[d->nsrc++] = src;
-		if (burn_track_set_source(track, src) != BURN_SOURCE_OK) {
-			burn_track_free(track);
-			rc = burn_fail(&d->err, IMG_EBURN, "cannot attach audio input");
-			goto fail;
-		}
-		burn_session_add_track(session, track, BURN_POS_END);
-		burn_track_free(track);
 		total += sizes[i];
 	}
 	d->job_total = total;
@@ -1026,6 +812,26 @@ static enum img_drive_phase phase_of(enum burn_drive_status s, int job)
 	}
 }
 
+/* Fill levels of the input buffer: our ring of the track being written, or libburn's fifo of a
+ * CUE sheet's files. */
+static void fill_levels(struct img_drive *d, int track, struct img_drive_progress *p)
+{
+	if (d->job == JOB_WRITE && d->nsrc > 0) {
+		int t = track >= 0 && track < d->nsrc ? track : 0;
+		size_t size, used;
+		img_feed_fill(feed_of(d->srcs[t]), &size, &used);
+		p->fifo_size = (int)size;
+		p->fifo_free = (int)(size - used);
+	} else if (d->fifo) {
+		char *text = NULL;
+		int size = 0, free_bytes = 0;
+		if (burn_fifo_inquire_status(d->fifo, &size, &free_bytes, &text) >= 0) {
+			p->fifo_size = size;
+			p->fifo_free = free_bytes;
+		}
+	}
+}
+
 bool img_drive_poll(struct img_drive *d, struct img_drive_progress *p)
 {
 	struct burn_progress bp;
@@ -1038,7 +844,7 @@ bool img_drive_poll(struct img_drive *d, struct img_drive_progress *p)
 		if (d->job == JOB_WRITE) {
 			int64_t done = 0;
 			for (int i = 0; i < d->nsrc; i++)
-				done += atomic_load(&((struct stream_src *)d->srcs[i]->data)->delivered);
+				done += img_feed_delivered(feed_of(d->srcs[i]));
 			/* bytes handed to the drive, never more than were read from the input */
 			int64_t sent = (int64_t)bp.sector * SECTOR;
 			if (d->nsrc == 1 && bp.sector > 0 && sent < done)
@@ -1054,23 +860,7 @@ bool img_drive_poll(struct img_drive *d, struct img_drive_progress *p)
 		p->tracks = bp.tracks;
 		p->buffer_capacity = bp.buffer_capacity;
 		p->buffer_available = bp.buffer_available;
-		if (d->job == JOB_WRITE && d->nsrc > 0) {
-			/* the ring of the track being written */
-			int t = bp.track >= 0 && bp.track < d->nsrc ? bp.track : 0;
-			struct stream_src *s = d->srcs[t]->data;
-			pthread_mutex_lock(&s->lock);
-			uint64_t used = s->head - s->tail;
-			pthread_mutex_unlock(&s->lock);
-			p->fifo_size = RING_SIZE;
-			p->fifo_free = (int)(RING_SIZE - used);
-		} else if (d->fifo) {
-			char *text = NULL;
-			int size = 0, free_bytes = 0;
-			if (burn_fifo_inquire_status(d->fifo, &size, &free_bytes, &text) >= 0) {
-				p->fifo_size = size;
-				p->fifo_free = free_bytes;
-			}
-		}
+		fill_levels(d, bp.track, p);
 	}
 	return d->job_started && s != BURN_DRIVE_IDLE;
 }
@@ -1110,6 +900,59 @@ static int trim_stdio_file(struct img_drive *d, int64_t bytes)
 	return IMG_OK;
 }
 
+/* Bytes the track feeds took from their inputs (the rings may hold some libburn never took)
+ * and the first feed failure. */
+static int64_t feeds_outcome(struct img_drive *d, enum img_feed_status *status, int *err_no)
+{
+	int64_t total = 0;
+	*status = IMG_FEED_OK;
+	*err_no = 0;
+	for (int i = 0; i < d->nsrc; i++) {
+		struct img_feed *f = feed_of(d->srcs[i]);
+		total += img_feed_taken(f);
+		int e;
+		enum img_feed_status st = img_feed_status(f, &e);
+		if (*status == IMG_FEED_OK && st != IMG_FEED_OK) {
+			*status = st;
+			*err_no = e;
+		}
+	}
+	return total;
+}
+
+/* The error of an ended job: a cancel first, then what the input did, then libburn's verdict. */
+static int job_error(struct img_drive *d, int64_t total, enum img_feed_status status, int err_no)
+{
+	const char *failed = d->job == JOB_WRITE ? "write failed"
+			     : d->job == JOB_BLANK ? "blanking failed" : "formatting failed";
+	int64_t declared = d->job_total;
+	char msg[BURN_MSGS_MESSAGE_LEN];
+	if (atomic_load(&d->canceled) || status == IMG_FEED_CANCELED) {
+		take_burn_messages(msg, sizeof(msg));
+		return img_error_set(&d->err, IMG_ECANCELED, "%s after %" PRId64 " bytes",
+				     d->job == JOB_WRITE ? "write cancelled" : "cancelled", total);
+	}
+	if (status == IMG_FEED_LONG)
+		return img_error_set(&d->err, IMG_ETOOBIG,
+				     "input is longer than its size of %" PRId64 " bytes", declared);
+	if (status == IMG_FEED_SHORT)
+		return img_error_set(&d->err, IMG_EINVAL,
+				     "input ended after %" PRId64 " bytes, its size was %" PRId64,
+				     total, declared);
+	if (status == IMG_FEED_IOERR)
+		return img_error_errno(&d->err, IMG_EIO, err_no, "reading input after %" PRId64
+				       " bytes", total);
+	if (d->job == JOB_WRITE && burn_drive_wrote_well(d->drive) != 1)
+		return burn_fail(&d->err, IMG_EBURN, failed);
+	if (d->job == JOB_BLANK || d->job == JOB_FORMAT) {
+		/* burn_drive_wrote_well covers writes only; a failed blank leaves a FAILURE */
+		take_burn_messages(msg, sizeof(msg));
+		if (msg[0])
+			return img_error_set(&d->err, IMG_EBURN, "%s: %s", failed, msg);
+	}
+	return IMG_OK;
+}
+
 int img_drive_job_result(struct img_drive *d, int64_t *bytes, unsigned char md[IMG_SHA256_LEN])
 {
 	if (bytes)
@@ -1117,56 +960,16 @@ int img_drive_job_result(struct img_drive *d, int64_t *bytes, unsigned char md[I
 	if (d->job == JOB_NONE)
 		return IMG_OK; /* e.g. blanking already blank media */
 	wait_idle(d);
-	int rc = IMG_OK;
-	int64_t total = 0;
-	int status = SRC_OK, err_no = 0;
-	for (int i = 0; i < d->nsrc; i++) {
-		struct stream_src *s = d->srcs[i]->data;
-		/* bytes taken from the input (the ring may hold some libburn never took) */
-		pthread_mutex_lock(&s->lock);
-		total += (int64_t)s->head;
-		pthread_mutex_unlock(&s->lock);
-		if (status == SRC_OK && atomic_load(&s->status) != SRC_OK) {
-			status = atomic_load(&s->status);
-			err_no = s->err_no;
-		}
-	}
+	enum img_feed_status status;
+	int err_no;
+	int64_t total = feeds_outcome(d, &status, &err_no);
 	if (bytes)
 		*bytes = total;
-	bool wrote_well = d->job != JOB_WRITE || burn_drive_wrote_well(d->drive) == 1;
-	int64_t declared = d->job_total;
-
-	if (atomic_load(&d->canceled) || status == SRC_CANCELED) {
-		char msg[BURN_MSGS_MESSAGE_LEN];
-		take_burn_messages(msg, sizeof(msg));
-		rc = img_error_set(&d->err, IMG_ECANCELED,
-				   "%s after %" PRId64 " bytes", d->job == JOB_WRITE ? "write "
-				   "cancelled" : "cancelled", total);
-	} else if (status == SRC_LONG) {
-		rc = img_error_set(&d->err, IMG_ETOOBIG,
-				   "input is longer than its size of %" PRId64 " bytes", declared);
-	} else if (status == SRC_SHORT) {
-		rc = img_error_set(&d->err, IMG_EINVAL,
-				   "input ended after %" PRId64 " bytes, its size was %" PRId64,
-				   total, declared);
-	} else if (status == SRC_IOERR) {
-		rc = img_error_errno(&d->err, IMG_EIO, err_no, "reading input after %" PRId64
-				     " bytes", total);
-	} else if (!wrote_well) {
-		rc = burn_fail(&d->err, IMG_EBURN, d->job == JOB_WRITE ? "write failed"
-			       : d->job == JOB_BLANK ? "blanking failed" : "formatting failed");
-	} else if (d->job == JOB_BLANK || d->job == JOB_FORMAT) {
-		/* burn_drive_wrote_well covers writes only; a failed blank leaves a FAILURE */
-		char msg[BURN_MSGS_MESSAGE_LEN];
-		take_burn_messages(msg, sizeof(msg));
-		if (msg[0])
-			rc = img_error_set(&d->err, IMG_EBURN, "%s: %s", d->job == JOB_BLANK ?
-					   "blanking failed" : "formatting failed", msg);
-	}
+	int rc = job_error(d, total, status, err_no);
 	if (rc == IMG_OK && d->job == JOB_WRITE) {
 		rc = trim_stdio_file(d, total);
-		if (md && d->nsrc == 1 && ((struct stream_src *)d->srcs[0]->data)->hash)
-			img_sha256_final(((struct stream_src *)d->srcs[0]->data)->hash, md);
+		if (md && d->nsrc == 1)
+			img_feed_sha256(feed_of(d->srcs[0]), md);
 	}
 	job_clear(d);
 	return rc;

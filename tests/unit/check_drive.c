@@ -1,9 +1,11 @@
 /* Unit tests of common/burn/drive.c on libburn stdio: pseudo-drives: exact bytes, declared sizes,
- * hashing, read-back verification and cancel.  The written file is read back with plain
+ * open length, padding, hashing, progress and ring levels, read-back verification and cancel.
+ * The ring itself is tested in check_feed.c.  The written file is read back with plain
  * read(2), not through libburn. */
 /* F_SETPIPE_SZ (Linux): the pipes hold the whole test stream before anyone reads them */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -173,6 +175,113 @@ START_TEST(cancel_stops_a_stalled_stream)
 }
 END_TEST
 
+START_TEST(open_length_and_padding)
+{
+	/* size unknown: the track ends with the input, the file holds exactly its bytes */
+	size_t n = 123457;
+	unsigned char *data = pattern(n);
+	int fd = pipe_with(data, n, true, NULL);
+	struct img_drive *d;
+	struct img_error e;
+	ck_assert_int_eq(img_drive_open(adr, false, &d, &e), IMG_OK);
+	ck_assert_int_eq(img_drive_write_start(d, fd, -1, &opts), IMG_OK);
+	int64_t bytes;
+	unsigned char md[IMG_SHA256_LEN], want[IMG_SHA256_LEN];
+	ck_assert_int_eq(run(d, &bytes, md), IMG_OK);
+	ck_assert_int_eq(bytes, (int64_t)n);
+	sha(data, n, want);
+	ck_assert_mem_eq(md, want, IMG_SHA256_LEN);
+	img_drive_close(d, false);
+	close(fd);
+	struct stat st;
+	ck_assert_int_eq(stat(target, &st), 0);
+	ck_assert_int_eq(st.st_size, (off_t)n);
+
+	/* --padding: 300 KiB of zeros after the data, the data's last sector padded first */
+	fd = pipe_with(data, n, true, NULL);
+	struct img_write_opts po = opts;
+	po.padding = true;
+	ck_assert_int_eq(img_drive_open(adr, false, &d, &e), IMG_OK);
+	ck_assert_int_eq(img_drive_write_start(d, fd, (int64_t)n, &po), IMG_OK);
+	ck_assert_int_eq(run(d, &bytes, NULL), IMG_OK);
+	img_drive_close(d, false);
+	close(fd);
+	ck_assert_int_eq(stat(target, &st), 0);
+	ck_assert_int_eq(st.st_size, (off_t)n + 300 * 1024);
+	unsigned char *got = malloc((size_t)st.st_size);
+	int in = open(target, O_RDONLY);
+	ck_assert_int_eq(read(in, got, (size_t)st.st_size), (ssize_t)st.st_size);
+	close(in);
+	ck_assert_mem_eq(got, data, n);
+	for (off_t i = (off_t)n; i < st.st_size; i++)
+		ck_assert_uint_eq(got[i], 0);
+	free(got);
+	free(data);
+}
+END_TEST
+
+struct feeder {
+	int wfd;
+	const unsigned char *data;
+	size_t n;
+};
+
+static void *feed_pipe(void *arg)
+{
+	struct feeder *f = arg;
+	size_t off = 0;
+	while (off < f->n) {
+		ssize_t w = write(f->wfd, f->data + off, f->n - off);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	return NULL;
+}
+
+START_TEST(poll_reports_progress_and_the_input_ring)
+{
+	/* The producer sends one 1 MiB read chunk and 50000 bytes more, then stalls: the chunk
+	 * goes through the ring to the target, the rest waits in the reader's read. */
+	size_t n = (1u << 20) + 50000;
+	unsigned char *data = pattern(n);
+	int fds[2];
+	ck_assert_int_eq(pipe(fds), 0);
+	struct img_drive *d;
+	struct img_error e;
+	ck_assert_int_eq(img_drive_open(adr, false, &d, &e), IMG_OK);
+	ck_assert_int_eq(img_drive_write_start(d, fds[0], 4000000, &opts), IMG_OK);
+	struct feeder f = {fds[1], data, n};
+	pthread_t t;
+	ck_assert_int_eq(pthread_create(&t, NULL, feed_pipe, &f), 0);
+	struct img_drive_progress p;
+	struct timespec nap = {0, 20 * 1000 * 1000};
+	bool seen = false;
+	for (int i = 0; i < 500 && !seen; i++) {
+		ck_assert(img_drive_poll(d, &p));
+		ck_assert_int_le(p.bytes_done, 1 << 20);
+		seen = p.bytes_done == 1 << 20;
+		nanosleep(&nap, NULL);
+	}
+	ck_assert(seen);
+	ck_assert_int_eq(p.fifo_size, 8 * 1024 * 1024);
+	ck_assert_int_eq(p.fifo_free, p.fifo_size);
+	ck_assert_int_eq(p.bytes_total, 4000000);
+	ck_assert_int_eq(p.tracks, 1);
+	ck_assert_int_eq(p.track, 1);
+	ck_assert_int_eq(p.lba, 512);
+	pthread_join(t, NULL);
+	img_drive_cancel(d);
+	int64_t bytes;
+	ck_assert_int_eq(run(d, &bytes, NULL), IMG_ECANCELED);
+	ck_assert_int_ge(bytes, 1 << 20);
+	img_drive_close(d, false);
+	close(fds[0]);
+	close(fds[1]);
+	free(data);
+}
+END_TEST
+
 START_TEST(audio_to_stdio_is_refused_before_writing)
 {
 	unsigned char *data = pattern(705600);
@@ -209,6 +318,8 @@ static Suite *drive_suite(void)
 	tcase_add_test(tc, stream_longer_than_size_fails);
 	tcase_add_test(tc, stream_shorter_than_size_fails);
 	tcase_add_test(tc, cancel_stops_a_stalled_stream);
+	tcase_add_test(tc, open_length_and_padding);
+	tcase_add_test(tc, poll_reports_progress_and_the_input_ring);
 	tcase_add_test(tc, audio_to_stdio_is_refused_before_writing);
 	tcase_add_test(tc, bad_address_is_a_drive_error);
 	suite_add_tcase(s, tc);
