@@ -22,7 +22,7 @@
  * ISO9660 and Joliet directory records (blocks X .. data start - 1) are read as they pass
  * (udf_isoscan.c) to check that every file is where it puts it.  Memory: one directory at a
  * time, and the extents found (16 bytes a file); the UDF metadata is encoded block by block as
- * the output reaches it (img_udf_reader_read), from the tree udf_tree.c keeps (about 200 bytes
+ * the output reaches it (img_udf_encoder_read), from the tree udf_tree.c keeps (about 200 bytes
  * per entry).  The bridge is the image's extension (common/build/image_ext.h): the image calls
  * it, never the other way round. */
 #include "common/udf/udf_bridge.h"
@@ -69,7 +69,7 @@ struct img_udf_bridge {
 	uint8_t *overwrite;      /* blocks 0..ovw_blocks-1 */
 	uint32_t ovw_blocks;     /* 32, plus -partition_offset */
 	uint8_t anchor_block[IMG_BLOCK_SIZE];
-	struct img_udf_reader *meta; /* blocks 257..x-1, then the content: encoded as read */
+	struct img_udf_encoder *meta; /* blocks 257..x-1, then the content: encoded as read */
 	uint32_t content_blocks; /* the content area, at content_lba (img_udf_place_content) */
 	uint32_t content_lba;
 	uint32_t data_start;
@@ -124,7 +124,7 @@ static void bridge_free(struct img_udf_bridge *b)
 		return;
 	img_udf_free(b->udf);
 	free(b->overwrite);
-	img_udf_reader_free(b->meta);
+	img_udf_encoder_free(b->meta);
 	img_isoscan_free(b->scan);
 	free(b->end_blocks);
 	free(b->contents);
@@ -1018,9 +1018,9 @@ static int bridge_start(struct img_image *img, struct img_udf_bridge *b, uint64_
 	if ((rc = img_udf_end(b->udf, b->end_blocks)) != IMG_OK)
 		return udf_fail(img_image_err(img), b, rc);
 	/* The UDF metadata is encoded as bridge_read reaches it. */
-	img_udf_reader_free(b->meta);
+	img_udf_encoder_free(b->meta);
 	b->meta = NULL;
-	if ((rc = img_udf_reader_new(b->udf, &b->meta)) != IMG_OK)
+	if ((rc = img_udf_encoder_new(b->udf, &b->meta)) != IMG_OK)
 		return udf_fail(img_image_err(img), b, rc);
 	*bytes = b->total;
 	return IMG_OK;
@@ -1033,7 +1033,7 @@ static int meta_bytes(struct img_image *img, struct img_udf_bridge *b, uint8_t *
 	size_t done = 0;
 	while (done < n) {
 		size_t k;
-		int rc = img_udf_reader_read(b->meta, out + done, n - done, &k);
+		int rc = img_udf_encoder_read(b->meta, out + done, n - done, &k);
 		if (rc != IMG_OK)
 			return udf_fail(img_image_err(img), b, rc);
 		if (k == 0)
@@ -1044,7 +1044,7 @@ static int meta_bytes(struct img_image *img, struct img_udf_bridge *b, uint8_t *
 	return IMG_OK;
 }
 
-/* Bytes of blocks 0 .. x-1: from memory, the UDF descriptors from the reader. */
+/* Bytes of blocks 0 .. x-1: from memory, the UDF descriptors from the encoder. */
 static int head_bytes(struct img_image *img, struct img_udf_bridge *b, uint8_t *out, size_t len,
 		      size_t *got)
 {

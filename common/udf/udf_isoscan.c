@@ -212,13 +212,8 @@ static int next_stretch(struct img_isoscan *s, uint64_t lo, uint64_t hi, bool *m
 				     (unsigned long long)s->todo[0].lba);
 	struct pending next = todo_pop(s);
 	size_t need = (size_t)((next.size + BLK - 1) / BLK * BLK);
-	if (need > s->buf_cap) {
-		uint8_t *nb = realloc(s->buf, need);
-		if (nb == NULL)
-			return img_error_set(err, IMG_ENOMEM, "UDF");
-		s->buf = nb;
-		s->buf_cap = need;
-	}
+	if (img_reserve((void **)&s->buf, &s->buf_cap, need, 1) != IMG_OK)
+		return img_error_set(err, IMG_ENOMEM, "UDF");
 	s->cur = next;
 	s->gathering = true;
 	s->have = 0;
