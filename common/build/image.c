@@ -139,48 +139,10 @@ int img_image_isofs_error(struct img_image *img, int ret, const char *what)
 			     why[0] ? ": " : "", why);
 }
 
-int img_image_new(const struct img_image_opts *o, img_note_fn note_fn, void *arg,
-		  struct img_image **out, struct img_error *err)
+/* The write options of an image of options o: what every image of ours is written with.
+ * Errors: IMG_EINVAL (SOURCE_DATE_EPOCH out of range), IMG_EISOFS. */
+static int set_write_opts(IsoWriteOpts *w, const struct img_image_opts *o, struct img_error *err)
 {
-	if (o->iso_level < 1 || o->iso_level > 3)
-		return img_error_set(err, IMG_EINVAL, "ISO level %d (want 1, 2 or 3)",
-				     o->iso_level);
-	int rc = isofs_setup(err);
-	if (rc != IMG_OK)
-		return rc;
-	struct img_image *img = calloc(1, sizeof(*img));
-	if (img == NULL)
-		return img_error_set(err, IMG_ENOMEM, "image");
-	img->opts = *o;
-	img->note = note_fn;
-	img->note_arg = arg;
-	int ret = iso_image_new(o->volid ? o->volid : "", &img->iso);
-	if (ret < 0) {
-		free(img);
-		return img_error_set(err, IMG_EISOFS, "cannot create image: %s",
-				     iso_error_to_msg(ret));
-	}
-	if (o->volset)
-		iso_image_set_volset_id(img->iso, o->volset);
-	if (o->publisher)
-		iso_image_set_publisher_id(img->iso, o->publisher);
-	if (o->preparer)
-		iso_image_set_data_preparer_id(img->iso, o->preparer);
-	if (o->appid)
-		iso_image_set_application_id(img->iso, o->appid);
-	if (o->sysid)
-		iso_image_set_system_id(img->iso, o->sysid);
-	/* We never read ACLs or xattrs (our tree holds none): keep libisofs from looking. */
-	iso_image_set_ignore_aclea(img->iso, 3);
-
-	ret = iso_write_opts_new(&img->wopts, 0);
-	if (ret < 0) {
-		iso_image_unref(img->iso);
-		free(img);
-		return img_error_set(err, IMG_EISOFS, "cannot create write options: %s",
-				     iso_error_to_msg(ret));
-	}
-	IsoWriteOpts *w = img->wopts;
 	int bad = 0; /* a setter refusing its value would be our bug: checked all the same */
 	bad |= iso_write_opts_set_iso_level(w, o->iso_level) < 0;
 	bad |= iso_write_opts_set_rockridge(w, o->rock) < 0;
@@ -234,18 +196,63 @@ int img_image_new(const struct img_image_opts *o, img_note_fn note_fn, void *arg
 		char uuid[40];
 		time_t t = (time_t)o->epoch;
 		struct tm tm;
-		if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999 || tm.tm_year < 0) {
-			img_image_free(img);
+		if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999 || tm.tm_year < 0)
 			return img_error_set(err, IMG_EINVAL, "SOURCE_DATE_EPOCH %lld out of range",
 					     o->epoch);
-		}
 		snprintf(uuid, sizeof(uuid), "%04d%02d%02d%02d%02d%02d00", tm.tm_year + 1900,
 			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 		bad |= iso_write_opts_set_pvd_times(w, t, t, 0, 0, uuid) < 0;
 	}
-	if (bad) {
-		img_image_free(img);
+	if (bad)
 		return img_error_set(err, IMG_EISOFS, "libisofs refused a write option");
+	return IMG_OK;
+}
+
+int img_image_new(const struct img_image_opts *o, img_note_fn note_fn, void *arg,
+		  struct img_image **out, struct img_error *err)
+{
+	if (o->iso_level < 1 || o->iso_level > 3)
+		return img_error_set(err, IMG_EINVAL, "ISO level %d (want 1, 2 or 3)",
+				     o->iso_level);
+	int rc = isofs_setup(err);
+	if (rc != IMG_OK)
+		return rc;
+	struct img_image *img = calloc(1, sizeof(*img));
+	if (img == NULL)
+		return img_error_set(err, IMG_ENOMEM, "image");
+	img->opts = *o;
+	img->note = note_fn;
+	img->note_arg = arg;
+	int ret = iso_image_new(o->volid ? o->volid : "", &img->iso);
+	if (ret < 0) {
+		free(img);
+		return img_error_set(err, IMG_EISOFS, "cannot create image: %s",
+				     iso_error_to_msg(ret));
+	}
+	if (o->volset)
+		iso_image_set_volset_id(img->iso, o->volset);
+	if (o->publisher)
+		iso_image_set_publisher_id(img->iso, o->publisher);
+	if (o->preparer)
+		iso_image_set_data_preparer_id(img->iso, o->preparer);
+	if (o->appid)
+		iso_image_set_application_id(img->iso, o->appid);
+	if (o->sysid)
+		iso_image_set_system_id(img->iso, o->sysid);
+	/* We never read ACLs or xattrs (our tree holds none): keep libisofs from looking. */
+	iso_image_set_ignore_aclea(img->iso, 3);
+
+	ret = iso_write_opts_new(&img->wopts, 0);
+	if (ret < 0) {
+		iso_image_unref(img->iso);
+		free(img);
+		return img_error_set(err, IMG_EISOFS, "cannot create write options: %s",
+				     iso_error_to_msg(ret));
+	}
+	rc = set_write_opts(img->wopts, o, err);
+	if (rc != IMG_OK) {
+		img_image_free(img);
+		return rc;
 	}
 	*out = img;
 	return IMG_OK;
@@ -558,12 +565,12 @@ static int check_iso_names(struct add_ctx *c, const struct img_tree_node *dir,
 		if (clash) {
 			c->iso_clash++;
 			img_image_note(c->img, IMG_NOTE_INFO,
-			     "ISO9660 name %s is shared by other entries: libisofs makes it unique: "
-			     "%s/%s", g[i].name, ipath, name);
+				       "ISO9660 name %s is shared by other entries: libisofs makes "
+				       "it unique: %s/%s", g[i].name, ipath, name);
 		} else if (cut[g[i].kid]) {
 			c->iso_cut++;
-			img_image_note(c->img, IMG_NOTE_INFO, "ISO9660 name cut to %s: %s/%s", g[i].name,
-			     ipath, name);
+			img_image_note(c->img, IMG_NOTE_INFO, "ISO9660 name cut to %s: %s/%s",
+				       g[i].name, ipath, name);
 		}
 	}
 	free(g);
@@ -581,6 +588,33 @@ static size_t count_files(const struct img_tree_node *dir)
 		n += S_ISDIR(m) ? count_files(k) : S_ISREG(m) ? 1 : 0;
 	}
 	return n;
+}
+
+/* The length in bytes of the Joliet path of child k (image path path) of a directory whose
+ * Joliet path has jpath bytes, counting the names Joliet cannot hold.  Joliet (see joliet.c of
+ * libisofs): a name over the limit is cut and made unique by libisofs; a path over 240 bytes
+ * would make libisofs drop the file from the Joliet tree, so we keep it there (longer paths)
+ * and say so. */
+static int joliet_path(struct add_ctx *c, const struct img_tree_node *k, const char *path,
+		       int jpath)
+{
+	struct img_image *img = c->img;
+	if (!img->opts.joliet || (img_node_hide(k) & IMG_HIDE_JOLIET))
+		return jpath;
+	int jlen = utf16_len(img_node_name(k)), jcut = jlen;
+	if (jlen > c->joliet_max) {
+		jcut = c->joliet_max;
+		c->joliet_short++;
+		img_image_note(img, IMG_NOTE_INFO, "Joliet name shortened to %d characters: %s",
+			       jcut, path);
+	}
+	int jchild = jpath + 1 + 2 * jcut;
+	if (jchild > JOLIET_PATH_MAX) {
+		c->joliet_long_paths++;
+		img_image_note(img, IMG_NOTE_INFO, "Joliet path longer than %d bytes: %s",
+			       JOLIET_PATH_MAX, path);
+	}
+	return jchild;
 }
 
 /* Adds the children of dir under parent.  first is the index in c->ents (walk order) of the
@@ -616,25 +650,7 @@ static int add_dir(struct add_ctx *c, IsoDir *parent, const struct img_tree_node
 			free(start);
 			return img_error_set(&img->err, IMG_ENOMEM, "image");
 		}
-		/* Joliet (see joliet.c of libisofs): a name over the limit is cut and made unique
-		 * by libisofs; a path over 240 bytes would make libisofs drop the file from the
-		 * Joliet tree, so we keep it there (longer paths) and say so. */
-		int jlen = utf16_len(name), jcut = jlen;
-		int jchild = jpath;
-		if (img->opts.joliet && !(img_node_hide(k) & IMG_HIDE_JOLIET)) {
-			if (jlen > c->joliet_max) {
-				jcut = c->joliet_max;
-				c->joliet_short++;
-				img_image_note(img, IMG_NOTE_INFO,
-				     "Joliet name shortened to %d characters: %s", jcut, path);
-			}
-			jchild = jpath + 1 + 2 * jcut;
-			if (jchild > JOLIET_PATH_MAX) {
-				c->joliet_long_paths++;
-				img_image_note(img, IMG_NOTE_INFO, "Joliet path longer than %d bytes: %s",
-				     JOLIET_PATH_MAX, path);
-			}
-		}
+		int jchild = joliet_path(c, k, path, jpath);
 		IsoNode *node = NULL;
 		int ret;
 		if (S_ISDIR(st->st_mode)) {
@@ -786,20 +802,22 @@ int img_image_add_tree(struct img_image *img, const struct img_tree *tree)
 	}
 	if (c.joliet_short)
 		img_image_note(img, IMG_NOTE_WARN,
-		     "%zu name%s too long for Joliet: kept there under shortened unique names"
-		     " (-v lists them)", c.joliet_short, c.joliet_short == 1 ? "" : "s");
+			       "%zu name%s too long for Joliet: kept there under shortened unique "
+			       "names (-v lists them)", c.joliet_short,
+			       c.joliet_short == 1 ? "" : "s");
 	if (c.iso_cut + c.iso_clash)
 		/* Without Rock Ridge these are the names readers show: worth a warning then. */
 		img_image_note(img, img->opts.rock ? IMG_NOTE_INFO : IMG_NOTE_WARN,
-		     "%zu ISO9660 name%s cut to fit level %d, %zu made unique by libisofs%s",
-		     c.iso_cut + c.iso_clash, c.iso_cut + c.iso_clash == 1 ? "" : "s",
-		     img->opts.iso_level, c.iso_clash,
-		     img->opts.rock ? " (Rock Ridge keeps the full names)" : " (-v lists them)");
+			       "%zu ISO9660 name%s cut to fit level %d, %zu made unique by "
+			       "libisofs%s", c.iso_cut + c.iso_clash,
+			       c.iso_cut + c.iso_clash == 1 ? "" : "s", img->opts.iso_level,
+			       c.iso_clash, img->opts.rock ? " (Rock Ridge keeps the full names)"
+							   : " (-v lists them)");
 	if (c.joliet_rr_only)
 		img_image_note(img, IMG_NOTE_INFO,
-		     "%zu symlink%s or special file%s in the Rock Ridge tree only (Joliet cannot"
-		     " hold them)", c.joliet_rr_only, c.joliet_rr_only == 1 ? "" : "s",
-		     c.joliet_rr_only == 1 ? "" : "s");
+			       "%zu symlink%s or special file%s in the Rock Ridge tree only (Joliet "
+			       "cannot hold them)", c.joliet_rr_only, c.joliet_rr_only == 1 ? "" : "s",
+			       c.joliet_rr_only == 1 ? "" : "s");
 	if (c.joliet_long_paths) {
 		/* Joliet 3.1 caps paths at 240 bytes; rather than drop the files from the Joliet
 		 * view, as libisofs and xorriso do, we keep them with longer paths. */
@@ -807,9 +825,9 @@ int img_image_add_tree(struct img_image *img, const struct img_tree *tree)
 		if (ret < 0)
 			return img_image_isofs_error(img, ret, "Joliet longer paths");
 		img_image_note(img, IMG_NOTE_WARN,
-		     "%zu Joliet path%s longer than %d bytes: kept in the Joliet tree beyond the"
-		     " Joliet limit (-v lists them)", c.joliet_long_paths,
-		     c.joliet_long_paths == 1 ? "" : "s", JOLIET_PATH_MAX);
+			       "%zu Joliet path%s longer than %d bytes: kept in the Joliet tree beyond "
+			       "the Joliet limit (-v lists them)", c.joliet_long_paths,
+			       c.joliet_long_paths == 1 ? "" : "s", JOLIET_PATH_MAX);
 	}
 	drain_messages(img, NULL, 0);
 	return IMG_OK;

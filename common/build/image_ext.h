@@ -20,8 +20,9 @@
 struct img_image_ext {
 	/* Blocks the extension adds to libisofs's stream (img_image_size). */
 	uint32_t (*extra_blocks)(struct img_image_ext *ext, struct img_image *img);
-	/* Called by img_image_add_tree once the tree and the file weights are known, while libisofs's tree is still being built on another thread: it
-	 * may read the tree and the weights only.  Errors are the extension's to keep. */
+	/* Called by img_image_add_tree once the tree and the file weights are known, while
+	 * libisofs's tree is still being built on another thread: it may read the tree and the
+	 * weights only.  Errors are the extension's to keep. */
 	void (*tree_ready)(struct img_image_ext *ext, struct img_image *img);
 	/* Called by img_image_start after libisofs's burn source was created: *bytes is the
 	 * stream's size and receives the whole image's.  Errors on the image. */

@@ -275,14 +275,18 @@ static int64_t volume_time(const struct img_image_opts *o, int64_t now);
  * reproducible), unless -hide took it out of the ISO9660 and Joliet trees. */
 static int add_catalog(struct img_image *img, struct img_udf_bridge *b)
 {
-	if (b->cat_dir == NULL || b->cat_dir_id == UINT32_MAX || img_image_boot(img)->catalog_hidden)
+	struct img_error *err = img_image_err(img);
+	const struct img_image_boot *boot = img_image_boot(img);
+	if (b->cat_dir == NULL || b->cat_dir_id == UINT32_MAX || boot->catalog_hidden)
 		return IMG_OK;
 	IsoNode *node = NULL;
-	if (iso_tree_path_to_node(img_image_isofs(img), img_image_boot(img)->catalog_path, &node) != 1 || node == NULL)
-		return img_error_set(img_image_err(img), IMG_EISOFS, "UDF: no boot catalog node at %s",
+	if (iso_tree_path_to_node(img_image_isofs(img), boot->catalog_path, &node) != 1 ||
+	    node == NULL)
+		return img_error_set(err, IMG_EISOFS, "UDF: no boot catalog node at %s",
 				     img_image_boot(img)->catalog_path);
 	int h = iso_node_get_hidden(node);
-	if ((h & LIBISO_HIDE_ON_RR) && (!img_image_opts(img)->joliet || (h & LIBISO_HIDE_ON_JOLIET)))
+	const struct img_image_opts *o = img_image_opts(img);
+	if ((h & LIBISO_HIDE_ON_RR) && (!o->joliet || (h & LIBISO_HIDE_ON_JOLIET)))
 		return IMG_OK;
 	struct img_udf_attr a;
 	memset(&a, 0, sizeof(a));
@@ -291,14 +295,14 @@ static int add_catalog(struct img_image *img, struct img_udf_bridge *b)
 	a.gid = iso_node_get_gid(node);
 	/* libisofs stamps the nodes it creates with the time of iso_write_opts_set_pvd_times's
 	 * uuid when given one (image.c does when reproducible), else with the clock. */
-	const struct img_image_opts *o = img_image_opts(img);
 	int64_t t = o->have_epoch || o->modification_date != NULL
 			    ? volume_time(o, 0)
 			    : (int64_t)iso_node_get_mtime(node);
 	a.mtime = a.atime = a.ctime = (struct img_udf_time){t, 0};
 	const char *name = strrchr(img_image_boot(img)->catalog_path, '/') + 1;
-	int rc = img_udf_add_file(b->udf, b->cat_dir_id, name, &a, IMG_ISOFS_CATALOG_BLOCKS * BLK, 0, &b->cat_file);
-	return rc == IMG_OK ? IMG_OK : udf_fail(img_image_err(img), b, rc);
+	int rc = img_udf_add_file(b->udf, b->cat_dir_id, name, &a, IMG_ISOFS_CATALOG_BLOCKS * BLK,
+				  0, &b->cat_file);
+	return rc == IMG_OK ? IMG_OK : udf_fail(err, b, rc);
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (civil-from-days inverted). */
@@ -371,31 +375,19 @@ static uint64_t gpt_esp_end(const uint8_t *buf, size_t len)
  * long enough.  They are ours to add: ECMA-119 and UDF leave unused blocks at the end. */
 static int fit_stream_gpt(struct img_image *img, struct img_udf_bridge *b, uint32_t tail)
 {
-	struct burn_source *bs = NULL;
-	int ret = iso_write_opts_set_will_cancel(img_image_write_opts(img), 1);
-	if (ret >= 0) {
-		ret = iso_image_create_burn_source(img_image_isofs(img), img_image_write_opts(img), &bs);
-		int reset = iso_write_opts_set_will_cancel(img_image_write_opts(img), 0);
-		if (ret >= 0 && reset < 0)
-			ret = reset;
-	}
-	uint64_t session = 0, end = 0;
-	if (bs != NULL) {
-		session = (uint64_t)bs->get_size(bs) / BLK;
-		end = gpt_esp_end(b->overwrite, (size_t)b->ovw_blocks * BLK);
-		bs->cancel(bs);
-		bs->free_data(bs);
-		free(bs);
-	}
-	if (ret < 0)
-		return img_image_isofs_error(img, ret, "UDF: cannot lay out the image");
+	/* libisofs fills the overwrite buffer while it lays the session out. */
+	uint64_t session = 0;
+	int rc = img_image_stream_blocks(img, &session);
+	if (rc != IMG_OK)
+		return rc;
+	uint64_t end = gpt_esp_end(b->overwrite, (size_t)b->ovw_blocks * BLK);
 	/* The session copy's size counts from X, and libisofs adds the 16 blocks of its own
 	 * system area to it: not relied on (a block too many costs 2 KiB). */
 	if (end > session) {
 		uint64_t more = end - session;
 		if (tail + more > UINT32_MAX)
-			return img_error_set(img_image_err(img), IMG_ETOOBIG, "UDF: %llu tail blocks",
-					     (unsigned long long)more);
+			return img_error_set(img_image_err(img), IMG_ETOOBIG,
+					     "UDF: %llu tail blocks", (unsigned long long)more);
 		iso_write_opts_set_tail_blocks(img_image_write_opts(img), tail + (uint32_t)more);
 		img_image_note(img, IMG_NOTE_INFO, "UDF: %llu zero blocks added at the end, for "
 			       "libisofs's GPT check (EFI partition up to block %llu)",
@@ -471,9 +463,10 @@ static int build_tree(const struct img_image *img, const struct udf_setup *setup
 	}
 	for (size_t i = 0; i < b->ncontents; i++)
 		b->contents[i].udf_file = UINT32_MAX;
+	const struct img_image_opts *o = img_image_opts(img);
 	struct img_udf_options uo = {
 		.revision = setup->revision,
-		.volume_id = img_image_opts(img)->volid != NULL && img_image_opts(img)->volid[0] ? img_image_opts(img)->volid : NULL,
+		.volume_id = o->volid != NULL && o->volid[0] ? o->volid : NULL,
 		.volume_time = volume_time(img_image_opts(img), (int64_t)time(NULL)),
 		.reserve_at_end = setup->reserve_at_end,
 	};
@@ -577,7 +570,8 @@ static struct udf_ext *udf_ext_of(struct img_image *img, bool create)
 	if (e != NULL) {
 		if (e->free == ext_free)
 			return (struct udf_ext *)e;
-		img_error_set(img_image_err(img), IMG_EINVAL, "UDF: the image has another extension");
+		img_error_set(img_image_err(img), IMG_EINVAL,
+			      "UDF: the image has another extension");
 		return NULL;
 	}
 	if (!create)
@@ -604,12 +598,13 @@ static struct udf_ext *udf_ext_of(struct img_image *img, bool create)
 int img_image_plan_udf(struct img_image *img, unsigned revision,
 		       const struct img_boot_config *boot)
 {
+	struct img_error *err = img_image_err(img);
 	if (img_image_tree(img) != NULL || img_image_get_ext(img) != NULL)
-		return img_error_set(img_image_err(img), IMG_EINVAL,
+		return img_error_set(err, IMG_EINVAL,
 				     "UDF planned after the tree was added, or twice");
 	struct img_udf_plan *p = calloc(1, sizeof(*p));
 	if (p == NULL)
-		return img_error_set(img_image_err(img), IMG_ENOMEM, "UDF");
+		return img_error_set(err, IMG_ENOMEM, "UDF");
 	bool active = boot != NULL && img_boot_config_active(boot);
 	p->want.revision = revision;
 	/* As img_image_add_udf will derive them from img_image_set_boot's outcome. */
@@ -619,7 +614,7 @@ int img_image_plan_udf(struct img_image *img, unsigned revision,
 	if (active && img_boot_catalog_path(boot, path, sizeof(path)) &&
 	    (p->want.catalog = strdup(path)) == NULL) {
 		free(p);
-		return img_error_set(img_image_err(img), IMG_ENOMEM, "UDF");
+		return img_error_set(err, IMG_ENOMEM, "UDF");
 	}
 	struct udf_ext *u = udf_ext_of(img, true);
 	if (u == NULL) {
@@ -690,16 +685,17 @@ static int take_tree(struct img_image *img, struct udf_ext *u, unsigned revision
 /* Lays out the UDF metadata: its head from block 257 on, before libisofs's session at X. */
 static int lay_out(struct img_image *img, struct img_udf_bridge *b)
 {
+	struct img_error *err = img_image_err(img);
 	/* -partition_offset: libisofs also writes the partition's own descriptors at
 	 * offset + 16 .. into the overwrite buffer. */
 	b->ovw_blocks = IMG_ISOFS_OVERWRITE_BLOCKS + img_image_boot(img)->part_offset;
 	b->overwrite = calloc(b->ovw_blocks, BLK);
 	if (b->overwrite == NULL)
-		return img_error_set(img_image_err(img), IMG_ENOMEM, "UDF");
+		return img_error_set(err, IMG_ENOMEM, "UDF");
 	int rc = add_catalog(img, b);
 	uint32_t nblocks = 0;
 	if (rc == IMG_OK && (rc = img_udf_layout(b->udf, IMG_UDF_FIRST_BLOCK, &nblocks)) != IMG_OK)
-		rc = udf_fail(img_image_err(img), b, rc);
+		rc = udf_fail(err, b, rc);
 	if (rc != IMG_OK)
 		return rc;
 	uint32_t head = img_udf_head_blocks(b->udf);
@@ -740,8 +736,8 @@ static int place_session(struct img_image *img, struct img_udf_bridge *b, unsign
 	uint64_t tail64 = (uint64_t)(boot->set ? GPT_TAIL_BLOCKS : 1) + img_udf_end_blocks(b->udf)
 			  - 1 + b->content_blocks + (revision >= IMG_UDF_REV_250 ? 31 : 0);
 	if (tail64 > UINT32_MAX / 2)
-		return img_error_set(img_image_err(img), IMG_ETOOBIG, "UDF: %llu blocks of metadata",
-				     (unsigned long long)tail64);
+		return img_error_set(img_image_err(img), IMG_ETOOBIG,
+				     "UDF: %llu blocks of metadata", (unsigned long long)tail64);
 	uint32_t tail = (uint32_t)tail64;
 	/* Without boot records and MD5s nothing libisofs writes depends on those zero blocks but
 	 * the volume space size in its volume descriptors: we add them after its session and
@@ -759,17 +755,18 @@ static int place_session(struct img_image *img, struct img_udf_bridge *b, unsign
 
 int img_image_add_udf(struct img_image *img, unsigned revision)
 {
+	struct img_error *err = img_image_err(img);
 	struct udf_ext *u = udf_ext_of(img, true);
 	if (u == NULL)
 		return img_image_error(img)->code;
 	if (u->bridge != NULL)
-		return img_error_set(img_image_err(img), IMG_EINVAL, "UDF view already added");
+		return img_error_set(err, IMG_EINVAL, "UDF view already added");
 	if (img_image_tree(img) == NULL)
-		return img_error_set(img_image_err(img), IMG_EINVAL, "UDF: no tree in the image");
+		return img_error_set(err, IMG_EINVAL, "UDF: no tree in the image");
 	/* The overwrite buffer and the partition's descriptors must stay below the Anchor. */
 	unsigned part_offset = img_image_boot(img)->part_offset;
 	if (part_offset > ANCHOR_FIRST - IMG_ISOFS_OVERWRITE_BLOCKS)
-		return img_error_set(img_image_err(img), IMG_EUNSUPPORTED,
+		return img_error_set(err, IMG_EUNSUPPORTED,
 				     "UDF with -partition_offset %u (at most %u)", part_offset,
 				     ANCHOR_FIRST - IMG_ISOFS_OVERWRITE_BLOCKS);
 	struct img_udf_bridge *b = NULL;
@@ -829,26 +826,28 @@ static bool contents_found(const struct img_udf_bridge *b, size_t moved)
  * tree. */
 static int learn_extents(struct img_image *img, struct img_udf_bridge *b)
 {
-	int rc = img_isoscan_finish(b->scan, img_image_err(img));
+	struct img_error *err = img_image_err(img);
+	int rc = img_isoscan_finish(b->scan, err);
 	if (rc != IMG_OK)
 		return rc;
 	size_t moved = b->ncontents;
 	if (b->layout.moved != NULL) {
 		int w = iso_file_get_sort_weight(b->layout.moved);
 		if (w < 1 || w > b->max_weight)
-			return img_error_set(img_image_err(img), IMG_EISOFS,
-					     "UDF: the EFI boot image has no weight of ours (%d)", w);
+			return img_error_set(err, IMG_EISOFS,
+					     "UDF: the EFI boot image has no weight of ours (%d)",
+					     w);
 		moved = (size_t)(b->max_weight - w);
 	}
 	place_contents(b, moved);
 	if (!contents_found(b, moved))
-		return img_error_set(img_image_err(img), IMG_EISOFS,
+		return img_error_set(err, IMG_EISOFS,
 				     "UDF: the ISO9660 directory records show the file data in another "
 				     "order than expected; libisofs laid it out otherwise");
 	/* The boot record's catalog is the one the directory records list. */
 	if (b->cat_file != UINT32_MAX &&
 	    !img_isoscan_has(b->scan, b->cat_lba, IMG_ISOFS_CATALOG_BLOCKS * BLK))
-		return img_error_set(img_image_err(img), IMG_EISOFS,
+		return img_error_set(err, IMG_EISOFS,
 				     "UDF: no directory record for the boot catalog at block %u",
 				     b->cat_lba);
 	img_isoscan_free(b->scan);
@@ -856,18 +855,18 @@ static int learn_extents(struct img_image *img, struct img_udf_bridge *b)
 	if (b->cat_file != UINT32_MAX &&
 	    (rc = img_udf_add_extent(b->udf, b->cat_file, b->cat_lba,
 				     IMG_ISOFS_CATALOG_BLOCKS * BLK)) != IMG_OK)
-		return udf_fail(img_image_err(img), b, rc);
+		return udf_fail(err, b, rc);
 	for (size_t i = 0; i < b->ncontents; i++) {
 		struct content *c = &b->contents[i];
 		if (c->udf_file == UINT32_MAX || c->size == 0)
 			continue;
 		if (!c->written)
-			return img_error_set(img_image_err(img), IMG_EINVAL, "UDF: file without data");
+			return img_error_set(err, IMG_EINVAL, "UDF: file without data");
 		if ((rc = img_udf_add_extent(b->udf, c->udf_file, c->lba, c->size)) != IMG_OK)
-			return udf_fail(img_image_err(img), b, rc);
+			return udf_fail(err, b, rc);
 	}
 	if ((rc = img_udf_check_extents(b->udf)) != IMG_OK)
-		return udf_fail(img_image_err(img), b, rc);
+		return udf_fail(err, b, rc);
 	b->learnt = true;
 	return IMG_OK;
 }
@@ -898,6 +897,7 @@ static bool is_zero(const uint8_t *p, size_t n)
  * partition's own descriptor set further on counts from the partition: not read. */
 static int catalog_block(struct img_image *img, struct img_udf_bridge *b, uint32_t term)
 {
+	struct img_error *err = img_image_err(img);
 	static const char id[] = "EL TORITO SPECIFICATION";
 	for (uint32_t blk = 16; blk < term; blk++) {
 		const uint8_t *vd = b->overwrite + blk * BLK;
@@ -906,12 +906,12 @@ static int catalog_block(struct img_image *img, struct img_udf_bridge *b, uint32
 			continue;
 		b->cat_lba = img_le32(vd + 71);
 		if (b->cat_lba < b->data_start || (uint64_t)b->cat_lba >= b->total / BLK)
-			return img_error_set(img_image_err(img), IMG_EISOFS,
+			return img_error_set(err, IMG_EISOFS,
 					     "UDF: boot catalog at block %u, outside the data",
 					     b->cat_lba);
 		return IMG_OK;
 	}
-	return img_error_set(img_image_err(img), IMG_EISOFS, "UDF: no El Torito boot record in blocks 16..%u",
+	return img_error_set(err, IMG_EISOFS, "UDF: no El Torito boot record in blocks 16..%u",
 			     term);
 }
 
@@ -956,12 +956,13 @@ static int patch_volume_size(struct img_image *img, const struct img_udf_bridge 
 
 static int bridge_start(struct img_image *img, struct img_udf_bridge *b, uint64_t *bytes)
 {
+	struct img_error *err = img_image_err(img);
 	uint64_t stream = *bytes;
 	if (img_image_data_layout(img, &b->layout) != IMG_OK)
 		return img_image_error(img)->code;
 	b->data_start = b->layout.data_start;
 	if (b->data_start < b->x + 17)
-		return img_error_set(img_image_err(img), IMG_EISOFS, "UDF: no data start from libisofs");
+		return img_error_set(err, IMG_EISOFS, "UDF: no data start from libisofs");
 	b->stream_end = (uint64_t)b->x * BLK + stream;
 	b->total = b->stream_end + (uint64_t)b->own_tail * BLK;
 	b->pos = 0;
@@ -974,7 +975,7 @@ static int bridge_start(struct img_image *img, struct img_udf_bridge *b, uint64_
 			term = blk;
 	}
 	if (term == 0)
-		return img_error_set(img_image_err(img), IMG_EISOFS,
+		return img_error_set(err, IMG_EISOFS,
 				     "UDF: no ISO descriptor set terminator in blocks 16..%u",
 				     b->ovw_blocks - 1);
 	b->vd_term = term;
@@ -988,7 +989,7 @@ static int bridge_start(struct img_image *img, struct img_udf_bridge *b, uint64_
 	/* With --md5, libisofs's superblock checksum tag moves behind the VRS (udf_md5.c). */
 	uint8_t vrs[3 * IMG_UDF_BLOCK];
 	img_udf_vrs(b->udf, vrs);
-	rc = img_udf_place_vrs(b->overwrite, b->ovw_blocks, term, vrs, 3, NULL, img_image_err(img));
+	rc = img_udf_place_vrs(b->overwrite, b->ovw_blocks, term, vrs, 3, NULL, err);
 	if (rc != IMG_OK)
 		return rc;
 	b->gpt = memcmp(b->overwrite + 512, "EFI PART", 8) == 0;
@@ -1000,7 +1001,7 @@ static int bridge_start(struct img_image *img, struct img_udf_bridge *b, uint64_
 	 * Joliet tree at once. */
 	img_isoscan_free(b->scan);
 	if (img_isoscan_new(b->x, b->data_start, 2 * b->nweights + 16, &b->scan) != IMG_OK)
-		return img_error_set(img_image_err(img), IMG_ENOMEM, "UDF");
+		return img_error_set(err, IMG_ENOMEM, "UDF");
 
 	/* The closing anchor: in the zero tail asked for in img_image_add_udf. */
 	uint64_t n = b->total / BLK;
@@ -1008,20 +1009,20 @@ static int bridge_start(struct img_image *img, struct img_udf_bridge *b, uint64_
 	/* The content right before those end blocks, in the zero tail too. */
 	b->end_first = b->anchor_end - (img_udf_end_blocks(b->udf) - 1);
 	if ((rc = img_udf_place_content(b->udf, b->end_first, &b->content_lba)) != IMG_OK)
-		return udf_fail(img_image_err(img), b, rc);
+		return udf_fail(err, b, rc);
 	if ((rc = img_udf_set_anchor(b->udf, b->anchor_end)) != IMG_OK)
-		return udf_fail(img_image_err(img), b, rc);
+		return udf_fail(err, b, rc);
 	img_udf_anchor(b->udf, ANCHOR_FIRST, b->anchor_block);
 	b->end_blocks = malloc((size_t)img_udf_end_blocks(b->udf) * IMG_BLOCK_SIZE);
 	if (b->end_blocks == NULL)
-		return img_error_set(img_image_err(img), IMG_ENOMEM, "UDF");
+		return img_error_set(err, IMG_ENOMEM, "UDF");
 	if ((rc = img_udf_end(b->udf, b->end_blocks)) != IMG_OK)
-		return udf_fail(img_image_err(img), b, rc);
+		return udf_fail(err, b, rc);
 	/* The UDF metadata is encoded as bridge_read reaches it. */
 	img_udf_encoder_free(b->meta);
 	b->meta = NULL;
 	if ((rc = img_udf_encoder_new(b->udf, &b->meta)) != IMG_OK)
-		return udf_fail(img_image_err(img), b, rc);
+		return udf_fail(err, b, rc);
 	*bytes = b->total;
 	return IMG_OK;
 }
@@ -1030,14 +1031,15 @@ static int bridge_start(struct img_image *img, struct img_udf_bridge *b, uint64_
 static int meta_bytes(struct img_image *img, struct img_udf_bridge *b, uint8_t *out, size_t n,
 		      size_t *got)
 {
+	struct img_error *err = img_image_err(img);
 	size_t done = 0;
 	while (done < n) {
 		size_t k;
 		int rc = img_udf_encoder_read(b->meta, out + done, n - done, &k);
 		if (rc != IMG_OK)
-			return udf_fail(img_image_err(img), b, rc);
+			return udf_fail(err, b, rc);
 		if (k == 0)
-			return img_error_set(img_image_err(img), IMG_EINVAL, "UDF: metadata size");
+			return img_error_set(err, IMG_EINVAL, "UDF: metadata size");
 		done += k;
 	}
 	*got = n;
@@ -1077,6 +1079,7 @@ static int head_bytes(struct img_image *img, struct img_udf_bridge *b, uint8_t *
 static int bridge_read(struct img_image *img, struct img_udf_bridge *b, void *buf, size_t len,
 		       size_t *got)
 {
+	struct img_error *err = img_image_err(img);
 	*got = 0;
 	if (b->pos >= b->total || len == 0)
 		return IMG_OK;
@@ -1108,7 +1111,7 @@ static int bridge_read(struct img_image *img, struct img_udf_bridge *b, void *bu
 	}
 	uint64_t hi = lo + n;
 	if (!b->learnt) {
-		rc = img_isoscan_feed(b->scan, buf, lo, n, img_image_err(img));
+		rc = img_isoscan_feed(b->scan, buf, lo, n, err);
 		if (rc == IMG_OK && hi >= (uint64_t)b->data_start * BLK)
 			rc = learn_extents(img, b);
 		if (rc != IMG_OK)
@@ -1125,7 +1128,7 @@ static int bridge_read(struct img_image *img, struct img_udf_bridge *b, void *bu
 		uint64_t from = lo > c ? lo : c, to = hi < ce ? hi : ce;
 		uint8_t *dst = (uint8_t *)buf + (from - lo);
 		if (!ours && !is_zero(dst, (size_t)(to - from)))
-			return img_error_set(img_image_err(img), IMG_EISOFS,
+			return img_error_set(err, IMG_EISOFS,
 					     "UDF: blocks %u-%u, meant for the UDF metadata, hold data",
 					     b->content_lba, b->content_lba + b->content_blocks - 1);
 		size_t k;
@@ -1138,7 +1141,7 @@ static int bridge_read(struct img_image *img, struct img_udf_bridge *b, void *bu
 		uint64_t from = lo > a ? lo : a, to = hi < e ? hi : e;
 		uint8_t *dst = (uint8_t *)buf + (from - lo);
 		if (!ours && !is_zero(dst, (size_t)(to - from)))
-			return img_error_set(img_image_err(img), IMG_EISOFS,
+			return img_error_set(err, IMG_EISOFS,
 					     "UDF: blocks %u-%u, meant for the end of the UDF volume, "
 					     "hold data", b->end_first, b->anchor_end);
 		memcpy(dst, b->end_blocks + (from - a), (size_t)(to - from));

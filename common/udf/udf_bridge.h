@@ -19,15 +19,14 @@ int img_udf_parse_revision(const char *text, unsigned *revision);
  * tree holds every entry of the image tree that is not hidden from both ISO9660 and Joliet,
  * with the names, modes, owners and times Rock Ridge records (-r and SOURCE_DATE_EPOCH apply
  * alike); device files (major and minor in a Device Specification extended attribute), FIFOs
- * and sockets are in it too.  Its label is the volume id.  libisofs's session then starts after the UDF metadata, and img_image_read
- * returns the whole bridge image, with libisofs's MD5 tags (--md5) valid in it.  Errors (on
- * the image's error, naming the path):
- * IMG_EINVAL (a name that is not UTF-8, no tree yet, called twice, the image has another
- * extension), IMG_ECOLLISION,
- * IMG_ETOOBIG, IMG_EUNSUPPORTED (-partition_offset over 224), IMG_ENOMEM.  Where each file's
- * data lies is learnt from libisofs's directory records as img_image_read passes them, before
- * any file data; that read fails with IMG_EISOFS if libisofs laid the data out otherwise than
- * the bridge can prove from them. */
+ * and sockets are in it too.  Its label is the volume id.  libisofs's session then starts
+ * after the UDF metadata, and img_image_read returns the whole bridge image, with libisofs's
+ * MD5 tags (--md5) valid in it.  Errors (on the image's error, naming the path): IMG_EINVAL
+ * (a name that is not UTF-8, no tree yet, called twice, the image has another extension),
+ * IMG_ECOLLISION, IMG_ETOOBIG, IMG_EUNSUPPORTED (-partition_offset over 224), IMG_ENOMEM.
+ * Where each file's data lies is learnt from libisofs's directory records as img_image_read
+ * passes them, before any file data; that read fails with IMG_EISOFS if libisofs laid the
+ * data out otherwise than the bridge can prove from them. */
 int img_image_add_udf(struct img_image *img, unsigned revision);
 
 struct img_boot_config;
