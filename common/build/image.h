@@ -53,7 +53,8 @@ void img_image_free(struct img_image *img);
 int img_image_add_tree(struct img_image *img, const struct img_tree *tree);
 
 /* Lets the caller free the tree given to img_image_add_tree: the image keeps a pointer to it
- * only for img_image_add_udf, which fails with IMG_EINVAL afterwards. */
+ * only for an extension added later (img_image_add_udf of the UDF bridge), which fails with
+ * IMG_EINVAL afterwards. */
 void img_image_forget_tree(struct img_image *img);
 
 /* Computes the image size in 2048-byte blocks without reading any file content

@@ -9,6 +9,7 @@
 
 #include "common/build/boot.h"
 #include "common/build/image.h"
+#include "common/build/image_ext.h"
 #include "common/build/tree.h"
 #include "tests/unit/unit.h"
 
@@ -297,6 +298,108 @@ START_TEST(file_map_esp_in_session)
 }
 END_TEST
 
+/* An extension that adds 3 blocks of 'X' after libisofs's stream and counts the calls. */
+struct test_ext {
+	struct img_image_ext ext;
+	int tree_ready, started;
+	uint64_t stream, pos;
+	int *freed;
+};
+
+static uint32_t t_extra(struct img_image_ext *ext, struct img_image *img)
+{
+	(void)ext;
+	(void)img;
+	return 3;
+}
+
+static void t_tree_ready(struct img_image_ext *ext, struct img_image *img)
+{
+	struct test_ext *t = (struct test_ext *)ext;
+	size_t n;
+	ck_assert_ptr_nonnull(img_image_file_weights(img, &n));
+	ck_assert_uint_eq(n, 3); /* a, b, empty */
+	ck_assert_ptr_nonnull(img_image_tree(img));
+	t->tree_ready++;
+}
+
+static int t_start(struct img_image_ext *ext, struct img_image *img, uint64_t *bytes)
+{
+	struct test_ext *t = (struct test_ext *)ext;
+	struct img_isofs_data lay;
+	ck_assert_int_eq(img_image_data_layout(img, &lay), IMG_OK);
+	ck_assert_uint_eq(lay.empty_block, lay.data_start);
+	ck_assert_uint_eq(lay.catalog, 0);
+	ck_assert_uint_eq(lay.first_content, lay.data_start + 1);
+	t->started++;
+	t->stream = *bytes;
+	*bytes += 3 * IMG_BLOCK_SIZE;
+	return IMG_OK;
+}
+
+static int t_read(struct img_image_ext *ext, struct img_image *img, void *buf, size_t len,
+		  size_t *got)
+{
+	struct test_ext *t = (struct test_ext *)ext;
+	int rc = IMG_OK;
+	if (t->pos < t->stream) {
+		rc = img_image_stream_read(img, buf, len, got);
+	} else {
+		size_t left = (size_t)(t->stream + 3 * IMG_BLOCK_SIZE - t->pos);
+		*got = len < left ? len : left;
+		memset(buf, 'X', *got);
+	}
+	t->pos += *got;
+	return rc;
+}
+
+static void t_free(struct img_image_ext *ext)
+{
+	struct test_ext *t = (struct test_ext *)ext;
+	(*t->freed)++;
+	free(t);
+}
+
+START_TEST(extension_is_called)
+{
+	struct img_tree *tree;
+	struct img_tree_opts to = { 0 };
+	struct img_error e;
+	ck_assert_int_eq(img_tree_new(&to, &tree, &e), IMG_OK);
+	ck_assert_int_eq(img_tree_add(tree, NULL, at("src")), IMG_OK);
+	ck_assert_int_eq(img_tree_finish(tree), IMG_OK);
+	struct img_image_opts o;
+	img_image_opts_default(&o);
+	struct img_image *img;
+	ck_assert_int_eq(img_image_new(&o, NULL, NULL, &img, &e), IMG_OK);
+	int freed = 0;
+	struct test_ext *t = calloc(1, sizeof(*t));
+	ck_assert_ptr_nonnull(t);
+	t->ext = (struct img_image_ext){ .extra_blocks = t_extra, .tree_ready = t_tree_ready,
+					 .start = t_start, .read = t_read, .free = t_free };
+	t->freed = &freed;
+	ck_assert_int_eq(img_image_attach_ext(img, &t->ext), IMG_OK);
+	ck_assert_int_eq(img_image_attach_ext(img, &t->ext), IMG_EINVAL);
+	ck_assert_int_eq(img_image_add_tree(img, tree), IMG_OK);
+	ck_assert_int_eq(t->tree_ready, 1);
+	uint64_t blocks;
+	ck_assert_int_eq(img_image_size(img, &blocks), IMG_OK);
+	unsigned char *data;
+	int rc;
+	long long len = read_all(img, &data, &rc);
+	ck_assert_int_eq(rc, IMG_OK);
+	ck_assert_int_eq(t->started, 1);
+	ck_assert_int_eq(len, (long long)blocks * IMG_BLOCK_SIZE);
+	ck_assert_uint_eq(t->stream + 3 * IMG_BLOCK_SIZE, (uint64_t)len);
+	ck_assert_int_eq(data[len - 1], 'X');
+	ck_assert_int_eq(data[16 * 2048], 1);
+	free(data);
+	img_image_free(img);
+	ck_assert_int_eq(freed, 1);
+	img_tree_free(tree);
+}
+END_TEST
+
 START_TEST(epoch_sets_volume_dates)
 {
 	struct img_image_opts o;
@@ -385,6 +488,7 @@ static Suite *image_suite(void)
 	tcase_add_test(tc, file_growing_fails_the_read);
 	tcase_add_test(tc, vanished_file_fails_the_read);
 	tcase_add_test(tc, bad_options);
+	tcase_add_test(tc, extension_is_called);
 	tcase_add_test(tc, file_map_plain);
 	tcase_add_test(tc, file_map_boot);
 	tcase_add_test(tc, file_map_replaced_catalog);
