@@ -2,8 +2,10 @@
  *
  * Observed on libisofs 1.5.4 (Debian 12) by dumping images of mkimage and xorriso, with and
  * without El Torito, UDF, MD5s, GPT, -partition_offset and a hidden catalog, and relied on by
- * image.c (the progress report's current file) and the UDF bridge (each file's extent, checked
- * against the directory records before any file data goes out):
+ * image.c (the progress report's current file: nothing else depends on it there) and the UDF
+ * bridge (each file's extent, checked against the directory records before any file data
+ * goes out, so that a libisofs laying out otherwise fails the write instead of misplacing a
+ * UDF file):
  * - iso_write_opts_get_data_start() names the block that every empty file and symlink points
  *   at (one zero block, see iso_write_opts_set_old_empty); nothing else goes there.
  * - With El Torito, the next block holds the boot catalog, even when it is hidden.
@@ -11,7 +13,15 @@
  *   descending sort weight (iso_write_opts_set_sort_files), each rounded up to whole blocks.
  * - With "-efi-boot-part --efi-boot-image" (iso_write_opts_set_efi_bootp), the first El
  *   Torito boot image of the EFI platform (0xEF) is the GPT's EFI system partition: libisofs
- *   writes it after the directories, right before data_start, and nowhere else. */
+ *   writes it after the directories, right before data_start, and nowhere else.
+ * Other libisofs 1.5.4 behaviour the UDF bridge relies on is checked where it is used: the
+ * overwrite buffer is
+ * filled inside iso_image_create_burn_source and its descriptor set ends with a terminator
+ * (udf_bridge.c); every directory comes after the one that lists it and a file's sections
+ * are contiguous (udf_isoscan.c); the relocated superblock checksum tag sits right after the
+ * terminator (udf_md5.c); the system area copy at the session's start is sized from the
+ * session, and libisofs fails the write when a GPT entry ends past that (fit_stream_gpt in
+ * udf_bridge.c). */
 #include "common/build/isofs_layout.h"
 
 #include <stdlib.h>
