@@ -1093,11 +1093,6 @@ struct img_error *img_image_err(struct img_image *img)
 	return &img->err;
 }
 
-bool img_image_wants_notes(const struct img_image *img)
-{
-	return img->note != NULL;
-}
-
 const struct img_tree *img_image_tree(const struct img_image *img)
 {
 	return img->tree;

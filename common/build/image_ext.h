@@ -56,9 +56,6 @@ struct img_error *img_image_err(struct img_image *img);
 void img_image_note(struct img_image *img, enum img_note_kind kind, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Whether a note callback was given (so that notes worth building only then are built). */
-bool img_image_wants_notes(const struct img_image *img);
-
 /* Records a libisofs failure (code ret, what it concerned) on the image's error, with the most
  * severe message libisofs queued; returns IMG_EISOFS. */
 int img_image_isofs_error(struct img_image *img, int ret, const char *what);

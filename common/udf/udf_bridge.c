@@ -406,9 +406,9 @@ struct udf_setup {
 	char *replaced;      /* the tree file the catalog replaces (the same path), or NULL */
 };
 
-struct img_udf_plan {
+struct udf_plan {
 	struct udf_setup want;
-	struct img_udf_bridge *b; /* built by img_udf_plan_build, or NULL */
+	struct img_udf_bridge *b; /* built by plan_build, or NULL */
 	int rc;                   /* its outcome, with err */
 	struct img_error err;
 };
@@ -430,7 +430,7 @@ static bool same_setup(const struct udf_setup *a, const struct udf_setup *b)
 	       same_path(a->catalog, b->catalog) && same_path(a->replaced, b->replaced);
 }
 
-static void plan_free(struct img_udf_plan *p)
+static void plan_free(struct udf_plan *p)
 {
 	if (p == NULL)
 		return;
@@ -441,7 +441,7 @@ static void plan_free(struct img_udf_plan *p)
 
 /* Builds the UDF tree of img's tree as setup says, all but the boot catalog (whose node
  * libisofs makes in img_image_set_boot).  Errors go to err only: this may run while another
- * thread builds libisofs's tree (img_udf_plan_build). */
+ * thread builds libisofs's tree (plan_build). */
 static int build_tree(const struct img_image *img, const struct udf_setup *setup,
 		      struct img_udf_bridge **out, struct img_error *err)
 {
@@ -517,14 +517,14 @@ static int build_tree(const struct img_image *img, const struct udf_setup *setup
  * img_image_add_udf, then the bridge. */
 struct udf_ext {
 	struct img_image_ext ext; /* first: the image hands this back */
-	struct img_udf_plan *plan;
+	struct udf_plan *plan;
 	struct img_udf_bridge *bridge;
 };
 
 static int bridge_start(struct img_image *img, struct img_udf_bridge *b, uint64_t *bytes);
 static int bridge_read(struct img_image *img, struct img_udf_bridge *b, void *buf, size_t len,
 		       size_t *got);
-static void plan_build(struct img_image *img, struct img_udf_plan *p);
+static void plan_build(struct img_image *img, struct udf_plan *p);
 
 static uint32_t ext_extra_blocks(struct img_image_ext *ext, struct img_image *img)
 {
@@ -602,7 +602,7 @@ int img_image_plan_udf(struct img_image *img, unsigned revision,
 	if (img_image_tree(img) != NULL || img_image_get_ext(img) != NULL)
 		return img_error_set(err, IMG_EINVAL,
 				     "UDF planned after the tree was added, or twice");
-	struct img_udf_plan *p = calloc(1, sizeof(*p));
+	struct udf_plan *p = calloc(1, sizeof(*p));
 	if (p == NULL)
 		return img_error_set(err, IMG_ENOMEM, "UDF");
 	bool active = boot != NULL && img_boot_config_active(boot);
@@ -628,7 +628,7 @@ int img_image_plan_udf(struct img_image *img, unsigned revision,
 /* Builds the planned UDF tree (img_image_add_tree's tree_ready): on the calling thread while
  * libisofs's tree is built on another, so that errors are kept in the plan for
  * img_image_add_udf, never set on the image. */
-static void plan_build(struct img_image *img, struct img_udf_plan *p)
+static void plan_build(struct img_image *img, struct udf_plan *p)
 {
 	if (img_image_tree(img) == NULL)
 		return;
@@ -665,7 +665,7 @@ static int take_tree(struct img_image *img, struct udf_ext *u, unsigned revision
 		.replaced = (char *)boot->replaced_catalog,
 	};
 	int rc;
-	struct img_udf_plan *p = u->plan;
+	struct udf_plan *p = u->plan;
 	*out = NULL;
 	if (p != NULL && (p->b != NULL || p->rc != IMG_OK) && same_setup(&p->want, &setup)) {
 		/* Built by img_image_add_tree: take it, or its error. */
