@@ -1,5 +1,6 @@
 /* Building an ISO9660 image (Rock Ridge, Joliet) from a source tree, on libisofs.
- * The image is produced as a byte stream that the writer pulls with img_image_read(). */
+ * The image is produced as a byte stream that the writer pulls with img_image_read().  A view
+ * built on top of it (the UDF bridge) is an extension of the image: image_ext.h. */
 #ifndef IMG_IMAGE_H
 #define IMG_IMAGE_H
 
