@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "common/build/boot.h"
-#include "common/build/image_priv.h"
+#include "common/build/image_ext.h"
 
 /* Floppy emulation sizes (El Torito 1.0, 2.2: media types 1, 2, 3). */
 static const off_t floppy_sizes[] = {1200 * 1024, 1440 * 1024, 2880 * 1024};
@@ -408,52 +408,53 @@ static int boot_apply(const struct img_boot_config *cfg, IsoImage *image, IsoWri
 }
 
 /* A tree copied out of a bootable image holds its old catalog as a file: the new catalog takes
- * its place, as with mkisofs and xorriso, and the user is told. */
-static int replace_old_catalog(struct img_image *img, const char *abs)
+ * its place, as with mkisofs and xorriso, and the user is told.  *replaced is set when it did. */
+static int replace_old_catalog(struct img_image *img, const char *abs, bool *replaced)
 {
 	IsoNode *node = NULL;
-	if (iso_tree_path_to_node(img->iso, abs, &node) != 1 || node == NULL)
+	*replaced = false;
+	if (iso_tree_path_to_node(img_image_isofs(img), abs, &node) != 1 || node == NULL)
 		return IMG_OK;
 	if (iso_node_get_type(node) != LIBISO_FILE)
-		return img_error_set(&img->err, IMG_ECOLLISION,
+		return img_error_set(img_image_err(img), IMG_ECOLLISION,
 				     "boot catalog %s: a directory or link of that name is in the "
 				     "tree", abs);
 	int rc = iso_node_remove(node);
 	if (rc < 0)
-		return isofs_error(&img->err, rc, "replacing old boot catalog", abs);
-	/* The UDF bridge leaves it out too (its data is no longer written). */
-	free(img->replaced_catalog);
-	img->replaced_catalog = strdup(abs);
-	if (img->replaced_catalog == NULL)
-		return img_error_set(&img->err, IMG_ENOMEM, "%s", abs);
-	if (img->note != NULL) {
-		char text[4200];
-		snprintf(text, sizeof(text), "%s from the tree replaced by the new boot catalog",
-			 abs);
-		img->note(img->note_arg, IMG_NOTE_WARN, text);
-	}
+		return isofs_error(img_image_err(img), rc, "replacing old boot catalog", abs);
+	*replaced = true;
+	img_image_note(img, IMG_NOTE_WARN, "%s from the tree replaced by the new boot catalog",
+		       abs);
 	return IMG_OK;
 }
 
 int img_image_set_boot(struct img_image *img, const struct img_boot_config *cfg)
 {
+	struct img_image_boot rec = *img_image_boot(img);
+	char abs[4096];
 	if (cfg->n_entries > 0) {
-		char abs[4096];
 		if (!img_boot_catalog_path(cfg, abs, sizeof(abs)))
-			return img_error_set(&img->err, IMG_EINVAL, "boot catalog path too long");
-		int rc = replace_old_catalog(img, abs);
+			return img_error_set(img_image_err(img), IMG_EINVAL,
+					     "boot catalog path too long");
+		bool replaced;
+		int rc = replace_old_catalog(img, abs, &replaced);
 		if (rc)
 			return rc;
-		/* The UDF bridge lists the catalog node libisofs makes (its tree is ours). */
-		free(img->catalog_path);
-		img->catalog_path = strdup(abs);
-		if (img->catalog_path == NULL)
-			return img_error_set(&img->err, IMG_ENOMEM, "%s", abs);
-		img->catalog_hidden = cfg->catalog_hidden;
+		/* An extension (the UDF bridge) lists the catalog node libisofs makes, and leaves
+		 * the replaced file out (its data is no longer written). */
+		if (replaced)
+			rec.replaced_catalog = abs;
+		rec.catalog_path = abs;
+		rec.catalog_hidden = cfg->catalog_hidden;
 	}
-	bool reproducible = img->opts.have_epoch || img->opts.modification_date != NULL;
-	img->part_offset = cfg->partition_offset;
-	img->boot = true;
-	img->esp_in_session = cfg->efi_boot_part_from_eltorito;
-	return boot_apply(cfg, img->iso, img->wopts, reproducible, &img->err);
+	const struct img_image_opts *o = img_image_opts(img);
+	bool reproducible = o->have_epoch || o->modification_date != NULL;
+	rec.part_offset = cfg->partition_offset;
+	rec.set = true;
+	rec.esp_in_session = cfg->efi_boot_part_from_eltorito;
+	int rc = img_image_record_boot(img, &rec);
+	if (rc)
+		return rc;
+	return boot_apply(cfg, img_image_isofs(img), img_image_write_opts(img), reproducible,
+			  img_image_err(img));
 }

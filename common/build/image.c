@@ -1,5 +1,6 @@
 /* Building an ISO9660 image (Rock Ridge, Joliet) from a source tree, on libisofs. */
-#include "common/build/image_priv.h"
+#include "common/build/image_ext.h"
+#include "common/base/grow.h"
 #include "common/build/stream.h"
 
 #include <errno.h>
@@ -17,6 +18,41 @@
 #define JOLIET_NAME_MAX 64
 #define JOLIET_LONG_NAME_MAX 103
 #define JOLIET_PATH_MAX 240
+
+/* One file's data in the order libisofs writes it (by our sort weights). */
+struct img_data_file {
+	IsoStream *stream;   /* borrowed: libisofs's image holds it */
+	uint64_t blocks;
+	int weight;          /* its content's sort weight */
+};
+
+struct img_image {
+	struct img_image_opts opts;
+	IsoImage *iso;
+	IsoWriteOpts *wopts;
+	struct burn_source *bs;   /* non-NULL between img_image_start and free */
+	uint64_t total;           /* stream size in bytes */
+	uint64_t done;            /* bytes handed out by img_image_read */
+	img_note_fn note;
+	void *note_arg;
+	struct img_data_file *files; /* in data order; one entry per distinct content */
+	size_t nfiles;
+	/* Where the files lie (img_image_start, for img_image_file_at): files[i] ends at byte
+	 * file_end[i], the first at data_lo; the file moved before the data start
+	 * (isofs_layout.h), if any, is files[moved] at bytes moved_lo .. moved_hi - 1 and takes
+	 * no room among the others. */
+	uint64_t *file_end;
+	uint64_t data_lo, moved_lo, moved_hi;
+	size_t moved;             /* SIZE_MAX: none */
+	bool mapped;
+	struct img_error err;
+	const struct img_tree *tree;  /* set by img_image_add_tree */
+	int *file_weight;         /* regular files in walk order: the sort weight of their
+				   * content (distinct per content; heavier data comes first) */
+	size_t nfile_weight;
+	struct img_image_ext *ext;  /* NULL: none */
+	struct img_image_boot boot; /* img_image_record_boot; its strings are owned */
+};
 
 static bool isofs_ready;
 
@@ -48,14 +84,11 @@ void img_image_opts_default(struct img_image_opts *o)
 	o->volid = "CDROM";
 }
 
-static void note(struct img_image *img, enum img_note_kind kind, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void note(struct img_image *img, enum img_note_kind kind, const char *fmt, ...)
+void img_image_note(struct img_image *img, enum img_note_kind kind, const char *fmt, ...)
 {
 	if (img->note == NULL)
 		return;
-	char text[1024];
+	char text[4200]; /* a path of up to 4096 bytes and some words */
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
@@ -91,9 +124,9 @@ static void drain_messages(struct img_image *img, char *why, size_t why_len)
 			if (len >= why_len)
 				len = why_len - 1;
 		} else if (rank == 3) {
-			note(img, IMG_NOTE_WARN, "libisofs: %s", text);
+			img_image_note(img, IMG_NOTE_WARN, "libisofs: %s", text);
 		} else if (rank > 0) {
-			note(img, IMG_NOTE_INFO, "libisofs: %s", text);
+			img_image_note(img, IMG_NOTE_INFO, "libisofs: %s", text);
 		}
 	}
 }
@@ -106,48 +139,10 @@ int img_image_isofs_error(struct img_image *img, int ret, const char *what)
 			     why[0] ? ": " : "", why);
 }
 
-int img_image_new(const struct img_image_opts *o, img_note_fn note_fn, void *arg,
-		  struct img_image **out, struct img_error *err)
+/* The write options of an image of options o: what every image of ours is written with.
+ * Errors: IMG_EINVAL (SOURCE_DATE_EPOCH out of range), IMG_EISOFS. */
+static int set_write_opts(IsoWriteOpts *w, const struct img_image_opts *o, struct img_error *err)
 {
-	if (o->iso_level < 1 || o->iso_level > 3)
-		return img_error_set(err, IMG_EINVAL, "ISO level %d (want 1, 2 or 3)",
-				     o->iso_level);
-	int rc = isofs_setup(err);
-	if (rc != IMG_OK)
-		return rc;
-	struct img_image *img = calloc(1, sizeof(*img));
-	if (img == NULL)
-		return img_error_set(err, IMG_ENOMEM, "image");
-	img->opts = *o;
-	img->note = note_fn;
-	img->note_arg = arg;
-	int ret = iso_image_new(o->volid ? o->volid : "", &img->iso);
-	if (ret < 0) {
-		free(img);
-		return img_error_set(err, IMG_EISOFS, "cannot create image: %s",
-				     iso_error_to_msg(ret));
-	}
-	if (o->volset)
-		iso_image_set_volset_id(img->iso, o->volset);
-	if (o->publisher)
-		iso_image_set_publisher_id(img->iso, o->publisher);
-	if (o->preparer)
-		iso_image_set_data_preparer_id(img->iso, o->preparer);
-	if (o->appid)
-		iso_image_set_application_id(img->iso, o->appid);
-	if (o->sysid)
-		iso_image_set_system_id(img->iso, o->sysid);
-	/* We never read ACLs or xattrs (our tree holds none): keep libisofs from looking. */
-	iso_image_set_ignore_aclea(img->iso, 3);
-
-	ret = iso_write_opts_new(&img->wopts, 0);
-	if (ret < 0) {
-		iso_image_unref(img->iso);
-		free(img);
-		return img_error_set(err, IMG_EISOFS, "cannot create write options: %s",
-				     iso_error_to_msg(ret));
-	}
-	IsoWriteOpts *w = img->wopts;
 	int bad = 0; /* a setter refusing its value would be our bug: checked all the same */
 	bad |= iso_write_opts_set_iso_level(w, o->iso_level) < 0;
 	bad |= iso_write_opts_set_rockridge(w, o->rock) < 0;
@@ -201,18 +196,63 @@ int img_image_new(const struct img_image_opts *o, img_note_fn note_fn, void *arg
 		char uuid[40];
 		time_t t = (time_t)o->epoch;
 		struct tm tm;
-		if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999 || tm.tm_year < 0) {
-			img_image_free(img);
+		if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999 || tm.tm_year < 0)
 			return img_error_set(err, IMG_EINVAL, "SOURCE_DATE_EPOCH %lld out of range",
 					     o->epoch);
-		}
 		snprintf(uuid, sizeof(uuid), "%04d%02d%02d%02d%02d%02d00", tm.tm_year + 1900,
 			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 		bad |= iso_write_opts_set_pvd_times(w, t, t, 0, 0, uuid) < 0;
 	}
-	if (bad) {
-		img_image_free(img);
+	if (bad)
 		return img_error_set(err, IMG_EISOFS, "libisofs refused a write option");
+	return IMG_OK;
+}
+
+int img_image_new(const struct img_image_opts *o, img_note_fn note_fn, void *arg,
+		  struct img_image **out, struct img_error *err)
+{
+	if (o->iso_level < 1 || o->iso_level > 3)
+		return img_error_set(err, IMG_EINVAL, "ISO level %d (want 1, 2 or 3)",
+				     o->iso_level);
+	int rc = isofs_setup(err);
+	if (rc != IMG_OK)
+		return rc;
+	struct img_image *img = calloc(1, sizeof(*img));
+	if (img == NULL)
+		return img_error_set(err, IMG_ENOMEM, "image");
+	img->opts = *o;
+	img->note = note_fn;
+	img->note_arg = arg;
+	int ret = iso_image_new(o->volid ? o->volid : "", &img->iso);
+	if (ret < 0) {
+		free(img);
+		return img_error_set(err, IMG_EISOFS, "cannot create image: %s",
+				     iso_error_to_msg(ret));
+	}
+	if (o->volset)
+		iso_image_set_volset_id(img->iso, o->volset);
+	if (o->publisher)
+		iso_image_set_publisher_id(img->iso, o->publisher);
+	if (o->preparer)
+		iso_image_set_data_preparer_id(img->iso, o->preparer);
+	if (o->appid)
+		iso_image_set_application_id(img->iso, o->appid);
+	if (o->sysid)
+		iso_image_set_system_id(img->iso, o->sysid);
+	/* We never read ACLs or xattrs (our tree holds none): keep libisofs from looking. */
+	iso_image_set_ignore_aclea(img->iso, 3);
+
+	ret = iso_write_opts_new(&img->wopts, 0);
+	if (ret < 0) {
+		iso_image_unref(img->iso);
+		free(img);
+		return img_error_set(err, IMG_EISOFS, "cannot create write options: %s",
+				     iso_error_to_msg(ret));
+	}
+	rc = set_write_opts(img->wopts, o, err);
+	if (rc != IMG_OK) {
+		img_image_free(img);
+		return rc;
 	}
 	*out = img;
 	return IMG_OK;
@@ -235,14 +275,14 @@ void img_image_free(struct img_image *img)
 	if (img->iso)
 		iso_image_unref(img->iso);
 	drain_messages(img, NULL, 0);
-	img_udf_bridge_free(img->udf);
-	img_udf_plan_free(img->udf_plan);
+	if (img->ext != NULL && img->ext->free != NULL)
+		img->ext->free(img->ext);
 	img_stream_release_cache();
 	free(img->files);
 	free(img->file_end);
 	free(img->file_weight);
-	free(img->replaced_catalog);
-	free(img->catalog_path);
+	free((char *)img->boot.replaced_catalog);
+	free((char *)img->boot.catalog_path);
 	free(img);
 }
 
@@ -275,14 +315,9 @@ static int collect_files(struct add_ctx *c, const struct img_tree_node *dir)
 			if (rc != IMG_OK)
 				return rc;
 		} else if (S_ISREG(st->st_mode)) {
-			if (c->nents == c->cap) {
-				size_t cap = c->cap ? c->cap * 2 : 256;
-				struct file_ent *e = realloc(c->ents, cap * sizeof(*e));
-				if (e == NULL)
-					return img_error_set(&c->img->err, IMG_ENOMEM, "image");
-				c->ents = e;
-				c->cap = cap;
-			}
+			if (img_grow((void **)&c->ents, &c->cap, c->nents, sizeof(*c->ents),
+				     256) != IMG_OK)
+				return img_error_set(&c->img->err, IMG_ENOMEM, "image");
 			c->ents[c->nents] = (struct file_ent){ .node = k, .leader = c->nents,
 							       .data_file = SIZE_MAX };
 			c->nents++;
@@ -356,7 +391,8 @@ static int order_files(struct add_ctx *c)
 			e->data_file = img->nfiles;
 		if (size > 0)
 			img->files[img->nfiles++] = (struct img_data_file){
-				.blocks = ((uint64_t)size + IMG_BLOCK_SIZE - 1) / IMG_BLOCK_SIZE,
+				.blocks = img_isofs_blocks((uint64_t)size),
+				.weight = e->weight,
 			};
 	}
 	for (size_t i = 0; i < n; i++)
@@ -528,13 +564,13 @@ static int check_iso_names(struct add_ctx *c, const struct img_tree_node *dir,
 			     || (i + 1 < m && strcmp(g[i].name, g[i + 1].name) == 0);
 		if (clash) {
 			c->iso_clash++;
-			note(c->img, IMG_NOTE_INFO,
-			     "ISO9660 name %s is shared by other entries: libisofs makes it unique: "
-			     "%s/%s", g[i].name, ipath, name);
+			img_image_note(c->img, IMG_NOTE_INFO,
+				       "ISO9660 name %s is shared by other entries: libisofs makes "
+				       "it unique: %s/%s", g[i].name, ipath, name);
 		} else if (cut[g[i].kid]) {
 			c->iso_cut++;
-			note(c->img, IMG_NOTE_INFO, "ISO9660 name cut to %s: %s/%s", g[i].name,
-			     ipath, name);
+			img_image_note(c->img, IMG_NOTE_INFO, "ISO9660 name cut to %s: %s/%s",
+				       g[i].name, ipath, name);
 		}
 	}
 	free(g);
@@ -552,6 +588,33 @@ static size_t count_files(const struct img_tree_node *dir)
 		n += S_ISDIR(m) ? count_files(k) : S_ISREG(m) ? 1 : 0;
 	}
 	return n;
+}
+
+/* The length in bytes of the Joliet path of child k (image path path) of a directory whose
+ * Joliet path has jpath bytes, counting the names Joliet cannot hold.  Joliet (see joliet.c of
+ * libisofs): a name over the limit is cut and made unique by libisofs; a path over 240 bytes
+ * would make libisofs drop the file from the Joliet tree, so we keep it there (longer paths)
+ * and say so. */
+static int joliet_path(struct add_ctx *c, const struct img_tree_node *k, const char *path,
+		       int jpath)
+{
+	struct img_image *img = c->img;
+	if (!img->opts.joliet || (img_node_hide(k) & IMG_HIDE_JOLIET))
+		return jpath;
+	int jlen = utf16_len(img_node_name(k)), jcut = jlen;
+	if (jlen > c->joliet_max) {
+		jcut = c->joliet_max;
+		c->joliet_short++;
+		img_image_note(img, IMG_NOTE_INFO, "Joliet name shortened to %d characters: %s",
+			       jcut, path);
+	}
+	int jchild = jpath + 1 + 2 * jcut;
+	if (jchild > JOLIET_PATH_MAX) {
+		c->joliet_long_paths++;
+		img_image_note(img, IMG_NOTE_INFO, "Joliet path longer than %d bytes: %s",
+			       JOLIET_PATH_MAX, path);
+	}
+	return jchild;
 }
 
 /* Adds the children of dir under parent.  first is the index in c->ents (walk order) of the
@@ -587,25 +650,7 @@ static int add_dir(struct add_ctx *c, IsoDir *parent, const struct img_tree_node
 			free(start);
 			return img_error_set(&img->err, IMG_ENOMEM, "image");
 		}
-		/* Joliet (see joliet.c of libisofs): a name over the limit is cut and made unique
-		 * by libisofs; a path over 240 bytes would make libisofs drop the file from the
-		 * Joliet tree, so we keep it there (longer paths) and say so. */
-		int jlen = utf16_len(name), jcut = jlen;
-		int jchild = jpath;
-		if (img->opts.joliet && !(img_node_hide(k) & IMG_HIDE_JOLIET)) {
-			if (jlen > c->joliet_max) {
-				jcut = c->joliet_max;
-				c->joliet_short++;
-				note(img, IMG_NOTE_INFO,
-				     "Joliet name shortened to %d characters: %s", jcut, path);
-			}
-			jchild = jpath + 1 + 2 * jcut;
-			if (jchild > JOLIET_PATH_MAX) {
-				c->joliet_long_paths++;
-				note(img, IMG_NOTE_INFO, "Joliet path longer than %d bytes: %s",
-				     JOLIET_PATH_MAX, path);
-			}
-		}
+		int jchild = joliet_path(c, k, path, jpath);
 		IsoNode *node = NULL;
 		int ret;
 		if (S_ISDIR(st->st_mode)) {
@@ -733,17 +778,17 @@ int img_image_add_tree(struct img_image *img, const struct img_tree *tree)
 	int rc = job.order_rc;
 	pthread_mutex_unlock(&job.lock);
 	if (rc == IMG_OK) {
-		/* The UDF bridge finds each file's data by its weight.  The add thread only reads
-		 * c.ents from now on. */
+		/* An extension (the UDF bridge) finds each file's data by its weight.  The add
+		 * thread only reads c.ents from now on. */
 		img->tree = tree;
 		img->file_weight = malloc((c.nents ? c.nents : 1) * sizeof(*img->file_weight));
 		for (size_t i = 0; img->file_weight != NULL && i < c.nents; i++)
 			img->file_weight[i] = c.ents[i].weight;
 		img->nfile_weight = img->file_weight != NULL ? c.nents : 0;
-		/* The UDF tree (img_image_plan_udf) on this thread while libisofs's is built on
-		 * the other: 0.13 s of 0.4 s for 100,000 files, no longer on top of it. */
-		if (img->file_weight != NULL)
-			img_udf_plan_build(img);
+		/* The extension's own tree (the UDF bridge's) on this thread while libisofs's is
+		 * built on the other: 0.13 s of 0.4 s for 100,000 files, no longer on top of it. */
+		if (img->file_weight != NULL && img->ext != NULL && img->ext->tree_ready != NULL)
+			img->ext->tree_ready(img->ext, img);
 	}
 	if (threaded)
 		pthread_join(th, NULL);
@@ -756,31 +801,33 @@ int img_image_add_tree(struct img_image *img, const struct img_tree *tree)
 		return rc;
 	}
 	if (c.joliet_short)
-		note(img, IMG_NOTE_WARN,
-		     "%zu name%s too long for Joliet: kept there under shortened unique names"
-		     " (-v lists them)", c.joliet_short, c.joliet_short == 1 ? "" : "s");
+		img_image_note(img, IMG_NOTE_WARN,
+			       "%zu name%s too long for Joliet: kept there under shortened unique "
+			       "names (-v lists them)", c.joliet_short,
+			       c.joliet_short == 1 ? "" : "s");
 	if (c.iso_cut + c.iso_clash)
 		/* Without Rock Ridge these are the names readers show: worth a warning then. */
-		note(img, img->opts.rock ? IMG_NOTE_INFO : IMG_NOTE_WARN,
-		     "%zu ISO9660 name%s cut to fit level %d, %zu made unique by libisofs%s",
-		     c.iso_cut + c.iso_clash, c.iso_cut + c.iso_clash == 1 ? "" : "s",
-		     img->opts.iso_level, c.iso_clash,
-		     img->opts.rock ? " (Rock Ridge keeps the full names)" : " (-v lists them)");
+		img_image_note(img, img->opts.rock ? IMG_NOTE_INFO : IMG_NOTE_WARN,
+			       "%zu ISO9660 name%s cut to fit level %d, %zu made unique by "
+			       "libisofs%s", c.iso_cut + c.iso_clash,
+			       c.iso_cut + c.iso_clash == 1 ? "" : "s", img->opts.iso_level,
+			       c.iso_clash, img->opts.rock ? " (Rock Ridge keeps the full names)"
+							   : " (-v lists them)");
 	if (c.joliet_rr_only)
-		note(img, IMG_NOTE_INFO,
-		     "%zu symlink%s or special file%s in the Rock Ridge tree only (Joliet cannot"
-		     " hold them)", c.joliet_rr_only, c.joliet_rr_only == 1 ? "" : "s",
-		     c.joliet_rr_only == 1 ? "" : "s");
+		img_image_note(img, IMG_NOTE_INFO,
+			       "%zu symlink%s or special file%s in the Rock Ridge tree only (Joliet "
+			       "cannot hold them)", c.joliet_rr_only, c.joliet_rr_only == 1 ? "" : "s",
+			       c.joliet_rr_only == 1 ? "" : "s");
 	if (c.joliet_long_paths) {
 		/* Joliet 3.1 caps paths at 240 bytes; rather than drop the files from the Joliet
 		 * view, as libisofs and xorriso do, we keep them with longer paths. */
 		int ret = iso_write_opts_set_joliet_longer_paths(img->wopts, 1);
 		if (ret < 0)
 			return img_image_isofs_error(img, ret, "Joliet longer paths");
-		note(img, IMG_NOTE_WARN,
-		     "%zu Joliet path%s longer than %d bytes: kept in the Joliet tree beyond the"
-		     " Joliet limit (-v lists them)", c.joliet_long_paths,
-		     c.joliet_long_paths == 1 ? "" : "s", JOLIET_PATH_MAX);
+		img_image_note(img, IMG_NOTE_WARN,
+			       "%zu Joliet path%s longer than %d bytes: kept in the Joliet tree beyond "
+			       "the Joliet limit (-v lists them)", c.joliet_long_paths,
+			       c.joliet_long_paths == 1 ? "" : "s", JOLIET_PATH_MAX);
 	}
 	drain_messages(img, NULL, 0);
 	return IMG_OK;
@@ -788,7 +835,7 @@ int img_image_add_tree(struct img_image *img, const struct img_tree *tree)
 
 /* ---- producing the stream ---- */
 
-int img_image_size(struct img_image *img, uint64_t *blocks)
+int img_image_stream_blocks(struct img_image *img, uint64_t *blocks)
 {
 	struct burn_source *bs;
 	/* will_cancel: libisofs computes the layout and starts no writer thread, so not a byte
@@ -807,13 +854,102 @@ int img_image_size(struct img_image *img, uint64_t *blocks)
 	if (ret < 0)
 		return img_image_isofs_error(img, ret, "cannot lay out the image");
 	*blocks = (uint64_t)bs->get_size(bs) / IMG_BLOCK_SIZE;
-	if (img->udf != NULL)
-		*blocks += img_udf_bridge_extra_blocks(img->udf);
 	bs->cancel(bs);
 	bs->free_data(bs);
 	free(bs);
 	drain_messages(img, NULL, 0);
 	return IMG_OK;
+}
+
+int img_image_size(struct img_image *img, uint64_t *blocks)
+{
+	int rc = img_image_stream_blocks(img, blocks);
+	if (rc == IMG_OK && img->ext != NULL && img->ext->extra_blocks != NULL)
+		*blocks += img->ext->extra_blocks(img->ext, img);
+	return rc;
+}
+
+int img_image_data_layout(struct img_image *img, struct img_isofs_data *out)
+{
+	if (img->bs == NULL)
+		return img_error_set(&img->err, IMG_EINVAL, "image not started");
+	if (img_isofs_data_layout(img->iso, img->wopts, img->boot.esp_in_session, out) != IMG_OK)
+		return img_error_set(&img->err, IMG_EISOFS,
+				     "no file data area from libisofs (data start %u)",
+				     out->data_start);
+	return IMG_OK;
+}
+
+/* The content of each sort weight still in libisofs's tree: out[w - 1] receives a stream of
+ * it, or stays NULL.  After img_image_set_boot replaced a tree file by the boot catalog, its
+ * content is no longer written (unless a hard link of it is left) and its stream may be gone
+ * with the node. */
+static void live_streams(IsoDir *dir, IsoStream **out, size_t n)
+{
+	IsoDirIter *it = NULL;
+	if (iso_dir_get_children(dir, &it) < 0)
+		return;
+	IsoNode *node;
+	while (iso_dir_iter_next(it, &node) == 1) {
+		enum IsoNodeType t = iso_node_get_type(node);
+		if (t == LIBISO_DIR) {
+			live_streams((IsoDir *)node, out, n);
+		} else if (t == LIBISO_FILE) {
+			int w = iso_file_get_sort_weight((IsoFile *)node);
+			if (w >= 1 && (size_t)w <= n && out[w - 1] == NULL)
+				out[w - 1] = iso_file_get_stream((IsoFile *)node);
+		}
+	}
+	iso_dir_iter_free(it);
+}
+
+/* Drops from img->files the contents libisofs no longer writes, and takes the streams of the
+ * nodes left.  Only needed when a node was removed (a replaced boot catalog). */
+static int keep_live_files(struct img_image *img)
+{
+	size_t n = img->nfile_weight;
+	IsoStream **live = calloc(n ? n : 1, sizeof(*live));
+	if (live == NULL)
+		return IMG_ENOMEM;
+	live_streams(iso_image_get_root(img->iso), live, n);
+	size_t k = 0;
+	for (size_t i = 0; i < img->nfiles; i++) {
+		int w = img->files[i].weight;
+		if (w < 1 || (size_t)w > n || live[w - 1] == NULL)
+			continue;
+		img->files[k] = img->files[i];
+		img->files[k++].stream = live[w - 1];
+	}
+	img->nfiles = k;
+	free(live);
+	return IMG_OK;
+}
+
+/* Where each file's data lies, for img_image_file_at (isofs_layout.c has libisofs's
+ * layout).  Only progress reports depend on it: without it they name no file. */
+static void map_files(struct img_image *img)
+{
+	struct img_isofs_data lay;
+	img->mapped = false;
+	if (img->boot.replaced_catalog != NULL && keep_live_files(img) != IMG_OK)
+		return;
+	if (img_isofs_data_layout(img->iso, img->wopts, img->boot.esp_in_session, &lay) != IMG_OK)
+		return;
+	img->moved = SIZE_MAX;
+	int moved_weight = lay.moved != NULL ? iso_file_get_sort_weight(lay.moved) : 0;
+	uint64_t end = (uint64_t)lay.first_content * IMG_BLOCK_SIZE;
+	img->data_lo = end;
+	for (size_t i = 0; i < img->nfiles; i++) {
+		if (moved_weight > 0 && img->files[i].weight == moved_weight) {
+			img->moved = i;
+			img->moved_lo = (uint64_t)lay.moved_lba * IMG_BLOCK_SIZE;
+			img->moved_hi = (uint64_t)lay.data_start * IMG_BLOCK_SIZE;
+		} else {
+			end += img->files[i].blocks * IMG_BLOCK_SIZE;
+		}
+		img->file_end[i] = end;
+	}
+	img->mapped = true;
 }
 
 int img_image_start(struct img_image *img, uint64_t *bytes)
@@ -827,28 +963,18 @@ int img_image_start(struct img_image *img, uint64_t *bytes)
 	}
 	img->total = (uint64_t)img->bs->get_size(img->bs);
 	img->done = 0;
-	uint32_t data_start = 0;
-	if (iso_write_opts_get_data_start(img->wopts, &data_start, 0) < 0)
-		data_start = 0;
-	/* libisofs 1.5.4 puts one block of zeros at data_start (the extent of every empty
-	 * file, symlink and device file, see iso_write_opts_set_old_empty), always; file data
-	 * follows it in our weight order. */
-	uint64_t end = ((uint64_t)data_start + 1) * IMG_BLOCK_SIZE;
-	for (size_t i = 0; i < img->nfiles; i++) {
-		end += img->files[i].blocks * IMG_BLOCK_SIZE;
-		img->file_end[i] = end;
-	}
+	map_files(img);
 	drain_messages(img, NULL, 0);
 	*bytes = img->total;
-	if (img->udf != NULL)
-		return img_udf_bridge_start(img, bytes);
+	if (img->ext != NULL && img->ext->start != NULL)
+		return img->ext->start(img->ext, img, bytes);
 	return IMG_OK;
 }
 
 int img_image_read(struct img_image *img, void *buf, size_t len, size_t *got)
 {
-	if (img->udf != NULL && img->bs != NULL)
-		return img_udf_bridge_read(img, buf, len, got);
+	if (img->ext != NULL && img->ext->read != NULL && img->bs != NULL)
+		return img->ext->read(img->ext, img, buf, len, got);
 	return img_image_stream_read(img, buf, len, got);
 }
 
@@ -909,11 +1035,14 @@ void img_image_cancel(struct img_image *img)
 int img_image_file_at(const struct img_image *img, uint64_t offset, char *buf, size_t len)
 {
 	size_t lo = 0, hi = img->nfiles;
-	if (img->bs == NULL || hi == 0)
+	if (img->bs == NULL || !img->mapped || hi == 0)
 		return 0;
-	uint64_t start = img->file_end[0] - img->files[0].blocks * IMG_BLOCK_SIZE;
-	if (offset < start || offset >= img->file_end[hi - 1])
+	if (img->moved != SIZE_MAX && offset >= img->moved_lo && offset < img->moved_hi)
+		return img_stream_path(img->files[img->moved].stream, buf, len) > 0;
+	if (offset < img->data_lo || offset >= img->file_end[hi - 1])
 		return 0;
+	/* The first file ending after offset; the moved one ends where the one before it does,
+	 * so it is never that one. */
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (img->file_end[mid] <= offset)
@@ -927,4 +1056,72 @@ int img_image_file_at(const struct img_image *img, uint64_t offset, char *buf, s
 const struct img_error *img_image_error(const struct img_image *img)
 {
 	return &img->err;
+}
+
+/* ---- the extension interface (image_ext.h) ---- */
+
+int img_image_attach_ext(struct img_image *img, struct img_image_ext *ext)
+{
+	if (img->ext != NULL || img->bs != NULL)
+		return img_error_set(&img->err, IMG_EINVAL, "image extension added twice or late");
+	img->ext = ext;
+	return IMG_OK;
+}
+
+struct img_image_ext *img_image_get_ext(const struct img_image *img)
+{
+	return img->ext;
+}
+
+const struct img_image_opts *img_image_opts(const struct img_image *img)
+{
+	return &img->opts;
+}
+
+IsoImage *img_image_isofs(struct img_image *img)
+{
+	return img->iso;
+}
+
+IsoWriteOpts *img_image_write_opts(struct img_image *img)
+{
+	return img->wopts;
+}
+
+struct img_error *img_image_err(struct img_image *img)
+{
+	return &img->err;
+}
+
+const struct img_tree *img_image_tree(const struct img_image *img)
+{
+	return img->tree;
+}
+
+const int *img_image_file_weights(const struct img_image *img, size_t *n)
+{
+	*n = img->nfile_weight;
+	return img->file_weight;
+}
+
+const struct img_image_boot *img_image_boot(const struct img_image *img)
+{
+	return &img->boot;
+}
+
+int img_image_record_boot(struct img_image *img, const struct img_image_boot *b)
+{
+	char *cat = b->catalog_path ? strdup(b->catalog_path) : NULL;
+	char *old = b->replaced_catalog ? strdup(b->replaced_catalog) : NULL;
+	if ((b->catalog_path && cat == NULL) || (b->replaced_catalog && old == NULL)) {
+		free(cat);
+		free(old);
+		return img_error_set(&img->err, IMG_ENOMEM, "boot setup");
+	}
+	free((char *)img->boot.catalog_path);
+	free((char *)img->boot.replaced_catalog);
+	img->boot = *b;
+	img->boot.catalog_path = cat;
+	img->boot.replaced_catalog = old;
+	return IMG_OK;
 }

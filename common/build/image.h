@@ -1,5 +1,6 @@
 /* Building an ISO9660 image (Rock Ridge, Joliet) from a source tree, on libisofs.
- * The image is produced as a byte stream that the writer pulls with img_image_read(). */
+ * The image is produced as a byte stream that the writer pulls with img_image_read().  A view
+ * built on top of it (the UDF bridge) is an extension of the image: image_ext.h. */
 #ifndef IMG_IMAGE_H
 #define IMG_IMAGE_H
 
@@ -53,7 +54,8 @@ void img_image_free(struct img_image *img);
 int img_image_add_tree(struct img_image *img, const struct img_tree *tree);
 
 /* Lets the caller free the tree given to img_image_add_tree: the image keeps a pointer to it
- * only for img_image_add_udf, which fails with IMG_EINVAL afterwards. */
+ * only for an extension added later (img_image_add_udf of the UDF bridge), which fails with
+ * IMG_EINVAL afterwards. */
 void img_image_forget_tree(struct img_image *img);
 
 /* Computes the image size in 2048-byte blocks without reading any file content

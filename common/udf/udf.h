@@ -130,7 +130,7 @@ uint32_t img_udf_head_blocks(const struct img_udf *u);
 
 /* Moves that part of the content from right after the head to the latest place that ends at or before
  * absolute block limit (exclusive; for 2.50+ its start keeps the alignment unit from the
- * partition start); *lba receives where it begins.  The reader still produces the head and
+ * partition start); *lba receives where it begins.  The encoder still produces the head and
  * then the content (img_udf_layout's nblocks in all): the caller puts the content's
  * nblocks - img_udf_head_blocks blocks at *lba.  File data may then lie between the head and
  * the content.  Call it after img_udf_layout and before img_udf_set_end.  Errors: IMG_EINVAL
@@ -148,7 +148,7 @@ int img_udf_set_end(struct img_udf *u, uint32_t anchor);
 /* img_udf_set_end in two steps, for a caller that learns the extents after the head of the
  * volume went out (the head does not depend on them): img_udf_set_anchor fixes the end, with
  * the errors of its first part; img_udf_check_extents makes the checks of the files and must
- * pass, after the last img_udf_add_extent, before the reader reaches the File Entries. */
+ * pass, after the last img_udf_add_extent, before the encoder reaches the File Entries. */
 int img_udf_set_anchor(struct img_udf *u, uint32_t anchor);
 int img_udf_check_extents(struct img_udf *u);
 
@@ -176,17 +176,17 @@ int img_udf_end(struct img_udf *u, uint8_t *out);
 int img_udf_write(struct img_udf *u, img_udf_write_fn fn, void *ctx);
 
 /* A pull-style cursor over the same bytes: each File Entry, FID or descriptor is encoded when
- * the reader reaches it, so memory does not grow with the tree (about 64 KiB of buffer, plus
+ * the caller reads up to it, so memory does not grow with the tree (about 64 KiB of buffer, plus
  * the largest single step: the volume descriptors, about 260 KiB).  u must stay unchanged
- * while the reader exists.  Needs img_udf_set_end.  Errors: IMG_EINVAL, IMG_ENOMEM (on u). */
-struct img_udf_reader;
-int img_udf_reader_new(struct img_udf *u, struct img_udf_reader **out);
-void img_udf_reader_free(struct img_udf_reader *r);
+ * while the encoder exists.  Needs img_udf_set_end.  Errors: IMG_EINVAL, IMG_ENOMEM (on u). */
+struct img_udf_encoder;
+int img_udf_encoder_new(struct img_udf *u, struct img_udf_encoder **out);
+void img_udf_encoder_free(struct img_udf_encoder *r);
 
 /* Copies the next at most len (> 0) bytes of the metadata to buf; *got is 0 at the end (after
  * nblocks blocks).  Fewer than len bytes may come before the end.  Returns IMG_OK or the
  * error that stopped the encoding (again on every later call; the detail is on u). */
-int img_udf_reader_read(struct img_udf_reader *r, void *buf, size_t len, size_t *got);
+int img_udf_encoder_read(struct img_udf_encoder *r, void *buf, size_t len, size_t *got);
 
 void img_udf_get_stats(const struct img_udf *u, struct img_udf_stats *st);
 

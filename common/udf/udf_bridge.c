@@ -1,7 +1,7 @@
 /* UDF bridge: the UDF view of an image over the file data libisofs lays out, in one pass.
- * ../shared/design/udf-bridge.md has the approach.  In short: libisofs writes its session from
- * block X on (multisession emulation: iso_write_opts_set_ms_block + the 64 KiB overwrite
- * buffer for blocks 0..31); blocks 0..X-1 are ours:
+ * libisofs writes its session from block X on (multisession emulation:
+ * iso_write_opts_set_ms_block + the 64 KiB overwrite buffer for blocks 0..31); blocks 0..X-1
+ * are ours:
  *   0..31     the overwrite buffer (system area, volume descriptors) with the UDF Volume
  *             Recognition Sequence patched in right after the ISO descriptor set terminator;
  *   32..255   zeros;  256 the Anchor Volume Descriptor Pointer;
@@ -18,13 +18,13 @@
  * first (same wall time, 30 MB less memory: tests/bench/NOTES.md).
  * None of the blocks before libisofs's session depends on where file data lies, so they go
  * out first.  Every file's data extent is known before a byte of data goes out: libisofs places
- * contents in the order of the sort weights image.c gives them, from
- * iso_write_opts_get_data_start() on (see try_leads for the blocks it puts first); its ISO9660
- * and Joliet directory records (blocks X .. data start - 1) are read as they pass
- * (scan_metadata) to find where that order starts and to check that every file is where it
- * puts it.  Memory: one directory at a time, and the extents found (16 bytes a file); the UDF
- * metadata is encoded block by block as the output reaches it (img_udf_reader_read), from the
- * tree udf_tree.c keeps (about 200 bytes per entry). */
+ * contents in the order of the sort weights image.c gives them, where isofs_layout.c says; its
+ * ISO9660 and Joliet directory records (blocks X .. data start - 1) are read as they pass
+ * (udf_isoscan.c) to check that every file is where it puts it.  Memory: one directory at a
+ * time, and the extents found (16 bytes a file); the UDF metadata is encoded block by block as
+ * the output reaches it (img_udf_encoder_read), from the tree udf_tree.c keeps (about 200 bytes
+ * per entry).  The bridge is the image's extension (common/build/image_ext.h): the image calls
+ * it, never the other way round. */
 #include "common/udf/udf_bridge.h"
 
 #include <stdbool.h>
@@ -35,18 +35,17 @@
 #include <sys/sysmacros.h>
 #include <time.h>
 
-#include "common/build/boot.h"
-#include "common/build/image_priv.h"
-#include "common/udf/udf.h"
-#include "common/udf/udf_md5.h"
 #include "common/base/bytes.h"
+#include "common/base/grow.h"
+#include "common/build/boot.h"
+#include "common/build/image_ext.h"
+#include "common/build/isofs_layout.h"
 #include "common/build/tree.h"
+#include "common/udf/udf.h"
+#include "common/udf/udf_isoscan.h"
+#include "common/udf/udf_md5.h"
 
 #define BLK ((uint64_t)IMG_BLOCK_SIZE)
-/* Blocks 0..31 (ECMA-119 system area and the volume descriptors from 16 on), which
- * libisofs fills in the overwrite buffer when the session starts elsewhere (more with
- * -partition_offset). */
-#define OVERWRITE_BLOCKS 32u
 /* ECMA-167 3/8.4.2.1: the first Anchor at 256; UDF 2.2.3: a second one at N-1 or N-257. */
 #define ANCHOR_FIRST 256u
 /* Zero blocks asked of libisofs at the end of boot media: with a GPT the closing anchor goes
@@ -64,25 +63,13 @@ struct content {
 	uint64_t lba;       /* where libisofs puts it (written contents with size > 0) */
 };
 
-/* An extent found in a directory record: the whole file (multi-extent sections added up). */
-struct found {
-	uint64_t lba, size;
-};
-
-/* A stretch of libisofs's metadata to read as it passes: a volume descriptor or a directory's
- * extent (size bytes, read in whole blocks). */
-struct pending {
-	uint64_t lba, size;
-	bool vd;
-};
-
 struct img_udf_bridge {
 	struct img_udf *udf;
 	uint32_t x;              /* first block of libisofs's session */
 	uint8_t *overwrite;      /* blocks 0..ovw_blocks-1 */
 	uint32_t ovw_blocks;     /* 32, plus -partition_offset */
 	uint8_t anchor_block[IMG_BLOCK_SIZE];
-	struct img_udf_reader *meta; /* blocks 257..x-1, then the content: encoded as read */
+	struct img_udf_encoder *meta; /* blocks 257..x-1, then the content: encoded as read */
 	uint32_t content_blocks; /* the content area, at content_lba (img_udf_place_content) */
 	uint32_t content_lba;
 	uint32_t data_start;
@@ -97,7 +84,9 @@ struct img_udf_bridge {
 	struct content *contents;
 	size_t ncontents;
 	int max_weight;
-	size_t nfiles_seen;      /* regular files walked (index into img->file_weight) */
+	const int *weights;      /* the image's file weights (img_image_file_weights) */
+	size_t nweights;
+	size_t nfiles_seen;      /* regular files walked (index into weights) */
 	const struct img_tree_node *replaced; /* tree file the boot catalog replaced, or NULL */
 	/* The El Torito catalog, a node libisofs adds to its tree only: listed in UDF too. */
 	const struct img_tree_node *cat_dir; /* its directory in our tree, or NULL */
@@ -105,23 +94,10 @@ struct img_udf_bridge {
 	uint32_t cat_file;       /* the catalog's UDF node, or UINT32_MAX */
 	uint32_t cat_lba;        /* its block, from the El Torito boot record */
 	bool gpt;                /* the system area holds a GPT (backup at the very end) */
-	/* Learning the extents from libisofs's directory records as they pass (blocks x ..
-	 * data_start - 1), see scan_metadata. */
-	struct pending_heap {
-		struct pending *v;
-		size_t n, cap;
-	} todo;                  /* stretches still to come, the lowest block first */
-	uint64_t queued;         /* stretches queued in all (bounded by the metadata's size) */
-	struct pending cur;      /* the stretch being gathered into stretch_buf, if gathering */
-	bool gathering;
-	uint8_t *stretch_buf;
-	size_t stretch_cap;
-	uint64_t stretch_have;   /* bytes of cur gathered */
-	struct found_set {
-		struct found *v;
-		size_t n, cap;
-	} files;                 /* file extents seen in the records */
-	int trees;               /* ISO9660 and Joliet trees found */
+	/* Where libisofs put the file data (isofs_layout.h), and the extents its directory
+	 * records name, learnt as they pass (blocks x .. data_start - 1). */
+	struct img_isofs_data layout;
+	struct img_isoscan *scan;
 	bool learnt;             /* every extent found and given to the UDF tree */
 };
 
@@ -142,21 +118,14 @@ int img_udf_parse_revision(const char *text, unsigned *revision)
 	return IMG_EINVAL;
 }
 
-uint32_t img_udf_bridge_extra_blocks(const struct img_udf_bridge *b)
-{
-	return b->x + b->own_tail;
-}
-
-void img_udf_bridge_free(struct img_udf_bridge *b)
+static void bridge_free(struct img_udf_bridge *b)
 {
 	if (b == NULL)
 		return;
 	img_udf_free(b->udf);
 	free(b->overwrite);
-	img_udf_reader_free(b->meta);
-	free(b->todo.v);
-	free(b->stretch_buf);
-	free(b->files.v);
+	img_udf_encoder_free(b->meta);
+	img_isoscan_free(b->scan);
 	free(b->end_blocks);
 	free(b->contents);
 	free(b);
@@ -181,7 +150,7 @@ static int udf_fail(struct img_error *err, const struct img_udf_bridge *b, int r
 static void node_attr(const struct img_image *img, const struct img_tree_node *n,
 		      struct img_udf_attr *a)
 {
-	const struct img_image_opts *o = &img->opts;
+	const struct img_image_opts *o = img_image_opts(img);
 	const struct stat *st = img_node_stat(n);
 	memset(a, 0, sizeof(*a));
 	/* What Rock Ridge records (image.c set_attrs): the mtime clamped to SOURCE_DATE_EPOCH
@@ -203,7 +172,7 @@ static void node_attr(const struct img_image *img, const struct img_tree_node *n
  * of the node and of every directory above it (libisofs hides a directory's subtree). */
 static bool udf_visible(const struct img_image *img, int hide)
 {
-	return !(hide & IMG_HIDE_ISO) || (img->opts.joliet && !(hide & IMG_HIDE_JOLIET));
+	return !(hide & IMG_HIDE_ISO) || (img_image_opts(img)->joliet && !(hide & IMG_HIDE_JOLIET));
 }
 
 /* Adds the children of dir under UDF node parent (UINT32_MAX: a hidden directory, walked only
@@ -237,9 +206,9 @@ static int add_children(const struct img_image *img, struct img_udf_bridge *b,
 			continue;
 		}
 		if (S_ISREG(st->st_mode)) {
-			if (b->nfiles_seen >= img->nfile_weight)
+			if (b->nfiles_seen >= b->nweights)
 				return img_error_set(err, IMG_EINVAL, "UDF: tree changed");
-			int w = img->file_weight[b->nfiles_seen++];
+			int w = b->weights[b->nfiles_seen++];
 			if (k == b->replaced)
 				continue;
 			if (w < 1 || w > b->max_weight)
@@ -298,10 +267,6 @@ static const struct img_tree_node *find_node(const struct img_tree_node *n, cons
 	return n;
 }
 
-/* libisofs writes the El Torito catalog as one block (its catalog stream's size), whatever the
- * number of entries: 1 validation entry, a default one and 31 more with section headers fill
- * at most 2048 bytes (El Torito 1.0 section 2). */
-#define CATALOG_SIZE BLK
 
 static int64_t volume_time(const struct img_image_opts *o, int64_t now);
 
@@ -310,14 +275,18 @@ static int64_t volume_time(const struct img_image_opts *o, int64_t now);
  * reproducible), unless -hide took it out of the ISO9660 and Joliet trees. */
 static int add_catalog(struct img_image *img, struct img_udf_bridge *b)
 {
-	if (b->cat_dir == NULL || b->cat_dir_id == UINT32_MAX || img->catalog_hidden)
+	struct img_error *err = img_image_err(img);
+	const struct img_image_boot *boot = img_image_boot(img);
+	if (b->cat_dir == NULL || b->cat_dir_id == UINT32_MAX || boot->catalog_hidden)
 		return IMG_OK;
 	IsoNode *node = NULL;
-	if (iso_tree_path_to_node(img->iso, img->catalog_path, &node) != 1 || node == NULL)
-		return img_error_set(&img->err, IMG_EISOFS, "UDF: no boot catalog node at %s",
-				     img->catalog_path);
+	if (iso_tree_path_to_node(img_image_isofs(img), boot->catalog_path, &node) != 1 ||
+	    node == NULL)
+		return img_error_set(err, IMG_EISOFS, "UDF: no boot catalog node at %s",
+				     img_image_boot(img)->catalog_path);
 	int h = iso_node_get_hidden(node);
-	if ((h & LIBISO_HIDE_ON_RR) && (!img->opts.joliet || (h & LIBISO_HIDE_ON_JOLIET)))
+	const struct img_image_opts *o = img_image_opts(img);
+	if ((h & LIBISO_HIDE_ON_RR) && (!o->joliet || (h & LIBISO_HIDE_ON_JOLIET)))
 		return IMG_OK;
 	struct img_udf_attr a;
 	memset(&a, 0, sizeof(a));
@@ -326,14 +295,14 @@ static int add_catalog(struct img_image *img, struct img_udf_bridge *b)
 	a.gid = iso_node_get_gid(node);
 	/* libisofs stamps the nodes it creates with the time of iso_write_opts_set_pvd_times's
 	 * uuid when given one (image.c does when reproducible), else with the clock. */
-	const struct img_image_opts *o = &img->opts;
 	int64_t t = o->have_epoch || o->modification_date != NULL
 			    ? volume_time(o, 0)
 			    : (int64_t)iso_node_get_mtime(node);
 	a.mtime = a.atime = a.ctime = (struct img_udf_time){t, 0};
-	const char *name = strrchr(img->catalog_path, '/') + 1;
-	int rc = img_udf_add_file(b->udf, b->cat_dir_id, name, &a, CATALOG_SIZE, 0, &b->cat_file);
-	return rc == IMG_OK ? IMG_OK : udf_fail(&img->err, b, rc);
+	const char *name = strrchr(img_image_boot(img)->catalog_path, '/') + 1;
+	int rc = img_udf_add_file(b->udf, b->cat_dir_id, name, &a, IMG_ISOFS_CATALOG_BLOCKS * BLK,
+				  0, &b->cat_file);
+	return rc == IMG_OK ? IMG_OK : udf_fail(err, b, rc);
 }
 
 /* Days since 1970-01-01 of a proleptic Gregorian date (civil-from-days inverted). */
@@ -406,39 +375,23 @@ static uint64_t gpt_esp_end(const uint8_t *buf, size_t len)
  * long enough.  They are ours to add: ECMA-119 and UDF leave unused blocks at the end. */
 static int fit_stream_gpt(struct img_image *img, struct img_udf_bridge *b, uint32_t tail)
 {
-	struct burn_source *bs = NULL;
-	int ret = iso_write_opts_set_will_cancel(img->wopts, 1);
-	if (ret >= 0) {
-		ret = iso_image_create_burn_source(img->iso, img->wopts, &bs);
-		int reset = iso_write_opts_set_will_cancel(img->wopts, 0);
-		if (ret >= 0 && reset < 0)
-			ret = reset;
-	}
-	uint64_t session = 0, end = 0;
-	if (bs != NULL) {
-		session = (uint64_t)bs->get_size(bs) / BLK;
-		end = gpt_esp_end(b->overwrite, (size_t)b->ovw_blocks * BLK);
-		bs->cancel(bs);
-		bs->free_data(bs);
-		free(bs);
-	}
-	if (ret < 0)
-		return img_image_isofs_error(img, ret, "UDF: cannot lay out the image");
+	/* libisofs fills the overwrite buffer while it lays the session out. */
+	uint64_t session = 0;
+	int rc = img_image_stream_blocks(img, &session);
+	if (rc != IMG_OK)
+		return rc;
+	uint64_t end = gpt_esp_end(b->overwrite, (size_t)b->ovw_blocks * BLK);
 	/* The session copy's size counts from X, and libisofs adds the 16 blocks of its own
 	 * system area to it: not relied on (a block too many costs 2 KiB). */
 	if (end > session) {
 		uint64_t more = end - session;
 		if (tail + more > UINT32_MAX)
-			return img_error_set(&img->err, IMG_ETOOBIG, "UDF: %llu tail blocks",
-					     (unsigned long long)more);
-		iso_write_opts_set_tail_blocks(img->wopts, tail + (uint32_t)more);
-		if (img->note != NULL) {
-			char text[160];
-			snprintf(text, sizeof(text), "UDF: %llu zero blocks added at the end, for "
-				 "libisofs's GPT check (EFI partition up to block %llu)",
-				 (unsigned long long)more, (unsigned long long)end);
-			img->note(img->note_arg, IMG_NOTE_INFO, text);
-		}
+			return img_error_set(img_image_err(img), IMG_ETOOBIG,
+					     "UDF: %llu tail blocks", (unsigned long long)more);
+		iso_write_opts_set_tail_blocks(img_image_write_opts(img), tail + (uint32_t)more);
+		img_image_note(img, IMG_NOTE_INFO, "UDF: %llu zero blocks added at the end, for "
+			       "libisofs's GPT check (EFI partition up to block %llu)",
+			       (unsigned long long)more, (unsigned long long)end);
 	}
 	return IMG_OK;
 }
@@ -453,9 +406,9 @@ struct udf_setup {
 	char *replaced;      /* the tree file the catalog replaces (the same path), or NULL */
 };
 
-struct img_udf_plan {
+struct udf_plan {
 	struct udf_setup want;
-	struct img_udf_bridge *b; /* built by img_udf_plan_build, or NULL */
+	struct img_udf_bridge *b; /* built by plan_build, or NULL */
 	int rc;                   /* its outcome, with err */
 	struct img_error err;
 };
@@ -477,18 +430,18 @@ static bool same_setup(const struct udf_setup *a, const struct udf_setup *b)
 	       same_path(a->catalog, b->catalog) && same_path(a->replaced, b->replaced);
 }
 
-void img_udf_plan_free(struct img_udf_plan *p)
+static void plan_free(struct udf_plan *p)
 {
 	if (p == NULL)
 		return;
-	img_udf_bridge_free(p->b);
+	bridge_free(p->b);
 	setup_free(&p->want);
 	free(p);
 }
 
 /* Builds the UDF tree of img's tree as setup says, all but the boot catalog (whose node
  * libisofs makes in img_image_set_boot).  Errors go to err only: this may run while another
- * thread builds libisofs's tree (img_udf_plan_build). */
+ * thread builds libisofs's tree (plan_build). */
 static int build_tree(const struct img_image *img, const struct udf_setup *setup,
 		      struct img_udf_bridge **out, struct img_error *err)
 {
@@ -496,38 +449,40 @@ static int build_tree(const struct img_image *img, const struct udf_setup *setup
 	struct img_udf_bridge *b = calloc(1, sizeof(*b));
 	if (b == NULL)
 		return img_error_set(err, IMG_ENOMEM, "UDF");
+	b->weights = img_image_file_weights(img, &b->nweights);
 	int max_weight = 0;
-	for (size_t i = 0; i < img->nfile_weight; i++)
-		if (img->file_weight[i] > max_weight)
-			max_weight = img->file_weight[i];
+	for (size_t i = 0; i < b->nweights; i++)
+		if (b->weights[i] > max_weight)
+			max_weight = b->weights[i];
 	b->max_weight = max_weight;
 	b->ncontents = (size_t)max_weight;
 	b->contents = calloc(b->ncontents ? b->ncontents : 1, sizeof(*b->contents));
 	if (b->contents == NULL) {
-		img_udf_bridge_free(b);
+		bridge_free(b);
 		return img_error_set(err, IMG_ENOMEM, "UDF");
 	}
 	for (size_t i = 0; i < b->ncontents; i++)
 		b->contents[i].udf_file = UINT32_MAX;
+	const struct img_image_opts *o = img_image_opts(img);
 	struct img_udf_options uo = {
 		.revision = setup->revision,
-		.volume_id = img->opts.volid != NULL && img->opts.volid[0] ? img->opts.volid : NULL,
-		.volume_time = volume_time(&img->opts, (int64_t)time(NULL)),
+		.volume_id = o->volid != NULL && o->volid[0] ? o->volid : NULL,
+		.volume_time = volume_time(img_image_opts(img), (int64_t)time(NULL)),
 		.reserve_at_end = setup->reserve_at_end,
 	};
 	int rc = img_udf_new(&uo, &b->udf);
 	if (rc != IMG_OK) {
-		img_udf_bridge_free(b);
+		bridge_free(b);
 		return img_error_set(err, rc, "UDF: revision %x or label %s refused",
 				     setup->revision, uo.volume_id ? uo.volume_id : "");
 	}
 	/* Room for every entry at once: growing by doubling copied 15 MB for 100,000 files. */
-	size_t entries = img_tree_count(img->tree) + 2;
+	size_t entries = img_tree_count(img_image_tree(img)) + 2;
 	if (img_udf_reserve(b->udf, entries < UINT32_MAX ? (uint32_t)entries : UINT32_MAX) != IMG_OK) {
-		img_udf_bridge_free(b);
+		bridge_free(b);
 		return img_error_set(err, IMG_ENOMEM, "UDF");
 	}
-	const struct img_tree_node *root = img_tree_root(img->tree);
+	const struct img_tree_node *root = img_tree_root(img_image_tree(img));
 	if (setup->replaced != NULL)
 		b->replaced = find_node(root, setup->replaced);
 	b->cat_dir_id = b->cat_file = UINT32_MAX;
@@ -536,7 +491,7 @@ static int build_tree(const struct img_image *img, const struct udf_setup *setup
 		size_t dlen = (size_t)(strrchr(setup->catalog, '/') - setup->catalog);
 		char *dir = strndup(setup->catalog, dlen);
 		if (dir == NULL) {
-			img_udf_bridge_free(b);
+			bridge_free(b);
 			return img_error_set(err, IMG_ENOMEM, "UDF");
 		}
 		b->cat_dir = find_node(root, dir);
@@ -549,45 +504,139 @@ static int build_tree(const struct img_image *img, const struct udf_setup *setup
 	img_udf_set_root(b->udf, &ra);
 	rc = add_children(img, b, root, IMG_UDF_ROOT, 0, false, err);
 	if (rc != IMG_OK) {
-		img_udf_bridge_free(b);
+		bridge_free(b);
 		return rc;
 	}
 	*out = b;
 	return IMG_OK;
 }
 
+/* ---- the image's extension ---- */
+
+/* The UDF view as the image's extension (image_ext.h): the plan of img_image_plan_udf until
+ * img_image_add_udf, then the bridge. */
+struct udf_ext {
+	struct img_image_ext ext; /* first: the image hands this back */
+	struct udf_plan *plan;
+	struct img_udf_bridge *bridge;
+};
+
+static int bridge_start(struct img_image *img, struct img_udf_bridge *b, uint64_t *bytes);
+static int bridge_read(struct img_image *img, struct img_udf_bridge *b, void *buf, size_t len,
+		       size_t *got);
+static void plan_build(struct img_image *img, struct udf_plan *p);
+
+static uint32_t ext_extra_blocks(struct img_image_ext *ext, struct img_image *img)
+{
+	(void)img;
+	const struct img_udf_bridge *b = ((struct udf_ext *)ext)->bridge;
+	return b != NULL ? b->x + b->own_tail : 0;
+}
+
+static void ext_tree_ready(struct img_image_ext *ext, struct img_image *img)
+{
+	struct udf_ext *u = (struct udf_ext *)ext;
+	if (u->plan != NULL)
+		plan_build(img, u->plan);
+}
+
+static int ext_start(struct img_image_ext *ext, struct img_image *img, uint64_t *bytes)
+{
+	struct udf_ext *u = (struct udf_ext *)ext;
+	return u->bridge != NULL ? bridge_start(img, u->bridge, bytes) : IMG_OK;
+}
+
+static int ext_read(struct img_image_ext *ext, struct img_image *img, void *buf, size_t len,
+		    size_t *got)
+{
+	struct udf_ext *u = (struct udf_ext *)ext;
+	return u->bridge != NULL ? bridge_read(img, u->bridge, buf, len, got)
+				 : img_image_stream_read(img, buf, len, got);
+}
+
+static void ext_free(struct img_image_ext *ext)
+{
+	struct udf_ext *u = (struct udf_ext *)ext;
+	plan_free(u->plan);
+	bridge_free(u->bridge);
+	free(u);
+}
+
+/* The image's UDF extension, attached now if create and there is none; NULL when another
+ * extension is attached (IMG_EINVAL on the image) or memory ran out. */
+static struct udf_ext *udf_ext_of(struct img_image *img, bool create)
+{
+	struct img_image_ext *e = img_image_get_ext(img);
+	if (e != NULL) {
+		if (e->free == ext_free)
+			return (struct udf_ext *)e;
+		img_error_set(img_image_err(img), IMG_EINVAL,
+			      "UDF: the image has another extension");
+		return NULL;
+	}
+	if (!create)
+		return NULL;
+	struct udf_ext *u = calloc(1, sizeof(*u));
+	if (u == NULL) {
+		img_error_set(img_image_err(img), IMG_ENOMEM, "UDF");
+		return NULL;
+	}
+	u->ext = (struct img_image_ext){
+		.extra_blocks = ext_extra_blocks,
+		.tree_ready = ext_tree_ready,
+		.start = ext_start,
+		.read = ext_read,
+		.free = ext_free,
+	};
+	if (img_image_attach_ext(img, &u->ext) != IMG_OK) {
+		free(u);
+		return NULL;
+	}
+	return u;
+}
+
 int img_image_plan_udf(struct img_image *img, unsigned revision,
 		       const struct img_boot_config *boot)
 {
-	if (img->tree != NULL || img->udf_plan != NULL || img->udf != NULL)
-		return img_error_set(&img->err, IMG_EINVAL,
+	struct img_error *err = img_image_err(img);
+	if (img_image_tree(img) != NULL || img_image_get_ext(img) != NULL)
+		return img_error_set(err, IMG_EINVAL,
 				     "UDF planned after the tree was added, or twice");
-	struct img_udf_plan *p = calloc(1, sizeof(*p));
+	struct udf_plan *p = calloc(1, sizeof(*p));
 	if (p == NULL)
-		return img_error_set(&img->err, IMG_ENOMEM, "UDF");
+		return img_error_set(err, IMG_ENOMEM, "UDF");
 	bool active = boot != NULL && img_boot_config_active(boot);
 	p->want.revision = revision;
 	/* As img_image_add_udf will derive them from img_image_set_boot's outcome. */
-	p->want.reserve_at_end = img->opts.md5 || (active && boot->efi_boot_part_from_eltorito);
+	p->want.reserve_at_end = img_image_opts(img)->md5 ||
+				 (active && boot->efi_boot_part_from_eltorito);
 	char path[4096];
 	if (active && img_boot_catalog_path(boot, path, sizeof(path)) &&
 	    (p->want.catalog = strdup(path)) == NULL) {
 		free(p);
-		return img_error_set(&img->err, IMG_ENOMEM, "UDF");
+		return img_error_set(err, IMG_ENOMEM, "UDF");
 	}
-	img->udf_plan = p;
+	struct udf_ext *u = udf_ext_of(img, true);
+	if (u == NULL) {
+		plan_free(p);
+		return img_image_error(img)->code;
+	}
+	u->plan = p;
 	return IMG_OK;
 }
 
-void img_udf_plan_build(struct img_image *img)
+/* Builds the planned UDF tree (img_image_add_tree's tree_ready): on the calling thread while
+ * libisofs's tree is built on another, so that errors are kept in the plan for
+ * img_image_add_udf, never set on the image. */
+static void plan_build(struct img_image *img, struct udf_plan *p)
 {
-	struct img_udf_plan *p = img->udf_plan;
-	if (p == NULL || img->tree == NULL)
+	if (img_image_tree(img) == NULL)
 		return;
 	/* img_image_set_boot replaces a tree file where the catalog goes, only a regular one
 	 * (else it fails). */
 	const char *cat = p->want.catalog;
-	const struct img_tree_node *old = cat ? find_node(img_tree_root(img->tree), cat) : NULL;
+	const struct img_tree_node *old =
+		cat ? find_node(img_tree_root(img_image_tree(img)), cat) : NULL;
 	if (old != NULL && S_ISREG(img_node_stat(old)->st_mode) &&
 	    (p->want.replaced = strdup(cat)) == NULL) {
 		p->rc = img_error_set(&p->err, IMG_ENOMEM, "UDF");
@@ -596,17 +645,11 @@ void img_udf_plan_build(struct img_image *img)
 	p->rc = build_tree(img, &p->want, &p->b, &p->err);
 }
 
-int img_image_add_udf(struct img_image *img, unsigned revision)
+/* The UDF tree for img as it is now: the one img_image_add_tree built if the plan still holds,
+ * else built now. */
+static int take_tree(struct img_image *img, struct udf_ext *u, unsigned revision,
+		     struct img_udf_bridge **out)
 {
-	if (img->udf != NULL)
-		return img_error_set(&img->err, IMG_EINVAL, "UDF view already added");
-	if (img->tree == NULL)
-		return img_error_set(&img->err, IMG_EINVAL, "UDF: no tree in the image");
-	/* The overwrite buffer and the partition's descriptors must stay below the Anchor. */
-	if (img->part_offset > ANCHOR_FIRST - OVERWRITE_BLOCKS)
-		return img_error_set(&img->err, IMG_EUNSUPPORTED,
-				     "UDF with -partition_offset %u (at most %u)", img->part_offset,
-				     ANCHOR_FIRST - OVERWRITE_BLOCKS);
 	/* With MD5s, libisofs's checksum array and session tag follow the last file's data.
 	 * 7-Zip takes the end of the last file or descriptor sequence for the end of the volume
 	 * and accepts only zeros and Anchors between there and the closing Anchor, else "Headers
@@ -614,86 +657,87 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 	 * that end past them.  An ESP inside the session may need zero blocks after the data
 	 * (fit_stream_gpt): more than 7-Zip accepts there too (about 4 MiB were seen to fail),
 	 * unless a descriptor sequence ends the volume. */
+	const struct img_image_boot *boot = img_image_boot(img);
 	struct udf_setup setup = {
 		.revision = revision,
-		.reserve_at_end = img->opts.md5 || img->esp_in_session,
-		.catalog = img->catalog_path,
-		.replaced = img->replaced_catalog,
+		.reserve_at_end = img_image_opts(img)->md5 || boot->esp_in_session,
+		.catalog = (char *)boot->catalog_path,
+		.replaced = (char *)boot->replaced_catalog,
 	};
-	struct img_udf_bridge *b = NULL;
 	int rc;
-	struct img_udf_plan *p = img->udf_plan;
+	struct udf_plan *p = u->plan;
+	*out = NULL;
 	if (p != NULL && (p->b != NULL || p->rc != IMG_OK) && same_setup(&p->want, &setup)) {
 		/* Built by img_image_add_tree: take it, or its error. */
 		rc = p->rc;
 		if (rc != IMG_OK)
-			img->err = p->err;
-		b = p->b;
+			*img_image_err(img) = p->err;
+		*out = p->b;
 		p->b = NULL;
 	} else {
-		rc = build_tree(img, &setup, &b, &img->err);
+		rc = build_tree(img, &setup, out, img_image_err(img));
 	}
-	img_udf_plan_free(p);
-	img->udf_plan = NULL;
-	if (rc != IMG_OK)
-		return rc;
+	plan_free(p);
+	u->plan = NULL;
+	return rc;
+}
+
+/* Lays out the UDF metadata: its head from block 257 on, before libisofs's session at X. */
+static int lay_out(struct img_image *img, struct img_udf_bridge *b)
+{
+	struct img_error *err = img_image_err(img);
 	/* -partition_offset: libisofs also writes the partition's own descriptors at
 	 * offset + 16 .. into the overwrite buffer. */
-	b->ovw_blocks = OVERWRITE_BLOCKS + img->part_offset;
+	b->ovw_blocks = IMG_ISOFS_OVERWRITE_BLOCKS + img_image_boot(img)->part_offset;
 	b->overwrite = calloc(b->ovw_blocks, BLK);
-	if (b->overwrite == NULL) {
-		img_udf_bridge_free(b);
-		return img_error_set(&img->err, IMG_ENOMEM, "UDF");
-	}
-	rc = add_catalog(img, b);
+	if (b->overwrite == NULL)
+		return img_error_set(err, IMG_ENOMEM, "UDF");
+	int rc = add_catalog(img, b);
 	uint32_t nblocks = 0;
 	if (rc == IMG_OK && (rc = img_udf_layout(b->udf, IMG_UDF_FIRST_BLOCK, &nblocks)) != IMG_OK)
-		rc = udf_fail(&img->err, b, rc);
-	if (rc != IMG_OK) {
-		img_udf_bridge_free(b);
+		rc = udf_fail(err, b, rc);
+	if (rc != IMG_OK)
 		return rc;
-	}
 	uint32_t head = img_udf_head_blocks(b->udf);
 	b->x = IMG_UDF_FIRST_BLOCK + head;
 	b->content_blocks = nblocks - head;
 	struct img_udf_stats st;
 	img_udf_get_stats(b->udf, &st);
-	if (img->note != NULL) {
-		char text[200];
-		snprintf(text, sizeof(text), "UDF: %llu files, %llu directories, descriptors in "
-			 "blocks 257..%u, %u blocks of metadata at the end",
-			 (unsigned long long)st.files, (unsigned long long)st.dirs, b->x - 1,
-			 b->content_blocks);
-		img->note(img->note_arg, IMG_NOTE_INFO, text);
-		if (st.renamed) {
-			/* OSTA CS0 holds 255 bytes: 127 characters beyond Latin-1 (UDF 2.1.1). */
-			snprintf(text, sizeof(text), "%llu name%s too long for UDF: kept there under "
-				 "shortened unique names", (unsigned long long)st.renamed,
-				 st.renamed == 1 ? "" : "s");
-			img->note(img->note_arg, IMG_NOTE_WARN, text);
-		}
-	}
+	img_image_note(img, IMG_NOTE_INFO, "UDF: %llu files, %llu directories, descriptors in "
+		       "blocks 257..%u, %u blocks of metadata at the end",
+		       (unsigned long long)st.files, (unsigned long long)st.dirs, b->x - 1,
+		       b->content_blocks);
+	/* OSTA CS0 holds 255 bytes: 127 characters beyond Latin-1 (UDF 2.1.1). */
+	if (st.renamed)
+		img_image_note(img, IMG_NOTE_WARN, "%llu name%s too long for UDF: kept there "
+			       "under shortened unique names", (unsigned long long)st.renamed,
+			       st.renamed == 1 ? "" : "s");
+	return IMG_OK;
+}
 
+/* Asks libisofs for its session from block X on, with zero blocks at its end for the UDF
+ * content and closing Anchor (or adds them itself: own_tail). */
+static int place_session(struct img_image *img, struct img_udf_bridge *b, unsigned revision)
+{
 	/* libisofs's session from block X: every address it writes is then absolute (directory
 	 * records, El Torito catalog and boot images, MBR and GPT entries). */
-	IsoWriteOpts *w = img->wopts;
+	IsoWriteOpts *w = img_image_write_opts(img);
+	const struct img_image_boot *boot = img_image_boot(img);
 	iso_write_opts_set_appendable(w, 0);
 	iso_write_opts_set_ms_block(w, b->x);
 	iso_write_opts_set_overwrite_buf(w, b->overwrite);
 	/* MD5s (--md5) stay as image.c set them: the superblock checksum tag that libisofs
-	 * writes where the VRS must go is moved in img_udf_bridge_start (udf_md5.c). */
+	 * writes where the VRS must go is moved in bridge_start (udf_md5.c). */
 	/* Zero blocks at the end of the session for the UDF content, and for the closing
 	 * anchor (UDF 2.2.3: N-1, or N-257 when a backup GPT may take the last blocks: boot
 	 * media), with --md5 the reserve sequence before it; libisofs writes them after its
 	 * session tag.  2.50's metadata file starts on its alignment unit: up to 31 blocks
 	 * more. */
-	uint64_t tail64 = (uint64_t)(img->boot ? GPT_TAIL_BLOCKS : 1) + img_udf_end_blocks(b->udf)
+	uint64_t tail64 = (uint64_t)(boot->set ? GPT_TAIL_BLOCKS : 1) + img_udf_end_blocks(b->udf)
 			  - 1 + b->content_blocks + (revision >= IMG_UDF_REV_250 ? 31 : 0);
-	if (tail64 > UINT32_MAX / 2) {
-		img_udf_bridge_free(b);
-		return img_error_set(&img->err, IMG_ETOOBIG, "UDF: %llu blocks of metadata",
-				     (unsigned long long)tail64);
-	}
+	if (tail64 > UINT32_MAX / 2)
+		return img_error_set(img_image_err(img), IMG_ETOOBIG,
+				     "UDF: %llu blocks of metadata", (unsigned long long)tail64);
 	uint32_t tail = (uint32_t)tail64;
 	/* Without boot records and MD5s nothing libisofs writes depends on those zero blocks but
 	 * the volume space size in its volume descriptors: we add them after its session and
@@ -701,374 +745,128 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 	 * than have its writer thread hand 200 MB of zeros (100,000 files) block by block through
 	 * its ring to be replaced.  Boot records (MBR and GPT sizes, the backup GPT after the
 	 * tail) and MD5 tags (over the descriptors) need libisofs to know them. */
-	bool own = !img->boot && !img->opts.md5;
+	bool own = !boot->set && !img_image_opts(img)->md5;
 	iso_write_opts_set_tail_blocks(w, own ? 0 : tail);
 	b->own_tail = own ? tail : 0;
-	if (img->esp_in_session && (rc = fit_stream_gpt(img, b, tail)) != IMG_OK) {
-		img_udf_bridge_free(b);
+	if (boot->esp_in_session)
+		return fit_stream_gpt(img, b, tail);
+	return IMG_OK;
+}
+
+int img_image_add_udf(struct img_image *img, unsigned revision)
+{
+	struct img_error *err = img_image_err(img);
+	struct udf_ext *u = udf_ext_of(img, true);
+	if (u == NULL)
+		return img_image_error(img)->code;
+	if (u->bridge != NULL)
+		return img_error_set(err, IMG_EINVAL, "UDF view already added");
+	if (img_image_tree(img) == NULL)
+		return img_error_set(err, IMG_EINVAL, "UDF: no tree in the image");
+	/* The overwrite buffer and the partition's descriptors must stay below the Anchor. */
+	unsigned part_offset = img_image_boot(img)->part_offset;
+	if (part_offset > ANCHOR_FIRST - IMG_ISOFS_OVERWRITE_BLOCKS)
+		return img_error_set(err, IMG_EUNSUPPORTED,
+				     "UDF with -partition_offset %u (at most %u)", part_offset,
+				     ANCHOR_FIRST - IMG_ISOFS_OVERWRITE_BLOCKS);
+	struct img_udf_bridge *b = NULL;
+	int rc = take_tree(img, u, revision, &b);
+	if (rc == IMG_OK)
+		rc = lay_out(img, b);
+	if (rc == IMG_OK)
+		rc = place_session(img, b, revision);
+	if (rc != IMG_OK) {
+		bridge_free(b);
 		return rc;
 	}
-	img->udf = b;
+	u->bridge = b;
 	return IMG_OK;
 }
 
 /* ---- learning the extents ---- */
 
-/* Room for one more of n elements of size elem in *v (capacity *cap, doubled when full,
- * first when empty). */
-static int grow_for_one(void **v, size_t *cap, size_t n, size_t elem, size_t first)
+/* Places the contents by weight, heaviest first, one after the other from the first content
+ * block of libisofs's data area; the one libisofs moves before it goes there (isofs_layout.h). */
+static void place_contents(struct img_udf_bridge *b, size_t moved)
 {
-	if (n < *cap)
-		return IMG_OK;
-	size_t ncap = *cap ? 2 * *cap : first;
-	void *nv = realloc(*v, ncap * elem);
-	if (nv == NULL)
-		return IMG_ENOMEM;
-	*v = nv;
-	*cap = ncap;
-	return IMG_OK;
-}
-
-static int found_push(struct found_set *s, uint64_t lba, uint64_t size)
-{
-	if (grow_for_one((void **)&s->v, &s->cap, s->n, sizeof(*s->v), 1024) != IMG_OK)
-		return IMG_ENOMEM;
-	s->v[s->n++] = (struct found){lba, size};
-	return IMG_OK;
-}
-
-static int cmp_found(const void *a, const void *b)
-{
-	const struct found *x = a, *y = b;
-	if (x->lba != y->lba)
-		return x->lba < y->lba ? -1 : 1;
-	return (x->size > y->size) - (x->size < y->size);
-}
-
-/* The stretches to come, as a binary heap on lba. */
-static int todo_push(struct pending_heap *h, struct pending p)
-{
-	if (grow_for_one((void **)&h->v, &h->cap, h->n, sizeof(*h->v), 256) != IMG_OK)
-		return IMG_ENOMEM;
-	size_t i = h->n++;
-	while (i > 0 && h->v[(i - 1) / 2].lba > p.lba) {
-		h->v[i] = h->v[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	h->v[i] = p;
-	return IMG_OK;
-}
-
-static struct pending todo_pop(struct pending_heap *h)
-{
-	struct pending top = h->v[0], last = h->v[--h->n];
-	size_t i = 0;
-	for (;;) {
-		size_t k = 2 * i + 1;
-		if (k >= h->n)
-			break;
-		if (k + 1 < h->n && h->v[k + 1].lba < h->v[k].lba)
-			k++;
-		if (h->v[k].lba >= last.lba)
-			break;
-		h->v[i] = h->v[k];
-		i = k;
-	}
-	if (h->n > 0)
-		h->v[i] = last;
-	return top;
-}
-
-/* Queues a stretch found in the records read up to byte seen of the image.  Everything is
- * bounds-checked although we made it: a libisofs we misread must give an error, never a wild
- * read. */
-static int queue(struct img_image *img, struct img_udf_bridge *b, uint64_t lba, uint64_t size,
-		 bool vd, uint64_t seen)
-{
-	uint64_t nblk = (size + BLK - 1) / BLK;
-	if (lba < b->x || lba + nblk > b->data_start || nblk == 0 ||
-	    ++b->queued > ((uint64_t)b->data_start - b->x) * BLK / 34)
-		return img_error_set(&img->err, IMG_EISOFS,
-				     "UDF: ISO9660 directory at block %llu outside the metadata",
-				     (unsigned long long)lba);
-	/* libisofs writes every directory after the one that lists it (path table order). */
-	if (lba * BLK < seen)
-		return img_error_set(&img->err, IMG_EISOFS,
-				     "UDF: ISO9660 directory at block %llu comes before its parent",
-				     (unsigned long long)lba);
-	if (todo_push(&b->todo, (struct pending){lba, size, vd}) != IMG_OK)
-		return img_error_set(&img->err, IMG_ENOMEM, "UDF");
-	return IMG_OK;
-}
-
-/* One volume descriptor of libisofs's set (ECMA-119 8): the PVD's and SVDs' root directories
- * (ISO9660, Joliet) are walked; the next block is read until the set terminator. */
-static int parse_vd(struct img_image *img, struct img_udf_bridge *b, const uint8_t *vd,
-		    uint64_t lba, uint64_t seen)
-{
-	if (memcmp(vd + 1, "CD001", 5) != 0 || vd[0] == 255)
-		return IMG_OK;
-	int rc = IMG_OK;
-	if (vd[0] == 1 || vd[0] == 2) {
-		const uint8_t *root = vd + 156;
-		rc = queue(img, b, img_le32(root + 2), img_le32(root + 10), false, seen);
-		b->trees++;
-	}
-	if (rc == IMG_OK && lba + 1 < b->data_start)
-		rc = queue(img, b, lba + 1, BLK, true, seen);
-	return rc;
-}
-
-/* The records of one directory (ECMA-119 9.1): subdirectories are queued, files' extents
- * kept. */
-static int parse_dir(struct img_image *img, struct img_udf_bridge *b, const uint8_t *base,
-		     const struct pending *d, uint64_t seen)
-{
-	uint64_t len = d->size, nblk = (len + BLK - 1) / BLK;
-	bool pending = false; /* the previous record was a multi-extent section */
-	for (uint64_t off = 0; off < len;) {
-		uint64_t in_blk = off % BLK;
-		unsigned rlen = base[off];
-		if (rlen == 0) {
-			off += BLK - in_blk;
-			continue;
-		}
-		if (rlen < 34 || in_blk + rlen > BLK || off + rlen > nblk * BLK ||
-		    33u + base[off + 32] > rlen)
-			return img_error_set(&img->err, IMG_EISOFS,
-					     "UDF: bad ISO9660 directory record at block %llu",
-					     (unsigned long long)(d->lba + off / BLK));
-		const uint8_t *r = base + off;
-		off += rlen;
-		unsigned flags = r[25], nlen = r[32];
-		if (nlen == 1 && (r[33] == 0 || r[33] == 1))
-			continue; /* "." and ".." */
-		int rc;
-		if (flags & 0x02) {
-			if ((rc = queue(img, b, img_le32(r + 2), img_le32(r + 10), false, seen)))
-				return rc;
-			continue;
-		}
-		/* ECMA-119 6.5.1: a file in several extents has one record per section, all but
-		 * the last flagged; libisofs writes the sections contiguously. */
-		if (pending)
-			b->files.v[b->files.n - 1].size += img_le32(r + 10);
-		else if (found_push(&b->files, img_le32(r + 2), img_le32(r + 10)) != IMG_OK)
-			return img_error_set(&img->err, IMG_ENOMEM, "UDF");
-		pending = (flags & 0x80) != 0;
-	}
-	return IMG_OK;
-}
-
-/* Reads the image bytes lo .. hi-1 (in p) that fall in libisofs's metadata: the volume
- * descriptors from X+16 on and every directory they lead to, gathered one stretch at a time as
- * the stream passes (the metadata goes out as it comes; 21 MB for 100,000 files, held in
- * memory before, took 0.1 s more to copy than to pass on). */
-static int scan_metadata(struct img_image *img, struct img_udf_bridge *b, const uint8_t *p,
-			 uint64_t lo, uint64_t hi)
-{
-	const uint64_t base = lo, end = (uint64_t)b->data_start * BLK;
-	if (hi > end)
-		hi = end;
-	while (lo < hi) {
-		if (!b->gathering) {
-			if (b->todo.n == 0 || b->todo.v[0].lba * BLK >= hi)
-				return IMG_OK;
-			if (b->todo.v[0].lba * BLK < lo)
-				return img_error_set(&img->err, IMG_EISOFS,
-						     "UDF: ISO9660 directories overlap at block %llu",
-						     (unsigned long long)b->todo.v[0].lba);
-			struct pending next = todo_pop(&b->todo);
-			size_t need = (size_t)((next.size + BLK - 1) / BLK * BLK);
-			if (need > b->stretch_cap) {
-				uint8_t *nb = realloc(b->stretch_buf, need);
-				if (nb == NULL)
-					return img_error_set(&img->err, IMG_ENOMEM, "UDF");
-				b->stretch_buf = nb;
-				b->stretch_cap = need;
-			}
-			b->cur = next;
-			b->gathering = true;
-			b->stretch_have = 0;
-		}
-		const struct pending d = b->cur;
-		uint64_t start = d.lba * BLK, len = (d.size + BLK - 1) / BLK * BLK;
-		uint64_t from = start + b->stretch_have;
-		if (from >= hi)
-			return IMG_OK;
-		uint64_t to = start + len < hi ? start + len : hi;
-		memcpy(b->stretch_buf + b->stretch_have, p + (from - base), (size_t)(to - from));
-		b->stretch_have += to - from;
-		lo = to;
-		if (b->stretch_have < len)
-			return IMG_OK;
-		b->gathering = false;
-		int rc = d.vd ? parse_vd(img, b, b->stretch_buf, d.lba, lo)
-			      : parse_dir(img, b, b->stretch_buf, &d, lo);
-		if (rc != IMG_OK)
-			return rc;
-	}
-	return IMG_OK;
-}
-
-/* Places the contents by weight, heaviest first, one after the other from block first; the
- * content moved (if < ncontents) goes to block moved_lba instead. */
-static void place_contents(struct img_udf_bridge *b, uint64_t first, size_t moved,
-			   uint64_t moved_lba)
-{
+	uint64_t next = b->layout.first_content;
 	for (size_t i = 0; i < b->ncontents; i++) {
 		struct content *c = &b->contents[i];
 		if (!c->written || c->size == 0)
 			continue;
 		if (i == moved) {
-			c->lba = moved_lba;
+			c->lba = b->layout.moved_lba;
 			continue;
 		}
-		c->lba = first;
-		first += (c->size + BLK - 1) / BLK;
+		c->lba = next;
+		next += img_isofs_blocks(c->size);
 	}
-}
-
-/* The extents found, as a few ascending runs: each tree lists its files in directory order,
- * which mostly follows the data order (14 runs for the 200,000 extents of 100,000 files in
- * ISO9660 and Joliet), so they are checked run by run instead of sorted first (a sort took 14
- * to 27 ms while libisofs's writer waited).  Beyond MAX_RUNS, one sorted run. */
-#define MAX_RUNS 64
-
-struct runs {
-	size_t start[MAX_RUNS + 1]; /* run k is v[start[k] .. start[k+1]-1] */
-	size_t n;
-};
-
-static void find_runs(struct found_set *s, struct runs *r)
-{
-	r->n = 0;
-	r->start[0] = 0;
-	for (size_t i = 1; i < s->n && r->n < MAX_RUNS; i++)
-		if (cmp_found(&s->v[i - 1], &s->v[i]) > 0)
-			r->start[++r->n] = i;
-	if (r->n == MAX_RUNS) {
-		qsort(s->v, s->n, sizeof(*s->v), cmp_found);
-		r->n = 0;
-	}
-	r->start[++r->n] = s->n;
-}
-
-static bool found_in_runs(const struct found_set *s, const struct runs *r, struct found key)
-{
-	for (size_t k = 0; k < r->n; k++)
-		if (bsearch(&key, s->v + r->start[k], r->start[k + 1] - r->start[k], sizeof(key),
-			    cmp_found) != NULL)
-			return true;
-	return false;
 }
 
 /* True when every listed content is at its place among the extents found.  Contents lie in
  * index order (place_contents), but for the moved one: one walk along each run. */
-static bool contents_found(const struct img_udf_bridge *b, const struct found_set *files,
-			   const struct runs *runs, size_t moved)
+static bool contents_found(const struct img_udf_bridge *b, size_t moved)
 {
-	size_t at[MAX_RUNS];
-	for (size_t k = 0; k < runs->n; k++)
-		at[k] = runs->start[k];
+	struct img_isoscan_walk walk;
+	img_isoscan_walk_start(b->scan, &walk);
 	for (size_t i = 0; i < b->ncontents; i++) {
 		const struct content *c = &b->contents[i];
 		if (!c->listed || c->size == 0)
 			continue;
-		struct found key = {c->lba, c->size};
-		if (i == moved) {
-			if (!found_in_runs(files, runs, key))
-				return false;
-			continue;
-		}
-		bool seen = false;
-		for (size_t k = 0; k < runs->n; k++) {
-			size_t end = runs->start[k + 1];
-			while (at[k] < end && cmp_found(&files->v[at[k]], &key) < 0)
-				at[k]++;
-			seen = seen || (at[k] < end && cmp_found(&files->v[at[k]], &key) == 0);
-		}
+		bool seen = i == moved ? img_isoscan_has(b->scan, c->lba, c->size)
+				       : img_isoscan_walk_has(b->scan, &walk, c->lba, c->size);
 		if (!seen)
 			return false;
 	}
 	return true;
 }
 
-/* Libisofs 1.5.4 starts its data area with one block shared by every empty file and symlink,
- * then the El Torito catalog (if any), then the file contents in the order of their sort
- * weights.  The blocks before the first content are not announced, so the few possible
- * starts are tried against the directory records.  One content may lie before the data start:
- * the EFI boot image that is also the GPT's EFI system partition (-efi-boot-part
- * --efi-boot-image), which libisofs writes right after the directories. */
-#define MAX_DATA_LEAD 4u
-
-static bool try_leads(struct img_udf_bridge *b, const struct found_set *files,
-		      const struct runs *runs, size_t moved, uint64_t moved_lba)
-{
-	for (unsigned lead = 1; lead <= MAX_DATA_LEAD; lead++) {
-		place_contents(b, (uint64_t)b->data_start + lead, moved, moved_lba);
-		if (contents_found(b, files, runs, moved))
-			return true;
-	}
-	return false;
-}
-
-/* Once the metadata has passed: places the contents, checks that each listed one lies where
- * the records put it, and gives the extents to the UDF tree. */
+/* Once the metadata has passed: places the contents where libisofs puts them, checks that
+ * each listed one lies where the directory records say, and gives the extents to the UDF
+ * tree. */
 static int learn_extents(struct img_image *img, struct img_udf_bridge *b)
 {
-	struct found_set *files = &b->files;
-	if (b->gathering || b->todo.n > 0)
-		return img_error_set(&img->err, IMG_EISOFS,
-				     "UDF: ISO9660 directory at block %llu outside the metadata",
-				     (unsigned long long)(b->gathering ? b->cur.lba : b->todo.v[0].lba));
-	if (b->trees == 0)
-		return img_error_set(&img->err, IMG_EISOFS, "UDF: no ISO9660 volume descriptor at %u",
-				     b->x + 16);
-	struct runs runs;
-	find_runs(files, &runs);
-	bool placed = try_leads(b, files, &runs, b->ncontents, 0);
-	/* A file before the data start: one of the contents of its size was moved there. */
-	for (size_t f = 0; !placed && f < files->n; f++) {
-		const struct found *e = &files->v[f];
-		if (e->lba >= b->data_start || e->size == 0)
-			continue;
-		for (size_t i = 0; !placed && i < b->ncontents; i++) {
-			const struct content *c = &b->contents[i];
-			if (c->listed && c->written && c->size == e->size)
-				placed = try_leads(b, files, &runs, i, e->lba);
-		}
+	struct img_error *err = img_image_err(img);
+	int rc = img_isoscan_finish(b->scan, err);
+	if (rc != IMG_OK)
+		return rc;
+	size_t moved = b->ncontents;
+	if (b->layout.moved != NULL) {
+		int w = iso_file_get_sort_weight(b->layout.moved);
+		if (w < 1 || w > b->max_weight)
+			return img_error_set(err, IMG_EISOFS,
+					     "UDF: the EFI boot image has no weight of ours (%d)",
+					     w);
+		moved = (size_t)(b->max_weight - w);
 	}
-	if (!placed)
-		return img_error_set(&img->err, IMG_EISOFS,
+	place_contents(b, moved);
+	if (!contents_found(b, moved))
+		return img_error_set(err, IMG_EISOFS,
 				     "UDF: the ISO9660 directory records show the file data in another "
 				     "order than expected; libisofs laid it out otherwise");
 	/* The boot record's catalog is the one the directory records list. */
-	struct found cat = {b->cat_lba, CATALOG_SIZE};
-	if (b->cat_file != UINT32_MAX && !found_in_runs(files, &runs, cat))
-		return img_error_set(&img->err, IMG_EISOFS,
+	if (b->cat_file != UINT32_MAX &&
+	    !img_isoscan_has(b->scan, b->cat_lba, IMG_ISOFS_CATALOG_BLOCKS * BLK))
+		return img_error_set(err, IMG_EISOFS,
 				     "UDF: no directory record for the boot catalog at block %u",
 				     b->cat_lba);
-	free(files->v);
-	*files = (struct found_set){0};
-	free(b->stretch_buf);
-	b->stretch_buf = NULL;
-	b->stretch_cap = 0;
-	int rc;
+	img_isoscan_free(b->scan);
+	b->scan = NULL;
 	if (b->cat_file != UINT32_MAX &&
-	    (rc = img_udf_add_extent(b->udf, b->cat_file, b->cat_lba, CATALOG_SIZE)) != IMG_OK)
-		return udf_fail(&img->err, b, rc);
+	    (rc = img_udf_add_extent(b->udf, b->cat_file, b->cat_lba,
+				     IMG_ISOFS_CATALOG_BLOCKS * BLK)) != IMG_OK)
+		return udf_fail(err, b, rc);
 	for (size_t i = 0; i < b->ncontents; i++) {
 		struct content *c = &b->contents[i];
 		if (c->udf_file == UINT32_MAX || c->size == 0)
 			continue;
 		if (!c->written)
-			return img_error_set(&img->err, IMG_EINVAL, "UDF: file without data");
+			return img_error_set(err, IMG_EINVAL, "UDF: file without data");
 		if ((rc = img_udf_add_extent(b->udf, c->udf_file, c->lba, c->size)) != IMG_OK)
-			return udf_fail(&img->err, b, rc);
+			return udf_fail(err, b, rc);
 	}
 	if ((rc = img_udf_check_extents(b->udf)) != IMG_OK)
-		return udf_fail(&img->err, b, rc);
+		return udf_fail(err, b, rc);
 	b->learnt = true;
 	return IMG_OK;
 }
@@ -1099,6 +897,7 @@ static bool is_zero(const uint8_t *p, size_t n)
  * partition's own descriptor set further on counts from the partition: not read. */
 static int catalog_block(struct img_image *img, struct img_udf_bridge *b, uint32_t term)
 {
+	struct img_error *err = img_image_err(img);
 	static const char id[] = "EL TORITO SPECIFICATION";
 	for (uint32_t blk = 16; blk < term; blk++) {
 		const uint8_t *vd = b->overwrite + blk * BLK;
@@ -1107,12 +906,12 @@ static int catalog_block(struct img_image *img, struct img_udf_bridge *b, uint32
 			continue;
 		b->cat_lba = img_le32(vd + 71);
 		if (b->cat_lba < b->data_start || (uint64_t)b->cat_lba >= b->total / BLK)
-			return img_error_set(&img->err, IMG_EISOFS,
+			return img_error_set(err, IMG_EISOFS,
 					     "UDF: boot catalog at block %u, outside the data",
 					     b->cat_lba);
 		return IMG_OK;
 	}
-	return img_error_set(&img->err, IMG_EISOFS, "UDF: no El Torito boot record in blocks 16..%u",
+	return img_error_set(err, IMG_EISOFS, "UDF: no El Torito boot record in blocks 16..%u",
 			     term);
 }
 
@@ -1146,7 +945,7 @@ static int patch_volume_size(struct img_image *img, const struct img_udf_bridge 
 		if (p < lo || p >= lo + n)
 			continue;
 		if (buf[p - lo] != was[i])
-			return img_error_set(&img->err, IMG_EISOFS,
+			return img_error_set(img_image_err(img), IMG_EISOFS,
 					     "UDF: volume space size at block %llu is not the "
 					     "session's end (%llu)", (unsigned long long)(field / BLK),
 					     (unsigned long long)(b->stream_end / BLK - from));
@@ -1155,13 +954,15 @@ static int patch_volume_size(struct img_image *img, const struct img_udf_bridge 
 	return IMG_OK;
 }
 
-int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
+static int bridge_start(struct img_image *img, struct img_udf_bridge *b, uint64_t *bytes)
 {
-	struct img_udf_bridge *b = img->udf;
+	struct img_error *err = img_image_err(img);
 	uint64_t stream = *bytes;
-	if (iso_write_opts_get_data_start(img->wopts, &b->data_start, 0) < 0 ||
-	    b->data_start < b->x + 17)
-		return img_error_set(&img->err, IMG_EISOFS, "UDF: no data start from libisofs");
+	if (img_image_data_layout(img, &b->layout) != IMG_OK)
+		return img_image_error(img)->code;
+	b->data_start = b->layout.data_start;
+	if (b->data_start < b->x + 17)
+		return img_error_set(err, IMG_EISOFS, "UDF: no data start from libisofs");
 	b->stream_end = (uint64_t)b->x * BLK + stream;
 	b->total = b->stream_end + (uint64_t)b->own_tail * BLK;
 	b->pos = 0;
@@ -1174,7 +975,7 @@ int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 			term = blk;
 	}
 	if (term == 0)
-		return img_error_set(&img->err, IMG_EISOFS,
+		return img_error_set(err, IMG_EISOFS,
 				     "UDF: no ISO descriptor set terminator in blocks 16..%u",
 				     b->ovw_blocks - 1);
 	b->vd_term = term;
@@ -1188,22 +989,19 @@ int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 	/* With --md5, libisofs's superblock checksum tag moves behind the VRS (udf_md5.c). */
 	uint8_t vrs[3 * IMG_UDF_BLOCK];
 	img_udf_vrs(b->udf, vrs);
-	rc = img_udf_place_vrs(b->overwrite, b->ovw_blocks, term, vrs, 3, NULL, &img->err);
+	rc = img_udf_place_vrs(b->overwrite, b->ovw_blocks, term, vrs, 3, NULL, err);
 	if (rc != IMG_OK)
 		return rc;
 	b->gpt = memcmp(b->overwrite + 512, "EFI PART", 8) == 0;
 	if (b->cat_file != UINT32_MAX && (rc = catalog_block(img, b, term)) != IMG_OK)
 		return rc;
 
-	/* The extents are learnt from the directory records as they pass (scan_metadata), from
-	 * libisofs's first volume descriptor on. */
-	if ((rc = queue(img, b, (uint64_t)b->x + 16, BLK, true, (uint64_t)b->x * BLK)) != IMG_OK)
-		return rc;
-	/* Room for the files of the ISO9660 and the Joliet tree at once. */
-	size_t expect = 2 * img->nfile_weight + 16;
-	if ((b->files.v = malloc(expect * sizeof(*b->files.v))) == NULL)
-		return img_error_set(&img->err, IMG_ENOMEM, "UDF");
-	b->files.cap = expect;
+	/* The extents are learnt from the directory records as they pass (udf_isoscan.c), from
+	 * libisofs's first volume descriptor on; room for the files of the ISO9660 and the
+	 * Joliet tree at once. */
+	img_isoscan_free(b->scan);
+	if (img_isoscan_new(b->x, b->data_start, 2 * b->nweights + 16, &b->scan) != IMG_OK)
+		return img_error_set(err, IMG_ENOMEM, "UDF");
 
 	/* The closing anchor: in the zero tail asked for in img_image_add_udf. */
 	uint64_t n = b->total / BLK;
@@ -1211,20 +1009,20 @@ int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 	/* The content right before those end blocks, in the zero tail too. */
 	b->end_first = b->anchor_end - (img_udf_end_blocks(b->udf) - 1);
 	if ((rc = img_udf_place_content(b->udf, b->end_first, &b->content_lba)) != IMG_OK)
-		return udf_fail(&img->err, b, rc);
+		return udf_fail(err, b, rc);
 	if ((rc = img_udf_set_anchor(b->udf, b->anchor_end)) != IMG_OK)
-		return udf_fail(&img->err, b, rc);
+		return udf_fail(err, b, rc);
 	img_udf_anchor(b->udf, ANCHOR_FIRST, b->anchor_block);
 	b->end_blocks = malloc((size_t)img_udf_end_blocks(b->udf) * IMG_BLOCK_SIZE);
 	if (b->end_blocks == NULL)
-		return img_error_set(&img->err, IMG_ENOMEM, "UDF");
+		return img_error_set(err, IMG_ENOMEM, "UDF");
 	if ((rc = img_udf_end(b->udf, b->end_blocks)) != IMG_OK)
-		return udf_fail(&img->err, b, rc);
-	/* The UDF metadata is encoded as img_udf_bridge_read reaches it. */
-	img_udf_reader_free(b->meta);
+		return udf_fail(err, b, rc);
+	/* The UDF metadata is encoded as bridge_read reaches it. */
+	img_udf_encoder_free(b->meta);
 	b->meta = NULL;
-	if ((rc = img_udf_reader_new(b->udf, &b->meta)) != IMG_OK)
-		return udf_fail(&img->err, b, rc);
+	if ((rc = img_udf_encoder_new(b->udf, &b->meta)) != IMG_OK)
+		return udf_fail(err, b, rc);
 	*bytes = b->total;
 	return IMG_OK;
 }
@@ -1233,21 +1031,22 @@ int img_udf_bridge_start(struct img_image *img, uint64_t *bytes)
 static int meta_bytes(struct img_image *img, struct img_udf_bridge *b, uint8_t *out, size_t n,
 		      size_t *got)
 {
+	struct img_error *err = img_image_err(img);
 	size_t done = 0;
 	while (done < n) {
 		size_t k;
-		int rc = img_udf_reader_read(b->meta, out + done, n - done, &k);
+		int rc = img_udf_encoder_read(b->meta, out + done, n - done, &k);
 		if (rc != IMG_OK)
-			return udf_fail(&img->err, b, rc);
+			return udf_fail(err, b, rc);
 		if (k == 0)
-			return img_error_set(&img->err, IMG_EINVAL, "UDF: metadata size");
+			return img_error_set(err, IMG_EINVAL, "UDF: metadata size");
 		done += k;
 	}
 	*got = n;
 	return IMG_OK;
 }
 
-/* Bytes of blocks 0 .. x-1: from memory, the UDF descriptors from the reader. */
+/* Bytes of blocks 0 .. x-1: from memory, the UDF descriptors from the encoder. */
 static int head_bytes(struct img_image *img, struct img_udf_bridge *b, uint8_t *out, size_t len,
 		      size_t *got)
 {
@@ -1277,9 +1076,10 @@ static int head_bytes(struct img_image *img, struct img_udf_bridge *b, uint8_t *
 	return IMG_OK;
 }
 
-int img_udf_bridge_read(struct img_image *img, void *buf, size_t len, size_t *got)
+static int bridge_read(struct img_image *img, struct img_udf_bridge *b, void *buf, size_t len,
+		       size_t *got)
 {
-	struct img_udf_bridge *b = img->udf;
+	struct img_error *err = img_image_err(img);
 	*got = 0;
 	if (b->pos >= b->total || len == 0)
 		return IMG_OK;
@@ -1311,7 +1111,7 @@ int img_udf_bridge_read(struct img_image *img, void *buf, size_t len, size_t *go
 	}
 	uint64_t hi = lo + n;
 	if (!b->learnt) {
-		rc = scan_metadata(img, b, buf, lo, hi);
+		rc = img_isoscan_feed(b->scan, buf, lo, n, err);
 		if (rc == IMG_OK && hi >= (uint64_t)b->data_start * BLK)
 			rc = learn_extents(img, b);
 		if (rc != IMG_OK)
@@ -1328,7 +1128,7 @@ int img_udf_bridge_read(struct img_image *img, void *buf, size_t len, size_t *go
 		uint64_t from = lo > c ? lo : c, to = hi < ce ? hi : ce;
 		uint8_t *dst = (uint8_t *)buf + (from - lo);
 		if (!ours && !is_zero(dst, (size_t)(to - from)))
-			return img_error_set(&img->err, IMG_EISOFS,
+			return img_error_set(err, IMG_EISOFS,
 					     "UDF: blocks %u-%u, meant for the UDF metadata, hold data",
 					     b->content_lba, b->content_lba + b->content_blocks - 1);
 		size_t k;
@@ -1341,7 +1141,7 @@ int img_udf_bridge_read(struct img_image *img, void *buf, size_t len, size_t *go
 		uint64_t from = lo > a ? lo : a, to = hi < e ? hi : e;
 		uint8_t *dst = (uint8_t *)buf + (from - lo);
 		if (!ours && !is_zero(dst, (size_t)(to - from)))
-			return img_error_set(&img->err, IMG_EISOFS,
+			return img_error_set(err, IMG_EISOFS,
 					     "UDF: blocks %u-%u, meant for the end of the UDF volume, "
 					     "hold data", b->end_first, b->anchor_end);
 		memcpy(dst, b->end_blocks + (from - a), (size_t)(to - from));

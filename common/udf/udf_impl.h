@@ -73,9 +73,11 @@ struct img_udf {
 	int64_t vtime;
 
 	struct udf_node *nodes;
-	uint32_t nnodes, nodes_cap;
+	uint32_t nnodes;
+	size_t nodes_cap;
 	struct udf_inode *inodes;
-	uint32_t ninodes, inodes_cap;
+	uint32_t ninodes;
+	size_t inodes_cap;
 	struct udf_pool_chunk *pool;
 	uint8_t *scratch;     /* encoding buffer of the add functions */
 	size_t scratch_cap;

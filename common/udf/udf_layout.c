@@ -2,11 +2,13 @@
  * edition parts 3 and 4, OSTA UDF 1.02-2.60). */
 #include "common/udf/udf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/base/grow.h"
 #include "common/udf/udf_desc.h"
 #include "common/udf/udf_impl.h"
 
@@ -350,8 +352,8 @@ void img_udf_anchor(const struct img_udf *u, uint32_t lba, uint8_t out[IMG_UDF_B
 	img_udf_put_tag(out, TAG_AVDP, tag_version(u), lba, 512);
 }
 
-/* Output buffer of the reader: each step of the encoding appends to it (whole File Entries,
- * single FIDs, bounded padding), and img_udf_reader_read hands it out.  It grows only to what
+/* Output buffer of the encoder: each step of the encoding appends to it (whole File Entries,
+ * single FIDs, bounded padding), and img_udf_encoder_read hands it out.  It grows only to what
  * one read asks for (at most READ_CHUNK) plus the largest step (the head, about 130 blocks). */
 struct emitter {
 	uint64_t pos;        /* bytes produced since the first block */
@@ -370,17 +372,16 @@ static uint8_t *em_reserve(struct emitter *em, size_t n)
 		em->rd = 0;
 	}
 	if (em->cap - em->fill < n) {
+		/* Doubled (from 64 KiB) until n more bytes fit. */
 		size_t cap = em->cap ? em->cap : 64 * 1024;
-		while (cap - em->fill < n)
+		while (cap - em->fill < n && cap <= SIZE_MAX / 2)
 			cap *= 2;
-		uint8_t *p = realloc(em->buf, cap);
-		if (p == NULL) {
+		if (cap - em->fill < n ||
+		    img_reserve((void **)&em->buf, &em->cap, cap, 1) != IMG_OK) {
 			em->err = IMG_ENOMEM;
 			em->pos += n;
 			return n <= sizeof(em->scratch) ? em->scratch : NULL;
 		}
-		em->buf = p;
-		em->cap = cap;
 	}
 	uint8_t *at = em->buf + em->fill;
 	em->fill += n;
@@ -767,7 +768,7 @@ static int put_meta_fe(struct img_udf *u, struct emitter *em, uint8_t type, uint
 	return IMG_OK;
 }
 
-/* ---- the reader: the metadata encoded piece by piece as it is read ----
+/* ---- the encoder: the metadata encoded piece by piece as it is read ----
  * Steps, in the order of the blocks: the head (both Volume Descriptor Sequences, the integrity
  * sequence, for 2.50+ the metadata file and mirror File Entries), then per copy of the content
  * area (one, or two for 2.50+: the metadata file and its mirror hold the same bytes) the File
@@ -775,7 +776,7 @@ static int put_meta_fe(struct img_udf *u, struct emitter *em, uint8_t type, uint
  * symlinks, and the padding up to the area's end. */
 enum { PH_HEAD, PH_FSD, PH_FE, PH_DATA, PH_END, PH_DONE };
 
-struct img_udf_reader {
+struct img_udf_encoder {
 	struct img_udf *u;
 	struct emitter em;
 	int phase, copy, err;
@@ -785,10 +786,10 @@ struct img_udf_reader {
 	uint64_t content;    /* em.pos where the current copy of the content area starts */
 };
 
-/* Most bytes encoded ahead of the reader. */
+/* Most bytes encoded ahead of what was read. */
 #define READ_CHUNK (64u * 1024)
 
-static int step_data(struct img_udf_reader *r)
+static int step_data(struct img_udf_encoder *r)
 {
 	struct img_udf *u = r->u;
 	struct emitter *em = &r->em;
@@ -828,7 +829,7 @@ static int step_data(struct img_udf_reader *r)
 	return IMG_OK;
 }
 
-static int step(struct img_udf_reader *r)
+static int step(struct img_udf_encoder *r)
 {
 	struct img_udf *u = r->u;
 	struct emitter *em = &r->em;
@@ -896,21 +897,21 @@ static int step(struct img_udf_reader *r)
 	return rc;
 }
 
-int img_udf_reader_new(struct img_udf *u, struct img_udf_reader **out)
+int img_udf_encoder_new(struct img_udf *u, struct img_udf_encoder **out)
 {
 	*out = NULL;
 	if (!u->ended)
 		return img_error_set(&u->err, IMG_EINVAL, "UDF read before its end was set");
-	struct img_udf_reader *r = calloc(1, sizeof(*r));
+	struct img_udf_encoder *r = calloc(1, sizeof(*r));
 	if (r == NULL)
-		return img_error_set(&u->err, IMG_ENOMEM, "UDF reader");
+		return img_error_set(&u->err, IMG_ENOMEM, "UDF encoder");
 	r->u = u;
 	r->phase = PH_HEAD;
 	*out = r;
 	return IMG_OK;
 }
 
-void img_udf_reader_free(struct img_udf_reader *r)
+void img_udf_encoder_free(struct img_udf_encoder *r)
 {
 	if (r == NULL)
 		return;
@@ -918,7 +919,7 @@ void img_udf_reader_free(struct img_udf_reader *r)
 	free(r);
 }
 
-int img_udf_reader_read(struct img_udf_reader *r, void *buf, size_t len, size_t *got)
+int img_udf_encoder_read(struct img_udf_encoder *r, void *buf, size_t len, size_t *got)
 {
 	struct emitter *em = &r->em;
 	*got = 0;
@@ -965,20 +966,20 @@ int img_udf_reader_read(struct img_udf_reader *r, void *buf, size_t len, size_t 
 
 int img_udf_write(struct img_udf *u, img_udf_write_fn fn, void *ctx)
 {
-	struct img_udf_reader *r;
-	int rc = img_udf_reader_new(u, &r);
+	struct img_udf_encoder *r;
+	int rc = img_udf_encoder_new(u, &r);
 	if (rc != IMG_OK)
 		return rc;
 	uint8_t *buf = malloc(READ_CHUNK);
 	if (buf == NULL) {
-		img_udf_reader_free(r);
+		img_udf_encoder_free(r);
 		return img_error_set(&u->err, IMG_ENOMEM, "UDF output buffer");
 	}
 	for (;;) {
 		/* Whole chunks (whole blocks) for fn, as the metadata is whole blocks. */
 		size_t fill = 0, n = 1;
 		while (fill < READ_CHUNK && n > 0 && rc == IMG_OK) {
-			rc = img_udf_reader_read(r, buf + fill, READ_CHUNK - fill, &n);
+			rc = img_udf_encoder_read(r, buf + fill, READ_CHUNK - fill, &n);
 			fill += n;
 		}
 		if (rc != IMG_OK || fill == 0)
@@ -989,7 +990,7 @@ int img_udf_write(struct img_udf *u, img_udf_write_fn fn, void *ctx)
 		}
 	}
 	free(buf);
-	img_udf_reader_free(r);
+	img_udf_encoder_free(r);
 	return rc;
 }
 

@@ -1,11 +1,13 @@
 /* UDF writer: the in-memory tree of names and inodes that the layout encodes. */
 #include "common/udf/udf.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/base/grow.h"
 #include "common/udf/udf_desc.h"
 #include "common/udf/udf_impl.h"
 
@@ -89,23 +91,10 @@ void img_udf_free(struct img_udf *u)
 	free(u);
 }
 
-/* Capacity *cap of *arr raised to at least want elements of size elem. */
-static int reserve(void **arr, uint32_t *cap, uint32_t want, size_t elem)
-{
-	if (want <= *cap)
-		return IMG_OK;
-	void *n = realloc(*arr, (size_t)want * elem);
-	if (n == NULL)
-		return IMG_ENOMEM;
-	*arr = n;
-	*cap = want;
-	return IMG_OK;
-}
-
 int img_udf_reserve(struct img_udf *u, uint32_t nodes)
 {
-	if (reserve((void **)&u->nodes, &u->nodes_cap, nodes, sizeof(*u->nodes)) != IMG_OK ||
-	    reserve((void **)&u->inodes, &u->inodes_cap, nodes, sizeof(*u->inodes)) != IMG_OK)
+	if (img_reserve((void **)&u->nodes, &u->nodes_cap, nodes, sizeof(*u->nodes)) != IMG_OK ||
+	    img_reserve((void **)&u->inodes, &u->inodes_cap, nodes, sizeof(*u->inodes)) != IMG_OK)
 		return IMG_ENOMEM;
 	return IMG_OK;
 }
@@ -187,14 +176,8 @@ static void *pool_copy(struct img_udf *u, const void *src, size_t n)
 /* The encoding buffer, at least n bytes, or NULL. */
 static uint8_t *scratch(struct img_udf *u, size_t n)
 {
-	if (u->scratch_cap < n) {
-		size_t cap = n < 1024 ? 1024 : n;
-		uint8_t *p = realloc(u->scratch, cap);
-		if (p == NULL)
-			return NULL;
-		u->scratch = p;
-		u->scratch_cap = cap;
-	}
+	if (img_reserve((void **)&u->scratch, &u->scratch_cap, n < 1024 ? 1024 : n, 1) != IMG_OK)
+		return NULL;
 	return u->scratch;
 }
 
@@ -288,23 +271,6 @@ static int encode_symlink(struct img_udf *u, const char *target, uint8_t **out,
 	return IMG_OK;
 }
 
-static int grow(void **arr, uint32_t *cap, uint32_t count, size_t elem)
-{
-	if (count < *cap)
-		return 0;
-	if (*cap > UINT32_MAX / 2 - 1)
-		return -1;
-	uint32_t ncap = *cap * 2;
-	void *n = realloc(*arr, (size_t)ncap * elem);
-	if (n == NULL)
-		return -1;
-	/* Not zeroed: add_node sets every field of a new entry, and untouched pages of the
-	 * spare capacity cost no memory. */
-	*arr = n;
-	*cap = ncap;
-	return 0;
-}
-
 static size_t hl_slot(const struct img_udf *u, uint64_t key)
 {
 	size_t i = (size_t)((key * 0x9E3779B97F4A7C15ull) >> 17) & (u->hl_cap - 1);
@@ -386,8 +352,13 @@ static int add_node(struct img_udf *u, uint32_t parent, const char *name, uint32
 		new_path(u, parent, name, path, sizeof(path));
 		return img_error_set(&u->err, IMG_EINVAL, "%s: not a valid file name", path);
 	}
-	if (grow((void **)&u->nodes, &u->nodes_cap, u->nnodes, sizeof(*u->nodes)) < 0 ||
-	    grow((void **)&u->inodes, &u->inodes_cap, u->ninodes, sizeof(*u->inodes)) < 0)
+	/* Node numbers are 32-bit (UINT32_MAX means none). */
+	if (u->nnodes >= UINT32_MAX - 1 || u->ninodes >= UINT32_MAX - 1)
+		return img_error_set(&u->err, IMG_ETOOBIG, "UDF tree: too many entries");
+	/* New entries are not zeroed: add_node sets every field of one, and untouched pages of
+	 * the spare capacity cost no memory. */
+	if (img_grow((void **)&u->nodes, &u->nodes_cap, u->nnodes, sizeof(*u->nodes), 64) ||
+	    img_grow((void **)&u->inodes, &u->inodes_cap, u->ninodes, sizeof(*u->inodes), 64))
 		return img_error_set(&u->err, IMG_ENOMEM, "UDF tree");
 	uint8_t *enc;
 	uint32_t enc_len;
@@ -559,16 +530,15 @@ int img_udf_add_extent(struct img_udf *u, uint32_t file, uint64_t lba, uint64_t 
 		}
 	}
 	/* The first extent is kept in the inode; more go to an array of their own. */
-	uint32_t cap = ino->ext != NULL ? ino->ext_cap : 1;
+	size_t cap = ino->ext != NULL ? ino->ext_cap : 1;
 	if (ino->next == cap) {
-		uint32_t ncap = cap * 2;
-		struct udf_extent *p = realloc(ino->ext, ncap * sizeof(*p));
-		if (p == NULL)
+		bool first = ino->ext == NULL;
+		if (cap >= UINT32_MAX / 2 ||
+		    img_grow((void **)&ino->ext, &cap, ino->next, sizeof(*ino->ext), 2) != IMG_OK)
 			return img_error_set(&u->err, IMG_ENOMEM, "UDF extents");
-		if (ino->ext == NULL)
-			p[0] = ino->ext1;
-		ino->ext = p;
-		ino->ext_cap = ncap;
+		if (first)
+			ino->ext[0] = ino->ext1;
+		ino->ext_cap = (uint32_t)cap; /* 32 bits: the inode stays small */
 	}
 	(ino->ext != NULL ? ino->ext : &ino->ext1)[ino->next++] = (struct udf_extent){lba, length};
 	return IMG_OK;

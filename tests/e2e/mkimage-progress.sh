@@ -36,3 +36,41 @@ script -qec "$MKIMAGE -o $SCRATCH/tty.iso $SCRATCH/src" /dev/null >tty.txt
 grep -q '100\.0%' tty.txt || fail "no progress on a terminal"
 script -qec "$MKIMAGE -quiet -o $SCRATCH/tty.iso $SCRATCH/src" /dev/null >quiet.txt
 ! grep -q '%' quiet.txt || fail "progress despite -quiet"
+
+# A boot image: libisofs puts the El Torito catalog between the empty files' block and the
+# file data.  Many one-block files read at a slow pace: every line that names a file must name
+# the one whose data holds the last block written, as pycdlib finds it (a map off by a block
+# names the next file).
+mkdir -p boot/isolinux boot/f
+cp /usr/lib/ISOLINUX/isolinux.bin boot/isolinux/ || fail "no isolinux.bin"
+i=0
+while [ $i -lt 4000 ]; do printf '%02048d' $i >boot/f/$i; i=$((i + 1)); done
+"$MKIMAGE" --progress=json -b isolinux/isolinux.bin -no-emul-boot -o - boot 2>bjson.txt |
+	$PYTHON -c '
+import sys, time
+out = open("boot.iso", "wb")
+while True:
+    b = sys.stdin.buffer.read(65536)
+    if not b:
+        break
+    out.write(b)
+    time.sleep(0.015)
+'
+$PYTHON - boot.iso bjson.txt <<'PY' || fail "JSON progress names the file being written on a boot image"
+import json, sys, pycdlib
+iso = pycdlib.PyCdlib()
+iso.open(sys.argv[1])
+named = 0
+for line in open(sys.argv[2]):
+    o = json.loads(line)
+    if not o.get("file") or o["blocks_done"] == 0:
+        continue
+    assert o["file"].startswith("boot/"), o
+    rec = iso.get_record(rr_path="/" + o["file"][len("boot/"):])
+    first = rec.extent_location()
+    blocks = (rec.get_data_length() + 2047) // 2048
+    last = o["blocks_done"] - 1
+    assert first <= last < first + blocks, (o, first, blocks)
+    named += 1
+assert named >= 2, "only %d lines name a file" % named
+PY

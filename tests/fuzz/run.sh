@@ -17,7 +17,8 @@ cflags="-g -O1 -std=c11 -D_XOPEN_SOURCE=700 -D_FILE_OFFSET_BITS=64 -I$top $(pkg-
 libs="$(pkg-config --libs $pkgs)"
 common="$top/common/base/error.c $top/common/inspect/source.c $top/common/inspect/voldesc.c $top/common/inspect/eltorito.c \
 	$top/common/inspect/sysarea.c $top/common/inspect/iso_read.c $top/common/inspect/filetree.c $top/common/udf/udf_read.c \
-	$top/common/burn/wav.c $top/common/base/unicode.c $top/common/udf/udf_desc.c"
+	$top/common/burn/wav.c $top/common/base/unicode.c $top/common/udf/udf_desc.c \
+	$top/common/base/grow.c $top/common/udf/udf_isoscan.c"
 
 # Seeds: a hybrid BIOS+EFI image and a plain one.
 seeds="$work/seeds"
@@ -67,6 +68,42 @@ if [ ! -f "$seeds/done-udf250b" ]; then
 			1500 >/dev/null
 	fi
 	touch "$seeds/done-udf250b"
+fi
+
+# isoscan: blocks 16 .. of small images up to their file data, in the target's compact form
+# (each block's length without its trailing zeros, then its bytes), behind one byte that picks
+# the piece size: xorriso's plain and El Torito images of tree/d, and mkimage's UDF bridge
+# image (its session from block X, the descriptors at 16 naming it).
+if [ ! -f "$seeds/done-isoscan" ]; then
+	mkdir -p "$seeds/isoscan"
+	head -c 2048 /dev/zero | tr '\0' 'B' >"$seeds/tree/d/boot.img"
+	xorriso -as mkisofs -R -J -o "$seeds/scan-plain.iso" "$seeds/tree/d" 2>/dev/null
+	xorriso -as mkisofs -R -J -b boot.img -no-emul-boot -o "$seeds/scan-boot.iso" \
+		"$seeds/tree/d" 2>/dev/null
+	imgs="plain boot"
+	if [ -x "$top/build/bin/mkimage" ]; then
+		"$top/build/bin/mkimage" -quiet -udf -o "$seeds/scan-udf.iso" "$seeds/tree/d"
+		imgs="$imgs udf"
+	fi
+	rm "$seeds/tree/d/boot.img"
+	for img in $imgs; do
+		# up to the first block after the directories that holds file data ("hello" or
+		# the boot image): the El Torito catalog and the empty-file block come before it
+		python3 - "$seeds/scan-$img.iso" "$seeds/isoscan/$img" <<'PY'
+import sys
+data = open(sys.argv[1], 'rb').read()
+blocks = [data[i:i + 2048] for i in range(16 * 2048, len(data), 2048)]
+end = next(i for i, b in enumerate(blocks) if b.startswith(b'hello') or b.startswith(b'BBBB'))
+for first, name in ((4, ''), (1, '-7'), (7, '-64k')):
+    out = bytearray([first])
+    for b in blocks[:end]:
+        b = b.rstrip(b'\0')
+        out += len(b).to_bytes(2, 'little') + b
+    open(sys.argv[2] + name, 'wb').write(out)
+PY
+		rm -f "$seeds/scan-$img.iso"
+	done
+	touch "$seeds/done-isoscan"
 fi
 
 targets=${*:-$(cd "$here" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}

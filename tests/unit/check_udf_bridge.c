@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/build/image.h"
+#include "common/build/image_ext.h"
 #include "common/build/tree.h"
 #include "common/udf/udf.h"
 #include "common/udf/udf_bridge.h"
@@ -46,6 +47,26 @@ START_TEST(needs_a_tree)
 {
 	struct img_image *img = new_image();
 	ck_assert_int_eq(img_image_add_udf(img, IMG_UDF_REV_102), IMG_EINVAL);
+	img_image_free(img);
+}
+END_TEST
+
+static void free_other(struct img_image_ext *ext)
+{
+	free(ext);
+}
+
+/* The image holds one extension: the bridge does not take the place of another one. */
+START_TEST(refuses_another_extension)
+{
+	struct img_image *img = new_image();
+	struct img_image_ext *other = calloc(1, sizeof(*other));
+	ck_assert_ptr_nonnull(other);
+	other->free = free_other;
+	ck_assert_int_eq(img_image_attach_ext(img, other), IMG_OK);
+	ck_assert_int_eq(img_image_plan_udf(img, IMG_UDF_REV_102, NULL), IMG_EINVAL);
+	ck_assert_int_eq(img_image_add_udf(img, IMG_UDF_REV_102), IMG_EINVAL);
+	ck_assert_ptr_eq(img_image_get_ext(img), other);
 	img_image_free(img);
 }
 END_TEST
@@ -222,6 +243,7 @@ static Suite *udf_bridge_suite(void)
 	TCase *tc = tcase_create("bridge");
 	tcase_add_test(tc, revision_names);
 	tcase_add_test(tc, needs_a_tree);
+	tcase_add_test(tc, refuses_another_extension);
 	tcase_add_test(tc, layout_102);
 	tcase_add_test(tc, layout_250);
 	tcase_add_test(tc, plan_gives_the_same_image);

@@ -1,4 +1,4 @@
-/* Unit tests of the pull-style UDF metadata reader (img_udf_reader_*, common/udf/udf_layout.c):
+/* Unit tests of the pull-style UDF metadata encoder (img_udf_encoder_*, common/udf/udf_layout.c):
  * whatever the sizes of the reads, the bytes are those of one read of the whole metadata, and
  * every descriptor tag in them is valid.  The e2e tests check the same metadata in whole
  * images with udfinfo, 7-Zip and pycdlib. */
@@ -17,7 +17,7 @@ static const struct img_udf_attr file_attr = {S_IFREG | 0644, 1000, 1000,
 static const struct img_udf_attr dir_attr = {S_IFDIR | 0755, 0, 0, {1, 0}, {2, 0}, {3, 0}, {0, 0}};
 static const struct img_udf_attr link_attr = {S_IFLNK | 0777, 0, 0, {1, 0}, {2, 0}, {3, 0}, {0, 0}};
 
-/* A volume with what makes the reader change steps: a directory of 1,500 entries (its FIDs
+/* A volume with what makes the encoder change steps: a directory of 1,500 entries (its FIDs
  * span many blocks, some FIDs straddle blocks), names of varied lengths, short (embedded) and
  * long symlinks, hard links, a file in three extents, a device, empty files.  Laid out and
  * ended; *nblocks receives the metadata size. */
@@ -70,12 +70,12 @@ static struct img_udf *volume(unsigned rev, uint32_t *nblocks)
 	return u;
 }
 
-/* Reads the whole metadata through a new reader in pieces of the sizes given (cycled);
+/* Reads the whole metadata through a new encoder in pieces of the sizes given (cycled);
  * returns a buffer of *len bytes. */
 static uint8_t *read_all(struct img_udf *u, const size_t *sizes, size_t nsizes, size_t *len)
 {
-	struct img_udf_reader *r;
-	ck_assert_int_eq(img_udf_reader_new(u, &r), IMG_OK);
+	struct img_udf_encoder *r;
+	ck_assert_int_eq(img_udf_encoder_new(u, &r), IMG_OK);
 	size_t cap = 1 << 20, fill = 0;
 	uint8_t *buf = malloc(cap);
 	ck_assert_ptr_nonnull(buf);
@@ -86,7 +86,7 @@ static uint8_t *read_all(struct img_udf *u, const size_t *sizes, size_t nsizes, 
 			buf = realloc(buf, cap);
 			ck_assert_ptr_nonnull(buf);
 		}
-		ck_assert_int_eq(img_udf_reader_read(r, buf + fill, want, &got), IMG_OK);
+		ck_assert_int_eq(img_udf_encoder_read(r, buf + fill, want, &got), IMG_OK);
 		ck_assert_uint_le(got, want);
 		if (got == 0)
 			break;
@@ -95,9 +95,9 @@ static uint8_t *read_all(struct img_udf *u, const size_t *sizes, size_t nsizes, 
 	/* The end stays the end. */
 	size_t got = 99;
 	uint8_t one;
-	ck_assert_int_eq(img_udf_reader_read(r, &one, 1, &got), IMG_OK);
+	ck_assert_int_eq(img_udf_encoder_read(r, &one, 1, &got), IMG_OK);
 	ck_assert_uint_eq(got, 0);
-	img_udf_reader_free(r);
+	img_udf_encoder_free(r);
 	*len = fill;
 	return buf;
 }
@@ -183,33 +183,33 @@ START_TEST(odd_pieces_give_the_same_bytes)
 }
 END_TEST
 
-START_TEST(reader_needs_the_end)
+START_TEST(encoder_needs_the_end)
 {
 	struct img_udf_options o = {.revision = IMG_UDF_REV_102, .volume_id = "READER",
 				     .volume_time = 1700000000};
 	struct img_udf *u;
-	struct img_udf_reader *r = (struct img_udf_reader *)1;
+	struct img_udf_encoder *r = (struct img_udf_encoder *)1;
 	uint32_t n;
 	ck_assert_int_eq(img_udf_new(&o, &u), IMG_OK);
-	ck_assert_int_eq(img_udf_reader_new(u, &r), IMG_EINVAL);
+	ck_assert_int_eq(img_udf_encoder_new(u, &r), IMG_EINVAL);
 	ck_assert_ptr_null(r);
 	ck_assert_int_eq(img_udf_layout(u, IMG_UDF_FIRST_BLOCK, &n), IMG_OK);
-	ck_assert_int_eq(img_udf_reader_new(u, &r), IMG_EINVAL);
+	ck_assert_int_eq(img_udf_encoder_new(u, &r), IMG_EINVAL);
 	ck_assert_int_eq(img_udf_set_end(u, IMG_UDF_FIRST_BLOCK + n), IMG_OK);
-	ck_assert_int_eq(img_udf_reader_new(u, &r), IMG_OK);
+	ck_assert_int_eq(img_udf_encoder_new(u, &r), IMG_OK);
 	/* Two readers of one volume are independent. */
-	struct img_udf_reader *r2;
-	ck_assert_int_eq(img_udf_reader_new(u, &r2), IMG_OK);
+	struct img_udf_encoder *r2;
+	ck_assert_int_eq(img_udf_encoder_new(u, &r2), IMG_OK);
 	uint8_t x[IMG_UDF_BLOCK], y[IMG_UDF_BLOCK];
 	size_t got;
-	ck_assert_int_eq(img_udf_reader_read(r, x, sizeof(x), &got), IMG_OK);
+	ck_assert_int_eq(img_udf_encoder_read(r, x, sizeof(x), &got), IMG_OK);
 	ck_assert_uint_eq(got, sizeof(x));
-	ck_assert_int_eq(img_udf_reader_read(r2, y, sizeof(y), &got), IMG_OK);
+	ck_assert_int_eq(img_udf_encoder_read(r2, y, sizeof(y), &got), IMG_OK);
 	ck_assert_uint_eq(got, sizeof(y));
 	ck_assert_mem_eq(x, y, sizeof(x));
-	img_udf_reader_free(r);
-	img_udf_reader_free(r2);
-	img_udf_reader_free(NULL);
+	img_udf_encoder_free(r);
+	img_udf_encoder_free(r2);
+	img_udf_encoder_free(NULL);
 	img_udf_free(u);
 }
 END_TEST
@@ -231,13 +231,13 @@ START_TEST(extents_checked_after_the_head)
 		uint32_t anchor = st.partition_start + st.partition_length +
 				  img_udf_end_blocks(u) - 1;
 		ck_assert_int_eq(img_udf_set_anchor(u, anchor), IMG_OK);
-		struct img_udf_reader *r;
-		ck_assert_int_eq(img_udf_reader_new(u, &r), IMG_OK);
+		struct img_udf_encoder *r;
+		ck_assert_int_eq(img_udf_encoder_new(u, &r), IMG_OK);
 		size_t head = (size_t)img_udf_head_blocks(u) * IMG_UDF_BLOCK, got, have = 0;
 		uint8_t *buf = malloc(head + IMG_UDF_BLOCK);
 		ck_assert_ptr_nonnull(buf);
 		while (have < head) {
-			ck_assert_int_eq(img_udf_reader_read(r, buf + have, head - have, &got), IMG_OK);
+			ck_assert_int_eq(img_udf_encoder_read(r, buf + have, head - have, &got), IMG_OK);
 			ck_assert_uint_gt(got, 0);
 			have += got;
 		}
@@ -246,9 +246,9 @@ START_TEST(extents_checked_after_the_head)
 		 * File Entries, refused until the check. */
 		int rc = IMG_OK;
 		for (int k = 0; k < 3 && rc == IMG_OK; k++)
-			rc = img_udf_reader_read(r, buf, IMG_UDF_BLOCK, &got);
+			rc = img_udf_encoder_read(r, buf, IMG_UDF_BLOCK, &got);
 		ck_assert_int_eq(rc, IMG_EINVAL);
-		img_udf_reader_free(r);
+		img_udf_encoder_free(r);
 		free(buf);
 		ck_assert_int_eq(img_udf_check_extents(u), IMG_OK);
 		uint8_t *twice = read_all(u, whole, 1, &len1);
@@ -261,16 +261,16 @@ START_TEST(extents_checked_after_the_head)
 }
 END_TEST
 
-static Suite *udf_reader_suite(void)
+static Suite *udf_encoder_suite(void)
 {
-	Suite *s = suite_create("udf_reader");
+	Suite *s = suite_create("udf_encoder");
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, odd_pieces_give_the_same_bytes);
-	tcase_add_test(tc, reader_needs_the_end);
+	tcase_add_test(tc, encoder_needs_the_end);
 	tcase_add_test(tc, extents_checked_after_the_head);
 	suite_add_tcase(s, tc);
 	return s;
 }
 
-UNIT_MAIN(udf_reader_suite)
+UNIT_MAIN(udf_encoder_suite)
