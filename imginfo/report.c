@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "common/cli/cli.h"
+#include "common/inspect/check.h"
 #include "common/inspect/eltorito.h"
 #include "common/inspect/extract.h"
 #include "common/inspect/iso_read.h"
@@ -829,293 +830,59 @@ int imginfo_extract(struct img_source *src, const struct imginfo_opts *o)
 
 /* ---- check ---- */
 
-struct checker {
-	json_object *checks;
-	struct img_problems problems;
-	bool json;
-};
-
-static void check_result(struct checker *c, const char *name, bool ok, const char *detail)
-{
-	json_object *x = json_object_new_object();
-	add_str(x, "name", name);
-	add_bool(x, "ok", ok);
-	add_str(x, "detail", detail);
-	json_object_array_add(c->checks, x);
-	if (!ok)
-		img_problems_add(&c->problems, "%s: %s", name, detail);
-}
-
-struct md5_walk {
-	struct img_source *src;
-	struct checker *c;
-	uint64_t ok, bad;
-};
-
-static int check_file_md5(struct img_fnode *n, void *arg)
-{
-	struct md5_walk *w = arg;
-	if (!n->has_md5)
-		return IMG_OK;
-	unsigned char got[16];
-	struct img_error err = {0};
-	char path[4096];
-	img_fnode_path(n, path, sizeof(path));
-	if (img_md5_node(w->src, n, got, &err) != IMG_OK) {
-		w->bad++;
-		check_result(w->c, "file MD5", false, err.detail);
-	} else if (memcmp(got, n->md5, 16) != 0) {
-		w->bad++;
-		char a[33], b[33], d[4200];
-		img_md5_hex(n->md5, a);
-		img_md5_hex(got, b);
-		snprintf(d, sizeof(d), "%s: recorded %s, data has %s", path, a, b);
-		check_result(w->c, "file MD5", false, d);
-	} else {
-		w->ok++;
-	}
-	return IMG_OK;
-}
-
-/* UDF 2.50+: the revision fields, whether the metadata partition's mirror was needed, and
- * whether it is the copy it should be. */
-static void check_udf_metadata(struct checker *c, struct img_source *src,
-			       const struct img_udf_info *udf)
-{
-	char d[2048];
-	if (udf->metadata_problem[0])
-		check_result(c, "UDF metadata file", false, udf->metadata_problem);
-	/* UDF 2.60 section 2 (basic restrictions): the minimum UDF read revision of 2.60 media
-	 * is at most 2.50, so that 2.50 readers (Linux before 6.2) accept them. */
-	if (udf->lvid && udf->revision >= 0x0260) {
-		bool ok = udf->min_read_revision <= 0x0250;
-		snprintf(d, sizeof(d), "UDF %x.%02x volume, minimum read revision %x.%02x%s",
-			 udf->revision >> 8, udf->revision & 0xff, udf->min_read_revision >> 8,
-			 udf->min_read_revision & 0xff, ok ? "" : " (UDF 2.60 wants at most 2.50)");
-		check_result(c, "UDF revisions", ok, d);
-	}
-	struct img_udf_mirror_check mc;
-	struct img_error err = {0};
-	int rc = img_udf_compare_mirror(src, &mc, &err);
-	if (rc == IMG_ENOENT)
-		return;
-	if (rc != IMG_OK) {
-		check_result(c, "UDF metadata mirror", false, err.detail);
-	} else if (mc.metadata_size != mc.mirror_size) {
-		snprintf(d, sizeof(d), "metadata file of %" PRIu64 " bytes, mirror file of %"
-			 PRIu64, mc.metadata_size, mc.mirror_size);
-		check_result(c, "UDF metadata mirror", false, d);
-	} else if (mc.differ) {
-		snprintf(d, sizeof(d), "%" PRIu64 " of %" PRIu64 " blocks differ from the "
-			 "metadata file, the first is block %" PRIu64 " of the metadata partition",
-			 mc.differ, mc.blocks, mc.first_differ);
-		check_result(c, "UDF metadata mirror", false, d);
-	} else {
-		snprintf(d, sizeof(d), "%" PRIu64 " blocks identical to the metadata file",
-			 mc.blocks);
-		check_result(c, "UDF metadata mirror", true, d);
-	}
-}
-
+/* The checks are run by img_check_image; imginfo prints what they found: in text one line a
+ * finding ("ok: NAME: DETAIL" or "PROBLEM: NAME: DETAIL") and the number of problems, in JSON
+ * the findings and the problems.  Checks that did not apply are said only with -v. */
 int imginfo_check(struct img_source *src, const struct imginfo_opts *o)
 {
-	struct checker c = {.checks = json_object_new_array(), .json = o->json};
+	struct img_check_result r;
 	struct img_error err = {0};
-	char d[2048];
-	struct img_vdset *vds = calloc(1, sizeof(*vds));
-	struct img_sysarea *sa = calloc(1, sizeof(*sa));
-	struct img_boot_catalog *cat = calloc(1, sizeof(*cat));
-	if (vds == NULL || sa == NULL || cat == NULL) {
-		img_cli_fail("out of memory");
-		exit(IMG_EXIT_FAIL);
-	}
-	bool iso = img_vd_read(src, vds, &err) == IMG_OK;
-	struct img_udf_info udf;
-	struct img_error uerr = {0};
-	/* A UDF-only image (mkudffs) is checked as UDF alone. */
-	if (!iso && img_udf_read_info(src, &udf, &uerr) != IMG_OK) {
+	int rc = img_check_image(src, &r, &err);
+	if (rc != IMG_OK) {
+		img_check_result_free(&r);
+		if (rc == IMG_ENOMEM) {
+			img_cli_error("check", &err);
+			return IMG_EXIT_FAIL;
+		}
 		img_cli_error("volume descriptors", &err);
-		json_object_put(c.checks);
-		free(vds);
-		free(sa);
-		free(cat);
 		return IMG_EXIT_USAGE;
 	}
-	if (!iso)
-		memset(vds, 0, sizeof(*vds)); /* nothing half-read is used below */
-	else
-		check_result(&c, "volume descriptors", true,
-			     "primary descriptor and terminator found");
-
-	if (img_sysarea_read(src, sa, &err) != IMG_OK)
-		check_result(&c, "system area", false, err.detail);
-	else if (sa->gpt) {
-		check_result(&c, "GPT header CRC", sa->gpt_header_crc_ok,
-			     sa->gpt_header_crc_ok ? "matches" : "mismatch at byte 528");
-		snprintf(d, sizeof(d), sa->gpt_entries_crc_ok ? "matches" :
-			 "mismatch for the array at byte %llu",
-			 (unsigned long long)sa->gpt_entries_lba * 512);
-		check_result(&c, "GPT entry array CRC", sa->gpt_entries_crc_ok, d);
-		snprintf(d, sizeof(d), sa->gpt_backup_ok ? "valid at LBA %llu" :
-			 "missing or damaged at LBA %llu", (unsigned long long)sa->gpt_backup_lba);
-		check_result(&c, "GPT backup header", sa->gpt_backup_ok, d);
-	}
-
-	const struct img_vd *brd = img_vd_find(vds, IMG_VD_BOOT);
-	if (brd && brd->el_torito) {
-		if (img_eltorito_read(src, brd->boot_catalog, cat, &err) != IMG_OK) {
-			check_result(&c, "El Torito catalog", false, err.detail);
+	json_object *checks = json_object_new_array(), *problems = json_object_new_array();
+	for (size_t i = 0; i < r.count; i++) {
+		const struct img_check_item *x = &r.items[i];
+		if (x->status == IMG_CHECK_NA) {
+			img_cli_verbose("not applicable: %s: %s", x->name, x->detail);
+			continue;
+		}
+		bool ok = x->status == IMG_CHECK_OK;
+		if (o->json) {
+			json_object *j = json_object_new_object();
+			add_str(j, "name", x->name);
+			add_bool(j, "ok", ok);
+			add_str(j, "detail", x->detail);
+			json_object_array_add(checks, j);
+			if (!ok) {
+				char buf[2100];
+				snprintf(buf, sizeof(buf), "%s: %s", x->name, x->detail);
+				json_object_array_add(problems, json_object_new_string(buf));
+			}
 		} else {
-			check_result(&c, "El Torito catalog", true, "validation entry checksum ok");
-			for (int i = 0; i < cat->count; i++) {
-				const struct img_boot_entry *e = &cat->entries[i];
-				if (!e->info_table)
-					continue;
-				snprintf(d, sizeof(d), "entry %d (LBA %u): %s", e->index, e->load_rba,
-					 e->info_table_csum_ok ? "checksum matches" :
-					 "checksum does not match the image");
-				check_result(&c, "boot info table", e->info_table_csum_ok, d);
-			}
+			printf("%s: %s: %s\n", ok ? "ok" : "PROBLEM", x->name, x->detail);
 		}
 	}
-
-	/* Trees: each view libisofs can read, compared with the ISO 9660 one. */
-	const char *names[3] = {"iso", "joliet", "rr"};
-	enum img_view views[3] = {IMG_VIEW_ISO, IMG_VIEW_JOLIET, IMG_VIEW_RR};
-	struct img_filetree *trees[3] = {NULL, NULL, NULL};
-	struct img_iso_info info[3];
-	int rc = IMG_EXIT_OK;
-	const struct img_vd *pvd = img_vd_find(vds, IMG_VD_PRIMARY);
-	const struct img_vd *jvd = img_vd_find(vds, IMG_VD_JOLIET);
-	struct img_dirscan scan;
-	bool scan_ok = iso && img_iso_scan(src, pvd, &scan, &err) == IMG_OK;
-	if (iso && !scan_ok)
-		check_result(&c, "ISO 9660 directories", false, err.detail);
-	else if (jvd && img_iso_scan(src, jvd, &scan, &err) != IMG_OK) {
-		scan_ok = false;
-		check_result(&c, "Joliet directories", false, err.detail);
-	}
-	for (int i = 0; i < 3 && scan_ok; i++) {
-		if (img_iso_read_tree(src, views[i], &trees[i], &info[i], &err) != IMG_OK) {
-			trees[i] = NULL;
-			if (err.code != IMG_EUNSUPPORTED) {
-				snprintf(d, sizeof(d), "%s view: %s", names[i], err.detail);
-				check_result(&c, "file tree", false, d);
-			}
-		}
-	}
-	/* The MD5 array is found through AAIP, which only the Rock Ridge reading loads. */
-	int m = trees[2] ? 2 : 0;
-	if (trees[0]) {
-		if (info[m].session_md5) {
-			unsigned char got[16];
-			uint64_t off = (uint64_t)info[m].md5_start * IMG_ISO_SECTOR;
-			uint64_t len = ((uint64_t)info[m].md5_end - info[m].md5_start) * IMG_ISO_SECTOR;
-			if (info[m].md5_end < info[m].md5_start ||
-			    img_md5_range(src, off, len, got, &err) != IMG_OK) {
-				snprintf(d, sizeof(d), "blocks %u-%u: %s", info[m].md5_start,
-					 info[m].md5_end, err.detail);
-				check_result(&c, "session MD5", false, d);
-			} else {
-				char a[33], b[33];
-				img_md5_hex(info[m].md5, a);
-				img_md5_hex(got, b);
-				bool ok = memcmp(got, info[m].md5, 16) == 0;
-				snprintf(d, sizeof(d), "blocks %u-%u: recorded %s, data has %s",
-					 info[m].md5_start, info[m].md5_end - 1, a, b);
-				check_result(&c, "session MD5", ok, d);
-			}
-		}
-		struct md5_walk w = {.src = src, .c = &c};
-		struct img_filetree *mt = trees[2] ? trees[2] : trees[0];
-		img_filetree_walk(mt->root, check_file_md5, &w);
-		if (w.ok + w.bad > 0) {
-			snprintf(d, sizeof(d), "%" PRIu64 " of %" PRIu64 " files match",
-				 w.ok, w.ok + w.bad);
-			check_result(&c, "file MD5s", w.bad == 0, d);
-		}
-		for (int i = 1; i < 3; i++) {
-			if (!trees[i])
-				continue;
-			size_t mism = 0;
-			struct img_problems p = {0};
-			img_verify_views(trees[0], names[0], trees[i], names[i], &p, 20, &mism);
-			for (size_t k = 0; k < p.count; k++)
-				check_result(&c, "views agree", false, p.msg[k]);
-			if (mism > p.count) {
-				snprintf(d, sizeof(d), "%zu more differences between iso and %s",
-					 mism - p.count, names[i]);
-				check_result(&c, "views agree", false, d);
-			}
-			if (mism == 0) {
-				snprintf(d, sizeof(d), "iso and %s: same sizes and extents for every "
-					 "file", names[i]);
-				check_result(&c, "views agree", true, d);
-			}
-			img_problems_free(&p);
-		}
-	}
-	struct img_filetree *ut = NULL;
-	int urc = img_udf_read_tree(src, &ut, &udf, &err);
-	if (urc == IMG_OK) {
-		snprintf(d, sizeof(d), "%" PRIu64 " descriptor tags (checksum, CRC, location) "
-			 "verified; %" PRIu64 " directories, %" PRIu64 " files", udf.tags_verified,
-			 udf.dirs, udf.files);
-		check_result(&c, "UDF descriptors", true, d);
-		check_udf_metadata(&c, src, &udf);
-		if (trees[0]) {
-			size_t mism = 0;
-			struct img_problems p = {0};
-			img_verify_views(trees[0], "iso", ut, "udf", &p, 20, &mism);
-			for (size_t k = 0; k < p.count; k++)
-				check_result(&c, "views agree", false, p.msg[k]);
-			if (mism > p.count) {
-				snprintf(d, sizeof(d), "%zu more differences between iso and udf",
-					 mism - p.count);
-				check_result(&c, "views agree", false, d);
-			}
-			if (mism == 0)
-				check_result(&c, "views agree", true,
-					     "iso and udf: same sizes and extents for every file");
-			img_problems_free(&p);
-		}
-		img_filetree_free(ut);
-	} else if (urc != IMG_ENOENT) {
-		check_result(&c, "UDF descriptors", false, err.detail);
-	}
-	for (int i = 0; i < 3; i++)
-		img_filetree_free(trees[i]);
-
-	if (c.problems.count)
-		rc = IMG_EXIT_FAIL;
 	if (o->json) {
 		json_object *root = json_object_new_object();
-		json_object_object_add(root, "checks", c.checks);
-		json_object *pa = json_object_new_array();
-		for (size_t i = 0; i < c.problems.count; i++)
-			json_object_array_add(pa, json_object_new_string(c.problems.msg[i]));
-		json_object_object_add(root, "problems", pa);
-		add_bool(root, "ok", c.problems.count == 0);
+		json_object_object_add(root, "checks", checks);
+		json_object_object_add(root, "problems", problems);
+		add_bool(root, "ok", r.problems == 0);
 		emit(root, true);
 		json_object_put(root);
 	} else {
-		size_t n = json_object_array_length(c.checks);
-		for (size_t i = 0; i < n; i++) {
-			json_object *x = json_object_array_get_idx(c.checks, i), *v;
-			json_object_object_get_ex(x, "ok", &v);
-			bool ok = json_object_get_boolean(v);
-			json_object *nm, *dt;
-			json_object_object_get_ex(x, "name", &nm);
-			json_object_object_get_ex(x, "detail", &dt);
-			printf("%s: %s: %s\n", ok ? "ok" : "PROBLEM", json_object_get_string(nm),
-			       json_object_get_string(dt));
-		}
-		printf("%zu problem%s\n", c.problems.count, c.problems.count == 1 ? "" : "s");
-		json_object_put(c.checks);
+		printf("%zu problem%s\n", r.problems, r.problems == 1 ? "" : "s");
+		json_object_put(checks);
+		json_object_put(problems);
 	}
-	img_problems_free(&c.problems);
-	free(vds);
-	free(sa);
-	free(cat);
+	rc = r.problems ? IMG_EXIT_FAIL : IMG_EXIT_OK;
+	img_check_result_free(&r);
 	return rc;
 }
