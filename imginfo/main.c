@@ -13,7 +13,6 @@ int main(int argc, char **argv)
 	int rc = imginfo_options(argc, (const char **)argv, &o);
 	if (rc != 0)
 		return rc < 0 ? IMG_EXIT_OK : rc;
-	img_cli_set_verbose(o.verbose);
 
 	struct img_source *src;
 	struct img_error err = {0};

@@ -45,7 +45,7 @@ struct job {
 	struct img_image *image;
 	struct img_writer *writer;
 	struct img_progress *progress;
-	enum mk_progress show;
+	enum img_cli_progress show;
 };
 
 static void job_free(struct job *j)
@@ -101,19 +101,19 @@ static void on_note(void *arg, enum img_note_kind kind, const char *text)
 static void on_progress(void *arg, uint64_t done, uint64_t total)
 {
 	struct job *j = arg;
-	if (j->show == MK_PROGRESS_NEVER)
+	if (j->show == IMG_CLI_PROGRESS_NEVER)
 		return;
 	double now = img_progress_now();
 	if (j->progress == NULL) {
 		/* The first call (done 0) brings the total libisofs laid out. */
-		double interval = j->show == MK_PROGRESS_JSON ? 0.5 : 0.25;
+		double interval = j->show == IMG_CLI_PROGRESS_JSON ? 0.5 : 0.25;
 		if (img_progress_new(total, now, interval, &j->progress) != IMG_OK)
 			return;
 	}
 	if (!img_progress_update(j->progress, done, now))
 		return;
 	char line[8192];
-	if (j->show == MK_PROGRESS_JSON) {
+	if (j->show == IMG_CLI_PROGRESS_JSON) {
 		char file[4096];
 		int known = img_image_file_at(j->image, done > 0 ? done - 1 : 0, file, sizeof(file));
 		if (img_progress_json(j->progress, known ? file : NULL, line, sizeof(line)) == IMG_OK)
@@ -316,10 +316,6 @@ static int write_image(struct job *j)
 		return e.code == IMG_EINVAL ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
 	}
 	j->show = o->progress;
-	if (o->quiet && j->show != MK_PROGRESS_JSON)
-		j->show = MK_PROGRESS_NEVER;
-	if (j->show == MK_PROGRESS_AUTO)
-		j->show = img_cli_stderr_is_tty() ? MK_PROGRESS_ALWAYS : MK_PROGRESS_NEVER;
 	if (img_writer_run(j->writer, j->image, on_progress, j, &e) != IMG_OK) {
 		img_cli_progress_done();
 		img_cli_error("image not written", &e);

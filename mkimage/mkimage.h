@@ -6,17 +6,15 @@
 #include <stddef.h>
 
 #include "common/build/boot.h"
-
-enum mk_progress { MK_PROGRESS_AUTO, MK_PROGRESS_ALWAYS, MK_PROGRESS_NEVER, MK_PROGRESS_JSON };
+#include "common/cli/cli_options.h"
 
 struct mk_opts {
 	const char *output;
 	const char *volid, *volset, *publisher, *preparer, *appid, *sysid;
 	int iso_level;
 	bool rock, joliet, joliet_long, rationalize, reproducible;
-	bool graft_points, follow, print_size, quiet, md5;
-	int verbose;
-	enum mk_progress progress;
+	bool graft_points, follow, print_size, md5;
+	enum img_cli_progress progress; /* what the write shows: ALWAYS, NEVER or JSON */
 	const char **exclude;        /* NULL-terminated (popt argv arrays) or NULL */
 	const char **exclude_lists;
 	const char **path_lists;
