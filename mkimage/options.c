@@ -81,8 +81,8 @@ static int parse_epoch(struct mk_opts *o)
 		img_cli_usage_error("SOURCE_DATE_EPOCH=%s: want a number of seconds since 1970", e);
 		return -1;
 	}
-	o->have_epoch = true;
-	o->epoch = v;
+	o->image.have_epoch = true;
+	o->image.epoch = v;
 	return 0;
 }
 
@@ -218,7 +218,7 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	struct opt_state *s = &S;
 	*state = s;
 	memset(o, 0, sizeof(*o));
-	o->rock = o->joliet = true;
+	img_image_opts_default(&o->image);
 	s->level = 3;
 
 	img_boot_config_init(&s->boot);
@@ -242,18 +242,27 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	bool udf = false;
 	while ((c = poptGetNextOpt(s->con)) > 0) {
 		switch (c) {
-		case OPT_ROCK: o->rock = true; break;
-		case OPT_NO_ROCK: o->rock = false; break;
-		case OPT_RATIONAL: o->rock = true; o->rationalize = true; break;
-		case OPT_JOLIET: o->joliet = true; break;
-		case OPT_NO_JOLIET: o->joliet = false; break;
-		case OPT_JOLIET_LONG: o->joliet = true; o->joliet_long = true; break;
+		case OPT_ROCK: o->image.rock = true; break;
+		case OPT_NO_ROCK: o->image.rock = false; break;
+		case OPT_RATIONAL:
+			o->image.rock = true;
+			o->image.rationalize = true;
+			break;
+		case OPT_JOLIET: o->image.joliet = true; break;
+		case OPT_NO_JOLIET: o->image.joliet = false; break;
+		case OPT_JOLIET_LONG:
+			o->image.joliet = true;
+			o->image.joliet_long = true;
+			break;
 		case OPT_GRAFT: o->graft_points = true; break;
 		case OPT_FOLLOW: o->follow = true; break;
 		case OPT_PRINT_SIZE: o->print_size = true; break;
-		case OPT_MD5: o->md5 = true; break;
-		case OPT_NO_MD5: o->md5 = false; break;
-		case OPT_REPRODUCIBLE: o->reproducible = true; o->rationalize = true; break;
+		case OPT_MD5: o->image.md5 = true; break;
+		case OPT_NO_MD5: o->image.md5 = false; break;
+		case OPT_REPRODUCIBLE:
+			o->reproducible = true;
+			o->image.rationalize = true;
+			break;
 		case OPT_UDF: udf = true; break;
 		}
 	}
@@ -270,21 +279,22 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	if (mkimage_boot_options_finish() != 0)
 		return IMG_EXIT_USAGE;
 	o->boot = &s->boot;
-	o->modification_date = mkimage_boot_modification_date();
+	o->image.modification_date = mkimage_boot_modification_date();
 	o->output = s->output;
-	o->volid = s->volid ? s->volid : "CDROM";
-	o->volset = s->volset;
-	o->publisher = s->publisher;
-	o->preparer = s->preparer;
-	o->appid = s->appid;
-	o->sysid = s->sysid;
+	if (s->volid)
+		o->image.volid = s->volid;
+	o->image.volset = s->volset;
+	o->image.publisher = s->publisher;
+	o->image.preparer = s->preparer;
+	o->image.appid = s->appid;
+	o->image.sysid = s->sysid;
 	o->sort_file = s->sort;
 	o->exclude = (const char **)s->exclude;
 	o->exclude_lists = (const char **)s->exclude_lists;
 	o->path_lists = (const char **)s->path_lists;
 	o->hide = (const char **)s->hide;
 	o->hide_joliet = (const char **)s->hide_joliet;
-	o->iso_level = s->level;
+	o->image.iso_level = s->level;
 	if (s->level < 1 || s->level > 3) {
 		img_cli_usage_error("-iso-level %d: want 1, 2 or 3", s->level);
 		return IMG_EXIT_USAGE;
@@ -304,7 +314,7 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		return IMG_EXIT_USAGE;
 	if (parse_udf_media(o, s, udf) < 0)
 		return IMG_EXIT_USAGE;
-	if (o->md5 && !o->rock) {
+	if (o->image.md5 && !o->image.rock) {
 		/* Readers find the checksum array and tags through AAIP records, which live in
 		 * Rock Ridge's SUSP area: without them xorriso reports an MD5 mismatch. */
 		img_cli_usage_error("--md5 needs Rock Ridge (drop --no-rock)");
