@@ -48,8 +48,8 @@ int main(int argc, char **argv)
 	}
 	bool compatible;
 	struct img_error err = {0};
-	if ((rc = img_cli_libs_verdict(img_libburn_check(&compatible, &err), compatible,
-				       &err)) >= 0) {
+	rc = img_libburn_check(&compatible, &err);
+	if ((rc = img_cli_libs_verdict(rc, compatible, &err)) >= 0) {
 		free_options(&o);
 		return rc;
 	}

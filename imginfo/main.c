@@ -18,8 +18,8 @@ int main(int argc, char **argv)
 	struct img_source *src;
 	struct img_error err = {0};
 	bool compatible;
-	if ((rc = img_cli_libs_verdict(img_libisofs_check(&compatible, &err), compatible,
-				       &err)) >= 0)
+	rc = img_libisofs_check(&compatible, &err);
+	if ((rc = img_cli_libs_verdict(rc, compatible, &err)) >= 0)
 		return rc;
 	/* TMPDIR is read here and passed in: the library never reads the environment. */
 	if (img_source_open(o.image, getenv("TMPDIR"), &src, &err) != IMG_OK) {

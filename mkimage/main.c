@@ -25,8 +25,8 @@ int main(int argc, char **argv)
 	}
 	bool compatible;
 	struct img_error err = {0};
-	if ((rc = img_cli_libs_verdict(img_libisofs_check(&compatible, &err), compatible,
-				       &err)) >= 0) {
+	rc = img_libisofs_check(&compatible, &err);
+	if ((rc = img_cli_libs_verdict(rc, compatible, &err)) >= 0) {
 		mk_options_free(state);
 		return rc;
 	}
