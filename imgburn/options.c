@@ -61,49 +61,49 @@ static struct {
 	int list, info, watch, dummy, close, eject, load, padding, verify, verify_only, format;
 	int force, audio;
 	char *dev, *cue;
-} v;
+} parsed;
 
 static struct poptOption table[] = {
-	{"list", 0, POPT_ARG_NONE, &v.list, 0, "list the recorders and their media", NULL},
-	{"scanbus", 0, POPT_ARG_NONE | POPT_ARGFLAG_ONEDASH, &v.list, 0,
+	{"list", 0, POPT_ARG_NONE, &parsed.list, 0, "list the recorders and their media", NULL},
+	{"scanbus", 0, POPT_ARG_NONE | POPT_ARGFLAG_ONEDASH, &parsed.list, 0,
 	 "same as --list (cdrecord habit)", NULL},
-	{"info", 0, POPT_ARG_NONE, &v.info, 0,
+	{"info", 0, POPT_ARG_NONE, &parsed.info, 0,
 	 "describe the drive given by --dev and its media", NULL},
-	{"watch", 0, POPT_ARG_NONE, &v.watch, 0,
+	{"watch", 0, POPT_ARG_NONE, &parsed.watch, 0,
 	 "report drives appearing and vanishing until interrupted", NULL},
-	{"dev", 0, POPT_ARG_STRING, &v.dev, 0,
+	{"dev", 0, POPT_ARG_STRING, &parsed.dev, 0,
 	 "drive to use: /dev/sr0, stdio:FILE, a USB stick", "DEV"},
 	{"size", 0, POPT_ARG_STRING, NULL, OPT_SIZE,
 	 "exact size of a stdin SOURCE (bytes, or Ns in 2048-byte sectors)", "SIZE"},
 	{"speed", 0, POPT_ARG_STRING, NULL, OPT_SPEED,
 	 "write speed as a multiple of 1x, or max", "N"},
-	{"dummy", 0, POPT_ARG_NONE | POPT_ARGFLAG_ONEDASH, &v.dummy, 0,
+	{"dummy", 0, POPT_ARG_NONE | POPT_ARGFLAG_ONEDASH, &parsed.dummy, 0,
 	 "simulate: everything but the laser", NULL},
 	{"mode", 0, POPT_ARG_STRING, NULL, OPT_MODE,
 	 "write mode: tao, sao or auto (default)", "MODE"},
-	{"close", 0, POPT_ARG_NONE, &v.close, 0,
+	{"close", 0, POPT_ARG_NONE, &parsed.close, 0,
 	 "close (finalize) the media; else leave it appendable", NULL},
-	{"eject", 0, POPT_ARG_NONE | POPT_ARGFLAG_ONEDASH, &v.eject, 0,
+	{"eject", 0, POPT_ARG_NONE | POPT_ARGFLAG_ONEDASH, &parsed.eject, 0,
 	 "eject the media at the end", NULL},
-	{"load", 0, POPT_ARG_NONE | POPT_ARGFLAG_ONEDASH, &v.load, 0,
+	{"load", 0, POPT_ARG_NONE | POPT_ARGFLAG_ONEDASH, &parsed.load, 0,
 	 "close the tray before starting", NULL},
-	{"padding", 0, POPT_ARG_NONE, &v.padding, 0,
+	{"padding", 0, POPT_ARG_NONE, &parsed.padding, 0,
 	 "append 300 KiB of zeros to the track (as cdrecord -pad)", NULL},
 	{"pad", 0, POPT_ARG_NONE | POPT_ARGFLAG_ONEDASH | POPT_ARGFLAG_DOC_HIDDEN,
-	 &v.padding, 0, "same as --padding", NULL},
-	{"verify", 0, POPT_ARG_NONE, &v.verify, 0,
+	 &parsed.padding, 0, "same as --padding", NULL},
+	{"verify", 0, POPT_ARG_NONE, &parsed.verify, 0,
 	 "read the track back and compare its SHA-256 with what was sent", NULL},
-	{"verify-only", 0, POPT_ARG_NONE, &v.verify_only, 0,
+	{"verify-only", 0, POPT_ARG_NONE, &parsed.verify_only, 0,
 	 "write nothing: compare the media's first bytes with SOURCE", NULL},
 	{"blank", 0, POPT_ARG_STRING, NULL, OPT_BLANK,
 	 "blank rewritable media first: fast or all", "HOW"},
-	{"format", 0, POPT_ARG_NONE, &v.format, 0,
+	{"format", 0, POPT_ARG_NONE, &parsed.format, 0,
 	 "format rewritable media (DVD-RW, DVD+RW, BD-RE) first", NULL},
-	{"force", 0, POPT_ARG_NONE, &v.force, 0,
+	{"force", 0, POPT_ARG_NONE, &parsed.force, 0,
 	 "write to a block device even if it is fixed or mounted", NULL},
-	{"audio", 0, POPT_ARG_NONE, &v.audio, 0,
+	{"audio", 0, POPT_ARG_NONE, &parsed.audio, 0,
 	 "the arguments are WAV files: write them as CD-DA tracks", NULL},
-	{"cue", 0, POPT_ARG_STRING, &v.cue, 0,
+	{"cue", 0, POPT_ARG_STRING, &parsed.cue, 0,
 	 "write the session a CUE sheet describes, in SAO", "FILE"},
 	{NULL, 0, POPT_ARG_INCLUDE_TABLE, img_cli_common_options, 0,
 	 "Options of mkimage, imginfo and imgburn (--json: with --list, --info or a write;\n"
@@ -221,18 +221,18 @@ static int check_combinations(const struct imgburn_opts *o)
  * freed before they are used.  Returns -1 or IMG_EXIT_FAIL (out of memory). */
 static int take_values(poptContext pc, struct imgburn_opts *o)
 {
-	o->list = v.list, o->info = v.info, o->watch = v.watch;
-	o->dummy = v.dummy, o->close = v.close, o->eject = v.eject, o->load = v.load;
-	o->padding = v.padding, o->verify = v.verify, o->verify_only = v.verify_only;
-	o->format = v.format, o->force = v.force, o->audio = v.audio;
+	o->list = parsed.list, o->info = parsed.info, o->watch = parsed.watch;
+	o->dummy = parsed.dummy, o->close = parsed.close, o->eject = parsed.eject, o->load = parsed.load;
+	o->padding = parsed.padding, o->verify = parsed.verify, o->verify_only = parsed.verify_only;
+	o->format = parsed.format, o->force = parsed.force, o->audio = parsed.audio;
 	const char **rest = poptGetArgs(pc);
 	int n = 0;
 	while (rest && rest[n])
 		n++;
 	o->args = calloc((size_t)n + 1, sizeof(*o->args));
-	o->dev = v.dev ? strdup(v.dev) : NULL;
-	o->cue = v.cue ? strdup(v.cue) : NULL;
-	bool oom = o->args == NULL || (v.dev && !o->dev) || (v.cue && !o->cue);
+	o->dev = parsed.dev ? strdup(parsed.dev) : NULL;
+	o->cue = parsed.cue ? strdup(parsed.cue) : NULL;
+	bool oom = o->args == NULL || (parsed.dev && !o->dev) || (parsed.cue && !o->cue);
 	for (int i = 0; i < n && !oom; i++, o->nargs++)
 		oom = (o->args[i] = strdup(rest[i])) == NULL;
 	if (oom) {
@@ -245,7 +245,7 @@ static int take_values(poptContext pc, struct imgburn_opts *o)
 int imgburn_parse_options(int argc, const char **argv, struct imgburn_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	memset(&v, 0, sizeof(v));
+	memset(&parsed, 0, sizeof(parsed));
 	o->size = -1;
 	img_cli_common_begin(IMG_CLI_JSON | IMG_CLI_PROGRESS);
 	poptContext pc = poptGetContext("imgburn", argc, argv, table, 0);
@@ -272,8 +272,8 @@ int imgburn_parse_options(int argc, const char **argv, struct imgburn_opts *o)
 	if (rc < 0)
 		rc = check_combinations(o);
 	o->json = rc < 0 && common.json && (o->list || o->info);
-	free(v.dev);
-	free(v.cue);
+	free(parsed.dev);
+	free(parsed.cue);
 	poptFreeContext(pc);
 	return rc;
 }

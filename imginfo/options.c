@@ -15,22 +15,22 @@ enum { OPT_LIST = 1, OPT_FIND, OPT_EXTRACT, OPT_CHECK };
 static struct {
 	int force;
 	char *view, *find, *extract, *dest;
-} v;
+} parsed;
 
 static struct poptOption table[] = {
 	{"list", 'l', POPT_ARG_NONE, NULL, OPT_LIST,
 	 "list the file tree of one view (mode, owner, size, mtime, LBA, path)", NULL},
-	{"view", '\0', POPT_ARG_STRING, &v.view, 0,
+	{"view", '\0', POPT_ARG_STRING, &parsed.view, 0,
 	 "view to list or extract: iso, joliet, rr or udf (default: rr, else "
 	 "joliet, else iso)", "VIEW"},
-	{"find", '\0', POPT_ARG_STRING, &v.find, OPT_FIND,
+	{"find", '\0', POPT_ARG_STRING, &parsed.find, OPT_FIND,
 	 "list only entries whose name (or path, if PATTERN has a '/') matches the "
 	 "shell PATTERN", "PATTERN"},
-	{"extract", 'x', POPT_ARG_STRING, &v.extract, OPT_EXTRACT,
+	{"extract", 'x', POPT_ARG_STRING, &parsed.extract, OPT_EXTRACT,
 	 "extract the file or subtree PATH of the view", "PATH"},
-	{"to", 'C', POPT_ARG_STRING, &v.dest, 0,
+	{"to", 'C', POPT_ARG_STRING, &parsed.dest, 0,
 	 "directory to extract into (default: the current directory)", "DEST"},
-	{"force", 'f', POPT_ARG_NONE, &v.force, 0, "replace existing files when extracting",
+	{"force", 'f', POPT_ARG_NONE, &parsed.force, 0, "replace existing files when extracting",
 	 NULL},
 	{"check", '\0', POPT_ARG_NONE, NULL, OPT_CHECK,
 	 "verify MD5 tags, checksums, CRCs and that all views agree; exit 1 on problems",
@@ -49,17 +49,17 @@ static int take_values(poptContext ctx, struct imginfo_opts *o)
 		img_cli_usage_error(image ? "only one IMAGE, please" : "no IMAGE given");
 		return IMG_EXIT_USAGE;
 	}
-	if (v.view && strcmp(v.view, "iso") && strcmp(v.view, "joliet") &&
-	    strcmp(v.view, "rr") && strcmp(v.view, "udf")) {
-		img_cli_usage_error("--view: unknown view '%s' (iso, joliet, rr, udf)", v.view);
+	if (parsed.view && strcmp(parsed.view, "iso") && strcmp(parsed.view, "joliet") &&
+	    strcmp(parsed.view, "rr") && strcmp(parsed.view, "udf")) {
+		img_cli_usage_error("--view: unknown view '%s' (iso, joliet, rr, udf)", parsed.view);
 		return IMG_EXIT_USAGE;
 	}
-	if (v.dest && o->mode != MODE_EXTRACT) {
+	if (parsed.dest && o->mode != MODE_EXTRACT) {
 		img_cli_usage_error("--to needs --extract");
 		return IMG_EXIT_USAGE;
 	}
 	static char keep[5][4096];
-	const char *src[5] = {image, v.view, v.find, v.extract, v.dest};
+	const char *src[5] = {image, parsed.view, parsed.find, parsed.extract, parsed.dest};
 	const char **dst[5] = {&o->image, &o->view, &o->find, &o->extract, &o->dest};
 	for (int i = 0; i < 5; i++) {
 		if (src[i] == NULL)
@@ -71,14 +71,14 @@ static int take_values(poptContext ctx, struct imginfo_opts *o)
 		snprintf(keep[i], sizeof(keep[i]), "%s", src[i]);
 		*dst[i] = keep[i];
 	}
-	o->force = v.force;
+	o->force = parsed.force;
 	return 0;
 }
 
 int imginfo_options(int argc, const char **argv, struct imginfo_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	memset(&v, 0, sizeof(v));
+	memset(&parsed, 0, sizeof(parsed));
 	o->dest = ".";
 	img_cli_common_begin(IMG_CLI_JSON);
 	poptContext ctx = poptGetContext("imginfo", argc, argv, table, 0);
@@ -107,10 +107,10 @@ int imginfo_options(int argc, const char **argv, struct imginfo_opts *o)
 		rc = take_values(ctx, o);
 		o->json = common.json;
 	}
-	free(v.view);
-	free(v.find);
-	free(v.extract);
-	free(v.dest);
+	free(parsed.view);
+	free(parsed.find);
+	free(parsed.extract);
+	free(parsed.dest);
 	poptFreeContext(ctx);
 	return rc;
 }
