@@ -14,6 +14,13 @@ VERSION := 0.1.0
 PKG_CONFIG ?= pkg-config
 PKGS := libisofs-1 libburn-1 popt json-c libcrypto libsystemd libudev
 
+# The code relies on libisofs and libburn 1.5.4 behaving as they do (common/base/libversion.c
+# lists where): other versions are refused here and by the programs at start, unless built with
+# `make ALLOW_UNTESTED_LIBS=1` (then the programs only warn about an API-compatible version).
+PINNED_LIBS := libisofs-1 libburn-1
+PINNED_VERSION := 1.5.4
+ALLOW_UNTESTED_LIBS ?=
+
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -Wall -Wextra -Werror -pthread
@@ -24,6 +31,10 @@ LDLIBS  += $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null) -pthread
 # Each program loads only the libraries its objects use (mkimage needs neither libsystemd nor
 # libudev): less to map and relocate at start, and a lower peak RSS.
 LDFLAGS += -Wl,--as-needed
+
+ifeq ($(ALLOW_UNTESTED_LIBS),1)
+CPPFLAGS += -DIMG_ALLOW_UNTESTED_LIBS
+endif
 
 ifeq ($(SANITIZE),1)
 CFLAGS  += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -53,12 +64,25 @@ TOOLS    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 UNIT_SRC := $(sort $(wildcard tests/unit/check_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all check demo bench bench-tools fuzz install clean deps unit e2e e2e-asan
+.PHONY: all check demo bench bench-tools fuzz install clean deps unit e2e e2e-asan lib-versions
 all: $(BINS) $(TOOLS)
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c | lib-versions
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# Before anything is compiled: the installed libisofs and libburn are the pinned version.
+lib-versions:
+ifneq ($(ALLOW_UNTESTED_LIBS),1)
+	@for p in $(PINNED_LIBS); do \
+	  v=$$($(PKG_CONFIG) --modversion $$p 2>/dev/null) || { \
+	    echo "$$p: not found by pkg-config (make deps installs it)" >&2; exit 1; }; \
+	  $(PKG_CONFIG) --exact-version=$(PINNED_VERSION) $$p || { \
+	    echo "$$p $$v is installed; this code was made and tested for $(PINNED_VERSION) and" \
+	         "relies on its behaviour (common/base/libversion.c); to build anyway:" \
+	         "make ALLOW_UNTESTED_LIBS=1" >&2; exit 1; }; \
+	done
+endif
 
 # The archive is refused if any of its objects calls the terminal, exit or the environment:
 # those belong to the programs (STYLE: library vs program).

@@ -7,8 +7,8 @@
 #include <stdint.h>
 
 #include "common/burn/drive.h"
+#include "common/cli/cli_options.h"
 
-enum progress_style { PROGRESS_AUTO, PROGRESS_BAR, PROGRESS_JSON, PROGRESS_NONE };
 enum blank_kind { BLANK_NONE, BLANK_FAST, BLANK_ALL };
 
 struct imgburn_opts {
@@ -20,7 +20,7 @@ struct imgburn_opts {
 	enum write_mode_choice { MODE_AUTO, MODE_TAO, MODE_SAO } mode;
 	enum blank_kind blank;
 	const char *cue;
-	enum progress_style progress;
+	enum img_cli_progress progress; /* what a job shows: ALWAYS, NEVER or JSON (never AUTO) */
 	const char **args;         /* SOURCE, or the WAV files with --audio */
 	int nargs;
 };
@@ -42,7 +42,7 @@ int imgburn_burn(const struct imgburn_opts *o);
 
 /* Progress report of one job: a redrawn line on a terminal, or one JSON object per update. */
 struct report;
-struct report *report_new(enum progress_style style);
+struct report *report_new(enum img_cli_progress style);
 void report_update(struct report *r, const struct img_drive_progress *p);
 /* Ends the report with the job's last state: a final line, or a last JSON object whose phase
  * is "done" or "failed".  Frees r. */

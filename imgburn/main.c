@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/base/libversion.h"
 #include "common/cli/cli.h"
 #include "imgburn/imgburn.h"
 
@@ -42,6 +43,13 @@ int main(int argc, char **argv)
 	struct imgburn_opts o;
 	int rc = imgburn_parse_options(argc, (const char **)argv, &o);
 	if (rc >= 0) {
+		free_options(&o);
+		return rc;
+	}
+	bool compatible;
+	struct img_error err = {0};
+	rc = img_libburn_check(&compatible, &err);
+	if ((rc = img_cli_libs_verdict(rc, compatible, &err)) >= 0) {
 		free_options(&o);
 		return rc;
 	}

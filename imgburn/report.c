@@ -9,7 +9,7 @@
 #include "imgburn/imgburn.h"
 
 struct report {
-	enum progress_style style;
+	enum img_cli_progress style;
 	struct timespec start, last;
 	enum img_drive_phase last_phase;
 	bool any;
@@ -22,16 +22,17 @@ static double now_since(const struct timespec *t0)
 	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-struct report *report_new(enum progress_style style)
+struct report *report_new(enum img_cli_progress style)
 {
 	struct report *r = calloc(1, sizeof(*r));
 	if (r == NULL)
 		return NULL;
-	if (style == PROGRESS_AUTO)
-		style = img_cli_stderr_is_tty() ? PROGRESS_BAR : PROGRESS_NONE;
+	/* The options resolved AUTO already (img_cli_progress_shown); kept safe all the same. */
+	if (style == IMG_CLI_PROGRESS_AUTO)
+		style = img_cli_stderr_is_tty() ? IMG_CLI_PROGRESS_ALWAYS : IMG_CLI_PROGRESS_NEVER;
 	r->style = style;
 	/* seconds and fill levels to the millisecond/permille are plenty for a front end */
-	if (style == PROGRESS_JSON)
+	if (style == IMG_CLI_PROGRESS_JSON)
 		json_c_set_serialization_double_format("%.3f", JSON_C_OPTION_GLOBAL);
 	clock_gettime(CLOCK_MONOTONIC, &r->start);
 	r->last = r->start;
@@ -97,7 +98,7 @@ static void emit_bar(const struct img_drive_progress *p, double elapsed, double 
 
 void report_update(struct report *r, const struct img_drive_progress *p)
 {
-	if (r == NULL || r->style == PROGRESS_NONE)
+	if (r == NULL || r->style == IMG_CLI_PROGRESS_NEVER)
 		return;
 	/* at most 4 updates a second, plus one on every change of phase */
 	if (r->any && p->phase == r->last_phase && now_since(&r->last) < 0.25)
@@ -109,7 +110,7 @@ void report_update(struct report *r, const struct img_drive_progress *p)
 	double remaining = -1;
 	if (p->bytes_total > 0 && p->bytes_done > 0 && p->bytes_done <= p->bytes_total)
 		remaining = elapsed * (double)(p->bytes_total - p->bytes_done) / p->bytes_done;
-	if (r->style == PROGRESS_JSON)
+	if (r->style == IMG_CLI_PROGRESS_JSON)
 		emit_json(p, elapsed, remaining, NULL);
 	else
 		emit_bar(p, elapsed, remaining, NULL);
@@ -119,10 +120,10 @@ void report_done(struct report *r, const struct img_drive_progress *last, bool o
 {
 	if (r == NULL)
 		return;
-	if (r->style == PROGRESS_BAR && r->any) {
+	if (r->style == IMG_CLI_PROGRESS_ALWAYS && r->any) {
 		emit_bar(last, now_since(&r->start), 0, ok ? "done" : "failed");
 		img_cli_progress_done();
-	} else if (r->style == PROGRESS_JSON) {
+	} else if (r->style == IMG_CLI_PROGRESS_JSON) {
 		/* the last object says how the job ended: "done" or "failed" */
 		emit_json(last, now_since(&r->start), 0, ok ? "done" : "failed");
 	}

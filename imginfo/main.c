@@ -1,6 +1,7 @@
 /* imginfo: inspect ISO 9660 / Joliet / Rock Ridge / El Torito / hybrid disc images. */
 #include <stdlib.h>
 
+#include "common/base/libversion.h"
 #include "common/cli/cli.h"
 #include "common/inspect/source.h"
 #include "imginfo/options.h"
@@ -13,10 +14,13 @@ int main(int argc, char **argv)
 	int rc = imginfo_options(argc, (const char **)argv, &o);
 	if (rc != 0)
 		return rc < 0 ? IMG_EXIT_OK : rc;
-	img_cli_set_verbose(o.verbose);
 
 	struct img_source *src;
 	struct img_error err = {0};
+	bool compatible;
+	rc = img_libisofs_check(&compatible, &err);
+	if ((rc = img_cli_libs_verdict(rc, compatible, &err)) >= 0)
+		return rc;
 	/* TMPDIR is read here and passed in: the library never reads the environment. */
 	if (img_source_open(o.image, getenv("TMPDIR"), &src, &err) != IMG_OK) {
 		img_cli_error("cannot open image", &err);

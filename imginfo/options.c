@@ -7,128 +7,110 @@
 #include <string.h>
 
 #include "common/cli/cli.h"
+#include "common/cli/cli_options.h"
 
-enum { OPT_HELP = 1, OPT_VERSION, OPT_LIST, OPT_FIND, OPT_EXTRACT, OPT_CHECK };
+enum { OPT_LIST = 1, OPT_FIND, OPT_EXTRACT, OPT_CHECK };
+
+/* What popt fills; the table points into it, so it lives as long. */
+static struct {
+	int force;
+	char *view, *find, *extract, *dest;
+} parsed;
+
+static struct poptOption table[] = {
+	{"list", 'l', POPT_ARG_NONE, NULL, OPT_LIST,
+	 "list the file tree of one view (mode, owner, size, mtime, LBA, path)", NULL},
+	{"view", '\0', POPT_ARG_STRING, &parsed.view, 0,
+	 "view to list or extract: iso, joliet, rr or udf (default: rr, else "
+	 "joliet, else iso)", "VIEW"},
+	{"find", '\0', POPT_ARG_STRING, &parsed.find, OPT_FIND,
+	 "list only entries whose name (or path, if PATTERN has a '/') matches the "
+	 "shell PATTERN", "PATTERN"},
+	{"extract", 'x', POPT_ARG_STRING, &parsed.extract, OPT_EXTRACT,
+	 "extract the file or subtree PATH of the view", "PATH"},
+	{"to", 'C', POPT_ARG_STRING, &parsed.dest, 0,
+	 "directory to extract into (default: the current directory)", "DEST"},
+	{"force", 'f', POPT_ARG_NONE, &parsed.force, 0, "replace existing files when extracting",
+	 NULL},
+	{"check", '\0', POPT_ARG_NONE, NULL, OPT_CHECK,
+	 "verify MD5 tags, checksums, CRCs and that all views agree; exit 1 on problems",
+	 NULL},
+	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, img_cli_common_options, 0,
+	 "Options of mkimage, imginfo and imgburn (--json: schema in imginfo(1)):", NULL},
+	POPT_TABLEEND
+};
+
+/* The checks between options and arguments, and copies of the strings (popt's live in its
+ * context; the program keeps them for its whole run).  Returns 0 or IMG_EXIT_USAGE. */
+static int take_values(poptContext ctx, struct imginfo_opts *o)
+{
+	const char *image = poptGetArg(ctx);
+	if (image == NULL || poptPeekArg(ctx) != NULL) {
+		img_cli_usage_error(image ? "only one IMAGE, please" : "no IMAGE given");
+		return IMG_EXIT_USAGE;
+	}
+	if (parsed.view && strcmp(parsed.view, "iso") && strcmp(parsed.view, "joliet") &&
+	    strcmp(parsed.view, "rr") && strcmp(parsed.view, "udf")) {
+		img_cli_usage_error("--view: unknown view '%s' (iso, joliet, rr, udf)", parsed.view);
+		return IMG_EXIT_USAGE;
+	}
+	if (parsed.dest && o->mode != MODE_EXTRACT) {
+		img_cli_usage_error("--to needs --extract");
+		return IMG_EXIT_USAGE;
+	}
+	static char keep[5][4096];
+	const char *src[5] = {image, parsed.view, parsed.find, parsed.extract, parsed.dest};
+	const char **dst[5] = {&o->image, &o->view, &o->find, &o->extract, &o->dest};
+	for (int i = 0; i < 5; i++) {
+		if (src[i] == NULL)
+			continue;
+		if (strlen(src[i]) >= sizeof(keep[i])) {
+			img_cli_usage_error("argument too long: %.40s...", src[i]);
+			return IMG_EXIT_USAGE;
+		}
+		snprintf(keep[i], sizeof(keep[i]), "%s", src[i]);
+		*dst[i] = keep[i];
+	}
+	o->force = parsed.force;
+	return 0;
+}
 
 int imginfo_options(int argc, const char **argv, struct imginfo_opts *o)
 {
 	memset(o, 0, sizeof(*o));
+	memset(&parsed, 0, sizeof(parsed));
 	o->dest = ".";
-	int force = 0, json = 0;
-	char *view = NULL, *find = NULL, *extract = NULL, *dest = NULL;
-	struct poptOption table[] = {
-		{"list", 'l', POPT_ARG_NONE, NULL, OPT_LIST,
-		 "list the file tree of one view (mode, owner, size, mtime, LBA, path)", NULL},
-		{"view", '\0', POPT_ARG_STRING, &view, 0,
-		 "view to list or extract: iso, joliet, rr or udf (default: rr, else "
-		 "joliet, else iso)", "VIEW"},
-		{"find", '\0', POPT_ARG_STRING, &find, OPT_FIND,
-		 "list only entries whose name (or path, if PATTERN has a '/') matches the "
-		 "shell PATTERN", "PATTERN"},
-		{"extract", 'x', POPT_ARG_STRING, &extract, OPT_EXTRACT,
-		 "extract the file or subtree PATH of the view", "PATH"},
-		{"to", 'C', POPT_ARG_STRING, &dest, 0,
-		 "directory to extract into (default: the current directory)", "DEST"},
-		{"force", 'f', POPT_ARG_NONE, &force, 0, "replace existing files when extracting",
-		 NULL},
-		{"check", '\0', POPT_ARG_NONE, NULL, OPT_CHECK,
-		 "verify MD5 tags, checksums, CRCs and that all views agree; exit 1 on problems",
-		 NULL},
-		{"json", '\0', POPT_ARG_NONE, &json, 0, "print JSON (schema in imginfo(1))", NULL},
-		{"verbose", 'v', POPT_ARG_NONE, NULL, 'v', "say more on stderr", NULL},
-		{"version", 'V', POPT_ARG_NONE, NULL, OPT_VERSION, "print the version and exit",
-		 NULL},
-		{"help", 'h', POPT_ARG_NONE, NULL, OPT_HELP, "show this help and exit", NULL},
-		POPT_TABLEEND
-	};
+	img_cli_common_begin(IMG_CLI_JSON);
 	poptContext ctx = poptGetContext("imginfo", argc, argv, table, 0);
 	poptSetOtherOptionHelp(ctx, "[OPTION...] IMAGE   (IMAGE: file, block device or - for "
 				    "stdin)");
 	int rc = 0, c, modes = 0;
 	while ((c = poptGetNextOpt(ctx)) > 0) {
-		switch (c) {
-		case OPT_HELP:
-			poptPrintHelp(ctx, stdout, 0);
-			rc = -1;
-			goto out;
-		case OPT_VERSION:
-			printf("imginfo %s\n", IMG_VERSION);
-			rc = -1;
-			goto out;
-		case OPT_LIST:
-		case OPT_FIND:
-			if (o->mode != MODE_LIST)
-				modes++;
-			o->mode = MODE_LIST;
-			break;
-		case OPT_EXTRACT:
+		enum imginfo_mode m = c == OPT_EXTRACT ? MODE_EXTRACT : c == OPT_CHECK ? MODE_CHECK :
+				      MODE_LIST;
+		/* -l and --find are one mode; each other mode option counts. */
+		if (m != MODE_LIST || o->mode != MODE_LIST)
 			modes++;
-			o->mode = MODE_EXTRACT;
-			break;
-		case OPT_CHECK:
-			modes++;
-			o->mode = MODE_CHECK;
-			break;
-		case 'v':
-			o->verbose++;
-			break;
-		}
+		o->mode = m;
 	}
+	struct img_cli_common common;
 	if (c < -1) {
 		img_cli_usage_error("%s: %s", poptBadOption(ctx, POPT_BADOPTION_NOALIAS),
 				    poptStrerror(c));
 		rc = IMG_EXIT_USAGE;
-		goto out;
-	}
-	if (modes > 1) {
+	} else if ((rc = img_cli_common_finish(ctx, &common)) >= 0) {
+		rc = rc == IMG_EXIT_OK ? -1 : rc; /* -1: help or version printed */
+	} else if (modes > 1) {
 		img_cli_usage_error("--list/--find, --extract and --check exclude each other");
 		rc = IMG_EXIT_USAGE;
-		goto out;
+	} else {
+		rc = take_values(ctx, o);
+		o->json = common.json;
 	}
-	const char *image = poptGetArg(ctx);
-	if (image == NULL || poptPeekArg(ctx) != NULL) {
-		img_cli_usage_error(image ? "only one IMAGE, please" : "no IMAGE given");
-		rc = IMG_EXIT_USAGE;
-		goto out;
-	}
-	if (view && strcmp(view, "iso") && strcmp(view, "joliet") && strcmp(view, "rr") &&
-	    strcmp(view, "udf")) {
-		img_cli_usage_error("--view: unknown view '%s' (iso, joliet, rr, udf)", view);
-		rc = IMG_EXIT_USAGE;
-		goto out;
-	}
-	if (dest && o->mode != MODE_EXTRACT) {
-		img_cli_usage_error("--to needs --extract");
-		rc = IMG_EXIT_USAGE;
-		goto out;
-	}
-	/* popt strings live in its context; the program keeps them for its whole run. */
-	static char keep[4][4096];
-	const char *src[4] = {image, view, find, extract};
-	const char **dst[4] = {&o->image, &o->view, &o->find, &o->extract};
-	for (int i = 0; i < 4; i++) {
-		if (src[i] == NULL)
-			continue;
-		if (strlen(src[i]) >= sizeof(keep[i])) {
-			img_cli_usage_error("argument too long: %.40s...", src[i]);
-			rc = IMG_EXIT_USAGE;
-			goto out;
-		}
-		snprintf(keep[i], sizeof(keep[i]), "%s", src[i]);
-		*dst[i] = keep[i];
-	}
-	if (dest) {
-		static char keep_dest[4096];
-		snprintf(keep_dest, sizeof(keep_dest), "%s", dest);
-		o->dest = keep_dest;
-	}
-	o->force = force;
-	o->json = json;
-out:
-	free(view);
-	free(find);
-	free(extract);
-	free(dest);
+	free(parsed.view);
+	free(parsed.find);
+	free(parsed.extract);
+	free(parsed.dest);
 	poptFreeContext(ctx);
 	return rc;
 }

@@ -14,7 +14,6 @@ struct imginfo_opts {
 	const char *extract;  /* path in the image for --extract */
 	const char *dest;     /* --to, default "." */
 	bool force, json;
-	int verbose;
 };
 
 /* Parses argv.  Returns -1 when --help or --version was printed (exit 0), 0 to go on, or

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "common/cli/cli.h"
+#include "common/inspect/check.h"
 #include "common/inspect/eltorito.h"
 #include "common/inspect/extract.h"
 #include "common/inspect/iso_read.h"
@@ -336,129 +337,150 @@ static json_object *udf_maps_json(const struct img_udf_info *u)
 	return a;
 }
 
-int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
+/* What the parts of the summary share: the image, the report being built, and what was read
+ * once and is needed by more than one part. */
+struct summary {
+	struct img_source *src;
+	json_object *errors;       /* the report's "errors" array */
+	struct img_vdset *vds;
+	bool iso;                  /* an ISO 9660 descriptor set was read */
+	struct img_udf_info udf;
+	int urc;                   /* img_udf_read_info's result */
+	struct img_error uerr;
+};
+
+static json_object *image_json(struct img_source *src, const char *path)
 {
-	json_object *root = json_object_new_object(), *errors = json_object_new_array();
-	struct img_error err = {0};
 	json_object *img = json_object_new_object();
-	add_str(img, "path", o->image);
+	add_str(img, "path", path);
 	add_str(img, "kind", img_source_kind(src));
 	add_int(img, "size", (int64_t)img_source_size(src));
 	add_int(img, "sectors", (int64_t)(img_source_size(src) / IMG_ISO_SECTOR));
-	json_object_object_add(root, "image", img);
+	return img;
+}
 
-	struct img_vdset *vds = calloc(1, sizeof(*vds));
-	struct img_sysarea *sa = calloc(1, sizeof(*sa));
-	struct img_boot_catalog *cat = calloc(1, sizeof(*cat));
-	if (vds == NULL || sa == NULL || cat == NULL) {
-		img_cli_fail("out of memory");
-		exit(IMG_EXIT_FAIL);
-	}
-	bool iso = img_vd_read(src, vds, &err) == IMG_OK;
+/* The volume descriptors (ISO 9660, and whether there is UDF at all). */
+static json_object *volume_descriptors_json(struct summary *s)
+{
+	struct img_error err = {0};
+	s->iso = img_vd_read(s->src, s->vds, &err) == IMG_OK;
 	json_object *vda = json_object_new_array();
-	struct img_udf_info udf;
-	struct img_error uerr = {0};
-	int urc = img_udf_read_info(src, &udf, &uerr);
+	s->urc = img_udf_read_info(s->src, &s->udf, &s->uerr);
 	/* A UDF-only image (mkudffs) has no ISO 9660 descriptors, and needs none. */
-	if (!iso && urc != IMG_OK && urc != IMG_EUNSUPPORTED)
-		report_error(errors, "volume descriptors", &err);
+	if (!s->iso && s->urc != IMG_OK && s->urc != IMG_EUNSUPPORTED)
+		report_error(s->errors, "volume descriptors", &err);
 	else
-		for (int i = 0; i < vds->count; i++)
-			json_object_array_add(vda, vd_json(&vds->vd[i]));
-	json_object_object_add(root, "volume_descriptors", vda);
+		for (int i = 0; i < s->vds->count; i++)
+			json_object_array_add(vda, vd_json(&s->vds->vd[i]));
+	return vda;
+}
 
-	json_object *fs = json_object_new_object();
-	bool trees_ok = iso;
-	const struct img_vd *pvd = iso ? img_vd_find(vds, IMG_VD_PRIMARY) : NULL;
-	const struct img_vd *jvd = iso ? img_vd_find(vds, IMG_VD_JOLIET) : NULL;
+/* The ISO 9660 hierarchy (with its level), Rock Ridge and Joliet into fs.  Returns whether
+ * the hierarchies could be walked (the MD5 part reads a tree then). */
+static bool iso_trees_json(struct summary *s, json_object *fs)
+{
+	struct img_error err = {0};
+	bool trees_ok = s->iso;
+	const struct img_vd *pvd = s->iso ? img_vd_find(s->vds, IMG_VD_PRIMARY) : NULL;
+	const struct img_vd *jvd = s->iso ? img_vd_find(s->vds, IMG_VD_JOLIET) : NULL;
 	struct img_dirscan scan;
+	json_object *iso9660 = NULL, *rock_ridge = NULL, *joliet = NULL;
 	if (pvd) {
-		if (img_iso_scan(src, pvd, &scan, &err) == IMG_OK) {
-			json_object *x = scan_json(&scan);
+		if (img_iso_scan(s->src, pvd, &scan, &err) == IMG_OK) {
+			iso9660 = scan_json(&scan);
 			/* ECMA-119 10: level 3 allows multi-extent files, level 2 long names. */
-			add_int(x, "level", scan.multi_extent ? 3 : scan.long_names ? 2 : 1);
-			json_object_object_add(fs, "iso9660", x);
+			add_int(iso9660, "level", scan.multi_extent ? 3 : scan.long_names ? 2 : 1);
 		} else {
 			trees_ok = false;
-			report_error(errors, "ISO 9660 tree", &err);
-			json_object_object_add(fs, "iso9660", NULL);
+			report_error(s->errors, "ISO 9660 tree", &err);
 		}
 		char rr[16];
-		if (img_vd_rock_ridge(src, pvd, rr, &err) != IMG_OK) {
-			report_error(errors, "Rock Ridge", &err);
-			json_object_object_add(fs, "rock_ridge", NULL);
+		if (img_vd_rock_ridge(s->src, pvd, rr, &err) != IMG_OK) {
+			report_error(s->errors, "Rock Ridge", &err);
 		} else if (rr[0]) {
-			json_object *x = json_object_new_object();
-			add_str(x, "version", rr);
-			json_object_object_add(fs, "rock_ridge", x);
-		} else {
-			json_object_object_add(fs, "rock_ridge", NULL);
+			rock_ridge = json_object_new_object();
+			add_str(rock_ridge, "version", rr);
 		}
-	} else {
-		json_object_object_add(fs, "iso9660", NULL);
-		json_object_object_add(fs, "rock_ridge", NULL);
 	}
+	json_object_object_add(fs, "iso9660", iso9660);
+	json_object_object_add(fs, "rock_ridge", rock_ridge);
 	if (jvd) {
-		if (img_iso_scan(src, jvd, &scan, &err) == IMG_OK) {
-			json_object *x = scan_json(&scan);
-			add_int(x, "ucs_level", jvd->joliet_level);
-			json_object_object_add(fs, "joliet", x);
+		if (img_iso_scan(s->src, jvd, &scan, &err) == IMG_OK) {
+			joliet = scan_json(&scan);
+			add_int(joliet, "ucs_level", jvd->joliet_level);
 		} else {
 			trees_ok = false;
-			report_error(errors, "Joliet tree", &err);
-			json_object_object_add(fs, "joliet", NULL);
+			report_error(s->errors, "Joliet tree", &err);
 		}
-	} else {
-		json_object_object_add(fs, "joliet", NULL);
 	}
-	add_bool(fs, "iso9660_1999", iso && img_vd_find(vds, IMG_VD_ISO1999) != NULL);
-	if (urc == IMG_OK || urc == IMG_EUNSUPPORTED || (iso && vds->udf_nsr[0])) {
-		json_object *x = json_object_new_object();
-		add_str(x, "vrs", iso && vds->udf_nsr[0] ? vds->udf_nsr : udf.vrs);
-		if (urc == IMG_OK) {
-			char rev[16];
-			snprintf(rev, sizeof(rev), "%x.%02x", udf.revision >> 8, udf.revision & 0xff);
-			add_str(x, "revision", rev);
-			add_str(x, "domain", udf.domain);
-			add_str(x, "volume_id", udf.volume_id);
-			add_str(x, "logical_volume_id", udf.logical_volume_id);
-			add_int(x, "block_size", udf.block_size);
-			add_int(x, "partition_number", udf.partition_number);
-			add_int(x, "partition_start", udf.partition_start);
-			add_int(x, "partition_length", udf.partition_length);
-			add_int(x, "descriptors_verified", udf.descriptors);
-			json_object_object_add(x, "partition_maps", udf_maps_json(&udf));
-			json_object *lv = NULL;
-			if (udf.lvid) {
-				char rv[3][16];
-				unsigned v[3] = {udf.min_read_revision, udf.min_write_revision,
-						 udf.max_write_revision};
-				for (int k = 0; k < 3; k++)
-					snprintf(rv[k], sizeof(rv[k]), "%x.%02x", v[k] >> 8, v[k] & 0xff);
-				lv = json_object_new_object();
-				add_str(lv, "integrity", udf.lvid_closed ? "closed" : "open");
-				add_int(lv, "files", udf.lvid_files);
-				add_int(lv, "directories", udf.lvid_dirs);
-				add_str(lv, "min_read_revision", rv[0]);
-				add_str(lv, "min_write_revision", rv[1]);
-				add_str(lv, "max_write_revision", rv[2]);
-			}
-			json_object_object_add(x, "integrity", lv);
-			if (udf.metadata_problem[0])
-				add_str(x, "metadata_problem", udf.metadata_problem);
-		} else if (urc == IMG_EUNSUPPORTED) {
-			add_str(x, "unsupported", uerr.detail);
-		} else {
-			report_error(errors, "UDF", &uerr);
-		}
-		json_object_object_add(fs, "udf", x);
-	} else {
-		json_object_object_add(fs, "udf", NULL);
-	}
+	json_object_object_add(fs, "joliet", joliet);
+	return trees_ok;
+}
 
-	/* System area: read even when there is no ISO 9660 volume (a plain disk image). */
-	json_object *sys;
-	if (img_sysarea_read(src, sa, &err) == IMG_OK) {
+/* The logical volume integrity descriptor's counts and revisions (ECMA-167 3/10.10, UDF
+ * 2.2.6), or NULL when there is none. */
+static json_object *udf_integrity_json(const struct img_udf_info *udf)
+{
+	if (!udf->lvid)
+		return NULL;
+	char rv[3][16];
+	unsigned v[3] = {udf->min_read_revision, udf->min_write_revision, udf->max_write_revision};
+	for (int k = 0; k < 3; k++)
+		snprintf(rv[k], sizeof(rv[k]), "%x.%02x", v[k] >> 8, v[k] & 0xff);
+	json_object *lv = json_object_new_object();
+	add_str(lv, "integrity", udf->lvid_closed ? "closed" : "open");
+	add_int(lv, "files", udf->lvid_files);
+	add_int(lv, "directories", udf->lvid_dirs);
+	add_str(lv, "min_read_revision", rv[0]);
+	add_str(lv, "min_write_revision", rv[1]);
+	add_str(lv, "max_write_revision", rv[2]);
+	return lv;
+}
+
+/* The UDF volume, or NULL when the image has none. */
+static json_object *udf_json(struct summary *s)
+{
+	const struct img_udf_info *udf = &s->udf;
+	bool nsr = s->iso && s->vds->udf_nsr[0];
+	if (s->urc != IMG_OK && s->urc != IMG_EUNSUPPORTED && !nsr)
+		return NULL;
+	json_object *x = json_object_new_object();
+	add_str(x, "vrs", nsr ? s->vds->udf_nsr : udf->vrs);
+	if (s->urc == IMG_OK) {
+		char rev[16];
+		snprintf(rev, sizeof(rev), "%x.%02x", udf->revision >> 8, udf->revision & 0xff);
+		add_str(x, "revision", rev);
+		add_str(x, "domain", udf->domain);
+		add_str(x, "volume_id", udf->volume_id);
+		add_str(x, "logical_volume_id", udf->logical_volume_id);
+		add_int(x, "block_size", udf->block_size);
+		add_int(x, "partition_number", udf->partition_number);
+		add_int(x, "partition_start", udf->partition_start);
+		add_int(x, "partition_length", udf->partition_length);
+		add_int(x, "descriptors_verified", udf->descriptors);
+		json_object_object_add(x, "partition_maps", udf_maps_json(udf));
+		json_object_object_add(x, "integrity", udf_integrity_json(udf));
+		if (udf->metadata_problem[0])
+			add_str(x, "metadata_problem", udf->metadata_problem);
+	} else if (s->urc == IMG_EUNSUPPORTED) {
+		add_str(x, "unsupported", s->uerr.detail);
+	} else {
+		report_error(s->errors, "UDF", &s->uerr);
+	}
+	return x;
+}
+
+/* The system area (read even when there is no ISO 9660 volume: a plain disk image), and
+ * whether an Apple partition holds HFS+ (into fs).  NULL when it cannot be read. */
+static json_object *system_area_json(struct summary *s, json_object *fs)
+{
+	struct img_error err = {0};
+	struct img_sysarea *sa = calloc(1, sizeof(*sa));
+	json_object *sys = NULL;
+	if (sa == NULL) {
+		img_error_set(&err, IMG_ENOMEM, "out of memory");
+		report_error(s->errors, "system area", &err);
+	} else if (img_sysarea_read(s->src, sa, &err) == IMG_OK) {
 		sys = sysarea_json(sa);
 		bool hfs = false;
 		for (int i = 0; i < sa->apm_count; i++)
@@ -467,63 +489,95 @@ int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
 		add_bool(fs, "hfsplus", hfs);
 		if (sa->gpt && !sa->gpt_header_crc_ok) {
 			img_error_set(&err, IMG_ECORRUPT, "GPT header at byte 512: CRC32 mismatch");
-			report_error(errors, "system area", &err);
+			report_error(s->errors, "system area", &err);
 		}
 		if (sa->gpt && sa->gpt_header_crc_ok && !sa->gpt_entries_crc_ok) {
 			img_error_set(&err, IMG_ECORRUPT, "GPT entry array at byte %llu: CRC32 "
 				      "mismatch", (unsigned long long)sa->gpt_entries_lba * 512);
-			report_error(errors, "system area", &err);
+			report_error(s->errors, "system area", &err);
 		}
 	} else {
-		report_error(errors, "system area", &err);
-		sys = NULL;
+		report_error(s->errors, "system area", &err);
 	}
+	free(sa);
+	return sys;
+}
+
+/* The El Torito boot catalog, or NULL when there is none (or it cannot be read). */
+static json_object *el_torito_json(struct summary *s)
+{
+	const struct img_vd *brd = s->iso ? img_vd_find(s->vds, IMG_VD_BOOT) : NULL;
+	if (brd == NULL || !brd->el_torito)
+		return NULL;
+	struct img_error err = {0};
+	struct img_boot_catalog *cat = calloc(1, sizeof(*cat));
+	json_object *o = NULL;
+	if (cat == NULL)
+		img_error_set(&err, IMG_ENOMEM, "out of memory");
+	if (cat != NULL && img_eltorito_read(s->src, brd->boot_catalog, cat, &err) == IMG_OK)
+		o = eltorito_json(cat);
+	else
+		report_error(s->errors, "El Torito", &err);
+	free(cat);
+	return o;
+}
+
+/* The session MD5 tag and the number of files with an MD5, as libisofs reads them from the
+ * default view; NULL when the trees could not be walked or read. */
+static json_object *md5_json(struct summary *s, bool trees_ok)
+{
+	if (!trees_ok)
+		return NULL;
+	struct img_error err = {0};
+	struct img_filetree *t = NULL;
+	struct img_iso_info info;
+	if (img_iso_read_tree(s->src, IMG_VIEW_DEFAULT, &t, &info, &err) != IMG_OK) {
+		report_error(s->errors, "file tree", &err);
+		return NULL;
+	}
+	json_object *md5 = json_object_new_object();
+	if (info.session_md5) {
+		char hex[33];
+		img_md5_hex(info.md5, hex);
+		json_object *x = json_object_new_object();
+		add_int(x, "start_lba", info.md5_start);
+		add_int(x, "end_lba", info.md5_end);
+		add_str(x, "md5", hex);
+		json_object_object_add(md5, "session", x);
+	} else {
+		json_object_object_add(md5, "session", NULL);
+	}
+	add_int(md5, "files_with_md5", info.files_with_md5);
+	img_filetree_free(t);
+	return md5;
+}
+
+int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
+{
+	struct summary s = {.src = src, .errors = json_object_new_array()};
+	if ((s.vds = calloc(1, sizeof(*s.vds))) == NULL) {
+		img_cli_fail("out of memory");
+		json_object_put(s.errors);
+		return IMG_EXIT_FAIL;
+	}
+	/* Parts in the order of the report's keys; each reports its errors as it meets them. */
+	json_object *root = json_object_new_object();
+	json_object_object_add(root, "image", image_json(src, o->image));
+	json_object_object_add(root, "volume_descriptors", volume_descriptors_json(&s));
+	json_object *fs = json_object_new_object();
+	bool trees_ok = iso_trees_json(&s, fs);
+	add_bool(fs, "iso9660_1999", s.iso && img_vd_find(s.vds, IMG_VD_ISO1999) != NULL);
+	json_object_object_add(fs, "udf", udf_json(&s));
+	json_object *sys = system_area_json(&s, fs);
 	json_object_object_add(root, "file_systems", fs);
-
-	const struct img_vd *brd = iso ? img_vd_find(vds, IMG_VD_BOOT) : NULL;
-	if (brd && brd->el_torito) {
-		if (img_eltorito_read(src, brd->boot_catalog, cat, &err) == IMG_OK)
-			json_object_object_add(root, "el_torito", eltorito_json(cat));
-		else {
-			report_error(errors, "El Torito", &err);
-			json_object_object_add(root, "el_torito", NULL);
-		}
-	} else {
-		json_object_object_add(root, "el_torito", NULL);
-	}
+	json_object_object_add(root, "el_torito", el_torito_json(&s));
 	json_object_object_add(root, "system_area", sys);
-
-	json_object *md5 = NULL;
-	if (trees_ok) {
-		struct img_filetree *t = NULL;
-		struct img_iso_info info;
-		if (img_iso_read_tree(src, IMG_VIEW_DEFAULT, &t, &info, &err) == IMG_OK) {
-			md5 = json_object_new_object();
-			if (info.session_md5) {
-				char hex[33];
-				img_md5_hex(info.md5, hex);
-				json_object *s = json_object_new_object();
-				add_int(s, "start_lba", info.md5_start);
-				add_int(s, "end_lba", info.md5_end);
-				add_str(s, "md5", hex);
-				json_object_object_add(md5, "session", s);
-			} else {
-				json_object_object_add(md5, "session", NULL);
-			}
-			add_int(md5, "files_with_md5", info.files_with_md5);
-			img_filetree_free(t);
-		} else {
-			report_error(errors, "file tree", &err);
-		}
-	}
-	json_object_object_add(root, "md5", md5);
-	json_object_object_add(root, "errors", errors);
-	int rc = json_object_array_length(errors) ? IMG_EXIT_USAGE : IMG_EXIT_OK;
+	json_object_object_add(root, "md5", md5_json(&s, trees_ok));
+	json_object_object_add(root, "errors", s.errors);
+	int rc = json_object_array_length(s.errors) ? IMG_EXIT_USAGE : IMG_EXIT_OK;
 	emit(root, o->json);
 	json_object_put(root);
-	free(vds);
-	free(sa);
-	free(cat);
+	free(s.vds);
 	return rc;
 }
 
@@ -829,293 +883,59 @@ int imginfo_extract(struct img_source *src, const struct imginfo_opts *o)
 
 /* ---- check ---- */
 
-struct checker {
-	json_object *checks;
-	struct img_problems problems;
-	bool json;
-};
-
-static void check_result(struct checker *c, const char *name, bool ok, const char *detail)
-{
-	json_object *x = json_object_new_object();
-	add_str(x, "name", name);
-	add_bool(x, "ok", ok);
-	add_str(x, "detail", detail);
-	json_object_array_add(c->checks, x);
-	if (!ok)
-		img_problems_add(&c->problems, "%s: %s", name, detail);
-}
-
-struct md5_walk {
-	struct img_source *src;
-	struct checker *c;
-	uint64_t ok, bad;
-};
-
-static int check_file_md5(struct img_fnode *n, void *arg)
-{
-	struct md5_walk *w = arg;
-	if (!n->has_md5)
-		return IMG_OK;
-	unsigned char got[16];
-	struct img_error err = {0};
-	char path[4096];
-	img_fnode_path(n, path, sizeof(path));
-	if (img_md5_node(w->src, n, got, &err) != IMG_OK) {
-		w->bad++;
-		check_result(w->c, "file MD5", false, err.detail);
-	} else if (memcmp(got, n->md5, 16) != 0) {
-		w->bad++;
-		char a[33], b[33], d[4200];
-		img_md5_hex(n->md5, a);
-		img_md5_hex(got, b);
-		snprintf(d, sizeof(d), "%s: recorded %s, data has %s", path, a, b);
-		check_result(w->c, "file MD5", false, d);
-	} else {
-		w->ok++;
-	}
-	return IMG_OK;
-}
-
-/* UDF 2.50+: the revision fields, whether the metadata partition's mirror was needed, and
- * whether it is the copy it should be. */
-static void check_udf_metadata(struct checker *c, struct img_source *src,
-			       const struct img_udf_info *udf)
-{
-	char d[2048];
-	if (udf->metadata_problem[0])
-		check_result(c, "UDF metadata file", false, udf->metadata_problem);
-	/* UDF 2.60 section 2 (basic restrictions): the minimum UDF read revision of 2.60 media
-	 * is at most 2.50, so that 2.50 readers (Linux before 6.2) accept them. */
-	if (udf->lvid && udf->revision >= 0x0260) {
-		bool ok = udf->min_read_revision <= 0x0250;
-		snprintf(d, sizeof(d), "UDF %x.%02x volume, minimum read revision %x.%02x%s",
-			 udf->revision >> 8, udf->revision & 0xff, udf->min_read_revision >> 8,
-			 udf->min_read_revision & 0xff, ok ? "" : " (UDF 2.60 wants at most 2.50)");
-		check_result(c, "UDF revisions", ok, d);
-	}
-	struct img_udf_mirror_check mc;
-	struct img_error err = {0};
-	int rc = img_udf_compare_mirror(src, &mc, &err);
-	if (rc == IMG_ENOENT)
-		return;
-	if (rc != IMG_OK) {
-		check_result(c, "UDF metadata mirror", false, err.detail);
-	} else if (mc.metadata_size != mc.mirror_size) {
-		snprintf(d, sizeof(d), "metadata file of %" PRIu64 " bytes, mirror file of %"
-			 PRIu64, mc.metadata_size, mc.mirror_size);
-		check_result(c, "UDF metadata mirror", false, d);
-	} else if (mc.differ) {
-		snprintf(d, sizeof(d), "%" PRIu64 " of %" PRIu64 " blocks differ from the "
-			 "metadata file, the first is block %" PRIu64 " of the metadata partition",
-			 mc.differ, mc.blocks, mc.first_differ);
-		check_result(c, "UDF metadata mirror", false, d);
-	} else {
-		snprintf(d, sizeof(d), "%" PRIu64 " blocks identical to the metadata file",
-			 mc.blocks);
-		check_result(c, "UDF metadata mirror", true, d);
-	}
-}
-
+/* The checks are run by img_check_image; imginfo prints what they found: in text one line a
+ * finding ("ok: NAME: DETAIL" or "PROBLEM: NAME: DETAIL") and the number of problems, in JSON
+ * the findings and the problems.  Checks that did not apply are said only with -v. */
 int imginfo_check(struct img_source *src, const struct imginfo_opts *o)
 {
-	struct checker c = {.checks = json_object_new_array(), .json = o->json};
+	struct img_check_result r;
 	struct img_error err = {0};
-	char d[2048];
-	struct img_vdset *vds = calloc(1, sizeof(*vds));
-	struct img_sysarea *sa = calloc(1, sizeof(*sa));
-	struct img_boot_catalog *cat = calloc(1, sizeof(*cat));
-	if (vds == NULL || sa == NULL || cat == NULL) {
-		img_cli_fail("out of memory");
-		exit(IMG_EXIT_FAIL);
-	}
-	bool iso = img_vd_read(src, vds, &err) == IMG_OK;
-	struct img_udf_info udf;
-	struct img_error uerr = {0};
-	/* A UDF-only image (mkudffs) is checked as UDF alone. */
-	if (!iso && img_udf_read_info(src, &udf, &uerr) != IMG_OK) {
+	int rc = img_check_image(src, &r, &err);
+	if (rc != IMG_OK) {
+		img_check_result_free(&r);
+		if (rc == IMG_ENOMEM) {
+			img_cli_error("check", &err);
+			return IMG_EXIT_FAIL;
+		}
 		img_cli_error("volume descriptors", &err);
-		json_object_put(c.checks);
-		free(vds);
-		free(sa);
-		free(cat);
 		return IMG_EXIT_USAGE;
 	}
-	if (!iso)
-		memset(vds, 0, sizeof(*vds)); /* nothing half-read is used below */
-	else
-		check_result(&c, "volume descriptors", true,
-			     "primary descriptor and terminator found");
-
-	if (img_sysarea_read(src, sa, &err) != IMG_OK)
-		check_result(&c, "system area", false, err.detail);
-	else if (sa->gpt) {
-		check_result(&c, "GPT header CRC", sa->gpt_header_crc_ok,
-			     sa->gpt_header_crc_ok ? "matches" : "mismatch at byte 528");
-		snprintf(d, sizeof(d), sa->gpt_entries_crc_ok ? "matches" :
-			 "mismatch for the array at byte %llu",
-			 (unsigned long long)sa->gpt_entries_lba * 512);
-		check_result(&c, "GPT entry array CRC", sa->gpt_entries_crc_ok, d);
-		snprintf(d, sizeof(d), sa->gpt_backup_ok ? "valid at LBA %llu" :
-			 "missing or damaged at LBA %llu", (unsigned long long)sa->gpt_backup_lba);
-		check_result(&c, "GPT backup header", sa->gpt_backup_ok, d);
-	}
-
-	const struct img_vd *brd = img_vd_find(vds, IMG_VD_BOOT);
-	if (brd && brd->el_torito) {
-		if (img_eltorito_read(src, brd->boot_catalog, cat, &err) != IMG_OK) {
-			check_result(&c, "El Torito catalog", false, err.detail);
+	json_object *checks = json_object_new_array(), *problems = json_object_new_array();
+	for (size_t i = 0; i < r.count; i++) {
+		const struct img_check_item *x = &r.items[i];
+		if (x->status == IMG_CHECK_NA) {
+			img_cli_verbose("not applicable: %s: %s", x->name, x->detail);
+			continue;
+		}
+		bool ok = x->status == IMG_CHECK_OK;
+		if (o->json) {
+			json_object *j = json_object_new_object();
+			add_str(j, "name", x->name);
+			add_bool(j, "ok", ok);
+			add_str(j, "detail", x->detail);
+			json_object_array_add(checks, j);
+			if (!ok) {
+				char buf[2100];
+				snprintf(buf, sizeof(buf), "%s: %s", x->name, x->detail);
+				json_object_array_add(problems, json_object_new_string(buf));
+			}
 		} else {
-			check_result(&c, "El Torito catalog", true, "validation entry checksum ok");
-			for (int i = 0; i < cat->count; i++) {
-				const struct img_boot_entry *e = &cat->entries[i];
-				if (!e->info_table)
-					continue;
-				snprintf(d, sizeof(d), "entry %d (LBA %u): %s", e->index, e->load_rba,
-					 e->info_table_csum_ok ? "checksum matches" :
-					 "checksum does not match the image");
-				check_result(&c, "boot info table", e->info_table_csum_ok, d);
-			}
+			printf("%s: %s: %s\n", ok ? "ok" : "PROBLEM", x->name, x->detail);
 		}
 	}
-
-	/* Trees: each view libisofs can read, compared with the ISO 9660 one. */
-	const char *names[3] = {"iso", "joliet", "rr"};
-	enum img_view views[3] = {IMG_VIEW_ISO, IMG_VIEW_JOLIET, IMG_VIEW_RR};
-	struct img_filetree *trees[3] = {NULL, NULL, NULL};
-	struct img_iso_info info[3];
-	int rc = IMG_EXIT_OK;
-	const struct img_vd *pvd = img_vd_find(vds, IMG_VD_PRIMARY);
-	const struct img_vd *jvd = img_vd_find(vds, IMG_VD_JOLIET);
-	struct img_dirscan scan;
-	bool scan_ok = iso && img_iso_scan(src, pvd, &scan, &err) == IMG_OK;
-	if (iso && !scan_ok)
-		check_result(&c, "ISO 9660 directories", false, err.detail);
-	else if (jvd && img_iso_scan(src, jvd, &scan, &err) != IMG_OK) {
-		scan_ok = false;
-		check_result(&c, "Joliet directories", false, err.detail);
-	}
-	for (int i = 0; i < 3 && scan_ok; i++) {
-		if (img_iso_read_tree(src, views[i], &trees[i], &info[i], &err) != IMG_OK) {
-			trees[i] = NULL;
-			if (err.code != IMG_EUNSUPPORTED) {
-				snprintf(d, sizeof(d), "%s view: %s", names[i], err.detail);
-				check_result(&c, "file tree", false, d);
-			}
-		}
-	}
-	/* The MD5 array is found through AAIP, which only the Rock Ridge reading loads. */
-	int m = trees[2] ? 2 : 0;
-	if (trees[0]) {
-		if (info[m].session_md5) {
-			unsigned char got[16];
-			uint64_t off = (uint64_t)info[m].md5_start * IMG_ISO_SECTOR;
-			uint64_t len = ((uint64_t)info[m].md5_end - info[m].md5_start) * IMG_ISO_SECTOR;
-			if (info[m].md5_end < info[m].md5_start ||
-			    img_md5_range(src, off, len, got, &err) != IMG_OK) {
-				snprintf(d, sizeof(d), "blocks %u-%u: %s", info[m].md5_start,
-					 info[m].md5_end, err.detail);
-				check_result(&c, "session MD5", false, d);
-			} else {
-				char a[33], b[33];
-				img_md5_hex(info[m].md5, a);
-				img_md5_hex(got, b);
-				bool ok = memcmp(got, info[m].md5, 16) == 0;
-				snprintf(d, sizeof(d), "blocks %u-%u: recorded %s, data has %s",
-					 info[m].md5_start, info[m].md5_end - 1, a, b);
-				check_result(&c, "session MD5", ok, d);
-			}
-		}
-		struct md5_walk w = {.src = src, .c = &c};
-		struct img_filetree *mt = trees[2] ? trees[2] : trees[0];
-		img_filetree_walk(mt->root, check_file_md5, &w);
-		if (w.ok + w.bad > 0) {
-			snprintf(d, sizeof(d), "%" PRIu64 " of %" PRIu64 " files match",
-				 w.ok, w.ok + w.bad);
-			check_result(&c, "file MD5s", w.bad == 0, d);
-		}
-		for (int i = 1; i < 3; i++) {
-			if (!trees[i])
-				continue;
-			size_t mism = 0;
-			struct img_problems p = {0};
-			img_verify_views(trees[0], names[0], trees[i], names[i], &p, 20, &mism);
-			for (size_t k = 0; k < p.count; k++)
-				check_result(&c, "views agree", false, p.msg[k]);
-			if (mism > p.count) {
-				snprintf(d, sizeof(d), "%zu more differences between iso and %s",
-					 mism - p.count, names[i]);
-				check_result(&c, "views agree", false, d);
-			}
-			if (mism == 0) {
-				snprintf(d, sizeof(d), "iso and %s: same sizes and extents for every "
-					 "file", names[i]);
-				check_result(&c, "views agree", true, d);
-			}
-			img_problems_free(&p);
-		}
-	}
-	struct img_filetree *ut = NULL;
-	int urc = img_udf_read_tree(src, &ut, &udf, &err);
-	if (urc == IMG_OK) {
-		snprintf(d, sizeof(d), "%" PRIu64 " descriptor tags (checksum, CRC, location) "
-			 "verified; %" PRIu64 " directories, %" PRIu64 " files", udf.tags_verified,
-			 udf.dirs, udf.files);
-		check_result(&c, "UDF descriptors", true, d);
-		check_udf_metadata(&c, src, &udf);
-		if (trees[0]) {
-			size_t mism = 0;
-			struct img_problems p = {0};
-			img_verify_views(trees[0], "iso", ut, "udf", &p, 20, &mism);
-			for (size_t k = 0; k < p.count; k++)
-				check_result(&c, "views agree", false, p.msg[k]);
-			if (mism > p.count) {
-				snprintf(d, sizeof(d), "%zu more differences between iso and udf",
-					 mism - p.count);
-				check_result(&c, "views agree", false, d);
-			}
-			if (mism == 0)
-				check_result(&c, "views agree", true,
-					     "iso and udf: same sizes and extents for every file");
-			img_problems_free(&p);
-		}
-		img_filetree_free(ut);
-	} else if (urc != IMG_ENOENT) {
-		check_result(&c, "UDF descriptors", false, err.detail);
-	}
-	for (int i = 0; i < 3; i++)
-		img_filetree_free(trees[i]);
-
-	if (c.problems.count)
-		rc = IMG_EXIT_FAIL;
 	if (o->json) {
 		json_object *root = json_object_new_object();
-		json_object_object_add(root, "checks", c.checks);
-		json_object *pa = json_object_new_array();
-		for (size_t i = 0; i < c.problems.count; i++)
-			json_object_array_add(pa, json_object_new_string(c.problems.msg[i]));
-		json_object_object_add(root, "problems", pa);
-		add_bool(root, "ok", c.problems.count == 0);
+		json_object_object_add(root, "checks", checks);
+		json_object_object_add(root, "problems", problems);
+		add_bool(root, "ok", r.problems == 0);
 		emit(root, true);
 		json_object_put(root);
 	} else {
-		size_t n = json_object_array_length(c.checks);
-		for (size_t i = 0; i < n; i++) {
-			json_object *x = json_object_array_get_idx(c.checks, i), *v;
-			json_object_object_get_ex(x, "ok", &v);
-			bool ok = json_object_get_boolean(v);
-			json_object *nm, *dt;
-			json_object_object_get_ex(x, "name", &nm);
-			json_object_object_get_ex(x, "detail", &dt);
-			printf("%s: %s: %s\n", ok ? "ok" : "PROBLEM", json_object_get_string(nm),
-			       json_object_get_string(dt));
-		}
-		printf("%zu problem%s\n", c.problems.count, c.problems.count == 1 ? "" : "s");
-		json_object_put(c.checks);
+		printf("%zu problem%s\n", r.problems, r.problems == 1 ? "" : "s");
+		json_object_put(checks);
+		json_object_put(problems);
 	}
-	img_problems_free(&c.problems);
-	free(vds);
-	free(sa);
-	free(cat);
+	rc = r.problems ? IMG_EXIT_FAIL : IMG_EXIT_OK;
+	img_check_result_free(&r);
 	return rc;
 }

@@ -217,64 +217,66 @@ static void entry_option(int val, const char *name, const char *arg)
 	}
 }
 
-static void callback(poptContext con, enum poptCallbackReason reason,
-		     const struct poptOption *opt, const char *arg, const void *data)
+/* -b, -e, --efi-boot, -eltorito-alt-boot, -c: where El Torito entries start and end, and the
+ * catalog.  Returns whether val was one of them. */
+static bool catalog_option(int val, const char *arg)
 {
-	(void)con;
-	(void)data;
-	if (reason != POPT_CALLBACK_REASON_OPTION || target == NULL)
-		return;
-	long v;
-	switch (opt->val) {
+	switch (val) {
 	case OPT_B:
 		start_entry(arg, false);
-		break;
+		return true;
 	case OPT_E:
 		start_entry(arg, true);
-		break;
+		return true;
 	case OPT_EFI_BOOT:
 		/* xorriso: -eltorito-alt-boot -e IMG -no-emul-boot -eltorito-alt-boot */
 		entry_open = false;
 		start_entry(arg, true);
 		entry_open = false;
-		break;
+		return true;
 	case OPT_ALT_BOOT:
 		entry_open = false;
-		break;
+		return true;
 	case OPT_C:
 		set_string(&target->catalog_path, arg);
-		break;
+		return true;
+	}
+	return false;
+}
+
+/* The MBR, GPT and APM of a hybrid image, and the partitions appended to it.  Returns whether
+ * val was one of those options. */
+static bool system_area_option(int val, const char *arg)
+{
+	long v;
+	switch (val) {
 	case OPT_ISOHYBRID_MBR:
 		set_mbr(IMG_BOOT_MBR_ISOHYBRID, arg);
-		break;
+		return true;
 	case OPT_GRUB2_MBR:
 		set_mbr(IMG_BOOT_MBR_GRUB2, arg);
-		break;
+		return true;
 	case OPT_EMBEDDED:
 		set_mbr(IMG_BOOT_MBR_PLAIN, arg);
-		break;
+		return true;
 	case OPT_GPT_BASDAT:
 		target->gpt_basdat = true;
-		break;
+		return true;
 	case OPT_GPT_HFSPLUS:
 		target->gpt_hfsplus = true;
-		break;
+		return true;
 	case OPT_APM_HFSPLUS:
 		target->apm_hfsplus = true;
-		break;
-	case OPT_PART_OFFSET:
-		if (parse_long("-partition_offset", arg, 0, 0x7fffffff, &v))
-			target->partition_offset = (unsigned)v;
-		break;
+		return true;
 	case OPT_APPEND_PART:
 		append_partition(arg);
-		break;
+		return true;
 	case OPT_APPENDED_AS_GPT:
 		target->appended_as_gpt = true;
-		break;
+		return true;
 	case OPT_PROTECTIVE:
 		target->protective_msdos = true;
-		break;
+		return true;
 	case OPT_EFI_BOOT_PART:
 		if (strcmp(arg, "--efi-boot-image") == 0) {
 			target->efi_boot_part_from_eltorito = true;
@@ -282,34 +284,14 @@ static void callback(poptContext con, enum poptCallbackReason reason,
 			target->efi_boot_part_from_eltorito = false;
 			set_string(&target->efi_boot_part, arg);
 		}
-		break;
+		return true;
 	case OPT_ISO_MBR_TYPE:
 		if (parse_long("-iso_mbr_part_type", arg, 0, 255, &v))
 			target->iso_mbr_part_type = (int)v;
-		break;
+		return true;
 	case OPT_FORCE_BOOTABLE:
 		target->mbr_force_bootable = true;
-		break;
-	case OPT_CYL_ALIGN:
-		if (strcmp(arg, "auto") == 0)
-			target->cyl_align = IMG_BOOT_CYL_AUTO;
-		else if (strcmp(arg, "on") == 0)
-			target->cyl_align = IMG_BOOT_CYL_ON;
-		else if (strcmp(arg, "off") == 0)
-			target->cyl_align = IMG_BOOT_CYL_OFF;
-		else if (strcmp(arg, "all") == 0)
-			target->cyl_align = IMG_BOOT_CYL_ALL;
-		else
-			complain("-partition_cyl_align: '%s' is not auto, on, off or all%s", arg, "");
-		break;
-	case OPT_HD_CYL:
-		if (parse_long("-partition_hd_cyl", arg, 1, 255, &v))
-			target->heads_per_cyl = (int)v;
-		break;
-	case OPT_SEC_HD:
-		if (parse_long("-partition_sec_hd", arg, 1, 63, &v))
-			target->secs_per_head = (int)v;
-		break;
+		return true;
 	case OPT_GPT_GUID:
 		target->has_gpt_guid = false;
 		target->gpt_guid_from_date = false;
@@ -322,7 +304,57 @@ static void callback(poptContext con, enum poptCallbackReason reason,
 			else
 				target->has_gpt_guid = true;
 		}
-		break;
+		return true;
+	}
+	return false;
+}
+
+/* Where partitions start and the disk geometry their MBR entries claim.  Returns whether
+ * val was one of those options. */
+static bool geometry_option(int val, const char *arg)
+{
+	long v;
+	switch (val) {
+	case OPT_PART_OFFSET:
+		if (parse_long("-partition_offset", arg, 0, 0x7fffffff, &v))
+			target->partition_offset = (unsigned)v;
+		return true;
+	case OPT_CYL_ALIGN:
+		if (strcmp(arg, "auto") == 0)
+			target->cyl_align = IMG_BOOT_CYL_AUTO;
+		else if (strcmp(arg, "on") == 0)
+			target->cyl_align = IMG_BOOT_CYL_ON;
+		else if (strcmp(arg, "off") == 0)
+			target->cyl_align = IMG_BOOT_CYL_OFF;
+		else if (strcmp(arg, "all") == 0)
+			target->cyl_align = IMG_BOOT_CYL_ALL;
+		else
+			complain("-partition_cyl_align: '%s' is not auto, on, off or all%s", arg, "");
+		return true;
+	case OPT_HD_CYL:
+		if (parse_long("-partition_hd_cyl", arg, 1, 255, &v))
+			target->heads_per_cyl = (int)v;
+		return true;
+	case OPT_SEC_HD:
+		if (parse_long("-partition_sec_hd", arg, 1, 63, &v))
+			target->secs_per_head = (int)v;
+		return true;
+	}
+	return false;
+}
+
+/* popt calls this for each boot option, in command-line order (entries depend on it). */
+static void callback(poptContext con, enum poptCallbackReason reason,
+		     const struct poptOption *opt, const char *arg, const void *data)
+{
+	(void)con;
+	(void)data;
+	if (reason != POPT_CALLBACK_REASON_OPTION || target == NULL)
+		return;
+	if (catalog_option(opt->val, arg) || system_area_option(opt->val, arg) ||
+	    geometry_option(opt->val, arg))
+		return;
+	switch (opt->val) {
 	case OPT_PRESET:
 		if (strcmp(arg, "bios") && strcmp(arg, "uefi") && strcmp(arg, "bios+uefi"))
 			complain("--boot-preset: '%s' is not bios, uefi or bios+uefi%s", arg, "");

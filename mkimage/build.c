@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/base/grow.h"
 #include "common/cli/cli.h"
 #include "common/build/image.h"
 #include "common/base/progress.h"
@@ -21,14 +22,8 @@ struct strv {
 
 static int strv_push(struct strv *s, const char *x)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		const char **v = realloc(s->v, cap * sizeof(*v));
-		if (v == NULL)
-			return -1;
-		s->v = v;
-		s->cap = cap;
-	}
+	if (img_grow((void **)&s->v, &s->cap, s->n, sizeof(*s->v), 16) != IMG_OK)
+		return -1;
 	s->v[s->n++] = x;
 	return 0;
 }
@@ -38,14 +33,14 @@ struct job {
 	const struct mk_opts *o;
 	struct strv exclude, paths;
 	char ***lists;         /* list files read (owners of the strings in exclude/paths) */
-	size_t nlists;
+	size_t nlists, lists_cap;
 	struct img_sort_rule *sort;
 	size_t nsort;
 	struct img_tree *tree;
 	struct img_image *image;
 	struct img_writer *writer;
 	struct img_progress *progress;
-	enum mk_progress show;
+	enum img_cli_progress show;
 };
 
 static void job_free(struct job *j)
@@ -72,13 +67,11 @@ static int read_list(struct job *j, const char *path, struct strv *dst, const ch
 		img_cli_error(what, &e);
 		return IMG_EXIT_USAGE;
 	}
-	char ***l = realloc(j->lists, (j->nlists + 1) * sizeof(*l));
-	if (l == NULL) {
+	if (img_grow((void **)&j->lists, &j->lists_cap, j->nlists, sizeof(*j->lists), 4) != IMG_OK) {
 		img_lines_free(lines);
 		img_cli_fail("out of memory");
 		return IMG_EXIT_FAIL;
 	}
-	j->lists = l;
 	j->lists[j->nlists++] = lines;
 	for (size_t i = 0; i < n && dst; i++) {
 		if (strv_push(dst, lines[i]) < 0) {
@@ -101,19 +94,19 @@ static void on_note(void *arg, enum img_note_kind kind, const char *text)
 static void on_progress(void *arg, uint64_t done, uint64_t total)
 {
 	struct job *j = arg;
-	if (j->show == MK_PROGRESS_NEVER)
+	if (j->show == IMG_CLI_PROGRESS_NEVER)
 		return;
 	double now = img_progress_now();
 	if (j->progress == NULL) {
 		/* The first call (done 0) brings the total libisofs laid out. */
-		double interval = j->show == MK_PROGRESS_JSON ? 0.5 : 0.25;
+		double interval = j->show == IMG_CLI_PROGRESS_JSON ? 0.5 : 0.25;
 		if (img_progress_new(total, now, interval, &j->progress) != IMG_OK)
 			return;
 	}
 	if (!img_progress_update(j->progress, done, now))
 		return;
 	char line[8192];
-	if (j->show == MK_PROGRESS_JSON) {
+	if (j->show == IMG_CLI_PROGRESS_JSON) {
 		char file[4096];
 		int known = img_image_file_at(j->image, done > 0 ? done - 1 : 0, file, sizeof(file));
 		if (img_progress_json(j->progress, known ? file : NULL, line, sizeof(line)) == IMG_OK)
@@ -224,28 +217,12 @@ static bool catalog_hidden(const struct mk_opts *o, const char *catalog)
 static int make_image(struct job *j)
 {
 	const struct mk_opts *o = j->o;
-	struct img_image_opts io;
-	img_image_opts_default(&io);
-	io.iso_level = o->iso_level;
-	io.rock = o->rock;
-	io.joliet = o->joliet;
-	io.joliet_long = o->joliet_long;
-	io.rationalize = o->rationalize;
-	io.have_epoch = o->have_epoch;
-	io.epoch = o->epoch;
-	if (o->reproducible && !o->have_epoch) {
+	struct img_image_opts io = o->image;
+	if (o->reproducible && !io.have_epoch) {
 		/* No clock in a --reproducible image: the newest file stands in for the date. */
 		io.have_epoch = true;
 		io.epoch = (long long)img_tree_newest_mtime(j->tree);
 	}
-	io.volid = o->volid;
-	io.volset = o->volset;
-	io.publisher = o->publisher;
-	io.preparer = o->preparer;
-	io.appid = o->appid;
-	io.sysid = o->sysid;
-	io.modification_date = o->modification_date;
-	io.md5 = o->md5;
 	struct img_error e;
 	if (img_image_new(&io, on_note, j, &j->image, &e) != IMG_OK) {
 		img_cli_error("cannot create image", &e);
@@ -316,10 +293,6 @@ static int write_image(struct job *j)
 		return e.code == IMG_EINVAL ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
 	}
 	j->show = o->progress;
-	if (o->quiet && j->show != MK_PROGRESS_JSON)
-		j->show = MK_PROGRESS_NEVER;
-	if (j->show == MK_PROGRESS_AUTO)
-		j->show = img_cli_stderr_is_tty() ? MK_PROGRESS_ALWAYS : MK_PROGRESS_NEVER;
 	if (img_writer_run(j->writer, j->image, on_progress, j, &e) != IMG_OK) {
 		img_cli_progress_done();
 		img_cli_error("image not written", &e);

@@ -2,6 +2,7 @@
 #include <signal.h>
 #include <string.h>
 
+#include "common/base/libversion.h"
 #include "common/cli/cli.h"
 #include "common/build/writer.h"
 #include "mkimage/mkimage.h"
@@ -19,6 +20,13 @@ int main(int argc, char **argv)
 	void *state = NULL;
 	int rc = mk_options_parse(argc, (const char **)argv, &o, &state);
 	if (rc >= 0) {
+		mk_options_free(state);
+		return rc;
+	}
+	bool compatible;
+	struct img_error err = {0};
+	rc = img_libisofs_check(&compatible, &err);
+	if ((rc = img_cli_libs_verdict(rc, compatible, &err)) >= 0) {
 		mk_options_free(state);
 		return rc;
 	}

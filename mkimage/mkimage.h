@@ -6,17 +6,17 @@
 #include <stddef.h>
 
 #include "common/build/boot.h"
-
-enum mk_progress { MK_PROGRESS_AUTO, MK_PROGRESS_ALWAYS, MK_PROGRESS_NEVER, MK_PROGRESS_JSON };
+#include "common/build/image.h"
+#include "common/cli/cli_options.h"
 
 struct mk_opts {
 	const char *output;
-	const char *volid, *volset, *publisher, *preparer, *appid, *sysid;
-	int iso_level;
-	bool rock, joliet, joliet_long, rationalize, reproducible;
-	bool graft_points, follow, print_size, quiet, md5;
-	int verbose;
-	enum mk_progress progress;
+	/* What the image gets (levels, views, ids, dates, MD5s): filled here and handed to
+	 * img_image_new as it is, so that no option is lost on the way. */
+	struct img_image_opts image;
+	bool reproducible;           /* also: volume dates from the newest file without an epoch */
+	bool graft_points, follow, print_size, md5;
+	enum img_cli_progress progress; /* what the write shows: ALWAYS, NEVER or JSON */
 	const char **exclude;        /* NULL-terminated (popt argv arrays) or NULL */
 	const char **exclude_lists;
 	const char **path_lists;
@@ -26,9 +26,6 @@ struct mk_opts {
 	const char **paths;          /* the PATH arguments */
 	size_t npaths;
 	const struct img_boot_config *boot; /* El Torito, system area, partitions */
-	const char *modification_date;      /* --modification-date, or NULL */
-	bool have_epoch;
-	long long epoch;             /* SOURCE_DATE_EPOCH */
 	unsigned udf_revision;       /* 0: no UDF view; else an enum img_udf_revision value */
 	const char *media;           /* --media name, or NULL */
 	unsigned long long capacity; /* blocks of 2048 bytes the image must fit (0: any) */

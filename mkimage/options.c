@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/cli/cli.h"
+#include "common/cli/cli_options.h"
 #include "common/udf/udf.h"
 #include "common/udf/udf_bridge.h"
 #include "mkimage/boot_options.h"
@@ -14,14 +15,13 @@
 
 enum {
 	OPT_ROCK = 1, OPT_NO_ROCK, OPT_RATIONAL, OPT_JOLIET, OPT_NO_JOLIET, OPT_JOLIET_LONG,
-	OPT_GRAFT, OPT_FOLLOW, OPT_PRINT_SIZE, OPT_QUIET, OPT_VERBOSE, OPT_REPRODUCIBLE,
-	OPT_VERSION, OPT_UDF, OPT_MD5, OPT_NO_MD5,
+	OPT_GRAFT, OPT_FOLLOW, OPT_PRINT_SIZE, OPT_REPRODUCIBLE, OPT_UDF, OPT_MD5, OPT_NO_MD5,
 };
 
 /* What popt allocated for us, freed at the end (the ASan run checks for leaks). */
 struct opt_state {
 	poptContext con;
-	char *output, *volid, *volset, *publisher, *preparer, *appid, *sysid, *sort, *progress;
+	char *output, *volid, *volset, *publisher, *preparer, *appid, *sysid, *sort;
 	char *udf_rev, *media;
 	char **exclude, **exclude_lists, **path_lists, **hide, **hide_joliet;
 	int level;
@@ -57,7 +57,6 @@ void mk_options_free(void *state)
 	free(s->appid);
 	free(s->sysid);
 	free(s->sort);
-	free(s->progress);
 	free(s->udf_rev);
 	free(s->media);
 	free_argv(s->exclude);
@@ -82,8 +81,8 @@ static int parse_epoch(struct mk_opts *o)
 		img_cli_usage_error("SOURCE_DATE_EPOCH=%s: want a number of seconds since 1970", e);
 		return -1;
 	}
-	o->have_epoch = true;
-	o->epoch = v;
+	o->image.have_epoch = true;
+	o->image.epoch = v;
 	return 0;
 }
 
@@ -186,12 +185,6 @@ static struct poptOption table[] = {
 	{ "print-size", 0, POPT_ARG_NONE | ONE, NULL, OPT_PRINT_SIZE,
 	  "print the image size in 2048-byte blocks and exit (reads no file content)",
 	  NULL },
-	{ "quiet", 0, POPT_ARG_NONE | ONE, NULL, OPT_QUIET, "no progress output", NULL },
-	{ "verbose", 'v', POPT_ARG_NONE, NULL, OPT_VERBOSE,
-	  "say more (each shortened or clashing name, libisofs notes)", NULL },
-	{ "progress", 0, POPT_ARG_STRING, &S.progress, 0,
-	  "progress on stderr: auto (when a terminal; default), always, never, or json "
-	  "(one JSON line per update)", "WHEN" },
 	{ "reproducible", 0, POPT_ARG_NONE, NULL, OPT_REPRODUCIBLE,
 	  "like -r, and volume dates from the newest file when SOURCE_DATE_EPOCH is unset",
 	  NULL },
@@ -210,12 +203,12 @@ static struct poptOption table[] = {
 	  "-check_md5 (slower: libisofs hashes every data byte twice)", NULL },
 	{ "no-md5", 0, POPT_ARG_NONE, NULL, OPT_NO_MD5,
 	  "record no MD5s (the default)", NULL },
-	{ "version", 0, POPT_ARG_NONE, NULL, OPT_VERSION, "print the version and exit",
-	  NULL },
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, mkimage_boot_options, 0,
 	  "Boot media (El Torito entries: -b or -e starts one, -eltorito-alt-boot ends it;\n"
 	  "hybrid MBR/GPT for USB sticks):", NULL },
-	POPT_AUTOHELP
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, img_cli_common_options, 0,
+	  "Options of mkimage, imginfo and imgburn (-quiet also with one dash; progress\n"
+	  "goes to stderr, stdout may be the image):", NULL },
 	POPT_TABLEEND
 };
 
@@ -225,7 +218,7 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	struct opt_state *s = &S;
 	*state = s;
 	memset(o, 0, sizeof(*o));
-	o->rock = o->joliet = true;
+	img_image_opts_default(&o->image);
 	s->level = 3;
 
 	img_boot_config_init(&s->boot);
@@ -238,6 +231,7 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	for (int i = 1; i < joined_argc; i++)
 		if (strcmp(s->argv[i], "-help") == 0)
 			s->argv[i] = "--help";
+	img_cli_common_begin(IMG_CLI_PROGRESS | IMG_CLI_MKISOFS);
 	s->con = poptGetContext("mkimage", joined_argc, s->argv, table, 0);
 	poptSetOtherOptionHelp(s->con,
 		"[OPTIONS] -o OUTPUT PATH...\n"
@@ -248,24 +242,28 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	bool udf = false;
 	while ((c = poptGetNextOpt(s->con)) > 0) {
 		switch (c) {
-		case OPT_ROCK: o->rock = true; break;
-		case OPT_NO_ROCK: o->rock = false; break;
-		case OPT_RATIONAL: o->rock = true; o->rationalize = true; break;
-		case OPT_JOLIET: o->joliet = true; break;
-		case OPT_NO_JOLIET: o->joliet = false; break;
-		case OPT_JOLIET_LONG: o->joliet = true; o->joliet_long = true; break;
+		case OPT_ROCK: o->image.rock = true; break;
+		case OPT_NO_ROCK: o->image.rock = false; break;
+		case OPT_RATIONAL:
+			o->image.rock = true;
+			o->image.rationalize = true;
+			break;
+		case OPT_JOLIET: o->image.joliet = true; break;
+		case OPT_NO_JOLIET: o->image.joliet = false; break;
+		case OPT_JOLIET_LONG:
+			o->image.joliet = true;
+			o->image.joliet_long = true;
+			break;
 		case OPT_GRAFT: o->graft_points = true; break;
 		case OPT_FOLLOW: o->follow = true; break;
 		case OPT_PRINT_SIZE: o->print_size = true; break;
-		case OPT_QUIET: o->quiet = true; break;
-		case OPT_VERBOSE: o->verbose++; break;
-		case OPT_MD5: o->md5 = true; break;
-		case OPT_NO_MD5: o->md5 = false; break;
-		case OPT_REPRODUCIBLE: o->reproducible = true; o->rationalize = true; break;
+		case OPT_MD5: o->image.md5 = true; break;
+		case OPT_NO_MD5: o->image.md5 = false; break;
+		case OPT_REPRODUCIBLE:
+			o->reproducible = true;
+			o->image.rationalize = true;
+			break;
 		case OPT_UDF: udf = true; break;
-		case OPT_VERSION:
-			printf("mkimage %s\n", IMG_VERSION);
-			return IMG_EXIT_OK;
 		}
 	}
 	if (c < -1) {
@@ -273,39 +271,32 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 				    poptStrerror(c));
 		return IMG_EXIT_USAGE;
 	}
+	struct img_cli_common common;
+	int rc = img_cli_common_finish(s->con, &common);
+	if (rc >= 0)
+		return rc;
+	o->progress = img_cli_progress_shown(&common);
 	if (mkimage_boot_options_finish() != 0)
 		return IMG_EXIT_USAGE;
 	o->boot = &s->boot;
-	o->modification_date = mkimage_boot_modification_date();
+	o->image.modification_date = mkimage_boot_modification_date();
 	o->output = s->output;
-	o->volid = s->volid ? s->volid : "CDROM";
-	o->volset = s->volset;
-	o->publisher = s->publisher;
-	o->preparer = s->preparer;
-	o->appid = s->appid;
-	o->sysid = s->sysid;
+	if (s->volid)
+		o->image.volid = s->volid;
+	o->image.volset = s->volset;
+	o->image.publisher = s->publisher;
+	o->image.preparer = s->preparer;
+	o->image.appid = s->appid;
+	o->image.sysid = s->sysid;
 	o->sort_file = s->sort;
 	o->exclude = (const char **)s->exclude;
 	o->exclude_lists = (const char **)s->exclude_lists;
 	o->path_lists = (const char **)s->path_lists;
 	o->hide = (const char **)s->hide;
 	o->hide_joliet = (const char **)s->hide_joliet;
-	o->iso_level = s->level;
+	o->image.iso_level = s->level;
 	if (s->level < 1 || s->level > 3) {
 		img_cli_usage_error("-iso-level %d: want 1, 2 or 3", s->level);
-		return IMG_EXIT_USAGE;
-	}
-	const char *p = s->progress ? s->progress : "auto";
-	if (strcmp(p, "auto") == 0)
-		o->progress = MK_PROGRESS_AUTO;
-	else if (strcmp(p, "always") == 0)
-		o->progress = MK_PROGRESS_ALWAYS;
-	else if (strcmp(p, "never") == 0)
-		o->progress = MK_PROGRESS_NEVER;
-	else if (strcmp(p, "json") == 0)
-		o->progress = MK_PROGRESS_JSON;
-	else {
-		img_cli_usage_error("--progress=%s: want auto, always, never or json", p);
 		return IMG_EXIT_USAGE;
 	}
 	o->paths = poptGetArgs(s->con);
@@ -323,12 +314,11 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		return IMG_EXIT_USAGE;
 	if (parse_udf_media(o, s, udf) < 0)
 		return IMG_EXIT_USAGE;
-	if (o->md5 && !o->rock) {
+	if (o->image.md5 && !o->image.rock) {
 		/* Readers find the checksum array and tags through AAIP records, which live in
 		 * Rock Ridge's SUSP area: without them xorriso reports an MD5 mismatch. */
 		img_cli_usage_error("--md5 needs Rock Ridge (drop --no-rock)");
 		return IMG_EXIT_USAGE;
 	}
-	img_cli_set_verbose(o->verbose);
 	return -1;
 }

@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/base/grow.h"
+
 /* El Torito's catalog: one default entry plus up to 31 further ones (libisofs's limit too). */
 #define MAX_ENTRIES 32
 
@@ -47,10 +49,10 @@ int img_boot_add_entry(struct img_boot_config *cfg, const char *path, bool efi,
 	if (cfg->n_entries >= MAX_ENTRIES)
 		return img_error_set(err, IMG_ETOOBIG, "%s: more than %d El Torito boot entries",
 				     path, MAX_ENTRIES);
-	struct img_boot_entry *grown = realloc(cfg->entries, (cfg->n_entries + 1) * sizeof(*grown));
-	if (grown == NULL)
+	/* The array holds exactly n_entries (a handful at most): it grows by one. */
+	size_t cap = cfg->n_entries;
+	if (img_reserve((void **)&cfg->entries, &cap, cap + 1, sizeof(*cfg->entries)) != IMG_OK)
 		return img_error_set(err, IMG_ENOMEM, NULL);
-	cfg->entries = grown;
 	struct img_boot_entry *e = &cfg->entries[cfg->n_entries];
 	memset(e, 0, sizeof(*e));
 	e->image_path = strdup(path);

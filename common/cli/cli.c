@@ -118,3 +118,21 @@ void img_cli_status_line(const char *text)
 	fprintf(stderr, "%s\n", text);
 	fflush(stderr);
 }
+
+int img_cli_libs_verdict(int rc, bool compatible, const struct img_error *err)
+{
+	if (rc == IMG_OK)
+		return -1;
+#ifdef IMG_ALLOW_UNTESTED_LIBS
+	if (compatible) {
+		img_cli_warn("%s", err->detail);
+		return -1;
+	}
+#else
+	(void)compatible;
+#endif
+	clear_progress();
+	fprintf(stderr, "%s: %s; refusing to run (a build made with `make ALLOW_UNTESTED_LIBS=1` "
+		"runs with an API-compatible version)\n", prog_name, err->detail);
+	return IMG_EXIT_USAGE;
+}

@@ -28,6 +28,12 @@ int img_cli_verbosity(void);
 /* "prog: FORMAT (try --help)" on stderr; the caller exits with IMG_EXIT_USAGE. */
 void img_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* What a program does with the result of img_libisofs_check or img_libburn_check (rc, compatible
+ * and err as they returned them): -1 to go on (the library is the one the code was made for,
+ * or an API-compatible one in a build made with ALLOW_UNTESTED_LIBS=1, after a warning), else
+ * IMG_EXIT_USAGE after saying which version is installed and which one the build wants. */
+int img_cli_libs_verdict(int rc, bool compatible, const struct img_error *err);
+
 /* Progress line: redrawn in place on stderr (only call when stderr is a terminal).
  * Every message above clears it first, so text never runs into a half-drawn line. */
 void img_cli_progress_line(const char *text);

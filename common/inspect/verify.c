@@ -9,16 +9,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/base/grow.h"
+
 int img_problems_add(struct img_problems *p, const char *fmt, ...)
 {
-	if (p->count == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 16;
-		char **m = realloc(p->msg, cap * sizeof(*m));
-		if (m == NULL)
-			return IMG_ENOMEM;
-		p->msg = m;
-		p->cap = cap;
-	}
+	if (img_grow((void **)&p->msg, &p->cap, p->count, sizeof(*p->msg), 16) != IMG_OK)
+		return IMG_ENOMEM;
 	char buf[2048];
 	va_list ap;
 	va_start(ap, fmt);
@@ -131,14 +127,8 @@ static int collect_files(struct img_fnode *n, void *arg)
 	struct collect *c = arg;
 	if (!S_ISREG(n->mode) || n->size == 0 || n->nextents == 0)
 		return IMG_OK;
-	if (c->n == c->cap) {
-		size_t cap = c->cap ? c->cap * 2 : 256;
-		struct fileref *v = realloc(c->v, cap * sizeof(*v));
-		if (v == NULL)
-			return IMG_ENOMEM;
-		c->v = v;
-		c->cap = cap;
-	}
+	if (img_grow((void **)&c->v, &c->cap, c->n, sizeof(*c->v), 256) != IMG_OK)
+		return IMG_ENOMEM;
 	c->v[c->n++] = (struct fileref){n->extents[0].offset, n};
 	return IMG_OK;
 }

@@ -1,5 +1,6 @@
-/* Verification for imginfo --check: MD5 of image ranges and files, and agreement between the
- * views of one image on each file's size and extents.  Findings are collected as messages. */
+/* The tools of the checks in common/inspect/check.c: MD5 of image ranges and files, and
+ * agreement between the views of one image on each file's size and extents.  Findings are
+ * collected as messages. */
 #ifndef IMG_VERIFY_H
 #define IMG_VERIFY_H
 
