@@ -671,6 +671,14 @@ static int open_sparing(struct reader *r, int i)
 		uint32_t loc = mp->sparing_table[t];
 		size_t bytes = ((size_t)mp->sparing_table_size + r->bs - 1) / r->bs * r->bs;
 		uint64_t off = (uint64_t)loc * r->bs;
+		if (off > img_source_size(r->src) || bytes > img_source_size(r->src) - off) {
+			rc = img_error_set(r->err, IMG_ECORRUPT, "UDF sparing table: %zu bytes at "
+					   "byte %llu lie past the end of the image", bytes,
+					   (unsigned long long)off);
+			if (!first[0])
+				snprintf(first, sizeof(first), "%s", r->err->detail);
+			continue;
+		}
 		unsigned char *b = malloc(bytes);
 		if (b == NULL)
 			return img_error_set(r->err, IMG_ENOMEM, "UDF sparing table");
@@ -1223,6 +1231,16 @@ static int read_data(struct reader *r, const struct img_fnode *n, uint64_t max,
 		return img_error_set(r->err, IMG_ECORRUPT, "UDF directory or link of %llu bytes "
 				     "exceeds %llu", (unsigned long long)n->size,
 				     (unsigned long long)max);
+	/* Checked before the buffer is allocated: a few hostile bytes must not cost megabytes. */
+	uint64_t have = 0;
+	for (size_t i = 0; i < n->nextents && have < n->size; i++)
+		have += n->extents[i].length;
+	if (n->size > img_source_size(r->src))
+		return img_error_set(r->err, IMG_ECORRUPT, "UDF entry of %llu bytes: larger than "
+				     "the image", (unsigned long long)n->size);
+	if (have < n->size)
+		return img_error_set(r->err, IMG_ECORRUPT, "UDF entry: extents hold %llu of %llu "
+				     "bytes", (unsigned long long)have, (unsigned long long)n->size);
 	unsigned char *buf = malloc(n->size ? (size_t)n->size : 1);
 	if (buf == NULL)
 		return img_error_set(r->err, IMG_ENOMEM, "UDF directory");
@@ -1238,11 +1256,6 @@ static int read_data(struct reader *r, const struct img_fnode *n, uint64_t max,
 			return rc;
 		}
 		pos += len;
-	}
-	if (pos < n->size) {
-		free(buf);
-		return img_error_set(r->err, IMG_ECORRUPT, "UDF entry: extents hold %llu of %llu "
-				     "bytes", (unsigned long long)pos, (unsigned long long)n->size);
 	}
 	*out = buf;
 	*outlen = (size_t)n->size;

@@ -45,28 +45,30 @@ if [ ! -f "$seeds/done" ]; then
 	# eltorito: the catalog sector followed by the start of the boot image
 	cat=$(od -An -tu4 -j $((17 * 2048 + 71)) -N4 "$seeds/hyb.iso" | tr -d ' ')
 	dd if="$seeds/hyb.iso" of="$seeds/eltorito/cat" bs=2048 skip="$cat" count=1 status=none
-	# udf_read: a whole small UDF 1.02 image from genisoimage
-	genisoimage -quiet -R -udf -o "$seeds/udf_read/udf.iso" "$seeds/tree/d"
 	touch "$seeds/done"
 fi
-# udf_read: UDF 2.50 with a metadata partition (mkimage, once built), an empty write-once
-# UDF 2.50 volume with a VAT and one of 512-byte blocks (mkudffs), so that the partition map
-# and block size code is reached.
-if [ ! -f "$seeds/done-udf250b" ]; then
-	mkdir -p "$seeds/udf_read"
+# udf_read: sparse images (tests/fuzz/sparse.h; whole ones are half a megabyte and more) of a
+# UDF 1.02 image from genisoimage, UDF 2.50 with a metadata partition (mkimage, once built), an
+# empty write-once UDF 2.50 volume with a VAT and one of 512-byte blocks (mkudffs), so that the
+# partition map and block size code is reached.  A corpus of whole images is dropped.
+if [ ! -f "$seeds/done-udf-sparse" ]; then
+	rm -rf "$seeds/udf" "$seeds/udf_read" "$work/corpus_udf_read"
+	mkdir -p "$seeds/udf" "$seeds/udf_read"
+	genisoimage -quiet -R -udf -o "$seeds/udf/udf.iso" "$seeds/tree/d"
 	if [ -x "$top/build/bin/mkimage" ]; then
-		"$top/build/bin/mkimage" -quiet -udf --udf-rev 2.50 -o "$seeds/udf_read/udf250.iso" \
+		"$top/build/bin/mkimage" -quiet -udf --udf-rev 2.50 -o "$seeds/udf/udf250.iso" \
 			"$seeds/tree/d"
 	fi
 	if command -v mkudffs >/dev/null 2>&1; then
-		rm -f "$seeds/udf_read/vat250.img"
-		mkudffs --new-file --media-type=bdr --udfrev=2.50 "$seeds/udf_read/vat250.img" \
+		mkudffs --new-file --media-type=bdr --udfrev=2.50 "$seeds/udf/vat250.img" \
 			3000 >/dev/null
-		rm -f "$seeds/udf_read/hd512.img"
-		mkudffs --new-file --media-type=hd --blocksize=512 "$seeds/udf_read/hd512.img" \
+		mkudffs --new-file --media-type=hd --blocksize=512 "$seeds/udf/hd512.img" \
 			1500 >/dev/null
 	fi
-	touch "$seeds/done-udf250b"
+	for f in "$seeds/udf"/*; do
+		python3 "$here/sparse-seed.py" "$f" "$seeds/udf_read/${f##*/}"
+	done
+	touch "$seeds/done-udf-sparse"
 fi
 
 targets=${*:-$(cd "$here" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}
@@ -80,7 +82,6 @@ for t in $targets; do
 	cp -n "$seeds/$t"/* "corpus_$t"/ 2>/dev/null || true
 	echo "== fuzz_$t: running ${secs}s"
 	max_len=262144
-	[ "$t" = udf_read ] && max_len=1048576
 	if ! ./"fuzz_$t" -max_total_time="$secs" -max_len=$max_len -rss_limit_mb=1024 \
 		-timeout=10 -print_final_stats=1 "corpus_$t" >"fuzz_$t.log" 2>&1; then
 		status=1 failed=$((failed + 1))
