@@ -630,7 +630,7 @@ int img_iso_view_open(struct img_source *src, enum img_view view, struct img_iso
 	 * libisofs sees the tree.  It also sizes the read budget: libisofs reads each directory
 	 * block at most three times (measured on a 100,000-file image: 7,814 reads of 7,711
 	 * blocks), plus path tables, SUSP continuation areas, the catalog and the MD5 array. */
-	struct img_vdset *vds = calloc(1, sizeof(*vds));
+	struct img_vdset *vds = malloc(sizeof(*vds));
 	if (vds == NULL) {
 		free(v);
 		return img_error_set(err, IMG_ENOMEM, "volume descriptors");

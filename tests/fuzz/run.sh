@@ -11,6 +11,7 @@ work=${FUZZ_DIR:-$top/build/fuzz}
 CC=${FUZZ_CC:-clang}
 mkdir -p "$work"
 cd "$work"
+export LSAN_OPTIONS="suppressions=$here/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 pkgs="libisofs-1 libburn-1 popt json-c libcrypto"
 cflags="-g -O1 -std=c11 -D_XOPEN_SOURCE=700 -D_FILE_OFFSET_BITS=64 -I$top $(pkg-config --cflags $pkgs)"
@@ -18,6 +19,7 @@ libs="$(pkg-config --libs $pkgs)"
 common="$top/common/base/error.c $top/common/inspect/source.c $top/common/inspect/voldesc.c $top/common/inspect/eltorito.c \
 	$top/common/inspect/sysarea.c $top/common/inspect/iso_read.c $top/common/inspect/filetree.c $top/common/udf/udf_read.c \
 	$top/common/burn/wav.c $top/common/base/unicode.c $top/common/udf/udf_desc.c"
+common="$common $top/common/inspect/extract.c $top/common/base/grow.c"
 
 # Seeds: a hybrid BIOS+EFI image and a plain one.
 seeds="$work/seeds"
@@ -69,6 +71,26 @@ if [ ! -f "$seeds/done-udf-sparse" ]; then
 		python3 "$here/sparse-seed.py" "$f" "$seeds/udf_read/${f##*/}"
 	done
 	touch "$seeds/done-udf-sparse"
+fi
+
+# iso_read: sparse images of the plain and hybrid images and of a genisoimage one with a
+# deeper tree.  extract_path: small trees in its record form (kind byte, name, NUL).
+if [ ! -f "$seeds/done-iso-read" ]; then
+	rm -rf "$seeds/iso_read" "$seeds/extract_path"
+	mkdir -p "$seeds/iso_read" "$seeds/extract_path" "$seeds/deep/a/b/c"
+	echo deep >"$seeds/deep/a/b/c/f.txt"
+	ln -s ../../a "$seeds/deep/a/b/up"
+	genisoimage -quiet -R -J -o "$seeds/deep.iso" "$seeds/deep" 2>/dev/null
+	for f in plain hyb deep; do
+		python3 "$here/sparse-seed.py" "$seeds/$f.iso" "$seeds/iso_read/$f"
+		# the same with sizes 1-3 bytes longer, which fuzz_iso_read reads as other views
+		for k in 1 2 3; do
+			python3 "$here/sparse-seed.py" "$seeds/$f.iso" "$seeds/iso_read/$f+$k" "$k"
+		done
+	done
+	printf '\001dir\000\000f.txt\000\002link\000\005sub\000\000g\000' >"$seeds/extract_path/tree"
+	printf '\001a\000\000..\000\000/etc/x\000\001.\000' >"$seeds/extract_path/unsafe"
+	touch "$seeds/done-iso-read"
 fi
 
 targets=${*:-$(cd "$here" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}
