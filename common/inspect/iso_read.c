@@ -8,6 +8,7 @@
 
 #include "common/base/isofs.h"
 #include "common/base/bytes.h"
+#include "common/base/grow.h"
 
 int img_view_parse(const char *name, enum img_view *out)
 {
@@ -34,7 +35,8 @@ const char *img_view_name(enum img_view view)
 	}
 }
 
-/* Set of directory extents already visited (open addressing, grows). */
+/* Set of directory extents already visited (open addressing; it doubles by rehashing into a
+ * new table, which is not an append, so not img_grow's job). */
 struct extset {
 	uint32_t *slot;
 	size_t cap, used;
@@ -109,10 +111,8 @@ int img_iso_scan(struct img_source *src, const struct img_vd *vd, struct img_dir
 	unsigned char *buf = NULL;
 	int rc = IMG_OK;
 
-	stack = malloc(sizeof(*stack) * 64);
-	if (stack == NULL)
+	if (img_grow((void **)&stack, &cap, depth, sizeof(*stack), 64) != IMG_OK)
 		return img_error_set(err, IMG_ENOMEM, "directory walk");
-	cap = 64;
 	stack[depth++] = (struct pending){vd->root_extent, vd->root_size, 1,
 					  (uint64_t)vd->sector * IMG_ISO_SECTOR + 156};
 	while (depth > 0 && rc == IMG_OK) {
@@ -211,14 +211,9 @@ int img_iso_scan(struct img_source *src, const struct img_vd *vd, struct img_dir
 				out->files++;
 				continue;
 			}
-			if (depth == cap) {
-				struct pending *ns = realloc(stack, cap * 2 * sizeof(*ns));
-				if (ns == NULL) {
-					rc = img_error_set(err, IMG_ENOMEM, "directory walk");
-					break;
-				}
-				stack = ns;
-				cap *= 2;
+			if (img_grow((void **)&stack, &cap, depth, sizeof(*stack), 64) != IMG_OK) {
+				rc = img_error_set(err, IMG_ENOMEM, "directory walk");
+				break;
 			}
 			stack[depth++] = (struct pending){ext, dlen, d.depth + 1, rec_off};
 		}
@@ -342,7 +337,7 @@ struct convert {
 	int (*visit)(struct img_fnode *n, void *arg);
 	void *arg;
 	struct img_fnode **levels;
-	size_t nlevels;
+	size_t nlevels, levels_cap;
 	struct img_extent *ext;
 	size_t ext_cap;
 };
@@ -351,14 +346,8 @@ static int put_extent(struct convert *c, struct img_fnode *n, uint64_t offset, u
 {
 	if (!c->borrow)
 		return img_fnode_add_extent(n, offset, length);
-	if (n->nextents == c->ext_cap) {
-		size_t cap = c->ext_cap ? c->ext_cap * 2 : 8;
-		struct img_extent *e = realloc(c->ext, cap * sizeof(*e));
-		if (e == NULL)
-			return IMG_ENOMEM;
-		c->ext = e;
-		c->ext_cap = cap;
-	}
+	if (img_grow((void **)&c->ext, &c->ext_cap, n->nextents, sizeof(*c->ext), 8) != IMG_OK)
+		return IMG_ENOMEM;
 	c->ext[n->nextents].offset = offset;
 	c->ext[n->nextents].length = length;
 	n->nextents++;
@@ -373,21 +362,20 @@ static int child_node(struct convert *c, struct img_fnode *dir, size_t depth, co
 {
 	if (!c->borrow)
 		return img_filetree_add(c->tree, dir, name, out);
-	if (depth >= c->nlevels) {
-		struct img_fnode **l = realloc(c->levels, (depth + 1) * sizeof(*l));
-		if (l == NULL)
+	while (depth >= c->nlevels) {
+		if (img_grow((void **)&c->levels, &c->levels_cap, c->nlevels, sizeof(*c->levels),
+			     16) != IMG_OK)
 			return IMG_ENOMEM;
-		c->levels = l;
-		if ((l[depth] = calloc(1, sizeof(**l))) == NULL)
+		if ((c->levels[c->nlevels] = calloc(1, sizeof(**c->levels))) == NULL)
 			return IMG_ENOMEM;
-		c->nlevels = depth + 1;
+		c->nlevels++;
 	}
 	struct img_fnode *n = c->levels[depth];
 	/* libisofs keeps the name until the node is removed, after the visit */
 	n->name = (char *)name;
 	n->parent = dir;
 	n->extents = NULL;
-	n->nextents = 0;
+	n->nextents = n->ext_cap = 0;
 	n->link = NULL;
 	n->has_md5 = false;
 	n->size = 0;
@@ -485,16 +473,8 @@ static int convert_tree(struct convert *c, IsoDir *root, struct img_fnode *rootn
 			iso_dir_iter_remove(it);
 			continue;
 		}
-		if (depth == cap) {
-			size_t ncap = cap ? cap * 2 : 32;
-			struct frame *s = realloc(stack, ncap * sizeof(*s));
-			if (s == NULL) {
-				rc = IMG_ENOMEM;
-				break;
-			}
-			stack = s;
-			cap = ncap;
-		}
+		if ((rc = img_grow((void **)&stack, &cap, depth, sizeof(*stack), 32)) != IMG_OK)
+			break;
 		stack[depth].it = it;
 		stack[depth].dir = dir;
 		depth++;

@@ -3,6 +3,7 @@
 #include "common/udf/udf_desc.h"
 #include "common/base/unicode.h"
 #include "common/base/bytes.h"
+#include "common/base/grow.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -557,14 +558,8 @@ static int meta_visit(struct reader *r, void *ctx, unsigned pref, uint32_t lbn, 
 				     "UDF metadata file allocation descriptors at byte %llu: more "
 				     "than %d extents", (unsigned long long)where,
 				     IMG_UDF_MAX_EXTENTS);
-	if (f->next == f->cap) {
-		size_t cap = f->cap ? f->cap * 2 : 16;
-		struct meta_ext *e = realloc(f->ext, cap * sizeof(*e));
-		if (e == NULL)
-			return img_error_set(r->err, IMG_ENOMEM, "UDF metadata file extents");
-		f->ext = e;
-		f->cap = cap;
-	}
+	if (img_grow((void **)&f->ext, &f->cap, f->next, sizeof(*f->ext), 16) != IMG_OK)
+		return img_error_set(r->err, IMG_ENOMEM, "UDF metadata file extents");
 	uint32_t count = (len + r->bs - 1) / r->bs;
 	if (f->blocks + count > UINT32_MAX)
 		return img_error_set(r->err, IMG_ECORRUPT,
@@ -1175,15 +1170,10 @@ static bool seen_dir(struct reader *r, uint64_t off, int *rc)
 	for (size_t i = 0; i < r->ndirs_seen; i++)
 		if (r->dirs_seen[i] == off)
 			return true;
-	if (r->ndirs_seen == r->cap_seen) {
-		size_t cap = r->cap_seen ? r->cap_seen * 2 : 64;
-		uint64_t *s = realloc(r->dirs_seen, cap * sizeof(*s));
-		if (s == NULL) {
-			*rc = IMG_ENOMEM;
-			return false;
-		}
-		r->dirs_seen = s;
-		r->cap_seen = cap;
+	if (img_grow((void **)&r->dirs_seen, &r->cap_seen, r->ndirs_seen, sizeof(*r->dirs_seen),
+		     64) != IMG_OK) {
+		*rc = IMG_ENOMEM;
+		return false;
 	}
 	r->dirs_seen[r->ndirs_seen++] = off;
 	return false;
@@ -1301,7 +1291,7 @@ static int read_symlink(struct reader *r, struct img_fnode *n)
 	n->size = tl;
 	free(n->extents);
 	n->extents = NULL;
-	n->nextents = 0;
+	n->nextents = n->ext_cap = 0;
 	return img_fnode_set_link(n, target);
 }
 
@@ -1379,16 +1369,9 @@ static int read_dir(struct reader *r, struct img_fnode *dir, int depth, struct p
 						   IMG_UDF_MAX_DEPTH);
 				break;
 			}
-			if (*nstack == *cap) {
-				size_t nc = *cap ? *cap * 2 : 64;
-				struct pending *s = realloc(*stack, nc * sizeof(*s));
-				if (s == NULL) {
-					rc = IMG_ENOMEM;
-					break;
-				}
-				*stack = s;
-				*cap = nc;
-			}
+			if ((rc = img_grow((void **)stack, cap, *nstack, sizeof(**stack), 64)) !=
+			    IMG_OK)
+				break;
 			(*stack)[(*nstack)++] = (struct pending){n, depth + 1};
 			r->info->dirs++;
 		} else {
