@@ -77,14 +77,14 @@ static int walk_enter(struct walk *w, const struct img_fnode *n, size_t len, int
 	if (!img_extract_name_ok(n->name))
 		return img_error_set(w->err, IMG_ECORRUPT, "%s/%.*s%s%s: unsafe name \"%s\" refused",
 				     w->base, (int)len, w->rel, sep, n->name, n->name);
+	/* These two paths are long by nature: their start only, so that the reason fits. */
 	if (depth > IMG_EXTRACT_MAX_DEPTH)
-		return img_error_set(w->err, IMG_ECORRUPT, "%s/%.*s%s%s: deeper than %d levels",
-				     w->base, (int)len, w->rel, sep, n->name,
-				     IMG_EXTRACT_MAX_DEPTH);
+		return img_error_set(w->err, IMG_ECORRUPT, "%s/%.200s...: deeper than %d levels",
+				     w->base, w->rel, IMG_EXTRACT_MAX_DEPTH);
 	size_t nlen = strlen(n->name), total = len + strlen(sep) + nlen;
 	if (total >= sizeof(w->rel))
-		return img_error_set(w->err, IMG_ETOOBIG, "%s/%.*s%s%s: path too long", w->base,
-				     (int)len, w->rel, sep, n->name);
+		return img_error_set(w->err, IMG_ETOOBIG, "%s/%.200s...: path too long", w->base,
+				     w->rel);
 	memcpy(w->rel + len, sep, strlen(sep));
 	memcpy(w->rel + total - nlen, n->name, nlen + 1);
 	struct img_extract_entry e = {n, w->rel, depth, false};
