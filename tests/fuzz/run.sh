@@ -19,7 +19,7 @@ libs="$(pkg-config --libs $pkgs)"
 common="$top/common/base/error.c $top/common/inspect/source.c $top/common/inspect/voldesc.c $top/common/inspect/eltorito.c \
 	$top/common/inspect/sysarea.c $top/common/inspect/iso_read.c $top/common/inspect/filetree.c $top/common/udf/udf_read.c \
 	$top/common/burn/wav.c $top/common/base/unicode.c $top/common/udf/udf_desc.c"
-common="$common $top/common/inspect/extract.c $top/common/base/grow.c"
+common="$common $top/common/inspect/extract.c $top/common/base/grow.c $top/common/udf/udf_partmap.c"
 
 # Seeds: a hybrid BIOS+EFI image and a plain one.
 seeds="$work/seeds"
