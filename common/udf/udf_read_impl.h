@@ -22,6 +22,8 @@ struct udf_meta_ext {
 	bool recorded;
 };
 
+/* The extents of the metadata (or mirror) file in file order, next of cap in use; blocks:
+ * all they cover, size: the file's information length. */
 struct udf_meta_file {
 	struct udf_meta_ext *ext;
 	size_t next, cap;
