@@ -13,7 +13,7 @@ case "${1:-build}" in
   demo)  want="$build $boot xorriso genisoimage" ;;
   test)  want="$build $boot check $readers $qemu clang libclang-rt-14-dev dbus-daemon" ;;
   bench) want="$build xorriso genisoimage time" ;;
-  fuzz)  want="$build clang libclang-rt-14-dev xorriso genisoimage isolinux dosfstools" ;;
+  fuzz)  want="$build clang libclang-rt-14-dev xorriso genisoimage isolinux dosfstools python3" ;;
   *) echo "deps.sh: unknown set '$1' (build, demo, test, bench, fuzz)" >&2; exit 2 ;;
 esac
 

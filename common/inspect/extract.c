@@ -3,10 +3,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "common/base/grow.h"
 
 struct job {
 	struct img_source *src;
@@ -15,7 +18,10 @@ struct job {
 	struct img_error *err;
 	unsigned char *buf;
 	size_t bufsize;
-	char path[4096]; /* path of the current node, for messages */
+	char base[IMG_EXTRACT_PATH_MAX];        /* image path above the extraction's top */
+	char path[2 * IMG_EXTRACT_PATH_MAX];    /* image path of the current entry, for messages */
+	int fd[IMG_EXTRACT_MAX_DEPTH + 1];      /* open directories: the destination, then one
+						 * per depth of the entries being extracted */
 };
 
 bool img_extract_name_ok(const char *name)
@@ -23,6 +29,106 @@ bool img_extract_name_ok(const char *name)
 	return name[0] != '\0' && strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
 	       strchr(name, '/') == NULL;
 }
+
+/* ---- where each entry goes ---- */
+
+/* The image path of the directory above an extraction's top, "" when that is the root: the
+ * entries' paths in messages are this followed by '/' and their relative path. */
+static void base_path(const struct img_fnode *node, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (node->parent != NULL && node->parent->parent != NULL &&
+	    !img_fnode_path(node->parent, buf, size))
+		snprintf(buf, size, "...");
+}
+
+struct walk_frame {
+	const struct img_fnode *dir;
+	size_t next;        /* its next child to visit */
+	size_t len;         /* length of its relative path */
+	int depth;
+	bool entry;         /* false for a view's root, whose contents land in the destination */
+};
+
+struct walk {
+	int (*visit)(const struct img_extract_entry *e, void *arg);
+	void *arg;
+	struct img_error *err;
+	char base[IMG_EXTRACT_PATH_MAX];
+	char rel[IMG_EXTRACT_PATH_MAX];
+	struct walk_frame *stack;
+	size_t depth, cap;
+};
+
+static int walk_push(struct walk *w, const struct img_fnode *dir, size_t len, int depth,
+		     bool entry)
+{
+	if (img_grow((void **)&w->stack, &w->cap, w->depth, sizeof(*w->stack), 32) != IMG_OK)
+		return img_error_set(w->err, IMG_ENOMEM, "extraction");
+	w->stack[w->depth++] = (struct walk_frame){dir, 0, len, depth, entry};
+	return IMG_OK;
+}
+
+/* Checks n, the entry below the one whose relative path is the first len bytes of w->rel,
+ * makes w->rel its path, visits it and, for a directory, pushes it. */
+static int walk_enter(struct walk *w, const struct img_fnode *n, size_t len, int depth)
+{
+	const char *sep = len ? "/" : "";
+	if (!img_extract_name_ok(n->name))
+		return img_error_set(w->err, IMG_ECORRUPT, "%s/%.*s%s%s: unsafe name \"%s\" refused",
+				     w->base, (int)len, w->rel, sep, n->name, n->name);
+	/* These two paths are long by nature: their start only, so that the reason fits. */
+	if (depth > IMG_EXTRACT_MAX_DEPTH)
+		return img_error_set(w->err, IMG_ECORRUPT, "%s/%.200s...: deeper than %d levels",
+				     w->base, w->rel, IMG_EXTRACT_MAX_DEPTH);
+	size_t nlen = strlen(n->name), total = len + strlen(sep) + nlen;
+	if (total >= sizeof(w->rel))
+		return img_error_set(w->err, IMG_ETOOBIG, "%s/%.200s...: path too long", w->base,
+				     w->rel);
+	memcpy(w->rel + len, sep, strlen(sep));
+	memcpy(w->rel + total - nlen, n->name, nlen + 1);
+	struct img_extract_entry e = {n, w->rel, depth, false};
+	int rc = w->visit(&e, w->arg);
+	if (rc == IMG_OK && S_ISDIR(n->mode))
+		rc = walk_push(w, n, total, depth, true);
+	return rc;
+}
+
+int img_extract_walk(const struct img_fnode *node,
+		     int (*visit)(const struct img_extract_entry *e, void *arg), void *arg,
+		     struct img_error *err)
+{
+	struct walk *w = calloc(1, sizeof(*w));
+	if (w == NULL)
+		return img_error_set(err, IMG_ENOMEM, "extraction");
+	w->visit = visit;
+	w->arg = arg;
+	w->err = err;
+	base_path(node, w->base, sizeof(w->base));
+	/* Iterative, with a heap stack: the depth is bounded, but by more than a C stack
+	 * should be trusted with. */
+	int rc = node->parent == NULL ? walk_push(w, node, 0, 0, false) : walk_enter(w, node, 0, 1);
+	while (rc == IMG_OK && w->depth > 0) {
+		struct walk_frame *f = &w->stack[w->depth - 1];
+		if (f->next < f->dir->nchildren) {
+			const struct img_fnode *c = f->dir->children[f->next++];
+			rc = walk_enter(w, c, f->len, f->depth + 1);
+			continue;
+		}
+		struct walk_frame done = *f;
+		w->depth--;
+		if (done.entry) {
+			w->rel[done.len] = '\0';
+			struct img_extract_entry e = {done.dir, w->rel, done.depth, true};
+			rc = visit(&e, arg);
+		}
+	}
+	free(w->stack);
+	free(w);
+	return rc;
+}
+
+/* ---- making the entries ---- */
 
 static void set_times(int dirfd, const char *name, int fd, const struct img_fnode *n)
 {
@@ -97,29 +203,8 @@ static int write_file(struct job *j, int dirfd, const char *name, const struct i
 	return rc;
 }
 
-static int extract_node(struct job *j, int dirfd, const struct img_fnode *n, int depth);
-
-static int extract_children(struct job *j, int fd, const struct img_fnode *n, int depth)
-{
-	size_t plen = strlen(j->path);
-	for (size_t i = 0; i < n->nchildren; i++) {
-		const struct img_fnode *c = n->children[i];
-		size_t clen = strlen(c->name);
-		if (plen + 1 + clen + 1 > sizeof(j->path))
-			return img_error_set(j->err, IMG_ETOOBIG, "%s/%s: path too long", j->path,
-					     c->name);
-		j->path[plen] = '/';
-		memcpy(j->path + plen + 1, c->name, clen + 1);
-		int rc = extract_node(j, fd, c, depth + 1);
-		j->path[plen] = '\0';
-		if (rc != IMG_OK)
-			return rc;
-	}
-	return IMG_OK;
-}
-
-static int extract_dir(struct job *j, int dirfd, const char *name, const struct img_fnode *n,
-		       int depth)
+/* Makes directory name in dirfd (an existing one is merged into) and opens it: *fd. */
+static int open_dir(struct job *j, int dirfd, const char *name, int *fd)
 {
 	if (mkdirat(dirfd, name, 0700) != 0) {
 		if (errno != EEXIST)
@@ -134,32 +219,36 @@ static int extract_dir(struct job *j, int dirfd, const char *name, const struct 
 						       j->path);
 		}
 	}
-	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
+	*fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (*fd < 0)
 		return img_error_errno(j->err, IMG_EIO, errno, "%s: cannot open", j->path);
-	int rc = extract_children(j, fd, n, depth);
-	if (rc == IMG_OK) {
-		fchmod(fd, n->mode & 01777);
-		set_times(dirfd, name, fd, n);
-		j->stats->dirs++;
-	}
-	close(fd);
-	return rc;
+	return IMG_OK;
 }
 
-static int extract_node(struct job *j, int dirfd, const struct img_fnode *n, int depth)
+/* img_extract_walk's visit: creates one entry relative to its parent's descriptor. */
+static int extract_entry(const struct img_extract_entry *e, void *arg)
 {
-	if (depth > IMG_EXTRACT_MAX_DEPTH)
-		return img_error_set(j->err, IMG_ECORRUPT, "%s: deeper than %d levels", j->path,
-				     IMG_EXTRACT_MAX_DEPTH);
-	if (!img_extract_name_ok(n->name))
-		return img_error_set(j->err, IMG_ECORRUPT, "%s: unsafe name \"%s\" refused",
-				     j->path, n->name);
+	struct job *j = arg;
+	const struct img_fnode *n = e->node;
+	int dirfd = j->fd[e->depth - 1];
+	snprintf(j->path, sizeof(j->path), "%s/%s", j->base, e->rel);
+	if (e->leave) {
+		/* Modes and times last: a read-only directory still had its contents made. */
+		int fd = j->fd[e->depth];
+		j->fd[e->depth] = -1;
+		fchmod(fd, n->mode & 01777);
+		set_times(dirfd, n->name, fd, n);
+		j->stats->dirs++;
+		close(fd);
+		return IMG_OK;
+	}
 	if (S_ISDIR(n->mode))
-		return extract_dir(j, dirfd, n->name, n, depth);
+		return open_dir(j, dirfd, n->name, &j->fd[e->depth]);
 	if (S_ISREG(n->mode))
 		return write_file(j, dirfd, n->name, n);
 	if (S_ISLNK(n->mode) && n->link != NULL) {
+		/* The target is kept as it is, even absolute or leading out of the destination:
+		 * the link is made, never followed. */
 		int rc = make_room(j, dirfd, n->name);
 		if (rc != IMG_OK)
 			return rc;
@@ -183,20 +272,26 @@ int img_extract(struct img_source *src, const struct img_fnode *node, const char
 	int fd = open(dest, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return img_error_errno(err, IMG_EIO, errno, "%s", dest);
-	struct job j = {.src = src, .force = force, .stats = stats, .err = err,
-			.bufsize = 1u << 20};
-	j.buf = malloc(j.bufsize);
-	int rc;
-	if (j.buf == NULL) {
-		rc = img_error_set(err, IMG_ENOMEM, "extraction buffer");
-	} else if (node->parent == NULL) {
-		j.path[0] = '\0';
-		rc = extract_children(&j, fd, node, 0);
-	} else {
-		img_fnode_path(node, j.path, sizeof(j.path));
-		rc = extract_node(&j, fd, node, 0);
+	struct job *j = calloc(1, sizeof(*j));
+	if (j == NULL) {
+		close(fd);
+		return img_error_set(err, IMG_ENOMEM, "extraction");
 	}
-	free(j.buf);
-	close(fd);
+	*j = (struct job){.src = src, .force = force, .stats = stats, .err = err,
+			  .bufsize = 1u << 20};
+	for (size_t i = 0; i < sizeof(j->fd) / sizeof(j->fd[0]); i++)
+		j->fd[i] = -1;
+	j->fd[0] = fd;
+	base_path(node, j->base, sizeof(j->base));
+	int rc;
+	if ((j->buf = malloc(j->bufsize)) == NULL)
+		rc = img_error_set(err, IMG_ENOMEM, "extraction buffer");
+	else
+		rc = img_extract_walk(node, extract_entry, j, err);
+	for (size_t i = 0; i < sizeof(j->fd) / sizeof(j->fd[0]); i++)
+		if (j->fd[i] >= 0)
+			close(j->fd[i]);
+	free(j->buf);
+	free(j);
 	return rc;
 }

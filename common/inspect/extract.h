@@ -9,7 +9,7 @@
 #include "common/inspect/source.h"
 #include "common/inspect/filetree.h"
 
-#define IMG_EXTRACT_MAX_DEPTH 512
+#define IMG_EXTRACT_MAX_DEPTH 512 /* directory levels below the destination */
 
 struct img_extract_stats {
 	uint64_t files, dirs, symlinks, skipped, bytes;
@@ -28,7 +28,32 @@ struct img_extract_stats {
 int img_extract(struct img_source *src, const struct img_fnode *node, const char *dest,
 		bool force, struct img_extract_stats *stats, struct img_error *err);
 
-/* True if name can be created as one entry of a directory. */
+/* True if name can be created as one entry of a directory: not empty, ".", ".." and without
+ * a '/'. */
 bool img_extract_name_ok(const char *name);
+
+/* Longest path, relative to the destination, that extraction creates (with its NUL). */
+#define IMG_EXTRACT_PATH_MAX 4096
+
+/* One entry of an extraction, as img_extract_walk hands it over. */
+struct img_extract_entry {
+	const struct img_fnode *node;
+	const char *rel;    /* where it goes: its path relative to the destination, the names
+			     * from the extraction's top down joined with '/' */
+	int depth;          /* components of rel: 1 for an entry directly in the destination */
+	bool leave;         /* a directory's second call, after everything below it */
+};
+
+/* Where an extraction of node puts each entry, without touching any file: img_extract's own
+ * plan.  Calls visit for node (or, for a view's root, for each of its children) and everything
+ * below, depth first, parents before children, and once more for each directory with leave
+ * set after its contents.  Each entry's name is checked with img_extract_name_ok, its depth
+ * against IMG_EXTRACT_MAX_DEPTH and its path against IMG_EXTRACT_PATH_MAX before visit sees
+ * it: IMG_ECORRUPT (an unsafe name or depth) or IMG_ETOOBIG (a path too long), the detail naming
+ * the entry by its path in the image.  Stops and returns visit's value when it is not IMG_OK;
+ * IMG_ENOMEM. */
+int img_extract_walk(const struct img_fnode *node,
+		     int (*visit)(const struct img_extract_entry *e, void *arg), void *arg,
+		     struct img_error *err);
 
 #endif

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "common/base/grow.h"
+
 int img_filetree_new(struct img_filetree **out)
 {
 	struct img_filetree *t = calloc(1, sizeof(*t));
@@ -26,14 +28,9 @@ int img_filetree_new(struct img_filetree **out)
 int img_filetree_add(struct img_filetree *t, struct img_fnode *dir, const char *name,
 		 struct img_fnode **out)
 {
-	if (dir->nchildren == dir->cap) {
-		size_t cap = dir->cap ? dir->cap * 2 : 8;
-		struct img_fnode **c = realloc(dir->children, cap * sizeof(*c));
-		if (c == NULL)
-			return IMG_ENOMEM;
-		dir->children = c;
-		dir->cap = cap;
-	}
+	if (img_grow((void **)&dir->children, &dir->cap, dir->nchildren, sizeof(*dir->children),
+		     8) != IMG_OK)
+		return IMG_ENOMEM;
 	struct img_fnode *n = calloc(1, sizeof(*n));
 	if (n == NULL)
 		return IMG_ENOMEM;
@@ -50,12 +47,11 @@ int img_filetree_add(struct img_filetree *t, struct img_fnode *dir, const char *
 
 int img_fnode_add_extent(struct img_fnode *n, uint64_t offset, uint64_t length)
 {
-	struct img_extent *e = realloc(n->extents, (n->nextents + 1) * sizeof(*e));
-	if (e == NULL)
+	if (img_grow((void **)&n->extents, &n->ext_cap, n->nextents, sizeof(*n->extents), 4) !=
+	    IMG_OK)
 		return IMG_ENOMEM;
-	n->extents = e;
-	e[n->nextents].offset = offset;
-	e[n->nextents].length = length;
+	n->extents[n->nextents].offset = offset;
+	n->extents[n->nextents].length = length;
 	n->nextents++;
 	return IMG_OK;
 }
@@ -168,16 +164,8 @@ int img_filetree_walk(struct img_fnode *n, int (*visit)(struct img_fnode *n, voi
 			struct img_fnode *c = cur->children[i];
 			if ((rc = visit(c, arg)) != IMG_OK)
 				break;
-			if (depth == cap) {
-				size_t ncap = cap ? cap * 2 : 64;
-				size_t *s = realloc(next, ncap * sizeof(*s));
-				if (s == NULL) {
-					rc = IMG_ENOMEM;
-					break;
-				}
-				next = s;
-				cap = ncap;
-			}
+			if ((rc = img_grow((void **)&next, &cap, depth, sizeof(*next), 64)) != IMG_OK)
+				break;
 			next[depth++] = i + 1;
 			cur = c;
 			i = 0;

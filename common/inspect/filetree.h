@@ -25,7 +25,7 @@ struct img_fnode {
 	int64_t mtime, atime, ctime;
 	uint64_t size;
 	struct img_extent *extents; /* regular files only */
-	size_t nextents;
+	size_t nextents, ext_cap;
 	char *link;                 /* symlink target, else NULL */
 	bool has_md5;               /* a per-file MD5 was recorded in the image */
 	unsigned char md5[16];

@@ -158,7 +158,10 @@ int img_vd_parse(const unsigned char *b, uint32_t sector, struct img_vd *v,
 
 int img_vd_read(struct img_source *src, struct img_vdset *out, struct img_error *err)
 {
-	memset(out, 0, sizeof(*out));
+	/* Not the whole set: it is 150 KB, and each descriptor read is cleared when parsed. */
+	out->count = 0;
+	memset(out->udf_nsr, 0, sizeof(out->udf_nsr));
+	out->udf_bea = false;
 	unsigned char b[IMG_ISO_SECTOR];
 	uint32_t sector = 16;
 	bool terminated = false;

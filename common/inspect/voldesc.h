@@ -53,7 +53,8 @@ struct img_vdset {
 	bool udf_bea;
 };
 
-/* Reads the descriptor set from sector 16 to the terminator, then the VRS.
+/* Reads the descriptor set from sector 16 to the terminator, then the VRS.  Only the first
+ * count entries of out->vd are set.
  * IMG_ECORRUPT (with the sector and byte offset in err) when there is no primary descriptor,
  * no terminator within IMG_VD_MAX sectors, or a descriptor is malformed; read errors as
  * img_source_read. */

@@ -11,14 +11,16 @@ work=${FUZZ_DIR:-$top/build/fuzz}
 CC=${FUZZ_CC:-clang}
 mkdir -p "$work"
 cd "$work"
+export LSAN_OPTIONS="suppressions=$here/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
 pkgs="libisofs-1 libburn-1 popt json-c libcrypto"
 cflags="-g -O1 -std=c11 -D_XOPEN_SOURCE=700 -D_FILE_OFFSET_BITS=64 -I$top $(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs)"
 common="$top/common/base/error.c $top/common/inspect/source.c $top/common/inspect/voldesc.c $top/common/inspect/eltorito.c \
 	$top/common/inspect/sysarea.c $top/common/inspect/iso_read.c $top/common/inspect/filetree.c $top/common/udf/udf_read.c \
-	$top/common/burn/wav.c $top/common/base/unicode.c $top/common/udf/udf_desc.c \
-	$top/common/base/grow.c $top/common/udf/udf_isoscan.c"
+	$top/common/burn/wav.c $top/common/base/unicode.c $top/common/udf/udf_desc.c"
+common="$common $top/common/inspect/extract.c $top/common/base/grow.c $top/common/udf/udf_partmap.c \
+	$top/common/udf/udf_isoscan.c"
 
 # Seeds: a hybrid BIOS+EFI image and a plain one.
 seeds="$work/seeds"
@@ -46,28 +48,50 @@ if [ ! -f "$seeds/done" ]; then
 	# eltorito: the catalog sector followed by the start of the boot image
 	cat=$(od -An -tu4 -j $((17 * 2048 + 71)) -N4 "$seeds/hyb.iso" | tr -d ' ')
 	dd if="$seeds/hyb.iso" of="$seeds/eltorito/cat" bs=2048 skip="$cat" count=1 status=none
-	# udf_read: a whole small UDF 1.02 image from genisoimage
-	genisoimage -quiet -R -udf -o "$seeds/udf_read/udf.iso" "$seeds/tree/d"
 	touch "$seeds/done"
 fi
-# udf_read: UDF 2.50 with a metadata partition (mkimage, once built), an empty write-once
-# UDF 2.50 volume with a VAT and one of 512-byte blocks (mkudffs), so that the partition map
-# and block size code is reached.
-if [ ! -f "$seeds/done-udf250b" ]; then
-	mkdir -p "$seeds/udf_read"
+# udf_read: sparse images (tests/fuzz/sparse.h; whole ones are half a megabyte and more) of a
+# UDF 1.02 image from genisoimage, UDF 2.50 with a metadata partition (mkimage, once built), an
+# empty write-once UDF 2.50 volume with a VAT and one of 512-byte blocks (mkudffs), so that the
+# partition map and block size code is reached.  A corpus of whole images is dropped.
+if [ ! -f "$seeds/done-udf-sparse" ]; then
+	rm -rf "$seeds/udf" "$seeds/udf_read" "$work/corpus_udf_read"
+	mkdir -p "$seeds/udf" "$seeds/udf_read"
+	genisoimage -quiet -R -udf -o "$seeds/udf/udf.iso" "$seeds/tree/d"
 	if [ -x "$top/build/bin/mkimage" ]; then
-		"$top/build/bin/mkimage" -quiet -udf --udf-rev 2.50 -o "$seeds/udf_read/udf250.iso" \
+		"$top/build/bin/mkimage" -quiet -udf --udf-rev 2.50 -o "$seeds/udf/udf250.iso" \
 			"$seeds/tree/d"
 	fi
 	if command -v mkudffs >/dev/null 2>&1; then
-		rm -f "$seeds/udf_read/vat250.img"
-		mkudffs --new-file --media-type=bdr --udfrev=2.50 "$seeds/udf_read/vat250.img" \
+		mkudffs --new-file --media-type=bdr --udfrev=2.50 "$seeds/udf/vat250.img" \
 			3000 >/dev/null
-		rm -f "$seeds/udf_read/hd512.img"
-		mkudffs --new-file --media-type=hd --blocksize=512 "$seeds/udf_read/hd512.img" \
+		mkudffs --new-file --media-type=hd --blocksize=512 "$seeds/udf/hd512.img" \
 			1500 >/dev/null
 	fi
-	touch "$seeds/done-udf250b"
+	for f in "$seeds/udf"/*; do
+		python3 "$here/sparse-seed.py" "$f" "$seeds/udf_read/${f##*/}"
+	done
+	touch "$seeds/done-udf-sparse"
+fi
+
+# iso_read: sparse images of the plain and hybrid images and of a genisoimage one with a
+# deeper tree.  extract_path: small trees in its record form (kind byte, name, NUL).
+if [ ! -f "$seeds/done-iso-read" ]; then
+	rm -rf "$seeds/iso_read" "$seeds/extract_path"
+	mkdir -p "$seeds/iso_read" "$seeds/extract_path" "$seeds/deep/a/b/c"
+	echo deep >"$seeds/deep/a/b/c/f.txt"
+	ln -s ../../a "$seeds/deep/a/b/up"
+	genisoimage -quiet -R -J -o "$seeds/deep.iso" "$seeds/deep" 2>/dev/null
+	for f in plain hyb deep; do
+		python3 "$here/sparse-seed.py" "$seeds/$f.iso" "$seeds/iso_read/$f"
+		# the same with sizes 1-3 bytes longer, which fuzz_iso_read reads as other views
+		for k in 1 2 3; do
+			python3 "$here/sparse-seed.py" "$seeds/$f.iso" "$seeds/iso_read/$f+$k" "$k"
+		done
+	done
+	printf '\001dir\000\000f.txt\000\002link\000\005sub\000\000g\000' >"$seeds/extract_path/tree"
+	printf '\001a\000\000..\000\000/etc/x\000\001.\000' >"$seeds/extract_path/unsafe"
+	touch "$seeds/done-iso-read"
 fi
 
 # isoscan: blocks 16 .. of small images up to their file data, in the target's compact form
@@ -117,7 +141,6 @@ for t in $targets; do
 	cp -n "$seeds/$t"/* "corpus_$t"/ 2>/dev/null || true
 	echo "== fuzz_$t: running ${secs}s"
 	max_len=262144
-	[ "$t" = udf_read ] && max_len=1048576
 	if ! ./"fuzz_$t" -max_total_time="$secs" -max_len=$max_len -rss_limit_mb=1024 \
 		-timeout=10 -print_final_stats=1 "corpus_$t" >"fuzz_$t.log" 2>&1; then
 		status=1 failed=$((failed + 1))

@@ -76,12 +76,33 @@ START_TEST(unsafe_names)
 }
 END_TEST
 
+START_TEST(extents_grow_and_are_kept_in_order)
+{
+	struct img_filetree *t;
+	ck_assert_int_eq(img_filetree_new(&t), IMG_OK);
+	struct img_fnode *f;
+	ck_assert_int_eq(img_filetree_add(t, t->root, "f", &f), IMG_OK);
+	int failed = 0;
+	for (uint64_t i = 0; i < 100000; i++)
+		failed += img_fnode_add_extent(f, i * 4096, i + 1) != IMG_OK;
+	ck_assert_int_eq(failed, 0);
+	ck_assert_uint_eq(f->nextents, 100000);
+	ck_assert_uint_ge(f->ext_cap, 100000);
+	for (uint64_t i = 0; i < 100000; i += 999) {
+		ck_assert_uint_eq(f->extents[i].offset, i * 4096);
+		ck_assert_uint_eq(f->extents[i].length, i + 1);
+	}
+	img_filetree_free(t);
+}
+END_TEST
+
 static Suite *filetree_suite(void)
 {
 	Suite *s = suite_create("tree");
 	TCase *tc = tcase_create("core");
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, lookup_path_and_walk);
+	tcase_add_test(tc, extents_grow_and_are_kept_in_order);
 	tcase_add_test(tc, deep_tree_walks_and_frees_without_recursion);
 	tcase_add_test(tc, unsafe_names);
 	suite_add_tcase(s, tc);

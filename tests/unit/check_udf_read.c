@@ -288,6 +288,32 @@ START_TEST(metadata_partition)
 }
 END_TEST
 
+/* A directory's recorded size is checked against the image and its extents before a buffer
+ * is allocated for it: a few hostile bytes must not cost megabytes. */
+START_TEST(directory_size_checked_before_reading)
+{
+	make_udf250();
+	unsigned char *root = sec(PSTART + meta_phys(1));
+	short_ad(root + 176, 2088 + 44, 2);
+	file_entry(root, 1, 4, 60u << 20, 8, 0); /* 60 MiB, under IMG_UDF_MAX_DIR_BYTES */
+	memcpy(sec(PSTART + 31), root, 2048);    /* and the mirror's copy */
+	struct img_source *src;
+	img_source_from_memory(img, sizeof(img), &src);
+	struct img_udf_info info;
+	struct img_error err = {0};
+	struct img_filetree *t = NULL;
+	ck_assert_int_eq(img_udf_read_tree(src, &t, &info, &err), IMG_ECORRUPT);
+	ck_assert_msg(strstr(err.detail, "62914560 bytes: larger than the image") != NULL, "%s",
+		      err.detail);
+	file_entry(root, 1, 4, 8000, 8, 0);
+	memcpy(sec(PSTART + 31), root, 2048);
+	ck_assert_int_eq(img_udf_read_tree(src, &t, &info, &err), IMG_ECORRUPT);
+	ck_assert_msg(strstr(err.detail, "extents hold 2132 of 8000 bytes") != NULL, "%s",
+		      err.detail);
+	img_source_close(src);
+}
+END_TEST
+
 /* A sparable partition (UDF 2.60 2.2.9, 2.2.12): packet 32-63 of the partition is spared to
  * sector 500, so the root entry at block 40 is read from sector 508. */
 START_TEST(sparable_partition)
@@ -336,6 +362,12 @@ START_TEST(sparable_partition)
 	sign(st, 64 - 16);
 	ck_assert_int_eq(img_udf_read_tree(src, &t, &info, &err), IMG_ECORRUPT);
 	ck_assert_ptr_nonnull(strstr(err.detail, "UDF ICB at byte 696320"));
+	/* A sparing table past the end of the image is refused before it is allocated. */
+	put32(m + 48, 700);
+	sign(lvd, 440 + 64 - 16);
+	ck_assert_int_eq(img_udf_read_info(src, &info, &err), IMG_ECORRUPT);
+	ck_assert_msg(strstr(err.detail, "sparing table: 2048 bytes at byte 1433600 lie past the "
+			     "end") != NULL, "%s", err.detail);
 	img_source_close(src);
 }
 END_TEST
@@ -348,6 +380,7 @@ static Suite *udf_suite(void)
 	tcase_add_test(tc, anchor_checks);
 	tcase_add_test(tc, metadata_partition);
 	tcase_add_test(tc, sparable_partition);
+	tcase_add_test(tc, directory_size_checked_before_reading);
 	suite_add_tcase(s, tc);
 	return s;
 }
