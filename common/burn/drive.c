@@ -44,6 +44,8 @@ struct img_drive {
 	bool padding;
 	int64_t track_start_lba;
 	_Atomic bool canceled;
+	enum img_write_mode mode;      /* the write type of the running or last write */
+	bool untouched;                /* the last job failed before libburn asked for input */
 };
 
 const char *img_media_state_name(enum img_media_state s)
@@ -69,18 +71,35 @@ double img_drive_speed_unit(int profile)
 	return 1385.0;         /* DVD and everything else libburn writes */
 }
 
-/* Drains libburn's message queue into detail: the last message of severity SORRY or worse. */
+/* Drains libburn's message queue into out: every message of severity SORRY or worse, oldest
+ * first, each once, joined by "; ", with the system's error where libburn gives one.  A failed
+ * MMC command reads e.g. "SCSI error on write: [5 21 02]: Invalid address for write" (libburn
+ * words the sense key, ASC and ASCQ it got from the drive), so the drive's own reason reaches
+ * the user instead of a bare "failed".  What does not fit in n is dropped, marked "...". */
 static void take_burn_messages(char *out, size_t n)
 {
-	char text[BURN_MSGS_MESSAGE_LEN], sev[80];
+	char text[BURN_MSGS_MESSAGE_LEN + 200], sev[80];
 	int code, os_errno;
+	size_t used = 0;
+	bool full = false;
 	if (n)
 		out[0] = '\0';
 	while (burn_msgs_obtain("SORRY", &code, text, &os_errno, sev) > 0) {
 		size_t len = strlen(text);
-		while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
+		while (len && (text[len - 1] == '\n' || text[len - 1] == ' ' || text[len - 1] == '.'))
 			text[--len] = '\0';
-		snprintf(out, n, "%s", text);
+		if (os_errno > 0 && len + 100 < sizeof(text) && strstr(text, strerror(os_errno)) == NULL)
+			snprintf(text + len, sizeof(text) - len, " (%s)", strerror(os_errno));
+		if (len == 0 || n == 0 || full || strstr(out, text) != NULL)
+			continue;
+		int w = snprintf(out + used, n - used, "%s%s", used ? "; " : "", text);
+		if (w < 0 || (size_t)w >= n - used) {
+			full = true;
+			if (n > 4)
+				snprintf(out + n - 4, 4, "...");
+			continue;
+		}
+		used += (size_t)w;
 	}
 }
 
@@ -335,6 +354,16 @@ bool img_drive_is_stdio(const struct img_drive *d)
 	return d->role >= 2;
 }
 
+enum img_write_mode img_drive_write_mode(const struct img_drive *d)
+{
+	return d->mode;
+}
+
+bool img_drive_nothing_written(const struct img_drive *d)
+{
+	return d->untouched;
+}
+
 void img_drive_get_info(struct img_drive *d, struct img_drive_info *out)
 {
 	fill_info(&d->info[0], true, out);
@@ -350,6 +379,7 @@ struct track_src {
 	struct img_feed *feed;
 	int64_t declared;        /* exact size promised, -1 unknown */
 	int64_t fixed;           /* size libburn set through set_size, 0 none */
+	_Atomic bool asked;      /* libburn asked for data: the feed started reading the input */
 };
 
 static struct img_feed *feed_of(struct burn_source *bs)
@@ -363,6 +393,7 @@ static int src_read_xt(struct burn_source *bs, unsigned char *buf, int size)
 {
 	if (size <= 0)
 		return 0;
+	atomic_store(&((struct track_src *)bs->data)->asked, true);
 	return (int)img_feed_read(feed_of(bs), buf, (size_t)size);
 }
 
@@ -512,6 +543,8 @@ static int setup_opts(struct img_drive *d, const struct img_write_opts *o)
 	return IMG_OK;
 }
 
+static int precheck(struct img_drive *d);
+
 /* Picks the write type: the user's, else libburn's advice for this disc and media. */
 static int choose_write_type(struct img_drive *d, const struct img_write_opts *o, int block_tao)
 {
@@ -521,14 +554,24 @@ static int choose_write_type(struct img_drive *d, const struct img_write_opts *o
 		burn_write_opts_set_write_type(d->opts, BURN_WRITE_SAO, BURN_BLOCK_SAO);
 	} else {
 		char reasons[BURN_REASONS_LEN] = "";
-		if (burn_write_opts_auto_write_type(d->opts, d->disc, reasons, 0) ==
-		    BURN_WRITE_NONE) {
+		enum burn_write_types t = burn_write_opts_auto_write_type(d->opts, d->disc, reasons, 0);
+		if (t == BURN_WRITE_NONE) {
 			trim_reasons(reasons);
 			return img_error_set(&d->err, IMG_EDRIVE,
 					     "%s: no write mode fits this media: %s", d->address,
 					     reasons);
 		}
+		d->mode = t == BURN_WRITE_SAO ? IMG_WRITE_SAO
+			  : t == BURN_WRITE_TAO ? IMG_WRITE_TAO : IMG_WRITE_AUTO;
+		return precheck(d);
 	}
+	d->mode = o->mode;
+	return precheck(d);
+}
+
+/* libburn's own check of the options against the disc and media, before anything is sent. */
+static int precheck(struct img_drive *d)
+{
 	char reasons[BURN_REASONS_LEN] = "";
 	if (burn_precheck_write(d->opts, d->disc, reasons, 1) <= 0) {
 		trim_reasons(reasons);
@@ -616,6 +659,8 @@ static int begin_write(struct img_drive *d, const struct img_write_opts *o)
 {
 	img_error_clear(&d->err);
 	job_clear(d);
+	d->mode = IMG_WRITE_AUTO;
+	d->untouched = false;
 	int rc = check_writable_media(d);
 	if (rc == IMG_OK && (rc = setup_opts(d, o)) != IMG_OK)
 		job_clear(d);
@@ -734,6 +779,7 @@ int img_drive_write_cue_start(struct img_drive *d, const char *cue_path,
 		free(text_packs);
 	}
 	burn_write_opts_set_write_type(d->opts, BURN_WRITE_SAO, BURN_BLOCK_SAO);
+	d->mode = IMG_WRITE_SAO;
 	char reasons[BURN_REASONS_LEN] = "";
 	if (burn_precheck_write(d->opts, d->disc, reasons, 1) <= 0) {
 		trim_reasons(reasons);
@@ -927,10 +973,17 @@ static int job_error(struct img_drive *d, int64_t total, enum img_feed_status st
 			     : d->job == JOB_BLANK ? "blanking failed" : "formatting failed";
 	int64_t declared = d->job_total;
 	char msg[BURN_MSGS_MESSAGE_LEN];
-	if (atomic_load(&d->canceled) || status == IMG_FEED_CANCELED) {
+	if (atomic_load(&d->canceled)) {
 		take_burn_messages(msg, sizeof(msg));
 		return img_error_set(&d->err, IMG_ECANCELED, "%s after %" PRId64 " bytes",
 				     d->job == JOB_WRITE ? "write cancelled" : "cancelled", total);
+	}
+	/* The feed cancelled without us: libburn gave up (it cancels its sources when the drive
+	 * fails) and its messages say why. */
+	if (status == IMG_FEED_CANCELED) {
+		take_burn_messages(msg, sizeof(msg));
+		return img_error_set(&d->err, IMG_EBURN, "%s after %" PRId64 " bytes: %s", failed,
+				     total, msg[0] ? msg : "libburn gave up without saying why");
 	}
 	if (status == IMG_FEED_LONG)
 		return img_error_set(&d->err, IMG_ETOOBIG,
@@ -942,8 +995,11 @@ static int job_error(struct img_drive *d, int64_t total, enum img_feed_status st
 	if (status == IMG_FEED_IOERR)
 		return img_error_errno(&d->err, IMG_EIO, err_no, "reading input after %" PRId64
 				       " bytes", total);
-	if (d->job == JOB_WRITE && burn_drive_wrote_well(d->drive) != 1)
-		return burn_fail(&d->err, IMG_EBURN, failed);
+	if (d->job == JOB_WRITE && burn_drive_wrote_well(d->drive) != 1) {
+		take_burn_messages(msg, sizeof(msg));
+		return img_error_set(&d->err, IMG_EBURN, "%s after %" PRId64 " bytes: %s", failed,
+				     total, msg[0] ? msg : "libburn gave up without saying why");
+	}
 	if (d->job == JOB_BLANK || d->job == JOB_FORMAT) {
 		/* burn_drive_wrote_well covers writes only; a failed blank leaves a FAILURE */
 		take_burn_messages(msg, sizeof(msg));
@@ -966,6 +1022,9 @@ int img_drive_job_result(struct img_drive *d, int64_t *bytes, unsigned char md[I
 	if (bytes)
 		*bytes = total;
 	int rc = job_error(d, total, status, err_no);
+	d->untouched = rc != IMG_OK && rc != IMG_ECANCELED && d->job == JOB_WRITE;
+	for (int i = 0; i < d->nsrc && d->untouched; i++)
+		d->untouched = !atomic_load(&((struct track_src *)d->srcs[i]->data)->asked);
 	if (rc == IMG_OK && d->job == JOB_WRITE) {
 		rc = trim_stdio_file(d, total);
 		if (md && d->nsrc == 1)

@@ -62,6 +62,17 @@ guest_root() {
 	for p; do
 		guest_copy "$gr_dir" "$p"
 	done
+	# glibc's iconv: its configuration and the Unicode converters (libisofs converts names to
+	# Joliet's UTF-16 through iconv; without them: "Charset conversion error")
+	for gr_gconv in /usr/lib/*/gconv; do
+		[ -f "$gr_gconv/gconv-modules" ] || continue
+		mkdir -p "$gr_dir$gr_gconv"
+		cp -r "$gr_gconv/gconv-modules" "$gr_dir$gr_gconv/"
+		[ ! -d "$gr_gconv/gconv-modules.d" ] || cp -r "$gr_gconv/gconv-modules.d" "$gr_dir$gr_gconv/"
+		for gr_so in UTF-16 UTF-32 UNICODE; do
+			[ ! -f "$gr_gconv/$gr_so.so" ] || cp "$gr_gconv/$gr_so.so" "$gr_dir$gr_gconv/"
+		done
+	done
 	guest_module_list >"$gr_dir.mods"
 	[ -s "$gr_dir.mods" ] || fail "no modules found in $GUEST_MODULES"
 	gr_i=0

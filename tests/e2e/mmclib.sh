@@ -187,7 +187,7 @@ INIT
 
 # The guest's console so far, without the carriage returns of its tty.
 mmc_log() {
-	tr -d '\r' <"$MMC_DIR/guest.raw" 2>/dev/null
+	[ ! -e "$MMC_DIR/guest.raw" ] || tr -d '\r' <"$MMC_DIR/guest.raw"
 }
 
 mmc_wait() {
