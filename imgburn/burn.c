@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,14 +202,6 @@ static int verify_tick(void *ctx, int64_t done, int64_t total)
 	struct img_drive_progress p = verify_progress(done, total);
 	report_update(ctx, &p);
 	return imgburn_signal != 0;
-}
-
-/* The tests must change the target between the write and the read-back at a known moment:
- * with IMGBURN_TEST_STOP_BEFORE_VERIFY set, imgburn stops itself there until SIGCONT. */
-static void stop_before_verify_for_tests(void)
-{
-	if (getenv("IMGBURN_TEST_STOP_BEFORE_VERIFY") != NULL)
-		raise(SIGSTOP);
 }
 
 /* SHA-256 of the whole input, for --verify-only. */
@@ -421,7 +412,6 @@ static int start_write(struct job *j, enum img_write_mode mode)
 static int verify_written(struct job *j, int64_t bytes, const unsigned char md[IMG_SHA256_LEN])
 {
 	j->doing = "verify";
-	stop_before_verify_for_tests();
 	int r = read_back(j, bytes, md);
 	if (r == IMG_ECANCELED) {
 		j->interrupted = true;
