@@ -46,6 +46,7 @@ struct img_drive {
 	_Atomic bool canceled;
 	enum img_write_mode mode;      /* the write type of the running or last write */
 	bool untouched;                /* the last job failed before libburn asked for input */
+	bool created;                  /* the write creates the stdio: file (it did not exist) */
 };
 
 const char *img_media_state_name(enum img_media_state s)
@@ -653,15 +654,52 @@ out:
 	return rc;
 }
 
-/* The start of every write: a fresh error and job, media that takes data, libburn's write
- * options.  On failure nothing stays set up. */
+/* A stdio: target must be writable before the write starts: libburn finds out only in its
+ * writer thread and says "Failed to open device (a pseudo-drive)" without the path or the
+ * reason.  Checked the way the write will open it; a file that does not exist yet is created
+ * and removed again here, which tells exactly why it could not be (no such directory, read-only
+ * file system, permission).  Notes in d->created whether the write creates the file. */
+static int check_stdio_target(struct img_drive *d)
+{
+	d->created = false;
+	if (d->role < 2 || strncmp(d->address, "stdio:", 6) != 0)
+		return IMG_OK;
+	const char *path = d->address + 6;
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		if (errno != ENOENT)
+			return img_error_errno(&d->err, IMG_EDRIVE, errno, "%s", d->address);
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd < 0)
+			return img_error_errno(&d->err, IMG_EDRIVE, errno, "%s: cannot create it",
+					       d->address);
+		close(fd);
+		unlink(path);
+		d->created = true;
+		return IMG_OK;
+	}
+	if (S_ISDIR(st.st_mode))
+		return img_error_errno(&d->err, IMG_EDRIVE, EISDIR, "%s", d->address);
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return img_error_errno(&d->err, IMG_EDRIVE, errno, "%s: cannot write to it",
+				       d->address);
+	close(fd);
+	return IMG_OK;
+}
+
+/* The start of every write: a fresh error and job, media that takes data, a target that can
+ * be written, libburn's write options.  On failure nothing stays set up. */
 static int begin_write(struct img_drive *d, const struct img_write_opts *o)
 {
 	img_error_clear(&d->err);
 	job_clear(d);
 	d->mode = IMG_WRITE_AUTO;
 	d->untouched = false;
-	int rc = check_writable_media(d);
+	int rc = check_stdio_target(d);
+	if (rc != IMG_OK)
+		return rc;
+	rc = check_writable_media(d);
 	if (rc == IMG_OK && (rc = setup_opts(d, o)) != IMG_OK)
 		job_clear(d);
 	return rc;
@@ -921,6 +959,16 @@ void img_drive_cancel(struct img_drive *d)
 	burn_drive_cancel(d->drive);
 }
 
+/* libburn's writer thread reports BURN_DRIVE_IDLE a little before it leaves libburn's list of
+ * workers, and a new write started in between is refused ("A drive operation is still going
+ * on"): before a write is tried again, wait for it to end, at most 2 s. */
+static void wait_worker_gone(void)
+{
+	const struct timespec step = {0, 5 * 1000 * 1000};
+	for (int i = 0; i < 400 && other_threads() > 0; i++)
+		nanosleep(&step, NULL);
+}
+
 static void wait_idle(struct img_drive *d)
 {
 	struct timespec ts = {0, 50 * 1000 * 1000};
@@ -1022,9 +1070,16 @@ int img_drive_job_result(struct img_drive *d, int64_t *bytes, unsigned char md[I
 	if (bytes)
 		*bytes = total;
 	int rc = job_error(d, total, status, err_no);
-	d->untouched = rc != IMG_OK && rc != IMG_ECANCELED && d->job == JOB_WRITE;
+	d->untouched = rc != IMG_OK && rc != IMG_ECANCELED && d->job == JOB_WRITE && d->role == 1;
 	for (int i = 0; i < d->nsrc && d->untouched; i++)
 		d->untouched = !atomic_load(&((struct track_src *)d->srcs[i]->data)->asked);
+	if (d->untouched)
+		wait_worker_gone();
+	/* a failed write leaves no half-written file that it created itself */
+	if (rc != IMG_OK && d->job == JOB_WRITE && d->created) {
+		unlink(d->address + 6);
+		d->created = false;
+	}
 	if (rc == IMG_OK && d->job == JOB_WRITE) {
 		rc = trim_stdio_file(d, total);
 		if (md && d->nsrc == 1)
