@@ -1,5 +1,5 @@
 # imgburn burning real MMC commands onto blank DVD+R discs: tgt's emulated recorders (mmclib.sh),
-# one guest boot, six drives.  The host checks what reached each disc's backing file: exactly the
+# one guest boot, seven drives.  The host checks what reached each disc's backing file: exactly the
 # image's bytes, then only the zeros libburn pads a DVD+R track with (a 16-sector ECC block,
 # libburn's doc for DVD+R: "track size gets padded up to the next full 32 KiB").
 #   drive 1: the default burn with --verify; tgt refuses SAO (libburn's choice for DVD+R), so
@@ -9,6 +9,7 @@
 #   drive 4: --verify-only catches a byte the host changed on the disc after the burn
 #   drive 5: --dummy is refused (DVD+R has no test write) and nothing is written
 #   drive 6: 64 MiB from a pipe, to measure throughput through the emulation
+#   drive 7: --padding: 300 KiB of zeros after the image, then libburn's padding
 . "$E2E_DIR/lib.sh"
 . "$E2E_DIR/mmclib.sh"
 
@@ -35,10 +36,11 @@ run verify-good imgburn --dev "$(dev 1)" --verify-only /data/small.iso
 run verify-bad imgburn --dev "$(dev 4)" --verify-only /data/small.iso
 run closed imgburn --dev "$(dev 1)" /data/other.iso
 run dummy imgburn --dev "$(dev 5)" --dummy /data/small.iso
+run padding imgburn --dev "$(dev 7)" --mode=tao --padding /data/small.iso
 run big sh -c "dd if=/dev/zero bs=1M count=64 2>/dev/null | imgburn --dev $(dev 6) --mode=tao --size 32768s -"
 EOF
 
-mmc_target 6
+mmc_target 7
 mmc_boot guest.sh small.iso other.iso ptree/p.bin
 
 # padded DISC IMAGE: DISC holds IMAGE, then zeros up to the next 32 KiB.
@@ -57,13 +59,13 @@ flip_byte "$MMC_DIR/disc4" 400000
 mmc_go
 mmc_end
 
-# --list --json: six blank DVD+R in IMGTEST drives
+# --list --json: seven blank DVD+R in IMGTEST drives
 mmc_expect list 0
 mmc_out list >list.json
 $PYTHON - <<'PY' || { cat list.json; fail "--list --json"; }
 import json
 d = json.load(open("list.json"))["drives"]
-assert len(d) == 6, d
+assert len(d) == 7, d
 for x in d:
     assert x["vendor"] == "IMGTEST" and x["product"].startswith("MMC-DRIVE-"), x
     assert "DVD+R" in x["writes"], x
@@ -114,3 +116,9 @@ mmc_expect big 0
 [ "$(stat -c %s "$MMC_DIR/disc6")" -eq $((64 * 1024 * 1024)) ] || fail "disc 6 size"
 cmp -s "$MMC_DIR/disc6" <(head -c $((64 * 1024 * 1024)) /dev/zero) || fail "disc 6 is not zeros"
 note "throughput: $(mmc_err big | grep -E 'wrote [0-9]+ bytes')"
+
+# drive 7: the image, 300 KiB of zeros, then zeros to the next 32 KiB
+mmc_expect padding 0
+cp small.iso small-padded.iso
+head -c 307200 /dev/zero >>small-padded.iso
+padded "$MMC_DIR/disc7" small-padded.iso

@@ -135,6 +135,10 @@ export PATH=/bin
 for m in /mods/*.ko; do insmod "\$m"; done
 drives=$MMC_DRIVES
 INIT
+	# the sanitizers' settings of e2e-asan reach the programs in the guest too
+	for v in ASAN_OPTIONS UBSAN_OPTIONS; do
+		[ -z "${!v:-}" ] || printf "export %s='%s'\n" "$v" "${!v}" >>"$MMC_DIR/root/init"
+	done
 	cat >>"$MMC_DIR/root/init" <<'INIT'
 for _ in $(seq 100); do
 	[ "$(ls -d /sys/block/sr* 2>/dev/null | wc -l)" -ge "$drives" ] && break
