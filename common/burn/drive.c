@@ -1014,11 +1014,11 @@ static int64_t feeds_outcome(struct img_drive *d, enum img_feed_status *status, 
 	return total;
 }
 
-/* The error of an ended job: a cancel first, then what the input did, then libburn's verdict. */
+/* The error of an ended job: a cancel first, then what the input did, then libburn's verdict.
+ * libburn's failures are its own words alone (the caller says "write failed"); no byte count,
+ * since the input read ahead of the drive: libburn's messages name the block that failed. */
 static int job_error(struct img_drive *d, int64_t total, enum img_feed_status status, int err_no)
 {
-	const char *failed = d->job == JOB_WRITE ? "write failed"
-			     : d->job == JOB_BLANK ? "blanking failed" : "formatting failed";
 	int64_t declared = d->job_total;
 	char msg[BURN_MSGS_MESSAGE_LEN];
 	if (atomic_load(&d->canceled)) {
@@ -1030,8 +1030,8 @@ static int job_error(struct img_drive *d, int64_t total, enum img_feed_status st
 	 * fails) and its messages say why. */
 	if (status == IMG_FEED_CANCELED) {
 		take_burn_messages(msg, sizeof(msg));
-		return img_error_set(&d->err, IMG_EBURN, "%s after %" PRId64 " bytes: %s", failed,
-				     total, msg[0] ? msg : "libburn gave up without saying why");
+		return img_error_set(&d->err, IMG_EBURN, "%s",
+				     msg[0] ? msg : "libburn gave up without saying why");
 	}
 	if (status == IMG_FEED_LONG)
 		return img_error_set(&d->err, IMG_ETOOBIG,
@@ -1045,14 +1045,14 @@ static int job_error(struct img_drive *d, int64_t total, enum img_feed_status st
 				       " bytes", total);
 	if (d->job == JOB_WRITE && burn_drive_wrote_well(d->drive) != 1) {
 		take_burn_messages(msg, sizeof(msg));
-		return img_error_set(&d->err, IMG_EBURN, "%s after %" PRId64 " bytes: %s", failed,
-				     total, msg[0] ? msg : "libburn gave up without saying why");
+		return img_error_set(&d->err, IMG_EBURN, "%s",
+				     msg[0] ? msg : "libburn gave up without saying why");
 	}
 	if (d->job == JOB_BLANK || d->job == JOB_FORMAT) {
 		/* burn_drive_wrote_well covers writes only; a failed blank leaves a FAILURE */
 		take_burn_messages(msg, sizeof(msg));
 		if (msg[0])
-			return img_error_set(&d->err, IMG_EBURN, "%s: %s", failed, msg);
+			return img_error_set(&d->err, IMG_EBURN, "%s", msg);
 	}
 	return IMG_OK;
 }

@@ -1,5 +1,5 @@
 # imgburn burning real MMC commands onto blank DVD+R discs: tgt's emulated recorders (mmclib.sh),
-# one guest boot, seven drives.  The host checks what reached each disc's backing file: exactly the
+# one guest boot, eight drives.  The host checks what reached each disc's backing file: exactly the
 # image's bytes, then only the zeros libburn pads a DVD+R track with (a 16-sector ECC block,
 # libburn's doc for DVD+R: "track size gets padded up to the next full 32 KiB").
 #   drive 1: the default burn with --verify; tgt refuses SAO (libburn's choice for DVD+R), so
@@ -10,6 +10,9 @@
 #   drive 5: --dummy is refused (DVD+R has no test write) and nothing is written
 #   drive 6: 64 MiB from a pipe, to measure throughput through the emulation
 #   drive 7: --padding: 300 KiB of zeros after the image, then libburn's padding
+#   drive 8: the disc's backing file on a full file system: the drive fails the burn half-way
+#            (tgt cannot take a disc out while libburn holds the tray locked), and the error
+#            is the drive's own words, not "cancelled"
 . "$E2E_DIR/lib.sh"
 . "$E2E_DIR/mmclib.sh"
 
@@ -37,10 +40,14 @@ run verify-bad imgburn --dev "$(dev 4)" --verify-only /data/small.iso
 run closed imgburn --dev "$(dev 1)" /data/other.iso
 run dummy imgburn --dev "$(dev 5)" --dummy /data/small.iso
 run padding imgburn --dev "$(dev 7)" --mode=tao --padding /data/small.iso
+run full sh -c "dd if=/dev/zero bs=1M count=4 2>/dev/null | imgburn --dev $(dev 8) --mode=tao --size 2048s -"
 run big sh -c "dd if=/dev/zero bs=1M count=64 2>/dev/null | imgburn --dev $(dev 6) --mode=tao --size 32768s -"
 EOF
 
-mmc_target 7
+mmc_target 8
+mmc_small_fs small 2048
+: >small/disc8
+mmc_disc 8 "$PWD/small/disc8"
 mmc_boot guest.sh small.iso other.iso ptree/p.bin
 
 # padded DISC IMAGE: DISC holds IMAGE, then zeros up to the next 32 KiB.
@@ -59,13 +66,13 @@ flip_byte "$MMC_DIR/disc4" 400000
 mmc_go
 mmc_end
 
-# --list --json: seven blank DVD+R in IMGTEST drives
+# --list --json: eight blank DVD+R in IMGTEST drives
 mmc_expect list 0
 mmc_out list >list.json
 $PYTHON - <<'PY' || { cat list.json; fail "--list --json"; }
 import json
 d = json.load(open("list.json"))["drives"]
-assert len(d) == 7, d
+assert len(d) == 8, d
 for x in d:
     assert x["vendor"] == "IMGTEST" and x["product"].startswith("MMC-DRIVE-"), x
     assert "DVD+R" in x["writes"], x
@@ -75,7 +82,7 @@ for x in d:
 PY
 
 # drive 1: the SAO refusal is named, TAO follows, the verify passes, the disc holds the image
-mmc_expect auto 0 'refused SAO before any data was written \(.+\); trying TAO instead'
+mmc_expect auto 0 'refused SAO before any data was written \(.*RESERVE TRACK: \[5 20 00\] .*Invalid command operation code.*\); trying TAO instead'
 mmc_err auto | grep -Eq 'verified [0-9]+ bytes, SHA-256' || fail "no verification after the burn"
 padded "$MMC_DIR/disc1" small.iso
 # drive 1 again: the closed disc is refused and keeps what it had (checked above, after this)
@@ -122,3 +129,7 @@ mmc_expect padding 0
 cp small.iso small-padded.iso
 head -c 307200 /dev/zero >>small-padded.iso
 padded "$MMC_DIR/disc7" small-padded.iso
+
+# drive 8: the failure says what the drive said, not "cancelled"
+mmc_expect full 1 'write failed: SCSI error.*\[[0-9A-F] [0-9A-F]{2} [0-9A-F]{2}\]'
+! mmc_err full | grep -q 'cancel' || { mmc_err full; fail "a drive failure reported as a cancel"; }

@@ -9,8 +9,12 @@
 #   mmc_target N          starts tgtd on 127.0.0.1 (a free port, a private control socket)
 #                         with N drives; drive i's disc is the file $MMC_DIR/disc$i (empty:
 #                         a blank DVD+R).  Everything started is killed when the test exits.
-#   mmc_disc I FILE       puts the disc FILE into drive I (an empty file: a blank DVD+R)
+#   mmc_disc I FILE       puts the disc FILE into drive I (an empty file: a blank DVD+R); the
+#                         guest sees a medium change
 #   mmc_offline I         takes drive I's disc out (no medium); mmc_online I puts it back
+#                         (tgt refuses while the drive is locked: libburn locks it to burn)
+#   mmc_small_fs DIR KB   a tmpfs of KB KiB at DIR, unmounted at exit: a disc whose backing file
+#                         lives there fails to be written when it is full (tgt's write error)
 #   mmc_boot SCRIPT [FILE...]
 #                         boots the guest in the background; it runs the shell SCRIPT (with
 #                         the guest helpers below) with the FILEs in /data, then powers off
@@ -20,7 +24,8 @@
 #                         exit code, stdout, stderr of the guest's `run NAME ...`
 # Guest side (in SCRIPT):
 #   run NAME CMD...       runs CMD, reports its stdout, stderr and exit code to the host
-#   host TOKEN            stops until the host's mmc_go (the host checks or changes discs)
+#   host TOKEN            stops until the host's mmc_go (the host checks or changes discs);
+#                         also inside a run
 #   dev I                 the /dev/srN of drive I
 #   imgburn, mkimage, imginfo, busybox's tools; /data holds the FILEs.
 #
@@ -36,6 +41,7 @@ MMC_QEMU_PID=
 MMC_PORT=
 MMC_CTL=
 MMC_DRIVES=0
+MMC_MOUNTS=
 
 mmc_cleanup() {
 	[ -z "$MMC_QEMU_PID" ] || kill -9 "$MMC_QEMU_PID" 2>/dev/null || true
@@ -43,6 +49,10 @@ mmc_cleanup() {
 	[ -z "$MMC_TGTD_PID" ] || kill -9 "$MMC_TGTD_PID" 2>/dev/null || true
 	[ -z "$MMC_QEMU_PID" ] || wait "$MMC_QEMU_PID" 2>/dev/null || true
 	[ -z "$MMC_TGTD_PID" ] || wait "$MMC_TGTD_PID" 2>/dev/null || true
+	for m in $MMC_MOUNTS; do
+		umount -l "$m" 2>/dev/null || true
+	done
+	MMC_MOUNTS=
 	[ -z "$MMC_CTL" ] || rm -f "/var/run/tgtd/socket.$MMC_CTL" "/var/run/tgtd/socket.$MMC_CTL.lock"
 	MMC_QEMU_PID= MMC_TGTD_PID=
 }
@@ -100,19 +110,28 @@ mmc_target() {
 	fi
 }
 
+# (tgt changes the backing file only of a drive without a disc)
 mmc_disc() {
-	mmc_adm --mode logicalunit --op update --tid 1 --lun "$1" --name path --value "$2" ||
+	mmc_offline "$1"
+	mmc_adm --mode logicalunit --op update --tid 1 --lun "$1" --params "path=$2" ||
 		fail "tgtadm: disc $2 into drive $1"
+	mmc_online "$1"
 }
 
 mmc_offline() {
-	mmc_adm --mode logicalunit --op update --tid 1 --lun "$1" --name online --value No ||
+	mmc_adm --mode logicalunit --op update --tid 1 --lun "$1" --params online=0 ||
 		fail "tgtadm: drive $1 offline"
 }
 
 mmc_online() {
-	mmc_adm --mode logicalunit --op update --tid 1 --lun "$1" --name online --value Yes ||
+	mmc_adm --mode logicalunit --op update --tid 1 --lun "$1" --params online=1 ||
 		fail "tgtadm: drive $1 online"
+}
+
+mmc_small_fs() {
+	mkdir -p "$1"
+	mount -t tmpfs -o "size=$2k,mode=0755" imgburn-test "$1" || fail "cannot mount a tmpfs on $1"
+	MMC_MOUNTS="$MMC_MOUNTS $1"
 }
 
 mmc_boot() {
@@ -145,6 +164,7 @@ for _ in $(seq 100); do
 	sleep 0.2
 done
 stty -F /dev/ttyS1 raw -echo
+exec 9>&1
 run() {
 	name=$1
 	shift
@@ -155,8 +175,9 @@ run() {
 	echo "@@RC $name $rc"
 	return 0
 }
+# (to the console's own descriptor: host may be called inside a run, whose output is captured)
 host() {
-	echo "@@WAIT $1"
+	echo "@@WAIT $1" >&9
 	read -r _ </dev/ttyS1
 }
 dev() {
