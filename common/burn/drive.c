@@ -680,7 +680,10 @@ static int check_stdio_target(struct img_drive *d)
 	}
 	if (S_ISDIR(st.st_mode))
 		return img_error_errno(&d->err, IMG_EDRIVE, EISDIR, "%s", d->address);
-	int fd = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK);
+	/* not a fifo or a terminal: opening one to try would block, or end a reader's stream */
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		return IMG_OK;
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return img_error_errno(&d->err, IMG_EDRIVE, errno, "%s: cannot write to it",
 				       d->address);
