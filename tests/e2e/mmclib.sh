@@ -54,7 +54,7 @@ mmc_cleanup() {
 	done
 	MMC_MOUNTS=
 	[ -z "$MMC_CTL" ] || rm -f "/var/run/tgtd/socket.$MMC_CTL" "/var/run/tgtd/socket.$MMC_CTL.lock"
-	MMC_QEMU_PID= MMC_TGTD_PID=
+	MMC_QEMU_PID='' MMC_TGTD_PID=''
 }
 trap mmc_cleanup EXIT
 trap 'mmc_cleanup; exit 1' INT TERM HUP
