@@ -5,7 +5,8 @@
 #   drive 1: the default burn with --verify; tgt refuses SAO (libburn's choice for DVD+R), so
 #            imgburn says so and burns in TAO; then the same disc, now closed, is refused
 #   drive 2: --mode=tao --eject: the medium is gone afterwards
-#   drive 3: mkimage -o - | imgburn --size Ns -  (the SAO refusal and retry with a pipe)
+#   drive 3: mkimage -o - | imgburn --size Ns -  (the SAO refusal and retry with a pipe; one
+#            --progress=json report across both tries)
 #   drive 4: --verify-only catches a byte the host changed on the disc after the burn
 #   drive 5: --dummy is refused (DVD+R has no test write) and nothing is written
 #   drive 6: 64 MiB from a pipe, to measure throughput through the emulation
@@ -31,7 +32,7 @@ run eject imgburn --dev "$(dev 2)" --mode=tao --eject /data/small.iso
 run after-eject imgburn --list --json
 mkdir -p /tmp/ptree && cp /data/p.bin /tmp/ptree/
 n=$(mkimage -print-size /tmp/ptree)
-run pipe sh -c "mkimage -quiet -o - /tmp/ptree | tee /tmp/sent.iso | imgburn --dev $(dev 3) --size ${n}s -"
+run pipe sh -c "mkimage -quiet -o - /tmp/ptree | tee /tmp/sent.iso | imgburn --dev $(dev 3) --progress=json --size ${n}s -"
 run sent sh -c "stat -c %s /tmp/sent.iso; sha256sum </tmp/sent.iso"
 run burn4 imgburn --dev "$(dev 4)" --mode=tao /data/small.iso
 host changed
@@ -102,6 +103,15 @@ PY
 
 # drive 3: the piped image, whose size and hash the guest reports
 mmc_expect pipe 0 'trying TAO instead'
+mmc_out pipe >pipe.json
+$PYTHON - "$(mmc_out sent | sed -n 1p)" <<'PY' || { cat pipe.json; fail "--progress=json across the retry"; }
+import json, sys
+lines = [json.loads(l) for l in open("pipe.json")]
+phases = [o["phase"] for o in lines]
+assert phases[-1] == "done" and "failed" not in phases, phases
+assert phases.count("done") == 1, phases
+assert lines[-1]["bytes"] == int(sys.argv[1]), lines[-1]
+PY
 mmc_expect sent 0
 sent_size=$(mmc_out sent | sed -n 1p)
 sent_sum=$(mmc_out sent | sed -n 2p | cut -c1-64)
