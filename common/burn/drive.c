@@ -74,9 +74,10 @@ double img_drive_speed_unit(int profile)
 
 /* Drains libburn's message queue into out: every message of severity SORRY or worse, oldest
  * first, each once, joined by "; ", with the system's error where libburn gives one.  A failed
- * MMC command reads e.g. "SCSI error on write: [5 21 02]: Invalid address for write" (libburn
- * words the sense key, ASC and ASCQ it got from the drive), so the drive's own reason reaches
- * the user instead of a bare "failed".  What does not fit in n is dropped, marked "...". */
+ * MMC command reads e.g. "SCSI error condition on command 53h RESERVE TRACK: [5 20 00] Illegal
+ * request. Invalid command operation code; CDB= 53 00 ..." (libburn words the sense key, ASC
+ * and ASCQ the drive returned), so the drive's own reason reaches the user instead of a bare
+ * "failed".  What does not fit in n is dropped, marked "...". */
 static void take_burn_messages(char *out, size_t n)
 {
 	char text[BURN_MSGS_MESSAGE_LEN + 200], sev[80];
@@ -1073,7 +1074,9 @@ int img_drive_job_result(struct img_drive *d, int64_t *bytes, unsigned char md[I
 	if (bytes)
 		*bytes = total;
 	int rc = job_error(d, total, status, err_no);
-	d->untouched = rc != IMG_OK && rc != IMG_ECANCELED && d->job == JOB_WRITE && d->role == 1;
+	/* (a CUE sheet's files are read by libburn's own fifo: never known untouched) */
+	d->untouched = rc != IMG_OK && rc != IMG_ECANCELED && d->job == JOB_WRITE && d->role == 1 &&
+		       d->nsrc > 0;
 	for (int i = 0; i < d->nsrc && d->untouched; i++)
 		d->untouched = !atomic_load(&((struct track_src *)d->srcs[i]->data)->asked);
 	if (d->untouched)
