@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,14 +204,6 @@ static int verify_tick(void *ctx, int64_t done, int64_t total)
 	return imgburn_signal != 0;
 }
 
-/* The tests must change the target between the write and the read-back at a known moment:
- * with IMGBURN_TEST_STOP_BEFORE_VERIFY set, imgburn stops itself there until SIGCONT. */
-static void stop_before_verify_for_tests(void)
-{
-	if (getenv("IMGBURN_TEST_STOP_BEFORE_VERIFY") != NULL)
-		raise(SIGSTOP);
-}
-
 /* SHA-256 of the whole input, for --verify-only. */
 static int hash_input(struct input *in, unsigned char md[IMG_SHA256_LEN], int64_t *bytes)
 {
@@ -394,13 +385,13 @@ static int verify_only(struct job *j)
 	return IMG_EXIT_OK;
 }
 
-/* Starts the write the options ask for: a CUE sheet, audio tracks, or one data track. */
-static int start_write(struct job *j)
+/* Starts the write the options ask for, in write mode `mode`: a CUE sheet, audio tracks, or one
+ * data track. */
+static int start_write(struct job *j, enum img_write_mode mode)
 {
 	const struct imgburn_opts *o = j->o;
 	struct img_write_opts wo = {
-		.mode = o->mode == MODE_TAO ? IMG_WRITE_TAO
-			: o->mode == MODE_SAO ? IMG_WRITE_SAO : IMG_WRITE_AUTO,
+		.mode = mode,
 		.dummy = o->dummy, .close = o->close, .padding = o->padding,
 		.hash = o->verify, .speed = o->speed,
 	};
@@ -421,7 +412,6 @@ static int start_write(struct job *j)
 static int verify_written(struct job *j, int64_t bytes, const unsigned char md[IMG_SHA256_LEN])
 {
 	j->doing = "verify";
-	stop_before_verify_for_tests();
 	int r = read_back(j, bytes, md);
 	if (r == IMG_ECANCELED) {
 		j->interrupted = true;
@@ -437,22 +427,59 @@ static int verify_written(struct job *j, int64_t bytes, const unsigned char md[I
 	return IMG_EXIT_OK;
 }
 
+/* One write in the given mode, from start to libburn's verdict. */
+static int write_once(struct job *j, enum img_write_mode mode, struct report *rep,
+		      int64_t *bytes, unsigned char md[IMG_SHA256_LEN])
+{
+	int r = start_write(j, mode);
+	if (r == IMG_OK) {
+		run_job(j->d, rep, &j->last, &j->interrupted);
+		r = img_drive_job_result(j->d, bytes, md);
+		j->last.bytes_done = *bytes;
+	}
+	return r;
+}
+
+/* In --mode=auto libburn picks the write mode from what the drive and media claim, and some
+ * drives then refuse it: tgt's emulated DVD+R recorder (and, by reports, some real ones) answer
+ * SAO's RESERVE TRACK with "Invalid command operation code".  When the drive fails the write
+ * before libburn took a byte of input, nothing is on the media and the input is untouched (even
+ * a pipe): try once more in the other mode, and say so.  Anything later is a real failure. */
+static bool retry_in_other_mode(struct job *j, int r, enum img_write_mode *mode)
+{
+	const struct imgburn_opts *o = j->o;
+	if (r == IMG_OK || j->interrupted || imgburn_signal || o->mode != MODE_AUTO || o->cue ||
+	    !img_drive_nothing_written(j->d))
+		return false;
+	enum img_write_mode used = img_drive_write_mode(j->d);
+	if (used != IMG_WRITE_SAO && used != IMG_WRITE_TAO)
+		return false;
+	*mode = used == IMG_WRITE_SAO ? IMG_WRITE_TAO : IMG_WRITE_SAO;
+	fprintf(stderr, "%s: the drive refused %s before any data was written (%s); trying %s "
+		"instead (--mode=%s avoids this)\n", img_cli_prog(),
+		used == IMG_WRITE_SAO ? "SAO" : "TAO", img_drive_error(j->d)->detail,
+		*mode == IMG_WRITE_SAO ? "SAO" : "TAO", *mode == IMG_WRITE_SAO ? "sao" : "tao");
+	return true;
+}
+
 /* Writes the tracks, says how fast, and verifies when asked.  Returns an exit code. */
 static int write_and_verify(struct job *j)
 {
 	const struct imgburn_opts *o = j->o;
-	int r = start_write(j);
+	enum img_write_mode mode = o->mode == MODE_TAO ? IMG_WRITE_TAO
+				   : o->mode == MODE_SAO ? IMG_WRITE_SAO : IMG_WRITE_AUTO;
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	int64_t bytes = 0;
 	unsigned char md[IMG_SHA256_LEN];
-	if (r == IMG_OK) {
-		struct report *rep = report_new(o->progress);
-		run_job(j->d, rep, &j->last, &j->interrupted);
-		r = img_drive_job_result(j->d, &bytes, md);
-		j->last.bytes_done = bytes;
-		report_done(rep, &j->last, r == IMG_OK);
+	/* one progress report across a retry: front ends see one write that started over */
+	struct report *rep = report_new(o->progress);
+	int r = write_once(j, mode, rep, &bytes, md);
+	if (retry_in_other_mode(j, r, &mode)) {
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		r = write_once(j, mode, rep, &bytes, md);
 	}
+	report_done(rep, &j->last, r == IMG_OK);
 	if (r != IMG_OK) {
 		if (!j->interrupted)
 			img_cli_error("write failed", img_drive_error(j->d));

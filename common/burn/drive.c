@@ -44,6 +44,9 @@ struct img_drive {
 	bool padding;
 	int64_t track_start_lba;
 	_Atomic bool canceled;
+	enum img_write_mode mode;      /* the write type of the running or last write */
+	bool untouched;                /* the last job failed before libburn asked for input */
+	bool created;                  /* the write creates the stdio: file (it did not exist) */
 };
 
 const char *img_media_state_name(enum img_media_state s)
@@ -69,18 +72,36 @@ double img_drive_speed_unit(int profile)
 	return 1385.0;         /* DVD and everything else libburn writes */
 }
 
-/* Drains libburn's message queue into detail: the last message of severity SORRY or worse. */
+/* Drains libburn's message queue into out: every message of severity SORRY or worse, oldest
+ * first, each once, joined by "; ", with the system's error where libburn gives one.  A failed
+ * MMC command reads e.g. "SCSI error condition on command 53h RESERVE TRACK: [5 20 00] Illegal
+ * request. Invalid command operation code; CDB= 53 00 ..." (libburn words the sense key, ASC
+ * and ASCQ the drive returned), so the drive's own reason reaches the user instead of a bare
+ * "failed".  What does not fit in n is dropped, marked "...". */
 static void take_burn_messages(char *out, size_t n)
 {
-	char text[BURN_MSGS_MESSAGE_LEN], sev[80];
+	char text[BURN_MSGS_MESSAGE_LEN + 200], sev[80];
 	int code, os_errno;
+	size_t used = 0;
+	bool full = false;
 	if (n)
 		out[0] = '\0';
 	while (burn_msgs_obtain("SORRY", &code, text, &os_errno, sev) > 0) {
 		size_t len = strlen(text);
-		while (len && (text[len - 1] == '\n' || text[len - 1] == ' '))
+		while (len && (text[len - 1] == '\n' || text[len - 1] == ' ' || text[len - 1] == '.'))
 			text[--len] = '\0';
-		snprintf(out, n, "%s", text);
+		if (os_errno > 0 && len + 100 < sizeof(text) && strstr(text, strerror(os_errno)) == NULL)
+			snprintf(text + len, sizeof(text) - len, " (%s)", strerror(os_errno));
+		if (len == 0 || n == 0 || full || strstr(out, text) != NULL)
+			continue;
+		int w = snprintf(out + used, n - used, "%s%s", used ? "; " : "", text);
+		if (w < 0 || (size_t)w >= n - used) {
+			full = true;
+			if (n > 4)
+				snprintf(out + n - 4, 4, "...");
+			continue;
+		}
+		used += (size_t)w;
 	}
 }
 
@@ -335,6 +356,16 @@ bool img_drive_is_stdio(const struct img_drive *d)
 	return d->role >= 2;
 }
 
+enum img_write_mode img_drive_write_mode(const struct img_drive *d)
+{
+	return d->mode;
+}
+
+bool img_drive_nothing_written(const struct img_drive *d)
+{
+	return d->untouched;
+}
+
 void img_drive_get_info(struct img_drive *d, struct img_drive_info *out)
 {
 	fill_info(&d->info[0], true, out);
@@ -350,6 +381,7 @@ struct track_src {
 	struct img_feed *feed;
 	int64_t declared;        /* exact size promised, -1 unknown */
 	int64_t fixed;           /* size libburn set through set_size, 0 none */
+	_Atomic bool asked;      /* libburn asked for data: the feed started reading the input */
 };
 
 static struct img_feed *feed_of(struct burn_source *bs)
@@ -363,6 +395,7 @@ static int src_read_xt(struct burn_source *bs, unsigned char *buf, int size)
 {
 	if (size <= 0)
 		return 0;
+	atomic_store(&((struct track_src *)bs->data)->asked, true);
 	return (int)img_feed_read(feed_of(bs), buf, (size_t)size);
 }
 
@@ -512,6 +545,8 @@ static int setup_opts(struct img_drive *d, const struct img_write_opts *o)
 	return IMG_OK;
 }
 
+static int precheck(struct img_drive *d);
+
 /* Picks the write type: the user's, else libburn's advice for this disc and media. */
 static int choose_write_type(struct img_drive *d, const struct img_write_opts *o, int block_tao)
 {
@@ -521,14 +556,24 @@ static int choose_write_type(struct img_drive *d, const struct img_write_opts *o
 		burn_write_opts_set_write_type(d->opts, BURN_WRITE_SAO, BURN_BLOCK_SAO);
 	} else {
 		char reasons[BURN_REASONS_LEN] = "";
-		if (burn_write_opts_auto_write_type(d->opts, d->disc, reasons, 0) ==
-		    BURN_WRITE_NONE) {
+		enum burn_write_types t = burn_write_opts_auto_write_type(d->opts, d->disc, reasons, 0);
+		if (t == BURN_WRITE_NONE) {
 			trim_reasons(reasons);
 			return img_error_set(&d->err, IMG_EDRIVE,
 					     "%s: no write mode fits this media: %s", d->address,
 					     reasons);
 		}
+		d->mode = t == BURN_WRITE_SAO ? IMG_WRITE_SAO
+			  : t == BURN_WRITE_TAO ? IMG_WRITE_TAO : IMG_WRITE_AUTO;
+		return precheck(d);
 	}
+	d->mode = o->mode;
+	return precheck(d);
+}
+
+/* libburn's own check of the options against the disc and media, before anything is sent. */
+static int precheck(struct img_drive *d)
+{
 	char reasons[BURN_REASONS_LEN] = "";
 	if (burn_precheck_write(d->opts, d->disc, reasons, 1) <= 0) {
 		trim_reasons(reasons);
@@ -610,13 +655,55 @@ out:
 	return rc;
 }
 
-/* The start of every write: a fresh error and job, media that takes data, libburn's write
- * options.  On failure nothing stays set up. */
+/* A stdio: target must be writable before the write starts: libburn finds out only in its
+ * writer thread and says "Failed to open device (a pseudo-drive)" without the path or the
+ * reason.  Checked the way the write will open it; a file that does not exist yet is created
+ * and removed again here, which tells exactly why it could not be (no such directory, read-only
+ * file system, permission).  Notes in d->created whether the write creates the file. */
+static int check_stdio_target(struct img_drive *d)
+{
+	d->created = false;
+	if (d->role < 2 || strncmp(d->address, "stdio:", 6) != 0)
+		return IMG_OK;
+	const char *path = d->address + 6;
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		if (errno != ENOENT)
+			return img_error_errno(&d->err, IMG_EDRIVE, errno, "%s", d->address);
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd < 0)
+			return img_error_errno(&d->err, IMG_EDRIVE, errno, "%s: cannot create it",
+					       d->address);
+		close(fd);
+		unlink(path);
+		d->created = true;
+		return IMG_OK;
+	}
+	if (S_ISDIR(st.st_mode))
+		return img_error_errno(&d->err, IMG_EDRIVE, EISDIR, "%s", d->address);
+	/* not a fifo or a terminal: opening one to try would block, or end a reader's stream */
+	if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode))
+		return IMG_OK;
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return img_error_errno(&d->err, IMG_EDRIVE, errno, "%s: cannot write to it",
+				       d->address);
+	close(fd);
+	return IMG_OK;
+}
+
+/* The start of every write: a fresh error and job, media that takes data, a target that can
+ * be written, libburn's write options.  On failure nothing stays set up. */
 static int begin_write(struct img_drive *d, const struct img_write_opts *o)
 {
 	img_error_clear(&d->err);
 	job_clear(d);
-	int rc = check_writable_media(d);
+	d->mode = IMG_WRITE_AUTO;
+	d->untouched = false;
+	int rc = check_stdio_target(d);
+	if (rc != IMG_OK)
+		return rc;
+	rc = check_writable_media(d);
 	if (rc == IMG_OK && (rc = setup_opts(d, o)) != IMG_OK)
 		job_clear(d);
 	return rc;
@@ -734,6 +821,7 @@ int img_drive_write_cue_start(struct img_drive *d, const char *cue_path,
 		free(text_packs);
 	}
 	burn_write_opts_set_write_type(d->opts, BURN_WRITE_SAO, BURN_BLOCK_SAO);
+	d->mode = IMG_WRITE_SAO;
 	char reasons[BURN_REASONS_LEN] = "";
 	if (burn_precheck_write(d->opts, d->disc, reasons, 1) <= 0) {
 		trim_reasons(reasons);
@@ -875,6 +963,16 @@ void img_drive_cancel(struct img_drive *d)
 	burn_drive_cancel(d->drive);
 }
 
+/* libburn's writer thread reports BURN_DRIVE_IDLE a little before it leaves libburn's list of
+ * workers, and a new write started in between is refused ("A drive operation is still going
+ * on"): before a write is tried again, wait for it to end, at most 2 s. */
+static void wait_worker_gone(void)
+{
+	const struct timespec step = {0, 5 * 1000 * 1000};
+	for (int i = 0; i < 400 && other_threads() > 0; i++)
+		nanosleep(&step, NULL);
+}
+
 static void wait_idle(struct img_drive *d)
 {
 	struct timespec ts = {0, 50 * 1000 * 1000};
@@ -920,17 +1018,24 @@ static int64_t feeds_outcome(struct img_drive *d, enum img_feed_status *status, 
 	return total;
 }
 
-/* The error of an ended job: a cancel first, then what the input did, then libburn's verdict. */
+/* The error of an ended job: a cancel first, then what the input did, then libburn's verdict.
+ * libburn's failures are its own words alone (the caller says "write failed"); no byte count,
+ * since the input read ahead of the drive: libburn's messages name the block that failed. */
 static int job_error(struct img_drive *d, int64_t total, enum img_feed_status status, int err_no)
 {
-	const char *failed = d->job == JOB_WRITE ? "write failed"
-			     : d->job == JOB_BLANK ? "blanking failed" : "formatting failed";
 	int64_t declared = d->job_total;
 	char msg[BURN_MSGS_MESSAGE_LEN];
-	if (atomic_load(&d->canceled) || status == IMG_FEED_CANCELED) {
+	if (atomic_load(&d->canceled)) {
 		take_burn_messages(msg, sizeof(msg));
 		return img_error_set(&d->err, IMG_ECANCELED, "%s after %" PRId64 " bytes",
 				     d->job == JOB_WRITE ? "write cancelled" : "cancelled", total);
+	}
+	/* The feed cancelled without us: libburn gave up (it cancels its sources when the drive
+	 * fails) and its messages say why. */
+	if (status == IMG_FEED_CANCELED) {
+		take_burn_messages(msg, sizeof(msg));
+		return img_error_set(&d->err, IMG_EBURN, "%s",
+				     msg[0] ? msg : "libburn gave up without saying why");
 	}
 	if (status == IMG_FEED_LONG)
 		return img_error_set(&d->err, IMG_ETOOBIG,
@@ -942,13 +1047,16 @@ static int job_error(struct img_drive *d, int64_t total, enum img_feed_status st
 	if (status == IMG_FEED_IOERR)
 		return img_error_errno(&d->err, IMG_EIO, err_no, "reading input after %" PRId64
 				       " bytes", total);
-	if (d->job == JOB_WRITE && burn_drive_wrote_well(d->drive) != 1)
-		return burn_fail(&d->err, IMG_EBURN, failed);
+	if (d->job == JOB_WRITE && burn_drive_wrote_well(d->drive) != 1) {
+		take_burn_messages(msg, sizeof(msg));
+		return img_error_set(&d->err, IMG_EBURN, "%s",
+				     msg[0] ? msg : "libburn gave up without saying why");
+	}
 	if (d->job == JOB_BLANK || d->job == JOB_FORMAT) {
 		/* burn_drive_wrote_well covers writes only; a failed blank leaves a FAILURE */
 		take_burn_messages(msg, sizeof(msg));
 		if (msg[0])
-			return img_error_set(&d->err, IMG_EBURN, "%s: %s", failed, msg);
+			return img_error_set(&d->err, IMG_EBURN, "%s", msg);
 	}
 	return IMG_OK;
 }
@@ -966,6 +1074,18 @@ int img_drive_job_result(struct img_drive *d, int64_t *bytes, unsigned char md[I
 	if (bytes)
 		*bytes = total;
 	int rc = job_error(d, total, status, err_no);
+	/* (a CUE sheet's files are read by libburn's own fifo: never known untouched) */
+	d->untouched = rc != IMG_OK && rc != IMG_ECANCELED && d->job == JOB_WRITE && d->role == 1 &&
+		       d->nsrc > 0;
+	for (int i = 0; i < d->nsrc && d->untouched; i++)
+		d->untouched = !atomic_load(&((struct track_src *)d->srcs[i]->data)->asked);
+	if (d->untouched)
+		wait_worker_gone();
+	/* a failed write leaves no half-written file that it created itself */
+	if (rc != IMG_OK && d->job == JOB_WRITE && d->created) {
+		unlink(d->address + 6);
+		d->created = false;
+	}
 	if (rc == IMG_OK && d->job == JOB_WRITE) {
 		rc = trim_stdio_file(d, total);
 		if (md && d->nsrc == 1)

@@ -91,6 +91,16 @@ void img_drive_get_info(struct img_drive *d, struct img_drive_info *out);
 /* libburn's role for a drive: true for a stdio: pseudo-drive. */
 bool img_drive_is_stdio(const struct img_drive *d);
 
+/* The write mode of the last write started: the one asked for, or the one libburn chose for
+ * IMG_WRITE_AUTO (IMG_WRITE_AUTO when none was chosen). */
+enum img_write_mode img_drive_write_mode(const struct img_drive *d);
+
+/* After img_drive_job_result failed a write (not a cancel): true when the drive failed before
+ * libburn asked for a single byte of input, so nothing was written to the media and every input
+ * fd is where it was: the same write can be started again, e.g. in the other write mode (a
+ * drive that refuses SAO's RESERVE TRACK, such as tgt's emulated DVD+R, fails this way). */
+bool img_drive_nothing_written(const struct img_drive *d);
+
 struct img_write_opts {
 	enum img_write_mode mode;
 	bool dummy;     /* simulate: the laser stays off */

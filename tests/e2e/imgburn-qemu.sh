@@ -5,56 +5,8 @@
 . "$E2E_DIR/lib.sh"
 need qemu-system-x86_64 busybox gzip xorriso timeout ldd
 
-kernel=$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1 || true)
-[ -n "$kernel" ] || { echo "missing guest kernel (linux-image-cloud-amd64)"; exit 77; }
-kver=${kernel#/boot/vmlinuz-}
-mods=/lib/modules/$kver
-[ -f "$mods/modules.dep" ] || { echo "missing modules of $kver"; exit 77; }
-
-# The modules for virtio-scsi CD drives, dependencies first (from modules.dep).
-$PYTHON - "$mods" >mods.list <<'PY'
-import sys
-base = sys.argv[1]
-dep = {}
-for line in open(base + "/modules.dep"):
-    path, _, rest = line.partition(":")
-    name = path.rsplit("/", 1)[-1].split(".ko")[0].replace("-", "_")
-    dep[name] = (path, rest.split())
-by_path = {p: n for n, (p, _) in dep.items()}
-order = []
-def add(n):
-    if n in order or n not in dep:
-        return
-    for d in dep[n][1]:
-        add(by_path[d])
-    order.append(n)
-for want in ("virtio_pci", "virtio_scsi", "sr_mod", "sg"):
-    add(want)
-for n in order:
-    print(base + "/" + dep[n][0])
-PY
-[ -s mods.list ] || fail "no modules found for $kver"
-
-mkdir -p root/bin root/dev root/proc root/sys root/mods
-copy_with_libs() {
-	cp "$1" "root/bin/$(basename "$1")"
-	for lib in $(ldd "$1" 2>/dev/null | awk '/=>/ { print $3 } /^\t\/.*ld-linux/ { print $1 }'); do
-		mkdir -p "root$(dirname "$lib")"
-		cp -L "$lib" "root$lib"
-	done
-}
-copy_with_libs "$(command -v busybox)"
-copy_with_libs "$IMGBURN"
-i=0
-while read -r m; do
-	case "$m" in
-	*.ko) cp "$m" "root/mods/$(printf %02d $i).ko" ;;
-	*.ko.xz) xz -dc "$m" >"root/mods/$(printf %02d $i).ko" ;;
-	*.ko.zst) zstd -qdc "$m" >"root/mods/$(printf %02d $i).ko" ;;
-	*) fail "unknown module format: $m" ;;
-	esac
-	i=$((i + 1))
-done <mods.list
+. "$E2E_DIR/guestlib.sh"
+guest_root root "$IMGBURN"
 
 mkdir tree
 head -c 400000 /dev/urandom >tree/r.bin
@@ -87,10 +39,10 @@ echo "@@END"
 poweroff -f
 INIT
 chmod +x root/init
-(cd root && find . | busybox cpio -o -H newc 2>/dev/null) | gzip -1 >initrd.gz
+guest_initrd root initrd.gz
 
 timeout -k 5 240 qemu-system-x86_64 -accel tcg -m 512 -nographic -no-reboot \
-	-kernel "$kernel" -initrd initrd.gz -append "console=ttyS0 quiet panic=-1" \
+	-kernel "$GUEST_KERNEL" -initrd initrd.gz -append "console=ttyS0 quiet panic=-1" \
 	-device virtio-scsi-pci,id=scsi0 \
 	-drive if=none,id=cd0,file=cd.iso,media=cdrom,readonly=on \
 	-device scsi-cd,drive=cd0,bus=scsi0.0 \
