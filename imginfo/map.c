@@ -31,6 +31,7 @@ static const struct {
 	[IMG_MAP_UDF_SPACE] = {'u', "43;97", "#f5c28c"},
 	[IMG_MAP_GPT_BACKUP] = {'G', "105;30", "#e377c2"},
 	[IMG_MAP_PARTITION] = {'E', "100;97", "#8c564b"},
+	[IMG_MAP_MD5_TAG] = {'M', "106;30", "#9edae5"},
 	[IMG_MAP_PADDING] = {'.', "47;30", "#e8e8e8"},
 	[IMG_MAP_GAP] = {'?', "40;97", "#404040"},
 };

@@ -21,7 +21,7 @@ const char *img_map_kind_name(enum img_map_kind kind)
 	static const char *const names[IMG_MAP_KIND_COUNT] = {
 		"system_area", "volume_descriptors", "udf", "boot_catalog", "boot_image",
 		"path_table", "directory", "file_data", "udf_space", "gpt_backup", "partition",
-		"padding", "gap",
+		"md5_tag", "padding", "gap",
 	};
 	return (unsigned)kind < IMG_MAP_KIND_COUNT ? names[kind] : "?";
 }
@@ -486,8 +486,8 @@ static int map_udf(struct builder *b)
 			continue;
 		}
 		if (m->kind != IMG_UDF_MAP_VIRTUAL) {
-			snprintf(label, sizeof(label), "UDF partition %u: file entries, directories, "
-				 "free space", m->partition_number);
+			snprintf(label, sizeof(label), "UDF partition %u: file entries, directories",
+				 m->partition_number);
 			rc = claim_bytes(b, IMG_MAP_UDF_SPACE, start * bs,
 					 (uint64_t)m->partition_length * bs, label);
 		}
@@ -571,10 +571,46 @@ static int add_region(struct img_map *m, enum img_map_kind kind, const char *lab
 	return IMG_OK;
 }
 
-/* Blocks first..first+count-1 that nothing claims: runs of zero blocks are padding, the
- * others a gap; once the read budget is spent, all of it a gap. */
+/* A descriptor tag of an anchor (ECMA-167 3/7.2, 3/10.2) that records block lba as its
+ * place: genisoimage fills its trailing padding with such copies. */
+static bool anchor_copy(const unsigned char *blk, uint64_t lba)
+{
+	if (img_le16(blk) != 2 || img_le32(blk + 12) != lba)
+		return false;
+	unsigned sum = 0;
+	for (int i = 0; i < 16; i++)
+		sum += i == 4 ? 0 : blk[i];
+	return (sum & 0xff) == blk[4];
+}
+
+/* A checksum tag of libisofs (its doc/checksum.txt: "libisofs_sb_checksum_tag_v1 pos=N ...",
+ * also tree, session and rlsb32 tags) that records block lba as its place: xorriso's and
+ * mkimage's --md5 write them after the descriptors, the directories and the session. */
+static bool md5_tag(const unsigned char *blk, size_t len, uint64_t lba)
+{
+	static const char *const kinds[] = {"libisofs_sb_checksum_tag_v1 pos=",
+					    "libisofs_tree_checksum_tag_v1 pos=",
+					    "libisofs_checksum_tag_v1 pos=",
+					    "libisofs_rlsb32_checksum_tag_v1 pos="};
+	for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+		size_t n = strlen(kinds[k]);
+		if (len < n + 20 || memcmp(blk, kinds[k], n) != 0)
+			continue;
+		uint64_t v = 0;
+		size_t i = n;
+		while (i < n + 20 && blk[i] >= '0' && blk[i] <= '9')
+			v = v * 10 + (uint64_t)(blk[i++] - '0');
+		return i > n && blk[i] == ' ' && v == lba;
+	}
+	return false;
+}
+
+/* Blocks first..first+count-1 that nothing claims, or that only a UDF partition claims (then
+ * space names it): runs of zero blocks are padding, anchor copies UDF, the others a gap (or
+ * the partition's file entries and directories); once the read budget is spent, all of it a
+ * gap or the partition, unread. */
 static int add_unclaimed(struct builder *b, struct img_map *m, uint64_t first, uint64_t count,
-			 uint64_t *budget, unsigned char *buf)
+			 uint64_t *budget, unsigned char *buf, const char *space)
 {
 	uint64_t size = img_source_size(b->src);
 	while (count > 0) {
@@ -584,7 +620,8 @@ static int add_unclaimed(struct builder *b, struct img_map *m, uint64_t first, u
 		if (len > size - off)
 			len = size - off;
 		if (*budget < len)
-			return add_region(m, IMG_MAP_GAP, "unclaimed (not read)", first, count,
+			return add_region(m, space ? IMG_MAP_UDF_SPACE : IMG_MAP_GAP,
+					  space ? space : "unclaimed (not read)", first, count,
 					  b->err);
 		*budget -= len;
 		int rc = img_source_read(b->src, off, buf, (size_t)len, "image map", b->err);
@@ -596,9 +633,19 @@ static int add_unclaimed(struct builder *b, struct img_map *m, uint64_t first, u
 			bool zero = true;
 			for (size_t k = from; k < to && zero; k++)
 				zero = buf[k] == 0;
-			rc = add_region(m, zero ? IMG_MAP_PADDING : IMG_MAP_GAP,
-					zero ? "padding (zeros)" : "unclaimed data", first + i, 1,
-					b->err);
+			if (zero)
+				rc = add_region(m, IMG_MAP_PADDING, "padding (zeros)", first + i, 1,
+						b->err);
+			else if (md5_tag(buf + from, to - from, first + i))
+				rc = add_region(m, IMG_MAP_MD5_TAG, "MD5 checksum tag", first + i, 1,
+						b->err);
+			else if (to - from >= 16 && anchor_copy(buf + from, first + i))
+				rc = add_region(m, IMG_MAP_UDF, "UDF anchor copies", first + i, 1,
+						b->err);
+			else
+				rc = add_region(m, space ? IMG_MAP_UDF_SPACE : IMG_MAP_GAP,
+						space ? space : "unclaimed data", first + i, 1,
+						b->err);
 			if (rc != IMG_OK)
 				return rc;
 		}
@@ -646,12 +693,11 @@ static int lay_out(struct builder *b, struct img_map *m)
 		}
 		while (h.n > 0 && b->c[h.v[0]].end <= at)
 			heap_pop(&h);
-		if (h.n > 0) {
-			const struct claim *c = &b->c[h.v[0]];
+		const struct claim *c = h.n > 0 ? &b->c[h.v[0]] : NULL;
+		if (c && c->kind != IMG_MAP_UDF_SPACE)
 			rc = add_region(m, c->kind, c->label, at, to - at, b->err);
-		} else {
-			rc = add_unclaimed(b, m, at, to - at, &budget, buf);
-		}
+		else
+			rc = add_unclaimed(b, m, at, to - at, &budget, buf, c ? c->label : NULL);
 	}
 	free(h.v);
 	free(buf);
