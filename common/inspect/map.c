@@ -459,7 +459,12 @@ static int map_udf(struct builder *b)
 	char label[96];
 	int rc = IMG_OK;
 	for (unsigned k = 0; rc == IMG_OK && k < u->nanchors && k < 3; k++) {
-		snprintf(label, sizeof(label), "UDF anchor (block %u)", u->anchors[k]);
+		/* in the volume's own blocks, which are not always the map's 2048 bytes */
+		if (bs == IMG_MAP_BLOCK)
+			snprintf(label, sizeof(label), "UDF anchor (block %u)", u->anchors[k]);
+		else
+			snprintf(label, sizeof(label), "UDF anchor (block %u of %u bytes)",
+				 u->anchors[k], (unsigned)bs);
 		rc = claim_bytes(b, IMG_MAP_UDF, u->anchors[k] * bs, bs, label);
 	}
 	if (rc == IMG_OK)

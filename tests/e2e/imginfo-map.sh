@@ -5,7 +5,7 @@
 # mkimage -udf image and a genisoimage -udf image.  Then the SVG in a real browser.
 . "$E2E_DIR/lib.sh"
 . "$E2E_DIR/imginfo_images.sh"
-need xorriso genisoimage isoinfo mkfs.vfat mcopy chromium
+need xorriso genisoimage isoinfo mkfs.vfat mcopy chromium script
 
 # expected IMG: "KEY BLOCK WHAT" lines, one block of each structure the readers know, with
 # the letter the map's legend must give the region holding it.
@@ -137,8 +137,14 @@ grep -q '^U .* UDF anchor copies' gudf.iso.map || fail "gudf.iso: anchor copies 
 [ "$($PYTHON -c 'import json; print(len(json.load(open("map.json"))["regions"]))')" = \
   "$(tail -n +3 hyb.iso.map | wc -l)" ] || fail "--json and the text legend differ"
 
-# Colour only on a terminal, and not with NO_COLOR: the text above (a file) has none.
-! grep -q "$(printf '\033')" hyb.iso.map || fail "colour codes in a file"
+# Colour only on a terminal (script(1) gives it one), and not with NO_COLOR: the text above
+# (a file) has none.
+esc=$(printf '\033')
+! grep -q "$esc" hyb.iso.map || fail "colour codes in a file"
+script -qec "$IMGINFO --map hyb.iso" /dev/null >tty.txt || fail "--map on a terminal failed"
+grep -q "$esc\[" tty.txt || fail "no colour on a terminal"
+NO_COLOR=1 script -qec "$IMGINFO --map hyb.iso" /dev/null >nocolor.txt || fail "--map NO_COLOR failed"
+! grep -q "$esc" nocolor.txt || fail "colour despite NO_COLOR"
 
 # The SVG, drawn by a real browser: the bar's colours must show up in the screenshot.
 "$IMGINFO" --map=hyb.svg hyb.iso >/dev/null || fail "--map=hyb.svg failed"
