@@ -236,10 +236,13 @@ static int claim_continuations(struct dir_visit *d, const unsigned char *su, siz
 				return rc;
 			unsigned char area[IMG_MAP_BLOCK];
 			struct img_error e;
+			/* SUSP 5.1: one CE per System Use area, so the chain is followed from
+			 * the first only (more would make a hostile image branch). */
 			if (hops < 16 && n > 0 && n <= sizeof(area) &&
 			    img_source_read(d->b->src, off, area, n, "SUSP continuation", &e) ==
-			    IMG_OK && (rc = claim_continuations(d, area, n, hops + 1)) != IMG_OK)
-				return rc;
+			    IMG_OK)
+				return claim_continuations(d, area, n, hops + 1);
+			return IMG_OK;
 		}
 		p += elen;
 	}
