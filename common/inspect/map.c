@@ -181,6 +181,8 @@ static int map_voldesc(struct builder *b)
 		const char *name = v->kind == IMG_VD_PRIMARY ? "primary" :
 				   v->kind == IMG_VD_BOOT ? "boot record" :
 				   v->kind == IMG_VD_TERMINATOR ? "terminator" :
+				   v->kind == IMG_VD_JOLIET ? "Joliet" :
+				   v->kind == IMG_VD_ISO1999 ? "ISO 9660:1999" :
 				   img_vd_kind_name(v->kind);
 		if (len < sizeof(label))
 			len += (size_t)snprintf(label + len, sizeof(label) - len, "%s %s",
@@ -417,6 +419,7 @@ static int map_boot(struct builder *b)
 				b->boot_size[k] : e->image_size;
 		snprintf(label, sizeof(label), "boot image %d (%s, %s)%s%.80s", e->index,
 			 img_eltorito_platform_name(e->platform),
+			 e->emulation == IMG_EMU_NONE ? "no emulation" :
 			 img_eltorito_emulation_name(e->emulation), b->boot_path[k][0] ? ": " : "",
 			 b->boot_path[k]);
 		rc = claim_bytes(b, IMG_MAP_BOOT_IMAGE, (uint64_t)e->load_rba * IMG_MAP_BLOCK,
