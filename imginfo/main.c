@@ -4,6 +4,7 @@
 #include "common/base/libversion.h"
 #include "common/cli/cli.h"
 #include "common/inspect/source.h"
+#include "imginfo/map.h"
 #include "imginfo/options.h"
 #include "imginfo/report.h"
 
@@ -30,6 +31,7 @@ int main(int argc, char **argv)
 	case MODE_LIST: rc = imginfo_list(src, &o); break;
 	case MODE_EXTRACT: rc = imginfo_extract(src, &o); break;
 	case MODE_CHECK: rc = imginfo_check(src, &o); break;
+	case MODE_MAP: rc = imginfo_map(src, &o); break;
 	default: rc = imginfo_summary(src, &o); break;
 	}
 	img_source_close(src);

@@ -9,12 +9,13 @@
 #include "common/cli/cli.h"
 #include "common/cli/cli_options.h"
 
-enum { OPT_LIST = 1, OPT_FIND, OPT_EXTRACT, OPT_CHECK };
+enum { OPT_LIST = 1, OPT_FIND, OPT_EXTRACT, OPT_CHECK, OPT_MAP };
 
 /* What popt fills; the table points into it, so it lives as long. */
 static struct {
 	int force;
 	char *view, *find, *extract, *dest;
+	char *map;
 } parsed;
 
 static struct poptOption table[] = {
@@ -35,16 +36,41 @@ static struct poptOption table[] = {
 	{"check", '\0', POPT_ARG_NONE, NULL, OPT_CHECK,
 	 "verify MD5 tags, checksums, CRCs and that all views agree; exit 1 on problems",
 	 NULL},
+	{"map", '\0', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &parsed.map, OPT_MAP,
+	 "draw where everything lies in the image: a line of blocks and a legend; with "
+	 "=FILE.svg also as an SVG picture", "FILE.svg"},
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, img_cli_common_options, 0,
 	 "Options of mkimage, imginfo and imgburn (--json: schema in imginfo(1)):", NULL},
 	POPT_TABLEEND
 };
+
+/* --map's optional FILE.svg: popt also takes "--map IMAGE" as a value, which is the image
+ * when no other argument follows.  Returns 0 or IMG_EXIT_USAGE. */
+static int take_map(const char *map, const char **image, struct imginfo_opts *o)
+{
+	static char svg[4096];
+	if (map == NULL)
+		return 0;
+	if (*image == NULL) {
+		*image = map;
+		return 0;
+	}
+	if (map[0] == '\0' || strlen(map) >= sizeof(svg)) {
+		img_cli_usage_error("--map=FILE.svg: %s", map[0] ? "name too long" : "empty name");
+		return IMG_EXIT_USAGE;
+	}
+	snprintf(svg, sizeof(svg), "%s", map);
+	o->map_svg = svg;
+	return 0;
+}
 
 /* The checks between options and arguments, and copies of the strings (popt's live in its
  * context; the program keeps them for its whole run).  Returns 0 or IMG_EXIT_USAGE. */
 static int take_values(poptContext ctx, struct imginfo_opts *o)
 {
 	const char *image = poptGetArg(ctx);
+	if (take_map(parsed.map, &image, o) != 0)
+		return IMG_EXIT_USAGE;
 	if (image == NULL || poptPeekArg(ctx) != NULL) {
 		img_cli_usage_error(image ? "only one IMAGE, please" : "no IMAGE given");
 		return IMG_EXIT_USAGE;
@@ -87,7 +113,7 @@ int imginfo_options(int argc, const char **argv, struct imginfo_opts *o)
 	int rc = 0, c, modes = 0;
 	while ((c = poptGetNextOpt(ctx)) > 0) {
 		enum imginfo_mode m = c == OPT_EXTRACT ? MODE_EXTRACT : c == OPT_CHECK ? MODE_CHECK :
-				      MODE_LIST;
+				      c == OPT_MAP ? MODE_MAP : MODE_LIST;
 		/* -l and --find are one mode; each other mode option counts. */
 		if (m != MODE_LIST || o->mode != MODE_LIST)
 			modes++;
@@ -101,7 +127,7 @@ int imginfo_options(int argc, const char **argv, struct imginfo_opts *o)
 	} else if ((rc = img_cli_common_finish(ctx, &common)) >= 0) {
 		rc = rc == IMG_EXIT_OK ? -1 : rc; /* -1: help or version printed */
 	} else if (modes > 1) {
-		img_cli_usage_error("--list/--find, --extract and --check exclude each other");
+		img_cli_usage_error("--list/--find, --extract, --check and --map exclude each other");
 		rc = IMG_EXIT_USAGE;
 	} else {
 		rc = take_values(ctx, o);
@@ -111,6 +137,7 @@ int imginfo_options(int argc, const char **argv, struct imginfo_opts *o)
 	free(parsed.find);
 	free(parsed.extract);
 	free(parsed.dest);
+	free(parsed.map);
 	poptFreeContext(ctx);
 	return rc;
 }

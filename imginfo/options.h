@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-enum imginfo_mode { MODE_SUMMARY, MODE_LIST, MODE_EXTRACT, MODE_CHECK };
+enum imginfo_mode { MODE_SUMMARY, MODE_LIST, MODE_EXTRACT, MODE_CHECK, MODE_MAP };
 
 struct imginfo_opts {
 	enum imginfo_mode mode;
@@ -14,6 +14,7 @@ struct imginfo_opts {
 	const char *extract;  /* path in the image for --extract */
 	const char *dest;     /* --to, default "." */
 	bool force, json;
+	const char *map_svg;  /* --map=FILE.svg, or NULL */
 };
 
 /* Parses argv.  Returns -1 when --help or --version was printed (exit 0), 0 to go on, or

@@ -3,9 +3,11 @@
 
 #include <inttypes.h>
 #include <json-c/json.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -552,6 +554,151 @@ static json_object *md5_json(struct summary *s, bool trees_ok)
 	return md5;
 }
 
+/* ---- the summary's opening paragraph ---- */
+
+/* The member at a path of keys ("a", "b", NULL), or NULL when any is missing or null. */
+static json_object *get(json_object *o, ...)
+{
+	va_list ap;
+	va_start(ap, o);
+	for (const char *k; o != NULL && (k = va_arg(ap, const char *)) != NULL;)
+		if (json_object_get_type(o) != json_type_object || !json_object_object_get_ex(o, k, &o))
+			o = NULL;
+	va_end(ap);
+	return o;
+}
+
+static void appendf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void appendf(char *buf, size_t size, const char *fmt, ...)
+{
+	size_t len = strlen(buf);
+	if (len + 1 >= size)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + len, size - len, fmt, ap);
+	va_end(ap);
+}
+
+/* "YYYY-MM-DD HH:MM:SS" of a descriptor date ("YYYY-MM-DDTHH:MM:SS.cc+HH:MM"), with its zone
+ * unless it is UTC. */
+static void date_words(const char *d, char *out, size_t size)
+{
+	const char *zone = strlen(d) >= 28 ? d + 22 : "";
+	bool utc = zone[0] == '\0' || strcmp(zone, "+00:00") == 0;
+	snprintf(out, size, "%.10s %.8s %s", d, strlen(d) > 11 ? d + 11 : "", utc ? "UTC" : zone);
+}
+
+/* What file(1) and isoinfo -d say together, in words: the file systems, size, volume id,
+ * how it boots (BIOS/UEFI from CD through El Torito, from USB through MBR/GPT), its dates and
+ * the checksums it carries.  Made from the report itself, so it never says more than the
+ * detail below it.  Lines end with '\n'. */
+static void about_text(json_object *root, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	json_object *fs = get(root, "file_systems", NULL), *x;
+	char fsl[256] = "";
+	if ((x = get(fs, "iso9660", NULL)) != NULL)
+		appendf(fsl, sizeof(fsl), "ISO 9660 (level %d)",
+			json_object_get_int(get(x, "level", NULL)));
+	if ((x = get(fs, "rock_ridge", "version", NULL)) != NULL)
+		appendf(fsl, sizeof(fsl), "%sRock Ridge %s", fsl[0] ? ", " : "",
+			json_object_get_string(x));
+	if (get(fs, "joliet", NULL))
+		appendf(fsl, sizeof(fsl), "%sJoliet", fsl[0] ? ", " : "");
+	if ((x = get(fs, "udf", NULL)) != NULL)
+		appendf(fsl, sizeof(fsl), "%sUDF%s%s", fsl[0] ? ", " : "",
+			get(x, "revision", NULL) ? " " : "",
+			get(x, "revision", NULL) ? json_object_get_string(get(x, "revision", NULL)) :
+			"");
+	if ((x = get(fs, "hfsplus", NULL)) != NULL && json_object_get_boolean(x))
+		appendf(fsl, sizeof(fsl), "%sHFS+", fsl[0] ? ", " : "");
+	int64_t bytes = json_object_get_int64(get(root, "image", "size", NULL));
+	char sz[32];
+	if (bytes >= (1 << 20))
+		snprintf(sz, sizeof(sz), "%.1f MiB", (double)bytes / (1 << 20));
+	else
+		snprintf(sz, sizeof(sz), "%.1f KiB", (double)bytes / 1024);
+	appendf(buf, size, "%s image, %s (%" PRId64 " bytes)", fsl[0] ? fsl : "Disc", sz, bytes);
+	json_object *vds = get(root, "volume_descriptors", NULL), *pvd = NULL;
+	for (size_t i = 0; vds && i < json_object_array_length(vds); i++) {
+		json_object *v = json_object_array_get_idx(vds, i);
+		if (strcmp(json_object_get_string(get(v, "kind", NULL)), "primary") == 0) {
+			pvd = v;
+			break;
+		}
+	}
+	const char *vol = pvd ? json_object_get_string(get(pvd, "volume_id", NULL)) :
+			  (x = get(fs, "udf", "volume_id", NULL)) ? json_object_get_string(x) : "";
+	appendf(buf, size, vol[0] ? ", volume \"%s\".\n" : ".\n", vol);
+
+	/* Boot: El Torito entries by platform (CD), and a partition table in the system area
+	 * (USB): an EFI system partition for UEFI, an MBR for BIOS. */
+	bool bios = false, uefi = false, other = false;
+	json_object *ents = get(root, "el_torito", "entries", NULL);
+	for (size_t i = 0; ents && i < json_object_array_length(ents); i++) {
+		int pf = json_object_get_int(get(json_object_array_get_idx(ents, i), "platform_id",
+						 NULL));
+		bios |= pf == 0;
+		uefi |= pf == 0xef;
+		other |= pf != 0 && pf != 0xef;
+	}
+	json_object *mbr = get(root, "system_area", "mbr", NULL);
+	json_object *gpt = get(root, "system_area", "gpt", NULL);
+	bool esp = false;
+	json_object *parts = get(mbr, "partitions", NULL);
+	for (size_t i = 0; parts && i < json_object_array_length(parts); i++)
+		esp |= strcmp(json_object_get_string(get(json_object_array_get_idx(parts, i), "type",
+							   NULL)), "0xef") == 0;
+	parts = get(gpt, "partitions", NULL);
+	for (size_t i = 0; parts && i < json_object_array_length(parts); i++)
+		esp |= strcasecmp(json_object_get_string(get(json_object_array_get_idx(parts, i),
+							      "type_guid", NULL)),
+				  "c12a7328-f81f-11d2-ba4b-00a0c93ec93b") == 0;
+	if (ents && json_object_array_length(ents) > 0) {
+		appendf(buf, size, "Boots from CD/DVD (El Torito):%s%s%s", bios ? " BIOS" : "",
+			uefi ? (bios ? " and UEFI" : " UEFI") : "", other ? " (and other platforms)" :
+			"");
+		if (mbr || gpt)
+			appendf(buf, size, "; from USB as a hybrid disk (%s%s%s)%s", mbr ? "MBR" : "",
+				mbr && gpt ? " and " : "", gpt ? "GPT" : "",
+				esp ? ", with an EFI system partition" : "");
+		appendf(buf, size, ".\n");
+	} else if (mbr || gpt) {
+		appendf(buf, size, "Not bootable from CD (no El Torito catalog); has a partition "
+			"table (%s%s%s).\n", mbr ? "MBR" : "", mbr && gpt ? " and " : "",
+			gpt ? "GPT" : "");
+	} else {
+		appendf(buf, size, "Not bootable (no El Torito catalog, no partition table).\n");
+	}
+	if (pvd) {
+		const char *c = json_object_get_string(get(pvd, "created", NULL));
+		const char *m = json_object_get_string(get(pvd, "modified", NULL));
+		char cw[48], mw[48];
+		date_words(c, cw, sizeof(cw));
+		date_words(m, mw, sizeof(mw));
+		if (c[0] && m[0] && strcmp(c, m) != 0)
+			appendf(buf, size, "Created %s, modified %s.\n", cw, mw);
+		else if (c[0])
+			appendf(buf, size, "Created %s.\n", cw);
+	}
+	json_object *md5 = get(root, "md5", NULL);
+	int files = md5 ? json_object_get_int(get(md5, "files_with_md5", NULL)) : 0;
+	if (get(md5, "session", NULL))
+		appendf(buf, size, "Checksums: an MD5 of the session%s", files ? "" : ".\n");
+	else
+		appendf(buf, size, "Checksums: %s", files ? "" : "no MD5 tags (nothing to verify "
+			"the data against).\n");
+	if (files)
+		appendf(buf, size, "%sMD5s of %d files.\n", get(md5, "session", NULL) ? " and " : "",
+			files);
+	size_t nerr = json_object_array_length(get(root, "errors", NULL));
+	if (nerr)
+		appendf(buf, size, "%zu structure%s could not be read: see errors below.\n", nerr,
+			nerr == 1 ? "" : "s");
+}
+
 int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
 {
 	struct summary s = {.src = src, .errors = json_object_new_array()};
@@ -575,6 +722,15 @@ int imginfo_summary(struct img_source *src, const struct imginfo_opts *o)
 	json_object_object_add(root, "md5", md5_json(&s, trees_ok));
 	json_object_object_add(root, "errors", s.errors);
 	int rc = json_object_array_length(s.errors) ? IMG_EXIT_USAGE : IMG_EXIT_OK;
+	char about[1024];
+	about_text(root, about, sizeof(about));
+	if (o->json) {
+		/* a new key, last: the keys before it keep their places */
+		add_str(root, "about", about);
+	} else {
+		fputs(about, stdout);
+		putchar('\n');
+	}
 	emit(root, o->json);
 	json_object_put(root);
 	free(s.vds);

@@ -214,6 +214,14 @@ static int scan_records(struct scan *s, const struct pending *d)
 int img_iso_scan(struct img_source *src, const struct img_vd *vd, struct img_dirscan *out,
 		 struct img_error *err)
 {
+	return img_iso_scan_dirs(src, vd, out, NULL, NULL, err);
+}
+
+int img_iso_scan_dirs(struct img_source *src, const struct img_vd *vd, struct img_dirscan *out,
+		      int (*visit)(uint32_t extent, uint32_t size, const unsigned char *records,
+				   void *arg),
+		      void *arg, struct img_error *err)
+{
 	memset(out, 0, sizeof(*out));
 	struct scan s = {
 		.src = src, .bs = vd->block_size, .size = img_source_size(src),
@@ -239,7 +247,8 @@ int img_iso_scan(struct img_source *src, const struct img_vd *vd, struct img_dir
 		if ((rc = img_source_read(src, (uint64_t)d.extent * s.bs, s.buf, d.size, s.what,
 					  err)) != IMG_OK)
 			break;
-		rc = scan_records(&s, &d);
+		if ((rc = scan_records(&s, &d)) == IMG_OK && visit)
+			rc = visit(d.extent, d.size, s.buf, arg);
 	}
 	free(s.buf);
 	free(s.stack);

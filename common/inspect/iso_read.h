@@ -38,6 +38,15 @@ struct img_dirscan {
 int img_iso_scan(struct img_source *src, const struct img_vd *vd, struct img_dirscan *out,
 		 struct img_error *err);
 
+/* img_iso_scan that also calls visit for each directory once its records have passed the
+ * checks: its extent (in blocks of vd), its size in bytes and its records (size bytes, valid
+ * during the call; each record stays inside its sector and the directory).  Stops and
+ * returns visit's value when it is not IMG_OK.  visit may be NULL. */
+int img_iso_scan_dirs(struct img_source *src, const struct img_vd *vd, struct img_dirscan *out,
+		      int (*visit)(uint32_t extent, uint32_t size, const unsigned char *records,
+				   void *arg),
+		      void *arg, struct img_error *err);
+
 /* What libisofs found in the image. */
 struct img_iso_info {
 	bool rockridge, joliet, iso1999, eltorito;

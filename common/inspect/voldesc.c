@@ -126,6 +126,11 @@ int img_vd_parse(const unsigned char *b, uint32_t sector, struct img_vd *v,
 	v->seq_number = img_le16(b + 124);
 	v->block_size = img_le16(b + 128);
 	v->path_table_size = img_le32(b + 132);
+	/* 8.4.14-8.4.17: type L tables little-endian, type M big-endian; 0 means none. */
+	v->path_table_l = img_le32(b + 140);
+	v->path_table_l_opt = img_le32(b + 144);
+	v->path_table_m = img_be32(b + 148);
+	v->path_table_m_opt = img_be32(b + 152);
 	/* Root directory record (ECMA-119 8.4.18, 9.1): extent at +2, data length at +10. */
 	if (b[156] < 34)
 		return img_error_set(err, IMG_ECORRUPT,

@@ -34,6 +34,8 @@ struct img_vd {
 	char volume_set_id[400], publisher_id[400], preparer_id[400], application_id[400];
 	char copyright_file[120], abstract_file[120], biblio_file[120];
 	uint32_t volume_space_size, path_table_size;
+	uint32_t path_table_l, path_table_l_opt;   /* sectors of the type L path tables */
+	uint32_t path_table_m, path_table_m_opt;   /* and of the type M ones (0: none) */
 	uint16_t set_size, seq_number, block_size;
 	uint32_t root_extent, root_size;
 	char created[32], modified[32], expires[32], effective[32];

@@ -327,6 +327,29 @@ static int find_anchor(struct udf_reader *r, uint64_t *aoff)
 	return IMG_OK;
 }
 
+/* ECMA-167 3/8.4.2.1: besides block 256, an anchor may be at the last block N and at N-256
+ * (of the image, as far as this reader can tell where the volume ends).  Those found, with a
+ * valid tag recording their place, are listed after block 256 in info->anchors. */
+static void find_other_anchors(struct udf_reader *r)
+{
+	struct img_udf_info *info = r->info;
+	info->anchors[0] = 256;
+	info->nanchors = 1;
+	uint64_t n = img_source_size(r->src) / r->bs;
+	uint64_t cand[2] = {n >= 512 ? n - 256 : 0, n >= 258 ? n - 1 : 0};
+	unsigned char b[512];
+	struct img_error e;
+	for (int k = 0; k < 2; k++) {
+		if (cand[k] <= 256 || cand[k] > UINT32_MAX || (k == 1 && cand[1] == cand[0]))
+			continue;
+		uint64_t off = cand[k] * r->bs;
+		if (img_source_read(r->src, off, b, sizeof(b), "UDF anchor", NULL) == IMG_OK &&
+		    img_le16(b) == 2 && img_udfr_check_tag(b, sizeof(b), (uint32_t)cand[k], true,
+							   off, img_udfr_tag_name(2), &e) == IMG_OK)
+			info->anchors[info->nanchors++] = (uint32_t)cand[k];
+	}
+}
+
 /* ECMA-167 2/8.3: the volume recognition sequence from sector 16 (after any CD001
  * descriptors of an ISO 9660 bridge) names the NSR revision. */
 static void read_vrs(struct udf_reader *r)
@@ -391,6 +414,8 @@ static int read_vds(struct udf_reader *r, uint64_t aoff, struct vds *v)
 		return rc;
 	info->vds_length = img_le32(b + 16);
 	info->vds_sector = img_le32(b + 20);
+	info->reserve_vds_length = img_le32(b + 24);
+	info->reserve_vds_sector = img_le32(b + 28);
 	if (info->vds_length < r->bs || info->vds_length > 256 * r->bs)
 		return img_error_set(r->err, IMG_ECORRUPT,
 				     "UDF anchor at byte %llu: volume descriptor sequence length %u "
@@ -485,7 +510,10 @@ int img_udfr_open_volume(struct udf_reader *r)
 	}
 	if ((rc = img_udfr_bind_maps(r, v.pds, v.npd)) != IMG_OK)
 		return rc;
+	info->lvid_sector = v.lvid_loc;
+	info->lvid_length = v.lvid_len;
 	read_lvid(r, v.lvid_len, v.lvid_loc);
+	find_other_anchors(r);
 	if ((rc = check_partitions(r)) != IMG_OK)
 		return rc;
 	return img_udfr_load_maps(r);

@@ -62,6 +62,10 @@ struct img_udf_info {
 	uint16_t partition_number;  /* the first partition descriptor */
 	uint32_t partition_start, partition_length;
 	uint32_t vds_sector, vds_length;
+	uint32_t reserve_vds_sector, reserve_vds_length; /* from the anchor at block 256 */
+	uint32_t lvid_sector, lvid_length;  /* the integrity sequence extent (bytes) */
+	uint32_t anchors[3];        /* blocks holding an anchor: 256, then N-256 and N-1 */
+	unsigned nanchors;
 	unsigned nmaps;
 	struct img_udf_map maps[IMG_UDF_MAX_MAPS];
 	uint32_t fsd_block;         /* file set descriptor: block and partition reference */
