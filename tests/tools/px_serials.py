@@ -61,14 +61,21 @@ def check(image, src):
             bad.append('serial 0: %s' % path)
         by_serial.setdefault(px.posix_serial_number, []).append(path)
     # The families the source tree says there are.
+    # (Entries without a source, such as the El Torito catalog, are objects of their own.)
     fam = {}
+    srcid = {}
     for path, (px, _rec) in ents.items():
-        st = os.lstat(os.path.join(src, path.lstrip('/')))
+        try:
+            st = os.lstat(os.path.join(src, path.lstrip('/')))
+        except FileNotFoundError:
+            srcid[path] = ('no source', path)
+            continue
+        srcid[path] = (st.st_dev, st.st_ino)
         if stat.S_ISREG(st.st_mode):
             fam.setdefault((st.st_dev, st.st_ino), []).append(path)
     for serial, paths in by_serial.items():
         if len(paths) > 1:
-            srcs = {os.lstat(os.path.join(src, p.lstrip('/'))).st_ino for p in paths}
+            srcs = {srcid[p] for p in paths}
             kinds = {stat.S_IFMT(ents[p][0].posix_file_mode) for p in paths}
             if len(srcs) != 1 or kinds != {stat.S_IFREG}:
                 bad.append('serial %d shared by distinct objects: %s'
