@@ -211,10 +211,16 @@ out:
 
 /* ---- numbering ---- */
 
+/* A regular file of the tree and its place in path order. */
+struct file_at {
+	IsoNode *node;
+	size_t at;
+};
+
 struct numbering {
 	IsoNode **nodes;   /* the tree in path order */
 	size_t n, cap;
-	size_t *files;     /* indexes in nodes of the regular files */
+	struct file_at *files;
 	size_t nfiles, fcap;
 };
 
@@ -229,7 +235,7 @@ static int collect(struct numbering *t, IsoNode *node)
 		if (img_grow((void **)&t->files, &t->fcap, t->nfiles, sizeof(*t->files), 1024)
 		    != IMG_OK)
 			return IMG_ENOMEM;
-		t->files[t->nfiles++] = at;
+		t->files[t->nfiles++] = (struct file_at){ .node = node, .at = at };
 	}
 	if (type != LIBISO_DIR)
 		return IMG_OK;
@@ -245,16 +251,14 @@ static int collect(struct numbering *t, IsoNode *node)
 	return rc;
 }
 
-static IsoNode *const *sort_nodes;
-
 /* Hard-link families together (libisofs's own test), each in path order. */
 static int cmp_family(const void *a, const void *b)
 {
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	int r = iso_node_cmp_ino(sort_nodes[i], sort_nodes[j], 0);
+	const struct file_at *x = a, *y = b;
+	int r = iso_node_cmp_ino(x->node, y->node, 0);
 	if (r != 0)
 		return r < 0 ? -1 : 1;
-	return i < j ? -1 : i > j;
+	return x->at < y->at ? -1 : x->at > y->at;
 }
 
 int img_isofs_number_nodes(IsoImage *iso, struct img_error *err)
@@ -265,35 +269,31 @@ int img_isofs_number_nodes(IsoImage *iso, struct img_error *err)
 				     "cannot give Rock Ridge inode numbers: %s", learn_why);
 	struct numbering t = {0};
 	ino_t *num = NULL;
+	size_t *first = NULL; /* per node: the first of its hard-link family in path order */
 	int rc = collect(&t, (IsoNode *)iso_image_get_root(iso));
 	if (rc != IMG_OK)
 		goto out;
+	/* PX serials are 32 bits (RRIP 1.12 4.1.1); libisofs replaces wider ones by its own. */
+	if ((uint64_t)t.n > UINT32_MAX) {
+		rc = img_error_set(err, IMG_EISOFS, "more than %u entries for Rock Ridge inode "
+				   "numbers", (unsigned)UINT32_MAX);
+		goto out;
+	}
 	rc = IMG_ENOMEM;
 	num = calloc(t.n ? t.n : 1, sizeof(*num));
-	if (num == NULL)
+	first = malloc((t.n ? t.n : 1) * sizeof(*first));
+	if (num == NULL || first == NULL)
 		goto out;
 	/* Numbers of an earlier call go first, so that families are found as libisofs finds
 	 * them without explicit numbers (the tree may have changed since: El Torito). */
-	for (size_t i = 0; i < t.n; i++)
+	for (size_t i = 0; i < t.n; i++) {
 		iso_node_remove_xinfo(t.nodes[i], ino_proc);
-	/* Each hard link after the first of its family: the index of that first one. */
-	size_t *first = malloc((t.n ? t.n : 1) * sizeof(*first));
-	if (first == NULL)
-		goto out;
-	for (size_t i = 0; i < t.n; i++)
 		first[i] = i;
-	sort_nodes = t.nodes;
+	}
 	qsort(t.files, t.nfiles, sizeof(*t.files), cmp_family);
 	for (size_t k = 1; k < t.nfiles; k++)
-		if (iso_node_cmp_ino(t.nodes[t.files[k - 1]], t.nodes[t.files[k]], 0) == 0)
-			first[t.files[k]] = first[t.files[k - 1]];
-	/* PX serials are 32 bits (RRIP 1.12 4.1.1); libisofs replaces wider ones by its own. */
-	if (t.n > UINT32_MAX) {
-		free(first);
-		rc = img_error_set(err, IMG_EISOFS, "more than %u nodes for Rock Ridge inode numbers",
-				   (unsigned)UINT32_MAX);
-		goto out;
-	}
+		if (iso_node_cmp_ino(t.files[k - 1].node, t.files[k].node, 0) == 0)
+			first[t.files[k].at] = first[t.files[k - 1].at];
 	ino_t next = 0;
 	rc = IMG_OK;
 	for (size_t i = 0; i < t.n && rc == IMG_OK; i++) {
@@ -301,10 +301,10 @@ int img_isofs_number_nodes(IsoImage *iso, struct img_error *err)
 		if (!attach(t.nodes[i], ino_proc, num[i]))
 			rc = IMG_ENOMEM;
 	}
-	free(first);
 out:
 	if (rc == IMG_ENOMEM)
 		rc = img_error_set(err, IMG_ENOMEM, "Rock Ridge inode numbers");
+	free(first);
 	free(num);
 	free(t.nodes);
 	free(t.files);

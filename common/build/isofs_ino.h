@@ -14,8 +14,8 @@
  * first of them.  libisofs 1.5.4 writes these numbers as the PX serials (isofs_ino.c says why
  * and how).  Call it after the last change to the tree and before each
  * iso_image_create_burn_source.
- * Errors: IMG_ENOMEM; IMG_EISOFS when libisofs refuses a node's number or the explicit number
- * cannot be attached (isofs_ino.c), with a detail in err. */
+ * Errors: IMG_ENOMEM; IMG_EISOFS when libisofs's way to attach the numbers could not be found
+ * (isofs_ino.c) or the tree has more than 2^32 - 1 entries; a detail goes to err. */
 int img_isofs_number_nodes(IsoImage *iso, struct img_error *err);
 
 #endif
