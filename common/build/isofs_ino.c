@@ -21,15 +21,17 @@
  * - The explicit numbers change nothing else: file data sharing and order go by stream
  *   identity and sort weight (filesrc.c), never by node numbers, and the ino xinfo is not
  *   written into the image (AAIP carries aaip_xinfo_func's data only).  Checked by comparing
- *   images made before and after this file with pycdlib: only PX serial fields differ.
+ *   images made before and after this file (tests/tools/px_serials.py same-but-serials):
+ *   only PX serial fields differ, and with --md5 the checksums that hash them.
  * So we give every node an explicit number: in the tree's own path order, hard-link families
- * one number.  Every node of the ECMA-119 tree comes from a node of the IsoImage tree (or is a
- * placeholder copying one's number), so libisofs's counter hands out nothing and cannot
- * collide with ours; the exceptions would be a relocation directory libisofs creates itself
- * ("rr_moved": never, as we write with allow_deep_paths and set no rr_reloc_dir) and a family
- * repeating the previous family's number (never: equal numbers are only given to nodes that
- * compare equal, and those libisofs puts in one family).  tests/e2e/mkimage-reproducible-heap.sh
- * checks with pycdlib that the serials are distinct, non-zero and shared by hard links only.
+ * one number.  Every node of the ECMA-119 tree comes from a node of the IsoImage tree (the El
+ * Torito catalog too) or is a placeholder copying one's number, so libisofs's counter hands
+ * out nothing and cannot collide with ours.  The exceptions would be a relocation directory
+ * libisofs creates itself ("rr_moved": never, as we write with allow_deep_paths and set no
+ * rr_reloc_dir) and a family repeating the previous family's number (never: equal numbers
+ * are only given to nodes that compare equal, and those libisofs puts in one family).
+ * tests/e2e/mkimage-reproducible-heap.sh checks with pycdlib that the serials are distinct,
+ * non-zero and shared by hard links only, with a boot catalog and 12-level directories.
  *
  * The setter of explicit numbers (iso_node_set_ino) and iso_px_ino_xinfo_func are not
  * exported, but iso_node_add_xinfo() and iso_node_get_next_xinfo() are, and libisofs gives
