@@ -61,11 +61,16 @@ BINS     := $(PROGS:%=$(BUILD)/bin/%)
 TOOL_SRC := $(sort $(wildcard tests/tools/*.c))
 TOOLS    := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
+# LD_PRELOAD shims of the e2e tests (tests/tools/preload/<name>.c): shared objects, without
+# the sanitizers (they load before any ASan runtime) and without the library.
+SHIM_SRC := $(sort $(wildcard tests/tools/preload/*.c))
+SHIMS    := $(SHIM_SRC:tests/tools/preload/%.c=$(BUILD)/tools/%.so)
+
 UNIT_SRC := $(sort $(wildcard tests/unit/check_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 .PHONY: all check demo bench bench-tools fuzz install clean deps unit e2e e2e-asan lib-versions
-all: $(BINS) $(TOOLS)
+all: $(BINS) $(TOOLS) $(SHIMS)
 
 $(BUILD)/%.o: %.c | lib-versions
 	@mkdir -p $(dir $@)
@@ -116,6 +121,10 @@ $(BUILD)/tests/check_%: tests/unit/check_%.c $(LIB)
 $(BUILD)/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/tools/%.so: tests/tools/preload/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -O2 -g -std=c11 -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
 
 deps:
 	sh scripts/deps.sh $(DEPS_SET)

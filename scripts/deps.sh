@@ -11,7 +11,7 @@ qemu="qemu-system-x86 qemu-block-extra tgt ovmf grub-efi-amd64-bin grub-pc-bin g
 case "${1:-build}" in
   build) want="$build" ;;
   demo)  want="$build $boot xorriso genisoimage" ;;
-  test)  want="$build $boot check $readers $qemu clang libclang-rt-14-dev dbus-daemon" ;;
+  test)  want="$build $boot check $readers $qemu clang libclang-rt-14-dev dbus-daemon libjemalloc2 libtcmalloc-minimal4" ;;
   bench) want="$build xorriso genisoimage time" ;;
   fuzz)  want="$build clang libclang-rt-14-dev xorriso genisoimage isolinux dosfstools python3" ;;
   *) echo "deps.sh: unknown set '$1' (build, demo, test, bench, fuzz)" >&2; exit 2 ;;

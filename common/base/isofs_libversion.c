@@ -10,6 +10,10 @@
  *   start of the data area, the extent of every empty file and symlink, and the UDF view
  *   points its empty files there too;
  * - common/build/stream.c: 1.5.4 calls a stream class's cmp_ino without a NULL check;
+ * - common/build/isofs_ino.c: 1.5.4 writes a node's explicit image inode number (an xinfo of
+ *   its internal iso_px_ino_xinfo_func, whose address we learn from a node it imports) as
+ *   the Rock Ridge PX serial, and otherwise numbers directories and symlinks in the order of
+ *   their node addresses (match_hardlinks in ecma119_tree.c);
  * - common/inspect/iso_read.c: 1.5.4 crashes in iso_image_get_bootcat() after loading a
  *   damaged catalog, so the catalog is checked by our own parser first;
  * - common/udf/udf_md5.c and common/udf/udf_bridge.c: where 1.5.4 writes the checksum tags

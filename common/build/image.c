@@ -1,6 +1,7 @@
 /* Building an ISO9660 image (Rock Ridge, Joliet) from a source tree, on libisofs. */
 #include "common/build/image_ext.h"
 #include "common/base/grow.h"
+#include "common/build/isofs_ino.h"
 #include "common/build/stream.h"
 
 #include <errno.h>
@@ -663,9 +664,9 @@ static int add_dir(struct add_ctx *c, IsoDir *parent, const struct img_tree_node
 			}
 		} else if (S_ISREG(st->st_mode)) {
 			struct file_ent *e = &c->ents[start[i]];
-			/* The stream's identity (which libisofs uses to find hard links and to number
-			 * PX inodes) is the content's rank in walk order, not the disk's inode
-			 * number: two copies of a tree then number everything alike. */
+			/* The stream's identity (by which libisofs finds hard links: isofs_ino.c
+			 * gives each family one PX serial) is the content's rank in walk order, not
+			 * the disk's inode number: two copies of a tree then come out alike. */
 			struct stat id = *st;
 			id.st_dev = 0;
 			id.st_ino = (ino_t)e->leader + 1;
@@ -761,13 +762,11 @@ int img_image_add_tree(struct img_image *img, const struct img_tree *tree)
 		.lock = PTHREAD_MUTEX_INITIALIZER,
 		.cond = PTHREAD_COND_INITIALIZER,
 	};
-	/* libisofs numbers directories (and symlinks) for Rock Ridge PX inodes in the order of
-	 * their IsoNode addresses (iso_node_cmp_flag in node.c compares pointers), and offers
-	 * no call to set those numbers.  Addresses depend on what the heap held before, which
-	 * differs between two copies of a tree (their disk paths differ).  A thread of its own
-	 * starts with a fresh malloc arena and cache, so the nodes it allocates are laid out by
-	 * the sequence of allocations alone, which depends only on the image's content: the
-	 * numbering, and so the image, comes out the same for every copy. */
+	/* libisofs's tree is built on a thread of its own while this one builds the extension's
+	 * (the UDF bridge's, below) as soon as the data order is known: for speed alone.  The
+	 * image does not depend on the thread, nor on where malloc puts the nodes (Rock Ridge
+	 * serials come from isofs_ino.c), so when no thread can be made the same work runs here,
+	 * one after the other, and gives the same bytes. */
 	pthread_t th;
 	bool threaded = pthread_create(&th, NULL, add_all, &job) == 0;
 	if (!threaded)
@@ -835,9 +834,23 @@ int img_image_add_tree(struct img_image *img, const struct img_tree *tree)
 
 /* ---- producing the stream ---- */
 
+/* Rock Ridge PX serials from the tree as it is now (El Torito may have changed it since
+ * img_image_add_tree), before libisofs lays out the image: without them libisofs numbers
+ * directories and symlinks by where malloc put their nodes (isofs_ino.c).  Without Rock
+ * Ridge there are no serials. */
+static int number_nodes(struct img_image *img)
+{
+	if (!img->opts.rock)
+		return IMG_OK;
+	return img_isofs_number_nodes(img->iso, &img->err);
+}
+
 int img_image_stream_blocks(struct img_image *img, uint64_t *blocks)
 {
 	struct burn_source *bs;
+	int rc = number_nodes(img);
+	if (rc != IMG_OK)
+		return rc;
 	/* will_cancel: libisofs computes the layout and starts no writer thread, so not a byte
 	 * of file content is read. */
 	int ret = iso_write_opts_set_will_cancel(img->wopts, 1);
@@ -956,6 +969,9 @@ int img_image_start(struct img_image *img, uint64_t *bytes)
 {
 	if (img->bs != NULL)
 		return img_error_set(&img->err, IMG_EINVAL, "image already started");
+	int rc = number_nodes(img);
+	if (rc != IMG_OK)
+		return rc;
 	int ret = iso_image_create_burn_source(img->iso, img->wopts, &img->bs);
 	if (ret < 0) {
 		img->bs = NULL;

@@ -421,6 +421,52 @@ START_TEST(epoch_sets_volume_dates)
 }
 END_TEST
 
+/* Two images of one tree built in one process give the same bytes: the second one's nodes lie
+ * elsewhere in the heap (the first image and its leftovers are still there), and Rock Ridge
+ * PX serials used to follow node addresses.  A third after both are freed, too. */
+START_TEST(same_tree_same_bytes_in_one_process)
+{
+	char rel[64];
+	for (int i = 0; i < 40; i++) {
+		snprintf(rel, sizeof(rel), "src/d%02d", i);
+		ck_assert_int_eq(mkdir(at(rel), 0755), 0);
+		for (int j = 0; j < 5; j++) {
+			snprintf(rel, sizeof(rel), "src/d%02d/e%d", i, j);
+			ck_assert_int_eq(mkdir(at(rel), 0755), 0);
+		}
+		snprintf(rel, sizeof(rel), "src/d%02d/up", i);
+		ck_assert_int_eq(symlink("..", at(rel)), 0);
+		snprintf(rel, sizeof(rel), "src/d%02d/f", i);
+		put(rel, 100 + (size_t)i, (char)('a' + i % 26));
+	}
+	char target[256];
+	snprintf(target, sizeof(target), "%s", at("src/d00/f"));
+	ck_assert_int_eq(link(target, at("src/d39/hard")), 0);
+	struct img_image_opts o;
+	img_image_opts_default(&o);
+	o.have_epoch = true;
+	o.epoch = 1700000000;
+	unsigned char *one, *two, *three;
+	int rc;
+	struct built a = build(&o);
+	long long n1 = read_all(a.img, &one, &rc);
+	struct built b = build(&o);
+	long long n2 = read_all(b.img, &two, &rc);
+	ck_assert_int_eq(n1, n2);
+	ck_assert_msg(memcmp(one, two, (size_t)n1) == 0, "second image in the process differs");
+	done(&a);
+	done(&b);
+	struct built c = build(&o);
+	long long n3 = read_all(c.img, &three, &rc);
+	ck_assert_int_eq(n1, n3);
+	ck_assert_msg(memcmp(one, three, (size_t)n1) == 0, "third image in the process differs");
+	done(&c);
+	free(one);
+	free(two);
+	free(three);
+}
+END_TEST
+
 START_TEST(file_shrinking_fails_the_read)
 {
 	struct built b = build(NULL);
@@ -484,6 +530,7 @@ static Suite *image_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, size_matches_stream);
 	tcase_add_test(tc, epoch_sets_volume_dates);
+	tcase_add_test(tc, same_tree_same_bytes_in_one_process);
 	tcase_add_test(tc, file_shrinking_fails_the_read);
 	tcase_add_test(tc, file_growing_fails_the_read);
 	tcase_add_test(tc, vanished_file_fails_the_read);
