@@ -127,9 +127,20 @@ static void check_eltorito(struct checker *c, const struct img_vdset *vds)
 		if (!e->info_table)
 			continue;
 		tables++;
-		add(c, "boot info table", e->info_table_csum_ok ? IMG_CHECK_OK : IMG_CHECK_PROBLEM,
-		    "entry %d (LBA %u): %s", e->index, e->load_rba,
-		    e->info_table_csum_ok ? "checksum matches" : "checksum does not match the image");
+		if (!e->info_table_complete)
+			add(c, "boot info table", IMG_CHECK_PROBLEM,
+			    "entry %d (LBA %u): the boot file's recorded length of %u bytes runs "
+			    "past the end of the image", e->index, e->load_rba,
+			    e->info_table_length);
+		else if (e->info_table_csum_ok)
+			add(c, "boot info table", IMG_CHECK_OK,
+			    "entry %d (LBA %u): checksum matches (0x%08x over %u bytes)", e->index,
+			    e->load_rba, e->info_table_csum, e->info_table_length);
+		else
+			add(c, "boot info table", IMG_CHECK_PROBLEM,
+			    "entry %d (LBA %u): checksum does not match the image (recorded 0x%08x, "
+			    "bytes 64-%u of the boot file sum to 0x%08x)", e->index, e->load_rba,
+			    e->info_table_csum, e->info_table_length - 1, e->info_table_sum);
 	}
 	if (tables == 0)
 		add(c, "boot info table", IMG_CHECK_NA, "no boot entry has a boot info table");
