@@ -240,6 +240,28 @@ START_TEST(boot_info_table_of_odd_length)
 }
 END_TEST
 
+/* A file hidden from one view (xorriso -hide, -hide-joliet) is no problem: it is counted on
+ * the "ok" line; a file both views hold with other sizes stays one (see above). */
+START_TEST(hidden_files_are_counted_not_problems)
+{
+	char cmd[512];
+	snprintf(cmd, sizeof(cmd), "cd %s && printf 'j\\n' >src/nojoliet.txt && "
+		 "printf 'h\\n' >src/hidden.txt", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	const char *path = make_image("hide.iso", "xorriso -as mkisofs -R -J -hide-joliet "
+				      "nojoliet.txt -hide hidden.txt");
+	struct img_check_result r;
+	run_check(path, &r);
+	ck_assert_uint_eq(r.problems, 0);
+	ck_assert_int_eq(status_of(&r, "views agree", "iso and joliet: same sizes and extents "
+				   "for every file both hold; 1 file only in iso (/NOJOLIET.TXT); "
+				   "1 file only in joliet (/hidden.txt)"), IMG_CHECK_OK);
+	ck_assert_int_eq(status_of(&r, "views agree", "iso and rr: same sizes and extents for "
+				   "every file"), IMG_CHECK_OK);
+	img_check_result_free(&r);
+}
+END_TEST
+
 START_TEST(udf_of_genisoimage_agrees_with_iso)
 {
 	struct img_check_result r;
@@ -247,6 +269,15 @@ START_TEST(udf_of_genisoimage_agrees_with_iso)
 	ck_assert_int_eq(status_of(&r, "UDF descriptors", "descriptor tags"), IMG_CHECK_OK);
 	ck_assert_int_eq(status_of(&r, "views agree", "iso and udf"), IMG_CHECK_OK);
 	ck_assert_int_eq(status_of(&r, "UDF metadata mirror", NULL), IMG_CHECK_NA);
+	ck_assert_uint_eq(r.problems, 0);
+	img_check_result_free(&r);
+	/* With a boot catalog, which genisoimage records in UDF with no data: counted, no
+	 * problem. */
+	run_check(make_image("udfboot.iso", "genisoimage -quiet -R -J -udf -b boot.img "
+			     "-no-emul-boot -c boot.cat"), &r);
+	ck_assert_int_eq(status_of(&r, "views agree", "iso and udf: same sizes and extents for "
+				   "every file both hold; 1 file only in iso (/BOOT.CAT)"),
+			 IMG_CHECK_OK);
 	ck_assert_uint_eq(r.problems, 0);
 	img_check_result_free(&r);
 }
@@ -279,6 +310,7 @@ static Suite *check_suite(void)
 	tcase_add_test(tc, joliet_size_change_breaks_views_agree);
 	tcase_add_test(tc, boot_info_table_checked);
 	tcase_add_test(tc, boot_info_table_of_odd_length);
+	tcase_add_test(tc, hidden_files_are_counted_not_problems);
 	tcase_add_test(tc, udf_of_genisoimage_agrees_with_iso);
 	tcase_add_test(tc, not_an_image_is_an_error);
 	suite_add_tcase(s, tc);
