@@ -176,9 +176,19 @@ static void check_info_table(struct img_source *src, struct img_boot_entry *e)
 	uint32_t pvd = img_le32(head + 8), lba = img_le32(head + 12), length = img_le32(head + 16);
 	uint32_t csum = img_le32(head + 20);
 	/* Bytes that merely look like a table (any boot code may hold them) are not one unless
-	 * they name the PVD and this very image: only then is the checksum checked. */
-	if (pvd != 16 || lba != e->load_rba || length < 64 || length > MAX_INFO_TABLE_LEN)
+	 * they name a PVD and this very image: only then is the checksum checked.  The PVD is
+	 * at 16, or, in a session that xorriso appended (-boot_image isolinux patch), at the
+	 * session's start + 16, where a primary descriptor must then be found. */
+	if (lba != e->load_rba || length < 64 || length > MAX_INFO_TABLE_LEN)
 		return;
+	if (pvd != 16) {
+		static const unsigned char primary[7] = {1, 'C', 'D', '0', '0', '1', 1};
+		unsigned char vd[7];
+		if (pvd < 16 || img_source_read(src, (uint64_t)pvd * 2048, vd, sizeof(vd),
+						"boot info table PVD", NULL) != IMG_OK ||
+		    memcmp(vd, primary, sizeof(vd)) != 0)
+			return;
+	}
 	e->info_table = true;
 	e->info_table_length = length;
 	e->info_table_csum = csum;

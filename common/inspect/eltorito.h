@@ -52,9 +52,10 @@ int img_eltorito_parse(const unsigned char *buf, size_t len, uint32_t sector,
 		       struct img_boot_catalog *out, struct img_error *err);
 
 /* Reads the catalog at sector from src and parses it, then looks for a boot info table in
- * each entry's image (bytes 8-63: PVD sector 16, own LBA, length, checksum) and, where one
- * is found, sums the file's 32-bit little-endian words from byte 64 to the recorded length (a
- * last short word zero-padded, as mkisofs and libisofs write it). */
+ * each entry's image (bytes 8-63: the sector of a primary volume descriptor, 16 or that of
+ * a later session; the image's own LBA; length; checksum) and, where one is found, sums the
+ * file's 32-bit little-endian words from byte 64 to the recorded length (a last short word
+ * zero-padded, as mkisofs and libisofs write it). */
 int img_eltorito_read(struct img_source *src, uint32_t sector, struct img_boot_catalog *out,
 		      struct img_error *err);
 

@@ -53,6 +53,11 @@ make appended.iso $X -R -J $BIOS -append_partition 2 0xef efi.img -appended_part
 	-no-emul-boot -o appended.iso tree
 # -hide and -hide-joliet take names (or paths as given on the command line).
 make x-hide.iso $X -R -J -hide-joliet nojoliet.txt -hide hidden.txt -o x-hide.iso tree
+# A session appended by xorriso with the boot image kept and its table patched: the table now
+# names the PVD of the new session.
+cp hybrid-mbr.iso multi.iso
+make multi.iso xorriso -dev multi.iso -boot_image any keep -boot_image isolinux patch \
+	-map tree/dir/a.txt /added.txt -commit
 make g-udf.iso genisoimage -quiet -R -J -udf -o g-udf.iso tree
 make g-udf-boot.iso genisoimage -quiet -R -J -udf $BIOS -o g-udf-boot.iso tree
 make g-hfs.iso genisoimage -quiet -R -J -hfs -o g-hfs.iso tree
@@ -223,6 +228,16 @@ grep -qx 'ok: views agree: iso and udf: same sizes and extents for every file bo
 	{ cat g-hide.iso.check >&2; fail "g-hide.iso: hidden files not counted"; }
 grep -qx 'ok: views agree: iso and udf: same sizes and extents for every file both hold; 1 file only in iso (/ISOLINUX/BOOT.CAT)' g-udf-boot.iso.check ||
 	{ cat g-udf-boot.iso.check >&2; fail "g-udf-boot.iso: the boot catalog not counted"; }
+
+# The tables of every BIOS entry were found and checked, the appended session's too.
+for img in grub.iso hybrid-mbr.iso hybrid-gpt.iso hybrid-apm.iso multi.iso g-udf-boot.iso; do
+	grep -q '^ok: boot info table: entry 1 (LBA [0-9]*): checksum matches' $img.check ||
+		{ cat $img.check >&2; fail "$img: boot info table not checked"; }
+done
+"$IMGINFO" --json multi.iso >multi.json
+lba=$(jq_py multi.json 'd["el_torito"]["entries"][0]["load_lba"]')
+pvd=$(od -An -tu4 -j $((lba * 2048 + 8)) -N4 multi.iso | tr -d ' ')
+[ "$pvd" -gt 16 ] || fail "multi.iso: the table names the PVD at $pvd, not the appended session's"
 
 # The GRUB image's boot info table covers the boot file's last, short word: a damaged copy
 # fails (exit 1) there, so the check that passed above still bites.

@@ -223,6 +223,34 @@ START_TEST(info_table_whole_words_and_bounds)
 }
 END_TEST
 
+START_TEST(info_table_of_a_later_session)
+{
+	/* xorriso -boot_image isolinux patch, in an appended session: the table names that
+	 * session's PVD (its start + 16), which is a table only where a PVD lies. */
+	unsigned char *file = image + BOOT_LBA * 2048;
+	struct img_boot_catalog *c = malloc(sizeof(*c));
+	const uint32_t len = 2048 * 3, pvd = 40;
+	make_boot_image(len, BOOT_LBA);
+	put_le32(file + 8, pvd);
+	put_le32(file + 20, reference_sum(file, len));
+	read_catalog(c);
+	ck_assert(!c->entries[0].info_table);
+	memcpy(image + pvd * 2048, "\001CD001\001", 7);
+	read_catalog(c);
+	ck_assert(c->entries[0].info_table);
+	ck_assert(c->entries[0].info_table_csum_ok);
+	/* A PVD sector past the end of the image, or in the system area: no table. */
+	put_le32(file + 8, IMG_SECTORS + 5);
+	read_catalog(c);
+	ck_assert(!c->entries[0].info_table);
+	put_le32(file + 8, 0);
+	memcpy(image, "\001CD001\001", 7);
+	read_catalog(c);
+	ck_assert(!c->entries[0].info_table);
+	free(c);
+}
+END_TEST
+
 static Suite *eltorito_suite(void)
 {
 	Suite *s = suite_create("eltorito");
@@ -232,6 +260,7 @@ static Suite *eltorito_suite(void)
 	tcase_add_test(tc, many_sections_are_bounded);
 	tcase_add_test(tc, info_table_counts_a_short_last_word);
 	tcase_add_test(tc, info_table_whole_words_and_bounds);
+	tcase_add_test(tc, info_table_of_a_later_session);
 	suite_add_tcase(s, tc);
 	return s;
 }
