@@ -1,7 +1,8 @@
 # imginfo on real images that no one here wrote: the ISOs Debian ships (grub-rescue-pc, ipxe,
 # memtest86+), images made by grub-mkrescue, by xorriso (HFS+, MD5 tags both ways, ISO level 4,
-# hybrid MBR, GPT and APM, an appended EFI partition, files hidden from one view), by
-# genisoimage (UDF, HFS, a boot catalog, hidden files) and by mkudffs.  Every one is valid, so
+# hybrid MBR, GPT and APM, an appended EFI partition, files hidden from one view, an appended
+# session whose boot info table was patched), by genisoimage (UDF, HFS, a boot catalog, hidden
+# files) and by mkudffs.  Every one is valid, so
 # --check must find no problem; the summary must agree with isoinfo, dumpet and xorriso;
 # -l of every view must list what isoinfo and 7-Zip list; extraction must give the bytes that
 # xorriso (Rock Ridge) and 7-Zip (Joliet, UDF) extract.  A damaged copy of the Debian GRUB image
@@ -28,8 +29,8 @@ MBR=/usr/lib/ISOLINUX/isohdpfx.bin
 BIOS="-b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 -boot-info-table"
 EFI="-eltorito-alt-boot -e efi.img -no-emul-boot"
 made=""
-# make NAME CMD...: runs CMD (which writes NAME), failing the test if it fails.
-make() {
+# image NAME CMD...: runs CMD (which writes NAME), failing the test if it fails.
+image() {
 	name=$1
 	shift
 	"$@" >make.log 2>&1 || { cat make.log >&2; fail "could not make $name: $*"; }
@@ -38,34 +39,34 @@ make() {
 }
 # grub-mkrescue: GRUB for BIOS (eltorito.img with a boot info table of 29,541 bytes) and EFI,
 # a protective MBR, GPT and an appended EFI partition.
-make grub.iso grub-mkrescue -o grub.iso tree
-make hfsplus.iso $X -R -J -hfsplus -o hfsplus.iso tree
-make md5.iso $X -R -J --md5 -o md5.iso tree
-make md5on.iso xorriso -md5 on -outdev md5on.iso -map tree /
-make level4.iso $X -R -iso-level 4 -o level4.iso tree
-make hybrid-mbr.iso $X -R -J -isohybrid-mbr $MBR $BIOS -o hybrid-mbr.iso tree
-make hybrid-gpt.iso $X -R -J -isohybrid-mbr $MBR $BIOS $EFI -isohybrid-gpt-basdat -o hybrid-gpt.iso tree
-make hybrid-apm.iso $X -R -J -isohybrid-mbr $MBR $BIOS $EFI -isohybrid-gpt-basdat \
+image grub.iso grub-mkrescue -o grub.iso tree
+image hfsplus.iso $X -R -J -hfsplus -o hfsplus.iso tree
+image md5.iso $X -R -J --md5 -o md5.iso tree
+image md5on.iso xorriso -md5 on -outdev md5on.iso -map tree /
+image level4.iso $X -R -iso-level 4 -o level4.iso tree
+image hybrid-mbr.iso $X -R -J -isohybrid-mbr $MBR $BIOS -o hybrid-mbr.iso tree
+image hybrid-gpt.iso $X -R -J -isohybrid-mbr $MBR $BIOS $EFI -isohybrid-gpt-basdat -o hybrid-gpt.iso tree
+image hybrid-apm.iso $X -R -J -isohybrid-mbr $MBR $BIOS $EFI -isohybrid-gpt-basdat \
 	-isohybrid-apm-hfsplus -o hybrid-apm.iso tree
-make hfsplus-apm.iso $X -R -J -hfsplus $BIOS $EFI -isohybrid-apm-hfsplus -o hfsplus-apm.iso tree
-make appended.iso $X -R -J $BIOS -append_partition 2 0xef efi.img -appended_part_as_gpt \
+image hfsplus-apm.iso $X -R -J -hfsplus $BIOS $EFI -isohybrid-apm-hfsplus -o hfsplus-apm.iso tree
+image appended.iso $X -R -J $BIOS -append_partition 2 0xef efi.img -appended_part_as_gpt \
 	-partition_offset 16 -eltorito-alt-boot -e --interval:appended_partition_2:all:: \
 	-no-emul-boot -o appended.iso tree
 # -hide and -hide-joliet take names (or paths as given on the command line).
-make x-hide.iso $X -R -J -hide-joliet nojoliet.txt -hide hidden.txt -o x-hide.iso tree
+image x-hide.iso $X -R -J -hide-joliet nojoliet.txt -hide hidden.txt -o x-hide.iso tree
 # A session appended by xorriso with the boot image kept and its table patched: the table now
 # names the PVD of the new session.
 cp hybrid-mbr.iso multi.iso
-make multi.iso xorriso -dev multi.iso -boot_image any keep -boot_image isolinux patch \
+image multi.iso xorriso -dev multi.iso -boot_image any keep -boot_image isolinux patch \
 	-map tree/dir/a.txt /added.txt -commit
-make g-udf.iso genisoimage -quiet -R -J -udf -o g-udf.iso tree
-make g-udf-boot.iso genisoimage -quiet -R -J -udf $BIOS -o g-udf-boot.iso tree
-make g-hfs.iso genisoimage -quiet -R -J -hfs -o g-hfs.iso tree
-make g-hide.iso genisoimage -quiet -R -J -udf -hide-joliet nojoliet.txt -hide hidden.txt \
+image g-udf.iso genisoimage -quiet -R -J -udf -o g-udf.iso tree
+image g-udf-boot.iso genisoimage -quiet -R -J -udf $BIOS -o g-udf-boot.iso tree
+image g-hfs.iso genisoimage -quiet -R -J -hfs -o g-hfs.iso tree
+image g-hide.iso genisoimage -quiet -R -J -udf -hide-joliet nojoliet.txt -hide hidden.txt \
 	-o g-hide.iso tree
 # (imginfo-udf-mkudffs.sh covers mkudffs's every media type and revision, some of which 7-Zip
 # cannot open.)
-make udf.img mkudffs --new-file --media-type=hd --label=MKUDFFS udf.img 8000
+image udf.img mkudffs --new-file --media-type=hd --label=MKUDFFS udf.img 8000
 
 # ---- the checks ----
 
