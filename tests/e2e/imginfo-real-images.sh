@@ -12,7 +12,8 @@
 need xorriso genisoimage isoinfo dumpet 7z mkudffs grub-mkrescue mkfs.vfat mcopy
 
 # The ISOs of Debian 12 packages (scripts/deps.sh test installs them).
-debian_isos="/usr/lib/grub-rescue/grub-rescue-cdrom.iso /usr/lib/ipxe/ipxe.iso
+debian_isos="/usr/lib/grub-rescue/grub-rescue-cdrom.iso /usr/lib/grub-rescue/grub-rescue-floppy.img
+	/usr/lib/ipxe/ipxe.iso
 	/usr/lib/memtest86+/memtest86+x64.iso /usr/lib/memtest86+/memtest86+ia32.iso"
 for iso in $debian_isos; do
 	[ -f "$iso" ] || fail "$iso is missing: scripts/deps.sh test installs grub-rescue-pc, ipxe, memtest86+"
@@ -140,6 +141,12 @@ all_modes() {
 	[ $rc -eq 0 ] && ! grep -q '^PROBLEM' "$b.check" && grep -qx '0 problems' "$b.check" ||
 		{ cat "$b.check" "$b.check.err" >&2; fail "$b: --check exit $rc on a valid image"; }
 	"$IMGINFO" --check --json "$img" >c.json || fail "$b: --check --json"
+	# Where imginfo verified a session MD5 tag, xorriso verifies it too.
+	if grep -q '^ok: session MD5' "$b.check"; then
+		xorriso -md5 on -indev "$img" -check_md5 FAILURE -- >md5.log 2>&1 &&
+			grep -q 'Ok, session data match recorded md5' md5.log ||
+			{ cat md5.log >&2; fail "$b: xorriso -check_md5 disagrees"; }
+	fi
 
 	# The summary, in text and JSON, without errors.
 	"$IMGINFO" "$img" >"$b.summary" 2>"$b.summary.err" || { cat "$b.summary.err" >&2; fail "$b: summary"; }
