@@ -6,12 +6,14 @@ set -eu
 build="gcc make pkg-config libisofs-dev libburn-dev libpopt-dev libjson-c-dev libssl-dev libsystemd-dev libudev-dev"
 boot="isolinux syslinux-common"
 readers="xorriso genisoimage p7zip-full libarchive-tools udftools udfclient python3-pycdlib dumpet fdisk gdisk chromium file"
+# Real images no one here wrote: the ISOs these packages ship (tests/e2e/imginfo-real-images.sh).
+images="grub-rescue-pc ipxe memtest86+"
 qemu="qemu-system-x86 qemu-block-extra tgt ovmf grub-efi-amd64-bin grub-pc-bin grub-common mtools dosfstools busybox-static linux-image-cloud-amd64"
 
 case "${1:-build}" in
   build) want="$build" ;;
   demo)  want="$build $boot xorriso genisoimage" ;;
-  test)  want="$build $boot check $readers $qemu clang libclang-rt-14-dev dbus-daemon libjemalloc2 libtcmalloc-minimal4" ;;
+  test)  want="$build $boot check $readers $images $qemu clang libclang-rt-14-dev dbus-daemon libjemalloc2 libtcmalloc-minimal4" ;;
   bench) want="$build xorriso genisoimage time" ;;
   fuzz)  want="$build clang libclang-rt-14-dev xorriso genisoimage isolinux dosfstools python3" ;;
   *) echo "deps.sh: unknown set '$1' (build, demo, test, bench, fuzz)" >&2; exit 2 ;;

@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "common/base/bytes.h"
 #include "common/base/grow.h"
 #include "common/inspect/eltorito.h"
 #include "common/inspect/filetree.h"
@@ -127,9 +129,20 @@ static void check_eltorito(struct checker *c, const struct img_vdset *vds)
 		if (!e->info_table)
 			continue;
 		tables++;
-		add(c, "boot info table", e->info_table_csum_ok ? IMG_CHECK_OK : IMG_CHECK_PROBLEM,
-		    "entry %d (LBA %u): %s", e->index, e->load_rba,
-		    e->info_table_csum_ok ? "checksum matches" : "checksum does not match the image");
+		if (!e->info_table_complete)
+			add(c, "boot info table", IMG_CHECK_PROBLEM,
+			    "entry %d (LBA %u): the boot file's recorded length of %u bytes runs "
+			    "past the end of the image", e->index, e->load_rba,
+			    e->info_table_length);
+		else if (e->info_table_csum_ok)
+			add(c, "boot info table", IMG_CHECK_OK,
+			    "entry %d (LBA %u): checksum matches (0x%08x over %u bytes)", e->index,
+			    e->load_rba, e->info_table_csum, e->info_table_length);
+		else
+			add(c, "boot info table", IMG_CHECK_PROBLEM,
+			    "entry %d (LBA %u): checksum does not match the image (recorded 0x%08x, "
+			    "bytes 64-%u of the boot file sum to 0x%08x)", e->index, e->load_rba,
+			    e->info_table_csum, e->info_table_length - 1, e->info_table_sum);
 	}
 	if (tables == 0)
 		add(c, "boot info table", IMG_CHECK_NA, "no boot entry has a boot info table");
@@ -204,23 +217,45 @@ static void check_file_md5s(struct checker *c, struct img_filetree *t)
 
 /* ---- views ---- */
 
-/* View b against the ISO 9660 view a: each difference (up to MAX_VIEW_MESSAGES), then how
- * many more there were, or one line saying they agree. */
+/* "; 2 files only in iso (the first /A.TXT)" for the files of one view the other lacks. */
+static void describe_only(char *buf, size_t size, const struct img_view_only *o,
+			  const char *name)
+{
+	size_t len = strlen(buf);
+	if (o->count > 0 && len < size)
+		snprintf(buf + len, size - len, "; %zu file%s only in %s (%s%s)", o->count,
+			 o->count == 1 ? "" : "s", name, o->count == 1 ? "" : "the first ",
+			 o->first);
+}
+
+/* View b against the ISO 9660 view a: each difference in size or extents of a file both views
+ * hold (up to MAX_VIEW_MESSAGES), then how many more there were, or one line saying they
+ * agree.  A file that only one view holds is no problem: writers hide files from one view on
+ * purpose (-hide, -hide-joliet, -hide-udf), and genisoimage gives the El Torito boot catalog
+ * no data in UDF; such files are counted on the "ok" line. */
 static void check_views_agree(struct checker *c, const struct img_filetree *a,
 			      const struct img_filetree *b, const char *bname)
 {
 	size_t mism = 0;
 	struct img_problems p = {0};
-	if (img_verify_views(a, "iso", b, bname, &p, MAX_VIEW_MESSAGES, &mism) == IMG_ENOMEM)
+	struct img_view_only only_a, only_b;
+	if (img_verify_views_shared(a, "iso", b, bname, &p, MAX_VIEW_MESSAGES, &mism, &only_a,
+				    &only_b) == IMG_ENOMEM)
 		c->oom = true;
 	for (size_t k = 0; k < p.count; k++)
 		add_bool(c, "views agree", false, p.msg[k]);
 	if (mism > p.count)
 		add(c, "views agree", IMG_CHECK_PROBLEM, "%zu more differences between iso and %s",
 		    mism - p.count, bname);
+	char only[2400] = "";
+	describe_only(only, sizeof(only), &only_a, "iso");
+	describe_only(only, sizeof(only), &only_b, bname);
 	if (mism == 0)
 		add(c, "views agree", IMG_CHECK_OK,
-		    "iso and %s: same sizes and extents for every file", bname);
+		    "iso and %s: same sizes and extents for every file%s%s", bname,
+		    only[0] ? " both hold" : "", only);
+	else if (only[0])
+		add(c, "views agree", IMG_CHECK_OK, "iso and %s: %s", bname, only + 2);
 	img_problems_free(&p);
 }
 
@@ -255,12 +290,58 @@ static void read_iso_views(struct checker *c, const struct img_vdset *vds,
 	}
 }
 
+/* zisofs (Rock Ridge ZF entry, xorriso -set_filter_r --zisofs): the file's data is stored
+ * compressed, in a format whose header starts with this magic and the uncompressed size
+ * (little endian) at byte 8.  The Rock Ridge view gives the uncompressed size, the ISO 9660
+ * record the stored one. */
+static const unsigned char zisofs_magic[8] = {0x37, 0xe4, 0x53, 0x96, 0xc9, 0xdb, 0xd6, 0x07};
+
+struct zisofs_walk {
+	struct checker *c;
+	uint64_t files;
+	char first[1024];
+};
+
+/* A Rock Ridge file whose extents hold fewer bytes than its size and whose data is a zisofs
+ * stream of exactly that size is compressed: its size becomes the stored one, so that it is
+ * compared with the ISO 9660 view and its recorded MD5 (libisofs sums what it stores) checked
+ * as stored.  Anything else is left for the checks to report. */
+static int mark_zisofs(struct img_fnode *n, void *arg)
+{
+	struct zisofs_walk *w = arg;
+	if (!S_ISREG(n->mode) || n->nextents == 0)
+		return IMG_OK;
+	uint64_t stored = 0;
+	for (size_t i = 0; i < n->nextents; i++)
+		stored += n->extents[i].length;
+	if (stored >= n->size || stored < 16 || n->extents[0].length < 16)
+		return IMG_OK;
+	unsigned char head[16];
+	if (img_source_read(w->c->src, n->extents[0].offset, head, sizeof(head), "zisofs header",
+			    NULL) != IMG_OK ||
+	    memcmp(head, zisofs_magic, sizeof(zisofs_magic)) != 0 ||
+	    img_le32(head + 8) != n->size)
+		return IMG_OK;
+	n->size = stored;
+	if (w->files++ == 0)
+		img_fnode_path(n, w->first, sizeof(w->first));
+	return IMG_OK;
+}
+
 static void check_iso_views(struct checker *c, const struct img_vdset *vds,
 			    struct img_filetree **iso_tree)
 {
 	struct img_filetree *trees[3] = {NULL, NULL, NULL};
 	struct img_iso_info info[3];
 	read_iso_views(c, vds, trees, info);
+	if (trees[2]) {
+		struct zisofs_walk w = {.c = c};
+		img_filetree_walk(trees[2]->root, mark_zisofs, &w);
+		if (w.files > 0)
+			add(c, "zisofs", IMG_CHECK_OK, "%" PRIu64 " file%s stored compressed (the "
+			    "first %s): compared and checked as stored", w.files,
+			    w.files == 1 ? "" : "s", w.first);
+	}
 	if (trees[0]) {
 		/* The MD5 array is found through AAIP, which only the Rock Ridge reading loads. */
 		int m = trees[2] ? 2 : 0;

@@ -33,8 +33,10 @@ struct img_check_result {
 /* Runs every check on src and fills *out (zeroed first; free it with img_check_result_free,
  * also after an error).  Checks in order: volume descriptors; system area and GPT CRCs and
  * backup; El Torito catalog and each boot info table; the ISO 9660 and Joliet directory
- * hierarchies and the file tree of each view (iso, joliet, rr); session MD5 tag and file
- * MD5s; each view against the ISO 9660 one (same sizes and extents for every file); UDF
+ * hierarchies and the file tree of each view (iso, joliet, rr); zisofs-compressed Rock Ridge
+ * files, taken at their stored size; session MD5 tag and file MD5s; each view against the
+ * ISO 9660 one (same sizes and extents for every file both hold; files only one view holds
+ * are counted on the "ok" line, not reported as problems); UDF
  * descriptors, revisions, metadata file and mirror, and the UDF view against ISO 9660.
  * Returns IMG_OK when the checks ran (whatever they found), the volume-descriptor error
  * (IMG_ECORRUPT, IMG_EIO, ...) in *err when the image has neither an ISO 9660 descriptor set

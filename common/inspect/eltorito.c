@@ -146,9 +146,26 @@ int img_eltorito_parse(const unsigned char *buf, size_t len, uint32_t sector,
 	return IMG_OK;
 }
 
-/* Boot info table (mkisofs -boot-info-table): bytes 8-23 of the boot file hold the PVD sector,
- * the file's own LBA, its length and a 32-bit sum of its words from byte 64 on. */
+/* Boot info table (mkisofs -boot-info-table, El Torito's isolinux convention): bytes 8-23 of
+ * the boot file hold the PVD sector, the file's own LBA, its length and a 32-bit sum of its
+ * little-endian words from byte 64 to the end of the file. */
 #define MAX_INFO_TABLE_LEN (64u << 20)
+
+/* Adds the little-endian 32-bit words of p[0..n) to sum.  A last word cut short by the end of
+ * the file counts as if zero-padded: mkisofs/genisoimage pad the read buffer with zeros and
+ * libisofs (make_boot_info_table) adds the leftover bytes as a short little-endian number,
+ * which is the same thing.  GRUB's eltorito.img (29,541 bytes) ends in such a word.  Callers
+ * feed the file in chunks whose lengths are multiples of 4, except the last. */
+static uint32_t info_table_sum(uint32_t sum, const unsigned char *p, size_t n)
+{
+	size_t i = 0;
+	for (; i + 4 <= n; i += 4)
+		sum += img_le32(p + i);
+	uint32_t tail = 0;
+	for (size_t k = 0; i + k < n; k++)
+		tail |= (uint32_t)p[i + k] << (8 * k);
+	return sum + tail;
+}
 
 static void check_info_table(struct img_source *src, struct img_boot_entry *e)
 {
@@ -158,20 +175,36 @@ static void check_info_table(struct img_source *src, struct img_boot_entry *e)
 		return;
 	uint32_t pvd = img_le32(head + 8), lba = img_le32(head + 12), length = img_le32(head + 16);
 	uint32_t csum = img_le32(head + 20);
-	if (pvd != 16 || lba != e->load_rba || length < 64 || length > MAX_INFO_TABLE_LEN)
+	/* Bytes that merely look like a table (any boot code may hold them) are not one unless
+	 * they name a PVD and this very image: only then is the checksum checked.  The PVD is
+	 * at 16, or, in a session that xorriso appended (-boot_image isolinux patch), at the
+	 * session's start + 16, where a primary descriptor must then be found. */
+	if (lba != e->load_rba || length < 64 || length > MAX_INFO_TABLE_LEN)
 		return;
+	if (pvd != 16) {
+		static const unsigned char primary[7] = {1, 'C', 'D', '0', '0', '1', 1};
+		unsigned char vd[7];
+		if (pvd < 16 || img_source_read(src, (uint64_t)pvd * 2048, vd, sizeof(vd),
+						"boot info table PVD", NULL) != IMG_OK ||
+		    memcmp(vd, primary, sizeof(vd)) != 0)
+			return;
+	}
 	e->info_table = true;
 	e->info_table_length = length;
+	e->info_table_csum = csum;
+	if (off + length > img_source_size(src))
+		return; /* info_table_complete stays false: the file runs past the image's end */
 	unsigned char buf[8192];
 	uint32_t sum = 0;
 	for (uint64_t pos = 64; pos < length;) {
 		size_t n = length - pos < sizeof(buf) ? (size_t)(length - pos) : sizeof(buf);
 		if (img_source_read(src, off + pos, buf, n, "boot image", NULL) != IMG_OK)
 			return;
-		for (size_t i = 0; i + 3 < n; i += 4)
-			sum += img_le32(buf + i);
+		sum = info_table_sum(sum, buf, n);
 		pos += n;
 	}
+	e->info_table_complete = true;
+	e->info_table_sum = sum;
 	e->info_table_csum_ok = sum == csum;
 }
 

@@ -29,8 +29,11 @@ struct img_boot_entry {
 	uint32_t load_rba;     /* first 2048-byte sector of the image */
 	uint64_t image_size;   /* bytes: load size, or the floppy size when emulated */
 	bool info_table;       /* a boot info table naming this image was found in it */
-	bool info_table_csum_ok;
-	uint32_t info_table_length;
+	bool info_table_complete; /* the length it records lies inside the image, and was read */
+	bool info_table_csum_ok;  /* complete, and the file's bytes sum to the recorded checksum */
+	uint32_t info_table_length; /* bytes of the boot file, as the table records */
+	uint32_t info_table_csum;   /* the checksum the table records */
+	uint32_t info_table_sum;    /* the sum of the file's bytes 64 to length (when complete) */
 	uint32_t catalog_offset; /* byte offset of the entry inside the catalog */
 };
 
@@ -49,7 +52,10 @@ int img_eltorito_parse(const unsigned char *buf, size_t len, uint32_t sector,
 		       struct img_boot_catalog *out, struct img_error *err);
 
 /* Reads the catalog at sector from src and parses it, then looks for a boot info table in
- * each entry's image (bytes 8-63: PVD sector 16, own LBA, length, checksum). */
+ * each entry's image (bytes 8-63: the sector of a primary volume descriptor, 16 or that of
+ * a later session; the image's own LBA; length; checksum) and, where one is found, sums the
+ * file's 32-bit little-endian words from byte 64 to the recorded length (a last short word
+ * zero-padded, as mkisofs and libisofs write it). */
 int img_eltorito_read(struct img_source *src, uint32_t sector, struct img_boot_catalog *out,
 		      struct img_error *err);
 

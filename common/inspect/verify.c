@@ -166,9 +166,11 @@ static bool same_extents(const struct img_fnode *a, const struct img_fnode *b)
 	return true;
 }
 
+/* Each file of other against ref.  A file of other that ref lacks is a mismatch, or, when
+ * only is given, counted there. */
 static int compare_one_way(struct collect *ref, const char *rname, struct collect *other,
 			   const char *oname, struct img_problems *out, size_t max_msgs,
-			   size_t *mismatches)
+			   size_t *mismatches, struct img_view_only *only)
 {
 	char p1[4096], p2[4096];
 	for (size_t k = 0; k < other->n; k++) {
@@ -183,6 +185,11 @@ static int compare_one_way(struct collect *ref, const char *rname, struct collec
 			why = "has a different size or extents in";
 		if (why == NULL)
 			continue;
+		if (hit == NULL && only != NULL) {
+			if (only->count++ == 0)
+				img_fnode_path(b, only->first, sizeof(only->first));
+			continue;
+		}
 		(*mismatches)++;
 		if (*mismatches > max_msgs)
 			continue;
@@ -202,9 +209,10 @@ static int compare_one_way(struct collect *ref, const char *rname, struct collec
 	return IMG_OK;
 }
 
-int img_verify_views(const struct img_filetree *a, const char *aname, const struct img_filetree *b,
-		     const char *bname, struct img_problems *out, size_t max_msgs,
-		     size_t *mismatches)
+static int compare_views(const struct img_filetree *a, const char *aname,
+			 const struct img_filetree *b, const char *bname,
+			 struct img_problems *out, size_t max_msgs, size_t *mismatches,
+			 struct img_view_only *only_a, struct img_view_only *only_b)
 {
 	struct collect ca = {0}, cb = {0};
 	int rc = img_filetree_walk(a->root, collect_files, &ca);
@@ -215,11 +223,29 @@ int img_verify_views(const struct img_filetree *a, const char *aname, const stru
 			qsort(ca.v, ca.n, sizeof(*ca.v), cmp_ref);
 		if (cb.n > 1)
 			qsort(cb.v, cb.n, sizeof(*cb.v), cmp_ref);
-		rc = compare_one_way(&ca, aname, &cb, bname, out, max_msgs, mismatches);
+		rc = compare_one_way(&ca, aname, &cb, bname, out, max_msgs, mismatches, only_b);
 		if (rc == IMG_OK)
-			rc = compare_one_way(&cb, bname, &ca, aname, out, max_msgs, mismatches);
+			rc = compare_one_way(&cb, bname, &ca, aname, out, max_msgs, mismatches,
+					     only_a);
 	}
 	free(ca.v);
 	free(cb.v);
 	return rc;
+}
+
+int img_verify_views(const struct img_filetree *a, const char *aname, const struct img_filetree *b,
+		     const char *bname, struct img_problems *out, size_t max_msgs,
+		     size_t *mismatches)
+{
+	return compare_views(a, aname, b, bname, out, max_msgs, mismatches, NULL, NULL);
+}
+
+int img_verify_views_shared(const struct img_filetree *a, const char *aname,
+			    const struct img_filetree *b, const char *bname,
+			    struct img_problems *out, size_t max_msgs, size_t *mismatches,
+			    struct img_view_only *only_a, struct img_view_only *only_b)
+{
+	memset(only_a, 0, sizeof(*only_a));
+	memset(only_b, 0, sizeof(*only_b));
+	return compare_views(a, aname, b, bname, out, max_msgs, mismatches, only_a, only_b);
 }

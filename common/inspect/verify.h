@@ -37,6 +37,22 @@ int img_verify_views(const struct img_filetree *a, const char *aname, const stru
 		     const char *bname, struct img_problems *out, size_t max_msgs,
 		     size_t *mismatches);
 
+/* Files of one view whose data no file of the other view holds. */
+struct img_view_only {
+	size_t count;
+	char first[1024];      /* the path of the first of them in data order ("" if none) */
+};
+
+/* As img_verify_views, but a file that only one of the two views holds is no mismatch: it is
+ * counted in *only_a (a file of a) or *only_b (of b) and gets no message.  Writers leave files
+ * out of one view on purpose (mkisofs and xorriso -hide, -hide-joliet, -hide-udf; genisoimage
+ * gives the El Torito boot catalog no data in UDF), so only files that both views hold, with
+ * other sizes or extents, are mismatches here. */
+int img_verify_views_shared(const struct img_filetree *a, const char *aname,
+			    const struct img_filetree *b, const char *bname,
+			    struct img_problems *out, size_t max_msgs, size_t *mismatches,
+			    struct img_view_only *only_a, struct img_view_only *only_b);
+
 void img_md5_hex(const unsigned char md5[16], char out[33]);
 
 #endif

@@ -1,8 +1,10 @@
-/* Unit tests of common/inspect/eltorito.c on hand-made catalogs. */
+/* Unit tests of common/inspect/eltorito.c on hand-made catalogs and images. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/inspect/eltorito.h"
+#include "common/inspect/source.h"
 #include "tests/unit/unit.h"
 
 static unsigned char cat[2048];
@@ -97,6 +99,158 @@ START_TEST(many_sections_are_bounded)
 }
 END_TEST
 
+/* A 64-sector image in memory: catalog at sector 20, its initial entry's boot file at 22. */
+enum { IMG_SECTORS = 64, CAT_LBA = 20, BOOT_LBA = 22 };
+static unsigned char image[IMG_SECTORS * 2048];
+
+static void put_le32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* The boot info table's checksum as mkisofs defines it, computed the plain way: copy bytes
+ * 64..len-1 of the file into a zeroed buffer whose size is a multiple of 4, add its words. */
+static uint32_t reference_sum(const unsigned char *file, uint32_t len)
+{
+	size_t n = len - 64, padded = (n + 3) / 4 * 4;
+	unsigned char *copy = calloc(1, padded);
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, file + 64, n);
+	uint32_t sum = 0;
+	for (size_t i = 0; i < padded; i += 4)
+		sum += (uint32_t)copy[i] | (uint32_t)copy[i + 1] << 8 |
+		       (uint32_t)copy[i + 2] << 16 | (uint32_t)copy[i + 3] << 24;
+	free(copy);
+	return sum;
+}
+
+/* Lays out the image: the catalog, a boot file of len pseudo-random bytes at BOOT_LBA with a
+ * boot info table recording len and csum, and random bytes after the file as well. */
+static void make_boot_image(uint32_t len, uint32_t lba_in_table)
+{
+	memset(image, 0, sizeof(image));
+	make_catalog();
+	cat[40] = BOOT_LBA; cat[41] = 0;
+	cat[104] = BOOT_LBA; /* the EFI entry shares the file */
+	memcpy(image + CAT_LBA * 2048, cat, sizeof(cat));
+	unsigned char *file = image + BOOT_LBA * 2048;
+	uint32_t x = 12345;
+	for (size_t i = 0; i < sizeof(image) - BOOT_LBA * 2048; i++) {
+		x = x * 1103515245u + 12345u;
+		file[i] = (unsigned char)(x >> 16) | 1; /* never 0: a dropped byte always shows */
+	}
+	memset(file + 8, 0, 56);
+	put_le32(file + 8, 16);
+	put_le32(file + 12, lba_in_table);
+	put_le32(file + 16, len);
+}
+
+static void read_catalog(struct img_boot_catalog *c)
+{
+	struct img_source *src;
+	struct img_error err = {0};
+	ck_assert_int_eq(img_source_from_memory(image, sizeof(image), &src), IMG_OK);
+	ck_assert_int_eq(img_eltorito_read(src, CAT_LBA, c, &err), IMG_OK);
+	img_source_close(src);
+}
+
+START_TEST(info_table_counts_a_short_last_word)
+{
+	/* GRUB's eltorito.img is 29,541 bytes: bytes 64-29,540 end in one byte of a word. */
+	const uint32_t len = 29541;
+	unsigned char *file = image + BOOT_LBA * 2048;
+	struct img_boot_catalog *c = malloc(sizeof(*c));
+	make_boot_image(len, BOOT_LBA);
+	uint32_t sum = reference_sum(file, len);
+	put_le32(file + 20, sum);
+	read_catalog(c);
+	ck_assert_int_eq(c->count, 2);
+	for (int i = 0; i < 2; i++) {
+		const struct img_boot_entry *e = &c->entries[i];
+		ck_assert(e->info_table);
+		ck_assert(e->info_table_complete);
+		ck_assert_uint_eq(e->info_table_length, len);
+		ck_assert_uint_eq(e->info_table_sum, sum);
+		ck_assert(e->info_table_csum_ok);
+	}
+	/* The sum without the last byte (how the check once read it) is not the checksum. */
+	uint32_t no_tail = sum - file[len - 1];
+	put_le32(file + 20, no_tail);
+	read_catalog(c);
+	ck_assert(!c->entries[0].info_table_csum_ok);
+	ck_assert_uint_eq(c->entries[0].info_table_sum, sum);
+	/* The last byte of the file is covered; the byte after it is not the file's. */
+	put_le32(file + 20, sum);
+	file[len - 1] ^= 0x40;
+	read_catalog(c);
+	ck_assert(!c->entries[0].info_table_csum_ok);
+	file[len - 1] ^= 0x40;
+	file[len] ^= 0x40;
+	read_catalog(c);
+	ck_assert(c->entries[0].info_table_csum_ok);
+	free(c);
+}
+END_TEST
+
+START_TEST(info_table_whole_words_and_bounds)
+{
+	unsigned char *file = image + BOOT_LBA * 2048;
+	struct img_boot_catalog *c = malloc(sizeof(*c));
+	/* A length that is a multiple of 4, past one 8 KiB read. */
+	make_boot_image(2048 * 5, BOOT_LBA);
+	put_le32(file + 20, reference_sum(file, 2048 * 5));
+	read_catalog(c);
+	ck_assert(c->entries[0].info_table_csum_ok);
+	/* Bytes that name another LBA are not this image's table: nothing is checked. */
+	make_boot_image(2048 * 5, BOOT_LBA + 1);
+	read_catalog(c);
+	ck_assert(!c->entries[0].info_table);
+	/* A recorded length that runs past the image's end: a table, but not complete. */
+	make_boot_image((IMG_SECTORS - BOOT_LBA) * 2048 + 1, BOOT_LBA);
+	read_catalog(c);
+	ck_assert(c->entries[0].info_table);
+	ck_assert(!c->entries[0].info_table_complete);
+	ck_assert(!c->entries[0].info_table_csum_ok);
+	/* ... and one that ends exactly there is read whole. */
+	uint32_t len = (IMG_SECTORS - BOOT_LBA) * 2048;
+	make_boot_image(len, BOOT_LBA);
+	put_le32(file + 20, reference_sum(file, len));
+	read_catalog(c);
+	ck_assert(c->entries[0].info_table_complete);
+	ck_assert(c->entries[0].info_table_csum_ok);
+	free(c);
+}
+END_TEST
+
+START_TEST(info_table_of_a_later_session)
+{
+	/* xorriso -boot_image isolinux patch, in an appended session: the table names that
+	 * session's PVD (its start + 16), which is a table only where a PVD lies. */
+	unsigned char *file = image + BOOT_LBA * 2048;
+	struct img_boot_catalog *c = malloc(sizeof(*c));
+	const uint32_t len = 2048 * 3, pvd = 40;
+	make_boot_image(len, BOOT_LBA);
+	put_le32(file + 8, pvd);
+	put_le32(file + 20, reference_sum(file, len));
+	read_catalog(c);
+	ck_assert(!c->entries[0].info_table);
+	memcpy(image + pvd * 2048, "\001CD001\001", 7);
+	read_catalog(c);
+	ck_assert(c->entries[0].info_table);
+	ck_assert(c->entries[0].info_table_csum_ok);
+	/* A PVD sector past the end of the image, or in the system area: no table. */
+	put_le32(file + 8, IMG_SECTORS + 5);
+	read_catalog(c);
+	ck_assert(!c->entries[0].info_table);
+	put_le32(file + 8, 0);
+	memcpy(image, "\001CD001\001", 7);
+	read_catalog(c);
+	ck_assert(!c->entries[0].info_table);
+	free(c);
+}
+END_TEST
+
 static Suite *eltorito_suite(void)
 {
 	Suite *s = suite_create("eltorito");
@@ -104,6 +258,9 @@ static Suite *eltorito_suite(void)
 	tcase_add_test(tc, parses_bios_and_efi_entries);
 	tcase_add_test(tc, refuses_bad_checksum_key_and_counts);
 	tcase_add_test(tc, many_sections_are_bounded);
+	tcase_add_test(tc, info_table_counts_a_short_last_word);
+	tcase_add_test(tc, info_table_whole_words_and_bounds);
+	tcase_add_test(tc, info_table_of_a_later_session);
 	suite_add_tcase(s, tc);
 	return s;
 }
