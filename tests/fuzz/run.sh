@@ -20,7 +20,7 @@ common="$top/common/base/error.c $top/common/inspect/source.c $top/common/inspec
 	$top/common/inspect/sysarea.c $top/common/inspect/iso_read.c $top/common/inspect/filetree.c $top/common/udf/udf_read.c \
 	$top/common/burn/wav.c $top/common/base/unicode.c $top/common/udf/udf_desc.c"
 common="$common $top/common/inspect/extract.c $top/common/base/grow.c $top/common/udf/udf_partmap.c \
-	$top/common/udf/udf_isoscan.c"
+	$top/common/udf/udf_isoscan.c $top/common/build/isofs_realign.c"
 
 # Seeds: a hybrid BIOS+EFI image and a plain one.
 seeds="$work/seeds"
@@ -128,6 +128,12 @@ PY
 		rm -f "$seeds/scan-$img.iso"
 	done
 	touch "$seeds/done-isoscan"
+fi
+
+# realign: the same blocks as isoscan (the walk reads the same volume descriptors, records and
+# their System Use fields).
+if [ ! -d "$seeds/realign" ]; then
+	cp -r "$seeds/isoscan" "$seeds/realign"
 fi
 
 targets=${*:-$(cd "$here" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}
