@@ -138,9 +138,21 @@ done
 [ $realigned -ge 3 ] || fail "only $realigned of $i builds needed the realignment: the cases no longer test it"
 note "$i crowded builds, $realigned of them realigned"
 
+# -partition_offset: libisofs writes a second tree, addressed from the partition's start, with
+# the same miscount; both must read whole (the second one from the partition).
+rm -rf src && mkdir src && gen src 1 5000 . 0.07 >names.want
+"$MKIMAGE" -v -partition_offset 16 -udf -o out.iso src >/dev/null 2>err ||
+	{ grep -v '^  \|shortened\|cut to' err >&2; fail "-partition_offset 16: not built"; }
+grep -q 'more Rock Ridge continuation area' err || fail "-partition_offset 16: not realigned"
+names_xorriso out.iso >n.x
+same_names "-partition_offset 16 xorriso" n.x
+dd if=out.iso of=part.iso bs=2048 skip=16 status=none
+names_isoinfo part.iso >n.i
+same_names "-partition_offset 16: the partition's tree, isoinfo -R" n.i
+rm -f out.iso part.iso
+
 # --md5 cannot be realigned (libisofs's tags hash the stream it wrote): a clear failure, no
 # image left, when the tree needs it.
-rm -rf src && mkdir src && gen src 1 5000 . 0.07 >names.want
 expect_fail 1 'not with --md5' "$MKIMAGE" -quiet --md5 -o md5.iso src
 no_leftovers "$SCRATCH"
 
