@@ -2,6 +2,7 @@
 #include "common/build/image_ext.h"
 #include "common/base/grow.h"
 #include "common/build/isofs_ino.h"
+#include "common/build/isofs_realign.h"
 #include "common/build/stream.h"
 
 #include <errno.h>
@@ -53,7 +54,25 @@ struct img_image {
 	size_t nfile_weight;
 	struct img_image_ext *ext;  /* NULL: none */
 	struct img_image_boot boot; /* img_image_record_boot; its strings are owned */
+	/* The stream's realignment (isofs_realign.h), with Rock Ridge: bytes of libisofs's
+	 * stream read but not yet looked at (carry), zero bytes still to put out (gap_left). */
+	struct img_realign *realign;
+	uint32_t session;         /* block of libisofs's session (img_image_set_session_start) */
+	uint8_t *carry;
+	size_t carry_cap, carry_off, carry_len;
+	uint64_t gap_left;
+	bool ended;               /* a realigned stream ended and libisofs's writer was joined */
+	char tree_end_msg[ISO_MSGS_MESSAGE_LEN]; /* libisofs's "tree end differ", held back */
 };
+
+/* Whether img_image_start was called (libisofs's writer may be joined already: ended). */
+static bool started(const struct img_image *img)
+{
+	return img->bs != NULL || img->ended;
+}
+
+/* libisofs's words when its directories took fewer blocks than laid out (ecma119.c). */
+static const char TREE_END_DIFFER[] = "Calculated and written ECMA-119 tree end differ: ";
 
 static bool isofs_ready;
 
@@ -116,8 +135,19 @@ static void drain_messages(struct img_image *img, char *why, size_t why_len)
 	char text[ISO_MSGS_MESSAGE_LEN], sev[80];
 	int code, id;
 	size_t len = why ? strlen(why) : 0;
+	if (why != NULL && img->tree_end_msg[0] != '\0' && len + 3 < why_len) {
+		len += (size_t)snprintf(why + len, why_len - len, "%s%s", len ? "; " : "",
+					img->tree_end_msg);
+		if (len >= why_len)
+			len = why_len - 1;
+	}
 	while (iso_obtain_msgs("ALL", &code, &id, text, sev) > 0) {
 		int rank = severity_rank(sev);
+		/* The stream's realignment accounts for it at the end (check_realigned_end). */
+		if (why == NULL && strncmp(text, TREE_END_DIFFER, sizeof(TREE_END_DIFFER) - 1) == 0) {
+			snprintf(img->tree_end_msg, sizeof(img->tree_end_msg), "%s", text);
+			continue;
+		}
 		if (why != NULL && rank >= 3) {
 			if (len + 3 < why_len)
 				len += (size_t)snprintf(why + len, why_len - len, "%s%s",
@@ -279,6 +309,8 @@ void img_image_free(struct img_image *img)
 	if (img->ext != NULL && img->ext->free != NULL)
 		img->ext->free(img->ext);
 	img_stream_release_cache();
+	img_realign_free(img->realign);
+	free(img->carry);
 	free(img->files);
 	free(img->file_end);
 	free(img->file_weight);
@@ -884,7 +916,7 @@ int img_image_size(struct img_image *img, uint64_t *blocks)
 
 int img_image_data_layout(struct img_image *img, struct img_isofs_data *out)
 {
-	if (img->bs == NULL)
+	if (!started(img))
 		return img_error_set(&img->err, IMG_EINVAL, "image not started");
 	if (img_isofs_data_layout(img->iso, img->wopts, img->boot.esp_in_session, out) != IMG_OK)
 		return img_error_set(&img->err, IMG_EISOFS,
@@ -967,7 +999,7 @@ static void map_files(struct img_image *img)
 
 int img_image_start(struct img_image *img, uint64_t *bytes)
 {
-	if (img->bs != NULL)
+	if (started(img))
 		return img_error_set(&img->err, IMG_EINVAL, "image already started");
 	int rc = number_nodes(img);
 	if (rc != IMG_OK)
@@ -979,6 +1011,10 @@ int img_image_start(struct img_image *img, uint64_t *bytes)
 	}
 	img->total = (uint64_t)img->bs->get_size(img->bs);
 	img->done = 0;
+	/* Only Rock Ridge has Continuation Areas to miscount (isofs_realign.h). */
+	if (img->opts.rock && img_realign_new(img->session, img->boot.part_offset,
+						      &img->realign) != IMG_OK)
+		return img_error_set(&img->err, IMG_ENOMEM, "image");
 	map_files(img);
 	drain_messages(img, NULL, 0);
 	*bytes = img->total;
@@ -989,23 +1025,15 @@ int img_image_start(struct img_image *img, uint64_t *bytes)
 
 int img_image_read(struct img_image *img, void *buf, size_t len, size_t *got)
 {
-	if (img->ext != NULL && img->ext->read != NULL && img->bs != NULL)
+	if (img->ext != NULL && img->ext->read != NULL && started(img))
 		return img->ext->read(img->ext, img, buf, len, got);
 	return img_image_stream_read(img, buf, len, got);
 }
 
-int img_image_stream_read(struct img_image *img, void *buf, size_t len, size_t *got)
+/* Reads up to len bytes of libisofs's stream (less only at its end, *got 0 there). */
+static int raw_read(struct img_image *img, void *buf, size_t len, size_t *got)
 {
 	*got = 0;
-	if (img->bs == NULL)
-		return img_error_set(&img->err, IMG_EINVAL, "image not started");
-	uint64_t left = img->total - img->done;
-	if (left == 0)
-		return IMG_OK;
-	/* libisofs's burn source hands out only whole buffers except at the very end: never
-	 * ask past the end, or a short last piece would read as end of stream. */
-	if ((uint64_t)len > left)
-		len = (size_t)left;
 	if (len > INT32_MAX)
 		len = (size_t)1 << 30;
 	struct burn_source *bs = img->bs;
@@ -1023,9 +1051,17 @@ int img_image_stream_read(struct img_image *img, void *buf, size_t len, size_t *
 	if (iso_ring_buffer_get_status(bs, &cap, &avail_free) == 1 && len > cap / 2 &&
 	    cap >= 2 * IMG_BLOCK_SIZE)
 		len = cap / 2 / IMG_BLOCK_SIZE * IMG_BLOCK_SIZE;
-	while (iso_ring_buffer_get_status(bs, &cap, &avail_free) == 1 &&
+	int st;
+	while ((st = iso_ring_buffer_get_status(bs, &cap, &avail_free)) == 1 &&
 	       cap - avail_free < (len < cap ? len : cap))
 		nanosleep(&step, NULL);
+	/* The writer is done: what the ring holds is all there is.  Asking for more would lose
+	 * the bytes read (libisofs's ring then answers end of stream, not a short count), and
+	 * a realigned stream is shorter than libisofs's own size by the blocks put in. */
+	if (st == 2 && len > cap - avail_free)
+		len = cap - avail_free;
+	if (len == 0)
+		return IMG_OK;
 	int n = bs->read_xt ? bs->read_xt(bs, buf, (int)len) : bs->read(bs, buf, (int)len);
 	if (n < 0 || (size_t)n != len) {
 		int rc = img_stream_take_error(&img->err);
@@ -1037,8 +1073,173 @@ int img_image_stream_read(struct img_image *img, void *buf, size_t len, size_t *
 					     n < 0 ? "error while producing the image"
 						   : "image stream ended early");
 	}
-	img->done += (uint64_t)n;
 	*got = (size_t)n;
+	return IMG_OK;
+}
+
+/* Whether text is libisofs's FATAL about a mismatch (which one: "tree" or "image"). */
+static bool damaged_msg(const char *text, const char *which)
+{
+	char want[120];
+	snprintf(want, sizeof(want),
+		 "Image is most likely damaged. Calculated/written %s end address mismatch.", which);
+	return strcmp(text, want) == 0;
+}
+
+/* The end of a realigned stream: libisofs's own account of its shortfall must be exactly
+ * the blocks put in.  Its writer queues the last of it after the ring closed, so it is
+ * joined first; every other message of SORRY and up still fails the image. */
+static int check_realigned_end(struct img_image *img)
+{
+	struct burn_source *bs = img->bs;
+	size_t cap = 0, avail_free = 0;
+	const struct timespec step = {0, 200 * 1000};
+	int st;
+	while ((st = iso_ring_buffer_get_status(bs, &cap, &avail_free)) == 1)
+		nanosleep(&step, NULL);
+	if (st != 2 || cap != avail_free)
+		return img_image_isofs_error(img, (int)ISO_BUF_READ_ERROR,
+					     "image stream longer than laid out");
+	bs->free_data(bs); /* joins libisofs's writer thread */
+	free(bs);
+	img->bs = NULL;
+	img->ended = true;
+	uint64_t blocks = img_realign_inserted(img->realign);
+	bool tree_fatal = false, image_fatal = false;
+	char why[ISO_MSGS_MESSAGE_LEN] = "", text[ISO_MSGS_MESSAGE_LEN], sev[80];
+	size_t len = 0;
+	int code, id;
+	while (iso_obtain_msgs("ALL", &code, &id, text, sev) > 0) {
+		int rank = severity_rank(sev);
+		if (strcmp(sev, "WARNING") == 0 && img->tree_end_msg[0] == '\0' &&
+		    strncmp(text, TREE_END_DIFFER, sizeof(TREE_END_DIFFER) - 1) == 0) {
+			snprintf(img->tree_end_msg, sizeof(img->tree_end_msg), "%s", text);
+		} else if (strcmp(sev, "FATAL") == 0 && !tree_fatal && damaged_msg(text, "tree")) {
+			tree_fatal = true;
+		} else if (strcmp(sev, "FATAL") == 0 && !image_fatal && damaged_msg(text, "image")) {
+			image_fatal = true;
+		} else if (rank >= 4) {
+			if (len + 3 < sizeof(why))
+				len += (size_t)snprintf(why + len, sizeof(why) - len, "%s%s",
+							len ? "; " : "", text);
+			if (len >= sizeof(why))
+				len = sizeof(why) - 1;
+		} else if (rank > 0) {
+			img_image_note(img, rank == 3 ? IMG_NOTE_WARN : IMG_NOTE_INFO, "libisofs: %s",
+				       text);
+		}
+	}
+	unsigned long laid = 0, written = 0;
+	char tail;
+	bool tree_end = sscanf(img->tree_end_msg + sizeof(TREE_END_DIFFER) - 1, "%lu <> %lu%c",
+			       &laid, &written, &tail) == 2 && laid > written &&
+			laid - written == blocks;
+	if (why[0] != '\0' || !tree_end || !tree_fatal || !image_fatal)
+		return img_error_set(&img->err, IMG_EISOFS,
+				     "realigned %llu block%s of Rock Ridge continuation areas, but "
+				     "libisofs said otherwise: %s%s%s",
+				     (unsigned long long)blocks, blocks == 1 ? "" : "s",
+				     img->tree_end_msg[0] ? img->tree_end_msg : "no tree end message",
+				     why[0] ? "; " : "", why);
+	img_image_note(img, IMG_NOTE_INFO,
+		       "libisofs reserved %llu block%s more Rock Ridge continuation area than it "
+		       "wrote: zero blocks put in, every directory where its records say",
+		       (unsigned long long)blocks, blocks == 1 ? "" : "s");
+	return IMG_OK;
+}
+
+/* Up to len bytes of the stream from libisofs's, with the realignment's zero blocks put in:
+ * one read of libisofs's stream at most. */
+static int realigned_read(struct img_image *img, uint8_t *buf, size_t len, size_t *got)
+{
+	*got = 0;
+	if (img->gap_left > 0) {
+		size_t z = img->gap_left < len ? (size_t)img->gap_left : len;
+		memset(buf, 0, z);
+		img->gap_left -= z;
+		*got = z;
+		return IMG_OK;
+	}
+	size_t n;
+	bool carried = img->carry_len > 0;
+	if (carried) {
+		n = img->carry_len < len ? img->carry_len : len;
+		memcpy(buf, img->carry + img->carry_off, n);
+		img->carry_off += n;
+		img->carry_len -= n;
+	} else {
+		int rc = raw_read(img, buf, len, &n);
+		if (rc != IMG_OK || n == 0)
+			return rc;
+	}
+	size_t use;
+	uint64_t gap;
+	int rc = img_realign_scan(img->realign, buf, n, &use, &gap, &img->err);
+	if (rc != IMG_OK)
+		return rc;
+	if (gap > 0 && img->opts.md5)
+		/* libisofs's checksum tags hash the stream it wrote, without the gaps. */
+		return img_error_set(&img->err, IMG_EISOFS,
+				     "libisofs 1.5.4 laid out more Rock Ridge continuation area "
+				     "than it wrote for this tree (a directory of many long names): "
+				     "mkimage can realign the image, but not with --md5, whose "
+				     "checksum tags would not match it");
+	if (use < n) {
+		/* Bytes after the gap: given again after it. */
+		size_t rest = n - use;
+		if (carried) {
+			img->carry_off -= rest;
+			img->carry_len += rest;
+		} else {
+			if (img_reserve((void **)&img->carry, &img->carry_cap, rest, 1) != IMG_OK)
+				return img_error_set(&img->err, IMG_ENOMEM, "image");
+			memcpy(img->carry, buf + use, rest);
+			img->carry_off = 0;
+			img->carry_len = rest;
+		}
+	}
+	img->gap_left = gap;
+	*got = use;
+	return IMG_OK;
+}
+
+int img_image_stream_read(struct img_image *img, void *buf, size_t len, size_t *got)
+{
+	*got = 0;
+	if (img->ended)
+		return IMG_OK;
+	if (img->bs == NULL)
+		return img_error_set(&img->err, IMG_EINVAL, "image not started");
+	uint64_t left = img->total - img->done;
+	if (left == 0)
+		return IMG_OK;
+	/* libisofs's burn source hands out only whole buffers except at the very end: never
+	 * ask past the end, or a short last piece would read as end of stream. */
+	if ((uint64_t)len > left)
+		len = (size_t)left;
+	size_t n = 0;
+	int rc;
+	if (img->realign == NULL) {
+		rc = raw_read(img, buf, len, &n);
+	} else {
+		do {
+			size_t k;
+			rc = realigned_read(img, (uint8_t *)buf + n, len - n, &k);
+			n += k;
+			if (k == 0)
+				break;
+		} while (rc == IMG_OK && n < len);
+	}
+	if (rc != IMG_OK)
+		return rc;
+	if (n == 0)
+		return img_image_isofs_error(img, (int)ISO_BUF_READ_ERROR,
+					     "image stream ended early");
+	img->done += (uint64_t)n;
+	*got = n;
+	if (img->done == img->total && img->realign != NULL &&
+	    img_realign_inserted(img->realign) > 0)
+		return check_realigned_end(img);
 	return IMG_OK;
 }
 
@@ -1051,7 +1252,7 @@ void img_image_cancel(struct img_image *img)
 int img_image_file_at(const struct img_image *img, uint64_t offset, char *buf, size_t len)
 {
 	size_t lo = 0, hi = img->nfiles;
-	if (img->bs == NULL || !img->mapped || hi == 0)
+	if (!started(img) || !img->mapped || hi == 0)
 		return 0;
 	if (img->moved != SIZE_MAX && offset >= img->moved_lo && offset < img->moved_hi)
 		return img_stream_path(img->files[img->moved].stream, buf, len) > 0;
@@ -1078,7 +1279,7 @@ const struct img_error *img_image_error(const struct img_image *img)
 
 int img_image_attach_ext(struct img_image *img, struct img_image_ext *ext)
 {
-	if (img->ext != NULL || img->bs != NULL)
+	if (img->ext != NULL || started(img))
 		return img_error_set(&img->err, IMG_EINVAL, "image extension added twice or late");
 	img->ext = ext;
 	return IMG_OK;
@@ -1102,6 +1303,15 @@ IsoImage *img_image_isofs(struct img_image *img)
 IsoWriteOpts *img_image_write_opts(struct img_image *img)
 {
 	return img->wopts;
+}
+
+int img_image_set_session_start(struct img_image *img, uint32_t block)
+{
+	int ret = iso_write_opts_set_ms_block(img->wopts, block);
+	if (ret < 0)
+		return img_image_isofs_error(img, ret, "cannot move the session");
+	img->session = block;
+	return IMG_OK;
 }
 
 struct img_error *img_image_err(struct img_image *img)

@@ -49,6 +49,11 @@ const struct img_image_opts *img_image_opts(const struct img_image *img);
 IsoImage *img_image_isofs(struct img_image *img);
 IsoWriteOpts *img_image_write_opts(struct img_image *img);
 
+/* Starts libisofs's session at block (iso_write_opts_set_ms_block), for an extension that puts
+ * blocks of its own before it: every address libisofs writes is then absolute, and its stream
+ * is the image from that block on.  Errors: IMG_EISOFS (on the image's error). */
+int img_image_set_session_start(struct img_image *img, uint32_t block);
+
 /* The image's error, for an extension to set. */
 struct img_error *img_image_err(struct img_image *img);
 

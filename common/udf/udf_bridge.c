@@ -724,7 +724,9 @@ static int place_session(struct img_image *img, struct img_udf_bridge *b, unsign
 	IsoWriteOpts *w = img_image_write_opts(img);
 	const struct img_image_boot *boot = img_image_boot(img);
 	iso_write_opts_set_appendable(w, 0);
-	iso_write_opts_set_ms_block(w, b->x);
+	int rc = img_image_set_session_start(img, b->x);
+	if (rc != IMG_OK)
+		return rc;
 	iso_write_opts_set_overwrite_buf(w, b->overwrite);
 	/* MD5s (--md5) stay as image.c set them: the superblock checksum tag that libisofs
 	 * writes where the VRS must go is moved in bridge_start (udf_md5.c). */

@@ -1,13 +1,13 @@
-# libisofs 1.5.4 can fail while writing a crowded directory whose long names collide when
-# cut to 8.3 (ISO level 1 with Rock Ridge): "Calculated and written ECMA-119 tree end
-# differ"; xorriso then leaves an image it calls damaged.  mkimage must either write a
-# correct image (bsdtar and xorriso extract every file) or fail with that message, exit 1
-# and leave nothing behind.  Seed 3 is known to fail, seeds 1 and 2 make xorriso fail.
+# libisofs 1.5.4 miscounts the Rock Ridge Continuation Area of a crowded directory of long
+# names (here at ISO level 1: "Calculated and written ECMA-119 tree end differ"; xorriso then
+# leaves an image it calls damaged).  mkimage realigns libisofs's stream
+# (common/build/isofs_realign.c): every seed must build, and bsdtar and xorriso extract every
+# file.  Seed 3 needs the realignment (seeds 1 and 2 make xorriso fail).
 . "$E2E_DIR/lib.sh"
 . "$E2E_DIR/mkimage.inc"
 need bsdtar xorriso
 
-failed=0
+realigned=0
 for seed in 1 2 3; do
 	rm -rf src x y
 	mkdir src
@@ -27,23 +27,15 @@ for i in range(6000):
     except FileExistsError:
         pass
 PY
-	set +e
-	"$MKIMAGE" -quiet -iso-level 1 -o out.iso src 2>err
-	rc=$?
-	set -e
-	if [ $rc -eq 0 ]; then
-		extract_bsdtar out.iso x
-		same_tree_fast src x
-		extract_xorriso out.iso y
-		same_tree_fast src y
-		rm out.iso
-	else
-		[ $rc -eq 1 ] || { cat err >&2; fail "seed $seed: exit $rc"; }
-		[ "$(grep -vc "too long for Joliet" err)" -eq 1 ] || { cat err >&2; fail "seed $seed: not one line"; }
-	grep -q 'image not written: image stream ended early' err || { cat err >&2; fail "seed $seed: message"; }
-		grep -q 'tree end differ' err || { cat err >&2; fail "seed $seed: libisofs's reason not shown"; }
-		failed=$((failed + 1))
-	fi
+	"$MKIMAGE" -v -iso-level 1 -o out.iso src >/dev/null 2>err ||
+		{ grep -v '^  \|shortened\|cut to' err >&2; fail "seed $seed: not built"; }
+	grep -q 'more Rock Ridge continuation area' err && realigned=$((realigned + 1))
+	extract_bsdtar out.iso x
+	same_tree_fast src x
+	extract_xorriso out.iso y
+	same_tree_fast src y
+	rm out.iso
 	no_leftovers "$SCRATCH"
 done
-note "libisofs failed on $failed of 3 crowded directories; mkimage left nothing behind"
+[ $realigned -ge 1 ] || fail "no seed needed the realignment: the test no longer tests it"
+note "3 crowded directories built, $realigned of them realigned"

@@ -20,7 +20,7 @@ common="$top/common/base/error.c $top/common/inspect/source.c $top/common/inspec
 	$top/common/inspect/sysarea.c $top/common/inspect/iso_read.c $top/common/inspect/filetree.c $top/common/udf/udf_read.c \
 	$top/common/burn/wav.c $top/common/base/unicode.c $top/common/udf/udf_desc.c"
 common="$common $top/common/inspect/extract.c $top/common/base/grow.c $top/common/udf/udf_partmap.c \
-	$top/common/udf/udf_isoscan.c $top/common/inspect/map.c"
+	$top/common/udf/udf_isoscan.c $top/common/inspect/map.c $top/common/build/isofs_realign.c"
 
 # Seeds: a hybrid BIOS+EFI image and a plain one.
 seeds="$work/seeds"
@@ -133,6 +133,11 @@ fi
 # map: the iso_read and udf_read seeds (sparse images of ISO 9660, hybrid and UDF images).
 mkdir -p "$seeds/map"
 cp -n "$seeds/iso_read"/* "$seeds/udf_read"/* "$seeds/map"/ 2>/dev/null || true
+# realign: the same blocks as isoscan (the walk reads the same volume descriptors, records and
+# their System Use fields).
+if [ ! -d "$seeds/realign" ]; then
+	cp -r "$seeds/isoscan" "$seeds/realign"
+fi
 
 targets=${*:-$(cd "$here" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}
 status=0 passed=0 failed=0
