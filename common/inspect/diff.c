@@ -30,7 +30,7 @@ enum owner {
 };
 static const char *const owner_names[OWN_COUNT] = {
 	"unclaimed", "system area", "volume descriptor", "boot catalog", "boot image",
-	"path table", "directory", "file data", "udf descriptor"
+	"path table", "directory records", "file data", "udf descriptor"
 };
 
 /* Block flags. */
@@ -46,6 +46,7 @@ struct dctx {
 	uint8_t *owner, *flags;     /* nblocks each */
 	unsigned char *buf[2];      /* CHUNK each */
 	struct img_vdset *vds[2];   /* NULL when unreadable */
+	struct pxmap *px[2];        /* Rock Ridge PX of each path, sorted; NULL without RR */
 };
 
 /* --- the result list --- */
@@ -709,6 +710,254 @@ static void m_time(struct dctx *d, const char *view, const char *path, const cha
 	add(d, IMG_DIFF_METADATA, view, path, field, x, y);
 }
 
+/* --- directories and Rock Ridge PX (our own walk: libisofs keeps PX serials and link
+ * counts to itself) --- */
+
+/* The PX entry (RRIP 1.12 4.1.1) of one Rock Ridge path. */
+struct px {
+	char *path;
+	uint32_t nlink, serial;
+	bool has_serial;        /* a 44-byte PX (RRIP 1.12); RRIP 1.10's 36-byte one has none */
+};
+
+struct pxmap {
+	struct px *v;
+	size_t n, cap;
+};
+
+struct dirwalk {
+	struct dctx *d;
+	int side;
+	struct pxmap *map;      /* NULL: only claim the directories (Joliet) */
+	uint8_t *seen;          /* one bit per block: directory extents met (loops) */
+	uint64_t budget;        /* directory bytes left to read */
+};
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* What the system use area of one record says (SUSP 5, RRIP 4.1.1 PX, 4.1.4 NM), following
+ * CE continuation areas a bounded number of times. */
+struct su_info {
+	bool px;
+	uint32_t nlink, serial;
+	bool has_serial;
+	char name[1024];
+	size_t name_len;
+	bool nm;
+};
+
+static void parse_su(struct dirwalk *w, const unsigned char *p, size_t len, struct su_info *out,
+		     int hops)
+{
+	const unsigned char *end = p + len;
+	while (end - p >= 4) {
+		size_t el = p[2];
+		if (el < 4 || el > (size_t)(end - p))
+			return;
+		if (p[0] == 'P' && p[1] == 'X' && el >= 36) {
+			out->px = true;
+			out->nlink = le32(p + 12);
+			if (el >= 44) {
+				out->has_serial = true;
+				out->serial = le32(p + 36);
+			}
+		} else if (p[0] == 'N' && p[1] == 'M' && el >= 5 && !(p[4] & 6)) {
+			size_t k = el - 5;
+			if (out->name_len + k < sizeof(out->name)) {
+				memcpy(out->name + out->name_len, p + 5, k);
+				out->name_len += k;
+				out->nm = true;
+			}
+		} else if (p[0] == 'C' && p[1] == 'E' && el >= 28 && hops < 16) {
+			uint32_t blk = le32(p + 4), off = le32(p + 12), n = le32(p + 20);
+			unsigned char *ce;
+			if (n > 0 && n <= BLK && off < BLK && (ce = malloc(n)) != NULL) {
+				struct img_error e = {0};
+				if (img_source_read(w->d->src[w->side], (uint64_t)blk * BLK + off, ce, n,
+						    "continuation area", &e) == IMG_OK) {
+					claim(w->d, OWN_DIR, (uint64_t)blk * BLK + off, n);
+					parse_su(w, ce, n, out, hops + 1);
+				}
+				free(ce);
+			}
+		} else if (p[0] == 'S' && p[1] == 'T') {
+			return;
+		}
+		p += el;
+	}
+}
+
+static void px_add(struct dirwalk *w, const char *path, const struct su_info *su)
+{
+	struct pxmap *m = w->map;
+	if (m == NULL || !su->px || w->d->rc != IMG_OK)
+		return;
+	if (img_grow((void **)&m->v, &m->cap, m->n, sizeof(*m->v), 256) != IMG_OK ||
+	    (m->v[m->n].path = strdup(path)) == NULL) {
+		w->d->rc = IMG_ENOMEM;
+		return;
+	}
+	m->v[m->n].nlink = su->nlink;
+	m->v[m->n].serial = su->serial;
+	m->v[m->n].has_serial = su->has_serial;
+	m->n++;
+}
+
+static bool seen(struct dirwalk *w, uint32_t lba)
+{
+	if ((uint64_t)lba >= w->d->nblocks)
+		return true;
+	bool was = w->seen[lba / 8] & (1u << (lba % 8));
+	w->seen[lba / 8] |= (uint8_t)(1u << (lba % 8));
+	return was;
+}
+
+/* Walks the directory at lba (size bytes) whose path is path; claims its blocks and records
+ * the PX of its entries under their Rock Ridge paths.  Malformed records end the walk of that
+ * directory quietly: the readers report them, the diff only needs what can be read. */
+static void walk_dir(struct dirwalk *w, uint32_t lba, uint32_t size, const char *path, int depth)
+{
+	if (depth > IMG_ISO_MAX_DEPTH || size == 0 || size > IMG_ISO_MAX_DIR_BYTES ||
+	    size > w->budget || seen(w, lba) || w->d->rc != IMG_OK)
+		return;
+	w->budget -= size;
+	claim(w->d, OWN_DIR, (uint64_t)lba * BLK, size);
+	unsigned char *buf = malloc(size);
+	if (buf == NULL) {
+		w->d->rc = IMG_ENOMEM;
+		return;
+	}
+	struct img_error e = {0};
+	if (img_source_read(w->d->src[w->side], (uint64_t)lba * BLK, buf, size, "directory", &e) !=
+	    IMG_OK) {
+		free(buf);
+		return;
+	}
+	size_t plen = strlen(path);
+	for (size_t pos = 0; pos < size && w->d->rc == IMG_OK;) {
+		size_t len = buf[pos];
+		if (len == 0) { /* the rest of the sector is padding (ECMA-119 6.8.1.1) */
+			pos = (pos / BLK + 1) * BLK;
+			continue;
+		}
+		if (len < 34 || pos + len > size)
+			break;
+		const unsigned char *r = buf + pos;
+		size_t nl = r[32];
+		if (33 + nl > len)
+			break;
+		size_t su = 33 + nl + (nl % 2 == 0 ? 1 : 0);
+		struct su_info info;
+		memset(&info, 0, sizeof(info));
+		if (su < len)
+			parse_su(w, r + su, len - su, &info, 0);
+		bool dot = nl == 1 && (r[33] == 0 || r[33] == 1);
+		if (dot) {
+			if (r[33] == 0 && depth == 1)
+				px_add(w, "/", &info); /* the root's own PX is in its "." record */
+		} else {
+			/* Rock Ridge name, else the ISO 9660 one without ";1" (the reader's rule). */
+			char name[1024];
+			if (info.nm) {
+				memcpy(name, info.name, info.name_len);
+				name[info.name_len] = '\0';
+			} else {
+				size_t k = nl < sizeof(name) - 1 ? nl : sizeof(name) - 1;
+				memcpy(name, r + 33, k);
+				name[k] = '\0';
+				char *semi = strchr(name, ';');
+				if (semi)
+					*semi = '\0';
+			}
+			char *child = malloc(plen + strlen(name) + 2);
+			if (child == NULL) {
+				w->d->rc = IMG_ENOMEM;
+				break;
+			}
+			snprintf(child, plen + strlen(name) + 2, "%s%s%s", path,
+				 plen > 1 ? "/" : "", name);
+			px_add(w, child, &info);
+			if (r[25] & 2)
+				walk_dir(w, le32(r + 2), le32(r + 10), child, depth + 1);
+			free(child);
+		}
+		pos += len;
+	}
+	free(buf);
+}
+
+static int by_path(const void *x, const void *y)
+{
+	return strcmp(((const struct px *)x)->path, ((const struct px *)y)->path);
+}
+
+static const struct px *px_find(const struct pxmap *m, const char *path)
+{
+	if (m == NULL || m->n == 0)
+		return NULL;
+	struct px key = {.path = (char *)path};
+	return bsearch(&key, m->v, m->n, sizeof(*m->v), by_path);
+}
+
+static void px_free(struct pxmap *m)
+{
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < m->n; i++)
+		free(m->v[i].path);
+	free(m->v);
+	free(m);
+}
+
+/* Claims the directories of the primary and Joliet trees of both images and collects the PX
+ * entries of the primary tree when it has Rock Ridge. */
+static void walk_dirs(struct dctx *d)
+{
+	size_t bits = (size_t)(d->nblocks / 8 + 1);
+	for (int s = 0; s < 2 && d->rc == IMG_OK; s++) {
+		if (d->vds[s] == NULL)
+			continue;
+		for (int i = 0; i < d->vds[s]->count && d->rc == IMG_OK; i++) {
+			const struct img_vd *v = &d->vds[s]->vd[i];
+			if (v->kind != IMG_VD_PRIMARY && v->kind != IMG_VD_JOLIET)
+				continue;
+			struct dirwalk w = {.d = d, .side = s, .budget = 1ull << 32};
+			if ((w.seen = calloc(bits, 1)) == NULL) {
+				d->rc = IMG_ENOMEM;
+				return;
+			}
+			if (v->kind == IMG_VD_PRIMARY && d->px[s] == NULL &&
+			    (d->px[s] = calloc(1, sizeof(*d->px[s]))) == NULL)
+				d->rc = IMG_ENOMEM;
+			w.map = v->kind == IMG_VD_PRIMARY ? d->px[s] : NULL;
+			walk_dir(&w, v->root_extent, v->root_size, "/", 1);
+			free(w.seen);
+		}
+		if (d->px[s] != NULL)
+			qsort(d->px[s]->v, d->px[s]->n, sizeof(*d->px[s]->v), by_path);
+	}
+}
+
+/* The Rock Ridge serial number and link count of a path in both images. */
+static void diff_px(struct dctx *d, const char *path)
+{
+	const struct px *a = px_find(d->px[0], path), *b = px_find(d->px[1], path);
+	if (a == NULL || b == NULL)
+		return;
+	m_num(d, "rr", path, "link count", "%" PRIu64, a->nlink, b->nlink);
+	if (a->has_serial != b->has_serial || a->serial != b->serial) {
+		char x[24] = "none", y[24] = "none";
+		if (a->has_serial)
+			snprintf(x, sizeof(x), "%" PRIu32, a->serial);
+		if (b->has_serial)
+			snprintf(y, sizeof(y), "%" PRIu32, b->serial);
+		add(d, IMG_DIFF_METADATA, "rr", path, "PX serial", x, y);
+	}
+}
+
 static void diff_node(struct dctx *d, const char *view, const char *path,
 		      const struct img_fnode *a, const struct img_fnode *b)
 {
@@ -722,6 +971,8 @@ static void diff_node(struct dctx *d, const char *view, const char *path,
 		return;
 	}
 	m_num(d, view, path, "mode", "%04" PRIo64, a->mode & 07777, b->mode & 07777);
+	if (strcmp(view, "rr") == 0)
+		diff_px(d, path);
 	m_num(d, view, path, "uid", "%" PRIu64, (uint64_t)a->uid, (uint64_t)b->uid);
 	m_num(d, view, path, "gid", "%" PRIu64, (uint64_t)a->gid, (uint64_t)b->gid);
 	m_time(d, view, path, "mtime", a->mtime, b->mtime);
@@ -1004,11 +1255,12 @@ int img_diff_images(struct img_source *a, struct img_source *b, const struct img
 		out->identical = true;
 		goto out;
 	}
-	f_num(&d, "image", "image", "size", d.size[0], d.size[1], big, 0);
+	f_num(&d, "image", "whole image", "size", d.size[0], d.size[1], big, 0);
 	diff_sysarea(&d);
 	diff_vds(&d);
 	diff_eltorito(&d);
 	diff_udf(&d);
+	walk_dirs(&d);
 	static const enum img_view views[] = {IMG_VIEW_ISO, IMG_VIEW_JOLIET, IMG_VIEW_RR,
 					       IMG_VIEW_UDF};
 	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]) && d.rc == IMG_OK; i++)
@@ -1027,6 +1279,8 @@ out:
 	free(d.buf[1]);
 	free(d.vds[0]);
 	free(d.vds[1]);
+	px_free(d.px[0]);
+	px_free(d.px[1]);
 	return d.rc;
 }
 
