@@ -298,23 +298,43 @@ static void diff_vds(struct dctx *d)
 		return;
 	}
 	const struct img_vdset *a = d->vds[0], *b = d->vds[1];
-	int n = a->count > b->count ? a->count : b->count;
-	for (int i = 0; i < n; i++) {
-		if (i < a->count)
-			claim(d, OWN_VD, (uint64_t)a->vd[i].sector * BLK, BLK);
-		if (i < b->count)
-			claim(d, OWN_VD, (uint64_t)b->vd[i].sector * BLK, BLK);
-		if (i >= a->count || i >= b->count) {
-			const struct img_vd *v = i < a->count ? &a->vd[i] : &b->vd[i];
-			char w[64];
-			snprintf(w, sizeof(w), "descriptor %d (sector %" PRIu32 ")", i + 1,
-				 v->sector);
-			f_str(d, A, w, "type", i < a->count ? img_vd_kind_name(v->kind) : "none",
-			      i < b->count ? img_vd_kind_name(v->kind) : "none",
-			      (uint64_t)v->sector * BLK, BLK);
+	/* Descriptors are matched by kind and rank (the second supplementary one with the
+	 * second), not by sector: a boot record added before the Joliet descriptor would
+	 * otherwise make every later descriptor "differ". */
+	bool matched[IMG_VD_MAX] = {false};
+	for (int i = 0; i < a->count; i++) {
+		claim(d, OWN_VD, (uint64_t)a->vd[i].sector * BLK, BLK);
+		int rank = 0, j;
+		for (int k = 0; k < i; k++)
+			rank += a->vd[k].kind == a->vd[i].kind;
+		for (j = 0; j < b->count; j++)
+			if (b->vd[j].kind == a->vd[i].kind && rank-- == 0)
+				break;
+		if (j < b->count) {
+			matched[j] = true;
+			if (a->vd[i].sector != b->vd[j].sector) {
+				char w[64];
+				snprintf(w, sizeof(w), "%s", img_vd_kind_name(a->vd[i].kind));
+				f_num(d, A, w, "sector", a->vd[i].sector, b->vd[j].sector,
+				      (uint64_t)a->vd[i].sector * BLK, BLK);
+				explain(d, (uint64_t)b->vd[j].sector * BLK, BLK);
+			}
+			diff_one_vd(d, &a->vd[i], &b->vd[j]);
 			continue;
 		}
-		diff_one_vd(d, &a->vd[i], &b->vd[i]);
+		char w[64];
+		snprintf(w, sizeof(w), "%s (sector %" PRIu32 ")", img_vd_kind_name(a->vd[i].kind),
+			 a->vd[i].sector);
+		f_str(d, A, w, "present", "yes", "no", (uint64_t)a->vd[i].sector * BLK, BLK);
+	}
+	for (int j = 0; j < b->count; j++) {
+		claim(d, OWN_VD, (uint64_t)b->vd[j].sector * BLK, BLK);
+		if (matched[j])
+			continue;
+		char w[64];
+		snprintf(w, sizeof(w), "%s (sector %" PRIu32 ")", img_vd_kind_name(b->vd[j].kind),
+			 b->vd[j].sector);
+		f_str(d, A, w, "present", "no", "yes", (uint64_t)b->vd[j].sector * BLK, BLK);
 	}
 	for (int s = 0; s < 2; s++)
 		for (int i = 0; i < d->vds[s]->count; i++)
@@ -1192,7 +1212,14 @@ static void diff_udf(struct dctx *d)
 					u[s]->vds_length);
 		goto out;
 	}
+	size_t before = d->r->count;
 	diff_udf_info(d, u[0], u[1]);
+	/* A field that differs explains the descriptor blocks of both sides: the anchor and
+	 * the volume descriptor sequence hold them (and point at each other). */
+	for (int s = 0; s < 2 && d->r->count > before; s++) {
+		explain(d, (uint64_t)u[s]->anchor_sector * u[s]->block_size, u[s]->block_size);
+		explain(d, (uint64_t)u[s]->vds_sector * u[s]->block_size, u[s]->vds_length);
+	}
 out:
 	free(u[0]);
 	free(u[1]);
