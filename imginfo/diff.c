@@ -5,6 +5,7 @@
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/cli/cli.h"
 #include "common/inspect/diff.h"
@@ -89,7 +90,9 @@ int imginfo_diff(const struct imginfo_opts *o)
 		return IMG_EXIT_USAGE;
 	}
 	if (o->json) {
-		json_object *root = json_object_new_object(), *a = json_object_new_array();
+		/* Printed item by item: a tree of json-c objects for the half million differences
+		 * of two large builds with other dates would take about a gigabyte. */
+		json_object *root = json_object_new_object();
 		json_object_object_add(root, "a", json_object_new_string(o->image));
 		json_object_object_add(root, "b", json_object_new_string(o->image2));
 		json_object_object_add(root, "identical", json_object_new_boolean(r.identical));
@@ -97,12 +100,25 @@ int imginfo_diff(const struct imginfo_opts *o)
 				       json_object_new_int64((int64_t)r.blocks_differ));
 		json_object_object_add(root, "file_bytes_read",
 				       json_object_new_int64((int64_t)r.bytes_read));
-		for (size_t i = 0; i < r.count; i++)
-			json_object_array_add(a, item_json(&r.items[i]));
-		json_object_object_add(root, "differences", a);
-		printf("%s\n", json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-								     JSON_C_TO_STRING_SPACED |
-								     JSON_C_TO_STRING_NOSLASHESCAPE));
+		const char *head = json_object_to_json_string_ext(root, JSON_C_TO_STRING_SPACED |
+									 JSON_C_TO_STRING_NOSLASHESCAPE);
+		/* head is "{ ... }": reopen it to append the array. */
+		size_t hl = strlen(head);
+		while (hl > 0 && head[hl - 1] != '}')
+			hl--;
+		if (hl > 0)
+			hl--;
+		while (hl > 0 && head[hl - 1] == ' ')
+			hl--;
+		printf("%.*s, \"differences\": [", (int)hl, head);
+		for (size_t i = 0; i < r.count; i++) {
+			json_object *j = item_json(&r.items[i]);
+			printf("%s\n  %s", i ? "," : "",
+			       json_object_to_json_string_ext(j, JSON_C_TO_STRING_SPACED |
+								  JSON_C_TO_STRING_NOSLASHESCAPE));
+			json_object_put(j);
+		}
+		printf("%s] }\n", r.count ? "\n" : " ");
 		json_object_put(root);
 	} else {
 		for (size_t i = 0; i < r.count; i++)
