@@ -944,7 +944,8 @@ static void walk_dirs(struct dctx *d)
 			const struct img_vd *v = &d->vds[s]->vd[i];
 			if (v->kind != IMG_VD_PRIMARY && v->kind != IMG_VD_JOLIET)
 				continue;
-			struct dirwalk w = {.d = d, .side = s, .budget = 1ull << 32};
+			/* A well-formed image cannot hold more directory bytes than it has bytes. */
+			struct dirwalk w = {.d = d, .side = s, .budget = d->size[s]};
 			if ((w.seen = calloc(bits, 1)) == NULL) {
 				d->rc = IMG_ENOMEM;
 				return;
@@ -956,7 +957,7 @@ static void walk_dirs(struct dctx *d)
 			walk_dir(&w, v->root_extent, v->root_size, "/", 1);
 			free(w.seen);
 		}
-		if (d->px[s] != NULL)
+		if (d->px[s] != NULL && d->px[s]->n > 1)
 			qsort(d->px[s]->v, d->px[s]->n, sizeof(*d->px[s]->v), by_path);
 	}
 }

@@ -20,7 +20,7 @@ common="$top/common/base/error.c $top/common/inspect/source.c $top/common/inspec
 	$top/common/inspect/sysarea.c $top/common/inspect/iso_read.c $top/common/inspect/filetree.c $top/common/udf/udf_read.c \
 	$top/common/burn/wav.c $top/common/base/unicode.c $top/common/udf/udf_desc.c"
 common="$common $top/common/inspect/extract.c $top/common/base/grow.c $top/common/udf/udf_partmap.c \
-	$top/common/udf/udf_isoscan.c"
+	$top/common/udf/udf_isoscan.c $top/common/inspect/diff.c"
 
 # Seeds: a hybrid BIOS+EFI image and a plain one.
 seeds="$work/seeds"
@@ -128,6 +128,11 @@ PY
 		rm -f "$seeds/scan-$img.iso"
 	done
 	touch "$seeds/done-isoscan"
+fi
+
+# diff: the iso_read seeds (fuzz_diff compares each with a copy changed in one byte).
+if [ ! -d "$seeds/diff" ]; then
+	mkdir -p "$seeds/diff" && cp "$seeds/iso_read"/* "$seeds/diff"/
 fi
 
 targets=${*:-$(cd "$here" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}
