@@ -26,11 +26,11 @@
 /* Who claims a block (one byte per 2048-byte block of the larger image). */
 enum owner {
 	OWN_NONE, OWN_SYSAREA, OWN_VD, OWN_CATALOG, OWN_BOOTIMG, OWN_PATHTABLE, OWN_DIR,
-	OWN_FILE, OWN_UDF, OWN_COUNT
+	OWN_FILE, OWN_UDF, OWN_GPT_BACKUP, OWN_COUNT
 };
 static const char *const owner_names[OWN_COUNT] = {
 	"unclaimed", "system area", "volume descriptor", "boot catalog", "boot image",
-	"path table", "directory records", "file data", "udf descriptor"
+	"path table", "directory records", "file data", "udf descriptor", "gpt backup"
 };
 
 /* Block flags. */
@@ -470,6 +470,19 @@ static void diff_sysarea(struct dctx *d)
 			f_num(d, "mbr", w, "sectors", p->sectors, q->sectors, o, l);
 		}
 	}
+	/* The backup GPT at the end of the image: its header at backup_lba and its entry array
+	 * just before it (UEFI 2.x 5.3.2); GPT LBAs are 512-byte sectors. */
+	size_t gpt_before = d->r->count;
+	for (int i = 0; i < 2; i++) {
+		const struct img_sysarea *x = s[i];
+		if (!x->gpt || x->gpt_backup_lba == 0 || x->gpt_backup_lba > UINT64_MAX / 512)
+			continue;
+		uint64_t arr = (uint64_t)x->gpt_num_entries * x->gpt_entry_size;
+		uint64_t hdr = x->gpt_backup_lba * 512;
+		claim(d, OWN_GPT_BACKUP, hdr, 512);
+		if (arr <= IMG_GPT_MAX_ARRAY && arr <= hdr)
+			claim(d, OWN_GPT_BACKUP, hdr - arr, arr);
+	}
 	f_bool(d, "gpt", "gpt header", "present", a->gpt, b->gpt, o, l);
 	if (a->gpt && b->gpt) {
 		const char *w = "gpt header";
@@ -505,6 +518,17 @@ static void diff_sysarea(struct dctx *d)
 			f_hex(d, "gpt", pw, "attributes", p->attributes, q->attributes, o, l);
 			f_str(d, "gpt", pw, "name", p->name, q->name, o, l);
 		}
+	}
+	/* A field of the GPT that differs differs in its backup too. */
+	for (int i = 0; i < 2 && d->r->count > gpt_before; i++) {
+		const struct img_sysarea *x = s[i];
+		if (!x->gpt || x->gpt_backup_lba == 0 || x->gpt_backup_lba > UINT64_MAX / 512)
+			continue;
+		uint64_t arr = (uint64_t)x->gpt_num_entries * x->gpt_entry_size;
+		uint64_t hdr = x->gpt_backup_lba * 512;
+		explain(d, hdr, 512);
+		if (arr <= IMG_GPT_MAX_ARRAY && arr <= hdr)
+			explain(d, hdr - arr, arr);
 	}
 	f_bool(d, "apm", "apple partition map", "present", a->apm, b->apm, o, l);
 	if (a->apm && b->apm) {
