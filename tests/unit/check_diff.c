@@ -159,6 +159,20 @@ START_TEST(content_change_at_its_offset_reading_only_that_file)
 	ck_assert_uint_eq(x->offset, 54321);
 	ck_assert_uint_gt(r.bytes_read, 3 * 2 * 70000);
 	img_diff_result_free(&r);
+	/* With a field that differs too (the volume id), both trees of every view are read and
+	 * matched: the same content difference, and still only big.bin's data read again. */
+	b = make_image("c.iso", "true", XORRISO " -V OTHER", "chg");
+	run_diff(a, b, false, &r);
+	ck_assert_ptr_nonnull(find(&r, IMG_DIFF_FIELD, "volume descriptors", "primary",
+				   "volume id"));
+	x = find(&r, IMG_DIFF_CONTENT, "rr", "/sub/big.bin", NULL);
+	if (x == NULL)
+		dump(&r);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_uint_eq(x->offset, 54321);
+	ck_assert_ptr_null(find(&r, IMG_DIFF_CONTENT, "rr", "/hello.txt", NULL));
+	ck_assert_uint_le(r.bytes_read, 3 * 2 * 70000);
+	img_diff_result_free(&r);
 }
 END_TEST
 
