@@ -9,6 +9,7 @@
 
 #include "common/cli/cli.h"
 #include "common/inspect/diff.h"
+#include "common/inspect/iso_read.h"
 #include "common/inspect/source.h"
 
 static void print_line(const struct img_diff_item *x)
@@ -80,6 +81,9 @@ int imginfo_diff(const struct imginfo_opts *o)
 			return IMG_EXIT_USAGE;
 		}
 	struct img_diff_opts opts = {.content = o->content};
+	enum img_view v;
+	if (o->view && img_view_parse(o->view, &v) == IMG_OK)
+		opts.views = 1u << v;
 	struct img_diff_result r;
 	int rc = img_diff_images(src[0], src[1], &opts, &r, &err);
 	img_source_close(src[0]);

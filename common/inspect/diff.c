@@ -1393,6 +1393,8 @@ int img_diff_images(struct img_source *a, struct img_source *b, const struct img
 					       IMG_VIEW_UDF};
 	bool data_only = data_blocks_only(&d);
 	for (size_t i = 0; i < sizeof(views) / sizeof(views[0]) && d.rc == IMG_OK; i++) {
+		if (d.opts->views && !(d.opts->views & (1u << views[i])))
+			continue;
 		if (data_only)
 			diff_view_data(&d, views[i]);
 		else

@@ -48,6 +48,8 @@ struct img_diff_result {
 struct img_diff_opts {
 	bool content;   /* compare the data of every file pair, not only where the block sweep,
 			 * the sizes or the extents say they can differ */
+	unsigned views; /* bit (1 << enum img_view) for each view whose files are compared;
+			 * 0: all four (iso, joliet, rr, udf) */
 };
 
 /* Compares a with b and fills *out (zeroed first; free it with img_diff_result_free, also

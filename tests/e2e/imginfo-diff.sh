@@ -50,6 +50,10 @@ lba=$("$IMGINFO" -l --json a.iso | $PYTHON -c 'import json,sys; print([e for e i
 first=$(cmp -l a.iso changed.iso | awk 'NR == 1 { print $1 }') # 1-based
 [ "$first" -eq $((lba * 2048 + 123457 + 1)) ] || fail "cmp's first difference $first is not in big.bin"
 [ "$(grep -c . changed.out)" -eq 4 ] || { cat changed.out >&2; fail "changed: more than the file"; }
+# --view: the files of that view only.
+diff_is 1 changed-rr.out a.iso changed.iso --view rr
+[ "$(grep -c . changed-rr.out)" -eq 2 ] && has changed-rr.out "rr: /dir/sub/big.bin: content differs from byte 123457" ||
+	{ cat changed-rr.out >&2; fail "--view rr"; }
 
 # One file added: named in each view, with the directory records that changed.
 cp -a src added
