@@ -1285,11 +1285,42 @@ static void diff_view_data(struct dctx *d, enum img_view v)
 	img_filetree_free(t);
 }
 
+/* The byte ranges of a UDF volume's descriptors that img_udf_info lets us place: the anchors
+ * (block 256, N-256 and N-1, ECMA-167 3/8.4.2.1), the main and reserve volume descriptor
+ * sequences (the reserve one read from the anchor's bytes 24-31, 3/10.2) and the file set
+ * descriptor when it lies in a physical partition. */
+#define UDF_RANGES 6
+static int udf_ranges(struct dctx *d, int side, const struct img_udf_info *x,
+		      uint64_t off[UDF_RANGES], uint64_t len[UDF_RANGES])
+{
+	int n = 0;
+	uint64_t bs = x->block_size, last = d->size[side] / (bs ? bs : 1);
+	off[n] = (uint64_t)x->anchor_sector * bs, len[n++] = bs;
+	if (last > 257) {
+		off[n] = (last - 257) * bs, len[n++] = bs;
+		off[n] = (last - 1) * bs, len[n++] = bs;
+	}
+	off[n] = (uint64_t)x->vds_sector * bs, len[n++] = x->vds_length;
+	unsigned char avdp[32];
+	struct img_error e = {0};
+	if (img_source_read(d->src[side], (uint64_t)x->anchor_sector * bs, avdp, sizeof(avdp),
+			    "anchor", &e) == IMG_OK) {
+		off[n] = (uint64_t)le32(avdp + 28) * bs, len[n++] = le32(avdp + 24);
+	}
+	for (unsigned i = 0; i < x->nmaps && i < IMG_UDF_MAX_MAPS; i++)
+		if (i == x->fsd_partition && x->maps[i].kind == IMG_UDF_MAP_PHYSICAL) {
+			off[n] = ((uint64_t)x->maps[i].partition_start + x->fsd_block) * bs;
+			len[n++] = bs;
+		}
+	return n;
+}
+
 static void diff_udf(struct dctx *d)
 {
 	struct img_udf_info *u[2] = {calloc(1, sizeof(**u)), calloc(1, sizeof(**u))};
 	char state[2][1100];
-	int rc[2];
+	int rc[2], n[2] = {0, 0};
+	uint64_t off[2][UDF_RANGES], len[2][UDF_RANGES];
 	if (u[0] == NULL || u[1] == NULL) {
 		d->rc = IMG_ENOMEM;
 		goto out;
@@ -1299,28 +1330,22 @@ static void diff_udf(struct dctx *d)
 		rc[s] = img_udf_read_info(d->src[s], u[s], &e);
 		snprintf(state[s], sizeof(state[s]), "%s",
 			 rc[s] == IMG_OK ? "yes" : rc[s] == IMG_ENOENT ? "no" : e.detail);
-		if (rc[s] == IMG_OK) {
-			const struct img_udf_info *x = u[s];
-			claim(d, OWN_UDF, (uint64_t)x->anchor_sector * x->block_size, x->block_size);
-			claim(d, OWN_UDF, (uint64_t)x->vds_sector * x->block_size, x->vds_length);
-		}
-	}
-	if (rc[0] != IMG_OK || rc[1] != IMG_OK) {
-		f_str(d, "udf", "volume", "present", state[0], state[1], 256 * BLK, BLK);
-		for (int s = 0; s < 2; s++)
-			if (rc[s] == IMG_OK)
-				explain(d, (uint64_t)u[s]->vds_sector * u[s]->block_size,
-					u[s]->vds_length);
-		goto out;
+		if (rc[s] != IMG_OK)
+			continue;
+		n[s] = udf_ranges(d, s, u[s], off[s], len[s]);
+		for (int i = 0; i < n[s]; i++)
+			claim(d, OWN_UDF, off[s][i], len[s][i]);
 	}
 	size_t before = d->r->count;
-	diff_udf_info(d, u[0], u[1]);
-	/* A field that differs explains the descriptor blocks of both sides: the anchor and
-	 * the volume descriptor sequence hold them (and point at each other). */
-	for (int s = 0; s < 2 && d->r->count > before; s++) {
-		explain(d, (uint64_t)u[s]->anchor_sector * u[s]->block_size, u[s]->block_size);
-		explain(d, (uint64_t)u[s]->vds_sector * u[s]->block_size, u[s]->vds_length);
-	}
+	if (rc[0] != IMG_OK || rc[1] != IMG_OK)
+		f_str(d, "udf", "volume", "present", state[0], state[1], 256 * BLK, BLK);
+	else
+		diff_udf_info(d, u[0], u[1]);
+	/* A field that differs explains the descriptor blocks of both sides: they hold the
+	 * fields, and point at each other. */
+	for (int s = 0; s < 2 && d->r->count > before; s++)
+		for (int i = 0; i < n[s]; i++)
+			explain(d, off[s][i], len[s][i]);
 out:
 	free(u[0]);
 	free(u[1]);
