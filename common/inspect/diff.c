@@ -1166,8 +1166,15 @@ static void diff_dir(struct dctx *d, const char *view, struct img_fnode *da,
 			if (!img_fnode_path(ca[i], path, sizeof(path)))
 				snprintf(path, sizeof(path), ".../%s", ca[i]->name);
 			diff_node(d, view, path, ca[i], cb[j]);
-			if (S_ISDIR(ca[i]->mode) && S_ISDIR(cb[j]->mode))
+			if (S_ISDIR(ca[i]->mode) && S_ISDIR(cb[j]->mode)) {
 				diff_dir(d, view, ca[i], cb[j], depth + 1);
+			} else if (S_ISDIR(ca[i]->mode) || S_ISDIR(cb[j]->mode)) {
+				/* A directory became a file or the reverse: the "type" difference
+				 * stands for what lies below, whose data are claimed here. */
+				struct claim_walk c = {d};
+				img_filetree_walk(S_ISDIR(ca[i]->mode) ? ca[i] : cb[j], claim_visit,
+						  &c);
+			}
 			i++;
 			j++;
 		}
