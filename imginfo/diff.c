@@ -93,6 +93,14 @@ int imginfo_diff(const struct imginfo_opts *o)
 		img_diff_result_free(&r);
 		return IMG_EXIT_USAGE;
 	}
+	for (int i = 0; i < 2 && !r.identical; i++)
+		if (!r.recognized[i]) {
+			/* As the other modes: input that is no image is an error, not a difference. */
+			img_error_set(&err, IMG_ECORRUPT, "%s: neither ISO 9660 nor UDF", path[i]);
+			img_cli_error("diff", &err);
+			img_diff_result_free(&r);
+			return IMG_EXIT_USAGE;
+		}
 	if (o->json) {
 		/* Printed item by item: a tree of json-c objects for the half million differences
 		 * of two large builds with other dates would take about a gigabyte. */

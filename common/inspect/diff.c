@@ -1339,6 +1339,7 @@ static void diff_udf(struct dctx *d)
 			 rc[s] == IMG_OK ? "yes" : rc[s] == IMG_ENOENT ? "no" : e.detail);
 		if (rc[s] != IMG_OK)
 			continue;
+		d->r->recognized[s] = true;
 		n[s] = udf_ranges(d, s, u[s], off[s], len[s]);
 		for (int i = 0; i < n[s]; i++)
 			claim(d, OWN_UDF, off[s][i], len[s][i]);
@@ -1420,6 +1421,9 @@ int img_diff_images(struct img_source *a, struct img_source *b, const struct img
 	diff_vds(&d);
 	diff_eltorito(&d);
 	diff_udf(&d);
+	for (int s = 0; s < 2; s++)
+		if (d.vds[s] != NULL)
+			out->recognized[s] = true;
 	walk_dirs(&d);
 	static const enum img_view views[] = {IMG_VIEW_ISO, IMG_VIEW_JOLIET, IMG_VIEW_RR,
 					       IMG_VIEW_UDF};

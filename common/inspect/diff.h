@@ -43,6 +43,10 @@ struct img_diff_result {
 	bool identical;         /* the two images are byte for byte the same */
 	uint64_t blocks_differ; /* 2048-byte blocks at the same offset whose bytes differ */
 	uint64_t bytes_read;    /* file data read for the per-file comparison (both images) */
+	/* Whether image A [0] and B [1] hold an ISO 9660 volume descriptor set or a UDF volume
+	 * (set only when the images are not identical); the caller decides whether comparing
+	 * something else is an error. */
+	bool recognized[2];
 };
 
 struct img_diff_opts {

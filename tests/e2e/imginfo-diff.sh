@@ -124,4 +124,6 @@ diff_is 1 pad.json a.iso pad.iso --json
 # Errors: a missing image is exit 2, and --diff wants two images.
 expect_fail 2 'cannot open image' "$IMGINFO" --diff a.iso missing.iso
 expect_fail 2 'two images' "$IMGINFO" --diff a.iso
+head -c 100000 /dev/urandom >noise.bin
+expect_fail 2 'noise.bin: neither ISO 9660 nor UDF' "$IMGINFO" --diff a.iso noise.bin
 expect_fail 2 'needs --diff' "$IMGINFO" --content a.iso

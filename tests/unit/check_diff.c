@@ -117,6 +117,7 @@ START_TEST(volume_id_field_with_both_values)
 	if (x == NULL)
 		dump(&r);
 	ck_assert_ptr_nonnull(x);
+	ck_assert(r.recognized[0] && r.recognized[1]);
 	ck_assert_str_eq(x->a, "FIRST");
 	ck_assert_str_eq(x->b, "SECOND");
 	ck_assert(!r.identical);
@@ -295,6 +296,7 @@ START_TEST(sizes_and_memory_sources)
 	ck_assert_ptr_nonnull(t);
 	ck_assert_uint_eq(t->offset, 64);
 	ck_assert_uint_eq(t->end, 65);
+	ck_assert(!r.recognized[0] && !r.recognized[1]);
 	img_diff_result_free(&r);
 	ck_assert_int_eq(img_diff_images(a, a, NULL, &r, &err), IMG_OK);
 	ck_assert(r.identical);
