@@ -49,7 +49,9 @@ struct dctx {
 	uint8_t *owner, *flags;     /* nblocks each */
 	unsigned char *buf[2];      /* CHUNK each */
 	struct img_vdset *vds[2];   /* NULL when unreadable */
-	struct pxmap *px[2];        /* Rock Ridge PX of each path, sorted; NULL without RR */
+	/* The directory records of each path, sorted by path, per image and view (MAP_ISO,
+	 * MAP_JOLIET, MAP_RR); a NULL map when the image has no such tree. */
+	struct pxmap *maps[2][3];
 };
 
 /* --- the result list --- */
@@ -63,6 +65,8 @@ static char *dup_or_null(struct dctx *d, const char *s)
 		d->rc = IMG_ENOMEM;
 	return c;
 }
+
+static void explain_record(struct dctx *d, const char *view, const char *path);
 
 static struct img_diff_item *add(struct dctx *d, enum img_diff_kind kind, const char *area,
 				 const char *where, const char *field, const char *a, const char *b)
@@ -83,6 +87,11 @@ static struct img_diff_item *add(struct dctx *d, enum img_diff_kind kind, const 
 	x->a = dup_or_null(d, a);
 	x->b = dup_or_null(d, b);
 	r->count++; /* counted even after ENOMEM so that free sees every string */
+	/* What a file's metadata, placement or presence change alters is its directory
+	 * record: those blocks are explained by this difference. */
+	if (kind == IMG_DIFF_METADATA || kind == IMG_DIFF_PLACEMENT || kind == IMG_DIFF_ADDED ||
+	    kind == IMG_DIFF_REMOVED)
+		explain_record(d, area, where);
 	return d->rc == IMG_OK ? x : NULL;
 }
 
@@ -768,9 +777,15 @@ static void m_time(struct dctx *d, const char *view, const char *path, const cha
 /* --- directories and Rock Ridge PX (our own walk: libisofs keeps PX serials and link
  * counts to itself) --- */
 
-/* The PX entry (RRIP 1.12 4.1.1) of one Rock Ridge path. */
+enum { MAP_ISO, MAP_JOLIET, MAP_RR };
+
+/* The directory record of one path of a view: where it is, and (Rock Ridge) its PX entry
+ * (RRIP 1.12 4.1.1). */
 struct px {
 	char *path;
+	uint64_t record_block;  /* the 2048-byte block holding the record */
+	uint64_t dir_block;     /* directories: the first block of their extent, else UINT64_MAX */
+	bool has_px;
 	uint32_t nlink, serial;
 	bool has_serial;        /* a 44-byte PX (RRIP 1.12); RRIP 1.10's 36-byte one has none */
 };
@@ -783,7 +798,8 @@ struct pxmap {
 struct dirwalk {
 	struct dctx *d;
 	int side;
-	struct pxmap *map;      /* NULL: only claim the directories (Joliet) */
+	struct pxmap *map;      /* where the records of this tree go */
+	int names;              /* MAP_ISO: ISO 9660 names, MAP_JOLIET: UCS-2, MAP_RR: NM */
 	uint8_t *seen;          /* one bit per block: directory extents met (loops) */
 	uint64_t budget;        /* directory bytes left to read */
 };
@@ -845,16 +861,20 @@ static void parse_su(struct dirwalk *w, const unsigned char *p, size_t len, stru
 	}
 }
 
-static void px_add(struct dirwalk *w, const char *path, const struct su_info *su)
+static void px_add(struct dirwalk *w, const char *path, const struct su_info *su,
+		   uint64_t record_block, uint64_t dir_block)
 {
 	struct pxmap *m = w->map;
-	if (m == NULL || !su->px || w->d->rc != IMG_OK)
+	if (m == NULL || w->d->rc != IMG_OK)
 		return;
 	if (img_grow((void **)&m->v, &m->cap, m->n, sizeof(*m->v), 256) != IMG_OK ||
 	    (m->v[m->n].path = strdup(path)) == NULL) {
 		w->d->rc = IMG_ENOMEM;
 		return;
 	}
+	m->v[m->n].record_block = record_block;
+	m->v[m->n].dir_block = dir_block;
+	m->v[m->n].has_px = su->px;
 	m->v[m->n].nlink = su->nlink;
 	m->v[m->n].serial = su->serial;
 	m->v[m->n].has_serial = su->has_serial;
@@ -911,21 +931,43 @@ static void walk_dir(struct dirwalk *w, uint32_t lba, uint32_t size, const char 
 			parse_su(w, r + su, len - su, &info, 0);
 		bool dot = nl == 1 && (r[33] == 0 || r[33] == 1);
 		if (dot) {
-			if (r[33] == 0 && depth == 1)
-				px_add(w, "/", &info); /* the root's own PX is in its "." record */
+			if (r[33] == 0 && depth == 1) /* the root's own PX is in its "." record */
+				px_add(w, "/", &info, (lba * (uint64_t)BLK + pos) / BLK, lba);
 		} else {
-			/* Rock Ridge name, else the ISO 9660 one without ";1" (the reader's rule). */
+			/* The name as the reader shows it in this view: Rock Ridge's NM, Joliet's
+			 * UCS-2 in UTF-8, or the ISO 9660 name without ";1" and a final dot. */
 			char name[1024];
-			if (info.nm) {
+			if (w->names == MAP_RR && info.nm) {
 				memcpy(name, info.name, info.name_len);
 				name[info.name_len] = '\0';
+			} else if (w->names == MAP_JOLIET) {
+				size_t k = 0;
+				for (size_t i = 0; i + 1 < nl && k + 4 < sizeof(name); i += 2) {
+					unsigned c = (unsigned)r[33 + i] << 8 | r[34 + i];
+					if (c < 0x80) {
+						name[k++] = (char)c;
+					} else if (c < 0x800) {
+						name[k++] = (char)(0xc0 | c >> 6);
+						name[k++] = (char)(0x80 | (c & 0x3f));
+					} else {
+						name[k++] = (char)(0xe0 | c >> 12);
+						name[k++] = (char)(0x80 | ((c >> 6) & 0x3f));
+						name[k++] = (char)(0x80 | (c & 0x3f));
+					}
+				}
+				name[k] = '\0';
 			} else {
 				size_t k = nl < sizeof(name) - 1 ? nl : sizeof(name) - 1;
 				memcpy(name, r + 33, k);
 				name[k] = '\0';
+			}
+			if (!(w->names == MAP_RR && info.nm)) {
 				char *semi = strchr(name, ';');
 				if (semi)
 					*semi = '\0';
+				size_t k = strlen(name);
+				if (w->names == MAP_ISO && k > 1 && name[k - 1] == '.')
+					name[k - 1] = '\0';
 			}
 			char *child = malloc(plen + strlen(name) + 2);
 			if (child == NULL) {
@@ -934,7 +976,8 @@ static void walk_dir(struct dirwalk *w, uint32_t lba, uint32_t size, const char 
 			}
 			snprintf(child, plen + strlen(name) + 2, "%s%s%s", path,
 				 plen > 1 ? "/" : "", name);
-			px_add(w, child, &info);
+			px_add(w, child, &info, (lba * (uint64_t)BLK + pos) / BLK,
+			       r[25] & 2 ? le32(r + 2) : UINT64_MAX);
 			if (r[25] & 2)
 				walk_dir(w, le32(r + 2), le32(r + 10), child, depth + 1);
 			else
@@ -969,8 +1012,9 @@ static void px_free(struct pxmap *m)
 	free(m);
 }
 
-/* Claims the directories of the primary and Joliet trees of both images and collects the PX
- * entries of the primary tree when it has Rock Ridge. */
+/* Claims the directories of the primary and Joliet trees of both images, and maps every path
+ * of the iso, joliet and rr views to its directory record (the primary tree is walked once
+ * for its ISO 9660 names, once for its Rock Ridge ones). */
 static void walk_dirs(struct dctx *d)
 {
 	size_t bits = (size_t)(d->nblocks / 8 + 1);
@@ -981,29 +1025,58 @@ static void walk_dirs(struct dctx *d)
 			const struct img_vd *v = &d->vds[s]->vd[i];
 			if (v->kind != IMG_VD_PRIMARY && v->kind != IMG_VD_JOLIET)
 				continue;
-			/* A well-formed image cannot hold more directory bytes than it has bytes. */
-			struct dirwalk w = {.d = d, .side = s, .budget = d->size[s]};
-			if ((w.seen = calloc(bits, 1)) == NULL) {
-				d->rc = IMG_ENOMEM;
-				return;
+			int first = v->kind == IMG_VD_PRIMARY ? MAP_ISO : MAP_JOLIET;
+			int last = v->kind == IMG_VD_PRIMARY ? MAP_RR : MAP_JOLIET;
+			for (int names = first; names <= last && d->rc == IMG_OK; names++) {
+				if (names == MAP_JOLIET && v->kind == IMG_VD_PRIMARY)
+					continue;
+				if (d->maps[s][names] != NULL) /* a second descriptor of the kind */
+					continue;
+				/* A well-formed image cannot hold more directory bytes than it has
+				 * bytes. */
+				struct dirwalk w = {.d = d, .side = s, .budget = d->size[s],
+						    .names = names};
+				if ((w.seen = calloc(bits, 1)) == NULL ||
+				    (d->maps[s][names] = calloc(1, sizeof(struct pxmap))) == NULL) {
+					free(w.seen);
+					d->rc = IMG_ENOMEM;
+					return;
+				}
+				w.map = d->maps[s][names];
+				walk_dir(&w, v->root_extent, v->root_size, "/", 1);
+				free(w.seen);
+				struct pxmap *m = d->maps[s][names];
+				if (m->n > 1)
+					qsort(m->v, m->n, sizeof(*m->v), by_path);
 			}
-			if (v->kind == IMG_VD_PRIMARY && d->px[s] == NULL &&
-			    (d->px[s] = calloc(1, sizeof(*d->px[s]))) == NULL)
-				d->rc = IMG_ENOMEM;
-			w.map = v->kind == IMG_VD_PRIMARY ? d->px[s] : NULL;
-			walk_dir(&w, v->root_extent, v->root_size, "/", 1);
-			free(w.seen);
 		}
-		if (d->px[s] != NULL && d->px[s]->n > 1)
-			qsort(d->px[s]->v, d->px[s]->n, sizeof(*d->px[s]->v), by_path);
+	}
+}
+
+/* A difference of a path in view explains the block of its directory record in each image
+ * that has it (and, for a directory, the first block of its own extent: its "." record). */
+static void explain_record(struct dctx *d, const char *view, const char *path)
+{
+	int k = strcmp(view, "iso") == 0 ? MAP_ISO : strcmp(view, "joliet") == 0 ? MAP_JOLIET :
+		strcmp(view, "rr") == 0 ? MAP_RR : -1;
+	if (k < 0)
+		return;
+	for (int s = 0; s < 2; s++) {
+		const struct px *p = px_find(d->maps[s][k], path);
+		if (p == NULL)
+			continue;
+		explain(d, p->record_block * BLK, BLK);
+		if (p->dir_block != UINT64_MAX && p->dir_block < UINT64_MAX / BLK)
+			explain(d, p->dir_block * BLK, BLK);
 	}
 }
 
 /* The Rock Ridge serial number and link count of a path in both images. */
 static void diff_px(struct dctx *d, const char *path)
 {
-	const struct px *a = px_find(d->px[0], path), *b = px_find(d->px[1], path);
-	if (a == NULL || b == NULL)
+	const struct px *a = px_find(d->maps[0][MAP_RR], path);
+	const struct px *b = px_find(d->maps[1][MAP_RR], path);
+	if (a == NULL || b == NULL || !a->has_px || !b->has_px)
 		return;
 	m_num(d, "rr", path, "link count", false, a->nlink, b->nlink);
 	if (a->has_serial != b->has_serial || a->serial != b->serial) {
@@ -1450,8 +1523,9 @@ out:
 	free(d.buf[1]);
 	free(d.vds[0]);
 	free(d.vds[1]);
-	px_free(d.px[0]);
-	px_free(d.px[1]);
+	for (int s = 0; s < 2; s++)
+		for (int k = 0; k < 3; k++)
+			px_free(d.maps[s][k]);
 	return d.rc;
 }
 
