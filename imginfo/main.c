@@ -5,6 +5,7 @@
 #include "common/cli/cli.h"
 #include "common/inspect/source.h"
 #include "imginfo/map.h"
+#include "imginfo/diff.h"
 #include "imginfo/options.h"
 #include "imginfo/report.h"
 
@@ -22,6 +23,8 @@ int main(int argc, char **argv)
 	rc = img_libisofs_check(&compatible, &err);
 	if ((rc = img_cli_libs_verdict(rc, compatible, &err)) >= 0)
 		return rc;
+	if (o.mode == MODE_DIFF)
+		return imginfo_diff(&o);
 	/* TMPDIR is read here and passed in: the library never reads the environment. */
 	if (img_source_open(o.image, getenv("TMPDIR"), &src, &err) != IMG_OK) {
 		img_cli_error("cannot open image", &err);

@@ -9,11 +9,11 @@
 #include "common/cli/cli.h"
 #include "common/cli/cli_options.h"
 
-enum { OPT_LIST = 1, OPT_FIND, OPT_EXTRACT, OPT_CHECK, OPT_MAP };
+enum { OPT_LIST = 1, OPT_FIND, OPT_EXTRACT, OPT_CHECK, OPT_MAP, OPT_DIFF };
 
 /* What popt fills; the table points into it, so it lives as long. */
 static struct {
-	int force;
+	int force, content;
 	char *view, *find, *extract, *dest;
 	char *map;
 } parsed;
@@ -39,6 +39,12 @@ static struct poptOption table[] = {
 	{"map", '\0', POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &parsed.map, OPT_MAP,
 	 "draw where everything lies in the image: a line of blocks and a legend; with "
 	 "=FILE.svg also as an SVG picture", "FILE.svg"},
+	{"diff", '\0', POPT_ARG_NONE, NULL, OPT_DIFF,
+	 "compare two images (imginfo --diff A B): structures, files of each view, differing "
+	 "blocks; exit 1 when they differ", NULL},
+	{"content", '\0', POPT_ARG_NONE, &parsed.content, 0,
+	 "with --diff: compare the data of every file, not only where the layout says it can "
+	 "differ", NULL},
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, img_cli_common_options, 0,
 	 "Options of mkimage, imginfo and imgburn (--json: schema in imginfo(1)):", NULL},
 	POPT_TABLEEND
@@ -71,6 +77,23 @@ static int take_values(poptContext ctx, struct imginfo_opts *o)
 	const char *image = poptGetArg(ctx);
 	if (take_map(parsed.map, &image, o) != 0)
 		return IMG_EXIT_USAGE;
+	if (o->mode == MODE_DIFF) {
+		const char *image2 = poptGetArg(ctx);
+		if (image == NULL || image2 == NULL || poptPeekArg(ctx) != NULL) {
+			img_cli_usage_error("--diff takes two images: --diff A B");
+			return IMG_EXIT_USAGE;
+		}
+		static char keep2[4096];
+		if (strlen(image2) >= sizeof(keep2)) {
+			img_cli_usage_error("argument too long: %.40s...", image2);
+			return IMG_EXIT_USAGE;
+		}
+		snprintf(keep2, sizeof(keep2), "%s", image2);
+		o->image2 = keep2;
+	} else if (parsed.content) {
+		img_cli_usage_error("--content needs --diff");
+		return IMG_EXIT_USAGE;
+	}
 	if (image == NULL || poptPeekArg(ctx) != NULL) {
 		img_cli_usage_error(image ? "only one IMAGE, please" : "no IMAGE given");
 		return IMG_EXIT_USAGE;
@@ -98,6 +121,7 @@ static int take_values(poptContext ctx, struct imginfo_opts *o)
 		*dst[i] = keep[i];
 	}
 	o->force = parsed.force;
+	o->content = parsed.content;
 	return 0;
 }
 
@@ -108,12 +132,12 @@ int imginfo_options(int argc, const char **argv, struct imginfo_opts *o)
 	o->dest = ".";
 	img_cli_common_begin(IMG_CLI_JSON);
 	poptContext ctx = poptGetContext("imginfo", argc, argv, table, 0);
-	poptSetOtherOptionHelp(ctx, "[OPTION...] IMAGE   (IMAGE: file, block device or - for "
-				    "stdin)");
+	poptSetOtherOptionHelp(ctx, "[OPTION...] IMAGE | --diff A B   (IMAGE: file, block device "
+				    "or - for stdin)");
 	int rc = 0, c, modes = 0;
 	while ((c = poptGetNextOpt(ctx)) > 0) {
 		enum imginfo_mode m = c == OPT_EXTRACT ? MODE_EXTRACT : c == OPT_CHECK ? MODE_CHECK :
-				      c == OPT_MAP ? MODE_MAP : MODE_LIST;
+				      c == OPT_MAP ? MODE_MAP : c == OPT_DIFF ? MODE_DIFF : MODE_LIST;
 		/* -l and --find are one mode; each other mode option counts. */
 		if (m != MODE_LIST || o->mode != MODE_LIST)
 			modes++;
@@ -127,7 +151,8 @@ int imginfo_options(int argc, const char **argv, struct imginfo_opts *o)
 	} else if ((rc = img_cli_common_finish(ctx, &common)) >= 0) {
 		rc = rc == IMG_EXIT_OK ? -1 : rc; /* -1: help or version printed */
 	} else if (modes > 1) {
-		img_cli_usage_error("--list/--find, --extract, --check and --map exclude each other");
+		img_cli_usage_error("--list/--find, --extract, --check, --map and --diff exclude "
+				    "each other");
 		rc = IMG_EXIT_USAGE;
 	} else {
 		rc = take_values(ctx, o);

@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-enum imginfo_mode { MODE_SUMMARY, MODE_LIST, MODE_EXTRACT, MODE_CHECK, MODE_MAP };
+enum imginfo_mode { MODE_SUMMARY, MODE_LIST, MODE_EXTRACT, MODE_CHECK, MODE_MAP, MODE_DIFF };
 
 struct imginfo_opts {
 	enum imginfo_mode mode;
@@ -15,6 +15,8 @@ struct imginfo_opts {
 	const char *dest;     /* --to, default "." */
 	bool force, json;
 	const char *map_svg;  /* --map=FILE.svg, or NULL */
+	const char *image2;   /* --diff: the image compared with image */
+	bool content;         /* --diff --content: read every file's data */
 };
 
 /* Parses argv.  Returns -1 when --help or --version was printed (exit 0), 0 to go on, or

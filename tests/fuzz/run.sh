@@ -20,7 +20,8 @@ common="$top/common/base/error.c $top/common/inspect/source.c $top/common/inspec
 	$top/common/inspect/sysarea.c $top/common/inspect/iso_read.c $top/common/inspect/filetree.c $top/common/udf/udf_read.c \
 	$top/common/burn/wav.c $top/common/base/unicode.c $top/common/udf/udf_desc.c"
 common="$common $top/common/inspect/extract.c $top/common/base/grow.c $top/common/udf/udf_partmap.c \
-	$top/common/udf/udf_isoscan.c $top/common/inspect/map.c $top/common/build/isofs_realign.c"
+	$top/common/udf/udf_isoscan.c $top/common/inspect/map.c $top/common/build/isofs_realign.c \
+	$top/common/inspect/diff.c"
 
 # Seeds: a hybrid BIOS+EFI image and a plain one.
 seeds="$work/seeds"
@@ -137,6 +138,10 @@ cp -n "$seeds/iso_read"/* "$seeds/udf_read"/* "$seeds/map"/ 2>/dev/null || true
 # their System Use fields).
 if [ ! -d "$seeds/realign" ]; then
 	cp -r "$seeds/isoscan" "$seeds/realign"
+fi
+# diff: the iso_read seeds (fuzz_diff compares each with a copy changed in one byte).
+if [ ! -d "$seeds/diff" ]; then
+	mkdir -p "$seeds/diff" && cp "$seeds/iso_read"/* "$seeds/diff"/
 fi
 
 targets=${*:-$(cd "$here" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}
