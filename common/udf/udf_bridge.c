@@ -1,5 +1,5 @@
 /* UDF bridge: the UDF view of an image over the file data libisofs lays out, in one pass.
- * ../shared/design/udf-bridge.md has the approach.  In short: libisofs writes its session from
+ * The approach, checked on libisofs 1.5.4: libisofs writes its session from
  * block X on (multisession emulation: iso_write_opts_set_ms_block + the 64 KiB overwrite
  * buffer for blocks 0..31); blocks 0..X-1 are ours:
  *   0..31     the overwrite buffer (system area, volume descriptors) with the UDF Volume
