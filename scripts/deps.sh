@@ -7,11 +7,14 @@ build="gcc make pkg-config libisofs-dev libburn-dev libpopt-dev libjson-c-dev li
 boot="isolinux syslinux-common"
 readers="xorriso genisoimage p7zip-full libarchive-tools udftools udfclient python3-pycdlib dumpet fdisk gdisk"
 qemu="qemu-system-x86 ovmf grub-efi-amd64-bin grub-pc-bin grub-common mtools dosfstools busybox-static linux-image-cloud-amd64"
+# What the e2e tests run besides readers and QEMU (tests/e2e/lib.sh: package_of): loop devices and
+# mounts, ext2, strings, a private D-Bus with systemd-logind for the inhibitor lock.
+system="coreutils diffutils libc-bin mount util-linux bsdutils e2fsprogs binutils dbus-daemon systemd"
 
 case "${1:-build}" in
   build) want="$build" ;;
   demo)  want="$build $boot xorriso genisoimage" ;;
-  test)  want="$build $boot check $readers $qemu clang libclang-rt-14-dev dbus-daemon" ;;
+  test)  want="$build $boot check $readers $qemu $system clang libclang-rt-14-dev" ;;
   bench) want="$build xorriso genisoimage time" ;;
   fuzz)  want="$build clang libclang-rt-14-dev xorriso genisoimage isolinux dosfstools" ;;
   *) echo "deps.sh: unknown set '$1' (build, demo, test, bench, fuzz)" >&2; exit 2 ;;

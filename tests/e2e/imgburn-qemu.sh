@@ -6,10 +6,10 @@
 need qemu-system-x86_64 busybox gzip xorriso timeout ldd
 
 kernel=$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1 || true)
-[ -n "$kernel" ] || { echo "missing guest kernel (linux-image-cloud-amd64)"; exit 77; }
+[ -n "$kernel" ] || cannot_test "missing a guest kernel in /boot (package linux-image-cloud-amd64)"
 kver=${kernel#/boot/vmlinuz-}
 mods=/lib/modules/$kver
-[ -f "$mods/modules.dep" ] || { echo "missing modules of $kver"; exit 77; }
+need_file "linux-image-$kver" "$mods/modules.dep"
 
 # The modules for virtio-scsi CD drives, dependencies first (from modules.dep).
 $PYTHON - "$mods" >mods.list <<'PY'

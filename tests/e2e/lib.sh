@@ -20,13 +20,87 @@ note() {
 	echo "-- $*" >&2
 }
 
-# need TOOL...: skip the test (exit 77) when a reader is missing; deps.sh installs them all,
-# so in `make check` this only fires on a machine set up by hand.
+# A test that cannot run here FAILS: `make check` installs every tool the tests use
+# (scripts/deps.sh test), so a missing one is a broken setup, not a reason to pass.  Only someone
+# running the tests by hand may turn that into a skip, with E2E_ALLOW_SKIP=1 (run.sh then lists
+# the skip, and every part left out, in its summary).
+
+# cannot_test WHAT: the whole test cannot run here (exit 77 only under E2E_ALLOW_SKIP=1).
+cannot_test() {
+	if [ "${E2E_ALLOW_SKIP:-}" = 1 ]; then
+		echo "skipped: $*"
+		exit 77
+	fi
+	fail "cannot test: $* (scripts/deps.sh test installs what the tests need; E2E_ALLOW_SKIP=1 makes this a skip)"
+}
+
+# not_tested WHAT: a part of this test cannot run here.  Fails, unless E2E_ALLOW_SKIP=1: then
+# the test goes on and run.sh's summary says "not tested: NAME: WHAT".
+not_tested() {
+	if [ "${E2E_ALLOW_SKIP:-}" = 1 ]; then
+		note "not tested: $*"
+		echo "$*" >>"${E2E_NOT_TESTED:-/dev/null}"
+		return 0
+	fi
+	fail "cannot test: $* (E2E_ALLOW_SKIP=1 lets the test go on without this part)"
+}
+
+# package_of TOOL: the Debian package that scripts/deps.sh installs for TOOL.
+package_of() {
+	case $1 in
+	7z) echo p7zip-full ;;
+	bsdtar) echo libarchive-tools ;;
+	isoinfo | genisoimage) echo genisoimage ;;
+	udfinfo | mkudffs) echo udftools ;;
+	udfclient) echo udfclient ;;
+	xorriso) echo xorriso ;;
+	dumpet) echo dumpet ;;
+	sgdisk) echo gdisk ;;
+	fdisk) echo fdisk ;;
+	mcopy | mmd | mformat | mdir) echo mtools ;;
+	mkfs.vfat) echo dosfstools ;;
+	mke2fs) echo e2fsprogs ;;
+	qemu-system-x86_64) echo qemu-system-x86 ;;
+	grub-mkstandalone | grub-mkrescue) echo grub-common ;;
+	busybox) echo busybox-static ;;
+	dbus-daemon) echo dbus-daemon ;;
+	systemd-inhibit | /lib/systemd/systemd-logind) echo systemd ;;
+	losetup | mount | umount) echo mount ;;
+	setpriv | unshare) echo util-linux ;;
+	script) echo bsdutils ;;
+	strings) echo binutils ;;
+	ldd) echo libc-bin ;;
+	/usr/bin/python3) echo "python3, with python3-pycdlib" ;;
+	cmp | diff) echo diffutils ;;
+	timeout | truncate | md5sum | sha256sum | od | dd | stat) echo coreutils ;;
+	*) echo "unknown to lib.sh's package_of: add it there and to scripts/deps.sh" ;;
+	esac
+}
+
+# need TOOL...: the test uses these programs (a path for one that is not on PATH).
 need() {
 	for tool; do
-		command -v "$tool" >/dev/null 2>&1 || { echo "missing $tool"; exit 77; }
+		command -v "$tool" >/dev/null 2>&1 ||
+			cannot_test "missing $tool (package $(package_of "$tool"))"
 	done
 }
+
+# need_file PACKAGE FILE...: the test reads these files, which PACKAGE installs.
+need_file() {
+	pkg=$1
+	shift
+	for file; do
+		[ -e "$file" ] || cannot_test "missing $file (package $pkg)"
+	done
+}
+
+# need_pycdlib: the test reads images with pycdlib, through Debian's python3.
+need_pycdlib() {
+	$PYTHON -c 'import pycdlib' 2>/dev/null || cannot_test "missing pycdlib for $PYTHON (package python3-pycdlib)"
+}
+
+# Every test runs Python (jq_py and the pycdlib checks) through Debian's interpreter.
+need "$PYTHON"
 
 # expect_fail CODE STDERR-PATTERN CMD...: CMD must exit with CODE (or any failure when CODE is
 # "any") without crashing, and its stderr must match the extended regex STDERR-PATTERN.
