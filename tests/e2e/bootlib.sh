@@ -67,6 +67,13 @@ boot_qemu() {
 	fail "no boot: '$token' not seen on the serial console ($mode, $image)"
 }
 
+# saw_token TOKEN: TOKEN is on the serial console so far.  Terminal control sequences are
+# taken out first: menu.c32 redraws its screen with cursor moves, and on a loaded machine they
+# fall between the characters of a line ("op<ESC>[18;48H<ESC>[18;49Htion").
+saw_token() {
+	sed 's/\x1b\[[0-9;?]*[A-Za-z]//g' "$SCRATCH/boot.log" | grep -aq -- "$1"
+}
+
 boot_qemu_once() {
 	accel=$1 mode=$2 image=$3 token=$4
 	set -- -accel "$accel" -m 256 -nographic -no-reboot -nic none -monitor none -serial stdio
@@ -90,11 +97,11 @@ boot_qemu_once() {
 	qpid=$!
 	seen=1
 	while kill -0 "$qpid" 2>/dev/null; do
-		if grep -aq -- "$token" "$SCRATCH/boot.log"; then seen=0; break; fi
+		if saw_token "$token"; then seen=0; break; fi
 		if [ "$accel" = kvm ] && grep -Eq 'KVM internal error|failed to initialize kvm' "$SCRATCH/boot.log"; then break; fi
 		sleep 0.3
 	done
-	grep -aq -- "$token" "$SCRATCH/boot.log" && seen=0
+	saw_token "$token" && seen=0
 	kill "$qpid" 2>/dev/null || true
 	wait "$qpid" 2>/dev/null || true
 	[ $seen -eq 0 ] && note "booted $mode with $accel: saw $token"
