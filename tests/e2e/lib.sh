@@ -35,7 +35,7 @@ cannot_test() {
 }
 
 # not_tested WHAT: a part of this test cannot run here.  Fails, unless E2E_ALLOW_SKIP=1: then
-# the test goes on and run.sh's summary says "not tested: NAME: WHAT".
+# the test goes on and run.sh's summary says "not tested in NAME: WHAT".
 not_tested() {
 	if [ "${E2E_ALLOW_SKIP:-}" = 1 ]; then
 		note "not tested: $*"
