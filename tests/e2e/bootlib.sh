@@ -45,7 +45,8 @@ make_esp() {
 }
 
 # boot_qemu MODE IMAGE TOKEN: boots IMAGE in qemu-system-x86_64 and succeeds when TOKEN appears on
-# the serial console.  MODE: bios-cd, bios-hd, uefi-cd, uefi-hd.  A hang fails after BOOT_TIMEOUT.
+# the serial console.  MODE: bios-cd, bios-hd, uefi-cd, uefi-hd.  A hang fails after BOOT_TIMEOUT
+# seconds (300: a TCG boot takes 5 s on an idle machine; 120 s were once too few at load 12).
 boot_qemu() {
 	mode=$1 image=$2 token=$3
 	# The sanitizer pass boots too: its images come from the ASan+UBSan build, and are booted
@@ -93,7 +94,7 @@ boot_qemu_once() {
 	*) fail "boot_qemu: unknown mode $mode" ;;
 	esac
 	: >"$SCRATCH/boot.log"
-	timeout -k 5 "${BOOT_TIMEOUT:-120}" qemu-system-x86_64 "$@" >"$SCRATCH/boot.log" 2>&1 </dev/null &
+	timeout -k 5 "${BOOT_TIMEOUT:-300}" qemu-system-x86_64 "$@" >"$SCRATCH/boot.log" 2>&1 </dev/null &
 	qpid=$!
 	seen=1
 	while kill -0 "$qpid" 2>/dev/null; do
