@@ -9,11 +9,14 @@ readers="xorriso genisoimage p7zip-full libarchive-tools udftools udfclient pyth
 # Real images no one here wrote: the ISOs these packages ship (tests/e2e/imginfo-real-images.sh).
 images="grub-rescue-pc ipxe memtest86+"
 qemu="qemu-system-x86 qemu-block-extra tgt ovmf grub-efi-amd64-bin grub-pc-bin grub-common mtools dosfstools busybox-static linux-image-cloud-amd64"
+# What the e2e tests run besides readers and QEMU (tests/e2e/lib.sh: package_of): loop devices and
+# mounts, ext2, strings, a private D-Bus with systemd-logind for the inhibitor lock.
+system="coreutils diffutils libc-bin mount util-linux bsdutils e2fsprogs binutils dbus-daemon systemd"
 
 case "${1:-build}" in
   build) want="$build" ;;
   demo)  want="$build $boot xorriso genisoimage" ;;
-  test)  want="$build $boot check $readers $images $qemu clang libclang-rt-14-dev dbus-daemon libjemalloc2 libtcmalloc-minimal4" ;;
+  test)  want="$build $boot check $readers $images $qemu $system clang libclang-rt-14-dev libjemalloc2 libtcmalloc-minimal4" ;;
   bench) want="$build xorriso genisoimage time" ;;
   fuzz)  want="$build clang libclang-rt-14-dev xorriso genisoimage isolinux dosfstools python3" ;;
   *) echo "deps.sh: unknown set '$1' (build, demo, test, bench, fuzz)" >&2; exit 2 ;;

@@ -13,9 +13,9 @@
 guest_kernel() {
 	need busybox gzip ldd
 	GUEST_KERNEL=$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1 || true)
-	[ -n "$GUEST_KERNEL" ] || { echo "missing guest kernel (linux-image-cloud-amd64)"; exit 77; }
+	[ -n "$GUEST_KERNEL" ] || cannot_test "missing a guest kernel in /boot (package linux-image-cloud-amd64)"
 	GUEST_MODULES=/lib/modules/${GUEST_KERNEL#/boot/vmlinuz-}
-	[ -f "$GUEST_MODULES/modules.dep" ] || { echo "missing modules of $GUEST_KERNEL"; exit 77; }
+	[ -f "$GUEST_MODULES/modules.dep" ] || cannot_test "missing the modules of $GUEST_KERNEL"
 }
 
 # The modules for virtio-scsi CD drives and SCSI generic devices, dependencies first (from

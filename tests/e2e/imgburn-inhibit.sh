@@ -1,8 +1,9 @@
 # imgburn asks logind for an inhibitor lock over the system D-Bus and goes on with a note when it
-# cannot have one: no bus at all, or a bus (a private dbus-daemon here) without logind.  Where
-# logind runs, the lock is visible to systemd-inhibit --list during a write.
+# cannot have one: no bus at all, or a bus (a private dbus-daemon here) without logind.  With
+# systemd-logind on that private bus, the lock is listed by systemd-inhibit --list while imgburn
+# writes, and is gone when it ends.
 . "$E2E_DIR/lib.sh"
-need dbus-daemon cmp
+need dbus-daemon systemd-inhibit /lib/systemd/systemd-logind unshare mount cmp
 
 head -c 2000000 /dev/urandom >d.bin
 
@@ -27,7 +28,7 @@ cat >bus.conf <<CONF
   </policy>
 </busconfig>
 CONF
-dbus-daemon --config-file=bus.conf --nofork --nopidfile &
+dbus-daemon --config-file=bus.conf --nofork --nopidfile 2>bus.log &
 bus=$!
 trap 'kill $bus 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do [ -S bus ] && break; sleep 0.1; done
@@ -38,15 +39,51 @@ grep -q 'note: no inhibitor lock.*logind refused or is absent: .*login1' err2 ||
 	{ cat err2; fail "no note naming login1"; }
 same_bytes d.bin o2
 
-# a machine with logind: the lock shows while imgburn writes an endless stream
-if command -v systemd-inhibit >/dev/null && systemd-inhibit --list >/dev/null 2>&1; then
-	"$IMGBURN" --dev "stdio:$PWD/o3" - < <(while :; do cat /dev/zero; done 2>/dev/null) 2>err3 &
-	pid=$!
-	sleep 1
-	systemd-inhibit --list --no-pager >locks || true
-	kill -INT $pid
-	wait $pid || true
-	grep -q 'imgburn' locks || { cat locks err3; fail "no imgburn lock listed by logind"; }
-else
-	note "no logind here: the lock itself was not exercised"
-fi
+# A real systemd-logind on the private bus.  It runs in a mount namespace of its own, so that
+# its state (/run/systemd/seats, users, inhibit) is a private tmpfs and its logind.conf one that
+# ignores power keys and lid switches: it cannot act on this machine.
+[ "$(id -u)" -eq 0 ] || cannot_test "systemd-logind needs root"
+cat >logind.conf <<CONF
+[Login]
+HandlePowerKey=ignore
+HandleRebootKey=ignore
+HandleSuspendKey=ignore
+HandleHibernateKey=ignore
+HandleLidSwitch=ignore
+HandleLidSwitchExternalPower=ignore
+HandleLidSwitchDocked=ignore
+IdleAction=ignore
+KillUserProcesses=no
+NAutoVTs=0
+ReserveVT=0
+CONF
+export DBUS_SYSTEM_BUS_ADDRESS=unix:path=$PWD/bus
+unshare --mount sh -c "mount --make-rprivate / && mount -t tmpfs tmpfs /run/systemd &&
+	mount --bind '$PWD/logind.conf' /etc/systemd/logind.conf && exec /lib/systemd/systemd-logind" \
+	>logind.log 2>&1 &
+logind=$!
+trap 'kill $logind $bus 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do systemd-inhibit --list --no-pager >/dev/null 2>&1 && break; sleep 0.1; done
+systemd-inhibit --list --no-pager >locks0 2>&1 || { cat locks0 logind.log; fail "systemd-logind did not start"; }
+! grep -q imgburn locks0 || fail "an imgburn lock before imgburn ran"
+
+# imgburn writes a stream that stays open (a FIFO held by this shell) until the lock was seen.
+mkfifo in.fifo
+"$IMGBURN" --dev "stdio:$PWD/o3" - <in.fifo 2>err3 &
+pid=$!
+exec 3>in.fifo
+head -c 1000000 /dev/urandom >s3.bin
+cat s3.bin >&3
+for _ in $(seq 1 100); do
+	systemd-inhibit --list --no-pager >locks 2>&1 || { cat locks; fail "systemd-inhibit --list"; }
+	grep -q '^imgburn ' locks && break
+	sleep 0.1
+done
+grep -Eq "^imgburn +0 +root +$pid +imgburn +shutdown:sleep:idle +writing a disc +block" locks ||
+	{ cat locks err3 logind.log; fail "no imgburn lock listed by logind"; }
+exec 3>&-
+wait $pid || { cat err3; fail "write of the stream"; }
+! grep -q 'no inhibitor lock' err3 || { cat err3; fail "imgburn says it has no lock"; }
+same_bytes s3.bin o3
+systemd-inhibit --list --no-pager >locks2 2>&1 || fail "systemd-inhibit --list after the write"
+! grep -q imgburn locks2 || { cat locks2; fail "the lock outlived imgburn"; }

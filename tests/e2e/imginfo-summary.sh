@@ -3,6 +3,7 @@
 . "$E2E_DIR/lib.sh"
 . "$E2E_DIR/imginfo_images.sh"
 need xorriso isoinfo dumpet fdisk mkfs.vfat mcopy
+need_pycdlib
 
 make_tree src
 make_hybrid hyb.iso src

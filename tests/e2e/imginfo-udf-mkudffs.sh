@@ -6,7 +6,7 @@
 # udfclient, extracted byte for byte.
 . "$E2E_DIR/lib.sh"
 . "$E2E_DIR/imginfo_images.sh"
-need mkudffs udfinfo
+need mkudffs udfinfo udfclient timeout
 
 for combo in dvdram:2.01:physical hd:1.02:physical cdrw:1.50:sparable cdrw:2.01:sparable \
 	dvdrw:2.01:sparable cdr:1.50:physical,virtual cdr:2.01:physical,virtual \
@@ -71,33 +71,31 @@ done
 # Files written by another UDF implementation: udfclient (NetBSD's UDF code, -W) puts a small
 # tree into mkudffs volumes with 512- and 1024-byte blocks, UDF 1.02, and a sparable partition
 # (udfclient 0.8 reports a full disc on hard-disk volumes of 2048-byte blocks).
-if command -v udfclient >/dev/null 2>&1; then
-	mkdir -p w/sub
-	echo hello >w/a.txt
-	head -c 70000 /dev/urandom >w/sub/b.bin
-	for combo in hd:512:2.01 hd:512:1.02 hd:1024:2.01 cdrw:2048:2.01; do
-		IFS=: read -r media bs rev <<EOF
+mkdir -p w/sub
+echo hello >w/a.txt
+head -c 70000 /dev/urandom >w/sub/b.bin
+for combo in hd:512:2.01 hd:512:1.02 hd:1024:2.01 cdrw:2048:2.01; do
+	IFS=: read -r media bs rev <<EOF
 $combo
 EOF
-		note "udfclient writes into mkudffs $combo"
-		rm -f w.img
-		mkudffs --new-file --media-type="$media" --blocksize="$bs" --udfrev="$rev" --label=W \
-			w.img $((12288000 / bs)) >/dev/null 2>&1 || fail "mkudffs $combo"
-		mount=$(printf 'ls\nquit\n' | udfclient -b "$bs" w.img 2>&1 | awk '/^drwx/ { print $5; exit }')
-		(cd w && printf 'cd %s\nmkdir sub\nput a.txt\ncd sub\nlcd sub\nput b.bin\nquit\n' "$mount" |
-			timeout 120 udfclient -W -b "$bs" ../w.img >../uc.log 2>&1) || fail "udfclient -W $combo"
-		udfinfo w.img >udfinfo.txt
-		grep -qx 'numfiles=2' udfinfo.txt || { cat uc.log >&2; fail "udfclient wrote nothing ($combo)"; }
-		"$IMGINFO" -l --view udf --json w.img >l.json || fail "-l $combo"
-		same_value "$combo files and directories" \
-			"$(jq_py l.json "'%d %d' % (sum(1 for e in d['entries'] if e['type'] != 'directory'), sum(1 for e in d['entries'] if e['type'] == 'directory'))")" \
-			"$(sed -n 's/^numfiles=//p' udfinfo.txt) $(sed -n 's/^numdirs=//p' udfinfo.txt)"
-		rm -rf wout
-		"$IMGINFO" -x / -C wout --view udf w.img || fail "-x $combo"
-		same_tree w wout
-		# Without --view an image with UDF only is listed as UDF.
-		"$IMGINFO" -l --json w.img >l2.json || fail "-l without --view, $combo"
-		cmp -s l.json l2.json || fail "-l without --view lists otherwise than --view udf ($combo)"
-		"$IMGINFO" --check w.img >check.txt || { cat check.txt >&2; fail "--check $combo"; }
-	done
-fi
+	note "udfclient writes into mkudffs $combo"
+	rm -f w.img
+	mkudffs --new-file --media-type="$media" --blocksize="$bs" --udfrev="$rev" --label=W \
+		w.img $((12288000 / bs)) >/dev/null 2>&1 || fail "mkudffs $combo"
+	mount=$(printf 'ls\nquit\n' | udfclient -b "$bs" w.img 2>&1 | awk '/^drwx/ { print $5; exit }')
+	(cd w && printf 'cd %s\nmkdir sub\nput a.txt\ncd sub\nlcd sub\nput b.bin\nquit\n' "$mount" |
+		timeout 120 udfclient -W -b "$bs" ../w.img >../uc.log 2>&1) || fail "udfclient -W $combo"
+	udfinfo w.img >udfinfo.txt
+	grep -qx 'numfiles=2' udfinfo.txt || { cat uc.log >&2; fail "udfclient wrote nothing ($combo)"; }
+	"$IMGINFO" -l --view udf --json w.img >l.json || fail "-l $combo"
+	same_value "$combo files and directories" \
+		"$(jq_py l.json "'%d %d' % (sum(1 for e in d['entries'] if e['type'] != 'directory'), sum(1 for e in d['entries'] if e['type'] == 'directory'))")" \
+		"$(sed -n 's/^numfiles=//p' udfinfo.txt) $(sed -n 's/^numdirs=//p' udfinfo.txt)"
+	rm -rf wout
+	"$IMGINFO" -x / -C wout --view udf w.img || fail "-x $combo"
+	same_tree w wout
+	# Without --view an image with UDF only is listed as UDF.
+	"$IMGINFO" -l --json w.img >l2.json || fail "-l without --view, $combo"
+	cmp -s l.json l2.json || fail "-l without --view lists otherwise than --view udf ($combo)"
+	"$IMGINFO" --check w.img >check.txt || { cat check.txt >&2; fail "--check $combo"; }
+done

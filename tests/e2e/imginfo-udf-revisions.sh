@@ -6,7 +6,7 @@
 # Extended File Entries (2.01+) and rejects a second partition map.
 . "$E2E_DIR/lib.sh"
 . "$E2E_DIR/imginfo_images.sh"
-need udfinfo 7z xorriso udfclient
+need udfinfo 7z xorriso udfclient timeout
 
 make_tree src
 mkdir -p src/many "src/Ünï 日本/d1/d2/d3/d4/d5/d6/d7/d8/d9"

@@ -1,5 +1,7 @@
 # Images for the imginfo tests, made with xorriso and genisoimage (sourced after lib.sh).
 # Not a test itself: run.sh only runs files named <program>-<behaviour>.sh.
+need xorriso mkfs.vfat mmd mcopy
+need_file isolinux /usr/lib/ISOLINUX/isolinux.bin /usr/lib/ISOLINUX/isohdpfx.bin
 
 # make_tree DIR: a small tree with nested directories, modes, a symlink, a long name,
 # an empty file and a file of several blocks.

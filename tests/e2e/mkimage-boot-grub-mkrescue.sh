@@ -7,7 +7,7 @@
 . "$E2E_DIR/lib.sh"
 . "$E2E_DIR/bootlib.sh"
 need grub-mkrescue qemu-system-x86_64 mformat
-[ -f /usr/lib/grub/i386-pc/boot_hybrid.img ] || { echo "missing grub-pc-bin"; exit 77; }
+need_file grub-pc-bin /usr/lib/grub/i386-pc/boot_hybrid.img
 
 cat >xorriso-standin <<EOF2
 #!/bin/bash

@@ -2,7 +2,8 @@
 # whose session MD5 equals md5sum of the blocks it covers and imginfo --check verifies; xorriso
 # finds and verifies the session and every file, and xorriso and imginfo notice a damaged file.
 . "$E2E_DIR/lib.sh"
-need xorriso md5sum
+need xorriso md5sum strings
+need_pycdlib
 
 mkdir -p tree/d
 head -c 300000 /dev/urandom >tree/d/data.bin

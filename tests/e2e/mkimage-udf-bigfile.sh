@@ -3,6 +3,7 @@
 # finds descriptors under 1 GiB each, and the UDF extent starts at the ISO9660 one (stored once).
 . "$E2E_DIR/lib.sh"
 need udfinfo 7z
+need_pycdlib
 
 mkdir tree
 size=4831838208

@@ -10,7 +10,7 @@
 . "$E2E_DIR/lib.sh"
 . "$E2E_DIR/bootlib.sh"
 need xorriso md5sum udfinfo 7z mkfs.vfat mmd mcopy
-[ -r "$ISOLINUX_DIR/isolinux.bin" ] || { echo "missing isolinux"; exit 77; }
+need_pycdlib
 
 mkdir -p tree/d
 head -c 300000 /dev/urandom >tree/d/data.bin

@@ -71,7 +71,7 @@ mmc_free_port() {
 mmc_target() {
 	need tgtd tgtadm qemu-system-x86_64 setpriv timeout
 	[ -e /usr/lib/x86_64-linux-gnu/qemu/block-iscsi.so ] ||
-		{ echo "missing QEMU's iSCSI driver (qemu-block-extra)"; exit 77; }
+		cannot_test "missing QEMU's iSCSI driver (package qemu-block-extra)"
 	mkdir -p "$MMC_DIR"
 	for try in 1 2 3 4 5; do
 		MMC_PORT=$(mmc_free_port)

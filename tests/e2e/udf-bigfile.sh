@@ -3,6 +3,7 @@
 # (2.50, the Blu-ray layout: every byte compared).
 . "$E2E_DIR/lib.sh"
 need udfinfo 7z
+need_pycdlib
 UDFIMAGE="$(dirname "$BIN")/tools/udfimage"
 
 mkdir tree

@@ -3,7 +3,8 @@
 # udfclient (2.01, 2.50) modes, owners, link counts, times and symlink targets.
 . "$E2E_DIR/lib.sh"
 . "$TOP/tests/tools/udf-tree.sh"
-need udfinfo 7z udfclient
+need udfinfo 7z udfclient timeout
+need_pycdlib
 UDFIMAGE="$(dirname "$BIN")/tools/udfimage"
 MANIFEST="$TOP/tests/tools/udf_manifest.py"
 
