@@ -420,13 +420,13 @@ static int order_files(struct add_ctx *c)
 		struct file_ent *e = &c->ents[idx[r]];
 		e->weight = (int)(nu - r);
 		off_t size = img_node_stat(e->node)->st_size;
-		if (size > 0)
+		if (size > 0) {
 			e->data_file = img->nfiles;
-		if (size > 0)
 			img->files[img->nfiles++] = (struct img_data_file){
 				.blocks = img_isofs_blocks((uint64_t)size),
 				.weight = e->weight,
 			};
+		}
 	}
 	for (size_t i = 0; i < n; i++)
 		c->ents[i].weight = c->ents[c->ents[i].leader].weight;
