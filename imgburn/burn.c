@@ -338,7 +338,7 @@ static int blank_or_format(struct job *j)
 	struct img_drive_info info;
 	img_drive_get_info(j->d, &info);
 	if (!o->format && info.media_state == IMG_MEDIA_BLANK)
-		fprintf(stderr, "%s: media is already blank\n", img_cli_prog());
+		img_cli_info("media is already blank");
 	int r = o->format ? img_drive_format_start(j->d)
 			  : img_drive_blank_start(j->d, o->blank == BLANK_FAST);
 	if (r == IMG_OK) {
@@ -381,7 +381,7 @@ static int verify_only(struct job *j)
 		img_cli_error("verification failed", img_drive_error(j->d));
 		return IMG_EXIT_FAIL;
 	}
-	fprintf(stderr, "%s: verified %" PRId64 " bytes\n", img_cli_prog(), bytes);
+	img_cli_info("verified %" PRId64 " bytes", bytes);
 	return IMG_EXIT_OK;
 }
 
@@ -423,7 +423,7 @@ static int verify_written(struct job *j, int64_t bytes, const unsigned char md[I
 	}
 	char hex[IMG_SHA256_HEX_LEN];
 	img_sha256_hex(md, hex);
-	fprintf(stderr, "%s: verified %" PRId64 " bytes, SHA-256 %s\n", img_cli_prog(), bytes, hex);
+	img_cli_info("verified %" PRId64 " bytes, SHA-256 %s", bytes, hex);
 	return IMG_EXIT_OK;
 }
 
@@ -486,9 +486,9 @@ static int write_and_verify(struct job *j)
 		return IMG_EXIT_FAIL;
 	}
 	double secs = seconds_since(&t0);
-	fprintf(stderr, "%s: %s %" PRId64 " bytes in %.1f s (%.1f MB/s)\n", img_cli_prog(),
-		o->dummy ? "simulated writing" : "wrote", bytes, secs,
-		secs > 0 ? bytes / 1e6 / secs : 0);
+	img_cli_info("%s %" PRId64 " bytes in %.1f s (%.1f MB/s)",
+		     o->dummy ? "simulated writing" : "wrote", bytes, secs,
+		     secs > 0 ? bytes / 1e6 / secs : 0);
 	if (o->verify && !o->dummy)
 		return verify_written(j, bytes, md);
 	return IMG_EXIT_OK;

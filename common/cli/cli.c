@@ -8,6 +8,7 @@
 
 static const char *prog_name = "img";
 static int verbosity;
+static bool quiet;
 static bool progress_shown;
 
 void img_cli_init(const char *prog)
@@ -77,6 +78,21 @@ void img_cli_warn(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmessage("warning: ", fmt, ap, "");
 	va_end(ap);
+}
+
+void img_cli_info(const char *fmt, ...)
+{
+	if (quiet)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage("", fmt, ap, "");
+	va_end(ap);
+}
+
+void img_cli_set_quiet(bool q)
+{
+	quiet = q;
 }
 
 void img_cli_verbose(const char *fmt, ...)

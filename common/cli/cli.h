@@ -25,6 +25,9 @@ void img_cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void img_cli_verbose(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void img_cli_set_verbose(int level);
 int img_cli_verbosity(void);
+/* "prog: FORMAT" on stderr: what a job did (bytes written, verified), left out with -q. */
+void img_cli_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void img_cli_set_quiet(bool quiet);
 /* "prog: FORMAT (try --help)" on stderr; the caller exits with IMG_EXIT_USAGE. */
 void img_cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

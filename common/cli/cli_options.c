@@ -129,6 +129,7 @@ int img_cli_common_finish(poptContext con, struct img_cli_common *out)
 	}
 	*out = state.got;
 	img_cli_set_verbose(out->quiet ? 0 : out->verbose);
+	img_cli_set_quiet(out->quiet);
 	return -1;
 }
 

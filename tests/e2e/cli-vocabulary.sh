@@ -64,6 +64,11 @@ done
 "$IMGBURN" -q --progress=always --dev "stdio:$PWD/q.iso" x.iso >q.out 2>q.err || fail "imgburn -q"
 [ ! -s q.out ] || fail "imgburn -q printed on stdout"
 ! grep -q '%' q.err || fail "imgburn -q showed a progress line"
+# notes (here: no logind, so no inhibitor lock) are still said; what was done is not
+! grep -v ': note: ' q.err | grep -q . || fail "imgburn -q printed: $(cat q.err)"
+"$IMGBURN" -q --verify --dev "stdio:$PWD/qv.iso" x.iso 2>qv.err || fail "imgburn -q --verify"
+! grep -v ': note: ' qv.err | grep -q . || fail "imgburn -q --verify printed: $(cat qv.err)"
+grep -q 'wrote [0-9]* bytes' n.err || fail "imgburn without -q did not say what it wrote"
 "$MKIMAGE" -q --progress=json -o j.iso src 2>j.err || fail "mkimage -q --progress=json"
 grep -q '"event": *"progress"' j.err || fail "mkimage -q dropped the JSON progress"
 # imgburn --json with a write is --progress=json (JSON lines on stdout, the last one "done")
