@@ -23,8 +23,10 @@ enum img_map_kind {
 	IMG_MAP_PATH_TABLE,     /* ISO 9660 / Joliet path tables */
 	IMG_MAP_DIRECTORY,      /* directory records of one view */
 	IMG_MAP_FILE_DATA,      /* data of regular files (any view) */
-	IMG_MAP_UDF_SPACE,      /* the rest of a UDF partition that is not zeros: file entries
-				 * and directories */
+	IMG_MAP_UDF_SPACE,      /* the rest of a UDF partition that is not zeros, and the
+				 * extents of a metadata partition's metadata and mirror files
+				 * that no file entry or directory claims */
+	IMG_MAP_UDF_ENTRY,      /* UDF file entries and directories (file identifiers), by path */
 	IMG_MAP_GPT_BACKUP,     /* backup GPT entries and header */
 	IMG_MAP_PARTITION,      /* an MBR or GPT partition past the ISO 9660 volume */
 	IMG_MAP_MD5_TAG,        /* a libisofs checksum tag (xorriso/mkimage --md5) */
