@@ -1374,9 +1374,10 @@ static void diff_view_data(struct dctx *d, enum img_view v)
 
 /* The byte ranges of a UDF volume's descriptors that img_udf_info lets us place: the anchors
  * (block 256, N-256 and N-1, ECMA-167 3/8.4.2.1), the main and reserve volume descriptor
- * sequences (the reserve one read from the anchor's bytes 24-31, 3/10.2) and the file set
+ * sequences (the reserve one read from the anchor's bytes 24-31, 3/10.2), the integrity
+ * sequence and the file set
  * descriptor when it lies in a physical partition. */
-#define UDF_RANGES 6
+#define UDF_RANGES 7
 static int udf_ranges(struct dctx *d, int side, const struct img_udf_info *x,
 		      uint64_t off[UDF_RANGES], uint64_t len[UDF_RANGES])
 {
@@ -1394,6 +1395,8 @@ static int udf_ranges(struct dctx *d, int side, const struct img_udf_info *x,
 			    "anchor", &e) == IMG_OK) {
 		off[n] = (uint64_t)le32(avdp + 28) * bs, len[n++] = le32(avdp + 24);
 	}
+	/* the logical volume integrity sequence (3/10.10) */
+	off[n] = (uint64_t)x->lvid_sector * bs, len[n++] = x->lvid_length;
 	for (unsigned i = 0; i < x->nmaps && i < IMG_UDF_MAX_MAPS; i++)
 		if (i == x->fsd_partition && x->maps[i].kind == IMG_UDF_MAP_PHYSICAL) {
 			off[n] = ((uint64_t)x->maps[i].partition_start + x->fsd_block) * bs;
@@ -1413,7 +1416,7 @@ static int udf_place(void *ctx, uint64_t off, uint64_t len, enum img_udf_place_k
 		return IMG_OK;
 	uint8_t o = kind == IMG_UDF_PLACE_ENTRY ? OWN_UDF_ENTRY :
 		    kind == IMG_UDF_PLACE_DIRECTORY ? OWN_UDF_DIR :
-		    kind == IMG_UDF_PLACE_BITMAP ? OWN_UDF :
+		    kind == IMG_UDF_PLACE_BITMAP || kind == IMG_UDF_PLACE_FILE_SET ? OWN_UDF :
 		    kind == IMG_UDF_PLACE_MIRROR ? OWN_UDF_MIRROR : OWN_UDF_META;
 	uint64_t first = off / BLK, last = (off + len - 1) / BLK;
 	if (last >= d->nblocks || off + len < off)
@@ -1433,7 +1436,7 @@ static int udf_place(void *ctx, uint64_t off, uint64_t len, enum img_udf_place_k
 	}
 	for (uint64_t i = first; i <= last; i++) {
 		bool take = d->owner[i] == OWN_NONE ||
-			    (d->owner[i] == OWN_UDF_META && (o == OWN_UDF_ENTRY || o == OWN_UDF_DIR));
+			    (d->owner[i] == OWN_UDF_META && o != OWN_UDF_META && o != OWN_UDF_MIRROR);
 		if (!take)
 			continue;
 		d->owner[i] = o;

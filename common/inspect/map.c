@@ -493,6 +493,10 @@ static int merge_places(struct builder *b)
 			kind = IMG_MAP_UDF_SPACE;
 			snprintf(label, sizeof(label), "UDF metadata mirror file");
 			break;
+		case IMG_UDF_PLACE_FILE_SET:
+			kind = IMG_MAP_UDF;
+			snprintf(label, sizeof(label), "UDF file set descriptor");
+			break;
 		default:
 			kind = IMG_MAP_UDF;
 			snprintf(label, sizeof(label), "UDF metadata bitmap file");

@@ -827,6 +827,27 @@ int img_udf_read_tree_places(struct img_source *src, struct img_filetree **out,
 		return rc;
 	}
 	info->tags_verified++;
+	if (visit != NULL && (rc = visit(ctx, foff, r.bs, IMG_UDF_PLACE_FILE_SET, "")) == IMG_OK) {
+		/* The sequence's terminating descriptor, when the next block holds one; anything
+		 * else there is not the file set's (and not an error of the tree). */
+		uint64_t toff;
+		struct img_error keep = *err;
+		if (info->fsd_block < UINT32_MAX &&
+		    img_udfr_read_block(&r, info->fsd_partition, info->fsd_block + 1, r.block,
+					"UDF terminating descriptor", foff, &toff) == IMG_OK &&
+		    img_le16(r.block) == 8 &&
+		    img_udfr_check_desc(&r, r.block, info->fsd_partition, info->fsd_block + 1,
+					toff, 8) == IMG_OK)
+			rc = visit(ctx, toff, r.bs, IMG_UDF_PLACE_FILE_SET, "");
+		if (rc == IMG_OK)
+			*err = keep;
+	}
+	if (rc != IMG_OK) {
+		img_error_set(err, rc, "UDF places");
+		img_filetree_free(r.tree);
+		img_udfr_free(&r);
+		return rc;
+	}
 	/* Root directory ICB: long_ad at 400 (4/14.1). */
 	uint32_t root_lbn = img_le32(b + 400 + 4);
 	unsigned root_pref = img_le16(b + 400 + 8);

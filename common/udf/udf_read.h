@@ -106,6 +106,8 @@ enum img_udf_place_kind {
 	IMG_UDF_PLACE_METADATA,     /* an extent of a metadata partition's metadata file */
 	IMG_UDF_PLACE_MIRROR,       /* ... of its metadata mirror file */
 	IMG_UDF_PLACE_BITMAP,       /* ... of its metadata bitmap file */
+	IMG_UDF_PLACE_FILE_SET,     /* the file set descriptor and the terminating descriptor
+				     * that follows it (ECMA-167 4/8.3.1) when there is one */
 };
 
 /* Called for each place: bytes [offset, offset+length) of the image, which the reader checked
@@ -115,7 +117,7 @@ typedef int (*img_udf_place_visit)(void *ctx, uint64_t offset, uint64_t length,
 				   enum img_udf_place_kind kind, const char *path);
 
 /* img_udf_read_tree that also tells visit (when not NULL) where each structure the walk reads
- * lies on the image, mapped through the partition maps: every file entry (the one an indirect
+ * lies on the image, mapped through the partition maps: the file set descriptor, every file entry (the one an indirect
  * entry leads to), every directory extent, and the extents of each metadata partition's
  * metadata, mirror and bitmap files (a mirror or bitmap file that cannot be read is left
  * out).  Places come in the order of reading, not sorted; a file entry met twice (hard links)
