@@ -52,11 +52,11 @@ struct img_map {
 /* Finds every structure of src that the readers of common/inspect and common/udf know
  * (volume descriptors, El Torito, system area, directory walks of the primary and Joliet
  * hierarchies with their Rock Ridge continuation areas, the file trees of the ISO 9660/Rock
- * Ridge, Joliet and UDF views, the UDF volume) and lays them out: where two claim a block,
+ * Ridge, Joliet and UDF views, the UDF volume with its file entries and directories) and lays them out: where two claim a block,
  * the more specific wins (descriptors over boot images over file data over a partition).
  * Blocks no one claims, or only a UDF partition, are read: zeros are padding, UDF anchor
- * copies are UDF, libisofs's checksum tags MD5 tags, others a gap (or the UDF partition's file
- * entries); past IMG_MAP_READ_BUDGET bytes of such blocks, they are not read.  A structure
+ * copies are UDF, libisofs's checksum tags MD5 tags, others a gap (or UDF space: a
+ * partition's or metadata file's blocks no file entry claims); past IMG_MAP_READ_BUDGET bytes of such blocks, they are not read.  A structure
  * that cannot be read is left out of the map and does not fail it: the map shows what could
  * be found.  *out is zeroed first; free it with img_map_free, also after an error.  Errors:
  * IMG_ENOMEM, IMG_EIO (a read error of the image), IMG_EINVAL (an empty image). */
