@@ -42,6 +42,7 @@ static int rank(enum img_map_kind k)
 	case IMG_MAP_UDF_ENTRY: return 6;
 	case IMG_MAP_BOOT_IMAGE: return 5;
 	case IMG_MAP_FILE_DATA: return 4;
+	case IMG_MAP_MD5_TAG: return 4; /* the checksum array, among file data */
 	case IMG_MAP_UDF_SPACE: return 3;
 	case IMG_MAP_PARTITION: return 2;
 	default: return 0;
@@ -379,6 +380,10 @@ static int map_files(struct builder *b)
 		struct img_error e = {0};
 		if (img_iso_view_open(b->src, views[k], &v, &info, &e) == IMG_OK) {
 			int rc = img_iso_view_walk(v, visit_file, b);
+			/* the array lies where file data lie: between the files and the tag */
+			if (rc == IMG_OK && info.md5_array_blocks > 0)
+				rc = claim_blocks(b, IMG_MAP_MD5_TAG, info.md5_array,
+						  info.md5_array_blocks, "MD5 checksum array");
 			img_iso_view_close(v);
 			if (rc == IMG_ENOMEM)
 				return img_error_set(b->err, IMG_ENOMEM, "image map");

@@ -72,6 +72,22 @@ iso.close()
 with open(path, "rb") as f:
     f.seek(512)
     hdr = f.read(92)
+# libisofs's MD5 checksum array: the root's AAIP attribute isofs.ca (an AL component "ca" in
+# namespace 4, "isofs."; then the value component: flags, length, then length-prefixed session start, array start, count,
+# entry size, "MD5"), decoded from the bytes here.
+with open(path, "rb") as f:
+    data = f.read()
+at = data.find(b"\x00\x03\x04ca\x00")
+while at >= 0:
+    val, nums, pos = data[at + 7:at + 7 + data[at + 6]], [], 0
+    while len(nums) < 4 and pos < len(val) and pos + 1 + val[pos] <= len(val):
+        nums.append(int.from_bytes(val[pos + 1:pos + 1 + val[pos]], "big"))
+        pos += val[pos] + 1
+    if len(nums) == 4 and val[pos:] == b"MD5" and nums[3] == 16:
+        for b in range(nums[1], nums[1] + (nums[2] + 127) // 128):
+            put("M", b, "MD5 checksum array")
+        break
+    at = data.find(b"\x00\x03\x04ca\x00", at + 1)
 if hdr[:8] == b"EFI PART":
     backup = struct.unpack_from("<Q", hdr, 32)[0]
     put("G", backup * 512 // 2048, "GPT backup header")
@@ -128,9 +144,11 @@ check_map hyb.iso
 grep -q 'boot image 1 (x86, .*): /isolinux/isolinux.bin' hyb.iso.map || fail "no BIOS boot image"
 grep -q 'boot image 2 (EFI, .*): /efi.img' hyb.iso.map || fail "no EFI boot image"
 grep -q '^M' hyb.iso.map || fail "hyb.iso: no MD5 tag (xorriso --md5)"
+grep -q '^M .* MD5 checksum array$' hyb.iso.map || fail "hyb.iso: no MD5 checksum array"
 rm -f src/efi.img
 BUILDER=mkimage make_hybrid mhyb.iso src
 check_map mhyb.iso
+grep -q '^M .* MD5 checksum array$' mhyb.iso.map || fail "mhyb.iso: no MD5 checksum array"
 rm -f src/efi.img
 
 rm -rf usrc && mkdir -p usrc/d && echo one >usrc/d/one && head -c 70000 /dev/urandom >usrc/big
