@@ -73,8 +73,8 @@ with open(path, "rb") as f:
     f.seek(512)
     hdr = f.read(92)
 # libisofs's MD5 checksum array: the root's AAIP attribute isofs.ca (an AL component "ca" in
-# namespace 4, "isofs."; then the value component: flags, length, then length-prefixed session start, array start, count,
-# entry size, "MD5"), decoded from the bytes here.
+# namespace 4, "isofs."; then the value component: flags, length, and length-prefixed
+# session start, array start, count, entry size, "MD5"), decoded from the bytes here.
 with open(path, "rb") as f:
     data = f.read()
 at = data.find(b"\x00\x03\x04ca\x00")
