@@ -29,6 +29,7 @@ static const struct {
 	[IMG_MAP_DIRECTORY] = {'D', "44;97", "#1f77b4"},
 	[IMG_MAP_FILE_DATA] = {'F', "42;30", "#2ca02c"},
 	[IMG_MAP_UDF_SPACE] = {'u', "43;97", "#f5c28c"},
+	[IMG_MAP_UDF_ENTRY] = {'I', "44;30", "#6baed6"},
 	[IMG_MAP_GPT_BACKUP] = {'G', "105;30", "#e377c2"},
 	[IMG_MAP_PARTITION] = {'E', "100;97", "#8c564b"},
 	[IMG_MAP_MD5_TAG] = {'M', "106;30", "#9edae5"},

@@ -26,11 +26,13 @@
 /* Who claims a block (one byte per 2048-byte block of the larger image). */
 enum owner {
 	OWN_NONE, OWN_SYSAREA, OWN_VD, OWN_CATALOG, OWN_BOOTIMG, OWN_PATHTABLE, OWN_DIR,
-	OWN_FILE, OWN_UDF, OWN_GPT_BACKUP, OWN_COUNT
+	OWN_FILE, OWN_UDF, OWN_GPT_BACKUP, OWN_UDF_ENTRY, OWN_UDF_DIR, OWN_UDF_META,
+	OWN_UDF_MIRROR, OWN_COUNT
 };
 static const char *const owner_names[OWN_COUNT] = {
 	"unclaimed", "system area", "volume descriptor", "boot catalog", "boot image",
-	"path table", "directory records", "file data", "udf descriptor", "gpt backup"
+	"path table", "directory records", "file data", "udf descriptor", "gpt backup",
+	"udf file entry", "udf directory", "udf metadata file", "udf metadata mirror file"
 };
 
 /* Block flags. */
@@ -52,6 +54,11 @@ struct dctx {
 	/* The directory records of each path, sorted by path, per image and view (MAP_ISO,
 	 * MAP_JOLIET, MAP_RR); a NULL map when the image has no such tree. */
 	struct pxmap *maps[2][3];
+	/* UDF file entries and directories: per block, 1 + the index in place_path of the
+	 * file that owns it (0: none), allocated when the first is met */
+	uint32_t *place_of;
+	char **place_path;
+	size_t nplace, capplace;
 };
 
 /* --- the result list --- */
@@ -1367,9 +1374,10 @@ static void diff_view_data(struct dctx *d, enum img_view v)
 
 /* The byte ranges of a UDF volume's descriptors that img_udf_info lets us place: the anchors
  * (block 256, N-256 and N-1, ECMA-167 3/8.4.2.1), the main and reserve volume descriptor
- * sequences (the reserve one read from the anchor's bytes 24-31, 3/10.2) and the file set
+ * sequences (the reserve one read from the anchor's bytes 24-31, 3/10.2), the integrity
+ * sequence and the file set
  * descriptor when it lies in a physical partition. */
-#define UDF_RANGES 6
+#define UDF_RANGES 7
 static int udf_ranges(struct dctx *d, int side, const struct img_udf_info *x,
 		      uint64_t off[UDF_RANGES], uint64_t len[UDF_RANGES])
 {
@@ -1387,12 +1395,56 @@ static int udf_ranges(struct dctx *d, int side, const struct img_udf_info *x,
 			    "anchor", &e) == IMG_OK) {
 		off[n] = (uint64_t)le32(avdp + 28) * bs, len[n++] = le32(avdp + 24);
 	}
+	/* the logical volume integrity sequence (3/10.10) */
+	off[n] = (uint64_t)x->lvid_sector * bs, len[n++] = x->lvid_length;
 	for (unsigned i = 0; i < x->nmaps && i < IMG_UDF_MAX_MAPS; i++)
 		if (i == x->fsd_partition && x->maps[i].kind == IMG_UDF_MAP_PHYSICAL) {
 			off[n] = ((uint64_t)x->maps[i].partition_start + x->fsd_block) * bs;
 			len[n++] = bs;
 		}
 	return n;
+}
+
+/* A structure the UDF tree walk read: its blocks are its own unless something claimed them
+ * first; a file entry or directory wins over the metadata file that holds it.  The mirror
+ * file's copies of file entries stay the mirror's (the reader reads only one copy). */
+static int udf_place(void *ctx, uint64_t off, uint64_t len, enum img_udf_place_kind kind,
+		     const char *path)
+{
+	struct dctx *d = ctx;
+	if (len == 0 || off >= d->nblocks * BLK)
+		return IMG_OK;
+	uint8_t o = kind == IMG_UDF_PLACE_ENTRY ? OWN_UDF_ENTRY :
+		    kind == IMG_UDF_PLACE_DIRECTORY ? OWN_UDF_DIR :
+		    kind == IMG_UDF_PLACE_BITMAP || kind == IMG_UDF_PLACE_FILE_SET ? OWN_UDF :
+		    kind == IMG_UDF_PLACE_MIRROR ? OWN_UDF_MIRROR : OWN_UDF_META;
+	uint64_t first = off / BLK, last = (off + len - 1) / BLK;
+	if (last >= d->nblocks || off + len < off)
+		last = d->nblocks - 1;
+	uint32_t idx = 0;
+	if (o == OWN_UDF_ENTRY || o == OWN_UDF_DIR) {
+		if (d->place_of == NULL &&
+		    (d->place_of = calloc(d->nblocks, sizeof(*d->place_of))) == NULL)
+			return IMG_ENOMEM;
+		if (d->nplace >= UINT32_MAX - 1 ||
+		    img_grow((void **)&d->place_path, &d->capplace, d->nplace,
+			     sizeof(*d->place_path), 64) != IMG_OK)
+			return IMG_ENOMEM;
+		if ((d->place_path[d->nplace] = strdup(path)) == NULL)
+			return IMG_ENOMEM;
+		idx = (uint32_t)++d->nplace;
+	}
+	for (uint64_t i = first; i <= last; i++) {
+		bool take = d->owner[i] == OWN_NONE ||
+			    (d->owner[i] == OWN_UDF_META && o != OWN_UDF_META && o != OWN_UDF_MIRROR);
+		if (!take)
+			continue;
+		d->owner[i] = o;
+		d->flags[i] |= F_META;
+		if (idx)
+			d->place_of[i] = idx;
+	}
+	return IMG_OK;
 }
 
 static void diff_udf(struct dctx *d)
@@ -1416,6 +1468,15 @@ static void diff_udf(struct dctx *d)
 		n[s] = udf_ranges(d, s, u[s], off[s], len[s]);
 		for (int i = 0; i < n[s]; i++)
 			claim(d, OWN_UDF, off[s][i], len[s][i]);
+		/* What the tree walk reads: a tree that cannot be read places what it reached. */
+		struct img_udf_info *t = calloc(1, sizeof(*t));
+		if (t == NULL || img_udf_read_tree_places(d->src[s], NULL, t, udf_place, d, &e) ==
+				 IMG_ENOMEM) {
+			free(t);
+			d->rc = IMG_ENOMEM;
+			goto out;
+		}
+		free(t);
 	}
 	size_t before = d->r->count;
 	if (rc[0] != IMG_OK || rc[1] != IMG_OK)
@@ -1444,13 +1505,21 @@ static void report_ranges(struct dctx *d, bool all)
 			continue;
 		}
 		uint8_t o = d->owner[b];
+		uint32_t pl = d->place_of ? d->place_of[b] : 0;
 		uint64_t e = b + 1;
 		while (e < d->nblocks && d->owner[e] == o && (d->flags[e] & F_DIFFER) &&
-		       (all || !(d->flags[e] & F_EXPLAINED)))
+		       (all || !(d->flags[e] & F_EXPLAINED)) &&
+		       (d->place_of == NULL || d->place_of[e] == pl))
 			e++;
+		/* A UDF file entry or directory is named by its file's path. */
+		char where[1200];
+		snprintf(where, sizeof(where), "%s", owner_names[o]);
+		if (pl > 0 && pl <= d->nplace)
+			snprintf(where, sizeof(where), "%s %.1000s", owner_names[o],
+				 d->place_path[pl - 1]);
 		/* field: "unclaimed" when no structure we know lies there, else "bytes": the
 		 * blocks of that structure differ but none of its fields we compare does. */
-		struct img_diff_item *x = add(d, IMG_DIFF_RANGE, "blocks", owner_names[o],
+		struct img_diff_item *x = add(d, IMG_DIFF_RANGE, "blocks", where,
 					      o == OWN_NONE ? "unclaimed" : "bytes", NULL, NULL);
 		if (x != NULL) {
 			x->offset = b;
@@ -1519,6 +1588,10 @@ out:
 		img_error_set(err, IMG_ENOMEM, "out of memory comparing the images");
 	free(d.owner);
 	free(d.flags);
+	free(d.place_of);
+	for (size_t i = 0; i < d.nplace; i++)
+		free(d.place_path[i]);
+	free(d.place_path);
 	free(d.buf[0]);
 	free(d.buf[1]);
 	free(d.vds[0]);

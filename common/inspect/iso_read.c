@@ -733,6 +733,46 @@ static void find_catalog(struct img_iso_view *v, const struct img_iso_info *info
 	free(cat_content);
 }
 
+/* One number of an AAIP isofs.ca value (libisofs util.c iso_util_decode_len_bytes): a length
+ * byte, then that many bytes, most significant first; false past the value's end or over 4. */
+static bool ca_number(const unsigned char *v, size_t len, size_t *pos, uint32_t *out)
+{
+	if (*pos >= len || v[*pos] > 4 || v[*pos] > len - *pos - 1)
+		return false;
+	size_t n = v[*pos];
+	uint32_t x = 0;
+	for (size_t i = 1; i <= n; i++)
+		x = x << 8 | v[*pos + i];
+	*pos += n + 1;
+	*out = x;
+	return true;
+}
+
+/* The root's "isofs.ca" (libisofs node.c iso_root_set_isofsca): session start, array start,
+ * entry count, entry size (16), "MD5".  The array holds count entries of 16 bytes. */
+static void find_md5_array(struct img_iso_view *v, struct img_iso_info *info)
+{
+	size_t len = 0;
+	char *val = NULL;
+	IsoDir *root = iso_image_get_root(v->image);
+	if (root == NULL || iso_node_lookup_attr((IsoNode *)root, "isofs.ca", &len, &val, 0) != 1)
+		return;
+	const unsigned char *u = (const unsigned char *)val;
+	size_t pos = 0;
+	uint32_t start, end, count, size;
+	if (ca_number(u, len, &pos, &start) && ca_number(u, len, &pos, &end) &&
+	    ca_number(u, len, &pos, &count) && ca_number(u, len, &pos, &size) && size == 16 &&
+	    len - pos == 3 && memcmp(u + pos, "MD5", 3) == 0 && count > 0 &&
+	    end < info->blocks) {
+		uint32_t blocks = count / 128 + (count % 128 != 0);
+		if (blocks <= info->blocks - end) {
+			info->md5_array = end;
+			info->md5_array_blocks = blocks;
+		}
+	}
+	free(val);
+}
+
 int img_iso_view_open(struct img_source *src, enum img_view view, struct img_iso_view **out,
 		      struct img_iso_info *info, struct img_error *err)
 {
@@ -771,6 +811,7 @@ int img_iso_view_open(struct img_source *src, enum img_view view, struct img_iso
 	} else if (terminator != 0) {
 		find_session_tag(src, terminator, vol_blocks, info);
 	}
+	find_md5_array(v, info);
 	v->c.image = v->image;
 	find_catalog(v, info);
 	*out = v;

@@ -55,6 +55,10 @@ struct img_iso_info {
 	uint32_t md5_start, md5_end;
 	unsigned char md5[16];
 	int files_with_md5;
+	/* libisofs's MD5 checksum array (16 bytes per file, then the session's), as the root's
+	 * AAIP attribute "isofs.ca" places it: md5_array_blocks blocks from md5_array; 0 when
+	 * there is none or it is not MD5. */
+	uint32_t md5_array, md5_array_blocks;
 };
 
 /* Imports the tree of view (IMG_VIEW_DEFAULT: Rock Ridge, else Joliet, else ISO 9660) into a

@@ -20,7 +20,7 @@ const char *img_map_kind_name(enum img_map_kind kind)
 {
 	static const char *const names[IMG_MAP_KIND_COUNT] = {
 		"system_area", "volume_descriptors", "udf", "boot_catalog", "boot_image",
-		"path_table", "directory", "file_data", "udf_space", "gpt_backup", "partition",
+		"path_table", "directory", "file_data", "udf_space", "udf_entry", "gpt_backup", "partition",
 		"md5_tag", "padding", "gap",
 	};
 	return (unsigned)kind < IMG_MAP_KIND_COUNT ? names[kind] : "?";
@@ -39,8 +39,10 @@ static int rank(enum img_map_kind k)
 	case IMG_MAP_BOOT_CATALOG: return 8;
 	case IMG_MAP_PATH_TABLE: return 7;
 	case IMG_MAP_DIRECTORY: return 6;
+	case IMG_MAP_UDF_ENTRY: return 6;
 	case IMG_MAP_BOOT_IMAGE: return 5;
 	case IMG_MAP_FILE_DATA: return 4;
+	case IMG_MAP_MD5_TAG: return 4; /* the checksum array, among file data */
 	case IMG_MAP_UDF_SPACE: return 3;
 	case IMG_MAP_PARTITION: return 2;
 	default: return 0;
@@ -55,6 +57,14 @@ struct claim {
 	size_t order;           /* claims of equal rank: the earlier wins */
 };
 
+/* One place the UDF reader reported, in blocks (end exclusive). */
+struct uplace {
+	uint64_t first, end;
+	size_t order;
+	enum img_udf_place_kind kind;
+	char path[112];
+};
+
 /* What building a map collects. */
 struct builder {
 	struct img_source *src;
@@ -65,6 +75,10 @@ struct builder {
 	/* file data extents, merged into claims at the end (a big tree has many) */
 	struct claim *files;
 	size_t nfiles, capfiles;
+	/* what the UDF tree walk read (file entries, directories, metadata files), merged
+	 * into runs of one kind at the end */
+	struct uplace *up;
+	size_t nup, capup;
 	struct img_vdset *vds;
 	bool iso;
 	uint32_t iso_blocks;    /* volume space size of the primary descriptor */
@@ -333,6 +347,27 @@ static int visit_file(struct img_fnode *n, void *arg)
 	return IMG_OK;
 }
 
+/* Notes where the UDF reader found a file entry, directory extent or metadata file extent. */
+static int visit_udf_place(void *ctx, uint64_t off, uint64_t len, enum img_udf_place_kind kind,
+			   const char *path)
+{
+	struct builder *b = ctx;
+	if (len == 0 || off >= b->blocks * IMG_MAP_BLOCK)
+		return IMG_OK;
+	uint64_t first = off / IMG_MAP_BLOCK;
+	uint64_t end = len > b->blocks * IMG_MAP_BLOCK - off ? b->blocks :
+		       (off + len + IMG_MAP_BLOCK - 1) / IMG_MAP_BLOCK;
+	if (img_grow((void **)&b->up, &b->capup, b->nup, sizeof(*b->up), 256) != IMG_OK)
+		return IMG_ENOMEM;
+	struct uplace *p = &b->up[b->nup];
+	p->first = first;
+	p->end = end;
+	p->order = b->nup++;
+	p->kind = kind;
+	snprintf(p->path, sizeof(p->path), "%s", path);
+	return IMG_OK;
+}
+
 /* File data of the ISO 9660 (Rock Ridge) view, the Joliet view and the UDF view: usually
  * the same extents, but a file hidden from one view has data only the others show.  A view
  * that is absent or cannot be read adds nothing. */
@@ -345,6 +380,10 @@ static int map_files(struct builder *b)
 		struct img_error e = {0};
 		if (img_iso_view_open(b->src, views[k], &v, &info, &e) == IMG_OK) {
 			int rc = img_iso_view_walk(v, visit_file, b);
+			/* the array lies where file data lie: between the files and the tag */
+			if (rc == IMG_OK && info.md5_array_blocks > 0)
+				rc = claim_blocks(b, IMG_MAP_MD5_TAG, info.md5_array,
+						  info.md5_array_blocks, "MD5 checksum array");
 			img_iso_view_close(v);
 			if (rc == IMG_ENOMEM)
 				return img_error_set(b->err, IMG_ENOMEM, "image map");
@@ -358,7 +397,10 @@ static int map_files(struct builder *b)
 		struct img_filetree *t = NULL;
 		struct img_udf_info info;
 		struct img_error e = {0};
-		if (img_udf_read_tree(b->src, &t, &info, &e) == IMG_OK &&
+		int rc = img_udf_read_tree_places(b->src, &t, &info, visit_udf_place, b, &e);
+		if (rc == IMG_ENOMEM)
+			return img_error_set(b->err, IMG_ENOMEM, "image map");
+		if (rc == IMG_OK &&
 		    img_filetree_walk(t->root, visit_file, b) == IMG_ENOMEM) {
 			img_filetree_free(t);
 			return img_error_set(b->err, IMG_ENOMEM, "image map");
@@ -399,6 +441,78 @@ static int merge_files(struct builder *b)
 		if (i < b->nfiles) {
 			first = b->files[i].first;
 			end = b->files[i].end;
+		}
+	}
+	return IMG_OK;
+}
+
+static int cmp_uplace(const void *x, const void *y)
+{
+	const struct uplace *a = x, *c = y;
+	if (a->first != c->first)
+		return a->first < c->first ? -1 : 1;
+	return a->order < c->order ? -1 : a->order > c->order ? 1 : 0;
+}
+
+/* The UDF places as claims: consecutive places of one kind merged into a run (a directory
+ * of many files has its file entries one after another), named after the first place and how
+ * many more the run holds, so that the legend stays short.  Metadata and mirror file extents
+ * are UDF space: what no file entry or directory in them claims is shown as theirs. */
+static int merge_places(struct builder *b)
+{
+	if (b->nup == 0)
+		return IMG_OK;
+	qsort(b->up, b->nup, sizeof(*b->up), cmp_uplace);
+	size_t start = 0;
+	uint64_t end = b->up[0].end;
+	for (size_t i = 1; i <= b->nup; i++) {
+		const struct uplace *s = &b->up[start];
+		if (i < b->nup && b->up[i].kind == s->kind && b->up[i].first <= end) {
+			if (b->up[i].end > end)
+				end = b->up[i].end;
+			continue;
+		}
+		size_t more = i - start - 1;
+		char label[128];
+		enum img_map_kind kind = IMG_MAP_UDF_ENTRY;
+		switch (s->kind) {
+		case IMG_UDF_PLACE_ENTRY:
+			if (more == 0)
+				snprintf(label, sizeof(label), "UDF file entry: %.96s", s->path);
+			else
+				snprintf(label, sizeof(label), "UDF file entries: %.70s and %zu more",
+					 s->path, more);
+			break;
+		case IMG_UDF_PLACE_DIRECTORY:
+			if (more == 0)
+				snprintf(label, sizeof(label), "UDF directory: %.96s", s->path);
+			else
+				snprintf(label, sizeof(label), "UDF directories: %.70s and %zu more",
+					 s->path, more);
+			break;
+		case IMG_UDF_PLACE_METADATA:
+			kind = IMG_MAP_UDF_SPACE;
+			snprintf(label, sizeof(label), "UDF metadata file");
+			break;
+		case IMG_UDF_PLACE_MIRROR:
+			kind = IMG_MAP_UDF_SPACE;
+			snprintf(label, sizeof(label), "UDF metadata mirror file");
+			break;
+		case IMG_UDF_PLACE_FILE_SET:
+			kind = IMG_MAP_UDF;
+			snprintf(label, sizeof(label), "UDF file set descriptor");
+			break;
+		default:
+			kind = IMG_MAP_UDF;
+			snprintf(label, sizeof(label), "UDF metadata bitmap file");
+			break;
+		}
+		int rc = claim_blocks(b, kind, s->first, end - s->first, label);
+		if (rc != IMG_OK)
+			return rc;
+		if (i < b->nup) {
+			start = i;
+			end = b->up[i].end;
 		}
 	}
 	return IMG_OK;
@@ -759,6 +873,8 @@ int img_map_build(struct img_source *src, struct img_map *out, struct img_error 
 	if (rc == IMG_OK)
 		rc = merge_files(b);
 	if (rc == IMG_OK)
+		rc = merge_places(b);
+	if (rc == IMG_OK)
 		rc = map_boot(b);
 	if (rc == IMG_OK && b->have_udf)
 		rc = map_udf(b);
@@ -766,6 +882,7 @@ int img_map_build(struct img_source *src, struct img_map *out, struct img_error 
 		rc = lay_out(b, out);
 	free(b->c);
 	free(b->files);
+	free(b->up);
 	free(b->vds);
 	free(b->cat);
 	free(b);

@@ -23,8 +23,10 @@ enum img_map_kind {
 	IMG_MAP_PATH_TABLE,     /* ISO 9660 / Joliet path tables */
 	IMG_MAP_DIRECTORY,      /* directory records of one view */
 	IMG_MAP_FILE_DATA,      /* data of regular files (any view) */
-	IMG_MAP_UDF_SPACE,      /* the rest of a UDF partition that is not zeros: file entries
-				 * and directories */
+	IMG_MAP_UDF_SPACE,      /* the rest of a UDF partition that is not zeros, and the
+				 * extents of a metadata partition's metadata and mirror files
+				 * that no file entry or directory claims */
+	IMG_MAP_UDF_ENTRY,      /* UDF file entries and directories (file identifiers), by path */
 	IMG_MAP_GPT_BACKUP,     /* backup GPT entries and header */
 	IMG_MAP_PARTITION,      /* an MBR or GPT partition past the ISO 9660 volume */
 	IMG_MAP_MD5_TAG,        /* a libisofs checksum tag (xorriso/mkimage --md5) */
@@ -50,11 +52,11 @@ struct img_map {
 /* Finds every structure of src that the readers of common/inspect and common/udf know
  * (volume descriptors, El Torito, system area, directory walks of the primary and Joliet
  * hierarchies with their Rock Ridge continuation areas, the file trees of the ISO 9660/Rock
- * Ridge, Joliet and UDF views, the UDF volume) and lays them out: where two claim a block,
+ * Ridge, Joliet and UDF views, the UDF volume with its file entries and directories) and lays them out: where two claim a block,
  * the more specific wins (descriptors over boot images over file data over a partition).
  * Blocks no one claims, or only a UDF partition, are read: zeros are padding, UDF anchor
- * copies are UDF, libisofs's checksum tags MD5 tags, others a gap (or the UDF partition's file
- * entries); past IMG_MAP_READ_BUDGET bytes of such blocks, they are not read.  A structure
+ * copies are UDF, libisofs's checksum tags MD5 tags, others a gap (or UDF space: a
+ * partition's or metadata file's blocks no file entry claims); past IMG_MAP_READ_BUDGET bytes of such blocks, they are not read.  A structure
  * that cannot be read is left out of the map and does not fail it: the map shows what could
  * be found.  *out is zeroed first; free it with img_map_free, also after an error.  Errors:
  * IMG_ENOMEM, IMG_EIO (a read error of the image), IMG_EINVAL (an empty image). */

@@ -378,6 +378,77 @@ static int open_metadata(struct udf_reader *r, int i)
 	return img_error_set(r->err, rc, "%s; %s", first, second);
 }
 
+/* Tells r->place where the recorded extents of f lie, block run by block run. */
+static int meta_report(struct udf_reader *r, const struct udf_meta_file *f,
+		       enum img_udf_place_kind kind)
+{
+	for (size_t i = 0; i < f->next; i++) {
+		const struct udf_meta_ext *e = &f->ext[i];
+		uint32_t lbn = e->lbn, left = e->count;
+		while (e->recorded && left > 0) {
+			uint64_t sector, run;
+			int rc = map_block(r, e->pref, lbn, &sector, &run, 0);
+			if (rc != IMG_OK)
+				return rc; /* checked when loaded: not expected */
+			if (run > left)
+				run = left;
+			uint64_t off = sector * r->bs, len = run * r->bs;
+			uint64_t size = img_source_size(r->src);
+			if (off >= size)
+				break;
+			if (len > size - off)
+				len = size - off;
+			if ((rc = r->place(r->place_ctx, off, len, kind, "")) != IMG_OK)
+				return rc;
+			left -= (uint32_t)run;
+			if ((uint64_t)lbn + run > UINT32_MAX)
+				break;
+			lbn += (uint32_t)run;
+		}
+	}
+	return IMG_OK;
+}
+
+/* Loads the file of type want at block loc below metadata map i and reports it; a file that
+ * cannot be read is left out and r->err kept as it was. */
+static int meta_report_other(struct udf_reader *r, int i, uint32_t loc, unsigned want,
+			     enum img_udf_place_kind kind)
+{
+	if (loc == IMG_UDF_NO_FILE)
+		return IMG_OK;
+	struct udf_meta_file f = {0};
+	struct img_error keep = *r->err;
+	int rc = meta_load(r, i, loc, want, &f);
+	if (rc == IMG_OK)
+		rc = meta_report(r, &f, kind);
+	else if (rc != IMG_ENOMEM) {
+		*r->err = keep;
+		rc = IMG_OK;
+	}
+	meta_free(&f);
+	return rc;
+}
+
+int img_udfr_meta_places(struct udf_reader *r)
+{
+	int rc = IMG_OK;
+	for (unsigned i = 0; rc == IMG_OK && i < r->info->nmaps && i < IMG_UDF_MAX_MAPS; i++) {
+		const struct img_udf_map *mp = &r->info->maps[i];
+		if (mp->kind != IMG_UDF_MAP_METADATA)
+			continue;
+		/* meta holds the mirror's extents when the metadata file was unreadable */
+		rc = meta_report(r, &r->m[i].meta, mp->mirror_used ? IMG_UDF_PLACE_MIRROR :
+						    IMG_UDF_PLACE_METADATA);
+		if (rc == IMG_OK && !mp->mirror_used && mp->mirror_file != mp->metadata_file)
+			rc = meta_report_other(r, (int)i, mp->mirror_file, 251,
+					       IMG_UDF_PLACE_MIRROR);
+		if (rc == IMG_OK)
+			rc = meta_report_other(r, (int)i, mp->bitmap_file, 252,
+					       IMG_UDF_PLACE_BITMAP);
+	}
+	return rc;
+}
+
 /* ---- sparing table (UDF 2.60 2.2.12) ---- */
 
 static int open_sparing(struct udf_reader *r, int i)

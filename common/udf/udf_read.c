@@ -564,6 +564,21 @@ static bool seen_dir(struct udf_reader *r, uint64_t off, int *rc)
 	return false;
 }
 
+/* Tells r->place (when set) that bytes [off, off+len) hold kind of node n. */
+static int place(struct udf_reader *r, const struct img_fnode *n, uint64_t off, uint64_t len,
+		 enum img_udf_place_kind kind)
+{
+	if (r->place == NULL)
+		return IMG_OK;
+	char path[1024];
+	if (!img_fnode_path(n, path, sizeof(path)))
+		snprintf(path, sizeof(path), "%s", n->name ? n->name : "");
+	int rc = r->place(r->place_ctx, off, len, kind, path);
+	if (rc != IMG_OK)
+		img_error_set(r->err, rc, "UDF places");
+	return rc;
+}
+
 /* Reads the (extended) file entry at block lbn of partition reference pref into n; *icb_off
  * gets the byte offset of the file entry (loops are detected on it). */
 static int read_entry(struct udf_reader *r, unsigned pref, uint32_t lbn, uint64_t where,
@@ -574,6 +589,8 @@ static int read_entry(struct udf_reader *r, unsigned pref, uint32_t lbn, uint64_
 	if (rc != IMG_OK)
 		return rc;
 	*icb_off = off;
+	if ((rc = place(r, n, off, r->bs, IMG_UDF_PLACE_ENTRY)) != IMG_OK)
+		return rc;
 	const unsigned char *b = r->block;
 	bool efe = img_le16(b) == 266;
 	*file_type = b[16 + 11];
@@ -693,6 +710,13 @@ static int read_dir(struct udf_reader *r, struct img_fnode *dir, int depth, stru
 	int rc = img_udfr_read_data(r, dir, IMG_UDF_MAX_DIR_BYTES, &d, &len);
 	if (rc != IMG_OK)
 		return rc;
+	/* The extents just read: read_data checked they hold the directory's size. */
+	uint64_t left = dir->size;
+	for (size_t k = 0; k < dir->nextents && left > 0 && rc == IMG_OK; k++) {
+		uint64_t l = dir->extents[k].length < left ? dir->extents[k].length : left;
+		rc = place(r, dir, dir->extents[k].offset, l, IMG_UDF_PLACE_DIRECTORY);
+		left -= l;
+	}
 	/* Byte offsets in messages: within the directory's extents as laid out in the image. */
 	for (size_t pos = 0; pos + 38 <= len && rc == IMG_OK;) {
 		const unsigned char *f = d + pos;
@@ -771,8 +795,19 @@ static int read_dir(struct udf_reader *r, struct img_fnode *dir, int depth, stru
 int img_udf_read_tree(struct img_source *src, struct img_filetree **out, struct img_udf_info *info,
 		      struct img_error *err)
 {
-	struct udf_reader r = {.src = src, .info = info, .err = err};
+	return img_udf_read_tree_places(src, out, info, NULL, NULL, err);
+}
+
+int img_udf_read_tree_places(struct img_source *src, struct img_filetree **out,
+			     struct img_udf_info *info, img_udf_place_visit visit, void *ctx,
+			     struct img_error *err)
+{
+	struct udf_reader r = {.src = src, .info = info, .err = err, .place = visit,
+			       .place_ctx = ctx};
 	int rc = img_udfr_open_volume(&r);
+	if (rc == IMG_OK && visit != NULL && (rc = img_udfr_meta_places(&r)) != IMG_OK &&
+	    rc != IMG_ENOMEM)
+		img_error_set(err, rc, "UDF places");
 	if (rc != IMG_OK) {
 		img_udfr_free(&r);
 		return rc;
@@ -792,6 +827,27 @@ int img_udf_read_tree(struct img_source *src, struct img_filetree **out, struct 
 		return rc;
 	}
 	info->tags_verified++;
+	if (visit != NULL && (rc = visit(ctx, foff, r.bs, IMG_UDF_PLACE_FILE_SET, "")) == IMG_OK) {
+		/* The sequence's terminating descriptor, when the next block holds one; anything
+		 * else there is not the file set's (and not an error of the tree). */
+		uint64_t toff;
+		struct img_error keep = *err;
+		if (info->fsd_block < UINT32_MAX &&
+		    img_udfr_read_block(&r, info->fsd_partition, info->fsd_block + 1, r.block,
+					"UDF terminating descriptor", foff, &toff) == IMG_OK &&
+		    img_le16(r.block) == 8 &&
+		    img_udfr_check_desc(&r, r.block, info->fsd_partition, info->fsd_block + 1,
+					toff, 8) == IMG_OK)
+			rc = visit(ctx, toff, r.bs, IMG_UDF_PLACE_FILE_SET, "");
+		if (rc == IMG_OK)
+			*err = keep;
+	}
+	if (rc != IMG_OK) {
+		img_error_set(err, rc, "UDF places");
+		img_filetree_free(r.tree);
+		img_udfr_free(&r);
+		return rc;
+	}
 	/* Root directory ICB: long_ad at 400 (4/14.1). */
 	uint32_t root_lbn = img_le32(b + 400 + 4);
 	unsigned root_pref = img_le16(b + 400 + 8);
@@ -816,7 +872,7 @@ int img_udf_read_tree(struct img_source *src, struct img_filetree **out, struct 
 	}
 	free(stack);
 	img_udfr_free(&r);
-	if (rc != IMG_OK) {
+	if (rc != IMG_OK || out == NULL) {
 		img_filetree_free(r.tree);
 		return rc;
 	}

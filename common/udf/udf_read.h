@@ -99,6 +99,33 @@ int img_udf_read_info(struct img_source *src, struct img_udf_info *info, struct 
 int img_udf_read_tree(struct img_source *src, struct img_filetree **out, struct img_udf_info *info,
 		      struct img_error *err);
 
+/* What a place reported by img_udf_read_tree_places holds. */
+enum img_udf_place_kind {
+	IMG_UDF_PLACE_ENTRY,        /* a file entry or extended file entry (one block) */
+	IMG_UDF_PLACE_DIRECTORY,    /* an extent of a directory's file identifier descriptors */
+	IMG_UDF_PLACE_METADATA,     /* an extent of a metadata partition's metadata file */
+	IMG_UDF_PLACE_MIRROR,       /* ... of its metadata mirror file */
+	IMG_UDF_PLACE_BITMAP,       /* ... of its metadata bitmap file */
+	IMG_UDF_PLACE_FILE_SET,     /* the file set descriptor and the terminating descriptor
+				     * that follows it (ECMA-167 4/8.3.1) when there is one */
+};
+
+/* Called for each place: bytes [offset, offset+length) of the image, which the reader checked
+ * lie inside it; path: the file's absolute path in the tree (entries, directories), or ""
+ * (metadata files).  A return other than IMG_OK stops the reading with that code. */
+typedef int (*img_udf_place_visit)(void *ctx, uint64_t offset, uint64_t length,
+				   enum img_udf_place_kind kind, const char *path);
+
+/* img_udf_read_tree that also tells visit (when not NULL) where each structure the walk reads
+ * lies on the image, mapped through the partition maps: the file set descriptor, every file entry (the one an indirect
+ * entry leads to), every directory extent, and the extents of each metadata partition's
+ * metadata, mirror and bitmap files (a mirror or bitmap file that cannot be read is left
+ * out).  Places come in the order of reading, not sorted; a file entry met twice (hard links)
+ * is reported twice.  out may be NULL when only the places are wanted. */
+int img_udf_read_tree_places(struct img_source *src, struct img_filetree **out,
+			     struct img_udf_info *info, img_udf_place_visit visit, void *ctx,
+			     struct img_error *err);
+
 /* Result of comparing a metadata partition's mirror file with its metadata file. */
 struct img_udf_mirror_check {
 	uint64_t blocks;            /* blocks compared */

@@ -53,6 +53,8 @@ struct udf_reader {
 	unsigned char block[IMG_UDF_MAXBS];
 	uint64_t *dirs_seen;      /* byte offsets of directory ICBs met so far */
 	size_t ndirs_seen, cap_seen;
+	img_udf_place_visit place;  /* where structures lie, or NULL */
+	void *place_ctx;
 };
 
 /* Called for each allocation descriptor: an extent of len bytes at block lbn of partition
@@ -144,6 +146,11 @@ int img_udfr_read_block(struct udf_reader *r, unsigned pref, uint32_t lbn, unsig
  * location is that logical block; for a virtual partition the block below is accepted too). */
 int img_udfr_check_part_tag(struct udf_reader *r, const unsigned char *b, unsigned pref,
 			    uint32_t lbn, uint64_t off, const char *what);
+
+/* Tells r->place where the recorded extents of each metadata partition's metadata file,
+ * mirror file and bitmap file lie (the mirror and bitmap are loaded for this; one that cannot
+ * be read is skipped, r->err left as it was).  Returns the visitor's code. */
+int img_udfr_meta_places(struct udf_reader *r);
 
 /* A descriptor read through the metadata file failed its checks (rc, detail in r->err): reads
  * block lbn through the mirror file into buf instead (UDF 2.60 2.2.13.1) and checks it (want

@@ -104,6 +104,16 @@ grep -q "^udf: logical volume descriptor: udf revision: 0x102 -> 0x201" udf.out 
 	{ cat udf.out >&2; fail "udf revision"; }
 diff_is 1 udfadd.out udf102.iso a.iso
 has udfadd.out "udf: volume: present: yes -> no"
+# One mode changed in a UDF image: the file entry's block is attributed to the file entry of
+# that path (its block from pycdlib's UDF walk), none is left unclaimed.
+build udfmode.iso mode -udf
+diff_is 1 udfmode.out udf102.iso udfmode.iso
+has udfmode.out "udf: /dir/run.sh: mode: 0755 -> 0700"
+fe=$($PYTHON -c 'import sys, pycdlib
+iso = pycdlib.PyCdlib(); iso.open(sys.argv[1])
+print(iso.get_record(udf_path="/dir/run.sh").extent_location())' udfmode.iso) || fail "pycdlib"
+has udfmode.out "block $fe: differs (udf file entry /dir/run.sh)"
+! grep -q "no structure claims" udfmode.out || { cat udfmode.out >&2; fail "udf mode: unclaimed"; }
 
 # JSON of a real difference parses and holds the content offset as a number.
 diff_is 1 changed.json a.iso changed.iso --json

@@ -1,6 +1,6 @@
 # imginfo --map against layouts that readers we did not write know block by block: pycdlib
 # (descriptors, path tables, directory and file extents, El Torito, UDF anchors and
-# descriptor sequences), isoinfo -l (directory and file extents) and the GPT header's own
+# descriptor sequences, UDF file entries and directories), isoinfo -l (directory and file extents) and the GPT header's own
 # backup pointer; on a plain mkimage image, a BIOS+EFI hybrid (xorriso and mkimage), a
 # mkimage -udf image and a genisoimage -udf image.  Then the SVG in a real browser.
 . "$E2E_DIR/lib.sh"
@@ -56,10 +56,38 @@ if iso.has_udf():
     put("U", iso.udf_main_descs.pvds[0].extent_location(), "UDF primary volume descriptor")
     put("U", iso.udf_reserve_descs.pvds[0].extent_location(), "UDF reserve sequence")
     put("U", iso.udf_logical_volume_integrity.extent_location(), "UDF integrity descriptor")
+    # pycdlib's UDF walk (1.02): each file entry, and each directory's file identifiers
+    # (short allocation descriptors, blocks of the partition), as "I" regions.
+    ps = iso.udf_main_descs.partitions[0].part_start_location
+    for dirpath, dirs, files in iso.walk(udf_path="/"):
+        for p in [dirpath] + [dirpath.rstrip("/") + "/" + f for f in files]:
+            r = iso.get_record(udf_path=p)
+            put("I", r.extent_location(), "UDF file entry " + p)
+            if r.is_dir():
+                for ad in r.alloc_descs:
+                    for b in range(ps + ad.log_block_num,
+                                   ps + ad.log_block_num + (ad.extent_length + 2047) // 2048):
+                        put("I", b, "UDF directory " + p)
 iso.close()
 with open(path, "rb") as f:
     f.seek(512)
     hdr = f.read(92)
+# libisofs's MD5 checksum array: the root's AAIP attribute isofs.ca (an AL component "ca" in
+# namespace 4, "isofs."; then the value component: flags, length, and length-prefixed
+# session start, array start, count, entry size, "MD5"), decoded from the bytes here.
+with open(path, "rb") as f:
+    data = f.read()
+at = data.find(b"\x00\x03\x04ca\x00")
+while at >= 0:
+    val, nums, pos = data[at + 7:at + 7 + data[at + 6]], [], 0
+    while len(nums) < 4 and pos < len(val) and pos + 1 + val[pos] <= len(val):
+        nums.append(int.from_bytes(val[pos + 1:pos + 1 + val[pos]], "big"))
+        pos += val[pos] + 1
+    if len(nums) == 4 and val[pos:] == b"MD5" and nums[3] == 16:
+        for b in range(nums[1], nums[1] + (nums[2] + 127) // 128):
+            put("M", b, "MD5 checksum array")
+        break
+    at = data.find(b"\x00\x03\x04ca\x00", at + 1)
 if hdr[:8] == b"EFI PART":
     backup = struct.unpack_from("<Q", hdr, 32)[0]
     put("G", backup * 512 // 2048, "GPT backup header")
@@ -116,9 +144,11 @@ check_map hyb.iso
 grep -q 'boot image 1 (x86, .*): /isolinux/isolinux.bin' hyb.iso.map || fail "no BIOS boot image"
 grep -q 'boot image 2 (EFI, .*): /efi.img' hyb.iso.map || fail "no EFI boot image"
 grep -q '^M' hyb.iso.map || fail "hyb.iso: no MD5 tag (xorriso --md5)"
+grep -q '^M .* MD5 checksum array$' hyb.iso.map || fail "hyb.iso: no MD5 checksum array"
 rm -f src/efi.img
 BUILDER=mkimage make_hybrid mhyb.iso src
 check_map mhyb.iso
+grep -q '^M .* MD5 checksum array$' mhyb.iso.map || fail "mhyb.iso: no MD5 checksum array"
 rm -f src/efi.img
 
 rm -rf usrc && mkdir -p usrc/d && echo one >usrc/d/one && head -c 70000 /dev/urandom >usrc/big
@@ -129,6 +159,19 @@ genisoimage -quiet -udf -R -J -o gudf.iso usrc 2>/dev/null
 check_map gudf.iso
 # genisoimage pads with copies of the anchor, each recording its own block.
 grep -q '^U .* UDF anchor copies' gudf.iso.map || fail "gudf.iso: anchor copies not named"
+# File entries and directories by path, none of the partition left as "file entries,
+# directories" space: genisoimage leaves nothing else there.
+grep -q '^I .* UDF file entries: /big and 1 more$' gudf.iso.map || fail "gudf.iso: /big and /d/one's file entries not one run"
+grep -q '^I .* UDF directory: /d$' gudf.iso.map || fail "gudf.iso: directory /d not named"
+! grep -q 'UDF partition 0: file entries, directories' gudf.iso.map ||
+	fail "gudf.iso: UDF partition space left unplaced"
+# UDF 2.50 (pycdlib cannot read it): the metadata file's blocks are file entries, directories
+# and the file set descriptor; its mirror is named.
+"$MKIMAGE" -q --udf-rev=2.50 -o udf250.iso usrc
+"$IMGINFO" --map udf250.iso >udf250.iso.map || fail "--map udf250.iso failed"
+grep -q '^I .* UDF file entr.*: /' udf250.iso.map || fail "udf250.iso: no file entries"
+grep -q '^u .* UDF metadata mirror file$' udf250.iso.map || fail "udf250.iso: no mirror file"
+grep -q '^U .* UDF file set descriptor$' udf250.iso.map || fail "udf250.iso: no file set descriptor"
 
 # --json gives the same regions.
 "$IMGINFO" --map --json hyb.iso >map.json

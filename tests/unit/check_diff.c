@@ -277,6 +277,37 @@ START_TEST(unclaimed_bytes_are_ranges)
 }
 END_TEST
 
+/* Two genisoimage -udf images whose hello.txt differs only in its times: the differing UDF
+ * blocks are attributed to the file entry of /hello.txt and to UDF descriptors (the integrity
+ * sequence among them), none is left unclaimed.  The block named must hold a file entry tag
+ * (ECMA-167 4/14.9, identifier 261), read here from the image's bytes. */
+START_TEST(udf_file_entry_is_attributed)
+{
+	char a[256];
+	snprintf(a, sizeof(a), "%s", make_image("a.iso", "true", "genisoimage -R -J -udf", "src"));
+	const char *b = make_image("b.iso", "touch -d @1600000999 src/hello.txt",
+				   "genisoimage -R -J -udf", "src");
+	struct img_diff_result r;
+	run_diff(a, b, false, &r);
+	const struct img_diff_item *x = find(&r, IMG_DIFF_RANGE, "blocks",
+					     "udf file entry /hello.txt", NULL);
+	if (x == NULL || find(&r, IMG_DIFF_RANGE, "blocks", "unclaimed", NULL) != NULL)
+		dump(&r);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_str_eq(x->where, "udf file entry /hello.txt");
+	ck_assert_uint_eq(x->end, x->offset + 1);
+	ck_assert_ptr_null(find(&r, IMG_DIFF_RANGE, "blocks", "unclaimed", NULL));
+	FILE *f = fopen(b, "rb");
+	ck_assert_ptr_nonnull(f);
+	unsigned char tag[2];
+	ck_assert_int_eq(fseek(f, (long)(x->offset * 2048), SEEK_SET), 0);
+	ck_assert_uint_eq(fread(tag, 1, 2, f), 2);
+	fclose(f);
+	ck_assert_uint_eq(tag[0] | tag[1] << 8, 261);
+	img_diff_result_free(&r);
+}
+END_TEST
+
 START_TEST(sizes_and_memory_sources)
 {
 	static unsigned char x[64 * 2048], y[65 * 2048];
@@ -318,6 +349,7 @@ static Suite *diff_suite(void)
 	tcase_add_test(tc, added_removed_and_mode);
 	tcase_add_test(tc, boot_catalog_and_udf_of_genisoimage);
 	tcase_add_test(tc, unclaimed_bytes_are_ranges);
+	tcase_add_test(tc, udf_file_entry_is_attributed);
 	tcase_add_test(tc, sizes_and_memory_sources);
 	suite_add_tcase(s, tc);
 	return s;

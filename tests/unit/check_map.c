@@ -140,6 +140,32 @@ START_TEST(genisoimage_udf_layout)
 	unsigned lba, blocks;
 	report_lba(path, "/sub/big.bin", &lba, &blocks);
 	ck_assert_int_eq(at(&m, lba)->kind, IMG_MAP_FILE_DATA);
+	/* Every block of the image that starts with a file entry (ECMA-167 4/14.9, tag 261) or
+	 * a file identifier descriptor (4/14.4, tag 257) whose tag checksum (3/7.2.3) holds is a
+	 * UDF file entry or directory on the map: found from the bytes, not through the reader. */
+	FILE *f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	unsigned char t[16];
+	unsigned entries = 0, dirs = 0;
+	for (uint64_t blk = 0; blk < m.blocks; blk++) {
+		if (fseek(f, (long)(blk * 2048), SEEK_SET) != 0 || fread(t, 1, 16, f) != 16)
+			break;
+		unsigned id = t[0] | t[1] << 8, sum = 0;
+		for (int k = 0; k < 16; k++)
+			sum += k == 4 ? 0 : t[k];
+		if ((id != 261 && id != 257) || (sum & 0xff) != t[4])
+			continue;
+		const struct img_map_region *r = at(&m, blk);
+		ck_assert_msg(r->kind == IMG_MAP_UDF_ENTRY, "block %llu (tag %u): %s",
+			      (unsigned long long)blk, id, r->label);
+		ck_assert_ptr_nonnull(strstr(r->label, id == 261 ? "UDF file entr" :
+					     "UDF director"));
+		id == 261 ? entries++ : dirs++;
+	}
+	fclose(f);
+	/* /, /sub, hello.txt, big.bin, boot.img; the directories / and /sub */
+	ck_assert_uint_eq(entries, 5);
+	ck_assert_uint_eq(dirs, 2);
 	img_map_free(&m);
 }
 END_TEST
@@ -193,6 +219,7 @@ START_TEST(kind_names)
 {
 	ck_assert_str_eq(img_map_kind_name(IMG_MAP_SYSTEM_AREA), "system_area");
 	ck_assert_str_eq(img_map_kind_name(IMG_MAP_GAP), "gap");
+	ck_assert_str_eq(img_map_kind_name(IMG_MAP_UDF_ENTRY), "udf_entry");
 	for (int k = 0; k < IMG_MAP_KIND_COUNT; k++)
 		ck_assert_str_ne(img_map_kind_name((enum img_map_kind)k), "?");
 	ck_assert_str_eq(img_map_kind_name(IMG_MAP_KIND_COUNT), "?");

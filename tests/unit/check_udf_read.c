@@ -1,5 +1,7 @@
 /* Unit tests of common/udf/udf_read.c: CRC, refusal of damaged anchors, and a hand-made UDF 2.50
  * volume whose metadata file has two extents, read directly and through its mirror. */
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/inspect/source.h"
@@ -288,6 +290,85 @@ START_TEST(metadata_partition)
 }
 END_TEST
 
+/* What img_udf_read_tree_places reports for the hand-made 2.50 volume: every place at the
+ * physical block this file put it, with its path. */
+struct seen_place {
+	uint64_t off, len;
+	enum img_udf_place_kind kind;
+	char path[32];
+};
+struct seen {
+	struct seen_place p[32];
+	int n;
+	int fail_at;        /* return IMG_ENOMEM at this call (-1: never) */
+};
+
+static int note_place(void *ctx, uint64_t off, uint64_t len, enum img_udf_place_kind kind,
+		      const char *path)
+{
+	struct seen *s = ctx;
+	if (s->n == s->fail_at)
+		return IMG_ENOMEM;
+	ck_assert_int_lt(s->n, 32);
+	s->p[s->n] = (struct seen_place){off, len, kind, ""};
+	snprintf(s->p[s->n].path, sizeof(s->p[s->n].path), "%s", path);
+	s->n++;
+	return IMG_OK;
+}
+
+static bool has_place(const struct seen *s, uint64_t block, uint64_t len,
+		      enum img_udf_place_kind kind, const char *path)
+{
+	for (int i = 0; i < s->n; i++)
+		if (s->p[i].off == block * 2048 && s->p[i].len == len && s->p[i].kind == kind &&
+		    strcmp(s->p[i].path, path) == 0)
+			return true;
+	return false;
+}
+
+START_TEST(places_of_a_metadata_partition)
+{
+	make_udf250();
+	struct img_source *src;
+	img_source_from_memory(img, sizeof(img), &src);
+	struct img_udf_info info;
+	struct img_error err = {0};
+	struct seen s = {.fail_at = -1};
+	ck_assert_msg(img_udf_read_tree_places(src, NULL, &info, note_place, &s, &err) == IMG_OK,
+		      "%s", err.detail);
+	ck_assert_int_eq(s.n, 8);
+	ck_assert(has_place(&s, PSTART + 10, 3 * 2048, IMG_UDF_PLACE_METADATA, ""));
+	ck_assert(has_place(&s, PSTART + 20, 2 * 2048, IMG_UDF_PLACE_METADATA, ""));
+	ck_assert(has_place(&s, PSTART + 30, 5 * 2048, IMG_UDF_PLACE_MIRROR, ""));
+	ck_assert(has_place(&s, PSTART + meta_phys(0), 2048, IMG_UDF_PLACE_FILE_SET, ""));
+	ck_assert(has_place(&s, PSTART + meta_phys(1), 2048, IMG_UDF_PLACE_ENTRY, "/"));
+	ck_assert(has_place(&s, PSTART + meta_phys(4), 2048, IMG_UDF_PLACE_ENTRY, "/hello"));
+	ck_assert(has_place(&s, PSTART + 12, 2048, IMG_UDF_PLACE_DIRECTORY, "/"));
+	ck_assert(has_place(&s, PSTART + 20, 2088 + 44 - 2048, IMG_UDF_PLACE_DIRECTORY, "/"));
+	/* The terminating descriptor after the file set descriptor, when there is one. */
+	unsigned char keep[2048];
+	memcpy(keep, sec(PSTART + meta_phys(1)), 2048);
+	memset(sec(PSTART + meta_phys(1)), 0, 2048);
+	tag(sec(PSTART + meta_phys(1)), 8, 1);
+	sign(sec(PSTART + meta_phys(1)), 0);
+	s.n = 0;
+	/* (the root's entry there is now a terminator: the root is read from the mirror) */
+	ck_assert_msg(img_udf_read_tree_places(src, NULL, &info, note_place, &s, &err) == IMG_OK,
+		      "%s", err.detail);
+	ck_assert(has_place(&s, PSTART + meta_phys(1), 2048, IMG_UDF_PLACE_FILE_SET, ""));
+	ck_assert(has_place(&s, PSTART + 31, 2048, IMG_UDF_PLACE_ENTRY, "/"));
+	memcpy(sec(PSTART + meta_phys(1)), keep, 2048);
+	/* The visitor's error stops the walk and is returned, wherever it comes. */
+	for (int k = 0; k < 8; k++) {
+		s = (struct seen){.fail_at = k};
+		ck_assert_int_eq(img_udf_read_tree_places(src, NULL, &info, note_place, &s, &err),
+				 IMG_ENOMEM);
+		ck_assert_int_eq(s.n, k);
+	}
+	img_source_close(src);
+}
+END_TEST
+
 /* A directory's recorded size is checked against the image and its extents before a buffer
  * is allocated for it: a few hostile bytes must not cost megabytes. */
 START_TEST(directory_size_checked_before_reading)
@@ -379,6 +460,7 @@ static Suite *udf_suite(void)
 	tcase_add_test(tc, crc_ccitt_known_value);
 	tcase_add_test(tc, anchor_checks);
 	tcase_add_test(tc, metadata_partition);
+	tcase_add_test(tc, places_of_a_metadata_partition);
 	tcase_add_test(tc, sparable_partition);
 	tcase_add_test(tc, directory_size_checked_before_reading);
 	suite_add_tcase(s, tc);
