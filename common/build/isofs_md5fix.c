@@ -144,9 +144,9 @@ static int fix_array(struct img_md5fix *f, uint8_t *blk, struct img_error *err)
 	if (k == 0 && !md5_so_far(f, (char *)blk))
 		return img_error_set(err, IMG_EUNSUPPORTED, "libisofs computed no MD5");
 	uint64_t end = first + BLK / ENTRY < last ? first + BLK / ENTRY : last;
-	if (end > first)
+	if (end > first && f->actx != NULL)
 		iso_md5_compute(f->actx, (char *)blk, (int)((end - first) * ENTRY));
-	if (last >= first && last < first + BLK / ENTRY) {
+	if (last >= first && last < first + BLK / ENTRY && f->actx != NULL) {
 		char md5[16];
 		if (iso_md5_end(&f->actx, md5) < 0)
 			return img_error_set(err, IMG_EUNSUPPORTED, "libisofs computed no MD5");
