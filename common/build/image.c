@@ -2,6 +2,7 @@
 #include "common/build/image_ext.h"
 #include "common/base/grow.h"
 #include "common/build/isofs_ino.h"
+#include "common/build/isofs_md5fix.h"
 #include "common/build/isofs_realign.h"
 #include "common/build/stream.h"
 
@@ -57,6 +58,9 @@ struct img_image {
 	/* The stream's realignment (isofs_realign.h), with Rock Ridge: bytes of libisofs's
 	 * stream read but not yet looked at (carry), zero bytes still to put out (gap_left). */
 	struct img_realign *realign;
+	/* With --md5 too: libisofs's MD5s redone over the realigned stream (isofs_md5fix.h),
+	 * NULL once they are known right (no zero block before the tree tag). */
+	struct img_md5fix *md5fix;
 	uint32_t session;         /* block of libisofs's session (img_image_set_session_start) */
 	uint8_t *carry;
 	size_t carry_cap, carry_off, carry_len;
@@ -310,6 +314,7 @@ void img_image_free(struct img_image *img)
 		img->ext->free(img->ext);
 	img_stream_release_cache();
 	img_realign_free(img->realign);
+	img_md5fix_free(img->md5fix);
 	free(img->carry);
 	free(img->files);
 	free(img->file_end);
@@ -997,6 +1002,42 @@ static void map_files(struct img_image *img)
 	img->mapped = true;
 }
 
+/* The checksum array's place, as libisofs recorded it in the root's "isofs.ca" while laying
+ * the image out (md5.c checksum_writer_compute_data_blocks, node.c iso_root_set_isofsca:
+ * start, array block, entry count, entry size, each a length byte and that many big-endian
+ * bytes, then "MD5").  Its writer thread changes that attribute only for a second tree
+ * (-partition_offset), which is why there is no fixing then. */
+static int start_md5fix(struct img_image *img)
+{
+	size_t len = 0;
+	char *v = NULL;
+	IsoNode *root = (IsoNode *)iso_image_get_root(img->iso);
+	int ret = iso_node_lookup_attr(root, "isofs.ca", &len, &v, 0);
+	uint32_t field[4] = {0, 0, 0, 0};
+	size_t at = 0;
+	bool ok = ret > 0 && v != NULL;
+	for (int i = 0; ok && i < 4; i++) {
+		unsigned l = at < len ? (unsigned char)v[at] : 0;
+		ok = l >= 1 && l <= 4 && len - at > l;
+		for (unsigned k = 1; ok && k <= l; k++)
+			field[i] = field[i] << 8 | (unsigned char)v[at + k];
+		at += 1 + l;
+	}
+	ok = ok && len - at == 3 && memcmp(v + at, "MD5", 3) == 0 && field[0] == img->session &&
+	     field[3] == 16;
+	free(v);
+	if (!ok)
+		return img_error_set(&img->err, IMG_EISOFS,
+				     "libisofs recorded no usable checksum array (\"isofs.ca\")");
+	int rc = img_md5fix_new(img->session, field[1], field[2], &img->md5fix);
+	if (rc == IMG_ENOMEM)
+		return img_error_set(&img->err, IMG_ENOMEM, "image");
+	if (rc != IMG_OK)
+		return img_error_set(&img->err, IMG_EISOFS, "libisofs's checksum array at block "
+				     "%u of %u entries: unusable", field[1], field[2]);
+	return IMG_OK;
+}
+
 int img_image_start(struct img_image *img, uint64_t *bytes)
 {
 	if (started(img))
@@ -1015,6 +1056,9 @@ int img_image_start(struct img_image *img, uint64_t *bytes)
 	if (img->opts.rock && img_realign_new(img->session, img->boot.part_offset,
 						      &img->realign) != IMG_OK)
 		return img_error_set(&img->err, IMG_ENOMEM, "image");
+	if (img->realign != NULL && img->opts.md5 && img->boot.part_offset == 0 &&
+	    (rc = start_md5fix(img)) != IMG_OK)
+		return rc;
 	map_files(img);
 	drain_messages(img, NULL, 0);
 	*bytes = img->total;
@@ -1177,13 +1221,14 @@ static int realigned_read(struct img_image *img, uint8_t *buf, size_t len, size_
 	int rc = img_realign_scan(img->realign, buf, n, &use, &gap, &img->err);
 	if (rc != IMG_OK)
 		return rc;
-	if (gap > 0 && img->opts.md5)
-		/* libisofs's checksum tags hash the stream it wrote, without the gaps. */
+	if (gap > 0 && img->opts.md5 && img->md5fix == NULL)
+		/* libisofs's checksum tags hash the stream it wrote, without the gaps; they are
+		 * redone (md5fix) except with a second tree, realigned after the tree tag. */
 		return img_error_set(&img->err, IMG_EISOFS,
 				     "libisofs 1.5.4 laid out more Rock Ridge continuation area "
 				     "than it wrote for this tree (a directory of many long names): "
-				     "mkimage can realign the image, but not with --md5, whose "
-				     "checksum tags would not match it");
+				     "mkimage can realign the image, but not with --md5 and a "
+				     "partition offset, whose checksum tags would not match it");
 	if (use < n) {
 		/* Bytes after the gap: given again after it. */
 		size_t rest = n - use;
@@ -1217,6 +1262,14 @@ int img_image_stream_read(struct img_image *img, void *buf, size_t len, size_t *
 	 * ask past the end, or a short last piece would read as end of stream. */
 	if ((uint64_t)len > left)
 		len = (size_t)left;
+	/* The MD5s are redone block by block: every piece is whole blocks (left is). */
+	if (img->md5fix != NULL) {
+		if (len < IMG_BLOCK_SIZE)
+			return img_error_set(&img->err, IMG_EINVAL,
+					     "image read of %zu bytes: with --md5 a realigned "
+					     "stream is read in whole blocks", len);
+		len -= len % IMG_BLOCK_SIZE;
+	}
 	size_t n = 0;
 	int rc;
 	if (img->realign == NULL) {
@@ -1235,8 +1288,20 @@ int img_image_stream_read(struct img_image *img, void *buf, size_t len, size_t *
 	if (n == 0)
 		return img_image_isofs_error(img, (int)ISO_BUF_READ_ERROR,
 					     "image stream ended early");
+	if (img->md5fix != NULL) {
+		if ((rc = img_md5fix_pass(img->md5fix, buf, n, &img->err)) != IMG_OK)
+			return rc;
+		/* Nothing put in before the tree tag: libisofs's MD5s are right from there on. */
+		if (img_md5fix_tree_passed(img->md5fix) && img_realign_inserted(img->realign) == 0) {
+			img_md5fix_free(img->md5fix);
+			img->md5fix = NULL;
+		}
+	}
 	img->done += (uint64_t)n;
 	*got = n;
+	if (img->done == img->total && img->md5fix != NULL && !img_md5fix_done(img->md5fix))
+		return img_error_set(&img->err, IMG_EISOFS,
+				     "libisofs stream: ended before its session checksum tag");
 	if (img->done == img->total && img->realign != NULL &&
 	    img_realign_inserted(img->realign) > 0)
 		return check_realigned_end(img);
