@@ -9,41 +9,8 @@
 #include "common/inspect/filetree.h"
 #include "common/inspect/iso_read.h"
 #include "common/inspect/source.h"
+#include "tests/unit/image_fixture.h"
 #include "tests/unit/unit.h"
-
-static char dir[64];
-
-/* A small tree: two files and a 2048-byte boot image for El Torito. */
-static void make_tree(void)
-{
-	snprintf(dir, sizeof(dir), "/tmp/check_check.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	char cmd[1024];
-	snprintf(cmd, sizeof(cmd),
-		 "set -e; cd %s; mkdir -p src/sub; printf 'hello world\\n' >src/hello.txt;"
-		 "head -c 70000 /dev/urandom >src/sub/big.bin;"
-		 "head -c 2048 /dev/urandom >src/boot.img", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static void remove_tree(void)
-{
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-/* Runs "TOOL ARGS -o DIR/NAME DIR/src" and returns the image's path (static storage). */
-static const char *make_image(const char *name, const char *tool_and_args)
-{
-	static char path[256];
-	char cmd[1024];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(cmd, sizeof(cmd), "cd %s && %s -o %s src >/dev/null 2>&1", dir, tool_and_args,
-		 path);
-	ck_assert_msg(system(cmd) == 0, "%s failed", cmd);
-	return path;
-}
 
 static void run_check(const char *path, struct img_check_result *r)
 {
@@ -108,7 +75,7 @@ static void flip_byte(const char *path, uint64_t off, unsigned char mask)
 START_TEST(md5_tags_of_xorriso_pass)
 {
 	struct img_check_result r;
-	run_check(make_image("md5.iso", "xorriso -as mkisofs -R -J --md5"), &r);
+	run_check(fixture_image("md5.iso", "xorriso -as mkisofs -R -J --md5"), &r);
 	ck_assert_uint_eq(r.problems, 0);
 	ck_assert_uint_eq(count_problems(&r), 0);
 	ck_assert_int_eq(status_of(&r, "volume descriptors", NULL), IMG_CHECK_OK);
@@ -125,7 +92,7 @@ END_TEST
 
 START_TEST(damaged_file_data_fails_both_md5s)
 {
-	const char *path = make_image("md5.iso", "xorriso -as mkisofs -R -J --md5");
+	const char *path = fixture_image("md5.iso", "xorriso -as mkisofs -R -J --md5");
 	flip_byte(path, data_offset(path, "/sub/big.bin") + 1000, 0x40);
 	struct img_check_result r;
 	run_check(path, &r);
@@ -143,7 +110,7 @@ END_TEST
 START_TEST(no_md5_is_not_applicable)
 {
 	struct img_check_result r;
-	run_check(make_image("plain.iso", "xorriso -as mkisofs -R -J"), &r);
+	run_check(fixture_image("plain.iso", "xorriso -as mkisofs -R -J"), &r);
 	ck_assert_uint_eq(r.problems, 0);
 	ck_assert_int_eq(status_of(&r, "session MD5", NULL), IMG_CHECK_NA);
 	ck_assert_int_eq(status_of(&r, "file MD5s", NULL), IMG_CHECK_NA);
@@ -154,7 +121,7 @@ END_TEST
 /* The Joliet record of hello.txt is made to claim one byte more than the ISO 9660 one. */
 START_TEST(joliet_size_change_breaks_views_agree)
 {
-	const char *path = make_image("plain.iso", "xorriso -as mkisofs -R -J");
+	const char *path = fixture_image("plain.iso", "xorriso -as mkisofs -R -J");
 	FILE *f = fopen(path, "rb");
 	ck_assert_ptr_nonnull(f);
 	static unsigned char img[1 << 20];
@@ -188,7 +155,7 @@ END_TEST
 
 START_TEST(boot_info_table_checked)
 {
-	const char *path = make_image("boot.iso", "xorriso -as mkisofs -R -b boot.img "
+	const char *path = fixture_image("boot.iso", "xorriso -as mkisofs -R -b boot.img "
 				      "-no-emul-boot -boot-info-table");
 	struct img_check_result r;
 	run_check(path, &r);
@@ -248,7 +215,7 @@ START_TEST(hidden_files_are_counted_not_problems)
 	snprintf(cmd, sizeof(cmd), "cd %s && printf 'j\\n' >src/nojoliet.txt && "
 		 "printf 'h\\n' >src/hidden.txt", dir);
 	ck_assert_int_eq(system(cmd), 0);
-	const char *path = make_image("hide.iso", "xorriso -as mkisofs -R -J -hide-joliet "
+	const char *path = fixture_image("hide.iso", "xorriso -as mkisofs -R -J -hide-joliet "
 				      "nojoliet.txt -hide hidden.txt");
 	struct img_check_result r;
 	run_check(path, &r);
@@ -292,7 +259,7 @@ END_TEST
 START_TEST(udf_of_genisoimage_agrees_with_iso)
 {
 	struct img_check_result r;
-	run_check(make_image("udf.iso", "genisoimage -quiet -R -J -udf"), &r);
+	run_check(fixture_image("udf.iso", "genisoimage -quiet -R -J -udf"), &r);
 	ck_assert_int_eq(status_of(&r, "UDF descriptors", "descriptor tags"), IMG_CHECK_OK);
 	ck_assert_int_eq(status_of(&r, "views agree", "iso and udf"), IMG_CHECK_OK);
 	ck_assert_int_eq(status_of(&r, "UDF metadata mirror", NULL), IMG_CHECK_NA);
@@ -300,7 +267,7 @@ START_TEST(udf_of_genisoimage_agrees_with_iso)
 	img_check_result_free(&r);
 	/* With a boot catalog, which genisoimage records in UDF with no data: counted, no
 	 * problem. */
-	run_check(make_image("udfboot.iso", "genisoimage -quiet -R -J -udf -b boot.img "
+	run_check(fixture_image("udfboot.iso", "genisoimage -quiet -R -J -udf -b boot.img "
 			     "-no-emul-boot -c boot.cat"), &r);
 	ck_assert_int_eq(status_of(&r, "views agree", "iso and udf: same sizes and extents for "
 				   "every file both hold; 1 file only in iso (/BOOT.CAT)"),

@@ -9,39 +9,8 @@
 
 #include "common/inspect/map.h"
 #include "common/inspect/source.h"
+#include "tests/unit/image_fixture.h"
 #include "tests/unit/unit.h"
-
-static char dir[64];
-
-static void make_tree(void)
-{
-	snprintf(dir, sizeof(dir), "/tmp/check_map.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	char cmd[1024];
-	snprintf(cmd, sizeof(cmd),
-		 "set -e; cd %s; mkdir -p src/sub; printf 'hello world\\n' >src/hello.txt;"
-		 "head -c 70000 /dev/urandom >src/sub/big.bin;"
-		 "head -c 2048 /dev/urandom >src/boot.img", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static void remove_tree(void)
-{
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	ck_assert_int_eq(system(cmd), 0);
-}
-
-static const char *make_image(const char *name, const char *tool_and_args)
-{
-	static char path[256];
-	char cmd[1024];
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	snprintf(cmd, sizeof(cmd), "cd %s && %s -o %s src >/dev/null 2>&1", dir, tool_and_args,
-		 path);
-	ck_assert_msg(system(cmd) == 0, "%s failed", cmd);
-	return path;
-}
 
 /* Regions must follow each other from block 0 to the last block, none empty. */
 static void assert_tiles(const struct img_map *m)
@@ -93,7 +62,7 @@ static void report_lba(const char *img, const char *file, unsigned *lba, unsigne
 
 START_TEST(xorriso_boot_image_layout)
 {
-	const char *path = make_image("boot.iso", "xorriso -as mkisofs -R -J -b boot.img "
+	const char *path = fixture_image("boot.iso", "xorriso -as mkisofs -R -J -b boot.img "
 				      "-c boot.cat -no-emul-boot -boot-load-size 4");
 	struct img_map m;
 	build(path, &m);
@@ -128,7 +97,7 @@ END_TEST
 
 START_TEST(genisoimage_udf_layout)
 {
-	const char *path = make_image("udf.iso", "genisoimage -udf -R -J");
+	const char *path = fixture_image("udf.iso", "genisoimage -udf -R -J");
 	struct img_map m;
 	build(path, &m);
 	assert_tiles(&m);
