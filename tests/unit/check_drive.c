@@ -15,27 +15,8 @@
 
 #include "common/base/digest.h"
 #include "common/burn/drive.h"
+#include "tests/unit/drive_fixture.h"
 #include "tests/unit/unit.h"
-
-static char dir[64];
-static char target[256], adr[300];
-
-static void setup(void)
-{
-	snprintf(dir, sizeof(dir), "/tmp/check_drive.XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(target, sizeof(target), "%s/out.bin", dir);
-	snprintf(adr, sizeof(adr), "stdio:%s", target);
-	struct img_error e;
-	ck_assert_int_eq(img_burn_init(&e), IMG_OK);
-}
-
-static void teardown(void)
-{
-	img_burn_finish();
-	unlink(target);
-	rmdir(dir);
-}
 
 static unsigned char *pattern(size_t n)
 {
