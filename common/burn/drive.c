@@ -3,7 +3,6 @@
  * track's input comes through a feed (feed.c): our reader thread and ring buffer. */
 #include "common/burn/drive.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -25,6 +24,35 @@
 /* libburn's own fifo for CUE sheets, which libburn reads itself */
 #define CUE_FIFO_BYTES (4 * 1024 * 1024)
 #define VERIFY_CHUNK (1024 * 1024)
+/* How long libburn may take to finish what it reports done (see wait_write_worker) and to go
+ * idle after a job: far beyond what it takes, so that only a hung library or drive ends in the
+ * error instead of a wait without end. */
+#define WORKER_END_MS 10000
+#define IDLE_WAIT_MS 60000
+#define SCAN_WAIT_MS 120000
+
+/* libburn's drive roles (libburn.h, burn_drive_get_drive_role). */
+enum drive_role {
+	ROLE_MMC = 1,          /* a recorder spoken to in MMC commands */
+	ROLE_STDIO_RW = 2,     /* stdio: regular file or block device, read and write */
+	ROLE_STDIO_WO = 3,     /* stdio: sequential, write only (pipe, character device) */
+	ROLE_STDIO_RO = 4,     /* stdio: read only */
+	ROLE_STDIO_APPEND = 5, /* stdio: random access, write only */
+};
+
+/* MMC profiles (MMC-5 5.3.1, libburn.h burn_disc_get_profile) that name media below. */
+enum mmc_profile {
+	PROF_CD_ROM = 0x08, PROF_CD_R = 0x09, PROF_CD_RW = 0x0a,
+	PROF_DVD_R = 0x11, PROF_DVD_RAM = 0x12, PROF_DVD_RW_OVERWRITE = 0x13,
+	PROF_DVD_RW_SEQUENTIAL = 0x14, PROF_DVD_R_DL_SEQUENTIAL = 0x15,
+	PROF_DVD_R_DL_JUMP = 0x16, PROF_DVD_PLUS_RW = 0x1a, PROF_DVD_PLUS_R = 0x1b,
+	PROF_DVD_PLUS_R_DL = 0x2b, PROF_BD_ROM = 0x40, PROF_BD_R_SRM = 0x41,
+	PROF_BD_R_RRM = 0x42, PROF_BD_RE = 0x43,
+};
+
+/* Codes of libburn messages we act on (libburn/libdax_msgs.h). */
+#define MSG_WRITE_THREAD_ENDED 0x00020178 /* DEBUG, the write worker's last message */
+#define MSG_DRIVE_STILL_BUSY 0x00020102   /* SORRY, "A drive operation is still going on" */
 
 struct img_drive {
 	struct burn_drive_info *info;  /* array of one from burn_drive_scan_and_grab */
@@ -65,43 +93,121 @@ const char *img_drive_phase_name(enum img_drive_phase p)
 
 double img_drive_speed_unit(int profile)
 {
-	if (profile >= 0x08 && profile <= 0x0a)
+	if (profile >= PROF_CD_ROM && profile <= PROF_CD_RW)
 		return 176.4;  /* CD: 75 sectors of 2352 bytes per second */
-	if (profile >= 0x40 && profile <= 0x43)
+	if (profile >= PROF_BD_ROM && profile <= PROF_BD_RE)
 		return 4495.5; /* BD */
 	return 1385.0;         /* DVD and everything else libburn writes */
 }
 
-/* Drains libburn's message queue into out: every message of severity SORRY or worse, oldest
+/* libburn's message queue, read only from the program's thread.  Messages of severity SORRY
+ * and worse wait in pending until take_burn_messages hands them out; the write worker's last
+ * message is counted (wait_write_worker), and so are the refusals of burn_disc_write that start
+ * no worker (start_disc_write). */
+static struct {
+	char pending[BURN_MSGS_MESSAGE_LEN];
+	size_t used;
+	bool full;
+	unsigned long writes_started, writes_ended;
+	int refusal;                  /* code of the last refusal pumped, 0 if none */
+} msgs;
+
+/* Refusals of burn_disc_write (libburn async.c) that return before any worker exists. */
+static bool is_write_refusal(int code)
+{
+	switch (code) {
+	case MSG_DRIVE_STILL_BUSY:
+	case 0x0002017c: /* No valid write type selected */
+	case 0x00020146: /* Drive is a virtual placeholder */
+	case 0x00020181: /* Pseudo-drive is a read-only file */
+	case 0x00020113: /* Drive capabilities not inquired yet */
+	case 0x00020139: /* Write job parameters are unsuitable */
+	case 0x00020168: /* Media not properly formatted */
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Moves libburn's queued messages into msgs: every message of severity SORRY or worse, oldest
  * first, each once, joined by "; ", with the system's error where libburn gives one.  A failed
  * MMC command reads e.g. "SCSI error condition on command 53h RESERVE TRACK: [5 20 00] Illegal
  * request. Invalid command operation code; CDB= 53 00 ..." (libburn words the sense key, ASC
  * and ASCQ the drive returned), so the drive's own reason reaches the user instead of a bare
- * "failed".  What does not fit in n is dropped, marked "...". */
-static void take_burn_messages(char *out, size_t n)
+ * "failed".  What does not fit is dropped, marked "...". */
+static void pump_burn_messages(void)
 {
 	char text[BURN_MSGS_MESSAGE_LEN + 200], sev[80];
-	int code, os_errno;
-	size_t used = 0;
-	bool full = false;
-	if (n)
-		out[0] = '\0';
-	while (burn_msgs_obtain("SORRY", &code, text, &os_errno, sev) > 0) {
+	int code, os_errno, sorry = 0;
+	burn_text_to_sev("SORRY", &sorry, 0);
+	while (burn_msgs_obtain("ALL", &code, text, &os_errno, sev) > 0) {
+		if (code == MSG_WRITE_THREAD_ENDED) {
+			msgs.writes_ended++;
+			continue;
+		}
+		int rank = 0;
+		if (burn_text_to_sev(sev, &rank, 0) <= 0 || rank < sorry)
+			continue;
+		if (is_write_refusal(code))
+			msgs.refusal = code;
 		size_t len = strlen(text);
 		while (len && (text[len - 1] == '\n' || text[len - 1] == ' ' || text[len - 1] == '.'))
 			text[--len] = '\0';
 		if (os_errno > 0 && len + 100 < sizeof(text) && strstr(text, strerror(os_errno)) == NULL)
 			snprintf(text + len, sizeof(text) - len, " (%s)", strerror(os_errno));
-		if (len == 0 || n == 0 || full || strstr(out, text) != NULL)
+		if (len == 0 || msgs.full || strstr(msgs.pending, text) != NULL)
 			continue;
-		int w = snprintf(out + used, n - used, "%s%s", used ? "; " : "", text);
-		if (w < 0 || (size_t)w >= n - used) {
-			full = true;
-			if (n > 4)
-				snprintf(out + n - 4, 4, "...");
+		size_t room = sizeof(msgs.pending) - msgs.used;
+		int w = snprintf(msgs.pending + msgs.used, room, "%s%s", msgs.used ? "; " : "", text);
+		if (w < 0 || (size_t)w >= room) {
+			msgs.full = true;
+			snprintf(msgs.pending + sizeof(msgs.pending) - 4, 4, "...");
 			continue;
 		}
-		used += (size_t)w;
+		msgs.used += (size_t)w;
+	}
+}
+
+/* Hands out (into out, n bytes) and forgets the messages pumped so far. */
+static void take_burn_messages(char *out, size_t n)
+{
+	pump_burn_messages();
+	if (n) {
+		snprintf(out, n, "%s", msgs.pending);
+		if (msgs.used >= n && n > 4)
+			snprintf(out + n - 4, 4, "...");
+	}
+	msgs.pending[0] = '\0';
+	msgs.used = 0;
+	msgs.full = false;
+	msgs.refusal = 0;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+}
+
+/* Waits until every write worker started has said its last word, at most WORKER_END_MS.
+ * libburn reports a write done (BURN_DRIVE_IDLE: a stdio: target sets it when its size is read
+ * again) before its write thread is through: the thread then frees the drive's transfer buffer
+ * and puts back the one it had replaced (libburn write.c, burn_disc_write_sync), while a
+ * burn_read_data started in between has made its own buffer the drive's.  That was "read-back
+ * failed at byte N", and a SIGSEGV in burn_read_data, when several --verify runs loaded the
+ * machine.  The thread's last message, "Write thread on drive N ended", comes after that; what
+ * it does after the message touches only libburn's list of workers (a new job refused in that
+ * moment is tried again: start_disc_write). */
+static int wait_write_workers(struct img_error *err)
+{
+	for (long ms = 0;; ms += 2) {
+		pump_burn_messages();
+		if (msgs.writes_ended >= msgs.writes_started)
+			return IMG_OK;
+		if (ms >= WORKER_END_MS)
+			return img_error_set(err, IMG_EBURN, "libburn's write thread did not end "
+					     "within %d s", WORKER_END_MS / 1000);
+		sleep_ms(2);
 	}
 }
 
@@ -119,38 +225,20 @@ int img_burn_init(struct img_error *err)
 {
 	if (!burn_initialize())
 		return img_error_set(err, IMG_EBURN, "libburn failed to initialize");
-	/* Messages are queued for us, never printed by the library (library code never prints). */
-	burn_msgs_set_severities("SORRY", "NEVER", "imgburn: ");
+	/* Messages are queued for us, never printed by the library (library code never prints);
+	 * DEBUG too, for the end of the write worker (wait_write_workers). */
+	burn_msgs_set_severities("DEBUG", "NEVER", "imgburn: ");
 	/* No burn_set_signal_handling(): libburn then installs no handler of its own, and the
 	 * program's SIGINT/SIGTERM handlers stay; they end up in img_drive_cancel. */
 	return IMG_OK;
 }
 
-/* Threads of this process other than the caller, or -1 when /proc does not tell. */
-static int other_threads(void)
-{
-	DIR *d = opendir("/proc/self/task");
-	if (d == NULL)
-		return -1;
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1;
-}
-
 void img_burn_finish(void)
 {
-	/* libburn's write and erase workers are detached threads that report BURN_DRIVE_IDLE
-	 * a little before they return; burn_finish() and the exit that follows it pulled
-	 * libburn's state from under one of them (a SIGSEGV inside libburn, seen once under
-	 * AddressSanitizer in imgburn-progress).  Every thread of ours is joined by now: wait
-	 * for theirs to end, at most 2 s. */
-	const struct timespec step = {0, 5 * 1000 * 1000};
-	for (int i = 0; i < 400 && other_threads() > 0; i++)
-		nanosleep(&step, NULL);
+	/* burn_finish() destroys the message queue the write worker's last message goes to (a
+	 * SIGSEGV inside libburn, seen once under AddressSanitizer in imgburn-progress). */
+	struct img_error ignored;
+	wait_write_workers(&ignored);
 	burn_finish();
 }
 
@@ -171,8 +259,10 @@ static enum img_media_state media_state(struct burn_drive *d)
 static bool profile_writable(int p)
 {
 	switch (p) {
-	case 0x09: case 0x0a: case 0x11: case 0x12: case 0x13: case 0x14: case 0x15:
-	case 0x16: case 0x1a: case 0x1b: case 0x2b: case 0x41: case 0x42: case 0x43:
+	case PROF_CD_R: case PROF_CD_RW: case PROF_DVD_R: case PROF_DVD_RAM:
+	case PROF_DVD_RW_OVERWRITE: case PROF_DVD_RW_SEQUENTIAL: case PROF_DVD_R_DL_SEQUENTIAL:
+	case PROF_DVD_R_DL_JUMP: case PROF_DVD_PLUS_RW: case PROF_DVD_PLUS_R:
+	case PROF_DVD_PLUS_R_DL: case PROF_BD_R_SRM: case PROF_BD_R_RRM: case PROF_BD_RE:
 		return true;
 	default:
 		return false;
@@ -207,7 +297,7 @@ static void fill_info(struct burn_drive_info *bi, bool grabbed, struct img_drive
 	bounded_copy(out->product, sizeof(out->product), bi->product);
 	bounded_copy(out->revision, sizeof(out->revision), bi->revision);
 	int role = burn_drive_get_drive_role(d);
-	out->is_stdio = role >= 2;
+	out->is_stdio = role >= ROLE_STDIO_RW;
 	out->tao = bi->tao_block_types != 0;
 	out->sao = bi->sao_block_types != 0;
 	out->raw = bi->raw_block_types != 0;
@@ -282,10 +372,13 @@ int img_drive_scan(struct img_drive_info **out, int *count, struct img_error *er
 	*out = NULL;
 	*count = 0;
 	int ret;
-	struct timespec nap = {0, 20 * 1000 * 1000};
 	/* 0 means "scan not complete yet" (libburn.h, burn_drive_scan) */
-	while ((ret = burn_drive_scan(&infos, &n)) == 0)
-		nanosleep(&nap, NULL);
+	for (long ms = 0; (ret = burn_drive_scan(&infos, &n)) == 0; ms += 20) {
+		if (ms >= SCAN_WAIT_MS)
+			return img_error_set(err, IMG_EBURN, "the drive scan did not end within %d s",
+					     SCAN_WAIT_MS / 1000);
+		sleep_ms(20);
+	}
 	if (ret < 0)
 		return burn_fail(err, IMG_EBURN, "drive scan failed");
 	if (n == 0) {
@@ -353,7 +446,7 @@ const struct img_error *img_drive_error(const struct img_drive *d)
 
 bool img_drive_is_stdio(const struct img_drive *d)
 {
-	return d->role >= 2;
+	return d->role >= ROLE_STDIO_RW;
 }
 
 enum img_write_mode img_drive_write_mode(const struct img_drive *d)
@@ -520,7 +613,7 @@ static int setup_opts(struct img_drive *d, const struct img_write_opts *o)
 	burn_write_opts_set_multi(d->opts, multi);
 	struct stat st;
 	bool regular = false;
-	if (d->role >= 2 && strncmp(d->address, "stdio:", 6) == 0) {
+	if (d->role >= ROLE_STDIO_RW && strncmp(d->address, "stdio:", 6) == 0) {
 		/* a path that does not exist yet becomes a regular file */
 		if (stat(d->address + 6, &st) == 0)
 			regular = S_ISREG(st.st_mode);
@@ -588,17 +681,37 @@ static void note_track_start(struct img_drive *d)
 {
 	int lba = 0, nwa = 0;
 	d->track_start_lba = 0;
-	if (d->role == 1 && burn_disc_track_lba_nwa(d->drive, d->opts, 0, &lba, &nwa) > 0)
+	if (d->role == ROLE_MMC && burn_disc_track_lba_nwa(d->drive, d->opts, 0, &lba, &nwa) > 0)
 		d->track_start_lba = nwa;
 }
 
 static int start_disc_write(struct img_drive *d)
 {
 	char msg[BURN_MSGS_MESSAGE_LEN];
+	int rc = wait_write_workers(&d->err);
+	if (rc != IMG_OK)
+		return rc;
 	take_burn_messages(msg, sizeof(msg));
 	note_track_start(d);
 	d->job = JOB_WRITE;
-	burn_disc_write(d->opts, d->disc);
+	/* A worker that has said its last word may still be in libburn's list for a moment
+	 * (wait_write_workers): libburn then refuses the job, which is tried again. */
+	for (long ms = 0;; ms += 2) {
+		burn_disc_write(d->opts, d->disc);
+		pump_burn_messages();
+		/* A refusal starts no worker and leaves the drive idle; a started worker leaves
+		 * it busy, or has ended already (then without a refusal). */
+		bool refused = msgs.refusal != 0 &&
+			       burn_drive_get_status(d->drive, NULL) == BURN_DRIVE_IDLE;
+		if (!refused) {
+			msgs.writes_started++;
+			break;
+		}
+		if (msgs.refusal != MSG_DRIVE_STILL_BUSY || ms >= WORKER_END_MS)
+			break; /* the job ends at once; job_error gives libburn's words */
+		take_burn_messages(msg, sizeof(msg));
+		sleep_ms(2);
+	}
 	d->job_started = true;
 	return IMG_OK;
 }
@@ -663,7 +776,7 @@ out:
 static int check_stdio_target(struct img_drive *d)
 {
 	d->created = false;
-	if (d->role < 2 || strncmp(d->address, "stdio:", 6) != 0)
+	if (d->role < ROLE_STDIO_RW || strncmp(d->address, "stdio:", 6) != 0)
 		return IMG_OK;
 	const char *path = d->address + 6;
 	struct stat st;
@@ -727,7 +840,7 @@ int img_drive_write_start(struct img_drive *d, int fd, int64_t size,
 		goto fail;
 	}
 
-	if (size < 0 && d->role == 1) {
+	if (size < 0 && d->role == ROLE_MMC) {
 		/* Open-length tracks: CD TAO, DVD-R/-RW incremental, overwritable media.
 		 * burn_disc_get_multi_caps tells whether TAO needs a size prediction. */
 		struct burn_multi_caps *caps = NULL;
@@ -859,7 +972,7 @@ int img_drive_format_start(struct img_drive *d)
 {
 	img_error_clear(&d->err);
 	job_clear(d);
-	if (d->role != 1)
+	if (d->role != ROLE_MMC)
 		return img_error_set(&d->err, IMG_EDRIVE, "%s: only optical media are formatted",
 				     d->address);
 	int status = 0, num = 0;
@@ -924,6 +1037,7 @@ bool img_drive_poll(struct img_drive *d, struct img_drive_progress *p)
 {
 	struct burn_progress bp;
 	memset(&bp, 0, sizeof(bp));
+	pump_burn_messages(); /* the queue holds DEBUG messages too: keep it short */
 	enum burn_drive_status s = burn_drive_get_status(d->drive, &bp);
 	if (p) {
 		memset(p, 0, sizeof(*p));
@@ -963,28 +1077,23 @@ void img_drive_cancel(struct img_drive *d)
 	burn_drive_cancel(d->drive);
 }
 
-/* libburn's writer thread reports BURN_DRIVE_IDLE a little before it leaves libburn's list of
- * workers, and a new write started in between is refused ("A drive operation is still going
- * on"): before a write is tried again, wait for it to end, at most 2 s. */
-static void wait_worker_gone(void)
+/* Waits for libburn to report the drive idle, at most IDLE_WAIT_MS; returns whether it did. */
+static bool wait_idle(struct img_drive *d)
 {
-	const struct timespec step = {0, 5 * 1000 * 1000};
-	for (int i = 0; i < 400 && other_threads() > 0; i++)
-		nanosleep(&step, NULL);
-}
-
-static void wait_idle(struct img_drive *d)
-{
-	struct timespec ts = {0, 50 * 1000 * 1000};
-	while (burn_drive_get_status(d->drive, NULL) != BURN_DRIVE_IDLE)
-		nanosleep(&ts, NULL);
+	for (long ms = 0; burn_drive_get_status(d->drive, NULL) != BURN_DRIVE_IDLE; ms += 20) {
+		if (ms >= IDLE_WAIT_MS)
+			return false;
+		pump_burn_messages();
+		sleep_ms(20);
+	}
+	return true;
 }
 
 /* libburn writes whole sectors and, on stdio:, whole output blocks: cut a regular file back to
  * the bytes of the track. */
 static int trim_stdio_file(struct img_drive *d, int64_t bytes)
 {
-	if (d->role < 2 || strncmp(d->address, "stdio:", 6) != 0)
+	if (d->role < ROLE_STDIO_RW || strncmp(d->address, "stdio:", 6) != 0)
 		return IMG_OK;
 	const char *path = d->address + 6;
 	struct stat st;
@@ -1067,7 +1176,13 @@ int img_drive_job_result(struct img_drive *d, int64_t *bytes, unsigned char md[I
 		*bytes = 0;
 	if (d->job == JOB_NONE)
 		return IMG_OK; /* e.g. blanking already blank media */
-	wait_idle(d);
+	if (!wait_idle(d)) {
+		img_error_set(&d->err, IMG_EBURN, "%s: libburn still reports the drive busy %d s "
+			      "after the job", d->address, IDLE_WAIT_MS / 1000);
+		return IMG_EBURN; /* the job stays: img_drive_close cancels it */
+	}
+	if (d->job == JOB_WRITE && wait_write_workers(&d->err) != IMG_OK)
+		return IMG_EBURN;
 	enum img_feed_status status;
 	int err_no;
 	int64_t total = feeds_outcome(d, &status, &err_no);
@@ -1075,12 +1190,10 @@ int img_drive_job_result(struct img_drive *d, int64_t *bytes, unsigned char md[I
 		*bytes = total;
 	int rc = job_error(d, total, status, err_no);
 	/* (a CUE sheet's files are read by libburn's own fifo: never known untouched) */
-	d->untouched = rc != IMG_OK && rc != IMG_ECANCELED && d->job == JOB_WRITE && d->role == 1 &&
+	d->untouched = rc != IMG_OK && rc != IMG_ECANCELED && d->job == JOB_WRITE && d->role == ROLE_MMC &&
 		       d->nsrc > 0;
 	for (int i = 0; i < d->nsrc && d->untouched; i++)
 		d->untouched = !atomic_load(&((struct track_src *)d->srcs[i]->data)->asked);
-	if (d->untouched)
-		wait_worker_gone();
 	/* a failed write leaves no half-written file that it created itself */
 	if (rc != IMG_OK && d->job == JOB_WRITE && d->created) {
 		unlink(d->address + 6);
@@ -1099,7 +1212,7 @@ int img_drive_verify(struct img_drive *d, int64_t size, const unsigned char want
 		     int (*tick)(void *ctx, int64_t done, int64_t total), void *ctx)
 {
 	img_error_clear(&d->err);
-	if (d->role == 3 || d->role == 5)
+	if (d->role == ROLE_STDIO_WO || d->role == ROLE_STDIO_APPEND)
 		return img_error_set(&d->err, IMG_EDRIVE,
 				     "%s: target is write-only, nothing to read back", d->address);
 	struct img_sha256 *h = NULL;
@@ -1159,6 +1272,9 @@ void img_drive_close(struct img_drive *d, bool eject)
 		img_drive_cancel(d);
 		wait_idle(d);
 	}
+	/* the worker's clean-up must not run into the release (wait_write_workers) */
+	struct img_error ignored;
+	wait_write_workers(&ignored);
 	job_clear(d);
 	/* burn_drive_release ends the grab; info array memory goes with it */
 	burn_drive_release(d->drive, eject ? 1 : 0);
