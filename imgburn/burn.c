@@ -345,7 +345,8 @@ static int blank_or_format(struct job *j)
 		struct report *rep = report_new(o->progress);
 		run_job(j->d, rep, &j->last, &j->interrupted);
 		r = img_drive_job_result(j->d, NULL, NULL);
-		report_done(rep, &j->last, r == IMG_OK);
+		report_done(rep, &j->last, o->format ? "formatting failed" : "blanking failed",
+			    r == IMG_OK ? NULL : img_drive_error(j->d));
 	}
 	if (r != IMG_OK) {
 		img_cli_error(o->format ? "formatting failed" : "blanking failed",
@@ -362,7 +363,8 @@ static int read_back(struct job *j, int64_t bytes, const unsigned char md[IMG_SH
 	struct report *rep = report_new(j->o->progress);
 	int r = img_drive_verify(j->d, bytes, md, verify_tick, rep);
 	struct img_drive_progress vlast = verify_progress(bytes, bytes);
-	report_done(rep, &vlast, r == IMG_OK);
+	report_done(rep, &vlast, r == IMG_ECANCELED ? "interrupted" : "verification failed",
+		    r == IMG_OK ? NULL : img_drive_error(j->d));
 	return r;
 }
 
@@ -479,7 +481,8 @@ static int write_and_verify(struct job *j)
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		r = write_once(j, mode, rep, &bytes, md);
 	}
-	report_done(rep, &j->last, r == IMG_OK);
+	report_done(rep, &j->last, j->interrupted ? "interrupted" : "write failed",
+		    r == IMG_OK ? NULL : img_drive_error(j->d));
 	if (r != IMG_OK) {
 		if (!j->interrupted)
 			img_cli_error("write failed", img_drive_error(j->d));

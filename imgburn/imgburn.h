@@ -45,7 +45,10 @@ struct report;
 struct report *report_new(enum img_cli_progress style);
 void report_update(struct report *r, const struct img_drive_progress *p);
 /* Ends the report with the job's last state: a final line, or a last JSON object whose phase
- * is "done" or "failed".  Frees r. */
-void report_done(struct report *r, const struct img_drive_progress *last, bool ok);
+ * is "done" or "failed".  A failed job passes what failed ("write failed") and the library's
+ * error, which the JSON object carries as "error": {"what", "detail", "kind"} so that a front
+ * end has the reason without parsing stderr; e is NULL when the job succeeded.  Frees r. */
+void report_done(struct report *r, const struct img_drive_progress *last, const char *what,
+		 const struct img_error *e);
 
 #endif

@@ -46,7 +46,7 @@ static double fill(unsigned cap, unsigned avail)
 }
 
 static void emit_json(const struct img_drive_progress *p, double elapsed, double remaining,
-		      const char *final)
+		      const char *final, const char *what, const struct img_error *e)
 {
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "phase",
@@ -64,6 +64,14 @@ static void emit_json(const struct img_drive_progress *p, double elapsed, double
 	json_object_object_add(o, "drive_buffer", b >= 0 ? json_object_new_double(b) : NULL);
 	double f = p->fifo_size > 0 ? (double)(p->fifo_size - p->fifo_free) / p->fifo_size : -1;
 	json_object_object_add(o, "fifo", f >= 0 ? json_object_new_double(f) : NULL);
+	if (e != NULL) {
+		json_object *err = json_object_new_object();
+		json_object_object_add(err, "what", json_object_new_string(what ? what : "failed"));
+		json_object_object_add(err, "detail", json_object_new_string(
+					       e->detail[0] ? e->detail : img_strerror(e->code)));
+		json_object_object_add(err, "kind", json_object_new_string(img_strerror(e->code)));
+		json_object_object_add(o, "error", err);
+	}
 	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 						      JSON_C_TO_STRING_NOSLASHESCAPE));
 	fflush(stdout);
@@ -111,13 +119,15 @@ void report_update(struct report *r, const struct img_drive_progress *p)
 	if (p->bytes_total > 0 && p->bytes_done > 0 && p->bytes_done <= p->bytes_total)
 		remaining = elapsed * (double)(p->bytes_total - p->bytes_done) / p->bytes_done;
 	if (r->style == IMG_CLI_PROGRESS_JSON)
-		emit_json(p, elapsed, remaining, NULL);
+		emit_json(p, elapsed, remaining, NULL, NULL, NULL);
 	else
 		emit_bar(p, elapsed, remaining, NULL);
 }
 
-void report_done(struct report *r, const struct img_drive_progress *last, bool ok)
+void report_done(struct report *r, const struct img_drive_progress *last, const char *what,
+		 const struct img_error *e)
 {
+	bool ok = e == NULL;
 	if (r == NULL)
 		return;
 	if (r->style == IMG_CLI_PROGRESS_ALWAYS && r->any) {
@@ -125,7 +135,7 @@ void report_done(struct report *r, const struct img_drive_progress *last, bool o
 		img_cli_progress_done();
 	} else if (r->style == IMG_CLI_PROGRESS_JSON) {
 		/* the last object says how the job ended: "done" or "failed" */
-		emit_json(last, now_since(&r->start), 0, ok ? "done" : "failed");
+		emit_json(last, now_since(&r->start), 0, ok ? "done" : "failed", what, e);
 	}
 	free(r);
 }

@@ -18,3 +18,21 @@ assert any(o["phase"] in ("start", "write") for o in lines), lines
 PY
 "$IMGBURN" --dev "stdio:$PWD/o2" --progress=none d.bin >none.out 2>/dev/null || fail "none"
 [ ! -s none.out ] || fail "--progress=none printed on stdout"
+
+# A failed job ends in phase "failed" with the reason, as stderr gives it, in "error": an input
+# longer than its --size, and a read-back that differs.
+expect_fail 1 'longer than its size' sh -c "\"$IMGBURN\" --dev stdio:$PWD/o3 --progress=json \
+	--size 1000s - <d.bin >fail.json"
+cp d.bin copy.out
+flip_byte copy.out 19999999
+expect_fail 1 'verification failed' sh -c "\"$IMGBURN\" --dev stdio:$PWD/copy.out --progress=json \
+	--verify-only d.bin >vfail.json"
+$PYTHON - <<'PY' || fail "failure reason in the progress JSON"
+import json
+for name, what, words in (("fail.json", "write failed", "longer than its size"),
+                          ("vfail.json", "verification failed", "SHA-256")):
+    last = json.loads(open(name).read().splitlines()[-1])
+    assert last["phase"] == "failed", (name, last)
+    e = last["error"]
+    assert e["what"] == what and words in e["detail"] and e["kind"], (name, e)
+PY
