@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/burn/blockdev.h"
+#include "common/burn/watch.h"
 #include "common/cli/cli.h"
 #include "imgburn/imgburn.h"
 
@@ -153,9 +153,27 @@ int imgburn_info(const struct imgburn_opts *o)
 	return IMG_EXIT_OK;
 }
 
+/* One line per event: "appeared /dev/sr1 optical (VENDOR MODEL)", or with --json one object. */
+static void print_event(const struct img_watch_event *ev, bool json)
+{
+	const char *what = img_watch_action_name(ev->action);
+	if (!json) {
+		printf("%s %s %s%s%s%s\n", what, ev->devnode, ev->optical ? "optical" : "disk",
+		       ev->model[0] ? " (" : "", ev->model, ev->model[0] ? ")" : "");
+		return;
+	}
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "event", json_object_new_string(what));
+	json_object_object_add(o, "device", json_object_new_string(ev->devnode));
+	json_object_object_add(o, "optical", json_object_new_boolean(ev->optical));
+	json_object_object_add(o, "model", ev->model[0] ? json_object_new_string(ev->model) : NULL);
+	printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+						     JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
 int imgburn_watch(const struct imgburn_opts *o)
 {
-	(void)o;
 	struct img_error err;
 	img_error_clear(&err);
 	struct img_watch *w = NULL;
@@ -165,16 +183,15 @@ int imgburn_watch(const struct imgburn_opts *o)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	img_cli_verbose("watching for drives; interrupt to stop");
+	struct img_watch_event ev;
 	while (!imgburn_signal) {
+		/* udev's events at once; the drives' media once a second (watch.h) */
 		struct pollfd p = {.fd = img_watch_fd(w), .events = POLLIN};
-		if (poll(&p, 1, 500) <= 0)
-			continue;
-		struct img_watch_event ev;
-		while (img_watch_next(w, &ev) > 0)
-			printf("%s %s %s%s%s%s\n", ev.action == IMG_WATCH_ADDED ? "appeared"
-			       : ev.action == IMG_WATCH_REMOVED ? "vanished" : "changed", ev.devnode,
-			       ev.optical ? "optical" : "disk", ev.model[0] ? " (" : "", ev.model,
-			       ev.model[0] ? ")" : "");
+		if (poll(&p, 1, 1000) > 0)
+			while (img_watch_next(w, &ev) > 0)
+				print_event(&ev, o->json);
+		while (!imgburn_signal && img_watch_check_media(w, &ev) > 0)
+			print_event(&ev, o->json);
 	}
 	img_watch_close(w);
 	return IMG_EXIT_OK;

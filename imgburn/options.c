@@ -156,10 +156,6 @@ static int parse_value(int c, const char *arg, struct imgburn_opts *o)
 static int choose_progress(const struct img_cli_common *common, struct imgburn_opts *o)
 {
 	bool write = !o->list && !o->info && !o->watch;
-	if (common->json && o->watch) {
-		img_cli_usage_error("--json goes with --list, --info or a write");
-		return IMG_EXIT_USAGE;
-	}
 	if (common->json && write) {
 		if (common->progress_given && common->progress != IMG_CLI_PROGRESS_JSON) {
 			img_cli_usage_error("--json with a write is --progress=json");
@@ -271,7 +267,7 @@ int imgburn_parse_options(int argc, const char **argv, struct imgburn_opts *o)
 		rc = choose_progress(&common, o);
 	if (rc < 0)
 		rc = check_combinations(o);
-	o->json = rc < 0 && common.json && (o->list || o->info);
+	o->json = rc < 0 && common.json && (o->list || o->info || o->watch);
 	free(parsed.dev);
 	free(parsed.cue);
 	poptFreeContext(pc);

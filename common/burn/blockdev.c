@@ -1,4 +1,4 @@
-/* Block device facts through libudev and /proc/self/mountinfo, and the udev drive monitor. */
+/* Block device facts through libudev and /proc/self/mountinfo. */
 #include "common/burn/blockdev.h"
 
 #include <errno.h>
@@ -16,13 +16,13 @@ static void copy(char *dst, size_t n, const char *src)
 	snprintf(dst, n, "%s", src ? src : "");
 }
 
-static bool is_optical(struct udev_device *dev)
+bool img_udev_is_optical(struct udev_device *dev)
 {
 	const char *cd = udev_device_get_property_value(dev, "ID_CDROM");
 	return (cd && strcmp(cd, "1") == 0) || major(udev_device_get_devnum(dev)) == 11;
 }
 
-static void model_of(struct udev_device *disk, char *out, size_t n)
+void img_udev_model(struct udev_device *disk, char *out, size_t n)
 {
 	const char *vendor = udev_device_get_sysattr_value(disk, "device/vendor");
 	const char *model = udev_device_get_sysattr_value(disk, "device/model");
@@ -95,12 +95,12 @@ int img_blockdev_probe(const char *path, struct img_blockdev_info *out, struct i
 	const char *size = udev_device_get_sysattr_value(dev, "size");
 	if (size)
 		out->size = strtoll(size, NULL, 10) * 512; /* sysfs counts 512-byte sectors */
-	model_of(disk, out->model, sizeof(out->model));
+	img_udev_model(disk, out->model, sizeof(out->model));
 	const char *rem = udev_device_get_sysattr_value(disk, "removable");
 	const char *bus = udev_device_get_property_value(disk, "ID_BUS");
 	out->removable = (rem && rem[0] == '1') || (bus && (strcmp(bus, "usb") == 0 ||
 							     strcmp(bus, "mmc") == 0));
-	out->optical = is_optical(disk);
+	out->optical = img_udev_is_optical(disk);
 
 	/* The device itself and, for a whole disk, every partition on it. */
 	dev_t devs[128];
@@ -128,69 +128,4 @@ int img_blockdev_probe(const char *path, struct img_blockdev_info *out, struct i
 	udev_device_unref(dev);
 	udev_unref(udev);
 	return IMG_OK;
-}
-
-struct img_watch {
-	struct udev *udev;
-	struct udev_monitor *mon;
-};
-
-int img_watch_open(struct img_watch **out, struct img_error *err)
-{
-	*out = NULL;
-	struct img_watch *w = calloc(1, sizeof(*w));
-	if (w == NULL)
-		return img_error_set(err, IMG_ENOMEM, "udev monitor");
-	w->udev = udev_new();
-	/* Events processed by udevd carry its properties (ID_CDROM, models); without a running
-	 * udevd (containers, minimal systems) listen to the kernel's own uevents instead. */
-	bool udevd = access("/run/udev/control", F_OK) == 0;
-	if (w->udev)
-		w->mon = udev_monitor_new_from_netlink(w->udev, udevd ? "udev" : "kernel");
-	if (w->mon == NULL || udev_monitor_filter_add_match_subsystem_devtype(w->mon, "block",
-									      "disk") < 0 ||
-	    udev_monitor_enable_receiving(w->mon) < 0) {
-		img_watch_close(w);
-		return img_error_set(err, IMG_EUNSUPPORTED, "cannot listen to udev events");
-	}
-	*out = w;
-	return IMG_OK;
-}
-
-int img_watch_fd(const struct img_watch *w)
-{
-	return udev_monitor_get_fd(w->mon);
-}
-
-int img_watch_next(struct img_watch *w, struct img_watch_event *ev)
-{
-	memset(ev, 0, sizeof(*ev));
-	struct udev_device *dev = udev_monitor_receive_device(w->mon);
-	if (dev == NULL)
-		return 0;
-	const char *action = udev_device_get_action(dev);
-	int rc = 0;
-	/* "change" on an optical drive is media inserted or removed */
-	if (action && (strcmp(action, "add") == 0 || strcmp(action, "remove") == 0 ||
-		       strcmp(action, "change") == 0)) {
-		ev->action = action[0] == 'a' ? IMG_WATCH_ADDED
-			     : action[0] == 'r' ? IMG_WATCH_REMOVED : IMG_WATCH_CHANGED;
-		ev->optical = is_optical(dev);
-		copy(ev->devnode, sizeof(ev->devnode), udev_device_get_devnode(dev));
-		model_of(dev, ev->model, sizeof(ev->model));
-		rc = ev->devnode[0] != '\0';
-	}
-	udev_device_unref(dev);
-	return rc;
-}
-
-void img_watch_close(struct img_watch *w)
-{
-	if (w == NULL)
-		return;
-	if (w->mon)
-		udev_monitor_unref(w->mon);
-	if (w->udev)
-		udev_unref(w->udev);
-	free(w);
 }

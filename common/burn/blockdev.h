@@ -19,24 +19,10 @@ struct img_blockdev_info {
  * so) when path is not a block device; IMG_ENOENT when it does not exist. */
 int img_blockdev_probe(const char *path, struct img_blockdev_info *out, struct img_error *err);
 
-/* Drives appearing and vanishing, from the udev monitor. */
-struct img_watch;
-
-enum img_watch_action { IMG_WATCH_ADDED, IMG_WATCH_REMOVED, IMG_WATCH_CHANGED };
-
-struct img_watch_event {
-	enum img_watch_action action; /* CHANGED: media inserted or removed, loop attached... */
-	bool optical;
-	char devnode[256];
-	char model[128];
-};
-
-/* Opens a udev monitor on block disks.  Errors: IMG_EUNSUPPORTED (no udev netlink). */
-int img_watch_open(struct img_watch **out, struct img_error *err);
-/* Descriptor to poll for readability. */
-int img_watch_fd(const struct img_watch *w);
-/* Takes one pending event: 1 and *ev filled, 0 when none (or not a disk). */
-int img_watch_next(struct img_watch *w, struct img_watch_event *ev);
-void img_watch_close(struct img_watch *w);
+/* What udev (or sysfs) says of a block device: whether it is a CD/DVD/BD drive (udev's ID_CDROM,
+ * or SCSI major 11 where no udevd runs), and "VENDOR MODEL" without the padding. */
+struct udev_device;
+bool img_udev_is_optical(struct udev_device *dev);
+void img_udev_model(struct udev_device *disk, char *out, size_t n);
 
 #endif

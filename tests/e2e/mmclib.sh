@@ -13,6 +13,11 @@
 #                         guest sees a medium change
 #   mmc_offline I         takes drive I's disc out (no medium); mmc_online I puts it back
 #                         (tgt refuses while the drive is locked: libburn locks it to burn)
+#   MMC_BOOT_DRIVES=K     (before mmc_boot) only drives 1..K are in the guest at boot; the
+#                         others can be plugged in later
+#   mmc_plug I, mmc_unplug I
+#                         plugs drive I into the running guest, or pulls it out (QEMU's
+#                         monitor: drive_add + device_add, device_del)
 #   mmc_small_fs DIR KB   a tmpfs of KB KiB at DIR, unmounted at exit: a disc whose backing file
 #                         lives there fails to be written when it is full (tgt's write error)
 #   mmc_boot SCRIPT [FILE...]
@@ -152,7 +157,7 @@ mount -t devtmpfs dev /dev
 mount -t tmpfs tmp /tmp
 export PATH=/bin
 for m in /mods/*.ko; do insmod "\$m"; done
-drives=$MMC_DRIVES
+drives=${MMC_BOOT_DRIVES:-$MMC_DRIVES}
 INIT
 	# the sanitizers' settings of e2e-asan reach the programs in the guest too
 	for v in ASAN_OPTIONS UBSAN_OPTIONS; do
@@ -197,17 +202,62 @@ INIT
 	rm -f "$MMC_DIR/ctl.in" "$MMC_DIR/ctl.out"
 	mkfifo "$MMC_DIR/ctl.in" "$MMC_DIR/ctl.out"
 	set -- -device virtio-scsi-pci,id=scsi0
-	for i in $(seq "$MMC_DRIVES"); do
-		set -- "$@" -drive "file=iscsi://127.0.0.1:$MMC_PORT/$MMC_IQN/$i,if=none,format=raw,cache=none,id=mmc$i" \
-			-device "scsi-generic,drive=mmc$i,bus=scsi0.0,scsi-id=$i,lun=0"
+	for i in $(seq "${MMC_BOOT_DRIVES:-$MMC_DRIVES}"); do
+		set -- "$@" -drive "$(mmc_drive_spec "$i")" -device "$(mmc_device_spec "$i")"
 	done
 	MMC_BOOTED=$(date +%s)
-	setpriv --pdeathsig KILL qemu-system-x86_64 -accel tcg -m 512 -display none -monitor none \
+	setpriv --pdeathsig KILL qemu-system-x86_64 -accel tcg -m 512 -display none \
+		-monitor "unix:$MMC_DIR/monitor.sock,server=on,wait=off" \
 		-no-reboot -kernel "$GUEST_KERNEL" -initrd "$MMC_DIR/initrd.gz" \
 		-append "console=ttyS0 quiet loglevel=1 panic=-1" \
 		-serial "file:$MMC_DIR/guest.raw" -chardev "pipe,id=ctl,path=$MMC_DIR/ctl" \
 		-serial chardev:ctl "$@" >"$MMC_DIR/qemu.log" 2>&1 &
 	MMC_QEMU_PID=$!
+}
+
+mmc_drive_spec() {
+	echo "file=iscsi://127.0.0.1:$MMC_PORT/$MMC_IQN/$1,if=none,format=raw,cache=none,id=mmc$1"
+}
+
+mmc_device_spec() {
+	echo "scsi-generic,drive=mmc$1,bus=scsi0.0,scsi-id=$1,lun=0,id=mmcdev$1"
+}
+
+# mmc_monitor COMMAND...: runs QEMU monitor (HMP) commands; fails on an error reply.
+mmc_monitor() {
+	$PYTHON - "$MMC_DIR/monitor.sock" "$@" <<'PY' || fail "QEMU monitor: $*"
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.settimeout(30)
+def upto_prompt():
+    buf = b""
+    while not buf.endswith(b"(qemu) "):
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        buf += chunk
+    return buf.decode(errors="replace")
+upto_prompt()
+for cmd in sys.argv[2:]:
+    s.sendall(cmd.encode() + b"\n")
+    reply = upto_prompt()
+    # (the reply echoes the command, with terminal codes; QEMU's errors start "Error:")
+    lines = [l for l in reply.replace("\r", "").split("\n")
+             if l.strip() and not l.startswith("(qemu)") and "\x1b" not in l]
+    bad = [l for l in lines if l.lstrip().lower().startswith("error")]
+    if bad:
+        print("\n".join(bad), file=sys.stderr)
+        sys.exit(1)
+PY
+}
+
+mmc_plug() {
+	mmc_monitor "drive_add 0 $(mmc_drive_spec "$1")" "device_add $(mmc_device_spec "$1")"
+}
+
+mmc_unplug() {
+	mmc_monitor "device_del mmcdev$1"
 }
 
 # The guest's console so far, without the carriage returns of its tty.
