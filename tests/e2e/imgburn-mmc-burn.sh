@@ -8,7 +8,9 @@
 #   drive 3: mkimage -o - | imgburn --size Ns -  (the SAO refusal and retry with a pipe; one
 #            --progress=json report across both tries)
 #   drive 4: --verify-only catches a byte the host changed on the disc after the burn
-#   drive 5: --dummy is refused (DVD+R has no test write) and nothing is written
+#   drive 5: --dummy is refused (DVD+R has no test write), and so are a 5 GiB image and a pipe
+#            announced as 3,000,000 sectors (more than the 4.7 GB disc holds), before a byte
+#            is written
 #   drive 6: 64 MiB from a pipe, to measure throughput through the emulation
 #   drive 7: --padding: 300 KiB of zeros after the image, then libburn's padding
 #   drive 8: the disc's backing file on a full file system: the drive fails the burn half-way
@@ -40,6 +42,9 @@ run verify-good imgburn --dev "$(dev 1)" --verify-only /data/small.iso
 run verify-bad imgburn --dev "$(dev 4)" --verify-only /data/small.iso
 run closed imgburn --dev "$(dev 1)" /data/other.iso
 run dummy imgburn --dev "$(dev 5)" --dummy /data/small.iso
+truncate -s 5G /tmp/huge.iso
+run toobig imgburn --dev "$(dev 5)" /tmp/huge.iso
+run toobig-size sh -c "head -c 1000 /dev/zero | imgburn --dev $(dev 5) --size 3000000s -"
 run padding imgburn --dev "$(dev 7)" --mode=tao --padding /data/small.iso
 run full sh -c "dd if=/dev/zero bs=1M count=4 2>/dev/null | imgburn --dev $(dev 8) --mode=tao --size 2048s -"
 run big sh -c "dd if=/dev/zero bs=1M count=64 2>/dev/null | imgburn --dev $(dev 6) --mode=tao --size 32768s -"
@@ -126,7 +131,9 @@ mmc_expect verify-bad 1 'verification failed: SHA-256'
 
 # drive 5: --dummy refused, disc untouched
 mmc_expect dummy 1 'simulation of write job not supported'
-[ ! -s "$MMC_DIR/disc5" ] || fail "--dummy wrote to the disc"
+mmc_expect toobig 1 '5368709120 bytes do not fit: [0-9]+ bytes free'
+mmc_expect toobig-size 1 '6144000000 bytes do not fit: [0-9]+ bytes free'
+[ ! -s "$MMC_DIR/disc5" ] || fail "--dummy or a refused write wrote to the disc"
 
 # drive 6: 64 MiB of zeros
 mmc_expect big 0
