@@ -76,7 +76,6 @@ grep -q '"event": *"progress"' j.err || fail "mkimage -q dropped the JSON progre
 tail -n 1 j.out | grep -q '"phase": *"done"' || fail "imgburn --json: no final JSON object"
 expect_fail 2 'json with a write is --progress=json' \
 	"$IMGBURN" --json --progress=always --dev "stdio:$PWD/j2.iso" x.iso
-expect_fail 2 'json goes with' "$IMGBURN" --json --watch
 
 # what does not apply is refused with the reason, not as an unknown option
 expect_fail 2 'mkimage has no JSON report.*progress=json' "$MKIMAGE" --json -o j.iso src
