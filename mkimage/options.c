@@ -10,8 +10,12 @@
 #include "common/cli/cli_options.h"
 #include "common/udf/udf.h"
 #include "common/udf/udf_bridge.h"
+#include "mkimage/argv_join.h"
 #include "mkimage/boot_options.h"
 #include "mkimage/mkimage.h"
+#include "mkimage/option_scan.h"
+#include "mkimage/refused_options.h"
+#include "mkimage/roles.h"
 
 enum {
 	OPT_ROCK = 1, OPT_NO_ROCK, OPT_RATIONAL, OPT_JOLIET, OPT_NO_JOLIET, OPT_JOLIET_LONG,
@@ -25,7 +29,9 @@ struct opt_state {
 	char *udf_rev, *media;
 	char **exclude, **exclude_lists, **path_lists, **hide, **hide_joliet;
 	int level;
-	const char **argv;            /* argv with -append_partition's arguments joined */
+	struct mk_role_line line;     /* argv as the role reads it (roles.c) */
+	const char **argv;            /* line.argv with multi-argument options joined */
+	char *scan_pool;              /* --NAME words made for popt (option_scan.c) */
 	struct img_boot_config boot;
 };
 
@@ -48,6 +54,8 @@ void mk_options_free(void *state)
 	if (s->con)
 		poptFreeContext(s->con);
 	free(s->argv);
+	free(s->scan_pool);
+	mk_role_line_free(&s->line);
 	img_boot_config_free(&s->boot);
 	free(s->output);
 	free(s->volid);
@@ -155,6 +163,8 @@ static struct poptOption table[] = {
 	{ "rock", 'R', POPT_ARG_NONE | ONE, NULL, OPT_ROCK,
 	  "Rock Ridge: POSIX names, modes, owners, links (default on)", NULL },
 	{ "no-rock", 0, POPT_ARG_NONE, NULL, OPT_NO_ROCK, "no Rock Ridge", NULL },
+	{ "norock", 0, POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, OPT_NO_ROCK,
+	  "xorriso -as mkisofs's spelling of --no-rock", NULL },
 	{ "rational-rock", 'r', POPT_ARG_NONE | ONE, NULL, OPT_RATIONAL,
 	  "Rock Ridge with owners 0 and modes a+r,a-w (a+x where any x)", NULL },
 	{ "joliet", 'J', POPT_ARG_NONE | ONE, NULL, OPT_JOLIET,
@@ -213,6 +223,75 @@ static struct poptOption table[] = {
 };
 
 
+/* -help in a role: the options as the original lists them, one dash, with those mkimage
+ * refuses at the end. */
+static void print_option(const struct poptOption *o)
+{
+	char left[96];
+	int n = 0;
+	if (o->shortName && o->longName)
+		n = snprintf(left, sizeof(left), "-%c, -%s", o->shortName, o->longName);
+	else if (o->longName)
+		n = snprintf(left, sizeof(left), "-%s", o->longName);
+	else
+		n = snprintf(left, sizeof(left), "-%c", o->shortName);
+	unsigned type = o->argInfo & POPT_ARG_MASK;
+	if (type != POPT_ARG_NONE && type != POPT_ARG_VAL && n > 0 && (size_t)n < sizeof(left))
+		snprintf(left + n, sizeof(left) - (size_t)n, " %s", o->argDescrip ? o->argDescrip : "ARG");
+	printf("  %-28s%s%s\n", left, strlen(left) > 28 ? "\n                              " : "",
+	       o->descrip ? o->descrip : "");
+}
+
+static void print_options(const struct poptOption *t)
+{
+	for (; t->longName || t->shortName || t->arg; t++) {
+		unsigned type = t->argInfo & POPT_ARG_MASK;
+		if (type == POPT_ARG_INCLUDE_TABLE)
+			print_options(t->arg);
+		else if (type != POPT_ARG_CALLBACK && type != POPT_ARG_INTL_DOMAIN &&
+			 !(t->argInfo & POPT_ARGFLAG_DOC_HIDDEN))
+			print_option(t);
+	}
+}
+
+static void print_role_help(const struct mk_role_line *line, const struct poptOption *t)
+{
+	printf("Usage: %s [options] file...\n", line->usage_name);
+	printf("Note: this is mkimage answering as %s (%s defaults); see mkimage(1)\n",
+	       line->usage_name, line->role == MK_ROLE_GENISOIMAGE ? "genisoimage's"
+	       : "xorriso -as mkisofs's");
+	printf("Options:\n");
+	print_options(t);
+	printf("Refused (mkimage: -NAME: not supported: REASON):\n");
+	for (const struct mk_refused_option *r = mk_refused_options; r->name; r++)
+		printf("  -%-27s%s\n", r->name, r->reason);
+}
+
+/* The defaults of the original a role stands for, measured on Debian 12's genisoimage 1.1.11
+ * and xorriso 1.5.4 (mkimage(1), Compatibility, lists them):
+ *                   genisoimage              xorriso -as mkisofs
+ *   Rock Ridge      off (-R, -r)             on
+ *   Joliet          off (-J)                 off
+ *   ISO level       1                        1
+ *   padding         150 blocks (-no-pad: 0)  150 blocks (-no-pad: 0)
+ *   volume id       CDROM                    ISOIMAGE
+ *   system id       LINUX                    (empty)
+ *   no -o           image to stdout          image to stdout
+ * Volume and file dates are the clock's and the files' in all three (SOURCE_DATE_EPOCH
+ * applies as in mkimage's own role).  mkimage's role keeps its own defaults: level 3, Rock
+ * Ridge and Joliet, no padding, volume id CDROM, -o required. */
+static void role_defaults(enum mk_role role, struct mk_opts *o, struct opt_state *s)
+{
+	if (role == MK_ROLE_MKIMAGE)
+		return;
+	s->level = 1;
+	o->image.joliet = false;
+	o->image.rock = role == MK_ROLE_XORRISOFS;
+	o->image.volid = role == MK_ROLE_XORRISOFS ? "ISOIMAGE" : "CDROM";
+	o->image.sysid = role == MK_ROLE_GENISOIMAGE ? "LINUX" : NULL;
+	o->output = "-";
+}
+
 int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **state)
 {
 	struct opt_state *s = &S;
@@ -221,16 +300,44 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	img_image_opts_default(&o->image);
 	s->level = 3;
 
+	char why[1024];
+	enum mk_role_verdict rv = mk_role_read(argc, argv, &s->line, why, sizeof(why));
+	if (rv == MK_ROLE_USAGE) {
+		img_cli_usage_error("%s", why);
+		return IMG_EXIT_USAGE;
+	}
+	if (rv == MK_ROLE_REFUSED) {
+		img_cli_fail("%s", why);
+		return IMG_EXIT_USAGE;
+	}
+	enum mk_role role = s->line.role;
+	role_defaults(role, o, s);
 	img_boot_config_init(&s->boot);
 	mkimage_boot_options_bind(&s->boot);
 	int joined_argc;
-	s->argv = mkimage_boot_join_argv(argc, argv, &joined_argc);
-	if (s->argv == NULL)
+	if (mk_argv_join(s->line.argc, s->line.argv, &s->argv, &joined_argc, why,
+			 sizeof(why)) != 0) {
+		img_cli_usage_error("%s", why);
 		return IMG_EXIT_USAGE;
-	/* mkisofs and xorriso -as mkisofs take -help (grub-mkrescue probes with it). */
-	for (int i = 1; i < joined_argc; i++)
-		if (strcmp(s->argv[i], "-help") == 0)
-			s->argv[i] = "--help";
+	}
+	if (role != MK_ROLE_MKIMAGE) {
+		for (int i = 1; i < joined_argc && strcmp(s->argv[i], "--") != 0; i++)
+			if (strcmp(s->argv[i], "-help") == 0 || strcmp(s->argv[i], "--help") == 0) {
+				print_role_help(&s->line, table);
+				return IMG_EXIT_OK;
+			}
+	}
+	switch (mk_scan_argv(table, joined_argc, s->argv, role != MK_ROLE_MKIMAGE, &s->scan_pool,
+			     why, sizeof(why))) {
+	case MK_SCAN_OK:
+		break;
+	case MK_SCAN_USAGE:
+		img_cli_usage_error("%s", why);
+		return IMG_EXIT_USAGE;
+	case MK_SCAN_REFUSED:
+		img_cli_fail("%s", why);
+		return IMG_EXIT_USAGE;
+	}
 	img_cli_common_begin(IMG_CLI_PROGRESS | IMG_CLI_MKISOFS);
 	s->con = poptGetContext("mkimage", joined_argc, s->argv, table, 0);
 	poptSetOtherOptionHelp(s->con,
@@ -280,14 +387,16 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		return IMG_EXIT_USAGE;
 	o->boot = &s->boot;
 	o->image.modification_date = mkimage_boot_modification_date();
-	o->output = s->output;
+	if (s->output)
+		o->output = s->output;
 	if (s->volid)
 		o->image.volid = s->volid;
 	o->image.volset = s->volset;
 	o->image.publisher = s->publisher;
 	o->image.preparer = s->preparer;
 	o->image.appid = s->appid;
-	o->image.sysid = s->sysid;
+	if (s->sysid)
+		o->image.sysid = s->sysid;
 	o->sort_file = s->sort;
 	o->exclude = (const char **)s->exclude;
 	o->exclude_lists = (const char **)s->exclude_lists;

@@ -1,0 +1,305 @@
+/* The names mkimage answers to and xorriso's native commands (roles.h). */
+#include "mkimage/roles.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum mk_role_name mk_role_name_of(const char *argv0)
+{
+	const char *base = argv0 ? strrchr(argv0, '/') : NULL;
+	base = base ? base + 1 : (argv0 ? argv0 : "");
+	static const struct { const char *name; enum mk_role_name role; } names[] = {
+		{ "genisoimage", MK_NAME_GENISOIMAGE },
+		{ "mkisofs", MK_NAME_MKISOFS },
+		{ "xorrisofs", MK_NAME_XORRISOFS },
+		{ "xorriso", MK_NAME_XORRISO },
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(base, names[i].name) == 0)
+			return names[i].role;
+	return MK_NAME_MKIMAGE;
+}
+
+/* -boot_image any KEY=VALUE and the -as mkisofs option that means the same (xorriso(1),
+ * -boot_image; xorrisofs(1) names each twin).  value: the option takes VALUE; else only
+ * KEY=only (or the bare KEY when only is NULL) is accepted. */
+static const struct boot_key {
+	const char *key, *option;
+	bool value;
+	const char *only;
+} boot_keys[] = {
+	{ "gpt_disk_guid", "--gpt-disk-guid", true, NULL },
+	{ "next", "-eltorito-alt-boot", false, NULL },
+	{ "bin_path", "-b", true, NULL },
+	{ "efi_path", "-e", true, NULL },
+	{ "cat_path", "-c", true, NULL },
+	{ "cat_hidden", "--boot-catalog-hide", false, "on" },
+	{ "load_size", "-boot-load-size", true, NULL },
+	{ "boot_info_table", "-boot-info-table", false, "on" },
+	{ "grub2_boot_info", "--grub2-boot-info", false, "on" },
+	{ "emul_type", "-no-emul-boot", false, "no_emulation" },
+	{ "emul_type", "-hard-disk-boot", false, "hard_disk" },
+	{ "platform_id", "-eltorito-platform", true, NULL },
+	{ "id_string", "-eltorito-id", true, NULL },
+	{ "sel_crit", "-eltorito-selcrit", true, NULL },
+	{ "system_area", "-G", true, NULL },
+	{ "grub2_mbr", "--grub2-mbr", true, NULL },
+	{ "partition_offset", "-partition_offset", true, NULL },
+	{ "partition_hd_cyl", "-partition_hd_cyl", true, NULL },
+	{ "partition_sec_hd", "-partition_sec_hd", true, NULL },
+	{ "partition_cyl_align", "-partition_cyl_align", true, NULL },
+	{ "mbr_force_bootable", "--mbr-force-bootable", false, "on" },
+	{ "iso_mbr_part_type", "-iso_mbr_part_type", true, NULL },
+	{ "appended_part_as", "-appended_part_as_gpt", false, "gpt" },
+	{ "efi_boot_part", "-efi-boot-part", true, NULL },
+};
+
+/* xorriso's message severities, lowest first (xorriso(1), -report_about). */
+static const char *const severities[] = {
+	"ALL", "DEBUG", "UPDATE", "NOTE", "HINT", "WARNING", "SORRY", "MISHAP", "FAILURE",
+	"FATAL", "ABORT", "NEVER",
+};
+
+static int severity(const char *s)
+{
+	for (size_t i = 0; i < sizeof(severities) / sizeof(severities[0]); i++) {
+		const char *a = severities[i], *b = s;
+		while (*a && *b && *a == toupper((unsigned char)*b))
+			a++, b++;
+		if (*a == '\0' && *b == '\0')
+			return (int)i;
+	}
+	return -1;
+}
+
+struct reader {
+	int argc, i, n;
+	const char **in, **out;
+	char *why;
+	size_t why_len;
+};
+
+static enum mk_role_verdict need(struct reader *r, int count, const char *what)
+{
+	if (r->i + count < r->argc)
+		return MK_ROLE_OK;
+	snprintf(r->why, r->why_len, "%s needs %d argument%s: %s", r->in[r->i], count,
+		 count > 1 ? "s" : "", what);
+	return MK_ROLE_USAGE;
+}
+
+static enum mk_role_verdict boot_image(struct reader *r)
+{
+	enum mk_role_verdict v = need(r, 2, "any KEY=VALUE");
+	if (v != MK_ROLE_OK)
+		return v;
+	const char *form = r->in[r->i + 1], *spec = r->in[r->i + 2];
+	if (strcmp(form, "any") != 0) {
+		snprintf(r->why, r->why_len, "-boot_image %s %s: not supported: only -boot_image "
+			 "any KEY=VALUE forms with an -as mkisofs twin are (use the -as mkisofs "
+			 "options)", form, spec);
+		return MK_ROLE_REFUSED;
+	}
+	const char *eq = strchr(spec, '=');
+	size_t klen = eq ? (size_t)(eq - spec) : strlen(spec);
+	for (size_t k = 0; k < sizeof(boot_keys) / sizeof(boot_keys[0]); k++) {
+		const struct boot_key *b = &boot_keys[k];
+		if (strlen(b->key) != klen || strncmp(b->key, spec, klen) != 0)
+			continue;
+		if (b->value && eq != NULL) {
+			r->out[r->n++] = b->option;
+			r->out[r->n++] = eq + 1;
+			r->i += 2;
+			return MK_ROLE_OK;
+		}
+		if (!b->value && ((b->only == NULL && eq == NULL) ||
+				  (b->only != NULL && eq != NULL && strcmp(eq + 1, b->only) == 0))) {
+			r->out[r->n++] = b->option;
+			r->i += 2;
+			return MK_ROLE_OK;
+		}
+	}
+	snprintf(r->why, r->why_len, "-boot_image any %s: not supported: no -as mkisofs twin "
+		 "that mkimage implements", spec);
+	return MK_ROLE_REFUSED;
+}
+
+static enum mk_role_verdict volume_date(struct reader *r)
+{
+	enum mk_role_verdict v = need(r, 2, "c|m|x|f|uuid|all_file_dates VALUE");
+	if (v != MK_ROLE_OK)
+		return v;
+	const char *which = r->in[r->i + 1];
+	const char *option = NULL;
+	if (strcmp(which, "uuid") == 0)
+		option = "--modification-date";
+	else if (strcmp(which, "all_file_dates") == 0)
+		option = "--set_all_file_dates";
+	if (option == NULL) {
+		snprintf(r->why, r->why_len, "-volume_date %s: not supported: the volume dates "
+			 "are set together, by -volume_date uuid YYYYMMDDhhmmsscc "
+			 "(--modification-date) or SOURCE_DATE_EPOCH", which);
+		return MK_ROLE_REFUSED;
+	}
+	r->out[r->n++] = option;
+	r->out[r->n++] = r->in[r->i + 2];
+	r->i += 2;
+	return MK_ROLE_OK;
+}
+
+/* One native command at r->i; advances r->i past its arguments' last word. */
+static enum mk_role_verdict native(struct reader *r)
+{
+	const char *a = r->in[r->i];
+	if (strcmp(a, "-no_rc") == 0)
+		return MK_ROLE_OK; /* mkimage reads no startup files: really nothing to skip */
+	if (strcmp(a, "-report_about") == 0) {
+		enum mk_role_verdict v = need(r, 1, "a severity (ALL ... NEVER)");
+		if (v != MK_ROLE_OK)
+			return v;
+		int s = severity(r->in[r->i + 1]);
+		if (s < 0) {
+			snprintf(r->why, r->why_len, "-report_about %s: want ALL, DEBUG, UPDATE, "
+				 "NOTE, HINT, WARNING, SORRY, MISHAP, FAILURE, FATAL, ABORT or "
+				 "NEVER", r->in[r->i + 1]);
+			return MK_ROLE_USAGE;
+		}
+		/* xorriso's progress messages are UPDATEs; above that, no progress line.
+		 * Errors and warnings are always shown, as xorriso shows its FAILUREs. */
+		if (s > 2)
+			r->out[r->n++] = "-quiet";
+		r->i++;
+		return MK_ROLE_OK;
+	}
+	if (strcmp(a, "-boot_image") == 0)
+		return boot_image(r);
+	if (strcmp(a, "-volume_date") == 0)
+		return volume_date(r);
+	if (strcmp(a, "-help") == 0 || strcmp(a, "-version") == 0) {
+		r->out[r->n++] = a;
+		return MK_ROLE_OK;
+	}
+	static const char *const devices[] = { "-dev", "-indev", "-outdev", "-load", "-drive_class",
+					       "-commit", "-grow_blindly", "-rollback" };
+	for (size_t k = 0; k < sizeof(devices) / sizeof(devices[0]); k++)
+		if (strcmp(a, devices[k]) == 0) {
+			snprintf(r->why, r->why_len, "%s: native xorriso command not supported: "
+				 "remastering is issue 16", a);
+			return MK_ROLE_REFUSED;
+		}
+	snprintf(r->why, r->why_len, "%s: native xorriso command not supported (mkimage takes "
+		 "-no_rc, -report_about, -boot_image any, -volume_date, then -as mkisofs ...)", a);
+	return MK_ROLE_REFUSED;
+}
+
+/* "-as NAME" at r->i: the role it asks for. */
+static enum mk_role_verdict as(struct reader *r, enum mk_role genisoimage_role,
+			       enum mk_role *role)
+{
+	enum mk_role_verdict v = need(r, 1, "mkisofs or genisoimage");
+	if (v != MK_ROLE_OK)
+		return v;
+	const char *name = r->in[r->i + 1];
+	if (strcmp(name, "mkisofs") == 0 || strcmp(name, "xorrisofs") == 0)
+		*role = MK_ROLE_XORRISOFS;
+	else if (strcmp(name, "genisoimage") == 0)
+		*role = genisoimage_role;
+	else {
+		snprintf(r->why, r->why_len, "-as %s: not supported: mkimage takes -as mkisofs "
+			 "and -as genisoimage", name);
+		return MK_ROLE_REFUSED;
+	}
+	r->i++;
+	return MK_ROLE_OK;
+}
+
+enum mk_role_verdict mk_role_read(int argc, const char **argv, struct mk_role_line *out,
+				  char *why, size_t why_len)
+{
+	memset(out, 0, sizeof(*out));
+	struct reader r = { .argc = argc, .in = argv, .why = why, .why_len = why_len };
+	/* Translations never take more words than they replace. */
+	r.out = malloc((size_t)(argc + 1) * sizeof(char *));
+	if (r.out == NULL) {
+		snprintf(why, why_len, "out of memory");
+		return MK_ROLE_USAGE;
+	}
+	r.out[r.n++] = argc > 0 ? argv[0] : "mkimage";
+	out->argv = r.out;
+	enum mk_role_verdict v = MK_ROLE_OK;
+	switch (mk_role_name_of(argc > 0 ? argv[0] : NULL)) {
+	case MK_NAME_GENISOIMAGE:
+	case MK_NAME_MKISOFS:
+		out->role = MK_ROLE_GENISOIMAGE;
+		r.i = 1;
+		break;
+	case MK_NAME_XORRISOFS:
+		out->role = MK_ROLE_XORRISOFS;
+		r.i = 1;
+		break;
+	case MK_NAME_MKIMAGE:
+		out->role = MK_ROLE_MKIMAGE;
+		r.i = 1;
+		if (argc > 1 && strcmp(argv[1], "-as") == 0) {
+			if ((v = as(&r, MK_ROLE_GENISOIMAGE, &out->role)) != MK_ROLE_OK)
+				return v;
+			r.i++;
+		}
+		break;
+	case MK_NAME_XORRISO:
+		/* Native commands, -as mkisofs ARGS, and after a "--" that ends them (as in
+		 * xorriso) native commands again. */
+		out->role = MK_ROLE_XORRISOFS;
+		bool seen_as = false, in_as = false;
+		for (r.i = 1; r.i < argc; r.i++) {
+			const char *a = argv[r.i];
+			if (in_as) {
+				if (strcmp(a, "--") == 0)
+					in_as = false;
+				else
+					r.out[r.n++] = a;
+				continue;
+			}
+			if (strcmp(a, "-as") == 0) {
+				/* xorriso -as genisoimage is xorriso's emulation too. */
+				if ((v = as(&r, MK_ROLE_XORRISOFS, &out->role)) != MK_ROLE_OK)
+					return v;
+				if (seen_as) {
+					snprintf(why, why_len, "-as: given twice: mkimage makes one "
+						 "image per run");
+					return MK_ROLE_USAGE;
+				}
+				seen_as = in_as = true;
+				continue;
+			}
+			if ((v = native(&r)) != MK_ROLE_OK)
+				return v;
+		}
+		bool info = false;
+		for (int k = 1; k < r.n; k++)
+			info |= strcmp(r.out[k], "-help") == 0 || strcmp(r.out[k], "-version") == 0;
+		if (!seen_as && !info) {
+			snprintf(why, why_len, "as xorriso, mkimage needs -as mkisofs ARGS after the "
+				 "native commands");
+			return MK_ROLE_USAGE;
+		}
+		r.i = argc;
+		break;
+	}
+	for (; r.i < argc; r.i++)
+		r.out[r.n++] = argv[r.i];
+	r.out[r.n] = NULL;
+	out->argc = r.n;
+	out->usage_name = out->role == MK_ROLE_GENISOIMAGE ? "genisoimage"
+			  : out->role == MK_ROLE_XORRISOFS ? "xorriso -as mkisofs" : "mkimage";
+	return MK_ROLE_OK;
+}
+
+void mk_role_line_free(struct mk_role_line *l)
+{
+	free(l->argv);
+	memset(l, 0, sizeof(*l));
+}

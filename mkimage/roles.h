@@ -1,0 +1,55 @@
+/* The names mkimage answers to.  basename(argv[0]) mkisofs or genisoimage: genisoimage's
+ * command line and defaults (Debian's mkisofs is genisoimage); xorrisofs: xorriso -as
+ * mkisofs's; xorriso: native xorriso commands, then -as mkisofs|genisoimage and xorriso -as
+ * mkisofs's command line; any other name (mkimage): mkimage's, or after a first argument
+ * "-as mkisofs" xorriso -as mkisofs's and after "-as genisoimage" genisoimage's. */
+#ifndef MKIMAGE_ROLES_H
+#define MKIMAGE_ROLES_H
+
+#include <stddef.h>
+
+enum mk_role {
+	MK_ROLE_MKIMAGE,     /* mkimage's own command line and defaults */
+	MK_ROLE_GENISOIMAGE, /* genisoimage (and mkisofs, which is genisoimage on Debian) */
+	MK_ROLE_XORRISOFS,   /* xorriso -as mkisofs (and xorrisofs) */
+};
+
+/* What the program was called as, before the arguments are looked at. */
+enum mk_role_name {
+	MK_NAME_MKIMAGE,
+	MK_NAME_GENISOIMAGE,
+	MK_NAME_MKISOFS,
+	MK_NAME_XORRISOFS,
+	MK_NAME_XORRISO,
+};
+
+/* The name basename(argv0) calls for. */
+enum mk_role_name mk_role_name_of(const char *argv0);
+
+/* A command line as mkimage's option table reads it. */
+struct mk_role_line {
+	enum mk_role role;
+	const char *usage_name; /* "genisoimage", "xorriso -as mkisofs", ...: for -help */
+	int argc;
+	const char **argv;      /* argv[0], native xorriso commands as the options they mean,
+				   then the arguments after -as; malloc'd with the strings it
+				   made (free with mk_role_line_free) */
+};
+
+enum mk_role_verdict {
+	MK_ROLE_OK,
+	MK_ROLE_USAGE,   /* why says what is wrong */
+	MK_ROLE_REFUSED, /* why is "-NAME: not supported: REASON" */
+};
+
+/* Reads the role and, for xorriso, its native commands out of argv.  -no_rc is dropped (we
+ * read no startup files), -report_about LEVEL becomes -quiet above UPDATE (xorriso's
+ * progress messages), -boot_image any KEY=VALUE the -as mkisofs option of the same meaning,
+ * -volume_date uuid|all_file_dates VALUE --modification-date / --set_all_file_dates; any
+ * other native command is refused by name. */
+enum mk_role_verdict mk_role_read(int argc, const char **argv, struct mk_role_line *out,
+				  char *why, size_t why_len);
+
+void mk_role_line_free(struct mk_role_line *l);
+
+#endif
