@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/cli/cli.h"
 #include "common/cli/cli_options.h"
@@ -20,6 +21,7 @@
 enum {
 	OPT_ROCK = 1, OPT_NO_ROCK, OPT_RATIONAL, OPT_JOLIET, OPT_NO_JOLIET, OPT_JOLIET_LONG,
 	OPT_GRAFT, OPT_FOLLOW, OPT_PRINT_SIZE, OPT_REPRODUCIBLE, OPT_UDF, OPT_MD5, OPT_NO_MD5,
+	OPT_PAD, OPT_NO_PAD, OPT_NOOP,
 };
 
 /* What popt allocated for us, freed at the end (the ASan run checks for leaks). */
@@ -28,6 +30,8 @@ struct opt_state {
 	char *output, *volid, *volset, *publisher, *preparer, *appid, *sysid, *sort;
 	char *udf_rev, *media;
 	char **exclude, **exclude_lists, **path_lists, **hide, **hide_joliet;
+	char **hide_lists, **hide_joliet_lists;
+	char *abstract, *biblio, *copyright, *log_file, *file_dates;
 	int level;
 	struct mk_role_line line;     /* argv as the role reads it (roles.c) */
 	const char **argv;            /* line.argv with multi-argument options joined */
@@ -72,6 +76,13 @@ void mk_options_free(void *state)
 	free_argv(s->path_lists);
 	free_argv(s->hide);
 	free_argv(s->hide_joliet);
+	free_argv(s->hide_lists);
+	free_argv(s->hide_joliet_lists);
+	free(s->abstract);
+	free(s->biblio);
+	free(s->copyright);
+	free(s->log_file);
+	free(s->file_dates);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -92,6 +103,44 @@ static int parse_epoch(struct mk_opts *o)
 	o->image.have_epoch = true;
 	o->image.epoch = v;
 	return 0;
+}
+
+/* --set_all_file_dates (and xorriso's -volume_date all_file_dates): =SECONDS, or the
+ * 16-digit form of --modification-date (centiseconds optional), UTC. */
+static int parse_file_dates(const char *v, struct img_image_opts *io)
+{
+	char *end;
+	errno = 0;
+	if (v[0] == '=') {
+		long long n = strtoll(v + 1, &end, 10);
+		if (errno == 0 && end != v + 1 && *end == '\0' && v[1] >= '0' && v[1] <= '9') {
+			io->have_file_dates = true;
+			io->file_dates = n;
+			return 0;
+		}
+	} else if (strlen(v) == 14 || strlen(v) == 16) {
+		int f[6];
+		bool digits = true;
+		for (const char *p = v; *p; p++)
+			digits &= *p >= '0' && *p <= '9';
+		if (digits && sscanf(v, "%4d%2d%2d%2d%2d%2d", &f[0], &f[1], &f[2], &f[3], &f[4],
+				     &f[5]) == 6 && f[1] >= 1 && f[1] <= 12 && f[2] >= 1 &&
+		    f[2] <= 31 && f[3] < 24 && f[4] < 60 && f[5] < 61) {
+			/* Days since 1970 of a proleptic Gregorian date (the civil-from-days
+			 * inverse; timegm is not POSIX). */
+			long long y = f[0] - (f[1] <= 2), era = (y >= 0 ? y : y - 399) / 400;
+			long long yoe = y - era * 400, mp = (f[1] + 9) % 12;
+			long long doy = (153 * mp + 2) / 5 + f[2] - 1;
+			long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+			long long days = era * 146097 + doe - 719468;
+			io->have_file_dates = true;
+			io->file_dates = days * 86400 + f[3] * 3600 + f[4] * 60 + f[5];
+			return 0;
+		}
+	}
+	img_cli_usage_error("--set_all_file_dates %s: want =SECONDS (since 1970) or "
+			    "YYYYMMDDhhmmss[cc] (UTC)", v);
+	return -1;
 }
 
 /* What --media chooses, as IMAPI2's ChooseImageDefaultsForMediaType does (file systems and
@@ -155,11 +204,17 @@ static struct poptOption table[] = {
 	{ "volid", 'V', POPT_ARG_STRING, &S.volid, 0,
 	  "volume id (default CDROM)", "ID" },
 	{ "volset", 0, POPT_ARG_STRING | ONE, &S.volset, 0, "volume set id", "ID" },
-	{ "publisher", 0, POPT_ARG_STRING | ONE, &S.publisher, 0, "publisher id", "ID" },
+	{ "publisher", 'P', POPT_ARG_STRING | ONE, &S.publisher, 0, "publisher id", "ID" },
 	{ "preparer", 'p', POPT_ARG_STRING | ONE, &S.preparer, 0, "data preparer id",
 	  "ID" },
 	{ "appid", 'A', POPT_ARG_STRING | ONE, &S.appid, 0, "application id", "ID" },
 	{ "sysid", 0, POPT_ARG_STRING | ONE, &S.sysid, 0, "system id", "ID" },
+	{ "abstract", 0, POPT_ARG_STRING, &S.abstract, 0,
+	  "abstract file id: the name of a file in the root", "FILE" },
+	{ "biblio", 0, POPT_ARG_STRING, &S.biblio, 0,
+	  "bibliographic file id: the name of a file in the root", "FILE" },
+	{ "copyright", 0, POPT_ARG_STRING, &S.copyright, 0,
+	  "copyright file id: the name of a file in the root", "FILE" },
 	{ "rock", 'R', POPT_ARG_NONE | ONE, NULL, OPT_ROCK,
 	  "Rock Ridge: POSIX names, modes, owners, links (default on)", NULL },
 	{ "no-rock", 0, POPT_ARG_NONE, NULL, OPT_NO_ROCK, "no Rock Ridge", NULL },
@@ -180,6 +235,7 @@ static struct poptOption table[] = {
 	  "read more PATH arguments from FILE, one per line", "FILE" },
 	{ "exclude", 'm', POPT_ARG_ARGV | ONE, &S.exclude, 0,
 	  "leave out entries whose name or disk path matches GLOB", "GLOB" },
+	{ "old-exclude", 'x', POPT_ARG_ARGV, &S.exclude, 0, "the same as -m", "GLOB" },
 	{ "exclude-list", 0, POPT_ARG_ARGV | ONE, &S.exclude_lists, 0,
 	  "read -m GLOBs from FILE, one per line", "FILE" },
 	{ "follow-links", 'f', POPT_ARG_NONE | ONE, NULL, OPT_FOLLOW,
@@ -189,6 +245,10 @@ static struct poptOption table[] = {
 	  "GLOB" },
 	{ "hide-joliet", 0, POPT_ARG_ARGV | ONE, &S.hide_joliet, 0,
 	  "hide matches of GLOB from the Joliet tree", "GLOB" },
+	{ "hide-list", 0, POPT_ARG_ARGV, &S.hide_lists, 0,
+	  "read -hide GLOBs from FILE, one per line", "FILE" },
+	{ "hide-joliet-list", 0, POPT_ARG_ARGV, &S.hide_joliet_lists, 0,
+	  "read -hide-joliet GLOBs from FILE, one per line", "FILE" },
 	{ "sort", 0, POPT_ARG_STRING | ONE, &S.sort, 0,
 	  "place file data by weight: lines \"DISKPATH-OR-GLOB WEIGHT\", heavier first",
 	  "FILE" },
@@ -208,6 +268,26 @@ static struct poptOption table[] = {
 	  "defaults for the target and a capacity check: cd (ISO9660+Joliet, 360,000 blocks), "
 	  "dvd (+UDF 1.02, 2,298,496), dvd-dl (4,171,712), bd (+UDF 2.50, 12,219,392), "
 	  "bd-dl (24,438,784)", "MEDIA" },
+	{ "pad", 0, POPT_ARG_NONE, NULL, OPT_PAD,
+	  "add 150 zero blocks (300 KiB) after the image (the default of genisoimage and "
+	  "xorriso -as mkisofs)", NULL },
+	{ "no-pad", 0, POPT_ARG_NONE, NULL, OPT_NO_PAD,
+	  "no padding (mkimage's default)", NULL },
+	{ "set_all_file_dates", 0, POPT_ARG_STRING, &S.file_dates, 0,
+	  "every file's times: =SECONDS since 1970 or YYYYMMDDhhmmss[cc] (UTC)", "TIME" },
+	{ "log-file", 0, POPT_ARG_STRING, &S.log_file, 0,
+	  "write messages to FILE instead of stderr", "FILE" },
+	/* No-ops, each truly one for us: */
+	{ "cache-inodes", 0, POPT_ARG_NONE, NULL, OPT_NOOP,
+	  "accepted: mkimage always finds hard links by device and inode", NULL },
+	{ "hardlinks", 0, POPT_ARG_NONE, NULL, OPT_NOOP,
+	  "accepted: hard links are always recorded (with Rock Ridge)", NULL },
+	{ "joliet-utf16", 0, POPT_ARG_NONE, NULL, OPT_NOOP,
+	  "accepted: Joliet names are always UTF-16", NULL },
+	{ "no-emul-toc", 0, POPT_ARG_NONE, NULL, OPT_NOOP,
+	  "accepted: mkimage never writes xorriso's multisession table of contents", NULL },
+	{ "gui", 0, POPT_ARG_NONE, NULL, OPT_NOOP,
+	  "accepted: it only changes how often the originals report progress", NULL },
 	{ "md5", 0, POPT_ARG_NONE, NULL, OPT_MD5,
 	  "record MD5s of the session and of every file, for imginfo --check and xorriso "
 	  "-check_md5 (slower: libisofs hashes every data byte twice)", NULL },
@@ -289,6 +369,8 @@ static void role_defaults(enum mk_role role, struct mk_opts *o, struct opt_state
 	o->image.rock = role == MK_ROLE_XORRISOFS;
 	o->image.volid = role == MK_ROLE_XORRISOFS ? "ISOIMAGE" : "CDROM";
 	o->image.sysid = role == MK_ROLE_GENISOIMAGE ? "LINUX" : NULL;
+	o->image.pad_blocks = 150;
+	o->image.volset = ""; /* libisofs would repeat the volume id there; both leave it empty */
 	o->output = "-";
 }
 
@@ -371,6 +453,9 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 			o->image.rationalize = true;
 			break;
 		case OPT_UDF: udf = true; break;
+		case OPT_PAD: o->image.pad_blocks = 150; break;
+		case OPT_NO_PAD: o->image.pad_blocks = 0; break;
+		case OPT_NOOP: break;
 		}
 	}
 	if (c < -1) {
@@ -391,7 +476,8 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		o->output = s->output;
 	if (s->volid)
 		o->image.volid = s->volid;
-	o->image.volset = s->volset;
+	if (s->volset)
+		o->image.volset = s->volset;
 	o->image.publisher = s->publisher;
 	o->image.preparer = s->preparer;
 	o->image.appid = s->appid;
@@ -403,6 +489,13 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	o->path_lists = (const char **)s->path_lists;
 	o->hide = (const char **)s->hide;
 	o->hide_joliet = (const char **)s->hide_joliet;
+	o->hide_lists = (const char **)s->hide_lists;
+	o->hide_joliet_lists = (const char **)s->hide_joliet_lists;
+	o->image.abstract = s->abstract;
+	o->image.biblio = s->biblio;
+	o->image.copyright = s->copyright;
+	if (s->file_dates != NULL && parse_file_dates(s->file_dates, &o->image) < 0)
+		return IMG_EXIT_USAGE;
 	o->image.iso_level = s->level;
 	if (s->level < 1 || s->level > 3) {
 		img_cli_usage_error("-iso-level %d: want 1, 2 or 3", s->level);
@@ -423,6 +516,22 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		return IMG_EXIT_USAGE;
 	if (parse_udf_media(o, s, udf) < 0)
 		return IMG_EXIT_USAGE;
+	if (s->log_file != NULL) {
+		/* genisoimage and xorriso: every message, warnings and errors included, goes to
+		 * the log file from here on (usage errors before this point stay on stderr). */
+		FILE *f = fopen(s->log_file, "w");
+		if (f == NULL) {
+			img_cli_usage_error("-log-file %s: %s", s->log_file, strerror(errno));
+			return IMG_EXIT_USAGE;
+		}
+		fflush(stderr);
+		if (dup2(fileno(f), STDERR_FILENO) < 0) {
+			img_cli_usage_error("-log-file %s: %s", s->log_file, strerror(errno));
+			fclose(f);
+			return IMG_EXIT_USAGE;
+		}
+		fclose(f);
+	}
 	if (o->image.md5 && !o->image.rock) {
 		/* Readers find the checksum array and tags through AAIP records, which live in
 		 * Rock Ridge's SUSP area: without them xorriso reports an MD5 mismatch. */

@@ -238,6 +238,10 @@ static int set_write_opts(IsoWriteOpts *w, const struct img_image_opts *o, struc
 			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 		bad |= iso_write_opts_set_pvd_times(w, t, t, 0, 0, uuid) < 0;
 	}
+	/* mkisofs -pad: zero blocks after the last one (readers that read ahead past the end
+	 * of a track, the reason genisoimage and xorriso pad by default). */
+	if (o->pad_blocks)
+		bad |= iso_write_opts_set_tail_blocks(w, o->pad_blocks) < 0;
 	if (bad)
 		return img_error_set(err, IMG_EISOFS, "libisofs refused a write option");
 	return IMG_OK;
@@ -274,6 +278,12 @@ int img_image_new(const struct img_image_opts *o, img_note_fn note_fn, void *arg
 		iso_image_set_application_id(img->iso, o->appid);
 	if (o->sysid)
 		iso_image_set_system_id(img->iso, o->sysid);
+	if (o->abstract)
+		iso_image_set_abstract_file_id(img->iso, o->abstract);
+	if (o->biblio)
+		iso_image_set_biblio_file_id(img->iso, o->biblio);
+	if (o->copyright)
+		iso_image_set_copyright_file_id(img->iso, o->copyright);
 	/* We never read ACLs or xattrs (our tree holds none): keep libisofs from looking. */
 	iso_image_set_ignore_aclea(img->iso, 3);
 
@@ -468,6 +478,8 @@ static void set_attrs(struct add_ctx *c, IsoNode *node, const struct img_tree_no
 	time_t t = st->st_mtime;
 	if (o->have_epoch && (long long)t > o->epoch)
 		t = (time_t)o->epoch;
+	if (o->have_file_dates)
+		t = (time_t)o->file_dates;
 	/* atime and ctime say when a copy was read or made, not what it holds: recording the
 	 * mtime in their place keeps two copies of one tree byte-identical. */
 	iso_node_set_mtime(node, t);

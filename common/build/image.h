@@ -28,6 +28,11 @@ struct img_image_opts {
 	const char *volid, *volset, *publisher, *preparer, *appid, *sysid; /* NULL: none */
 	const char *modification_date; /* YYYYMMDDhhmmsscc (UTC) for the volume dates, as
 					  xorriso's --modification-date; overrides epoch there */
+	const char *abstract, *biblio, *copyright; /* file ids (ECMA-119 8.4.19-21): names of
+						      files in the root; NULL: none */
+	uint32_t pad_blocks;   /* zero blocks after the image (mkisofs -pad: 150), 0: none */
+	bool have_file_dates;  /* --set_all_file_dates / -volume_date all_file_dates: */
+	long long file_dates;  /* every file's mtime, atime and ctime (no clamping) */
 };
 
 /* Fills o with the defaults: level 3, Rock Ridge and Joliet on, volume id "CDROM". */
