@@ -124,7 +124,8 @@ enum mk_scan_verdict mk_scan_argv(const struct poptOption *table, int argc, cons
 			o = find(table, NULL, 0, name[0]);
 			if (r != NULL && (refused_first || o == NULL))
 				return refuse(why, why_len, a, NULL, r);
-			if (o != NULL && eq != NULL) {
+			if (o != NULL && eq != NULL && takes_arg(o)) {
+				/* genisoimage takes -V=x as volume id "=x", xorriso refuses it. */
 				snprintf(why, why_len, "%s: unknown option (-%c takes its argument "
 					 "as the next word)", a, name[0]);
 				return MK_SCAN_USAGE;

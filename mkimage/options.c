@@ -286,6 +286,8 @@ static struct poptOption table[] = {
 	  "accepted: Joliet names are always UTF-16", NULL },
 	{ "no-emul-toc", 0, POPT_ARG_NONE, NULL, OPT_NOOP,
 	  "accepted: mkimage never writes xorriso's multisession table of contents", NULL },
+	{ "no_rc", 0, POPT_ARG_NONE, NULL, OPT_NOOP,
+	  "accepted: mkimage reads no startup files", NULL },
 	{ "gui", 0, POPT_ARG_NONE, NULL, OPT_NOOP,
 	  "accepted: it only changes how often the originals report progress", NULL },
 	{ "md5", 0, POPT_ARG_NONE, NULL, OPT_MD5,

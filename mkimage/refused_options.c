@@ -69,6 +69,8 @@ const struct mk_refused_option mk_refused_options[] = {
 	  "-m '*.bak'" },
 	{ "no-bak", 0, "not implemented: leave backup files out with -m '*~' -m '#*#' "
 	  "-m '*.bak'" },
+	{ "no-cache-inodes", 0, "mkimage always finds hard links by device and inode and stores "
+	  "their data once (for file systems without unique inode numbers, copy the tree)" },
 	{ "debug", 0, "genisoimage's debugging output has no counterpart (use -v)" },
 	/* xorriso's recording of disk attributes and output controls. */
 	{ "acl", 0, "mkimage records no ACLs (libisofs AAIP is used only for --md5)" },
