@@ -358,6 +358,8 @@ static void print_role_help(const struct mk_role_line *line, const struct poptOp
  *   padding         150 blocks (-no-pad: 0)  150 blocks (-no-pad: 0)
  *   volume id       CDROM                    ISOIMAGE
  *   system id       LINUX                    (empty)
+ *   Joliet names    no ";1"                  no ";1"
+ *   volume id case  as given (-V cidata)     as given
  *   no -o           image to stdout          image to stdout
  * Volume and file dates are the clock's and the files' in all three (SOURCE_DATE_EPOCH
  * applies as in mkimage's own role).  mkimage's role keeps its own defaults: level 3, Rock
@@ -372,6 +374,8 @@ static void role_defaults(enum mk_role role, struct mk_opts *o, struct opt_state
 	o->image.volid = role == MK_ROLE_XORRISOFS ? "ISOIMAGE" : "CDROM";
 	o->image.sysid = role == MK_ROLE_GENISOIMAGE ? "LINUX" : NULL;
 	o->image.pad_blocks = 150;
+	o->image.joliet_no_version = true;
+	o->image.ids_as_given = true;
 	o->image.volset = ""; /* libisofs would repeat the volume id there; both leave it empty */
 	o->output = "-";
 }

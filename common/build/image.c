@@ -240,6 +240,11 @@ static int set_write_opts(IsoWriteOpts *w, const struct img_image_opts *o, struc
 	}
 	/* mkisofs -pad: zero blocks after the last one (readers that read ahead past the end
 	 * of a track, the reason genisoimage and xorriso pad by default). */
+	if (o->ids_as_given)
+		bad |= iso_write_opts_set_relaxed_vol_atts(w, 1) < 0;
+	/* libisofs: bit1 = no version number in Joliet names alone. */
+	if (o->joliet_no_version)
+		bad |= iso_write_opts_set_omit_version_numbers(w, 2) < 0;
 	if (o->pad_blocks)
 		bad |= iso_write_opts_set_tail_blocks(w, o->pad_blocks) < 0;
 	if (bad)

@@ -30,6 +30,10 @@ struct img_image_opts {
 					  xorriso's --modification-date; overrides epoch there */
 	const char *abstract, *biblio, *copyright; /* file ids (ECMA-119 8.4.19-21): names of
 						      files in the root; NULL: none */
+	bool joliet_no_version; /* Joliet names without ";1", as genisoimage and xorriso write
+				   them (mkimage's own role keeps the version) */
+	bool ids_as_given;     /* volume and volume set ids keep lower case and any character,
+				  as genisoimage and xorriso write them (cloud-init's "cidata") */
 	uint32_t pad_blocks;   /* zero blocks after the image (mkisofs -pad: 150), 0: none */
 	bool have_file_dates;  /* --set_all_file_dates / -volume_date all_file_dates: */
 	long long file_dates;  /* every file's mtime, atime and ctime (no clamping) */
