@@ -13,6 +13,7 @@ const struct mk_join_option mk_join_options[] = {
 	{ "hfsplus-file-creator-type", 3 }, /* CREATOR TYPE ISO_RR_PATH */
 	{ "hfs-bless-by", 2 },              /* BLESS_TYPE ISO_RR_PATH */
 	{ "sort-weight", 2 },               /* NUMBER FILE */
+	{ "volume_date", 2 },               /* KIND TIME (xorriso's native command) */
 	{ NULL, 0 },
 };
 
@@ -27,6 +28,8 @@ static const char *arg_names(const char *name)
 		return "BLESS_TYPE ISO_RR_PATH";
 	if (strcmp(name, "sort-weight") == 0)
 		return "NUMBER FILE";
+	if (strcmp(name, "volume_date") == 0)
+		return "c|m|x|f|uuid|all_file_dates TIME";
 	return "ARG...";
 }
 

@@ -32,6 +32,7 @@ struct opt_state {
 	char **exclude, **exclude_lists, **path_lists, **hide, **hide_joliet;
 	char **hide_lists, **hide_joliet_lists;
 	char *abstract, *biblio, *copyright, *log_file, *file_dates;
+	char **volume_dates;          /* -volume_date KIND TIME, joined (argv_join.c) */
 	int level;
 	struct mk_role_line line;     /* argv as the role reads it (roles.c) */
 	const char **argv;            /* line.argv with multi-argument options joined */
@@ -83,6 +84,7 @@ void mk_options_free(void *state)
 	free(s->copyright);
 	free(s->log_file);
 	free(s->file_dates);
+	free_argv(s->volume_dates);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -105,17 +107,16 @@ static int parse_epoch(struct mk_opts *o)
 	return 0;
 }
 
-/* --set_all_file_dates (and xorriso's -volume_date all_file_dates): =SECONDS, or the
- * 16-digit form of --modification-date (centiseconds optional), UTC. */
-static int parse_file_dates(const char *v, struct img_image_opts *io)
+/* A TIME of --set_all_file_dates and -volume_date: =SECONDS, or the 16-digit form of
+ * --modification-date (centiseconds optional), UTC.  Returns 0 with *out set, or -1. */
+static int parse_time(const char *v, long long *out)
 {
 	char *end;
 	errno = 0;
 	if (v[0] == '=') {
 		long long n = strtoll(v + 1, &end, 10);
 		if (errno == 0 && end != v + 1 && *end == '\0' && v[1] >= '0' && v[1] <= '9') {
-			io->have_file_dates = true;
-			io->file_dates = n;
+			*out = n;
 			return 0;
 		}
 	} else if (strlen(v) == 14 || strlen(v) == 16) {
@@ -133,13 +134,58 @@ static int parse_file_dates(const char *v, struct img_image_opts *io)
 			long long doy = (153 * mp + 2) / 5 + f[2] - 1;
 			long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 			long long days = era * 146097 + doe - 719468;
-			io->have_file_dates = true;
-			io->file_dates = days * 86400 + f[3] * 3600 + f[4] * 60 + f[5];
+			*out = days * 86400 + f[3] * 3600 + f[4] * 60 + f[5];
 			return 0;
 		}
 	}
-	img_cli_usage_error("--set_all_file_dates %s: want =SECONDS (since 1970) or "
-			    "YYYYMMDDhhmmss[cc] (UTC)", v);
+	return -1;
+}
+
+static int parse_file_dates(const char *v, struct img_image_opts *io)
+{
+	if (parse_time(v, &io->file_dates) < 0) {
+		img_cli_usage_error("--set_all_file_dates %s: want =SECONDS (since 1970) or "
+				    "YYYYMMDDhhmmss[cc] (UTC)", v);
+		return -1;
+	}
+	io->have_file_dates = true;
+	return 0;
+}
+
+/* -volume_date KIND TIME (joined by argv_join.c), as xorriso's native command. */
+static int parse_volume_date(const char *joined, struct img_image_opts *io)
+{
+	const char *sep = strchr(joined, MK_ARGV_JOIN_SEP);
+	if (sep == NULL) /* --volume_date=X: one word, not two */
+		sep = joined + strlen(joined);
+	size_t klen = (size_t)(sep - joined);
+	const char *v = *sep ? sep + 1 : "";
+	static const char kinds[] = "cmxf";
+	if (klen == 1 && strchr(kinds, joined[0]) != NULL) {
+		int k = (int)(strchr(kinds, joined[0]) - kinds);
+		long long t;
+		/* libisofs takes 0 for "not set": 1970-01-01 00:00:00 cannot be written. */
+		if (parse_time(v, &t) < 0 || t <= 0) {
+			img_cli_usage_error("-volume_date %c %s: want =SECONDS (since 1970, not 0) "
+					    "or YYYYMMDDhhmmss[cc] (UTC)", joined[0], v);
+			return -1;
+		}
+		io->have_vol_time[k] = true;
+		io->vol_time[k] = t;
+		return 0;
+	}
+	if (klen == 4 && strncmp(joined, "uuid", 4) == 0) {
+		if (strlen(v) != 16 || strspn(v, "0123456789") != 16) {
+			img_cli_usage_error("-volume_date uuid %s: want YYYYMMDDhhmmsscc", v);
+			return -1;
+		}
+		io->modification_date = v;
+		return 0;
+	}
+	if (klen == 14 && strncmp(joined, "all_file_dates", 14) == 0)
+		return parse_file_dates(v, io);
+	img_cli_usage_error("-volume_date %.*s: want c, m, x, f, uuid or all_file_dates", (int)klen,
+			    joined);
 	return -1;
 }
 
@@ -275,6 +321,10 @@ static struct poptOption table[] = {
 	  "no padding (mkimage's default)", NULL },
 	{ "set_all_file_dates", 0, POPT_ARG_STRING, &S.file_dates, 0,
 	  "every file's times: =SECONDS since 1970 or YYYYMMDDhhmmss[cc] (UTC)", "TIME" },
+	{ "volume_date", 0, POPT_ARG_ARGV | ONE, &S.volume_dates, 0,
+	  "as xorriso's native command: KIND c, m, x or f (volume creation, modification, "
+	  "expiration, effective date), uuid (as --modification-date) or all_file_dates (as "
+	  "--set_all_file_dates); TIME =SECONDS or YYYYMMDDhhmmss[cc] (UTC)", "KIND TIME" },
 	{ "log-file", 0, POPT_ARG_STRING | ONE, &S.log_file, 0,
 	  "write messages to FILE instead of stderr", "FILE" },
 	/* No-ops, each truly one for us: */
@@ -502,6 +552,9 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	o->image.copyright = s->copyright;
 	if (s->file_dates != NULL && parse_file_dates(s->file_dates, &o->image) < 0)
 		return IMG_EXIT_USAGE;
+	for (char **v = s->volume_dates; v && *v; v++)
+		if (parse_volume_date(*v, &o->image) < 0)
+			return IMG_EXIT_USAGE;
 	o->image.iso_level = s->level;
 	if (s->level < 1 || s->level > 3) {
 		img_cli_usage_error("-iso-level %d: want 1, 2 or 3", s->level);

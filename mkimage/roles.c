@@ -127,29 +127,6 @@ static enum mk_role_verdict boot_image(struct reader *r)
 	return MK_ROLE_REFUSED;
 }
 
-static enum mk_role_verdict volume_date(struct reader *r)
-{
-	enum mk_role_verdict v = need(r, 2, "c|m|x|f|uuid|all_file_dates VALUE");
-	if (v != MK_ROLE_OK)
-		return v;
-	const char *which = r->in[r->i + 1];
-	const char *option = NULL;
-	if (strcmp(which, "uuid") == 0)
-		option = "--modification-date";
-	else if (strcmp(which, "all_file_dates") == 0)
-		option = "--set_all_file_dates";
-	if (option == NULL) {
-		snprintf(r->why, r->why_len, "-volume_date %s: not supported: the volume dates "
-			 "are set together, by -volume_date uuid YYYYMMDDhhmmsscc "
-			 "(--modification-date) or SOURCE_DATE_EPOCH", which);
-		return MK_ROLE_REFUSED;
-	}
-	r->out[r->n++] = option;
-	r->out[r->n++] = r->in[r->i + 2];
-	r->i += 2;
-	return MK_ROLE_OK;
-}
-
 /* One native command at r->i; advances r->i past its arguments' last word. */
 static enum mk_role_verdict native(struct reader *r)
 {
@@ -176,10 +153,18 @@ static enum mk_role_verdict native(struct reader *r)
 	}
 	if (strcmp(a, "-boot_image") == 0)
 		return boot_image(r);
-	if (strcmp(a, "-volume_date") == 0)
-		return volume_date(r);
 	if (strcmp(a, "-help") == 0 || strcmp(a, "-version") == 0) {
 		r->out[r->n++] = a;
+		return MK_ROLE_OK;
+	}
+	/* mkimage takes -volume_date KIND TIME as an option in every role (options.c). */
+	if (strcmp(a, "-volume_date") == 0) {
+		enum mk_role_verdict v = need(r, 2, "c|m|x|f|uuid|all_file_dates TIME");
+		if (v != MK_ROLE_OK)
+			return v;
+		for (int k = 0; k < 3; k++)
+			r->out[r->n++] = r->in[r->i + k];
+		r->i += 2;
 		return MK_ROLE_OK;
 	}
 	static const char *const devices[] = { "-dev", "-indev", "-outdev", "-load", "-drive_class",

@@ -45,8 +45,8 @@ enum mk_role_verdict {
 /* Reads the role and, for xorriso, its native commands out of argv.  -no_rc is dropped (we
  * read no startup files), -report_about LEVEL becomes -quiet above UPDATE (xorriso's
  * progress messages), -boot_image any KEY=VALUE the -as mkisofs option of the same meaning,
- * -volume_date uuid|all_file_dates VALUE --modification-date / --set_all_file_dates; any
- * other native command is refused by name. */
+ * -volume_date stays (an option of mkimage's in every role); any other native command is
+ * refused by name. */
 enum mk_role_verdict mk_role_read(int argc, const char **argv, struct mk_role_line *out,
 				  char *why, size_t why_len);
 

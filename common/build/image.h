@@ -35,6 +35,9 @@ struct img_image_opts {
 	bool ids_as_given;     /* volume and volume set ids keep lower case and any character,
 				  as genisoimage and xorriso write them (cloud-init's "cidata") */
 	uint32_t pad_blocks;   /* zero blocks after the image (mkisofs -pad: 150), 0: none */
+	bool have_vol_time[4]; /* -volume_date c, m, x, f: the volume's creation, modification, */
+	long long vol_time[4]; /* expiration and effective dates (ECMA-119 8.4.26-29), over
+				  SOURCE_DATE_EPOCH; modification_date overrides c and m */
 	bool have_file_dates;  /* --set_all_file_dates / -volume_date all_file_dates: */
 	long long file_dates;  /* every file's mtime, atime and ctime (no clamping) */
 };

@@ -122,6 +122,25 @@ isoinfo -R -l -i real.iso | grep -c 'Sep 13 2020' >real.n
 isoinfo -R -l -i ours.iso | grep -c 'Sep 13 2020' >ours.n
 [ "$(cat real.n)" -gt 4 ] || fail "xorriso set no file dates"
 diff real.n ours.n || fail "-volume_date all_file_dates: not every file"
+# -volume_date c, m, x, f, uuid: the primary volume descriptor's four dates (ECMA-119 8.4.26-29,
+# bytes 813..880) as xorriso writes them; those not given are the clock's, so compared by field.
+pvd_dates() {
+	$PYTHON -c 'import sys; d = open(sys.argv[1], "rb").read()[16 * 2048:17 * 2048]
+print(" ".join(d[o:o + 16].decode() for o in (813, 830, 847, 864)))' "$1"
+}
+for kind in c m x f uuid; do
+	xorriso -volume_date $kind 2021010203040500 -as mkisofs -o real.iso t 2>/dev/null
+	bin/xorriso -volume_date $kind 2021010203040500 -as mkisofs -o ours.iso t
+	real=$(pvd_dates real.iso) ours=$(pvd_dates ours.iso)
+	for i in 1 2 3 4; do
+		r=$(echo $real | cut -d' ' -f$i) o=$(echo $ours | cut -d' ' -f$i)
+		case $r in 2021010203040500|0000000000000000) [ "$r" = "$o" ] || fail "-volume_date $kind: date $i is $o, xorriso $r" ;;
+		*) [ "$o" != 2021010203040500 ] || fail "-volume_date $kind: date $i set" ;; esac
+	done
+done
+expect_fail 2 "mkimage: -volume_date q: want c, m, x, f, uuid or all_file_dates" \
+	bin/xorriso -volume_date q 1 -as mkisofs t
+expect_fail 2 "mkimage: -volume_date needs 2 arguments" bin/xorriso -as mkisofs t -volume_date c
 expect_fail 2 'mkimage: -outdev: native xorriso command not supported: remastering is issue 16' \
 	bin/xorriso -outdev x.iso -as mkisofs t
 expect_fail 2 'mkimage: -boot_image isolinux' bin/xorriso -boot_image isolinux dir=/isolinux -as mkisofs t
