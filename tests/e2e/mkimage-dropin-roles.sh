@@ -141,6 +141,19 @@ done
 expect_fail 2 "mkimage: -volume_date q: want c, m, x, f, uuid or all_file_dates" \
 	bin/xorriso -volume_date q 1 -as mkisofs t
 expect_fail 2 "mkimage: -volume_date needs 2 arguments" bin/xorriso -as mkisofs t -volume_date c
+# -boot_image any gpt_disk_guid=: the GPT of an appended EFI partition gets that disk GUID (and
+# the partition GUIDs xorriso derives from it): xorriso's report of both system areas agrees.
+head -c 1048576 /dev/zero >efi.img
+guid=11111111-2222-3333-4444-555555555555
+xorriso -boot_image any gpt_disk_guid=$guid -as mkisofs -o real.iso \
+	-append_partition 2 0xef efi.img -appended_part_as_gpt t 2>/dev/null
+bin/xorriso -boot_image any gpt_disk_guid=$guid -as mkisofs -o ours.iso \
+	-append_partition 2 0xef efi.img -appended_part_as_gpt t
+xorriso -indev real.iso -report_system_area plain 2>/dev/null | grep GUID >real.sa
+xorriso -indev ours.iso -report_system_area plain 2>/dev/null | grep GUID >ours.sa
+grep -q 'GPT disk GUID *: *11111111222233334444555555555555' ours.sa || { cat ours.sa >&2; fail "gpt_disk_guid"; }
+diff real.sa ours.sa || fail "-boot_image any gpt_disk_guid: GUIDs differ from xorriso's"
+
 expect_fail 2 'mkimage: -outdev: native xorriso command not supported: remastering is issue 16' \
 	bin/xorriso -outdev x.iso -as mkisofs t
 expect_fail 2 'mkimage: -boot_image isolinux' bin/xorriso -boot_image isolinux dir=/isolinux -as mkisofs t
