@@ -37,7 +37,6 @@ static const struct boot_key {
 	{ "efi_path", "-e", true, NULL },
 	{ "cat_path", "-c", true, NULL },
 	{ "cat_hidden", "--boot-catalog-hide", false, "on" },
-	{ "load_size", "-boot-load-size", true, NULL },
 	{ "boot_info_table", "-boot-info-table", false, "on" },
 	{ "grub2_boot_info", "--grub2-boot-info", false, "on" },
 	{ "emul_type", "-no-emul-boot", false, "no_emulation" },
@@ -78,9 +77,23 @@ static int severity(const char *s)
 struct reader {
 	int argc, i, n;
 	const char **in, **out;
+	struct mk_role_line *line; /* its pool holds the words we make */
 	char *why;
 	size_t why_len;
 };
+
+/* A word made from fmt into the line's pool, or NULL when the pool is full. */
+static const char *make_word(struct reader *r, const char *fmt, const char *a, const char *b)
+{
+	struct mk_role_line *l = r->line;
+	size_t room = sizeof(l->pool) - l->pool_used;
+	int n = snprintf(l->pool + l->pool_used, room, fmt, a, b);
+	if (n < 0 || (size_t)n >= room)
+		return NULL;
+	const char *w = l->pool + l->pool_used;
+	l->pool_used += (size_t)n + 1;
+	return w;
+}
 
 static enum mk_role_verdict need(struct reader *r, int count, const char *what)
 {
@@ -91,20 +104,94 @@ static enum mk_role_verdict need(struct reader *r, int count, const char *what)
 	return MK_ROLE_USAGE;
 }
 
+/* xorriso counts load_size in bytes (default 2048), -boot-load-size in 512-byte sectors. */
+static enum mk_role_verdict load_size(struct reader *r, const char *spec, const char *value)
+{
+	char *end;
+	unsigned long bytes = strtoul(value, &end, 10);
+	if (*value < '0' || *value > '9' || *end || bytes == 0 || bytes % 512 || bytes > 33552384) {
+		snprintf(r->why, r->why_len, "-boot_image %s: not supported: mkimage takes a "
+			 "load_size in bytes, a multiple of 512 (not \"full\")", spec);
+		return MK_ROLE_REFUSED;
+	}
+	char sectors[16];
+	snprintf(sectors, sizeof(sectors), "%lu", bytes / 512);
+	const char *w = make_word(r, "%s%s", sectors, "");
+	if (w == NULL) {
+		snprintf(r->why, r->why_len, "-boot_image: too many of them");
+		return MK_ROLE_USAGE;
+	}
+	r->out[r->n++] = "-boot-load-size";
+	r->out[r->n++] = w;
+	return MK_ROLE_OK;
+}
+
+/* -boot_image isolinux dir=/DIR: xorriso(1) says it bundles bin_path=/DIR/isolinux.bin,
+ * cat_path=/DIR/boot.cat, load_size=2048 and boot_info_table=on.  Five words in place of
+ * three: the caller made room. */
+static enum mk_role_verdict isolinux_dir(struct reader *r, const char *dir)
+{
+	const char *sep = dir[0] && dir[strlen(dir) - 1] == '/' ? "" : "/";
+	const char *bin = make_word(r, "%s%sisolinux.bin", dir, sep);
+	const char *cat = bin ? make_word(r, "%s%sboot.cat", dir, sep) : NULL;
+	if (cat == NULL) {
+		snprintf(r->why, r->why_len, "-boot_image isolinux dir=%s: too long", dir);
+		return MK_ROLE_USAGE;
+	}
+	r->out[r->n++] = "-b";
+	r->out[r->n++] = bin;
+	r->out[r->n++] = "-c";
+	r->out[r->n++] = cat;
+	r->out[r->n++] = "-no-emul-boot";
+	r->out[r->n++] = "-boot-load-size";
+	r->out[r->n++] = "4";
+	r->out[r->n++] = "-boot-info-table";
+	return MK_ROLE_OK;
+}
+
 static enum mk_role_verdict boot_image(struct reader *r)
 {
-	enum mk_role_verdict v = need(r, 2, "any KEY=VALUE");
+	enum mk_role_verdict v = need(r, 2, "any|isolinux|grub KEY=VALUE");
 	if (v != MK_ROLE_OK)
 		return v;
 	const char *form = r->in[r->i + 1], *spec = r->in[r->i + 2];
-	if (strcmp(form, "any") != 0) {
-		snprintf(r->why, r->why_len, "-boot_image %s %s: not supported: only -boot_image "
-			 "any KEY=VALUE forms with an -as mkisofs twin are (use the -as mkisofs "
-			 "options)", form, spec);
+	bool isolinux = strcmp(form, "isolinux") == 0;
+	if (strcmp(form, "any") != 0 && !isolinux && strcmp(form, "grub") != 0) {
+		snprintf(r->why, r->why_len, "-boot_image %s: not supported: the types are any, "
+			 "isolinux and grub", form);
 		return MK_ROLE_REFUSED;
 	}
+	char full[300];
+	snprintf(full, sizeof(full), "%s %s", form, spec);
 	const char *eq = strchr(spec, '=');
 	size_t klen = eq ? (size_t)(eq - spec) : strlen(spec);
+	r->i += 2;
+	if (strncmp(spec, "load_size=", 10) == 0)
+		return load_size(r, full, eq + 1);
+	/* Types isolinux and grub mean the same as any for every key but these (xorriso(1)). */
+	if (isolinux && strncmp(spec, "dir=", 4) == 0)
+		return isolinux_dir(r, eq + 1);
+	if (isolinux && strncmp(spec, "system_area=", 12) == 0) {
+		/* "implies partition_table=on": the isohybrid MBR of -isohybrid-mbr. */
+		r->out[r->n++] = "-isohybrid-mbr";
+		r->out[r->n++] = eq + 1;
+		return MK_ROLE_OK;
+	}
+	static const struct { const char *spec, *option; } entries[] = {
+		{ "partition_entry=gpt_basdat", "-isohybrid-gpt-basdat" },
+		{ "partition_entry=gpt_hfsplus", "-isohybrid-gpt-hfsplus" },
+		{ "partition_entry=apm_hfsplus", "-isohybrid-apm-hfsplus" },
+	};
+	for (size_t k = 0; isolinux && k < sizeof(entries) / sizeof(entries[0]); k++)
+		if (strcmp(spec, entries[k].spec) == 0) {
+			r->out[r->n++] = entries[k].option;
+			return MK_ROLE_OK;
+		}
+	if (strcmp(spec, "gpt_disk_guid=volume_date_uuid") == 0) {
+		r->out[r->n++] = "--gpt-disk-guid";
+		r->out[r->n++] = "modification-date"; /* mkimage's name for the same GUID */
+		return MK_ROLE_OK;
+	}
 	for (size_t k = 0; k < sizeof(boot_keys) / sizeof(boot_keys[0]); k++) {
 		const struct boot_key *b = &boot_keys[k];
 		if (strlen(b->key) != klen || strncmp(b->key, spec, klen) != 0)
@@ -112,18 +199,16 @@ static enum mk_role_verdict boot_image(struct reader *r)
 		if (b->value && eq != NULL) {
 			r->out[r->n++] = b->option;
 			r->out[r->n++] = eq + 1;
-			r->i += 2;
 			return MK_ROLE_OK;
 		}
 		if (!b->value && ((b->only == NULL && eq == NULL) ||
 				  (b->only != NULL && eq != NULL && strcmp(eq + 1, b->only) == 0))) {
 			r->out[r->n++] = b->option;
-			r->i += 2;
 			return MK_ROLE_OK;
 		}
 	}
-	snprintf(r->why, r->why_len, "-boot_image any %s: not supported: no -as mkisofs twin "
-		 "that mkimage implements", spec);
+	snprintf(r->why, r->why_len, "-boot_image %s: not supported: no -as mkisofs twin that "
+		 "mkimage implements", full);
 	return MK_ROLE_REFUSED;
 }
 
@@ -205,9 +290,10 @@ enum mk_role_verdict mk_role_read(int argc, const char **argv, struct mk_role_li
 				  char *why, size_t why_len)
 {
 	memset(out, 0, sizeof(*out));
-	struct reader r = { .argc = argc, .in = argv, .why = why, .why_len = why_len };
-	/* Translations never take more words than they replace. */
-	r.out = malloc((size_t)(argc + 1) * sizeof(char *));
+	struct reader r = { .argc = argc, .in = argv, .line = out, .why = why,
+			    .why_len = why_len };
+	/* A translation makes at most 8 words from 3 (-boot_image isolinux dir=). */
+	r.out = malloc((size_t)(3 * argc + 1) * sizeof(char *));
 	if (r.out == NULL) {
 		snprintf(why, why_len, "out of memory");
 		return MK_ROLE_USAGE;

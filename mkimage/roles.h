@@ -32,8 +32,9 @@ struct mk_role_line {
 	const char *usage_name; /* "genisoimage", "xorriso -as mkisofs", ...: for -help */
 	int argc;
 	const char **argv;      /* argv[0], native xorriso commands as the options they mean,
-				   then the arguments after -as; malloc'd with the strings it
-				   made (free with mk_role_line_free) */
+				   then the arguments after -as; malloc'd (mk_role_line_free) */
+	char pool[1024];        /* the words translations made (-boot_image isolinux dir=) */
+	size_t pool_used;
 };
 
 enum mk_role_verdict {
@@ -44,7 +45,8 @@ enum mk_role_verdict {
 
 /* Reads the role and, for xorriso, its native commands out of argv.  -no_rc is dropped (we
  * read no startup files), -report_about LEVEL becomes -quiet above UPDATE (xorriso's
- * progress messages), -boot_image any KEY=VALUE the -as mkisofs option of the same meaning,
+ * progress messages), -boot_image any|isolinux|grub KEY=VALUE the -as mkisofs options of the
+ * same meaning,
  * -volume_date stays (an option of mkimage's in every role); any other native command is
  * refused by name. */
 enum mk_role_verdict mk_role_read(int argc, const char **argv, struct mk_role_line *out,

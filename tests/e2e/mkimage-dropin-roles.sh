@@ -4,6 +4,7 @@
 # lines, defaults included; -help lists what grub-mkrescue looks for.
 . "$E2E_DIR/lib.sh"
 need genisoimage xorriso isoinfo
+need_file isolinux /usr/lib/ISOLINUX/isolinux.bin /usr/lib/ISOLINUX/isohdpfx.bin
 
 mkdir -p t/sub/deeper cfg/openstack/latest
 printf 'hello\n' >t/a.txt
@@ -154,9 +155,25 @@ xorriso -indev ours.iso -report_system_area plain 2>/dev/null | grep GUID >ours.
 grep -q 'GPT disk GUID *: *11111111222233334444555555555555' ours.sa || { cat ours.sa >&2; fail "gpt_disk_guid"; }
 diff real.sa ours.sa || fail "-boot_image any gpt_disk_guid: GUIDs differ from xorriso's"
 
+# -boot_image isolinux dir= and system_area= (live-build's and debian-cd's style): the same
+# El Torito catalog and system area as xorriso's, by xorriso's own report.
+mkdir -p bt/isolinux
+cp /usr/lib/ISOLINUX/isolinux.bin bt/isolinux/
+printf 'DEFAULT x\n' >bt/isolinux/isolinux.cfg
+for who in real ours; do
+	case $who in real) x=xorriso ;; ours) x=bin/xorriso ;; esac
+	$x -boot_image isolinux dir=/isolinux \
+		-boot_image isolinux system_area=/usr/lib/ISOLINUX/isohdpfx.bin \
+		-boot_image any load_size=2048 -as mkisofs -o $who.iso bt 2>/dev/null
+	xorriso -indev $who.iso -report_el_torito as_mkisofs -report_system_area plain 2>/dev/null |
+		sed "s/'$who.iso'/IMG/" >$who.boot
+done
+grep -q -- '-boot-info-table' ours.boot && grep -q -- '-isohybrid-mbr' ours.boot || { cat ours.boot >&2; fail "-boot_image isolinux: no boot"; }
+diff real.boot ours.boot || fail "-boot_image isolinux: boot equipment differs from xorriso's"
+
 expect_fail 2 'mkimage: -outdev: native xorriso command not supported: remastering is issue 16' \
 	bin/xorriso -outdev x.iso -as mkisofs t
-expect_fail 2 'mkimage: -boot_image isolinux' bin/xorriso -boot_image isolinux dir=/isolinux -as mkisofs t
+expect_fail 2 'mkimage: -boot_image any keep: not supported' bin/xorriso -boot_image any keep -as mkisofs t
 [ ! -e x.iso ] || fail "a refused native command wrote x.iso"
 
 # -help in each role lists the options as the original, one dash (grub-mkrescue greps for

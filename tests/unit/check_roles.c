@@ -89,6 +89,34 @@ START_TEST(xorriso_native_commands)
 }
 END_TEST
 
+START_TEST(xorriso_boot_image_isolinux_and_load_size)
+{
+	struct mk_role_line l;
+	char why[300];
+	const char *a[] = { "xorriso", "-boot_image", "isolinux", "dir=/boot/isolinux",
+			    "-boot_image", "isolinux", "system_area=/usr/lib/ISOLINUX/isohdpfx.bin",
+			    "-boot_image", "any", "next", "-boot_image", "any", "efi_path=/efi.img",
+			    "-boot_image", "isolinux", "partition_entry=gpt_basdat",
+			    "-boot_image", "grub", "load_size=8192",
+			    "-boot_image", "any", "gpt_disk_guid=volume_date_uuid",
+			    "-as", "mkisofs", "t" };
+	int n = (int)(sizeof(a) / sizeof(a[0]));
+	ck_assert_int_eq(read_line(n, a, &l, why), MK_ROLE_OK);
+	const char *want[] = { "xorriso", "-b", "/boot/isolinux/isolinux.bin", "-c",
+			       "/boot/isolinux/boot.cat", "-no-emul-boot", "-boot-load-size", "4",
+			       "-boot-info-table", "-isohybrid-mbr",
+			       "/usr/lib/ISOLINUX/isohdpfx.bin", "-eltorito-alt-boot", "-e",
+			       "/efi.img", "-isohybrid-gpt-basdat", "-boot-load-size", "16",
+			       "--gpt-disk-guid", "modification-date", "t" };
+	int wn = (int)(sizeof(want) / sizeof(want[0]));
+	ck_assert_int_eq(l.argc, wn);
+	for (int i = 0; i < wn; i++)
+		ck_assert_str_eq(l.argv[i], want[i]);
+	ck_assert_ptr_null(l.argv[wn]);
+	mk_role_line_free(&l);
+}
+END_TEST
+
 START_TEST(xorriso_refusals_name_the_command)
 {
 	struct mk_role_line l;
@@ -98,10 +126,19 @@ START_TEST(xorriso_refusals_name_the_command)
 	ck_assert_str_eq(why, "-outdev: native xorriso command not supported: remastering is "
 		"issue 16");
 	mk_role_line_free(&l);
-	const char *b[] = { "xorriso", "-boot_image", "isolinux", "dir=/isolinux", "-as",
+	const char *b[] = { "xorriso", "-boot_image", "grub", "dir=/isolinux", "-as",
 			    "mkisofs", "t" };
 	ck_assert_int_eq(read_line(7, b, &l, why), MK_ROLE_REFUSED);
-	ck_assert_ptr_nonnull(strstr(why, "-boot_image isolinux dir=/isolinux"));
+	ck_assert_ptr_nonnull(strstr(why, "-boot_image grub dir=/isolinux"));
+	mk_role_line_free(&l);
+	const char *b2[] = { "xorriso", "-boot_image", "any", "load_size=full", "-as",
+			     "mkisofs", "t" };
+	ck_assert_int_eq(read_line(7, b2, &l, why), MK_ROLE_REFUSED);
+	ck_assert_ptr_nonnull(strstr(why, "-boot_image any load_size=full"));
+	mk_role_line_free(&l);
+	const char *b3[] = { "xorriso", "-boot_image", "any", "load_size=1000", "-as",
+			     "mkisofs", "t" };
+	ck_assert_int_eq(read_line(7, b3, &l, why), MK_ROLE_REFUSED);
 	mk_role_line_free(&l);
 	const char *c[] = { "xorriso", "-boot_image", "any", "keep", "-as", "mkisofs", "t" };
 	ck_assert_int_eq(read_line(7, c, &l, why), MK_ROLE_REFUSED);
@@ -209,6 +246,7 @@ static Suite *roles_suite(void)
 	tcase_add_test(tc, role_from_argv0_basename);
 	tcase_add_test(tc, roles_and_as);
 	tcase_add_test(tc, xorriso_native_commands);
+	tcase_add_test(tc, xorriso_boot_image_isolinux_and_load_size);
 	tcase_add_test(tc, xorriso_refusals_name_the_command);
 	tcase_add_test(tc, scan_long_options_with_one_or_two_dashes);
 	tcase_add_test(tc, scan_refuses_by_name);
