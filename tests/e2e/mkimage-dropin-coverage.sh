@@ -86,12 +86,14 @@ wrong_form() {
 	! grep -q 'unknown option' probe.err || { cat probe.err >&2; fail "$prog: $name unknown"; }
 }
 
-# Each help's options in its own role, and all of them in mkimage's role.
+# Each name once (the command line is read the same way in the genisoimage and xorriso roles):
+# genisoimage's in its role, xorriso's other ones in the xorrisofs role; in mkimage's own role
+# only the one-letter names read differently (-h is its help there).
 echo "$OTHER_BRANCHES" | tr ' ' '\n' | grep . | sort -u >other.list
 keep() { awk 'NR == FNR { other[$1] = 1; next } !($1 in other) && !seen[$1]++' other.list "$@"; }
 keep g.list >g.todo
-keep x.list >x.todo
-keep g.list x.list >m.todo
+keep g.list x.list | awk 'NR == FNR { g[$1] = 1; next } !($1 in g)' g.todo - >x.todo
+keep g.list x.list | awk 'length($1) == 2 && $1 != "-h"' >m.todo
 checked=0
 for pair in "bin/genisoimage g.todo" "bin/xorrisofs x.todo" "$MKIMAGE m.todo"; do
 	set -- $pair
@@ -100,7 +102,7 @@ for pair in "bin/genisoimage g.todo" "bin/xorrisofs x.todo" "$MKIMAGE m.todo"; d
 		checked=$((checked + 1))
 	done <"$2"
 done
-[ "$checked" -gt 300 ] || fail "only $checked option spellings checked"
+[ "$checked" -gt 190 ] || fail "only $checked option spellings checked"
 note "$checked option spellings checked"
 
 # The refusal format, and its exit code.

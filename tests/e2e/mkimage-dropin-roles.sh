@@ -166,7 +166,7 @@ for who in real ours; do
 		-boot_image isolinux system_area=/usr/lib/ISOLINUX/isohdpfx.bin \
 		-boot_image any load_size=2048 -as mkisofs -o $who.iso bt 2>/dev/null
 	xorriso -indev $who.iso -report_el_torito as_mkisofs -report_system_area plain 2>/dev/null |
-		sed "s/'$who.iso'/IMG/" >$who.boot
+		sed "s/'$who.iso'/IMG/" | grep -v -- '--modification-date=' >$who.boot
 done
 grep -q -- '-boot-info-table' ours.boot && grep -q -- '-isohybrid-mbr' ours.boot || { cat ours.boot >&2; fail "-boot_image isolinux: no boot"; }
 diff real.boot ours.boot || fail "-boot_image isolinux: boot equipment differs from xorriso's"
