@@ -15,7 +15,6 @@
 #include "mkimage/boot_options.h"
 #include "mkimage/mkimage.h"
 #include "mkimage/option_scan.h"
-#include "mkimage/refused_options.h"
 #include "mkimage/roles.h"
 
 enum {
@@ -355,81 +354,6 @@ static struct poptOption table[] = {
 };
 
 
-/* -help in a role: the options as the original lists them, one dash, with those mkimage
- * refuses at the end. */
-static void print_option(const struct poptOption *o)
-{
-	char left[96];
-	int n = 0;
-	if (o->shortName && o->longName)
-		n = snprintf(left, sizeof(left), "-%c, -%s", o->shortName, o->longName);
-	else if (o->longName)
-		n = snprintf(left, sizeof(left), "-%s", o->longName);
-	else
-		n = snprintf(left, sizeof(left), "-%c", o->shortName);
-	unsigned type = o->argInfo & POPT_ARG_MASK;
-	if (type != POPT_ARG_NONE && type != POPT_ARG_VAL && n > 0 && (size_t)n < sizeof(left))
-		snprintf(left + n, sizeof(left) - (size_t)n, " %s", o->argDescrip ? o->argDescrip : "ARG");
-	printf("  %-28s%s%s\n", left, strlen(left) > 28 ? "\n                              " : "",
-	       o->descrip ? o->descrip : "");
-}
-
-static void print_options(const struct poptOption *t)
-{
-	for (; t->longName || t->shortName || t->arg; t++) {
-		unsigned type = t->argInfo & POPT_ARG_MASK;
-		if (type == POPT_ARG_INCLUDE_TABLE)
-			print_options(t->arg);
-		else if (type != POPT_ARG_CALLBACK && type != POPT_ARG_INTL_DOMAIN &&
-			 !(t->argInfo & POPT_ARGFLAG_DOC_HIDDEN))
-			print_option(t);
-	}
-}
-
-static void print_role_help(const struct mk_role_line *line, const struct poptOption *t)
-{
-	printf("Usage: %s [options] file...\n", line->usage_name);
-	printf("Note: this is mkimage answering as %s (%s defaults); see mkimage(1)\n",
-	       line->usage_name, line->role == MK_ROLE_GENISOIMAGE ? "genisoimage's"
-	       : "xorriso -as mkisofs's");
-	printf("Options:\n");
-	print_options(t);
-	printf("Refused (mkimage: -NAME: not supported: REASON):\n");
-	for (const struct mk_refused_option *r = mk_refused_options; r->name; r++)
-		printf("  -%-27s%s\n", r->name, r->reason);
-}
-
-/* The defaults of the original a role stands for, measured on Debian 12's genisoimage 1.1.11
- * and xorriso 1.5.4 (mkimage(1), Compatibility, lists them):
- *                   genisoimage              xorriso -as mkisofs
- *   Rock Ridge      off (-R, -r)             on
- *   Joliet          off (-J)                 off
- *   ISO level       1                        1
- *   padding         150 blocks (-no-pad: 0)  150 blocks (-no-pad: 0)
- *   volume id       CDROM                    ISOIMAGE
- *   system id       LINUX                    (empty)
- *   Joliet names    no ";1"                  no ";1"
- *   volume id case  as given (-V cidata)     as given
- *   no -o           image to stdout          image to stdout
- * Volume and file dates are the clock's and the files' in all three (SOURCE_DATE_EPOCH
- * applies as in mkimage's own role).  mkimage's role keeps its own defaults: level 3, Rock
- * Ridge and Joliet, no padding, volume id CDROM, -o required. */
-static void role_defaults(enum mk_role role, struct mk_opts *o, struct opt_state *s)
-{
-	if (role == MK_ROLE_MKIMAGE)
-		return;
-	s->level = 1;
-	o->image.joliet = false;
-	o->image.rock = role == MK_ROLE_XORRISOFS;
-	o->image.volid = role == MK_ROLE_XORRISOFS ? "ISOIMAGE" : "CDROM";
-	o->image.sysid = role == MK_ROLE_GENISOIMAGE ? "LINUX" : NULL;
-	o->image.pad_blocks = 150;
-	o->image.joliet_no_version = true;
-	o->image.ids_as_given = true;
-	o->image.volset = ""; /* libisofs would repeat the volume id there; both leave it empty */
-	o->output = "-";
-}
-
 int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **state)
 {
 	struct opt_state *s = &S;
@@ -449,7 +373,7 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		return IMG_EXIT_USAGE;
 	}
 	enum mk_role role = s->line.role;
-	role_defaults(role, o, s);
+	mk_role_defaults(role, &o->image, &s->level, &o->output);
 	img_boot_config_init(&s->boot);
 	mkimage_boot_options_bind(&s->boot);
 	int joined_argc;
@@ -461,7 +385,7 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	if (role != MK_ROLE_MKIMAGE) {
 		for (int i = 1; i < joined_argc && strcmp(s->argv[i], "--") != 0; i++)
 			if (strcmp(s->argv[i], "-help") == 0 || strcmp(s->argv[i], "--help") == 0) {
-				print_role_help(&s->line, table);
+				mk_role_print_help(&s->line, table);
 				return IMG_EXIT_OK;
 			}
 	}

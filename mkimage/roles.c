@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mkimage/refused_options.h"
+
 enum mk_role_name mk_role_name_of(const char *argv0)
 {
 	const char *base = argv0 ? strrchr(argv0, '/') : NULL;
@@ -373,4 +375,80 @@ void mk_role_line_free(struct mk_role_line *l)
 {
 	free(l->argv);
 	memset(l, 0, sizeof(*l));
+}
+
+/* -help in a role: the options as the original lists them, one dash, with those mkimage
+ * refuses at the end. */
+static void print_option(const struct poptOption *o)
+{
+	char left[96];
+	int n = 0;
+	if (o->shortName && o->longName)
+		n = snprintf(left, sizeof(left), "-%c, -%s", o->shortName, o->longName);
+	else if (o->longName)
+		n = snprintf(left, sizeof(left), "-%s", o->longName);
+	else
+		n = snprintf(left, sizeof(left), "-%c", o->shortName);
+	unsigned type = o->argInfo & POPT_ARG_MASK;
+	if (type != POPT_ARG_NONE && type != POPT_ARG_VAL && n > 0 && (size_t)n < sizeof(left))
+		snprintf(left + n, sizeof(left) - (size_t)n, " %s", o->argDescrip ? o->argDescrip : "ARG");
+	printf("  %-28s%s%s\n", left, strlen(left) > 28 ? "\n                              " : "",
+	       o->descrip ? o->descrip : "");
+}
+
+static void print_options(const struct poptOption *t)
+{
+	for (; t->longName || t->shortName || t->arg; t++) {
+		unsigned type = t->argInfo & POPT_ARG_MASK;
+		if (type == POPT_ARG_INCLUDE_TABLE)
+			print_options(t->arg);
+		else if (type != POPT_ARG_CALLBACK && type != POPT_ARG_INTL_DOMAIN &&
+			 !(t->argInfo & POPT_ARGFLAG_DOC_HIDDEN))
+			print_option(t);
+	}
+}
+
+void mk_role_print_help(const struct mk_role_line *line, const struct poptOption *t)
+{
+	printf("Usage: %s [options] file...\n", line->usage_name);
+	printf("Note: this is mkimage answering as %s (%s defaults); see mkimage(1)\n",
+	       line->usage_name, line->role == MK_ROLE_GENISOIMAGE ? "genisoimage's"
+	       : "xorriso -as mkisofs's");
+	printf("Options:\n");
+	print_options(t);
+	printf("Refused (mkimage: -NAME: not supported: REASON):\n");
+	for (const struct mk_refused_option *r = mk_refused_options; r->name; r++)
+		printf("  -%-27s%s\n", r->name, r->reason);
+}
+
+/* The defaults of the original a role stands for, measured on Debian 12's genisoimage 1.1.11
+ * and xorriso 1.5.4 (mkimage(1), Compatibility, lists them):
+ *                   genisoimage              xorriso -as mkisofs
+ *   Rock Ridge      off (-R, -r)             on
+ *   Joliet          off (-J)                 off
+ *   ISO level       1                        1
+ *   padding         150 blocks (-no-pad: 0)  150 blocks (-no-pad: 0)
+ *   volume id       CDROM                    ISOIMAGE
+ *   system id       LINUX                    (empty)
+ *   Joliet names    no ";1"                  no ";1"
+ *   volume id case  as given (-V cidata)     as given
+ *   no -o           image to stdout          image to stdout
+ * Volume and file dates are the clock's and the files' in all three (SOURCE_DATE_EPOCH
+ * applies as in mkimage's own role).  mkimage's role keeps its own defaults: level 3, Rock
+ * Ridge and Joliet, no padding, volume id CDROM, -o required. */
+void mk_role_defaults(enum mk_role role, struct img_image_opts *image, int *iso_level,
+		      const char **output)
+{
+	if (role == MK_ROLE_MKIMAGE)
+		return;
+	*iso_level = 1;
+	image->joliet = false;
+	image->rock = role == MK_ROLE_XORRISOFS;
+	image->volid = role == MK_ROLE_XORRISOFS ? "ISOIMAGE" : "CDROM";
+	image->sysid = role == MK_ROLE_GENISOIMAGE ? "LINUX" : NULL;
+	image->pad_blocks = 150;
+	image->joliet_no_version = true;
+	image->ids_as_given = true;
+	image->volset = ""; /* libisofs would repeat the volume id there; both leave it empty */
+	*output = "-";
 }

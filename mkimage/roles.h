@@ -6,7 +6,10 @@
 #ifndef MKIMAGE_ROLES_H
 #define MKIMAGE_ROLES_H
 
+#include <popt.h>
 #include <stddef.h>
+
+#include "common/build/image.h"
 
 enum mk_role {
 	MK_ROLE_MKIMAGE,     /* mkimage's own command line and defaults */
@@ -53,5 +56,14 @@ enum mk_role_verdict mk_role_read(int argc, const char **argv, struct mk_role_li
 				  char *why, size_t why_len);
 
 void mk_role_line_free(struct mk_role_line *l);
+
+/* Sets the defaults of the original the role stands for (mkimage's own role: nothing) in
+ * image, *iso_level and *output (roles.c lists them, as measured). */
+void mk_role_defaults(enum mk_role role, struct img_image_opts *image, int *iso_level,
+		      const char **output);
+
+/* -help in a role: "Usage: NAME [options] file...", each option of table one per line with
+ * one dash as the originals list them, then the refused options with their reasons. */
+void mk_role_print_help(const struct mk_role_line *line, const struct poptOption *table);
 
 #endif

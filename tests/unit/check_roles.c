@@ -165,6 +165,29 @@ START_TEST(xorriso_refusals_name_the_command)
 }
 END_TEST
 
+START_TEST(role_defaults_as_measured)
+{
+	struct img_image_opts io = {0};
+	int level = 3;
+	const char *output = NULL;
+	img_image_opts_default(&io);
+	struct img_image_opts before = io;
+	mk_role_defaults(MK_ROLE_MKIMAGE, &io, &level, &output);
+	ck_assert_mem_eq(&io, &before, sizeof(io));
+	ck_assert_int_eq(level, 3);
+	ck_assert_ptr_null(output);
+	mk_role_defaults(MK_ROLE_GENISOIMAGE, &io, &level, &output);
+	ck_assert(!io.rock && !io.joliet && io.pad_blocks == 150 && level == 1);
+	ck_assert_str_eq(io.volid, "CDROM");
+	ck_assert_str_eq(io.sysid, "LINUX");
+	ck_assert_str_eq(output, "-");
+	mk_role_defaults(MK_ROLE_XORRISOFS, &io, &level, &output);
+	ck_assert(io.rock && !io.joliet && io.pad_blocks == 150 && level == 1);
+	ck_assert_str_eq(io.volid, "ISOIMAGE");
+	ck_assert_ptr_null(io.sysid);
+}
+END_TEST
+
 /* A small table shaped like mkimage's: a sub-table included, short and long names. */
 static char *s_out;
 static struct poptOption sub[] = {
@@ -248,6 +271,7 @@ static Suite *roles_suite(void)
 	tcase_add_test(tc, xorriso_native_commands);
 	tcase_add_test(tc, xorriso_boot_image_isolinux_and_load_size);
 	tcase_add_test(tc, xorriso_refusals_name_the_command);
+	tcase_add_test(tc, role_defaults_as_measured);
 	tcase_add_test(tc, scan_long_options_with_one_or_two_dashes);
 	tcase_add_test(tc, scan_refuses_by_name);
 	suite_add_tcase(s, tc);
