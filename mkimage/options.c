@@ -499,9 +499,15 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		return IMG_EXIT_USAGE;
 	if (parse_udf_media(o, s, udf) < 0)
 		return IMG_EXIT_USAGE;
+	if (o->image.md5 && !o->image.rock) {
+		/* Readers find the checksum array and tags through AAIP records, which live in
+		 * Rock Ridge's SUSP area: without them xorriso reports an MD5 mismatch. */
+		img_cli_usage_error("--md5 needs Rock Ridge (drop --no-rock)");
+		return IMG_EXIT_USAGE;
+	}
 	if (s->log_file != NULL) {
 		/* genisoimage and xorriso: every message, warnings and errors included, goes to
-		 * the log file from here on (usage errors before this point stay on stderr). */
+		 * the log file from here on; usage errors, all found by now, stay on stderr. */
 		FILE *f = fopen(s->log_file, "w");
 		if (f == NULL) {
 			img_cli_usage_error("-log-file %s: %s", s->log_file, strerror(errno));
@@ -514,12 +520,6 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 			return IMG_EXIT_USAGE;
 		}
 		fclose(f);
-	}
-	if (o->image.md5 && !o->image.rock) {
-		/* Readers find the checksum array and tags through AAIP records, which live in
-		 * Rock Ridge's SUSP area: without them xorriso reports an MD5 mismatch. */
-		img_cli_usage_error("--md5 needs Rock Ridge (drop --no-rock)");
-		return IMG_EXIT_USAGE;
 	}
 	return -1;
 }

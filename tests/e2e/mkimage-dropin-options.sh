@@ -41,6 +41,8 @@ expect_fail 2 'hide list.*missing.lst' "$MKIMAGE" -hide-list missing.lst -o m.is
 "$MKIMAGE" -v -log-file log.txt -o l.iso t 2>l.err
 [ ! -s l.err ] || { cat l.err >&2; fail "-log-file: stderr not empty"; }
 grep -q 'entries found' log.txt || fail "-log-file: no -v message in the file"
+expect_fail 2 'md5 needs Rock Ridge' "$MKIMAGE" -log-file log2.txt --md5 --no-rock -o l3.iso t
+[ ! -e log2.txt ] || fail "-log-file created before the command line was checked"
 expect_fail 2 'log-file /nonexistent/dir/log' "$MKIMAGE" -log-file /nonexistent/dir/log -o l2.iso t
 [ ! -e l2.iso ] || fail "an unwritable -log-file left an image"
 
