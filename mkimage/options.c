@@ -255,7 +255,7 @@ static struct poptOption table[] = {
 	{ "appid", 'A', POPT_ARG_STRING | ONE, &S.appid, 0, "application id", "ID" },
 	{ "sysid", 0, POPT_ARG_STRING | ONE, &S.sysid, 0, "system id", "ID" },
 	{ "abstract", 0, POPT_ARG_STRING | ONE, &S.abstract, 0,
-	  "abstract file id: the name of a file in the root", "FILE" },
+	  "abstract file id: the name of a file in the root (written in d-characters)", "FILE" },
 	{ "biblio", 0, POPT_ARG_STRING | ONE, &S.biblio, 0,
 	  "bibliographic file id: the name of a file in the root", "FILE" },
 	{ "copyright", 0, POPT_ARG_STRING | ONE, &S.copyright, 0,

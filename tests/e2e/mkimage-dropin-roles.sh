@@ -100,6 +100,16 @@ isoinfo -J -i seed.img -x /user-data | grep -q cloud-config || fail "cloud-local
 run_both genisoimage bin/genisoimage -publisher 'OpenStack Nova' -quiet -J -r -V config-2 cfg
 run_both xorrisofs bin/xorrisofs -publisher 'OpenStack Nova' -quiet -J -r -V config-2 cfg
 
+# Leaving out and hiding (-x, -hide-list, -hide-joliet-list): the same views as genisoimage's.
+printf 'b\n' >t/b.tmp
+printf 'a.txt\n' >hide.lst
+printf 'sub\n' >hidej.lst
+run_both genisoimage bin/genisoimage -R -J -x '*.tmp' -hide-list hide.lst -hide-joliet-list hidej.lst t
+! grep -q 'b.tmp' b.rock || fail "-x: b.tmp in the image"
+! grep -q 'a.txt' b.rock || fail "-hide-list: a.txt in Rock Ridge"
+grep -q 'a.txt' b.joliet || fail "-hide-list: a.txt not in Joliet"
+rm t/b.tmp
+
 # The same line through every way of calling: the same bytes.
 bin/xorriso -as mkisofs -J -r -V X -o w1.iso t
 bin/xorrisofs -J -r -V X -o w2.iso t
