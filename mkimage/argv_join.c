@@ -6,32 +6,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The argument names say what a message asks for.  -hide-hfsplus takes one argument and needs
- * no joining. */
+/* Add an option here, and popt gets its arguments as one, MK_ARGV_JOIN_SEP between them.
+ * -hide-hfsplus takes one argument and needs no joining. */
 const struct mk_join_option mk_join_options[] = {
-	{ "append_partition", 3 },          /* N TYPE FILE */
-	{ "hfsplus-file-creator-type", 3 }, /* CREATOR TYPE ISO_RR_PATH */
-	{ "hfs-bless-by", 2 },              /* BLESS_TYPE ISO_RR_PATH */
-	{ "sort-weight", 2 },               /* NUMBER FILE */
-	{ "volume_date", 2 },               /* KIND TIME (xorriso's native command) */
-	{ NULL, 0 },
+	{ "append_partition", 3, "N TYPE FILE" },
+	{ "hfsplus-file-creator-type", 3, "CREATOR TYPE ISO_RR_PATH" },
+	{ "hfs-bless-by", 2, "BLESS_TYPE ISO_RR_PATH" },
+	{ "sort-weight", 2, "NUMBER FILE" },
+	{ "volume_date", 2, "c|m|x|f|uuid|all_file_dates TIME" }, /* xorriso's native command */
+	{ NULL, 0, NULL },
 };
-
-/* What the arguments are, for the message of a missing one. */
-static const char *arg_names(const char *name)
-{
-	if (strcmp(name, "append_partition") == 0)
-		return "N TYPE FILE";
-	if (strcmp(name, "hfsplus-file-creator-type") == 0)
-		return "CREATOR TYPE ISO_RR_PATH";
-	if (strcmp(name, "hfs-bless-by") == 0)
-		return "BLESS_TYPE ISO_RR_PATH";
-	if (strcmp(name, "sort-weight") == 0)
-		return "NUMBER FILE";
-	if (strcmp(name, "volume_date") == 0)
-		return "c|m|x|f|uuid|all_file_dates TIME";
-	return "ARG...";
-}
 
 const struct mk_join_option *mk_join_find(const char *a)
 {
@@ -75,7 +59,7 @@ int mk_argv_join(int argc, const char **argv, const char ***out, int *new_argc, 
 		}
 		if (i + j->nargs >= argc) {
 			snprintf(why, why_len, "%s needs %d arguments: %s", a, j->nargs,
-				 arg_names(j->name));
+				 j->args);
 			free(v);
 			return -1;
 		}

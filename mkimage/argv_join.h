@@ -8,11 +8,12 @@
 /* Separates the arguments of a joined option: a byte no path or GUID holds. */
 #define MK_ARGV_JOIN_SEP '\x1f'
 
-/* A multi-argument option: its name without dashes (it matches -NAME and --NAME) and how many
- * arguments follow it. */
+/* A multi-argument option: its name without dashes (it matches -NAME and --NAME), how many
+ * arguments follow it, and what they are (for the message when some are missing). */
 struct mk_join_option {
 	const char *name;
 	int nargs;
+	const char *args;
 };
 
 /* The table, ending with a NULL name. */
