@@ -263,7 +263,7 @@ static enum mk_role_verdict native(struct reader *r)
 			return MK_ROLE_REFUSED;
 		}
 	snprintf(r->why, r->why_len, "%s: native xorriso command not supported (mkimage takes "
-		 "-no_rc, -report_about, -boot_image any, -volume_date, then -as mkisofs ...)", a);
+		 "-no_rc, -report_about, -boot_image, -volume_date, then -as mkisofs ...)", a);
 	return MK_ROLE_REFUSED;
 }
 
@@ -294,8 +294,9 @@ enum mk_role_verdict mk_role_read(int argc, const char **argv, struct mk_role_li
 	memset(out, 0, sizeof(*out));
 	struct reader r = { .argc = argc, .in = argv, .line = out, .why = why,
 			    .why_len = why_len };
-	/* A translation makes at most 8 words from 3 (-boot_image isolinux dir=). */
-	r.out = malloc((size_t)(3 * argc + 1) * sizeof(char *));
+	/* A translation makes at most 8 words from 3 (-boot_image isolinux dir=); argv[0] may
+	 * be missing (argc 0) and still gets a word, then the NULL. */
+	r.out = malloc((size_t)(3 * argc + 2) * sizeof(char *));
 	if (r.out == NULL) {
 		snprintf(why, why_len, "out of memory");
 		return MK_ROLE_USAGE;
