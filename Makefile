@@ -180,12 +180,20 @@ fuzz:
 	sh scripts/deps.sh fuzz
 	sh tests/fuzz/run.sh
 
+# mkimage answers to the names of the tools it replaces (mkimage(1), COMPATIBILITY): links in
+# a directory of their own, off PATH, so the distribution's genisoimage and xorriso are not
+# shadowed unless a user puts it first.  Relative links: the tree can be moved (DESTDIR).
+COMPATDIR ?= $(PREFIX)/lib/mkimage/compat
+COMPAT_NAMES := mkisofs genisoimage xorrisofs xorriso
+
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPATDIR)
 	for p in $(PROGS); do \
 	  install -m 0755 $(BUILD)/bin/$$p $(DESTDIR)$(BINDIR)/$$p; \
 	  install -m 0644 $$p/$$p.1 $(DESTDIR)$(MANDIR)/man1/$$p.1; \
 	done
+	rel=$$(realpath -m --relative-to=$(COMPATDIR) $(BINDIR)/mkimage); \
+	for n in $(COMPAT_NAMES); do ln -sfn "$$rel" $(DESTDIR)$(COMPATDIR)/$$n; done
 
 clean:
 	rm -rf $(BUILD)

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "common/cli/cli.h"
+#include "mkimage/argv_join.h"
 
 /* Option values; the callback switches on them. */
 enum {
@@ -18,8 +19,8 @@ enum {
 	OPT_CYL_ALIGN, OPT_HD_CYL, OPT_SEC_HD, OPT_GPT_GUID, OPT_PRESET, OPT_MOD_DATE,
 };
 
-/* Separates the three arguments of -append_partition once joined into one. */
-#define JOIN_SEP '\x1f'
+/* Separates the three arguments of -append_partition once joined into one (argv_join.c). */
+#define JOIN_SEP MK_ARGV_JOIN_SEP
 
 static struct img_boot_config *target;
 static bool entry_open;        /* -b/-e since the last -eltorito-alt-boot */
@@ -455,47 +456,6 @@ struct poptOption mkimage_boot_options[] = {
 	 "volume dates as YYYYMMDDhhmmsscc (UTC), as xorriso reports them", "DATE"},
 	POPT_TABLEEND
 };
-
-const char **mkimage_boot_join_argv(int argc, const char **argv, int *new_argc)
-{
-	/* One block: the pointer array, then the joined strings. */
-	size_t bytes = (size_t)(argc + 1) * sizeof(char *);
-	for (int i = 0; i < argc; i++)
-		bytes += strlen(argv[i]) + 1;
-	const char **out = malloc(bytes);
-	if (out == NULL) {
-		img_cli_fail("out of memory");
-		return NULL;
-	}
-	char *pool = (char *)(out + argc + 1);
-	const char *pool_end = (const char *)out + bytes;
-	int n = 0;
-	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		if (strcmp(a, "--") == 0) {
-			while (i < argc)
-				out[n++] = argv[i++];
-			break;
-		}
-		if (strcmp(a, "-append_partition") != 0 && strcmp(a, "--append_partition") != 0) {
-			out[n++] = a;
-			continue;
-		}
-		if (i + 3 >= argc) {
-			img_cli_usage_error("%s needs three arguments: N TYPE FILE", a);
-			free(out);
-			return NULL;
-		}
-		out[n++] = a;
-		out[n++] = pool;
-		pool += snprintf(pool, (size_t)(pool_end - pool), "%s%c%s%c%s", argv[i + 1],
-				 JOIN_SEP, argv[i + 2], JOIN_SEP, argv[i + 3]) + 1;
-		i += 3;
-	}
-	out[n] = NULL;
-	*new_argc = n;
-	return out;
-}
 
 static void apply_preset(void)
 {

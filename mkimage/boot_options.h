@@ -13,12 +13,6 @@ extern struct poptOption mkimage_boot_options[];
 /* Where the callback puts what it parses; call before poptGetContext. */
 void mkimage_boot_options_bind(struct img_boot_config *cfg);
 
-/* -append_partition takes three arguments, popt gives an option one: this returns a copy of
- * argv (one malloc'd block, free with free()) where each "-append_partition N TYPE FILE" became
- * one option with one argument.  Returns NULL after printing a usage error when the three
- * arguments are missing, or on out of memory. */
-const char **mkimage_boot_join_argv(int argc, const char **argv, int *new_argc);
-
 /* After parsing: reports the first problem the callback met (as a usage error), then applies
  * --boot-preset.  Returns 0, or IMG_EXIT_USAGE after printing the message. */
 int mkimage_boot_options_finish(void);

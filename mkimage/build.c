@@ -31,7 +31,7 @@ static int strv_push(struct strv *s, const char *x)
 /* Everything a build holds, so one cleanup frees it on every path. */
 struct job {
 	const struct mk_opts *o;
-	struct strv exclude, paths;
+	struct strv exclude, paths, hide, hide_joliet; /* hide*: NULL-terminated once gathered */
 	char ***lists;         /* list files read (owners of the strings in exclude/paths) */
 	size_t nlists, lists_cap;
 	struct img_sort_rule *sort;
@@ -55,6 +55,8 @@ static void job_free(struct job *j)
 	free(j->lists);
 	free(j->exclude.v);
 	free(j->paths.v);
+	free(j->hide.v);
+	free(j->hide_joliet.v);
 }
 
 /* Reads a list file and appends its lines to dst (which borrows them). */
@@ -148,18 +150,28 @@ static int gather(struct job *j, struct img_tree_opts *t)
 		}
 		j->nsort = n;
 	}
-	size_t nhide = 0, nhidej = 0;
-	while (o->hide && o->hide[nhide])
-		nhide++;
-	while (o->hide_joliet && o->hide_joliet[nhidej])
-		nhidej++;
+	for (const char **p = o->hide; p && *p; p++)
+		if (strv_push(&j->hide, *p) < 0)
+			goto oom;
+	for (const char **p = o->hide_lists; p && *p; p++)
+		if ((rc = read_list(j, *p, &j->hide, "hide list")) >= 0)
+			return rc;
+	for (const char **p = o->hide_joliet; p && *p; p++)
+		if (strv_push(&j->hide_joliet, *p) < 0)
+			goto oom;
+	for (const char **p = o->hide_joliet_lists; p && *p; p++)
+		if ((rc = read_list(j, *p, &j->hide_joliet, "hide-joliet list")) >= 0)
+			return rc;
+	size_t nhide = j->hide.n, nhidej = j->hide_joliet.n;
+	if (strv_push(&j->hide, NULL) < 0 || strv_push(&j->hide_joliet, NULL) < 0)
+		goto oom;
 	*t = (struct img_tree_opts){
 		.follow_symlinks = o->follow,
 		.exclude = j->exclude.v,
 		.n_exclude = j->exclude.n,
-		.hide = o->hide,
+		.hide = nhide ? j->hide.v : NULL,
 		.n_hide = nhide,
-		.hide_joliet = o->hide_joliet,
+		.hide_joliet = nhidej ? j->hide_joliet.v : NULL,
 		.n_hide_joliet = nhidej,
 		.sort = j->sort,
 		.n_sort = j->nsort,
@@ -200,14 +212,14 @@ static int walk(struct job *j)
 }
 
 /* -hide names the boot catalog like any other entry: by name or by path in the image. */
-static bool catalog_hidden(const struct mk_opts *o, const char *catalog)
+static bool catalog_hidden(const struct job *j, const char *catalog)
 {
-	if (o->hide == NULL)
+	if (j->hide.n <= 1)
 		return false;
 	const char *path = catalog ? catalog : "/boot.catalog";
 	const char *rel = path[0] == '/' ? path + 1 : path;
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	for (const char **g = o->hide; *g; g++)
+	for (const char **g = j->hide.v; *g; g++)
 		if (fnmatch(*g, rel, 0) == 0 || fnmatch(*g, path, 0) == 0 ||
 		    fnmatch(*g, base, 0) == 0)
 			return true;
@@ -240,7 +252,7 @@ static int make_image(struct job *j)
 	}
 	if (o->boot != NULL && img_boot_config_active(o->boot)) {
 		struct img_boot_config boot = *o->boot;
-		boot.catalog_hidden = catalog_hidden(o, boot.catalog_path);
+		boot.catalog_hidden = catalog_hidden(j, boot.catalog_path);
 		if (img_image_set_boot(j->image, &boot) != IMG_OK) {
 			const struct img_error *be = img_image_error(j->image);
 			img_cli_error("cannot make boot media", be);

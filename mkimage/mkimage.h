@@ -22,6 +22,8 @@ struct mk_opts {
 	const char **path_lists;
 	const char **hide;
 	const char **hide_joliet;
+	const char **hide_lists;     /* files of -hide GLOBs, one a line */
+	const char **hide_joliet_lists;
 	const char *sort_file;
 	const char **paths;          /* the PATH arguments */
 	size_t npaths;

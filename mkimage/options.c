@@ -5,17 +5,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/cli/cli.h"
 #include "common/cli/cli_options.h"
 #include "common/udf/udf.h"
 #include "common/udf/udf_bridge.h"
+#include "mkimage/argv_join.h"
 #include "mkimage/boot_options.h"
 #include "mkimage/mkimage.h"
+#include "mkimage/option_scan.h"
+#include "mkimage/roles.h"
 
 enum {
 	OPT_ROCK = 1, OPT_NO_ROCK, OPT_RATIONAL, OPT_JOLIET, OPT_NO_JOLIET, OPT_JOLIET_LONG,
 	OPT_GRAFT, OPT_FOLLOW, OPT_PRINT_SIZE, OPT_REPRODUCIBLE, OPT_UDF, OPT_MD5, OPT_NO_MD5,
+	OPT_PAD, OPT_NO_PAD, OPT_NOOP,
 };
 
 /* What popt allocated for us, freed at the end (the ASan run checks for leaks). */
@@ -24,8 +29,13 @@ struct opt_state {
 	char *output, *volid, *volset, *publisher, *preparer, *appid, *sysid, *sort;
 	char *udf_rev, *media;
 	char **exclude, **exclude_lists, **path_lists, **hide, **hide_joliet;
+	char **hide_lists, **hide_joliet_lists;
+	char *abstract, *biblio, *copyright, *log_file, *file_dates;
+	char **volume_dates;          /* -volume_date KIND TIME, joined (argv_join.c) */
 	int level;
-	const char **argv;            /* argv with -append_partition's arguments joined */
+	struct mk_role_line line;     /* argv as the role reads it (roles.c) */
+	const char **argv;            /* line.argv with multi-argument options joined */
+	char *scan_pool;              /* --NAME words made for popt (option_scan.c) */
 	struct img_boot_config boot;
 };
 
@@ -48,6 +58,8 @@ void mk_options_free(void *state)
 	if (s->con)
 		poptFreeContext(s->con);
 	free(s->argv);
+	free(s->scan_pool);
+	mk_role_line_free(&s->line);
 	img_boot_config_free(&s->boot);
 	free(s->output);
 	free(s->volid);
@@ -64,6 +76,14 @@ void mk_options_free(void *state)
 	free_argv(s->path_lists);
 	free_argv(s->hide);
 	free_argv(s->hide_joliet);
+	free_argv(s->hide_lists);
+	free_argv(s->hide_joliet_lists);
+	free(s->abstract);
+	free(s->biblio);
+	free(s->copyright);
+	free(s->log_file);
+	free(s->file_dates);
+	free_argv(s->volume_dates);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -84,6 +104,88 @@ static int parse_epoch(struct mk_opts *o)
 	o->image.have_epoch = true;
 	o->image.epoch = v;
 	return 0;
+}
+
+/* A TIME of --set_all_file_dates and -volume_date: =SECONDS, or the 16-digit form of
+ * --modification-date (centiseconds optional), UTC.  Returns 0 with *out set, or -1. */
+static int parse_time(const char *v, long long *out)
+{
+	char *end;
+	errno = 0;
+	if (v[0] == '=') {
+		long long n = strtoll(v + 1, &end, 10);
+		if (errno == 0 && end != v + 1 && *end == '\0' && v[1] >= '0' && v[1] <= '9') {
+			*out = n;
+			return 0;
+		}
+	} else if (strlen(v) == 14 || strlen(v) == 16) {
+		int f[6];
+		bool digits = true;
+		for (const char *p = v; *p; p++)
+			digits &= *p >= '0' && *p <= '9';
+		if (digits && sscanf(v, "%4d%2d%2d%2d%2d%2d", &f[0], &f[1], &f[2], &f[3], &f[4],
+				     &f[5]) == 6 && f[1] >= 1 && f[1] <= 12 && f[2] >= 1 &&
+		    f[2] <= 31 && f[3] < 24 && f[4] < 60 && f[5] < 61) {
+			/* Days since 1970 of a proleptic Gregorian date (the civil-from-days
+			 * inverse; timegm is not POSIX). */
+			long long y = f[0] - (f[1] <= 2), era = (y >= 0 ? y : y - 399) / 400;
+			long long yoe = y - era * 400, mp = (f[1] + 9) % 12;
+			long long doy = (153 * mp + 2) / 5 + f[2] - 1;
+			long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+			long long days = era * 146097 + doe - 719468;
+			*out = days * 86400 + f[3] * 3600 + f[4] * 60 + f[5];
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int parse_file_dates(const char *v, struct img_image_opts *io)
+{
+	if (parse_time(v, &io->file_dates) < 0) {
+		img_cli_usage_error("--set_all_file_dates %s: want =SECONDS (since 1970) or "
+				    "YYYYMMDDhhmmss[cc] (UTC)", v);
+		return -1;
+	}
+	io->have_file_dates = true;
+	return 0;
+}
+
+/* -volume_date KIND TIME (joined by argv_join.c), as xorriso's native command. */
+static int parse_volume_date(const char *joined, struct img_image_opts *io)
+{
+	const char *sep = strchr(joined, MK_ARGV_JOIN_SEP);
+	if (sep == NULL) /* --volume_date=X: one word, not two */
+		sep = joined + strlen(joined);
+	size_t klen = (size_t)(sep - joined);
+	const char *v = *sep ? sep + 1 : "";
+	static const char kinds[] = "cmxf";
+	if (klen == 1 && strchr(kinds, joined[0]) != NULL) {
+		int k = (int)(strchr(kinds, joined[0]) - kinds);
+		long long t;
+		/* libisofs takes 0 for "not set": 1970-01-01 00:00:00 cannot be written. */
+		if (parse_time(v, &t) < 0 || t <= 0) {
+			img_cli_usage_error("-volume_date %c %s: want =SECONDS (since 1970, not 0) "
+					    "or YYYYMMDDhhmmss[cc] (UTC)", joined[0], v);
+			return -1;
+		}
+		io->have_vol_time[k] = true;
+		io->vol_time[k] = t;
+		return 0;
+	}
+	if (klen == 4 && strncmp(joined, "uuid", 4) == 0) {
+		if (strlen(v) != 16 || strspn(v, "0123456789") != 16) {
+			img_cli_usage_error("-volume_date uuid %s: want YYYYMMDDhhmmsscc", v);
+			return -1;
+		}
+		io->modification_date = v;
+		return 0;
+	}
+	if (klen == 14 && strncmp(joined, "all_file_dates", 14) == 0)
+		return parse_file_dates(v, io);
+	img_cli_usage_error("-volume_date %.*s: want c, m, x, f, uuid or all_file_dates", (int)klen,
+			    joined);
+	return -1;
 }
 
 /* What --media chooses, as IMAPI2's ChooseImageDefaultsForMediaType does (file systems and
@@ -147,14 +249,22 @@ static struct poptOption table[] = {
 	{ "volid", 'V', POPT_ARG_STRING, &S.volid, 0,
 	  "volume id (default CDROM)", "ID" },
 	{ "volset", 0, POPT_ARG_STRING | ONE, &S.volset, 0, "volume set id", "ID" },
-	{ "publisher", 0, POPT_ARG_STRING | ONE, &S.publisher, 0, "publisher id", "ID" },
+	{ "publisher", 'P', POPT_ARG_STRING | ONE, &S.publisher, 0, "publisher id", "ID" },
 	{ "preparer", 'p', POPT_ARG_STRING | ONE, &S.preparer, 0, "data preparer id",
 	  "ID" },
 	{ "appid", 'A', POPT_ARG_STRING | ONE, &S.appid, 0, "application id", "ID" },
 	{ "sysid", 0, POPT_ARG_STRING | ONE, &S.sysid, 0, "system id", "ID" },
+	{ "abstract", 0, POPT_ARG_STRING | ONE, &S.abstract, 0,
+	  "abstract file id: the name of a file in the root (written in d-characters)", "FILE" },
+	{ "biblio", 0, POPT_ARG_STRING | ONE, &S.biblio, 0,
+	  "bibliographic file id: the name of a file in the root", "FILE" },
+	{ "copyright", 0, POPT_ARG_STRING | ONE, &S.copyright, 0,
+	  "copyright file id: the name of a file in the root", "FILE" },
 	{ "rock", 'R', POPT_ARG_NONE | ONE, NULL, OPT_ROCK,
 	  "Rock Ridge: POSIX names, modes, owners, links (default on)", NULL },
 	{ "no-rock", 0, POPT_ARG_NONE, NULL, OPT_NO_ROCK, "no Rock Ridge", NULL },
+	{ "norock", 0, POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, OPT_NO_ROCK,
+	  "xorriso -as mkisofs's spelling of --no-rock", NULL },
 	{ "rational-rock", 'r', POPT_ARG_NONE | ONE, NULL, OPT_RATIONAL,
 	  "Rock Ridge with owners 0 and modes a+r,a-w (a+x where any x)", NULL },
 	{ "joliet", 'J', POPT_ARG_NONE | ONE, NULL, OPT_JOLIET,
@@ -170,6 +280,7 @@ static struct poptOption table[] = {
 	  "read more PATH arguments from FILE, one per line", "FILE" },
 	{ "exclude", 'm', POPT_ARG_ARGV | ONE, &S.exclude, 0,
 	  "leave out entries whose name or disk path matches GLOB", "GLOB" },
+	{ "old-exclude", 'x', POPT_ARG_ARGV | ONE, &S.exclude, 0, "the same as -m", "GLOB" },
 	{ "exclude-list", 0, POPT_ARG_ARGV | ONE, &S.exclude_lists, 0,
 	  "read -m GLOBs from FILE, one per line", "FILE" },
 	{ "follow-links", 'f', POPT_ARG_NONE | ONE, NULL, OPT_FOLLOW,
@@ -179,6 +290,10 @@ static struct poptOption table[] = {
 	  "GLOB" },
 	{ "hide-joliet", 0, POPT_ARG_ARGV | ONE, &S.hide_joliet, 0,
 	  "hide matches of GLOB from the Joliet tree", "GLOB" },
+	{ "hide-list", 0, POPT_ARG_ARGV | ONE, &S.hide_lists, 0,
+	  "read -hide GLOBs from FILE, one per line", "FILE" },
+	{ "hide-joliet-list", 0, POPT_ARG_ARGV | ONE, &S.hide_joliet_lists, 0,
+	  "read -hide-joliet GLOBs from FILE, one per line", "FILE" },
 	{ "sort", 0, POPT_ARG_STRING | ONE, &S.sort, 0,
 	  "place file data by weight: lines \"DISKPATH-OR-GLOB WEIGHT\", heavier first",
 	  "FILE" },
@@ -198,6 +313,32 @@ static struct poptOption table[] = {
 	  "defaults for the target and a capacity check: cd (ISO9660+Joliet, 360,000 blocks), "
 	  "dvd (+UDF 1.02, 2,298,496), dvd-dl (4,171,712), bd (+UDF 2.50, 12,219,392), "
 	  "bd-dl (24,438,784)", "MEDIA" },
+	{ "pad", 0, POPT_ARG_NONE | ONE, NULL, OPT_PAD,
+	  "add 150 zero blocks (300 KiB) after the image (the default of genisoimage and "
+	  "xorriso -as mkisofs)", NULL },
+	{ "no-pad", 0, POPT_ARG_NONE | ONE, NULL, OPT_NO_PAD,
+	  "no padding (mkimage's default)", NULL },
+	{ "set_all_file_dates", 0, POPT_ARG_STRING, &S.file_dates, 0,
+	  "every file's times: =SECONDS since 1970 or YYYYMMDDhhmmss[cc] (UTC)", "TIME" },
+	{ "volume_date", 0, POPT_ARG_ARGV | ONE, &S.volume_dates, 0,
+	  "as xorriso's native command: KIND c, m, x or f (volume creation, modification, "
+	  "expiration, effective date), uuid (as --modification-date) or all_file_dates (as "
+	  "--set_all_file_dates); TIME =SECONDS or YYYYMMDDhhmmss[cc] (UTC)", "KIND TIME" },
+	{ "log-file", 0, POPT_ARG_STRING | ONE, &S.log_file, 0,
+	  "write messages to FILE instead of stderr", "FILE" },
+	/* No-ops, each truly one for us: */
+	{ "cache-inodes", 0, POPT_ARG_NONE | ONE, NULL, OPT_NOOP,
+	  "accepted: mkimage always finds hard links by device and inode", NULL },
+	{ "hardlinks", 0, POPT_ARG_NONE, NULL, OPT_NOOP,
+	  "accepted: hard links are always recorded (with Rock Ridge)", NULL },
+	{ "joliet-utf16", 0, POPT_ARG_NONE | ONE, NULL, OPT_NOOP,
+	  "accepted: Joliet names are always UTF-16", NULL },
+	{ "no-emul-toc", 0, POPT_ARG_NONE, NULL, OPT_NOOP,
+	  "accepted: mkimage never writes xorriso's multisession table of contents", NULL },
+	{ "no_rc", 0, POPT_ARG_NONE, NULL, OPT_NOOP,
+	  "accepted: mkimage reads no startup files", NULL },
+	{ "gui", 0, POPT_ARG_NONE | ONE, NULL, OPT_NOOP,
+	  "accepted: it only changes how often the originals report progress", NULL },
 	{ "md5", 0, POPT_ARG_NONE, NULL, OPT_MD5,
 	  "record MD5s of the session and of every file, for imginfo --check and xorriso "
 	  "-check_md5 (slower: libisofs hashes every data byte twice)", NULL },
@@ -221,16 +362,44 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	img_image_opts_default(&o->image);
 	s->level = 3;
 
+	char why[1024];
+	enum mk_role_verdict rv = mk_role_read(argc, argv, &s->line, why, sizeof(why));
+	if (rv == MK_ROLE_USAGE) {
+		img_cli_usage_error("%s", why);
+		return IMG_EXIT_USAGE;
+	}
+	if (rv == MK_ROLE_REFUSED) {
+		img_cli_fail("%s", why);
+		return IMG_EXIT_USAGE;
+	}
+	enum mk_role role = s->line.role;
+	mk_role_defaults(role, &o->image, &s->level, &o->output);
 	img_boot_config_init(&s->boot);
 	mkimage_boot_options_bind(&s->boot);
 	int joined_argc;
-	s->argv = mkimage_boot_join_argv(argc, argv, &joined_argc);
-	if (s->argv == NULL)
+	if (mk_argv_join(s->line.argc, s->line.argv, &s->argv, &joined_argc, why,
+			 sizeof(why)) != 0) {
+		img_cli_usage_error("%s", why);
 		return IMG_EXIT_USAGE;
-	/* mkisofs and xorriso -as mkisofs take -help (grub-mkrescue probes with it). */
-	for (int i = 1; i < joined_argc; i++)
-		if (strcmp(s->argv[i], "-help") == 0)
-			s->argv[i] = "--help";
+	}
+	if (role != MK_ROLE_MKIMAGE) {
+		for (int i = 1; i < joined_argc && strcmp(s->argv[i], "--") != 0; i++)
+			if (strcmp(s->argv[i], "-help") == 0 || strcmp(s->argv[i], "--help") == 0) {
+				mk_role_print_help(&s->line, table);
+				return IMG_EXIT_OK;
+			}
+	}
+	switch (mk_scan_argv(table, joined_argc, s->argv, role != MK_ROLE_MKIMAGE, &s->scan_pool,
+			     why, sizeof(why))) {
+	case MK_SCAN_OK:
+		break;
+	case MK_SCAN_USAGE:
+		img_cli_usage_error("%s", why);
+		return IMG_EXIT_USAGE;
+	case MK_SCAN_REFUSED:
+		img_cli_fail("%s", why);
+		return IMG_EXIT_USAGE;
+	}
 	img_cli_common_begin(IMG_CLI_PROGRESS | IMG_CLI_MKISOFS);
 	s->con = poptGetContext("mkimage", joined_argc, s->argv, table, 0);
 	poptSetOtherOptionHelp(s->con,
@@ -264,6 +433,9 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 			o->image.rationalize = true;
 			break;
 		case OPT_UDF: udf = true; break;
+		case OPT_PAD: o->image.pad_blocks = 150; break;
+		case OPT_NO_PAD: o->image.pad_blocks = 0; break;
+		case OPT_NOOP: break;
 		}
 	}
 	if (c < -1) {
@@ -280,20 +452,33 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		return IMG_EXIT_USAGE;
 	o->boot = &s->boot;
 	o->image.modification_date = mkimage_boot_modification_date();
-	o->output = s->output;
+	if (s->output)
+		o->output = s->output;
 	if (s->volid)
 		o->image.volid = s->volid;
-	o->image.volset = s->volset;
+	if (s->volset)
+		o->image.volset = s->volset;
 	o->image.publisher = s->publisher;
 	o->image.preparer = s->preparer;
 	o->image.appid = s->appid;
-	o->image.sysid = s->sysid;
+	if (s->sysid)
+		o->image.sysid = s->sysid;
 	o->sort_file = s->sort;
 	o->exclude = (const char **)s->exclude;
 	o->exclude_lists = (const char **)s->exclude_lists;
 	o->path_lists = (const char **)s->path_lists;
 	o->hide = (const char **)s->hide;
 	o->hide_joliet = (const char **)s->hide_joliet;
+	o->hide_lists = (const char **)s->hide_lists;
+	o->hide_joliet_lists = (const char **)s->hide_joliet_lists;
+	o->image.abstract = s->abstract;
+	o->image.biblio = s->biblio;
+	o->image.copyright = s->copyright;
+	if (s->file_dates != NULL && parse_file_dates(s->file_dates, &o->image) < 0)
+		return IMG_EXIT_USAGE;
+	for (char **v = s->volume_dates; v && *v; v++)
+		if (parse_volume_date(*v, &o->image) < 0)
+			return IMG_EXIT_USAGE;
 	o->image.iso_level = s->level;
 	if (s->level < 1 || s->level > 3) {
 		img_cli_usage_error("-iso-level %d: want 1, 2 or 3", s->level);
@@ -319,6 +504,22 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		 * Rock Ridge's SUSP area: without them xorriso reports an MD5 mismatch. */
 		img_cli_usage_error("--md5 needs Rock Ridge (drop --no-rock)");
 		return IMG_EXIT_USAGE;
+	}
+	if (s->log_file != NULL) {
+		/* genisoimage and xorriso: every message, warnings and errors included, goes to
+		 * the log file from here on; usage errors, all found by now, stay on stderr. */
+		FILE *f = fopen(s->log_file, "w");
+		if (f == NULL) {
+			img_cli_usage_error("-log-file %s: %s", s->log_file, strerror(errno));
+			return IMG_EXIT_USAGE;
+		}
+		fflush(stderr);
+		if (dup2(fileno(f), STDERR_FILENO) < 0) {
+			img_cli_usage_error("-log-file %s: %s", s->log_file, strerror(errno));
+			fclose(f);
+			return IMG_EXIT_USAGE;
+		}
+		fclose(f);
 	}
 	return -1;
 }

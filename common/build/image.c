@@ -221,14 +221,16 @@ static int set_write_opts(IsoWriteOpts *w, const struct img_image_opts *o, struc
 		bad |= iso_write_opts_set_allow_longer_paths(w, 1) < 0;
 	/* The dot ISO9660 7.5.1 demands in every file name has no place in Joliet names. */
 	bad |= iso_write_opts_set_no_force_dots(w, 2) < 0;
+	/* The volume dates: --modification-date's digits (libisofs's "uuid", written as they are
+	 * for creation and modification, and the seed of a GPT disk GUID), else
+	 * SOURCE_DATE_EPOCH's; -volume_date c|m|x|f over those. */
+	char uuid[40] = "";
+	time_t ct = 0, mt = 0, xt = 0, ft = 0;
 	if (o->modification_date != NULL) {
-		char uuid[17];
-		snprintf(uuid, sizeof(uuid), "%s", o->modification_date);
-		bad |= iso_write_opts_set_pvd_times(w, 0, 0, 0, 0, uuid) < 0;
+		snprintf(uuid, 17, "%s", o->modification_date);
 	} else if (o->have_epoch) {
 		/* ECMA-119 8.4.26-27: creation and modification dates from SOURCE_DATE_EPOCH; the
 		 * "uuid" form writes them as fixed GMT digits, free of timezone effects. */
-		char uuid[40];
 		time_t t = (time_t)o->epoch;
 		struct tm tm;
 		if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999 || tm.tm_year < 0)
@@ -236,8 +238,31 @@ static int set_write_opts(IsoWriteOpts *w, const struct img_image_opts *o, struc
 					     o->epoch);
 		snprintf(uuid, sizeof(uuid), "%04d%02d%02d%02d%02d%02d00", tm.tm_year + 1900,
 			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-		bad |= iso_write_opts_set_pvd_times(w, t, t, 0, 0, uuid) < 0;
+		ct = mt = t;
 	}
+	bool own_dates = o->have_vol_time[0] || o->have_vol_time[1] || o->have_vol_time[2] ||
+			 o->have_vol_time[3];
+	if (own_dates) {
+		/* libisofs writes the uuid digits in place of creation and modification: given
+		 * c or m, only --modification-date keeps them. */
+		if ((o->have_vol_time[0] || o->have_vol_time[1]) && o->modification_date == NULL)
+			uuid[0] = '\0';
+		ct = o->have_vol_time[0] ? (time_t)o->vol_time[0] : ct;
+		mt = o->have_vol_time[1] ? (time_t)o->vol_time[1] : mt;
+		xt = o->have_vol_time[2] ? (time_t)o->vol_time[2] : 0;
+		ft = o->have_vol_time[3] ? (time_t)o->vol_time[3] : 0;
+	}
+	if (own_dates || uuid[0])
+		bad |= iso_write_opts_set_pvd_times(w, ct, mt, xt, ft, uuid) < 0;
+	/* mkisofs -pad: zero blocks after the last one (readers that read ahead past the end
+	 * of a track, the reason genisoimage and xorriso pad by default). */
+	if (o->ids_as_given)
+		bad |= iso_write_opts_set_relaxed_vol_atts(w, 1) < 0;
+	/* libisofs: bit1 = no version number in Joliet names alone. */
+	if (o->joliet_no_version)
+		bad |= iso_write_opts_set_omit_version_numbers(w, 2) < 0;
+	if (o->pad_blocks)
+		bad |= iso_write_opts_set_tail_blocks(w, o->pad_blocks) < 0;
 	if (bad)
 		return img_error_set(err, IMG_EISOFS, "libisofs refused a write option");
 	return IMG_OK;
@@ -274,6 +299,12 @@ int img_image_new(const struct img_image_opts *o, img_note_fn note_fn, void *arg
 		iso_image_set_application_id(img->iso, o->appid);
 	if (o->sysid)
 		iso_image_set_system_id(img->iso, o->sysid);
+	if (o->abstract)
+		iso_image_set_abstract_file_id(img->iso, o->abstract);
+	if (o->biblio)
+		iso_image_set_biblio_file_id(img->iso, o->biblio);
+	if (o->copyright)
+		iso_image_set_copyright_file_id(img->iso, o->copyright);
 	/* We never read ACLs or xattrs (our tree holds none): keep libisofs from looking. */
 	iso_image_set_ignore_aclea(img->iso, 3);
 
@@ -468,6 +499,8 @@ static void set_attrs(struct add_ctx *c, IsoNode *node, const struct img_tree_no
 	time_t t = st->st_mtime;
 	if (o->have_epoch && (long long)t > o->epoch)
 		t = (time_t)o->epoch;
+	if (o->have_file_dates)
+		t = (time_t)o->file_dates;
 	/* atime and ctime say when a copy was read or made, not what it holds: recording the
 	 * mtime in their place keeps two copies of one tree byte-identical. */
 	iso_node_set_mtime(node, t);

@@ -28,6 +28,18 @@ struct img_image_opts {
 	const char *volid, *volset, *publisher, *preparer, *appid, *sysid; /* NULL: none */
 	const char *modification_date; /* YYYYMMDDhhmmsscc (UTC) for the volume dates, as
 					  xorriso's --modification-date; overrides epoch there */
+	const char *abstract, *biblio, *copyright; /* file ids (ECMA-119 8.4.19-21): names of
+						      files in the root; NULL: none */
+	bool joliet_no_version; /* Joliet names without ";1", as genisoimage and xorriso write
+				   them (mkimage's own role keeps the version) */
+	bool ids_as_given;     /* volume and volume set ids keep lower case and any character,
+				  as genisoimage and xorriso write them (cloud-init's "cidata") */
+	uint32_t pad_blocks;   /* zero blocks after the image (mkisofs -pad: 150), 0: none */
+	bool have_vol_time[4]; /* -volume_date c, m, x, f: the volume's creation, modification, */
+	long long vol_time[4]; /* expiration and effective dates (ECMA-119 8.4.26-29), over
+				  SOURCE_DATE_EPOCH; modification_date overrides c and m */
+	bool have_file_dates;  /* --set_all_file_dates / -volume_date all_file_dates: */
+	long long file_dates;  /* every file's mtime, atime and ctime (no clamping) */
 };
 
 /* Fills o with the defaults: level 3, Rock Ridge and Joliet on, volume id "CDROM". */
