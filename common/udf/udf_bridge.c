@@ -154,18 +154,18 @@ static void node_attr(const struct img_image *img, const struct img_tree_node *n
 	const struct stat *st = img_node_stat(n);
 	memset(a, 0, sizeof(*a));
 	/* What Rock Ridge records (image.c set_attrs): the mtime clamped to SOURCE_DATE_EPOCH
-	 * for all three times, -r's owners and modes. */
+	 * for all three times, the owners and modes of -r, -uid, -file-mode... */
 	int64_t t = (int64_t)st->st_mtime;
 	if (o->have_epoch && t > o->epoch)
 		t = o->epoch;
 	a->mtime = a->atime = a->ctime = (struct img_udf_time){t, 0};
-	if (o->rationalize) {
-		a->mode = (st->st_mode & S_IFMT) | img_image_rational_mode(st->st_mode);
-	} else {
-		a->mode = st->st_mode;
-		a->uid = st->st_uid;
-		a->gid = st->st_gid;
-	}
+	mode_t perm;
+	uid_t uid;
+	gid_t gid;
+	img_image_node_owner_mode(o, n, &perm, &uid, &gid);
+	a->mode = (st->st_mode & S_IFMT) | perm;
+	a->uid = uid;
+	a->gid = gid;
 }
 
 /* In the UDF view: seen in the ISO9660 (Rock Ridge) or the Joliet tree, given the hide bits
