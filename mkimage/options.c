@@ -12,6 +12,7 @@
 #include "common/udf/udf_bridge.h"
 #include "mkimage/boot_options.h"
 #include "mkimage/mkimage.h"
+#include "mkimage/name_options.h"
 
 enum {
 	OPT_ROCK = 1, OPT_NO_ROCK, OPT_RATIONAL, OPT_JOLIET, OPT_NO_JOLIET, OPT_JOLIET_LONG,
@@ -24,7 +25,6 @@ struct opt_state {
 	char *output, *volid, *volset, *publisher, *preparer, *appid, *sysid, *sort;
 	char *udf_rev, *media;
 	char **exclude, **exclude_lists, **path_lists, **hide, **hide_joliet;
-	int level;
 	const char **argv;            /* argv with -append_partition's arguments joined */
 	struct img_boot_config boot;
 };
@@ -162,8 +162,6 @@ static struct poptOption table[] = {
 	{ "no-joliet", 0, POPT_ARG_NONE, NULL, OPT_NO_JOLIET, "no Joliet tree", NULL },
 	{ "joliet-long", 0, POPT_ARG_NONE | ONE, NULL, OPT_JOLIET_LONG,
 	  "Joliet names up to 103 characters instead of 64", NULL },
-	{ "iso-level", 0, POPT_ARG_INT | ONE, &S.level, 0,
-	  "ISO9660 level 1, 2 or 3 (default 3: files over 4 GiB work)", "N" },
 	{ "graft-points", 0, POPT_ARG_NONE | ONE, NULL, OPT_GRAFT,
 	  "PATH arguments may be /in/image=/on/disk (\\= for a literal =)", NULL },
 	{ "path-list", 0, POPT_ARG_ARGV | ONE, &S.path_lists, 0,
@@ -203,6 +201,8 @@ static struct poptOption table[] = {
 	  "-check_md5 (slower: libisofs hashes every data byte twice)", NULL },
 	{ "no-md5", 0, POPT_ARG_NONE, NULL, OPT_NO_MD5,
 	  "record no MD5s (the default)", NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, mkimage_name_options, 0,
+	  "ISO9660 names and file attributes (mkisofs spellings):", NULL },
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, mkimage_boot_options, 0,
 	  "Boot media (El Torito entries: -b or -e starts one, -eltorito-alt-boot ends it;\n"
 	  "hybrid MBR/GPT for USB sticks):", NULL },
@@ -219,10 +219,10 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	*state = s;
 	memset(o, 0, sizeof(*o));
 	img_image_opts_default(&o->image);
-	s->level = 3;
 
 	img_boot_config_init(&s->boot);
 	mkimage_boot_options_bind(&s->boot);
+	mkimage_name_options_bind(&o->image);
 	int joined_argc;
 	s->argv = mkimage_boot_join_argv(argc, argv, &joined_argc);
 	if (s->argv == NULL)
@@ -276,7 +276,7 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	if (rc >= 0)
 		return rc;
 	o->progress = img_cli_progress_shown(&common);
-	if (mkimage_boot_options_finish() != 0)
+	if (mkimage_boot_options_finish() != 0 || mkimage_name_options_finish() != 0)
 		return IMG_EXIT_USAGE;
 	o->boot = &s->boot;
 	o->image.modification_date = mkimage_boot_modification_date();
@@ -294,11 +294,6 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	o->path_lists = (const char **)s->path_lists;
 	o->hide = (const char **)s->hide;
 	o->hide_joliet = (const char **)s->hide_joliet;
-	o->image.iso_level = s->level;
-	if (s->level < 1 || s->level > 3) {
-		img_cli_usage_error("-iso-level %d: want 1, 2 or 3", s->level);
-		return IMG_EXIT_USAGE;
-	}
 	o->paths = poptGetArgs(s->con);
 	for (o->npaths = 0; o->paths && o->paths[o->npaths]; o->npaths++)
 		;
