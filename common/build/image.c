@@ -580,9 +580,10 @@ static char *child_path(const char *ipath, const char *name)
  * only, level 1 in 8.3 form, levels 2 and 3 in 31 characters; names that then clash get
  * digits in their tail.  There is no call to read its result, so we predict the cut form
  * to say (with -v) which names were cut and which clash.  With the default rules the
- * prediction is our own (fast: no iconv per name); with any relaxation (-l -N -d -U ...) or
- * another input charset it is libisofs's own conversion, iso_conv_name_chars, under the
- * image's write options.  The names it writes stay libisofs's. */
+ * prediction of an ASCII name is our own port of them (fast: no iconv per name); with any
+ * relaxation (-N -d -U ...), another input charset or a non-ASCII name it is libisofs's own
+ * conversion, iso_conv_name_chars, under the image's write options.  The names it writes stay
+ * libisofs's. */
 
 /* 96 untranslated characters (libisofs's maximum), ";1" and the terminator. */
 #define ISO_NAME_MAX 100
@@ -596,37 +597,51 @@ static char d_char(unsigned char ch)
 	return '_';
 }
 
-/* Writes the predicted ISO9660 name of name into out; true when it had to be cut. */
+/* Writes into out (without a version) the ISO9660 name that libisofs 1.5.4 gives the ASCII
+ * name under the default rules (its util.c: iso_1_fileid, iso_2_fileid, iso_1_dirid,
+ * iso_2_dirid); true when characters were cut. */
 static bool iso_name_guess(const char *name, bool is_dir, int level, char out[ISO_NAME_MAX])
 {
-	size_t len = strlen(name);
-	const char *dot = is_dir ? NULL : strrchr(name, '.');
-	size_t lbase = dot ? (size_t)(dot - name) : len;
-	size_t lext = dot ? len - lbase - 1 : 0;
-	size_t maxbase, maxext;
+	size_t len = strlen(name), o = 0;
 	if (is_dir) {
-		maxbase = level == 1 ? 8 : 31;
-		maxext = 0;
-	} else if (level == 1) {
-		maxbase = 8;
-		maxext = 3;
+		size_t max = level == 1 ? 8 : 31, n = len < max ? len : max;
+		for (size_t i = 0; i < n; i++)
+			out[o++] = d_char((unsigned char)name[i]);
+		out[o] = '\0';
+		return n < len;
+	}
+	const char *dot = strrchr(name, '.');
+	size_t lname, lext, nname, next;
+	if (level == 1) {
+		/* 8.3; a leading dot of a name over 4 characters is no extension's. */
+		if (dot == name && len > 4)
+			dot = NULL;
+		lext = dot ? strlen(dot + 1) : 0;
+		lname = len - lext - (dot ? 1 : 0);
+		nname = lname < 8 ? lname : 8;
+		next = lext < 3 ? lext : 3;
+	} else if (dot == NULL || dot[1] == '\0') {
+		/* No extension (a trailing dot becomes _): 30 characters of name. */
+		dot = NULL;
+		lname = len;
+		lext = 0;
+		nname = len < 30 ? len : 30;
+		next = 0;
 	} else {
-		/* 30 characters for base and extension together, the extension first. */
-		maxext = lext < 30 ? lext : 29;
-		maxbase = 30 - maxext;
+		/* 30 characters for name and extension; a long one keeps 3 of its extension, or
+		 * what the name leaves over when that is shorter than 27. */
+		lext = strlen(dot + 1);
+		lname = len - lext - 1;
+		next = len > 31 && lext > 3 ? (lname < 27 ? 30 - lname : 3) : lext;
+		nname = len > 31 ? 30 - next : lname;
 	}
-	size_t nb = lbase < maxbase ? lbase : maxbase;
-	size_t ne = lext < maxext ? lext : maxext;
-	size_t o = 0;
-	for (size_t i = 0; i < nb; i++)
+	for (size_t i = 0; i < nname; i++)
 		out[o++] = d_char((unsigned char)name[i]);
-	if (!is_dir) {
-		out[o++] = '.';
-		for (size_t i = 0; i < ne; i++)
-			out[o++] = d_char((unsigned char)dot[1 + i]);
-	}
+	out[o++] = '.';
+	for (size_t i = 0; i < next; i++)
+		out[o++] = d_char((unsigned char)dot[1 + i]);
 	out[o] = '\0';
-	return nb < lbase || ne < lext;
+	return nname < lname || next < lext;
 }
 
 struct iso_guess {
@@ -649,6 +664,14 @@ static bool plain_iso_names(const struct img_image_opts *o)
 	       && o->untranslated_name_len == 0 && o->input_charset == NULL;
 }
 
+static bool is_ascii(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p >= 0x80)
+			return false;
+	return true;
+}
+
 /* Characters of a UTF-8 (or single-byte) name: libisofs maps each to one ASCII byte. */
 static size_t name_chars(const char *s, bool utf8)
 {
@@ -658,7 +681,7 @@ static size_t name_chars(const char *s, bool utf8)
 	return n;
 }
 
-/* Writes libisofs's ECMA-119 name of node k into out (with ";1" where it writes one).
+/* Writes libisofs's ECMA-119 name of node k into out (without the version).
  * Returns 1 when characters were lost (cut), 0 when not, -1 when libisofs cannot convert
  * it (the write will report that name; we predict nothing). */
 static int iso_name_exact(struct img_image *img, const struct img_tree_node *k,
@@ -674,13 +697,15 @@ static int iso_name_exact(struct img_image *img, const struct img_tree_node *k,
 		free(conv);
 		return -1;
 	}
-	memcpy(out, conv, len + 1);
+	/* Without the version, as the quick guess: names that differ only there clash. */
+	if (len >= 2 && conv[len - 2] == ';')
+		len -= 2;
+	memcpy(out, conv, len);
+	out[len] = '\0';
 	free(conv);
-	/* Lost characters: fewer of them than the source has, not counting the version and a
-	 * dot libisofs added. */
+	/* Lost characters: fewer of them than the source has, not counting a dot libisofs
+	 * added. */
 	size_t keep = len;
-	if (keep >= 2 && out[keep - 2] == ';')
-		keep -= 2;
 	size_t nlen = strlen(name);
 	if (keep > 0 && out[keep - 1] == '.' && (nlen == 0 || name[nlen - 1] != '.'))
 		keep--;
@@ -709,7 +734,7 @@ static int check_iso_names(struct add_ctx *c, const struct img_tree_node *dir,
 		const struct img_tree_node *k = img_node_child(dir, i);
 		if (img_node_hide(k) & IMG_HIDE_ISO)
 			continue;
-		if (plain) {
+		if (plain && is_ascii(img_node_name(k))) {
 			cut[i] = iso_name_guess(img_node_name(k),
 						S_ISDIR(img_node_stat(k)->st_mode),
 						c->img->opts.iso_level, g[m].name);

@@ -151,12 +151,18 @@ grep -q 'ldots: ISO 9660 names are written as xorriso' ldots.err || fail "no not
 "$MKIMAGE" -quiet -ldots -o q.iso src 2>ldots-q.err
 [ ! -s ldots-q.err ] || { cat ldots-q.err >&2; fail "-quiet -ldots printed"; }
 
-# -v names each ISO 9660 name that is cut, as isoinfo then lists it (relaxed rules: libisofs's
-# own conversion).  Checked for the entries of the root, whose paths isoinfo shows whole.
-for set in "-allow-lowercase" "-iso-level 1 -N" "-iso-level 2 -relaxed-filenames" "-U"; do
+# -v names each ISO 9660 name that is cut, as isoinfo then lists it (without the version):
+# default rules (mkimage's port of libisofs's) and relaxed ones (libisofs's own conversion),
+# ASCII and UTF-8 names.  Checked for the entries of the root, whose paths isoinfo shows whole.
+cp -a src vt
+printf 'u' >"vt/naïve-日本語-name-longer-than-thirty-one.txt"
+printf 'v' >vt/é.tar.gz
+mkdir "vt/ünïcode.dir.over.eight"
+for set in "" "-iso-level 1" "-iso-level 2" "-allow-lowercase" "-iso-level 1 -N" \
+	"-iso-level 2 -relaxed-filenames" "-U" "-iso-level 1 -d -max-iso9660-filenames"; do
 	# shellcheck disable=SC2086
-	"$MKIMAGE" -v $set -o v.iso src 2>v.err
-	iso_names v.iso >v.names
+	"$MKIMAGE" -v $set -o v.iso vt 2>v.err
+	iso_names v.iso | sed 's/;1$//' >v.names
 	grep -E '^mkimage: ISO9660 name cut to [^/]*: /[^/]*$' v.err |
 		sed -E 's/^mkimage: ISO9660 name cut to (.*): \/[^/]*$/\/\1/' >v.cut
 	[ -s v.cut ] || [ "$set" = "-U" ] || { cat v.err >&2; fail "-v $set: no cut names"; }
