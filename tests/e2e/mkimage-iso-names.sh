@@ -207,6 +207,18 @@ for set in "-input-charset ISO-8859-1" "-input-charset ISO-8859-1 -output-charse
 	# shellcheck disable=SC2059
 	grep -qxF -- "$(printf "$want")" mc.rr || { od -c mc.rr >&2; fail "$set: Rock Ridge bytes"; }
 done
+# The UDF view takes the names from the input charset too (OSTA CS0 of U+00E9, read by pycdlib).
+"$MKIMAGE" -input-charset ISO-8859-1 -udf -o mu8.iso l1 2>/dev/null || fail "-input-charset -udf"
+$PYTHON - mu8.iso <<'PY' || fail "UDF name from ISO-8859-1"
+import sys, pycdlib
+i = pycdlib.PyCdlib()
+i.open(sys.argv[1])
+names = sorted(c.file_identifier() for c in i.list_children(udf_path='/')
+               if c is not None and not c.is_dot() and not c.is_dotdot())
+# pycdlib hands back CS0's 8-bit form as bytes (one byte a character here) or 16-bit.
+want = 'caf\u00e9.txt'
+assert any(n in (want.encode('latin-1'), want.encode('utf-16-be')) for n in names), names
+PY
 expect_fail 2 'input-charset NOSUCH.*iconv' "$MKIMAGE" -input-charset NOSUCH -o cs.iso l1
 expect_fail 2 'output-charset NOSUCH' "$MKIMAGE" -output-charset NOSUCH -o cs.iso l1
 [ ! -e cs.iso ] || fail "a charset error left an image"
