@@ -16,7 +16,7 @@
 enum {
 	OPT_FULL_NAMES = 1, OPT_MAX_NAMES, OPT_UNTRANSLATED, OPT_UNTRANSLATED_LEN, OPT_DEEP,
 	OPT_OMIT_VERSION, OPT_OMIT_PERIOD, OPT_LEADING_DOTS, OPT_LOWERCASE, OPT_MULTIDOT,
-	OPT_RELAXED, OPT_NO_TRANSLATE, OPT_NO_DIR_EXT, OPT_LEVEL, OPT_IN_CS, OPT_OUT_CS,
+	OPT_RELAXED, OPT_NO_TRANSLATE, OPT_NO_DIR_EXT, OPT_LEVEL, OPT_IN_CS, OPT_OUT_CS, OPT_J_CS,
 	OPT_DIR_MODE, OPT_FILE_MODE, OPT_NEW_DIR_MODE, OPT_UID, OPT_GID,
 };
 
@@ -189,6 +189,11 @@ static void callback(poptContext con, enum poptCallbackReason reason,
 	case OPT_IN_CS:
 		set_charset("input-charset", arg, in_cs, sizeof(in_cs), &o->input_charset);
 		break;
+	case OPT_J_CS:
+		/* genisoimage: "the same as -input-charset CHARSET -J". */
+		set_charset("jcharset", arg, in_cs, sizeof(in_cs), &o->input_charset);
+		o->joliet = true;
+		break;
 	case OPT_OUT_CS:
 		set_charset("output-charset", arg, out_cs, sizeof(out_cs), &o->output_charset);
 		break;
@@ -282,6 +287,8 @@ struct poptOption mkimage_name_options[] = {
 	 "character set of the file names on disk (default UTF-8)", "CHARSET"},
 	{"output-charset", '\0', POPT_ARG_STRING | ONE, NULL, OPT_OUT_CS,
 	 "character set of Rock Ridge names (default: the input charset)", "CHARSET"},
+	{"jcharset", '\0', POPT_ARG_STRING | ONE, NULL, OPT_J_CS,
+	 "as -input-charset CHARSET -J (a genisoimage option)", "CHARSET"},
 	{"dir-mode", '\0', POPT_ARG_STRING | ONE, NULL, OPT_DIR_MODE,
 	 "Rock Ridge permissions of every directory (octal)", "MODE"},
 	{"file-mode", '\0', POPT_ARG_STRING | ONE, NULL, OPT_FILE_MODE,

@@ -258,6 +258,10 @@ names = sorted(c.file_identifier() for c in i.list_children(udf_path='/')
 want = 'caf\u00e9.txt'
 assert any(n in (want.encode('latin-1'), want.encode('utf-16-be')) for n in names), names
 PY
+# -jcharset (genisoimage): -input-charset and -J, as genisoimage takes it.
+genisoimage -quiet -jcharset ISO-8859-1 -o gj.iso l1 2>/dev/null
+"$MKIMAGE" --no-joliet -jcharset ISO-8859-1 -o mj.iso l1 2>/dev/null || fail "-jcharset"
+[ "$(joliet_names gj.iso)" = "$(joliet_names mj.iso)" ] || fail "-jcharset: Joliet names"
 expect_fail 2 'input-charset NOSUCH.*iconv' "$MKIMAGE" -input-charset NOSUCH -o cs.iso l1
 expect_fail 2 'output-charset NOSUCH' "$MKIMAGE" -output-charset NOSUCH -o cs.iso l1
 [ ! -e cs.iso ] || fail "a charset error left an image"
