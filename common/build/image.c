@@ -230,10 +230,11 @@ static int set_write_opts(IsoWriteOpts *w, const struct img_image_opts *o, struc
 	/* The name relaxations, each as xorriso -as mkisofs sets it (its emulators.c): -N
 	 * omit_version (bit 0: ISO 9660 and Joliet; bit 1: Joliet alone), -max-iso9660-filenames
 	 * max_37_char_filenames, -allow-lowercase, -relaxed-filenames allow_7bit_ascii, -U
-	 * allow_full_ascii with the others, -untranslated_name_len. */
-	if (o->omit_version || o->omit_joliet_version)
+	 * allow_full_ascii with the others, -untranslated_name_len.  One call sets both version
+	 * bits: a second call would undo the first. */
+	if (o->omit_version || o->joliet_no_version)
 		bad |= iso_write_opts_set_omit_version_numbers(
-			       w, (o->omit_version ? 1 : 0) | (o->omit_joliet_version ? 2 : 0)) < 0;
+			       w, (o->omit_version ? 1 : 0) | (o->joliet_no_version ? 2 : 0)) < 0;
 	if (o->max_37_chars)
 		bad |= iso_write_opts_set_max_37_char_filenames(w, 1) < 0;
 	if (o->allow_lowercase)

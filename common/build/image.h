@@ -35,7 +35,8 @@ struct img_image_opts {
 	 * the same name, as xorriso -as mkisofs maps them (set_write_opts in image.c). */
 	bool iso1999;          /* -iso-level 4: an ISO 9660:1999 tree besides the iso_level one */
 	bool omit_version;     /* -N: no ";1" after ISO 9660 file names */
-	bool omit_joliet_version; /* no ";1" after Joliet file names (xorriso's default) */
+	bool joliet_no_version; /* no ";1" after Joliet file names (genisoimage's and xorriso's
+				 * default) */
 	bool no_force_dots;    /* -d: no "." added to ISO 9660 file names that have none */
 	bool max_37_chars;     /* -max-iso9660-filenames: 37 characters (implies omit_version) */
 	bool allow_lowercase;  /* -allow-lowercase: lower case kept instead of upper-cased */
