@@ -16,6 +16,7 @@
 #include "mkimage/mkimage.h"
 #include "mkimage/option_scan.h"
 #include "mkimage/roles.h"
+#include "mkimage/name_options.h"
 
 enum {
 	OPT_ROCK = 1, OPT_NO_ROCK, OPT_RATIONAL, OPT_JOLIET, OPT_NO_JOLIET, OPT_JOLIET_LONG,
@@ -32,7 +33,6 @@ struct opt_state {
 	char **hide_lists, **hide_joliet_lists;
 	char *abstract, *biblio, *copyright, *log_file, *file_dates;
 	char **volume_dates;          /* -volume_date KIND TIME, joined (argv_join.c) */
-	int level;
 	struct mk_role_line line;     /* argv as the role reads it (roles.c) */
 	const char **argv;            /* line.argv with multi-argument options joined */
 	char *scan_pool;              /* --NAME words made for popt (option_scan.c) */
@@ -272,8 +272,6 @@ static struct poptOption table[] = {
 	{ "no-joliet", 0, POPT_ARG_NONE, NULL, OPT_NO_JOLIET, "no Joliet tree", NULL },
 	{ "joliet-long", 0, POPT_ARG_NONE | ONE, NULL, OPT_JOLIET_LONG,
 	  "Joliet names up to 103 characters instead of 64", NULL },
-	{ "iso-level", 0, POPT_ARG_INT | ONE, &S.level, 0,
-	  "ISO9660 level 1, 2 or 3 (default 3: files over 4 GiB work)", "N" },
 	{ "graft-points", 0, POPT_ARG_NONE | ONE, NULL, OPT_GRAFT,
 	  "PATH arguments may be /in/image=/on/disk (\\= for a literal =)", NULL },
 	{ "path-list", 0, POPT_ARG_ARGV | ONE, &S.path_lists, 0,
@@ -344,6 +342,8 @@ static struct poptOption table[] = {
 	  "-check_md5 (slower: libisofs hashes every data byte twice)", NULL },
 	{ "no-md5", 0, POPT_ARG_NONE, NULL, OPT_NO_MD5,
 	  "record no MD5s (the default)", NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, mkimage_name_options, 0,
+	  "ISO9660 names and file attributes (mkisofs spellings):", NULL },
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, mkimage_boot_options, 0,
 	  "Boot media (El Torito entries: -b or -e starts one, -eltorito-alt-boot ends it;\n"
 	  "hybrid MBR/GPT for USB sticks):", NULL },
@@ -360,7 +360,6 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	*state = s;
 	memset(o, 0, sizeof(*o));
 	img_image_opts_default(&o->image);
-	s->level = 3;
 
 	char why[1024];
 	enum mk_role_verdict rv = mk_role_read(argc, argv, &s->line, why, sizeof(why));
@@ -373,9 +372,10 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		return IMG_EXIT_USAGE;
 	}
 	enum mk_role role = s->line.role;
-	mk_role_defaults(role, &o->image, &s->level, &o->output);
+	mk_role_defaults(role, &o->image, &o->output);
 	img_boot_config_init(&s->boot);
 	mkimage_boot_options_bind(&s->boot);
+	mkimage_name_options_bind(&o->image);
 	int joined_argc;
 	if (mk_argv_join(s->line.argc, s->line.argv, &s->argv, &joined_argc, why,
 			 sizeof(why)) != 0) {
@@ -448,7 +448,7 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	if (rc >= 0)
 		return rc;
 	o->progress = img_cli_progress_shown(&common);
-	if (mkimage_boot_options_finish() != 0)
+	if (mkimage_boot_options_finish() != 0 || mkimage_name_options_finish() != 0)
 		return IMG_EXIT_USAGE;
 	o->boot = &s->boot;
 	o->image.modification_date = mkimage_boot_modification_date();
@@ -479,11 +479,6 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	for (char **v = s->volume_dates; v && *v; v++)
 		if (parse_volume_date(*v, &o->image) < 0)
 			return IMG_EXIT_USAGE;
-	o->image.iso_level = s->level;
-	if (s->level < 1 || s->level > 3) {
-		img_cli_usage_error("-iso-level %d: want 1, 2 or 3", s->level);
-		return IMG_EXIT_USAGE;
-	}
 	o->paths = poptGetArgs(s->con);
 	for (o->npaths = 0; o->paths && o->paths[o->npaths]; o->npaths++)
 		;

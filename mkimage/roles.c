@@ -432,17 +432,20 @@ void mk_role_print_help(const struct mk_role_line *line, const struct poptOption
  *   volume id       CDROM                    ISOIMAGE
  *   system id       LINUX                    (empty)
  *   Joliet names    no ";1"                  no ";1"
+ *   directory names a dot kept (.disk)       a dot kept
+ *   Rock Ridge      RRIP_1991A (1.10)        RRIP_1991A (1.10)
  *   volume id case  as given (-V cidata)     as given
  *   no -o           image to stdout          image to stdout
  * Volume and file dates are the clock's and the files' in all three (SOURCE_DATE_EPOCH
  * applies as in mkimage's own role).  mkimage's role keeps its own defaults: level 3, Rock
  * Ridge and Joliet, no padding, volume id CDROM, -o required. */
-void mk_role_defaults(enum mk_role role, struct img_image_opts *image, int *iso_level,
-		      const char **output)
+void mk_role_defaults(enum mk_role role, struct img_image_opts *image, const char **output)
 {
 	if (role == MK_ROLE_MKIMAGE)
 		return;
-	*iso_level = 1;
+	image->iso_level = 1;
+	image->allow_dir_id_ext = true; /* ".disk", "install.amd" keep their dot */
+	image->rrip_1_10 = true;
 	image->joliet = false;
 	image->rock = role == MK_ROLE_XORRISOFS;
 	image->volid = role == MK_ROLE_XORRISOFS ? "ISOIMAGE" : "CDROM";

@@ -58,9 +58,8 @@ enum mk_role_verdict mk_role_read(int argc, const char **argv, struct mk_role_li
 void mk_role_line_free(struct mk_role_line *l);
 
 /* Sets the defaults of the original the role stands for (mkimage's own role: nothing) in
- * image, *iso_level and *output (roles.c lists them, as measured). */
-void mk_role_defaults(enum mk_role role, struct img_image_opts *image, int *iso_level,
-		      const char **output);
+ * image and *output (roles.c lists them, as measured). */
+void mk_role_defaults(enum mk_role role, struct img_image_opts *image, const char **output);
 
 /* -help in a role: "Usage: NAME [options] file...", each option of table one per line with
  * one dash as the originals list them, then the refused options with their reasons. */

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -210,17 +211,46 @@ static int set_write_opts(IsoWriteOpts *w, const struct img_image_opts *o, struc
 	 * neither the clock nor TZ reaches the image. */
 	bad |= iso_write_opts_set_dir_rec_mtime(w, 7) < 0;
 	bad |= iso_write_opts_set_always_gmt(w, 1) < 0;
-	bad |= iso_write_opts_set_output_charset(w, "UTF-8") < 0;
+	/* Rock Ridge names in the output charset; like mkisofs and xorriso, the input charset
+	 * when none is given (names go in as they are on disk). */
+	const char *out_cs = o->output_charset ? o->output_charset
+			     : o->input_charset ? o->input_charset : "UTF-8";
+	bad |= iso_write_opts_set_output_charset(w, out_cs) < 0;
 	/* ECMA-119 6.8.2.1 allows 8 directory levels.  Relocating deeper directories (RRIP
 	 * 4.1.5) makes libisofs create its relocation directory with the clock's date and mode
 	 * 0, or put them in the root where libarchive rejects them ("Invalid Rockridge RE").
 	 * Like xorriso, keep them in place: every reader we test with follows them.  Without
 	 * Rock Ridge libisofs would drop deep or long paths instead: keep those too. */
 	bad |= iso_write_opts_set_allow_deep_paths(w, 1) < 0;
-	if (!o->rock)
+	if (!o->rock || o->longer_paths)
 		bad |= iso_write_opts_set_allow_longer_paths(w, 1) < 0;
-	/* The dot ISO9660 7.5.1 demands in every file name has no place in Joliet names. */
-	bad |= iso_write_opts_set_no_force_dots(w, 2) < 0;
+	/* The dot ISO9660 7.5.1 demands in every file name has no place in Joliet names
+	 * (bit 1); -d drops it from ISO 9660 names too (bit 0). */
+	bad |= iso_write_opts_set_no_force_dots(w, 2 | o->no_force_dots) < 0;
+	/* The name relaxations, each as xorriso -as mkisofs sets it (its emulators.c): -N
+	 * omit_version (bit 0: ISO 9660 and Joliet; bit 1: Joliet alone), -max-iso9660-filenames
+	 * max_37_char_filenames, -allow-lowercase, -relaxed-filenames allow_7bit_ascii, -U
+	 * allow_full_ascii with the others, -untranslated_name_len.  One call sets both version
+	 * bits: a second call would undo the first. */
+	if (o->omit_version || o->joliet_no_version)
+		bad |= iso_write_opts_set_omit_version_numbers(
+			       w, (o->omit_version ? 1 : 0) | (o->joliet_no_version ? 2 : 0)) < 0;
+	if (o->max_37_chars)
+		bad |= iso_write_opts_set_max_37_char_filenames(w, 1) < 0;
+	if (o->allow_lowercase)
+		bad |= iso_write_opts_set_allow_lowercase(w, 1) < 0;
+	if (o->allow_full_ascii)
+		bad |= iso_write_opts_set_allow_full_ascii(w, 1) < 0;
+	if (o->allow_7bit_ascii)
+		bad |= iso_write_opts_set_allow_7bit_ascii(w, 1) < 0;
+	if (o->allow_dir_id_ext)
+		bad |= iso_write_opts_set_allow_dir_id_ext(w, 1) < 0;
+	if (o->untranslated_name_len != 0)
+		bad |= iso_write_opts_set_untranslated_name_len(w, o->untranslated_name_len) < 0;
+	/* -iso-level 4: ISO 9660:1999 (an Enhanced Volume Descriptor and its own tree of names
+	 * up to 207 bytes) beside the ECMA-119 tree of iso_level. */
+	if (o->iso1999)
+		bad |= iso_write_opts_set_iso1999(w, 1) < 0;
 	/* The volume dates: --modification-date's digits (libisofs's "uuid", written as they are
 	 * for creation and modification, and the seed of a GPT disk GUID), else
 	 * SOURCE_DATE_EPOCH's; -volume_date c|m|x|f over those. */
@@ -254,13 +284,14 @@ static int set_write_opts(IsoWriteOpts *w, const struct img_image_opts *o, struc
 	}
 	if (own_dates || uuid[0])
 		bad |= iso_write_opts_set_pvd_times(w, ct, mt, xt, ft, uuid) < 0;
-	/* mkisofs -pad: zero blocks after the last one (readers that read ahead past the end
-	 * of a track, the reason genisoimage and xorriso pad by default). */
 	if (o->ids_as_given)
 		bad |= iso_write_opts_set_relaxed_vol_atts(w, 1) < 0;
-	/* libisofs: bit1 = no version number in Joliet names alone. */
-	if (o->joliet_no_version)
-		bad |= iso_write_opts_set_omit_version_numbers(w, 2) < 0;
+	/* The Rock Ridge version the originals write: isoinfo -R names "." and ".." of 1.10
+	 * trees only. */
+	if (o->rrip_1_10)
+		bad |= iso_write_opts_set_rrip_version_1_10(w, 1) < 0;
+	/* mkisofs -pad: zero blocks after the last one (readers that read ahead past the end
+	 * of a track, the reason genisoimage and xorriso pad by default). */
 	if (o->pad_blocks)
 		bad |= iso_write_opts_set_tail_blocks(w, o->pad_blocks) < 0;
 	if (bad)
@@ -274,9 +305,18 @@ int img_image_new(const struct img_image_opts *o, img_note_fn note_fn, void *arg
 	if (o->iso_level < 1 || o->iso_level > 3)
 		return img_error_set(err, IMG_EINVAL, "ISO level %d (want 1, 2 or 3)",
 				     o->iso_level);
+	if (o->untranslated_name_len < -1 || o->untranslated_name_len > 96)
+		return img_error_set(err, IMG_EINVAL, "untranslated name length %d (want 1..96)",
+				     o->untranslated_name_len);
 	int rc = isofs_setup(err);
 	if (rc != IMG_OK)
 		return rc;
+	/* The charset of names on disk is libisofs's "local" one, a global: set for each image.
+	 * libisofs converts from it to ASCII (ISO 9660), UTF-16 (Joliet) and the output charset
+	 * (Rock Ridge). */
+	const char *in_cs = o->input_charset ? o->input_charset : "UTF-8";
+	if (iso_set_local_charset((char *)in_cs, 0) <= 0)
+		return img_error_set(err, IMG_EINVAL, "input charset %s: not known to iconv", in_cs);
 	struct img_image *img = calloc(1, sizeof(*img));
 	if (img == NULL)
 		return img_error_set(err, IMG_ENOMEM, "image");
@@ -492,6 +532,37 @@ mode_t img_image_rational_mode(mode_t mode)
 	return perm;
 }
 
+void img_image_node_owner_mode(const struct img_image_opts *o, const struct img_tree_node *n,
+			       mode_t *perm, uid_t *uid, gid_t *gid)
+{
+	const struct stat *st = img_node_stat(n);
+	if (o->rationalize) {
+		*perm = img_image_rational_mode(st->st_mode);
+		*uid = 0;
+		*gid = 0;
+	} else {
+		*perm = st->st_mode & 07777;
+		*uid = st->st_uid;
+		*gid = st->st_gid;
+	}
+	/* As xorriso -as mkisofs applies them: after -r, to directories (the root too) and to
+	 * regular files only; symlinks and device files keep their modes.  -new-dir-mode (a
+	 * genisoimage option) concerns the directories no PATH gave us, which tree.c makes up
+	 * with no disk source: graft-point parents and a root made for files given alone. */
+	if (S_ISDIR(st->st_mode)) {
+		if (o->have_dir_mode)
+			*perm = o->dir_mode;
+		else if (o->have_new_dir_mode && img_node_source(n) == NULL)
+			*perm = o->new_dir_mode;
+	} else if (S_ISREG(st->st_mode) && o->have_file_mode) {
+		*perm = o->file_mode;
+	}
+	if (o->have_uid)
+		*uid = o->uid;
+	if (o->have_gid)
+		*gid = o->gid;
+}
+
 static void set_attrs(struct add_ctx *c, IsoNode *node, const struct img_tree_node *n)
 {
 	const struct img_image_opts *o = &c->img->opts;
@@ -506,15 +577,13 @@ static void set_attrs(struct add_ctx *c, IsoNode *node, const struct img_tree_no
 	iso_node_set_mtime(node, t);
 	iso_node_set_atime(node, t);
 	iso_node_set_ctime(node, t);
-	if (o->rationalize) {
-		iso_node_set_permissions(node, img_image_rational_mode(st->st_mode));
-		iso_node_set_uid(node, 0);
-		iso_node_set_gid(node, 0);
-	} else {
-		iso_node_set_permissions(node, st->st_mode & 07777);
-		iso_node_set_uid(node, st->st_uid);
-		iso_node_set_gid(node, st->st_gid);
-	}
+	mode_t perm;
+	uid_t uid;
+	gid_t gid;
+	img_image_node_owner_mode(o, n, &perm, &uid, &gid);
+	iso_node_set_permissions(node, perm);
+	iso_node_set_uid(node, uid);
+	iso_node_set_gid(node, gid);
 	int hide = img_node_hide(n), attrs = 0;
 	if (hide & IMG_HIDE_ISO)
 		attrs |= LIBISO_HIDE_ON_RR;
@@ -545,10 +614,14 @@ static char *child_path(const char *ipath, const char *name)
  * libisofs derives each ECMA-119 name from the node name (ECMA-119 7.5, 7.6): d-characters
  * only, level 1 in 8.3 form, levels 2 and 3 in 31 characters; names that then clash get
  * digits in their tail.  There is no call to read its result, so we predict the cut form
- * to say (with -v) which names were cut and which clash.  The prediction follows
- * libisofs's rules for plain names; the names it writes stay libisofs's. */
+ * to say (with -v) which names were cut and which clash.  With the default rules the
+ * prediction of an ASCII name is our own port of them (fast: no iconv per name); with any
+ * relaxation (-N -d -U ...), another input charset or a non-ASCII name it is libisofs's own
+ * conversion, iso_conv_name_chars, under the image's write options.  The names it writes stay
+ * libisofs's. */
 
-#define ISO_NAME_MAX 40
+/* 96 untranslated characters (libisofs's maximum), ";1" and the terminator. */
+#define ISO_NAME_MAX 100
 
 static char d_char(unsigned char ch)
 {
@@ -559,37 +632,51 @@ static char d_char(unsigned char ch)
 	return '_';
 }
 
-/* Writes the predicted ISO9660 name of name into out; true when it had to be cut. */
+/* Writes into out (without a version) the ISO9660 name that libisofs 1.5.4 gives the ASCII
+ * name under the default rules (its util.c: iso_1_fileid, iso_2_fileid, iso_1_dirid,
+ * iso_2_dirid); true when characters were cut. */
 static bool iso_name_guess(const char *name, bool is_dir, int level, char out[ISO_NAME_MAX])
 {
-	size_t len = strlen(name);
-	const char *dot = is_dir ? NULL : strrchr(name, '.');
-	size_t lbase = dot ? (size_t)(dot - name) : len;
-	size_t lext = dot ? len - lbase - 1 : 0;
-	size_t maxbase, maxext;
+	size_t len = strlen(name), o = 0;
 	if (is_dir) {
-		maxbase = level == 1 ? 8 : 31;
-		maxext = 0;
-	} else if (level == 1) {
-		maxbase = 8;
-		maxext = 3;
+		size_t max = level == 1 ? 8 : 31, n = len < max ? len : max;
+		for (size_t i = 0; i < n; i++)
+			out[o++] = d_char((unsigned char)name[i]);
+		out[o] = '\0';
+		return n < len;
+	}
+	const char *dot = strrchr(name, '.');
+	size_t lname, lext, nname, next;
+	if (level == 1) {
+		/* 8.3; a leading dot of a name over 4 characters is no extension's. */
+		if (dot == name && len > 4)
+			dot = NULL;
+		lext = dot ? strlen(dot + 1) : 0;
+		lname = len - lext - (dot ? 1 : 0);
+		nname = lname < 8 ? lname : 8;
+		next = lext < 3 ? lext : 3;
+	} else if (dot == NULL || dot[1] == '\0') {
+		/* No extension (a trailing dot becomes _): 30 characters of name. */
+		dot = NULL;
+		lname = len;
+		lext = 0;
+		nname = len < 30 ? len : 30;
+		next = 0;
 	} else {
-		/* 30 characters for base and extension together, the extension first. */
-		maxext = lext < 30 ? lext : 29;
-		maxbase = 30 - maxext;
+		/* 30 characters for name and extension; a long one keeps 3 of its extension, or
+		 * what the name leaves over when that is shorter than 27. */
+		lext = strlen(dot + 1);
+		lname = len - lext - 1;
+		next = len > 31 && lext > 3 ? (lname < 27 ? 30 - lname : 3) : lext;
+		nname = len > 31 ? 30 - next : lname;
 	}
-	size_t nb = lbase < maxbase ? lbase : maxbase;
-	size_t ne = lext < maxext ? lext : maxext;
-	size_t o = 0;
-	for (size_t i = 0; i < nb; i++)
+	for (size_t i = 0; i < nname; i++)
 		out[o++] = d_char((unsigned char)name[i]);
-	if (!is_dir) {
-		out[o++] = '.';
-		for (size_t i = 0; i < ne; i++)
-			out[o++] = d_char((unsigned char)dot[1 + i]);
-	}
+	out[o++] = '.';
+	for (size_t i = 0; i < next; i++)
+		out[o++] = d_char((unsigned char)dot[1 + i]);
 	out[o] = '\0';
-	return nb < lbase || ne < lext;
+	return nname < lname || next < lext;
 }
 
 struct iso_guess {
@@ -602,6 +689,64 @@ static int cmp_guess(const void *a, const void *b)
 	const struct iso_guess *x = a, *y = b;
 	int r = strcmp(x->name, y->name);
 	return r ? r : (x->kid < y->kid ? -1 : x->kid > y->kid);
+}
+
+/* Whether the image's ISO 9660 names follow libisofs's default rules (our quick guess). */
+static bool plain_iso_names(const struct img_image_opts *o)
+{
+	return !o->omit_version && !o->no_force_dots && !o->max_37_chars && !o->allow_lowercase
+	       && !o->allow_full_ascii && !o->allow_7bit_ascii && !o->allow_dir_id_ext
+	       && o->untranslated_name_len == 0 && o->input_charset == NULL;
+}
+
+static bool is_ascii(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p >= 0x80)
+			return false;
+	return true;
+}
+
+/* Characters of a UTF-8 (or single-byte) name: libisofs maps each to one ASCII byte. */
+static size_t name_chars(const char *s, bool utf8)
+{
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		n += !utf8 || (*p & 0xC0) != 0x80;
+	return n;
+}
+
+/* Writes libisofs's ECMA-119 name of node k into out (without the version).
+ * Returns 1 when characters were lost (cut), 0 when not, -1 when libisofs cannot convert
+ * it (the write will report that name; we predict nothing). */
+static int iso_name_exact(struct img_image *img, const struct img_tree_node *k,
+			  char out[ISO_NAME_MAX])
+{
+	const char *name = img_node_name(k);
+	bool is_dir = S_ISDIR(img_node_stat(k)->st_mode);
+	char *conv = NULL;
+	size_t len = 0;
+	int ret = iso_conv_name_chars(img->wopts, (char *)name, strlen(name), &conv, &len,
+				      3 | (is_dir ? 256 : 0) | 512);
+	if (ret < 0 || conv == NULL || len >= ISO_NAME_MAX) {
+		free(conv);
+		return -1;
+	}
+	/* Without the version, as the quick guess: names that differ only there clash. */
+	if (len >= 2 && conv[len - 2] == ';')
+		len -= 2;
+	memcpy(out, conv, len);
+	out[len] = '\0';
+	free(conv);
+	/* Lost characters: fewer of them than the source has, not counting a dot libisofs
+	 * added. */
+	size_t keep = len;
+	size_t nlen = strlen(name);
+	if (keep > 0 && out[keep - 1] == '.' && (nlen == 0 || name[nlen - 1] != '.'))
+		keep--;
+	const char *cs = img->opts.input_charset;
+	bool utf8 = cs == NULL || strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "UTF8") == 0;
+	return keep < name_chars(name, utf8);
 }
 
 /* Notes (with -v) the children of dir whose ISO9660 names are cut or clash. */
@@ -619,12 +764,21 @@ static int check_iso_names(struct add_ctx *c, const struct img_tree_node *dir,
 		return img_error_set(&c->img->err, IMG_ENOMEM, "image");
 	}
 	size_t m = 0;
+	bool plain = plain_iso_names(&c->img->opts);
 	for (size_t i = 0; i < n; i++) {
 		const struct img_tree_node *k = img_node_child(dir, i);
 		if (img_node_hide(k) & IMG_HIDE_ISO)
 			continue;
-		cut[i] = iso_name_guess(img_node_name(k), S_ISDIR(img_node_stat(k)->st_mode),
-					c->img->opts.iso_level, g[m].name);
+		if (plain && is_ascii(img_node_name(k))) {
+			cut[i] = iso_name_guess(img_node_name(k),
+						S_ISDIR(img_node_stat(k)->st_mode),
+						c->img->opts.iso_level, g[m].name);
+		} else {
+			int r = iso_name_exact(c->img, k, g[m].name);
+			if (r < 0)
+				continue;
+			cut[i] = r;
+		}
 		g[m++].kid = i;
 	}
 	if (m > 1)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "common/base/error.h"
 #include "common/build/tree.h"
@@ -34,12 +35,43 @@ struct img_image_opts {
 				   them (mkimage's own role keeps the version) */
 	bool ids_as_given;     /* volume and volume set ids keep lower case and any character,
 				  as genisoimage and xorriso write them (cloud-init's "cidata") */
+	bool rrip_1_10;        /* Rock Ridge as RRIP 1.10 ("RRIP_1991A"), as genisoimage and
+				  xorriso write it; mkimage's own role: 1.12 ("IEEE_1282") */
 	uint32_t pad_blocks;   /* zero blocks after the image (mkisofs -pad: 150), 0: none */
 	bool have_vol_time[4]; /* -volume_date c, m, x, f: the volume's creation, modification, */
 	long long vol_time[4]; /* expiration and effective dates (ECMA-119 8.4.26-29), over
 				  SOURCE_DATE_EPOCH; modification_date overrides c and m */
 	bool have_file_dates;  /* --set_all_file_dates / -volume_date all_file_dates: */
 	long long file_dates;  /* every file's mtime, atime and ctime (no clamping) */
+
+	/* ISO 9660 names (mkisofs -l -N -d -U ...).  All off by default: each breaks ECMA-119
+	 * in a way that some old reader trips on.  Each maps to the libisofs write option of
+	 * the same name, as xorriso -as mkisofs maps them (set_write_opts in image.c). */
+	bool iso1999;          /* -iso-level 4: an ISO 9660:1999 tree besides the iso_level one */
+	bool omit_version;     /* -N: no ";1" after ISO 9660 file names */
+	bool no_force_dots;    /* -d: no "." added to ISO 9660 file names that have none */
+	bool max_37_chars;     /* -max-iso9660-filenames: 37 characters (implies omit_version) */
+	bool allow_lowercase;  /* -allow-lowercase: lower case kept instead of upper-cased */
+	bool allow_full_ascii; /* -U: every byte but '/' and 0 kept (no d-character mapping) */
+	bool allow_7bit_ascii; /* -relaxed-filenames: 7-bit characters kept, lower case mapped
+				* unless allow_lowercase */
+	bool allow_dir_id_ext; /* directory names keep a dot and take file-name rules (mkisofs's
+				* and xorriso -as mkisofs's default; off: dots become '_') */
+	bool longer_paths;     /* ISO 9660 paths over 255 bytes (-U); always on without Rock Ridge */
+	int untranslated_name_len; /* -untranslated_name_len: 0 off; 1..96 names stored as they
+				    * are up to that length (longer fails); -1: 96 */
+	/* File names: the character set of names on disk (NULL: UTF-8) and of Rock Ridge names
+	 * in the image (NULL: the input charset, as mkisofs).  Joliet is always UTF-16. */
+	const char *input_charset, *output_charset;
+
+	/* File attributes in Rock Ridge (and the UDF view), applied after rationalize: */
+	bool have_dir_mode, have_file_mode, have_new_dir_mode, have_uid, have_gid;
+	mode_t dir_mode;       /* -dir-mode: permissions of every directory */
+	mode_t file_mode;      /* -file-mode: permissions of every regular file */
+	mode_t new_dir_mode;   /* -new-dir-mode: of directories no PATH supplied (made up for a
+				* graft point or a file given alone), unless dir_mode */
+	uid_t uid;             /* -uid: owner of every entry */
+	gid_t gid;             /* -gid: group of every entry */
 };
 
 /* Fills o with the defaults: level 3, Rock Ridge and Joliet on, volume id "CDROM". */

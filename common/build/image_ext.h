@@ -68,6 +68,12 @@ int img_image_isofs_error(struct img_image *img, int ret, const char *what);
 /* The permission bits -r / --reproducible record for mode (as Rock Ridge shows them). */
 mode_t img_image_rational_mode(mode_t mode);
 
+/* The permission bits, owner and group that Rock Ridge (and the UDF view) record for node n of
+ * a tree built with options o: the disk's, or -r's, then -dir-mode, -file-mode,
+ * -new-dir-mode, -uid and -gid where given. */
+void img_image_node_owner_mode(const struct img_image_opts *o, const struct img_tree_node *n,
+			       mode_t *perm, uid_t *uid, gid_t *gid);
+
 /* The tree given to img_image_add_tree (NULL before, or after img_image_forget_tree). */
 const struct img_tree *img_image_tree(const struct img_image *img);
 

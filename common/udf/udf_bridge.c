@@ -27,10 +27,12 @@
  * it, never the other way round. */
 #include "common/udf/udf_bridge.h"
 
+#include <iconv.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -98,6 +100,13 @@ struct img_udf_bridge {
 	 * records name, learnt as they pass (blocks x .. data_start - 1). */
 	struct img_isofs_data layout;
 	struct img_isoscan *scan;
+	/* -input-charset other than UTF-8: names and link targets converted to UTF-8 (UDF's
+	 * OSTA CS0 is written from UTF-8), as libisofs converts them for Joliet and Rock Ridge;
+	 * (iconv_t)-1 otherwise.  The buffers hold one name (NAME_MAX bytes, at most 4 UTF-8
+	 * bytes each) and one target (PATH_MAX bytes) while udf_tree.c encodes it. */
+	iconv_t names;
+	char name_utf8[4 * 255 + 1];
+	char target_utf8[4 * 4096 + 1];
 	bool learnt;             /* every extent found and given to the UDF tree */
 };
 
@@ -126,6 +135,8 @@ static void bridge_free(struct img_udf_bridge *b)
 	free(b->overwrite);
 	img_udf_encoder_free(b->meta);
 	img_isoscan_free(b->scan);
+	if (b->names != (iconv_t)-1)
+		iconv_close(b->names);
 	free(b->end_blocks);
 	free(b->contents);
 	free(b);
@@ -154,18 +165,18 @@ static void node_attr(const struct img_image *img, const struct img_tree_node *n
 	const struct stat *st = img_node_stat(n);
 	memset(a, 0, sizeof(*a));
 	/* What Rock Ridge records (image.c set_attrs): the mtime clamped to SOURCE_DATE_EPOCH
-	 * for all three times, -r's owners and modes. */
+	 * for all three times, the owners and modes of -r, -uid, -file-mode... */
 	int64_t t = (int64_t)st->st_mtime;
 	if (o->have_epoch && t > o->epoch)
 		t = o->epoch;
 	a->mtime = a->atime = a->ctime = (struct img_udf_time){t, 0};
-	if (o->rationalize) {
-		a->mode = (st->st_mode & S_IFMT) | img_image_rational_mode(st->st_mode);
-	} else {
-		a->mode = st->st_mode;
-		a->uid = st->st_uid;
-		a->gid = st->st_gid;
-	}
+	mode_t perm;
+	uid_t uid;
+	gid_t gid;
+	img_image_node_owner_mode(o, n, &perm, &uid, &gid);
+	a->mode = (st->st_mode & S_IFMT) | perm;
+	a->uid = uid;
+	a->gid = gid;
 }
 
 /* In the UDF view: seen in the ISO9660 (Rock Ridge) or the Joliet tree, given the hide bits
@@ -173,6 +184,22 @@ static void node_attr(const struct img_image *img, const struct img_tree_node *n
 static bool udf_visible(const struct img_image *img, int hide)
 {
 	return !(hide & IMG_HIDE_ISO) || (img_image_opts(img)->joliet && !(hide & IMG_HIDE_JOLIET));
+}
+
+/* s in UTF-8: s itself, or its conversion from the input charset into buf (of len bytes).
+ * NULL when it cannot be converted (the caller reports it). */
+static const char *udf_utf8(struct img_udf_bridge *b, const char *s, char *buf, size_t len)
+{
+	if (b->names == (iconv_t)-1)
+		return s;
+	iconv(b->names, NULL, NULL, NULL, NULL);
+	char *in = (char *)s, *out = buf;
+	size_t inleft = strlen(s), outleft = len - 1;
+	if (iconv(b->names, &in, &inleft, &out, &outleft) == (size_t)-1
+	    || iconv(b->names, NULL, NULL, &out, &outleft) == (size_t)-1)
+		return NULL;
+	*out = '\0';
+	return buf;
 }
 
 /* Adds the children of dir under UDF node parent (UINT32_MAX: a hidden directory, walked only
@@ -194,9 +221,14 @@ static int add_children(const struct img_image *img, struct img_udf_bridge *b,
 		node_attr(img, k, &a);
 		uint32_t id = UINT32_MAX;
 		int rc = IMG_OK;
+		const char *name = udf_utf8(b, img_node_name(k), b->name_utf8,
+					    sizeof(b->name_utf8));
+		if (name == NULL)
+			return img_error_set(err, IMG_EINVAL, "UDF: %s: name not valid in charset %s",
+					     img_node_name(k), img_image_opts(img)->input_charset);
 		if (S_ISDIR(st->st_mode)) {
 			if (show)
-				rc = img_udf_add_dir(b->udf, parent, img_node_name(k), &a, &id);
+				rc = img_udf_add_dir(b->udf, parent, name, &a, &id);
 			if (rc == IMG_OK && show && k == b->cat_dir)
 				b->cat_dir_id = id;
 			if (rc == IMG_OK)
@@ -223,21 +255,24 @@ static int add_children(const struct img_image *img, struct img_udf_bridge *b,
 				continue;
 			/* One File Entry for all names of a content (hard links). */
 			if (c->udf_file == UINT32_MAX) {
-				rc = img_udf_add_file(b->udf, parent, img_node_name(k), &a, c->size, 0,
-						      &id);
+				rc = img_udf_add_file(b->udf, parent, name, &a, c->size, 0, &id);
 				if (rc == IMG_OK)
 					c->udf_file = id;
 			} else {
-				rc = img_udf_add_link(b->udf, parent, img_node_name(k), c->udf_file,
-						      &id);
+				rc = img_udf_add_link(b->udf, parent, name, c->udf_file, &id);
 			}
 		} else if (S_ISLNK(st->st_mode)) {
+			const char *target = udf_utf8(b, img_node_link(k), b->target_utf8,
+						      sizeof(b->target_utf8));
+			if (target == NULL)
+				return img_error_set(err, IMG_EINVAL,
+						     "UDF: %s: link target not valid in charset %s",
+						     img_node_name(k), img_image_opts(img)->input_charset);
 			if (show)
-				rc = img_udf_add_symlink(b->udf, parent, img_node_name(k), &a,
-							 img_node_link(k), &id);
+				rc = img_udf_add_symlink(b->udf, parent, name, &a, target, &id);
 		} else if (show) {
 			/* FIFOs, sockets and devices (major and minor in an extended attribute). */
-			rc = img_udf_add_special(b->udf, parent, img_node_name(k), &a,
+			rc = img_udf_add_special(b->udf, parent, name, &a,
 						 major(st->st_rdev), minor(st->st_rdev), &id);
 		}
 		if (rc != IMG_OK)
@@ -449,6 +484,14 @@ static int build_tree(const struct img_image *img, const struct udf_setup *setup
 	struct img_udf_bridge *b = calloc(1, sizeof(*b));
 	if (b == NULL)
 		return img_error_set(err, IMG_ENOMEM, "UDF");
+	b->names = (iconv_t)-1;
+	const char *cs = img_image_opts(img)->input_charset;
+	if (cs != NULL && strcasecmp(cs, "UTF-8") != 0 && strcasecmp(cs, "UTF8") != 0
+	    && (b->names = iconv_open("UTF-8", cs)) == (iconv_t)-1) {
+		bridge_free(b);
+		return img_error_set(err, IMG_EINVAL, "UDF: input charset %s: not known to iconv",
+				     cs);
+	}
 	b->weights = img_image_file_weights(img, &b->nweights);
 	int max_weight = 0;
 	for (size_t i = 0; i < b->nweights; i++)

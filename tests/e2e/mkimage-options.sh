@@ -10,7 +10,7 @@ man="$TOP/mkimage/mkimage.1"
 grep -q '^Usage: mkimage' help.out || fail "--help text"
 [ "$("$MKIMAGE" --version)" = "mkimage 0.1.0" ] || fail "--version"
 expect_fail 2 '^mkimage: --bogus: unknown option \(try --help\)$' "$MKIMAGE" --bogus
-expect_fail 2 'iso-level 4: want 1, 2 or 3 \(try --help\)' "$MKIMAGE" -iso-level 4 -o x.iso .
+expect_fail 2 'iso-level 5: want 1, 2, 3 or 4 \(try --help\)' "$MKIMAGE" -iso-level 5 -o x.iso .
 expect_fail 2 'progress=loud' "$MKIMAGE" --progress=loud -o x.iso .
 expect_fail 2 'no PATH' "$MKIMAGE" -o x.iso
 SOURCE_DATE_EPOCH=soon expect_fail 2 'SOURCE_DATE_EPOCH=soon' "$MKIMAGE" -o x.iso .

@@ -168,21 +168,22 @@ END_TEST
 START_TEST(role_defaults_as_measured)
 {
 	struct img_image_opts io = {0};
-	int level = 3;
 	const char *output = NULL;
 	img_image_opts_default(&io);
 	struct img_image_opts before = io;
-	mk_role_defaults(MK_ROLE_MKIMAGE, &io, &level, &output);
+	mk_role_defaults(MK_ROLE_MKIMAGE, &io, &output);
 	ck_assert_mem_eq(&io, &before, sizeof(io));
-	ck_assert_int_eq(level, 3);
+	ck_assert_int_eq(io.iso_level, 3);
 	ck_assert_ptr_null(output);
-	mk_role_defaults(MK_ROLE_GENISOIMAGE, &io, &level, &output);
-	ck_assert(!io.rock && !io.joliet && io.pad_blocks == 150 && level == 1);
+	mk_role_defaults(MK_ROLE_GENISOIMAGE, &io, &output);
+	ck_assert(!io.rock && !io.joliet && io.pad_blocks == 150 && io.iso_level == 1 &&
+		  io.allow_dir_id_ext && io.rrip_1_10);
 	ck_assert_str_eq(io.volid, "CDROM");
 	ck_assert_str_eq(io.sysid, "LINUX");
 	ck_assert_str_eq(output, "-");
-	mk_role_defaults(MK_ROLE_XORRISOFS, &io, &level, &output);
-	ck_assert(io.rock && !io.joliet && io.pad_blocks == 150 && level == 1);
+	mk_role_defaults(MK_ROLE_XORRISOFS, &io, &output);
+	ck_assert(io.rock && !io.joliet && io.pad_blocks == 150 && io.iso_level == 1 &&
+		  io.allow_dir_id_ext && io.rrip_1_10);
 	ck_assert_str_eq(io.volid, "ISOIMAGE");
 	ck_assert_ptr_null(io.sysid);
 }
