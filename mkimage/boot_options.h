@@ -13,15 +13,31 @@ extern struct poptOption mkimage_boot_options[];
 /* Where the callback puts what it parses; call before poptGetContext. */
 void mkimage_boot_options_bind(struct img_boot_config *cfg);
 
-/* -append_partition takes three arguments, popt gives an option one: this returns a copy of
- * argv (one malloc'd block, free with free()) where each "-append_partition N TYPE FILE" became
- * one option with one argument.  Returns NULL after printing a usage error when the three
- * arguments are missing, or on out of memory. */
+/* -append_partition, -hfsplus-file-creator-type (3 arguments), -hfs-bless-by and
+ * --sort-weight (2) take several arguments, popt gives an option one: this returns a copy of
+ * argv (one malloc'd block, free with free()) where each such option and its arguments became
+ * one option with one argument.  Returns NULL after printing a usage error when arguments
+ * are missing, or on out of memory. */
 const char **mkimage_boot_join_argv(int argc, const char **argv, int *new_argc);
 
 /* After parsing: reports the first problem the callback met (as a usage error), then applies
  * --boot-preset.  Returns 0, or IMG_EXIT_USAGE after printing the message. */
 int mkimage_boot_options_finish(void);
+
+/* --sort-weight WEIGHT PATH, --sort-weight-list FILE and --sort-weight-patterns FILE, in
+ * command-line order: the program applies them to the tree once it is built. */
+enum mkimage_sort_weight_kind {
+	MKIMAGE_SORT_WEIGHT_ONE,      /* arg is an image path, weight its weight */
+	MKIMAGE_SORT_WEIGHT_LIST,     /* arg is a file of "WEIGHT PATH" lines */
+	MKIMAGE_SORT_WEIGHT_PATTERNS, /* the same, PATH being a pattern */
+};
+struct mkimage_sort_weight {
+	enum mkimage_sort_weight_kind kind;
+	int weight;
+	char *arg;
+};
+const struct mkimage_sort_weight *mkimage_boot_sort_weights(size_t *n);
+void mkimage_boot_sort_weights_free(void);
 
 /* --modification-date=YYYYMMDDhhmmsscc, or NULL: the volume dates xorriso would write. */
 const char *mkimage_boot_modification_date(void);

@@ -1,5 +1,7 @@
 /* mkimage's job: walk the sources, lay out the image, write it with progress. */
+#include <errno.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "common/build/tree.h"
 #include "common/udf/udf_bridge.h"
 #include "common/build/writer.h"
+#include "mkimage/boot_options.h"
 #include "mkimage/mkimage.h"
 
 /* Growable arrays of borrowed strings, for the globs and paths gathered from options and
@@ -171,6 +174,60 @@ oom:
 	return IMG_EXIT_FAIL;
 }
 
+/* One "WEIGHT PATH" line of a --sort-weight-list / -patterns file (the first blank ends the
+ * weight, as with xorriso). */
+static int weigh_line(struct job *j, const char *file, size_t lineno, const char *line,
+		      bool pattern)
+{
+	const char *sep = line + strcspn(line, " \t");
+	char *end;
+	errno = 0;
+	long w = strtol(line, &end, 10);
+	if (*sep == '\0' || end != sep || end == line || errno || w < INT_MIN || w > INT_MAX) {
+		img_cli_usage_error("%s line %zu: want \"WEIGHT PATH\": %s", file, lineno, line);
+		return IMG_EXIT_USAGE;
+	}
+	size_t matched;
+	if (img_tree_set_weight(j->tree, sep + 1, pattern, (int)w, &matched) != IMG_OK) {
+		img_cli_error(file, img_tree_error(j->tree));
+		return IMG_EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* --sort-weight and its list forms, in command-line order, over the finished tree. */
+static int apply_sort_weights(struct job *j)
+{
+	size_t n;
+	const struct mkimage_sort_weight *sw = mkimage_boot_sort_weights(&n);
+	for (size_t i = 0; i < n; i++) {
+		if (sw[i].kind == MKIMAGE_SORT_WEIGHT_ONE) {
+			size_t matched;
+			if (img_tree_set_weight(j->tree, sw[i].arg, false, sw[i].weight,
+						&matched) != IMG_OK) {
+				img_cli_error("--sort-weight", img_tree_error(j->tree));
+				return IMG_EXIT_USAGE;
+			}
+			continue;
+		}
+		char **lines;
+		size_t count;
+		struct img_error e;
+		if (img_read_lines(sw[i].arg, &lines, &count, &e) != IMG_OK) {
+			img_cli_error("sort weight list", &e);
+			return IMG_EXIT_USAGE;
+		}
+		int rc = -1;
+		for (size_t l = 0; l < count && rc < 0; l++)
+			rc = weigh_line(j, sw[i].arg, l + 1, lines[l],
+					sw[i].kind == MKIMAGE_SORT_WEIGHT_PATTERNS);
+		img_lines_free(lines);
+		if (rc >= 0)
+			return rc;
+	}
+	return -1;
+}
+
 static int walk(struct job *j)
 {
 	const struct mk_opts *o = j->o;
@@ -195,6 +252,8 @@ static int walk(struct job *j)
 		img_cli_error("cannot add", img_tree_error(j->tree));
 		return IMG_EXIT_USAGE;
 	}
+	if ((rc = apply_sort_weights(j)) >= 0)
+		return rc;
 	img_cli_verbose("%zu entries found", img_tree_count(j->tree));
 	return -1;
 }
@@ -240,7 +299,7 @@ static int make_image(struct job *j)
 	}
 	if (o->boot != NULL && img_boot_config_active(o->boot)) {
 		struct img_boot_config boot = *o->boot;
-		boot.catalog_hidden = catalog_hidden(o, boot.catalog_path);
+		boot.catalog_hidden = boot.catalog_hidden || catalog_hidden(o, boot.catalog_path);
 		if (img_image_set_boot(j->image, &boot) != IMG_OK) {
 			const struct img_error *be = img_image_error(j->image);
 			img_cli_error("cannot make boot media", be);

@@ -75,6 +75,15 @@ int img_node_sort_weight(const struct img_tree_node *n);
 size_t img_node_count(const struct img_tree_node *n);      /* children (directories) */
 const struct img_tree_node *img_node_child(const struct img_tree_node *n, size_t i);
 
+/* --sort-weight: gives weight to the file at image path, or to every file below it when it is
+ * a directory (as xorriso's -find PATH -exec sort_weight; a later call overrides an earlier
+ * one); image.c places heavier data first.  With pattern, path is an fnmatch(3) pattern over
+ * whole image paths ('/' only matched by '/') and every entry it matches is weighed.  Call
+ * after img_tree_finish.  *matched receives the number of files weighed.  Errors (on the
+ * tree): IMG_ENOENT when path (not a pattern) is not in the tree. */
+int img_tree_set_weight(struct img_tree *t, const char *path, bool pattern, int weight,
+			size_t *matched);
+
 /* Reads a list file (-path-list, -exclude-list, -sort): one entry per line, without the line
  * end; empty lines are skipped.  *lines is a NULL-terminated array the caller frees with
  * img_lines_free.  Errors: IMG_ENOENT / IMG_EIO naming the file, IMG_ENOMEM. */
