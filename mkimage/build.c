@@ -195,21 +195,32 @@ static int weigh_line(struct job *j, const char *file, size_t lineno, const char
 	return -1;
 }
 
-/* --sort-weight and its list forms, in command-line order, over the finished tree. */
+/* --sort-weight and its list forms over the finished tree: the list files first, then each
+ * --sort-weight, each in command-line order, as xorriso applies them (xorriso reads only the
+ * last list file; we read them all). */
 static int apply_sort_weights(struct job *j)
 {
 	size_t n;
 	const struct mkimage_sort_weight *sw = mkimage_boot_sort_weights(&n);
 	for (size_t i = 0; i < n; i++) {
-		if (sw[i].kind == MKIMAGE_SORT_WEIGHT_ONE) {
-			size_t matched;
-			if (img_tree_set_weight(j->tree, sw[i].arg, false, sw[i].weight,
-						&matched) != IMG_OK) {
-				img_cli_error("--sort-weight", img_tree_error(j->tree));
-				return IMG_EXIT_USAGE;
-			}
-			continue;
+		size_t matched;
+		if (sw[i].kind == MKIMAGE_SORT_WEIGHT_ONE &&
+		    img_tree_set_weight(j->tree, sw[i].arg, false, sw[i].weight,
+					&matched) != IMG_OK) {
+			img_cli_error("--sort-weight", img_tree_error(j->tree));
+			return IMG_EXIT_USAGE;
 		}
+	}
+	return -1;
+}
+
+static int apply_sort_weight_lists(struct job *j)
+{
+	size_t n;
+	const struct mkimage_sort_weight *sw = mkimage_boot_sort_weights(&n);
+	for (size_t i = 0; i < n; i++) {
+		if (sw[i].kind == MKIMAGE_SORT_WEIGHT_ONE)
+			continue;
 		char **lines;
 		size_t count;
 		struct img_error e;
@@ -252,7 +263,7 @@ static int walk(struct job *j)
 		img_cli_error("cannot add", img_tree_error(j->tree));
 		return IMG_EXIT_USAGE;
 	}
-	if ((rc = apply_sort_weights(j)) >= 0)
+	if ((rc = apply_sort_weight_lists(j)) >= 0 || (rc = apply_sort_weights(j)) >= 0)
 		return rc;
 	img_cli_verbose("%zu entries found", img_tree_count(j->tree));
 	return -1;
