@@ -21,7 +21,7 @@ enum {
 	OPT_CAT_HIDE, OPT_HFSPLUS, OPT_APM_BLOCK, OPT_HFSP_BLOCK, OPT_HFSP_SERIAL, OPT_HFS_CODE,
 	OPT_HFS_BLESS_BY, OPT_HFS_BLESS, OPT_SORT_WEIGHT, OPT_SORT_LIST, OPT_SORT_PATTERNS,
 	OPT_CHRP, OPT_PREP, OPT_SPARC_BOOT, OPT_SPARC_LABEL, OPT_SPARC_CORE, OPT_MIPS, OPT_MIPSEL,
-	OPT_HPPA, OPT_ALPHA,
+	OPT_HPPA, OPT_ALPHA, OPT_HIDE_HFSPLUS, OPT_HIDE_HFSPLUS_LIST,
 };
 
 /* Separates the arguments of a multi-argument option once joined into one. */
@@ -47,6 +47,11 @@ static const char *modification_date;
  * as xorriso does, so that a later one overrides an earlier one). */
 static struct mkimage_sort_weight *weights;
 static size_t n_weights;
+static void complain(const char *fmt, const char *a, const char *b);
+
+/* -hide-hfsplus globs and -hide-hfsplus-list files, for the tree walk. */
+static char **hide_hfsplus, **hide_hfsplus_lists;
+static size_t n_hide_hfsplus, n_hide_hfsplus_lists;
 
 void mkimage_boot_options_bind(struct img_boot_config *cfg)
 {
@@ -58,8 +63,45 @@ void mkimage_boot_options_bind(struct img_boot_config *cfg)
 	mkimage_boot_sort_weights_free();
 }
 
+static void free_strings(char ***v, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free((*v)[i]);
+	free(*v);
+	*v = NULL;
+	*n = 0;
+}
+
+static void push_string(char ***v, size_t *n, const char *arg)
+{
+	size_t cap = *n;
+	char *copy = strdup(arg);
+	/* One slot more than the strings: the array stays NULL-terminated. */
+	if (copy == NULL || img_reserve((void **)v, &cap, cap + 2, sizeof(**v))) {
+		free(copy);
+		complain("%s%s", "out of memory", "");
+		return;
+	}
+	(*v)[(*n)++] = copy;
+	(*v)[*n] = NULL;
+}
+
+const char *const *mkimage_boot_hide_hfsplus(size_t *n)
+{
+	*n = n_hide_hfsplus;
+	return (const char *const *)hide_hfsplus;
+}
+
+const char *const *mkimage_boot_hide_hfsplus_lists(size_t *n)
+{
+	*n = n_hide_hfsplus_lists;
+	return (const char *const *)hide_hfsplus_lists;
+}
+
 void mkimage_boot_sort_weights_free(void)
 {
+	free_strings(&hide_hfsplus, &n_hide_hfsplus);
+	free_strings(&hide_hfsplus_lists, &n_hide_hfsplus_lists);
 	for (size_t i = 0; i < n_weights; i++)
 		free(weights[i].arg);
 	free(weights);
@@ -303,6 +345,12 @@ static bool hfsplus_option(int val, const char *arg)
 	case OPT_HFS_BLESS:
 		if (img_hfsplus_add_bless(h, "p", arg, true, &err) != IMG_OK)
 			complain("%s%s", err.detail, "");
+		return true;
+	case OPT_HIDE_HFSPLUS:
+		push_string(&hide_hfsplus, &n_hide_hfsplus, arg);
+		return true;
+	case OPT_HIDE_HFSPLUS_LIST:
+		push_string(&hide_hfsplus_lists, &n_hide_hfsplus_lists, arg);
 		return true;
 	}
 	return false;
@@ -665,6 +713,10 @@ struct poptOption mkimage_boot_options[] = {
 	 "os9_folder or osx_folder (or p, i, s, 9, x)", "BLESSING PATH"},
 	{"hfs-bless", '\0', POPT_ARG_STRING | ONE, NULL, OPT_HFS_BLESS,
 	 "bless (ppc_bootdir) the directory that stems from disk directory DIR", "DIR"},
+	{"hide-hfsplus", '\0', POPT_ARG_STRING | ONE, NULL, OPT_HIDE_HFSPLUS,
+	 "hide matches of GLOB (name, disk or image path) from the HFS+ view", "GLOB"},
+	{"hide-hfsplus-list", '\0', POPT_ARG_STRING | ONE, NULL, OPT_HIDE_HFSPLUS_LIST,
+	 "read -hide-hfsplus GLOBs from FILE, one per line", "FILE"},
 	{"sort-weight", '\0', POPT_ARG_STRING, NULL, OPT_SORT_WEIGHT,
 	 "weight of the file at PATH in the image, or of all files below it (heavier data "
 	 "first; later ones override)", "WEIGHT PATH"},

@@ -37,7 +37,12 @@ struct mkimage_sort_weight {
 	char *arg;
 };
 const struct mkimage_sort_weight *mkimage_boot_sort_weights(size_t *n);
+/* Frees what the sort weights and the -hide-hfsplus lists hold (mk_options_free). */
 void mkimage_boot_sort_weights_free(void);
+
+/* -hide-hfsplus GLOBs and -hide-hfsplus-list FILEs, NULL-terminated (or NULL), in order. */
+const char *const *mkimage_boot_hide_hfsplus(size_t *n);
+const char *const *mkimage_boot_hide_hfsplus_lists(size_t *n);
 
 /* --modification-date=YYYYMMDDhhmmsscc, or NULL: the volume dates xorriso would write. */
 const char *mkimage_boot_modification_date(void);

@@ -34,7 +34,7 @@ static int strv_push(struct strv *s, const char *x)
 /* Everything a build holds, so one cleanup frees it on every path. */
 struct job {
 	const struct mk_opts *o;
-	struct strv exclude, paths;
+	struct strv exclude, paths, hide_hfsplus;
 	char ***lists;         /* list files read (owners of the strings in exclude/paths) */
 	size_t nlists, lists_cap;
 	struct img_sort_rule *sort;
@@ -57,6 +57,7 @@ static void job_free(struct job *j)
 		img_lines_free(j->lists[i]);
 	free(j->lists);
 	free(j->exclude.v);
+	free(j->hide_hfsplus.v);
 	free(j->paths.v);
 }
 
@@ -151,6 +152,15 @@ static int gather(struct job *j, struct img_tree_opts *t)
 		}
 		j->nsort = n;
 	}
+	size_t nh;
+	const char *const *hh = mkimage_boot_hide_hfsplus(&nh);
+	for (size_t i = 0; i < nh; i++)
+		if (strv_push(&j->hide_hfsplus, hh[i]) < 0)
+			goto oom;
+	hh = mkimage_boot_hide_hfsplus_lists(&nh);
+	for (size_t i = 0; i < nh; i++)
+		if ((rc = read_list(j, hh[i], &j->hide_hfsplus, "hide-hfsplus list")) >= 0)
+			return rc;
 	size_t nhide = 0, nhidej = 0;
 	while (o->hide && o->hide[nhide])
 		nhide++;
@@ -164,6 +174,8 @@ static int gather(struct job *j, struct img_tree_opts *t)
 		.n_hide = nhide,
 		.hide_joliet = o->hide_joliet,
 		.n_hide_joliet = nhidej,
+		.hide_hfsplus = j->hide_hfsplus.v,
+		.n_hide_hfsplus = j->hide_hfsplus.n,
 		.sort = j->sort,
 		.n_sort = j->nsort,
 		.output = o->output,

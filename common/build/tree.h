@@ -10,8 +10,8 @@
 
 #include "common/base/error.h"
 
-/* Views an entry can be hidden from (-hide, -hide-joliet). */
-enum { IMG_HIDE_ISO = 1 << 0, IMG_HIDE_JOLIET = 1 << 1 };
+/* Views an entry can be hidden from (-hide, -hide-joliet, -hide-hfsplus). */
+enum { IMG_HIDE_ISO = 1 << 0, IMG_HIDE_JOLIET = 1 << 1, IMG_HIDE_HFSPLUS = 1 << 2 };
 
 /* A pattern with a weight, as read from a -sort file ("PATH WEIGHT" lines). */
 struct img_sort_rule {
@@ -28,6 +28,8 @@ struct img_tree_opts {
 	size_t n_hide;
 	const char *const *hide_joliet; /* -hide-joliet */
 	size_t n_hide_joliet;
+	const char *const *hide_hfsplus; /* -hide-hfsplus */
+	size_t n_hide_hfsplus;
 	const struct img_sort_rule *sort; /* -sort: first rule matching the disk path wins */
 	size_t n_sort;
 	const char *output;        /* OUTPUT path (NULL or "-" for stdout): never walked into */

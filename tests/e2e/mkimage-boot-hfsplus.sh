@@ -3,10 +3,11 @@
 # same command line writes the same system area (APM) and reports the same boot setup; 7-Zip
 # reads the HFS+ partition (files and contents); its volume header carries the same blessings
 # and serial number as xorriso's (finderInfo, Apple TN1150), and the catalog the creator and
-# type codes.  Reproducible without a serial number; refused with --udf; bad values refused.
+# type codes; -hide-hfsplus hides from HFS+ only.  Reproducible without a serial number;
+# refused with --udf; bad values refused.
 . "$E2E_DIR/lib.sh"
 . "$E2E_DIR/bootcmp.inc"
-need 7z od dd
+need 7z od dd isoinfo
 export SOURCE_DATE_EPOCH=1700000000
 
 mkdir -p tree/System/Library/CoreServices tree/ppc tree/data
@@ -51,6 +52,19 @@ finder mac.hfs | grep -q '01 23 45 67 89 ab cd ef' || fail "-hfsplus-serial-no n
 	fail "no blessed boot file (-hfs-bless-by i)"
 # HFS+ FileInfo keeps fdType then fdCreator (Apple TN1150, "Finder Info").
 [ "$(grep -c tbxjchrp mac.hfs)" = 1 ] || fail "creator/type codes not in the HFS+ catalog"
+
+# -hide-hfsplus / -hide-hfsplus-list: gone from HFS+ only, as with xorriso.
+printf 'random.bin\n' >hide.list
+same_boot_as_xorriso hide -V MACHYBRID -r -J -hfsplus -apm-block-size 2048 -hide-hfsplus a.txt \
+	-hide-hfsplus-list hide.list tree
+hfs_part hide.iso hide.hfs
+hfs_part hide-ref.iso hide-ref.hfs
+7z l -tHFS hide.hfs >hide.7z
+7z l -tHFS hide-ref.hfs >hide-ref.7z
+diff <(listing hide-ref.7z) <(listing hide.7z) || fail "HFS+ hiding differs from xorriso's"
+grep -q -e 'data/a.txt' -e 'random.bin' hide.7z && fail "-hide-hfsplus: file still in HFS+"
+grep -q 'MACHYBRID/ppc/bootinfo.txt' hide.7z || fail "-hide-hfsplus hid too much"
+isoinfo -R -f -i hide.iso | grep -q '^/data/a.txt$' || fail "-hide-hfsplus hid from ISO 9660 too"
 
 # 512-byte APM and HFS+ blocks, as xorriso writes them.
 # shellcheck disable=SC2086
