@@ -21,7 +21,8 @@ enum {
 	OPT_CAT_HIDE, OPT_HFSPLUS, OPT_APM_BLOCK, OPT_HFSP_BLOCK, OPT_HFSP_SERIAL, OPT_HFS_CODE,
 	OPT_HFS_BLESS_BY, OPT_HFS_BLESS, OPT_SORT_WEIGHT, OPT_SORT_LIST, OPT_SORT_PATTERNS,
 	OPT_CHRP, OPT_PREP, OPT_SPARC_BOOT, OPT_SPARC_LABEL, OPT_SPARC_CORE, OPT_MIPS, OPT_MIPSEL,
-	OPT_HPPA, OPT_ALPHA, OPT_HIDE_HFSPLUS, OPT_HIDE_HFSPLUS_LIST,
+	OPT_HPPA, OPT_ALPHA, OPT_HIDE_HFSPLUS, OPT_HIDE_HFSPLUS_LIST, OPT_APPENDED_AS_APM,
+	OPT_PART_LIKE_ISOHYBRID,
 };
 
 /* Separates the arguments of a multi-argument option once joined into one. */
@@ -506,6 +507,12 @@ static bool system_area_option(int val, const char *arg)
 	case OPT_APPENDED_AS_GPT:
 		target->appended_as_gpt = true;
 		return true;
+	case OPT_APPENDED_AS_APM:
+		target->appended_as_apm = true;
+		return true;
+	case OPT_PART_LIKE_ISOHYBRID:
+		target->part_like_isohybrid = true;
+		return true;
 	case OPT_PROTECTIVE:
 		target->protective_msdos = true;
 		return true;
@@ -671,10 +678,16 @@ struct poptOption mkimage_boot_options[] = {
 	 "N TYPE FILE"},
 	{"appended_part_as_gpt", '\0', POPT_ARG_NONE | ONE, NULL, OPT_APPENDED_AS_GPT,
 	 "list appended partitions in a GPT rather than the MBR", NULL},
+	{"appended_part_as_apm", '\0', POPT_ARG_NONE | ONE, NULL, OPT_APPENDED_AS_APM,
+	 "list appended partitions in an Apple Partition Map too", NULL},
+	{"part_like_isohybrid", '\0', POPT_ARG_NONE | ONE, NULL, OPT_PART_LIKE_ISOHYBRID,
+	 "-isohybrid-gpt-* and -isohybrid-apm-hfsplus without an isohybrid MBR", NULL},
 	{"protective-msdos-label", '\0', POPT_ARG_NONE | ONE, NULL, OPT_PROTECTIVE,
 	 "an MBR partition from block 1 to the end of the image", NULL},
 	{"embedded-boot", 'G', POPT_ARG_STRING | ONE, NULL, OPT_EMBEDDED,
 	 "copy FILE (up to 32 KiB) into the system area as it is", "FILE"},
+	{"generic-boot", '\0', POPT_ARG_STRING | ONE, NULL, OPT_EMBEDDED,
+	 "as -G", "FILE"},
 	{"efi-boot-part", '\0', POPT_ARG_STRING | ONE, NULL, OPT_EFI_BOOT_PART,
 	 "an EFI system partition in the GPT from FILE, or --efi-boot-image for the EFI entry's "
 	 "image (stored once)", "FILE"},

@@ -37,7 +37,8 @@ bool img_boot_config_active(const struct img_boot_config *cfg)
 {
 	if (cfg->n_entries > 0 || cfg->mbr_kind != IMG_BOOT_MBR_NONE || cfg->protective_msdos ||
 	    cfg->efi_boot_part != NULL || cfg->efi_boot_part_from_eltorito ||
-	    cfg->partition_offset > 0 || cfg->appended_as_gpt || cfg->hfsplus.enabled ||
+	    cfg->partition_offset > 0 || cfg->appended_as_gpt || cfg->appended_as_apm ||
+	    cfg->part_like_isohybrid || cfg->hfsplus.enabled ||
 	    cfg->hfsplus.apm_block_size || cfg->hfsplus.block_size || cfg->hfsplus.has_serial ||
 	    cfg->hfsplus.n_codes || cfg->hfsplus.n_blesses || img_platform_boot_active(&cfg->platform))
 		return true;

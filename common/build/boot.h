@@ -91,6 +91,9 @@ struct img_boot_config {
 
 	struct img_boot_partition partitions[4];
 	bool appended_as_gpt;      /* -appended_part_as_gpt: appended partitions in a GPT */
+	bool appended_as_apm;      /* -appended_part_as_apm: and in an Apple Partition Map */
+	bool part_like_isohybrid;  /* -part_like_isohybrid: -isohybrid-gpt-* and -apm-* without
+				    * an isohybrid MBR */
 	char *efi_boot_part;       /* -efi-boot-part FILE: an ESP inside the GPT */
 	bool efi_boot_part_from_eltorito; /* -efi-boot-part --efi-boot-image */
 

@@ -353,6 +353,11 @@ static int apply_system_area(const struct img_boot_config *cfg, IsoImage *image,
 
 	if (cfg->appended_as_gpt && (rc = iso_write_opts_set_appended_as_gpt(opts, 1)) < 0)
 		return isofs_error(err, rc, "-appended_part_as_gpt", NULL);
+	if (cfg->appended_as_apm && (rc = iso_write_opts_set_appended_as_apm(opts, 1)) < 0)
+		return isofs_error(err, rc, "-appended_part_as_apm", NULL);
+	if (cfg->part_like_isohybrid &&
+	    (rc = iso_write_opts_set_part_like_isohybrid(opts, 1)) < 0)
+		return isofs_error(err, rc, "-part_like_isohybrid", NULL);
 	bool any_gpt = cfg->appended_as_gpt || cfg->gpt_basdat || cfg->gpt_hfsplus || cfg->efi_boot_part != NULL ||
 		       cfg->efi_boot_part_from_eltorito;
 	for (int i = 0; i < 4; i++) {

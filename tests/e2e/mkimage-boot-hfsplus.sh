@@ -66,6 +66,12 @@ grep -q -e 'data/a.txt' -e 'random.bin' hide.7z && fail "-hide-hfsplus: file sti
 grep -q 'MACHYBRID/ppc/bootinfo.txt' hide.7z || fail "-hide-hfsplus hid too much"
 isoinfo -R -f -i hide.iso | grep -q '^/data/a.txt$' || fail "-hide-hfsplus hid from ISO 9660 too"
 
+# -appended_part_as_apm: an appended partition listed in the APM too.
+head -c 100000 /dev/urandom >part.img
+same_boot_as_xorriso apm -V MACHYBRID -r -J -hfsplus -appended_part_as_apm \
+	-append_partition 2 0xef part.img tree
+grep -q 'APM partition name :   3  Appended2' apm.rep || { cat apm.rep; fail "appended partition not in the APM"; }
+
 # 512-byte APM and HFS+ blocks, as xorriso writes them.
 # shellcheck disable=SC2086
 same_boot_as_xorriso mac512 -V MACHYBRID -r -J -hfsplus -apm-block-size 512 -hfsplus-block-size 512 tree

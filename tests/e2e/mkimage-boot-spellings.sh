@@ -1,6 +1,7 @@
 # xorriso's and genisoimage's other spellings and the options Fedora lorax and Alpine pass:
 # -eltorito-boot / -eltorito-catalog (as -b / -c), --boot-catalog-hide, --gpt_disk_guid (as
-# --gpt-disk-guid), -iso_mbr_part_type with a GPT type GUID.  xorriso -as mkisofs with the same
+# --gpt-disk-guid), -iso_mbr_part_type with a GPT type GUID; -part_like_isohybrid,
+# -generic-boot (as -G).  xorriso -as mkisofs with the same
 # command line writes the same system area and reports the same boot setup; the hidden catalog
 # is in no directory tree (isoinfo, xorriso), the GUIDs are where they were asked.
 . "$E2E_DIR/lib.sh"
@@ -51,6 +52,16 @@ same_boot_as_xorriso alpine -V ALPINE -r -J -isohybrid-mbr /usr/lib/ISOLINUX/iso
 grep -q "GPT disk GUID      :      $guid" alpine.rep || fail "--gpt_disk_guid not the disk GUID"
 grep -q "^-c '/isolinux/boot.cat'" alpine.rep || fail "-eltorito-catalog not the catalog"
 grep -q "^-b '/isolinux/isolinux.bin'" alpine.rep || fail "-eltorito-boot not the boot image"
+
+# -part_like_isohybrid: the EFI image in the GPT and APM without an isohybrid MBR; -generic-boot
+# as -G.
+cp efiboot.img tree/
+same_boot_as_xorriso plike -V PLIKE -r -J -part_like_isohybrid -e efiboot.img -no-emul-boot \
+	-isohybrid-gpt-basdat -isohybrid-apm-hfsplus tree
+grep -Eq 'GPT partition path : +[0-9]+ +/efiboot.img' plike.rep || { cat plike.rep; fail "-part_like_isohybrid: EFI image not in the GPT"; }
+grep -q 'APM partition name' plike.rep || fail "-part_like_isohybrid: no APM"
+same_boot_as_xorriso generic -V GENERIC -r -J -generic-boot boot_hybrid.img tree
+cmp -n 440 generic.iso boot_hybrid.img || fail "-generic-boot: system area not the file"
 
 # --boot-catalog-hide: no view lists the catalog; without it, it is there.
 isoinfo -R -f -i lorax.iso | grep -q boot.cat && fail "hidden catalog in the Rock Ridge tree"
