@@ -82,6 +82,12 @@ grep -q 'APM block size     :      512' mac512.rep || fail "-apm-block-size 512 
 "$MKIMAGE" -o r2.iso -hfsplus -hfs-bless-by i /System/Library/CoreServices/boot.efi tree
 same_bytes r1.iso r2.iso
 
+# --md5 over an image with HFS+: xorriso finds the session's MD5 right.
+"$MKIMAGE" -o md5.iso --md5 -hfsplus tree
+xorriso -md5 on -indev md5.iso -check_md5 FAILURE -- >md5.log 2>&1 ||
+	{ cat md5.log; fail "MD5 mismatch with -hfsplus"; }
+grep -q 'session data match recorded md5' md5.log || fail "no session MD5 checked"
+
 # UDF and HFS+ both want the blocks after the volume descriptors: refused, saying why.
 expect_fail 2 'UDF with -hfsplus' "$MKIMAGE" -o x.iso -hfsplus --udf tree
 expect_fail 2 'creator and type must be exactly 4 characters' \

@@ -3,10 +3,11 @@
 # sparc core, HP-PA PALO header (v4 and v5), DEC Alpha SRM boot sector, CHRP and PReP
 # partitions.  For each, xorriso -as mkisofs with the same command line writes the same system
 # area byte for byte and reports the same boot setup; fdisk reads the SUN, SGI and MBR tables.
-# Conflicting boot blocks are refused by name.
+# With --udf the boot blocks still point at their files.  Conflicting boot blocks are refused
+# by name.
 . "$E2E_DIR/lib.sh"
 . "$E2E_DIR/bootcmp.inc"
-need fdisk
+need fdisk 7z dd
 export SOURCE_DATE_EPOCH=1700000000
 
 mkdir -p tree/boot
@@ -56,6 +57,20 @@ cmp -s -n 32768 hppa.iso hppa4.iso && fail "-hppa-hdrversion 4 changed nothing"
 grep -q 'DEC Alpha ldr path : /boot/bootlx' alpha.rep || fail "no Alpha boot sector"
 fdisk -l chrp.iso | grep -Eq 'chrp.iso1 +\* +0 .* 96 ' || fail "no CHRP partition (type 0x96)"
 fdisk -l prep.iso | grep -q 'PPC PReP Boot' || fail "no PReP partition"
+
+# With a UDF view (its blocks come before libisofs's session) the boot blocks still point at
+# their files: the MIPS header's block is the file's, the PReP partition holds its file.
+"$MKIMAGE" -o udf-mips.iso --udf -mips-boot /boot/mips1 tree
+lba=$(xorriso -indev udf-mips.iso -find /boot/mips1 -exec report_lba 2>/dev/null |
+	sed -n 's/^File data lba: *[0-9]* *, *\([0-9]*\) .*/\1/p')
+boot_report udf-mips.iso | grep -Eq "MIPS-BE boot entry : +1 +mips1 +$((lba * 4)) +3000" ||
+	{ boot_report udf-mips.iso; fail "MIPS header does not point at /boot/mips1 (block $lba) with UDF"; }
+7z l -tudf udf-mips.iso | grep -q 'boot/mips1' || fail "no UDF view with -mips-boot"
+"$MKIMAGE" -o udf-prep.iso --udf -prep-boot-part prep.img tree
+start=$(boot_report udf-prep.iso | sed -n 's/^PReP boot partition: *\([0-9]*\) .*/\1/p')
+dd if=udf-prep.iso bs=2048 skip="$start" count=2 status=none | cmp -s - prep.img ||
+	fail "PReP partition does not hold its file with UDF"
+7z l -tudf udf-prep.iso | grep -q 'boot/mips1' || fail "no UDF view with -prep-boot-part"
 
 # One first sector, one machine's boot block: conflicts are refused, naming both options.
 expect_fail 2 'mipsel-boot.*MIPS volume header.*-mips-boot' \
