@@ -33,7 +33,7 @@ enum {
 static const struct { const char *name; int nargs; const char *usage; } multi_arg[] = {
 	{"append_partition", 3, "N TYPE FILE"},
 	{"hfsplus-file-creator-type", 3, "CREATOR TYPE PATH"},
-	{"hfs-bless-by", 2, "BLESSING PATH"},
+	{"hfs-bless-by", 2, "KIND PATH"},
 	{"sort-weight", 2, "WEIGHT PATH"},
 };
 
@@ -266,7 +266,7 @@ static void append_partition(const char *joined)
 	free(copy);
 }
 
-static void add_weight(enum mkimage_sort_weight_kind kind, const char *arg)
+static void add_weight(enum mkimage_sort_weight_kind kind, int weight, const char *arg)
 {
 	size_t cap = n_weights;
 	char *copy = strdup(arg);
@@ -275,7 +275,8 @@ static void add_weight(enum mkimage_sort_weight_kind kind, const char *arg)
 		complain("%s%s", "out of memory", "");
 		return;
 	}
-	weights[n_weights++] = (struct mkimage_sort_weight){.kind = kind, .arg = copy};
+	weights[n_weights++] = (struct mkimage_sort_weight){.kind = kind, .weight = weight,
+							     .arg = copy};
 }
 
 static void sort_weight(const char *joined)
@@ -285,21 +286,10 @@ static void sort_weight(const char *joined)
 		char *end;
 		errno = 0;
 		long w = strtol(a[0], &end, 10);
-		if (errno || end == a[0] || *end || w < INT_MIN || w > INT_MAX) {
+		if (errno || end == a[0] || *end || w < INT_MIN || w > INT_MAX)
 			complain("--sort-weight: '%s' is not a whole number%s", a[0], "");
-		} else {
-			size_t cap = n_weights;
-			char *path = strdup(a[1]);
-			if (path == NULL ||
-			    img_reserve((void **)&weights, &cap, cap + 1, sizeof(*weights))) {
-				free(path);
-				complain("%s%s", "out of memory", "");
-			} else {
-				weights[n_weights++] = (struct mkimage_sort_weight){
-					.kind = MKIMAGE_SORT_WEIGHT_ONE, .weight = (int)w,
-					.arg = path};
-			}
-		}
+		else
+			add_weight(MKIMAGE_SORT_WEIGHT_ONE, (int)w, a[1]);
 	}
 	free(copy);
 }
@@ -600,10 +590,10 @@ static void callback(poptContext con, enum poptCallbackReason reason,
 		sort_weight(arg);
 		break;
 	case OPT_SORT_LIST:
-		add_weight(MKIMAGE_SORT_WEIGHT_LIST, arg);
+		add_weight(MKIMAGE_SORT_WEIGHT_LIST, 0, arg);
 		break;
 	case OPT_SORT_PATTERNS:
-		add_weight(MKIMAGE_SORT_WEIGHT_PATTERNS, arg);
+		add_weight(MKIMAGE_SORT_WEIGHT_PATTERNS, 0, arg);
 		break;
 	case OPT_PRESET:
 		if (strcmp(arg, "bios") && strcmp(arg, "uefi") && strcmp(arg, "bios+uefi"))
@@ -719,11 +709,11 @@ struct poptOption mkimage_boot_options[] = {
 	 "HFS+ serial number, 16 hex digits (default: from the volume date when reproducible, "
 	 "else random)", "HEX"},
 	{"hfsplus-file-creator-type", '\0', POPT_ARG_STRING | ONE, NULL, OPT_HFS_CODE,
-	 "HFS+ creator and type codes (4 characters each) of the file at PATH in the image",
-	 "CREATOR TYPE PATH"},
+	 "HFS+ creator code C and type code T (4 characters each) of the file at PATH in the "
+	 "image", "C T PATH"},
 	{"hfs-bless-by", '\0', POPT_ARG_STRING | ONE, NULL, OPT_HFS_BLESS_BY,
-	 "bless PATH in the image for HFS+: ppc_bootdir, intel_bootfile, show_folder, "
-	 "os9_folder or osx_folder (or p, i, s, 9, x)", "BLESSING PATH"},
+	 "give PATH in the image the HFS+ blessing KIND: ppc_bootdir, intel_bootfile, show_folder, "
+	 "os9_folder or osx_folder (or p, i, s, 9, x)", "KIND PATH"},
 	{"hfs-bless", '\0', POPT_ARG_STRING | ONE, NULL, OPT_HFS_BLESS,
 	 "bless (ppc_bootdir) the directory that stems from disk directory DIR", "DIR"},
 	{"hide-hfsplus", '\0', POPT_ARG_STRING | ONE, NULL, OPT_HIDE_HFSPLUS,

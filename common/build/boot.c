@@ -40,7 +40,8 @@ bool img_boot_config_active(const struct img_boot_config *cfg)
 	    cfg->partition_offset > 0 || cfg->appended_as_gpt || cfg->appended_as_apm ||
 	    cfg->part_like_isohybrid || cfg->hfsplus.enabled ||
 	    cfg->hfsplus.apm_block_size || cfg->hfsplus.block_size || cfg->hfsplus.has_serial ||
-	    cfg->hfsplus.n_codes || cfg->hfsplus.n_blesses || img_platform_boot_active(&cfg->platform))
+	    cfg->hfsplus.n_codes || cfg->hfsplus.n_blesses ||
+	    img_platform_boot_active(&cfg->platform))
 		return true;
 	for (size_t i = 0; i < 4; i++)
 		if (cfg->partitions[i].number != 0)

@@ -2,6 +2,7 @@
 #include "common/build/hfsplus.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -48,7 +49,8 @@ int img_hfsplus_parse_serial(const char *text, uint8_t serial[8])
 	if (strlen(text) != 16)
 		return IMG_EINVAL;
 	for (size_t i = 0; i < 8; i++) {
-		int hi = hexval((unsigned char)text[2 * i]), lo = hexval((unsigned char)text[2 * i + 1]);
+		int hi = hexval((unsigned char)text[2 * i]);
+		int lo = hexval((unsigned char)text[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return IMG_EINVAL;
 		serial[i] = (uint8_t)(hi << 4 | lo);
@@ -80,7 +82,10 @@ int img_hfsplus_add_code(struct img_hfsplus_config *cfg, const char *creator,
 int img_hfsplus_add_bless(struct img_hfsplus_config *cfg, const char *kind, const char *path,
 			  bool by_disk, struct img_error *err)
 {
-	static const struct { const char *name, *letters; enum img_hfsplus_blessing kind; } kinds[] = {
+	static const struct {
+		const char *name, *letters;
+		enum img_hfsplus_blessing kind;
+	} kinds[] = {
 		{"ppc_bootdir", "pP", IMG_HFSPLUS_BLESS_PPC_BOOTDIR},
 		{"intel_bootfile", "iI", IMG_HFSPLUS_BLESS_INTEL_BOOTFILE},
 		{"show_folder", "sS", IMG_HFSPLUS_BLESS_SHOW_FOLDER},
@@ -109,10 +114,22 @@ int img_hfsplus_add_bless(struct img_hfsplus_config *cfg, const char *kind, cons
 	return IMG_OK;
 }
 
-/* The image path of the directory of tree t that stems from disk directory want, into buf
- * ("/" for the root); false when none does. */
-static bool find_disk_dir(const struct img_tree_node *dir, const char *want, char *buf,
-			  size_t len, size_t used)
+/* Whether the disk path src names the directory want (resolved with realpath: the tree keeps
+ * paths as the command line gave them, -hfs-bless may spell them otherwise). */
+static bool same_dir(const char *src, const char *want, const char *want_real)
+{
+	if (src == NULL)
+		return false;
+	if (strcmp(src, want) == 0)
+		return true;
+	char real[PATH_MAX];
+	return want_real != NULL && realpath(src, real) != NULL && strcmp(real, want_real) == 0;
+}
+
+/* The image path of the directory below dir (whose image path is buf[0..used)) that stems
+ * from disk directory want, into buf; false when none does. */
+static bool find_disk_dir(const struct img_tree_node *dir, const char *want,
+			  const char *want_real, char *buf, size_t len, size_t used)
 {
 	for (size_t i = 0; i < img_node_count(dir); i++) {
 		const struct img_tree_node *k = img_node_child(dir, i);
@@ -124,38 +141,29 @@ static bool find_disk_dir(const struct img_tree_node *dir, const char *want, cha
 			continue;
 		buf[used] = '/';
 		memcpy(buf + used + 1, name, n + 1);
-		const char *src = img_node_source(k);
-		if (src != NULL && strcmp(src, want) == 0)
+		if (same_dir(img_node_source(k), want, want_real))
 			return true;
-		if (find_disk_dir(k, want, buf, len, used + 1 + n))
+		if (find_disk_dir(k, want, want_real, buf, len, used + 1 + n))
 			return true;
 	}
 	buf[used] = '\0';
 	return false;
 }
 
-/* A disk directory named with or without a trailing slash, as the tree keeps it. */
 static bool bless_path_by_disk(struct img_image *img, const char *disk, char *buf, size_t len)
 {
 	const struct img_tree *t = img_image_tree(img);
-	if (t == NULL)
+	if (t == NULL || len < 2)
 		return false;
+	char want_real[PATH_MAX];
+	const char *real = realpath(disk, want_real);
 	const struct img_tree_node *root = img_tree_root(t);
-	char trimmed[4096];
-	size_t n = strlen(disk);
-	while (n > 1 && disk[n - 1] == '/')
-		n--;
-	if (n >= sizeof(trimmed))
-		return false;
-	memcpy(trimmed, disk, n);
-	trimmed[n] = '\0';
-	const char *src = img_node_source(root);
-	if (src != NULL && (strcmp(src, trimmed) == 0 || strcmp(src, disk) == 0)) {
+	if (same_dir(img_node_source(root), disk, real)) {
 		snprintf(buf, len, "/");
 		return true;
 	}
 	buf[0] = '\0';
-	return find_disk_dir(root, trimmed, buf, len, 0) || find_disk_dir(root, disk, buf, len, 0);
+	return find_disk_dir(root, disk, real, buf, len, 0);
 }
 
 static int node_at(struct img_image *img, const char *what, const char *path, IsoNode **node)

@@ -69,8 +69,8 @@ int img_platform_boot_add_mips(struct img_platform_boot *p, bool little_endian,
 			       const char *path, struct img_error *err)
 {
 	const char *option = little_endian ? "-mipsel-boot" : "-mips-boot";
-	int rc = img_platform_boot_set_type(p, little_endian ? IMG_SYSAREA_MIPSEL : IMG_SYSAREA_MIPS,
-					    option, err);
+	enum img_sysarea_type type = little_endian ? IMG_SYSAREA_MIPSEL : IMG_SYSAREA_MIPS;
+	int rc = img_platform_boot_set_type(p, type, option, err);
 	if (rc)
 		return rc;
 	/* A DEC boot block names one file (xorriso: "already a boot image file registered"). */
@@ -178,6 +178,10 @@ int img_platform_boot_check(const struct img_platform_boot *p, struct img_error 
 						     "-hppa-kernel-32, -hppa-kernel-64 and "
 						     "-hppa-ramdisk)", opts[i]);
 	}
+	/* libisofs writes GRUB's core address only after a SUN disk label. */
+	if (p->sparc_core != NULL && p->type != IMG_SYSAREA_SPARC)
+		return img_error_set(err, IMG_EINVAL, "--grub2-sparc-core: it is recorded in a SUN "
+				     "disk label, which needs -sparc-boot (-B) or -sparc-label");
 	if (p->chrp && p->type != IMG_SYSAREA_MBR)
 		return img_error_set(err, IMG_EINVAL, "-chrp-boot-part: the first sector already "
 				     "holds %s (%s)", type_name(p->type), p->type_option);

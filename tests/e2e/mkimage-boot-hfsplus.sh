@@ -77,6 +77,12 @@ grep -q 'APM partition name :   3  Appended2' apm.rep || { cat apm.rep; fail "ap
 same_boot_as_xorriso mac512 -V MACHYBRID -r -J -hfsplus -apm-block-size 512 -hfsplus-block-size 512 tree
 grep -q 'APM block size     :      512' mac512.rep || fail "-apm-block-size 512 not used"
 
+# -hfs-bless names the disk directory however the tree was given.
+"$MKIMAGE" -o abs.iso -hfsplus -hfsplus-serial-no 0123456789abcdef -hfs-bless "$PWD/tree/ppc/" \
+	-hfs-bless-by i /System/Library/CoreServices/boot.efi tree
+hfs_part abs.iso abs.hfs
+[ "$(finder abs.hfs)" = "$(finder ref.hfs)" ] || fail "-hfs-bless with an absolute path: other blessing"
+
 # Without -hfsplus-serial-no, SOURCE_DATE_EPOCH still gives the same image twice.
 "$MKIMAGE" -o r1.iso -hfsplus -hfs-bless-by i /System/Library/CoreServices/boot.efi tree
 "$MKIMAGE" -o r2.iso -hfsplus -hfs-bless-by i /System/Library/CoreServices/boot.efi tree

@@ -83,5 +83,7 @@ expect_fail 2 'hppa-ramdisk is missing' \
 expect_fail 2 'hppa-hdrversion 3: want 4 or 5' "$MKIMAGE" -o x.iso -hppa-hdrversion 3 tree
 expect_fail 2 'mips-boot /boot/nothing: not in the image' \
 	"$MKIMAGE" -o x.iso -mips-boot /boot/nothing tree
+expect_fail 2 'grub2-sparc-core: .*needs -sparc-boot' \
+	"$MKIMAGE" -o x.iso --grub2-sparc-core /boot/core.img tree
 expect_fail 2 'more than 7 boot images' "$MKIMAGE" -o x.iso -sparc-boot a,b,c,d,e,f,g,h tree
 [ ! -e x.iso ] || fail "a refused command line left an image"
