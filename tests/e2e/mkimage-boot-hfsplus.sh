@@ -78,7 +78,8 @@ same_boot_as_xorriso mac512 -V MACHYBRID -r -J -hfsplus -apm-block-size 512 -hfs
 grep -q 'APM block size     :      512' mac512.rep || fail "-apm-block-size 512 not used"
 
 # -hfs-bless names the disk directory however the tree was given.
-"$MKIMAGE" -o abs.iso -hfsplus -hfsplus-serial-no 0123456789abcdef -hfs-bless "$PWD/tree/ppc/" \
+"$MKIMAGE" -o abs.iso -hfsplus -apm-block-size 2048 -hfsplus-serial-no 0123456789abcdef \
+	-hfs-bless "$PWD/tree/ppc/" \
 	-hfs-bless-by i /System/Library/CoreServices/boot.efi tree
 hfs_part abs.iso abs.hfs
 [ "$(finder abs.hfs)" = "$(finder ref.hfs)" ] || fail "-hfs-bless with an absolute path: other blessing"
