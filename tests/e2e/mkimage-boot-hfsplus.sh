@@ -86,7 +86,8 @@ hfs_part abs.iso abs.hfs
 
 # Without -hfsplus-serial-no, SOURCE_DATE_EPOCH still gives the same image twice.
 "$MKIMAGE" -o r1.iso -hfsplus -hfs-bless-by i /System/Library/CoreServices/boot.efi tree
-"$MKIMAGE" -o r2.iso -hfsplus -hfs-bless-by i /System/Library/CoreServices/boot.efi tree
+sleep 1
+TZ=Asia/Tokyo "$MKIMAGE" -o r2.iso -hfsplus -hfs-bless-by i /System/Library/CoreServices/boot.efi tree
 same_bytes r1.iso r2.iso
 
 # --md5 over an image with HFS+: xorriso finds the session's MD5 right.
