@@ -61,7 +61,7 @@ void mkimage_boot_options_bind(struct img_boot_config *cfg)
 	problem[0] = '\0';
 	preset = NULL;
 	modification_date = NULL;
-	mkimage_boot_sort_weights_free();
+	mkimage_boot_lists_free();
 }
 
 static void free_strings(char ***v, size_t *n)
@@ -99,7 +99,7 @@ const char *const *mkimage_boot_hide_hfsplus_lists(size_t *n)
 	return (const char *const *)hide_hfsplus_lists;
 }
 
-void mkimage_boot_sort_weights_free(void)
+void mkimage_boot_lists_free(void)
 {
 	free_strings(&hide_hfsplus, &n_hide_hfsplus);
 	free_strings(&hide_hfsplus_lists, &n_hide_hfsplus_lists);

@@ -38,7 +38,7 @@ struct mkimage_sort_weight {
 };
 const struct mkimage_sort_weight *mkimage_boot_sort_weights(size_t *n);
 /* Frees what the sort weights and the -hide-hfsplus lists hold (mk_options_free). */
-void mkimage_boot_sort_weights_free(void);
+void mkimage_boot_lists_free(void);
 
 /* -hide-hfsplus GLOBs and -hide-hfsplus-list FILEs, NULL-terminated (or NULL), in order. */
 const char *const *mkimage_boot_hide_hfsplus(size_t *n);

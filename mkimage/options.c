@@ -49,7 +49,7 @@ void mk_options_free(void *state)
 		poptFreeContext(s->con);
 	free(s->argv);
 	img_boot_config_free(&s->boot);
-	mkimage_boot_sort_weights_free();
+	mkimage_boot_lists_free();
 	free(s->output);
 	free(s->volid);
 	free(s->volset);

@@ -292,11 +292,12 @@ int img_platform_boot_apply(struct img_image *img, const struct img_platform_boo
 		for (int i = 0; i < IMG_PLATFORM_SPARC_PARTS; i++) {
 			if (p->sparc_parts[i] == NULL)
 				continue;
-			char *path = strdup(p->sparc_parts[i]);
+			bool iv = img_boot_is_interval(p->sparc_parts[i]);
+			char *path = strdup(p->sparc_parts[i] + (iv ? 11 : 0));
 			if (path == NULL)
 				return img_error_set(img_image_err(img), IMG_ENOMEM, NULL);
 			/* The partition type byte is ignored with a SUN disk label. */
-			ret = iso_write_opts_set_partition_img(w, i + 2, 0, path, 0);
+			ret = iso_write_opts_set_partition_img(w, i + 2, 0, path, iv ? 1 : 0);
 			free(path);
 			if (ret < 0)
 				return img_image_isofs_error(img, ret, "-sparc-boot");
