@@ -1,9 +1,10 @@
 # --sort-weight WEIGHT PATH (image paths; a directory weighs every file below it; a later one
 # overrides), --sort-weight-list and --sort-weight-patterns ("WEIGHT PATH" lines, applied
 # before the --sort-weight options, as xorriso does): file data lies in the same order as in the
-# image xorriso -as mkisofs makes of the same command line (read by xorriso's report_lba).
+# image xorriso -as mkisofs makes of the same command line (read by xorriso's report_lba), and
+# with a UDF view too.
 . "$E2E_DIR/lib.sh"
-need xorriso
+need xorriso 7z
 export SOURCE_DATE_EPOCH=1700000000
 
 mkdir -p tree/boot tree/data
@@ -39,6 +40,16 @@ case "$(data_order ours.iso)" in
 "/boot/cfg /boot/k1.img /boot/k2.img "*) ;;
 *) fail "--sort-weight on a directory: order $(data_order ours.iso)" ;;
 esac
+
+# With a UDF view the weights hold too, and the UDF files read back (7-Zip) as the tree.
+"$MKIMAGE" -o udf.iso --udf --sort-weight 0 / --sort-weight 5 /data --sort-weight 9 /top tree
+case "$(data_order udf.iso)" in
+"/top /data/a /data/b /data/c "*) ;;
+*) fail "--sort-weight with --udf: order $(data_order udf.iso)" ;;
+esac
+mkdir udf-out
+(cd udf-out && 7z x -tudf ../udf.iso >/dev/null) || fail "7-Zip cannot read the UDF view"
+diff -r tree udf-out || fail "UDF view differs from the tree with --sort-weight"
 
 expect_fail 2 '--sort-weight: .*nothing: not in the image' \
 	"$MKIMAGE" -o x.iso --sort-weight 1 /nothing tree
