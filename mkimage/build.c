@@ -207,9 +207,8 @@ static int weigh_line(struct job *j, const char *file, size_t lineno, const char
 	return -1;
 }
 
-/* --sort-weight and its list forms over the finished tree: the list files first, then each
- * --sort-weight, each in command-line order, as xorriso applies them (xorriso reads only the
- * last list file; we read them all). */
+/* Each --sort-weight over the finished tree, in command-line order, after the list files (as
+ * xorriso applies them): a later one overrides an earlier one. */
 static int apply_sort_weights(struct job *j)
 {
 	size_t n;
@@ -226,6 +225,8 @@ static int apply_sort_weights(struct job *j)
 	return -1;
 }
 
+/* --sort-weight-list and --sort-weight-patterns over the finished tree, in command-line order
+ * (xorriso reads only the last such file; we read them all). */
 static int apply_sort_weight_lists(struct job *j)
 {
 	size_t n;
