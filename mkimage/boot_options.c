@@ -2,10 +2,12 @@
 #include "mkimage/boot_options.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "common/base/grow.h"
 #include "common/cli/cli.h"
 #include "mkimage/argv_join.h"
 
@@ -17,6 +19,11 @@ enum {
 	OPT_APM_HFSPLUS, OPT_PART_OFFSET, OPT_APPEND_PART, OPT_APPENDED_AS_GPT, OPT_PROTECTIVE,
 	OPT_EMBEDDED, OPT_EFI_BOOT_PART, OPT_GRUB2_MBR, OPT_ISO_MBR_TYPE, OPT_FORCE_BOOTABLE,
 	OPT_CYL_ALIGN, OPT_HD_CYL, OPT_SEC_HD, OPT_GPT_GUID, OPT_PRESET, OPT_MOD_DATE,
+	OPT_CAT_HIDE, OPT_HFSPLUS, OPT_APM_BLOCK, OPT_HFSP_BLOCK, OPT_HFSP_SERIAL, OPT_HFS_CODE,
+	OPT_HFS_BLESS_BY, OPT_HFS_BLESS, OPT_SORT_WEIGHT, OPT_SORT_LIST, OPT_SORT_PATTERNS,
+	OPT_CHRP, OPT_PREP, OPT_SPARC_BOOT, OPT_SPARC_LABEL, OPT_SPARC_CORE, OPT_MIPS, OPT_MIPSEL,
+	OPT_HPPA, OPT_ALPHA, OPT_HIDE_HFSPLUS, OPT_HIDE_HFSPLUS_LIST, OPT_APPENDED_AS_APM,
+	OPT_PART_LIKE_ISOHYBRID,
 };
 
 /* Separates the three arguments of -append_partition once joined into one (argv_join.c). */
@@ -29,6 +36,15 @@ static char problem[1200];     /* the first error met while parsing */
 static char preset_buf[16], modification_date_buf[17];
 static const char *preset;
 static const char *modification_date;
+/* --sort-weight and its list forms, in command-line order (applied after the tree is built,
+ * as xorriso does, so that a later one overrides an earlier one). */
+static struct mkimage_sort_weight *weights;
+static size_t n_weights;
+static void complain(const char *fmt, const char *a, const char *b);
+
+/* -hide-hfsplus globs and -hide-hfsplus-list files, for the tree walk. */
+static char **hide_hfsplus, **hide_hfsplus_lists;
+static size_t n_hide_hfsplus, n_hide_hfsplus_lists;
 
 void mkimage_boot_options_bind(struct img_boot_config *cfg)
 {
@@ -37,6 +53,59 @@ void mkimage_boot_options_bind(struct img_boot_config *cfg)
 	problem[0] = '\0';
 	preset = NULL;
 	modification_date = NULL;
+	mkimage_boot_lists_free();
+}
+
+static void free_strings(char ***v, size_t *n)
+{
+	for (size_t i = 0; i < *n; i++)
+		free((*v)[i]);
+	free(*v);
+	*v = NULL;
+	*n = 0;
+}
+
+static void push_string(char ***v, size_t *n, const char *arg)
+{
+	size_t cap = *n;
+	char *copy = strdup(arg);
+	/* One slot more than the strings: the array stays NULL-terminated. */
+	if (copy == NULL || img_reserve((void **)v, &cap, cap + 2, sizeof(**v))) {
+		free(copy);
+		complain("%s%s", "out of memory", "");
+		return;
+	}
+	(*v)[(*n)++] = copy;
+	(*v)[*n] = NULL;
+}
+
+const char *const *mkimage_boot_hide_hfsplus(size_t *n)
+{
+	*n = n_hide_hfsplus;
+	return (const char *const *)hide_hfsplus;
+}
+
+const char *const *mkimage_boot_hide_hfsplus_lists(size_t *n)
+{
+	*n = n_hide_hfsplus_lists;
+	return (const char *const *)hide_hfsplus_lists;
+}
+
+void mkimage_boot_lists_free(void)
+{
+	free_strings(&hide_hfsplus, &n_hide_hfsplus);
+	free_strings(&hide_hfsplus_lists, &n_hide_hfsplus_lists);
+	for (size_t i = 0; i < n_weights; i++)
+		free(weights[i].arg);
+	free(weights);
+	weights = NULL;
+	n_weights = 0;
+}
+
+const struct mkimage_sort_weight *mkimage_boot_sort_weights(size_t *n)
+{
+	*n = n_weights;
+	return weights;
 }
 
 const char *mkimage_boot_modification_date(void)
@@ -152,25 +221,168 @@ static void set_mbr(enum img_boot_mbr_kind kind, const char *arg)
 	set_string(&target->mbr_file, arg);
 }
 
+/* Splits a joined multi-argument value into its n parts (pointers into copy, a strdup the
+ * caller frees); false after complaining when the count is wrong. */
+static bool split_joined(const char *option, const char *joined, int n, char **copy,
+			 char *parts[3])
+{
+	*copy = strdup(joined);
+	if (*copy == NULL) {
+		complain("%s%s", "out of memory", "");
+		return false;
+	}
+	char *p = *copy;
+	for (int i = 0; i < n; i++) {
+		parts[i] = p;
+		char *sep = strchr(p, JOIN_SEP);
+		if ((sep == NULL) != (i == n - 1)) {
+			complain("%s: wrong number of arguments%s", option, "");
+			return false;
+		}
+		if (sep != NULL) {
+			*sep = '\0';
+			p = sep + 1;
+		}
+	}
+	return true;
+}
+
 static void append_partition(const char *joined)
 {
-	char *copy = strdup(joined);
-	if (copy == NULL) {
-		complain("%s%s", "out of memory", "");
-		return;
-	}
-	char *type = strchr(copy, JOIN_SEP);
-	char *file = type ? strchr(type + 1, JOIN_SEP) : NULL;
-	if (file == NULL) {
-		complain("-append_partition needs three arguments: N TYPE FILE%s%s", "", "");
-	} else {
-		*type++ = '\0';
-		*file++ = '\0';
+	char *copy, *a[3];
+	if (split_joined("-append_partition", joined, 3, &copy, a)) {
 		struct img_error err = {0};
-		if (img_boot_add_partition(target, copy, type, file, &err) != IMG_OK)
+		if (img_boot_add_partition(target, a[0], a[1], a[2], &err) != IMG_OK)
 			complain("%s%s", err.detail, "");
 	}
 	free(copy);
+}
+
+static void add_weight(enum mkimage_sort_weight_kind kind, int weight, const char *arg)
+{
+	size_t cap = n_weights;
+	char *copy = strdup(arg);
+	if (copy == NULL || img_reserve((void **)&weights, &cap, cap + 1, sizeof(*weights))) {
+		free(copy);
+		complain("%s%s", "out of memory", "");
+		return;
+	}
+	weights[n_weights++] = (struct mkimage_sort_weight){.kind = kind, .weight = weight,
+							     .arg = copy};
+}
+
+static void sort_weight(const char *joined)
+{
+	char *copy, *a[3];
+	if (split_joined("--sort-weight", joined, 2, &copy, a)) {
+		char *end;
+		errno = 0;
+		long w = strtol(a[0], &end, 10);
+		if (errno || end == a[0] || *end || w < INT_MIN || w > INT_MAX)
+			complain("--sort-weight: '%s' is not a whole number%s", a[0], "");
+		else
+			add_weight(MKIMAGE_SORT_WEIGHT_ONE, (int)w, a[1]);
+	}
+	free(copy);
+}
+
+/* HFS+ and the Apple Partition Map.  Returns whether val was one of those options. */
+static bool hfsplus_option(int val, const char *arg)
+{
+	struct img_hfsplus_config *h = &target->hfsplus;
+	struct img_error err = {0};
+	char *copy = NULL, *a[3];
+	int bs;
+	switch (val) {
+	case OPT_HFSPLUS:
+		h->enabled = true;
+		return true;
+	case OPT_APM_BLOCK:
+	case OPT_HFSP_BLOCK:
+		if (img_hfsplus_parse_block_size(arg, &bs) != IMG_OK)
+			complain("%s: '%s' is not 0, 512 or 2048", val == OPT_APM_BLOCK
+				 ? "-apm-block-size" : "-hfsplus-block-size", arg);
+		else if (val == OPT_APM_BLOCK)
+			h->apm_block_size = bs;
+		else
+			h->block_size = bs;
+		return true;
+	case OPT_HFSP_SERIAL:
+		if (img_hfsplus_parse_serial(arg, h->serial) != IMG_OK)
+			complain("-hfsplus-serial-no: '%s' is not 16 hex digits%s", arg, "");
+		else
+			h->has_serial = true;
+		return true;
+	case OPT_HFS_CODE:
+		if (split_joined("-hfsplus-file-creator-type", arg, 3, &copy, a) &&
+		    img_hfsplus_add_code(h, a[0], a[1], a[2], &err) != IMG_OK)
+			complain("%s%s", err.detail, "");
+		free(copy);
+		return true;
+	case OPT_HFS_BLESS_BY:
+		if (split_joined("-hfs-bless-by", arg, 2, &copy, a) &&
+		    img_hfsplus_add_bless(h, a[0], a[1], false, &err) != IMG_OK)
+			complain("%s%s", err.detail, "");
+		free(copy);
+		return true;
+	case OPT_HFS_BLESS:
+		if (img_hfsplus_add_bless(h, "p", arg, true, &err) != IMG_OK)
+			complain("%s%s", err.detail, "");
+		return true;
+	case OPT_HIDE_HFSPLUS:
+		push_string(&hide_hfsplus, &n_hide_hfsplus, arg);
+		return true;
+	case OPT_HIDE_HFSPLUS_LIST:
+		push_string(&hide_hfsplus_lists, &n_hide_hfsplus_lists, arg);
+		return true;
+	}
+	return false;
+}
+
+/* Other machines' boot blocks, CHRP and PReP.  Returns whether val was one of them. */
+static bool platform_option(int val, const char *name, const char *arg)
+{
+	struct img_platform_boot *p = &target->platform;
+	struct img_error err = {0};
+	int rc = IMG_OK;
+	switch (val) {
+	case OPT_CHRP:
+		p->chrp = true;
+		break;
+	case OPT_PREP:
+		set_string(&p->prep_part, arg);
+		break;
+	case OPT_SPARC_BOOT:
+		rc = img_platform_boot_set_sparc(p, arg, &err);
+		break;
+	case OPT_SPARC_LABEL:
+		/* As xorriso's -sparc-label: it also makes the first sector a SUN disk label. */
+		rc = img_platform_boot_set_type(p, IMG_SYSAREA_SPARC, "-sparc-label", &err);
+		if (rc == IMG_OK)
+			set_string(&p->sparc_label, arg);
+		break;
+	case OPT_SPARC_CORE:
+		set_string(&p->sparc_core, arg);
+		break;
+	case OPT_MIPS:
+	case OPT_MIPSEL:
+		rc = img_platform_boot_add_mips(p, val == OPT_MIPSEL, arg, &err);
+		break;
+	case OPT_HPPA:
+		/* popt's long name is "hppa-NAME". */
+		rc = img_platform_boot_set_hppa(p, name + 5, arg, &err);
+		break;
+	case OPT_ALPHA:
+		rc = img_platform_boot_set_type(p, IMG_SYSAREA_ALPHA, "-alpha-boot", &err);
+		if (rc == IMG_OK)
+			set_string(&p->alpha_boot, arg);
+		break;
+	default:
+		return false;
+	}
+	if (rc != IMG_OK)
+		complain("%s%s", err.detail, "");
+	return true;
 }
 
 static void entry_option(int val, const char *name, const char *arg)
@@ -241,6 +453,9 @@ static bool catalog_option(int val, const char *arg)
 	case OPT_C:
 		set_string(&target->catalog_path, arg);
 		return true;
+	case OPT_CAT_HIDE:
+		target->catalog_hidden = true;
+		return true;
 	}
 	return false;
 }
@@ -249,7 +464,6 @@ static bool catalog_option(int val, const char *arg)
  * val was one of those options. */
 static bool system_area_option(int val, const char *arg)
 {
-	long v;
 	switch (val) {
 	case OPT_ISOHYBRID_MBR:
 		set_mbr(IMG_BOOT_MBR_ISOHYBRID, arg);
@@ -275,6 +489,12 @@ static bool system_area_option(int val, const char *arg)
 	case OPT_APPENDED_AS_GPT:
 		target->appended_as_gpt = true;
 		return true;
+	case OPT_APPENDED_AS_APM:
+		target->appended_as_apm = true;
+		return true;
+	case OPT_PART_LIKE_ISOHYBRID:
+		target->part_like_isohybrid = true;
+		return true;
 	case OPT_PROTECTIVE:
 		target->protective_msdos = true;
 		return true;
@@ -287,8 +507,9 @@ static bool system_area_option(int val, const char *arg)
 		}
 		return true;
 	case OPT_ISO_MBR_TYPE:
-		if (parse_long("-iso_mbr_part_type", arg, 0, 255, &v))
-			target->iso_mbr_part_type = (int)v;
+		if (img_boot_set_iso_part_type(target, arg) != IMG_OK)
+			complain("-iso_mbr_part_type: '%s' is not 0..255, a GPT type GUID or "
+				 "default%s", arg, "");
 		return true;
 	case OPT_FORCE_BOOTABLE:
 		target->mbr_force_bootable = true;
@@ -353,9 +574,19 @@ static void callback(poptContext con, enum poptCallbackReason reason,
 	if (reason != POPT_CALLBACK_REASON_OPTION || target == NULL)
 		return;
 	if (catalog_option(opt->val, arg) || system_area_option(opt->val, arg) ||
-	    geometry_option(opt->val, arg))
+	    geometry_option(opt->val, arg) || hfsplus_option(opt->val, arg) ||
+	    platform_option(opt->val, opt->longName ? opt->longName : "", arg))
 		return;
 	switch (opt->val) {
+	case OPT_SORT_WEIGHT:
+		sort_weight(arg);
+		break;
+	case OPT_SORT_LIST:
+		add_weight(MKIMAGE_SORT_WEIGHT_LIST, 0, arg);
+		break;
+	case OPT_SORT_PATTERNS:
+		add_weight(MKIMAGE_SORT_WEIGHT_PATTERNS, 0, arg);
+		break;
 	case OPT_PRESET:
 		if (strcmp(arg, "bios") && strcmp(arg, "uefi") && strcmp(arg, "bios+uefi"))
 			complain("--boot-preset: '%s' is not bios, uefi or bios+uefi%s", arg, "");
@@ -379,10 +610,12 @@ static void callback(poptContext con, enum poptCallbackReason reason,
 #define ONE (POPT_ARGFLAG_ONEDASH)
 struct poptOption mkimage_boot_options[] = {
 	{NULL, '\0', POPT_ARG_CALLBACK, (void *)callback, 0, NULL, NULL},
-	{NULL, 'b', POPT_ARG_STRING, NULL, OPT_B,
+	{"eltorito-boot", 'b', POPT_ARG_STRING | ONE, NULL, OPT_B,
 	 "El Torito BIOS boot image (path in the image); starts an entry", "IMG"},
-	{NULL, 'c', POPT_ARG_STRING, NULL, OPT_C,
+	{"eltorito-catalog", 'c', POPT_ARG_STRING | ONE, NULL, OPT_C,
 	 "boot catalog path in the image (default /boot.catalog)", "CAT"},
+	{"boot-catalog-hide", '\0', POPT_ARG_NONE, NULL, OPT_CAT_HIDE,
+	 "the boot catalog is in no directory tree (as -hide naming it)", NULL},
 	{NULL, 'e', POPT_ARG_STRING, NULL, OPT_E,
 	 "El Torito EFI boot image (a FAT image in the image, or "
 	 "--interval:appended_partition_N:all::); starts an entry", "IMG"},
@@ -427,17 +660,24 @@ struct poptOption mkimage_boot_options[] = {
 	 "N TYPE FILE"},
 	{"appended_part_as_gpt", '\0', POPT_ARG_NONE | ONE, NULL, OPT_APPENDED_AS_GPT,
 	 "list appended partitions in a GPT rather than the MBR", NULL},
+	{"appended_part_as_apm", '\0', POPT_ARG_NONE | ONE, NULL, OPT_APPENDED_AS_APM,
+	 "list appended partitions in an Apple Partition Map too", NULL},
+	{"part_like_isohybrid", '\0', POPT_ARG_NONE | ONE, NULL, OPT_PART_LIKE_ISOHYBRID,
+	 "-isohybrid-gpt-* and -isohybrid-apm-hfsplus without an isohybrid MBR", NULL},
 	{"protective-msdos-label", '\0', POPT_ARG_NONE | ONE, NULL, OPT_PROTECTIVE,
 	 "an MBR partition from block 1 to the end of the image", NULL},
 	{"embedded-boot", 'G', POPT_ARG_STRING | ONE, NULL, OPT_EMBEDDED,
 	 "copy FILE (up to 32 KiB) into the system area as it is", "FILE"},
+	{"generic-boot", '\0', POPT_ARG_STRING | ONE, NULL, OPT_EMBEDDED,
+	 "as -G", "FILE"},
 	{"efi-boot-part", '\0', POPT_ARG_STRING | ONE, NULL, OPT_EFI_BOOT_PART,
 	 "an EFI system partition in the GPT from FILE, or --efi-boot-image for the EFI entry's "
 	 "image (stored once)", "FILE"},
 	{"grub2-mbr", '\0', POPT_ARG_STRING | ONE, NULL, OPT_GRUB2_MBR,
 	 "GRUB2 boot.img as MBR, patched with the first boot image's address", "FILE"},
 	{"iso_mbr_part_type", '\0', POPT_ARG_STRING | ONE, NULL, OPT_ISO_MBR_TYPE,
-	 "MBR partition type of the partition that holds the ISO file system", "TYPE"},
+	 "MBR partition type (0..255) of the partition that holds the ISO file system, or its "
+	 "GPT type GUID, or default", "TYPE"},
 	{"mbr-force-bootable", '\0', POPT_ARG_NONE | ONE, NULL, OPT_FORCE_BOOTABLE,
 	 "mark an MBR partition active even where none would be", NULL},
 	{"partition_cyl_align", '\0', POPT_ARG_STRING | ONE, NULL, OPT_CYL_ALIGN,
@@ -449,6 +689,71 @@ struct poptOption mkimage_boot_options[] = {
 	{"gpt-disk-guid", '\0', POPT_ARG_STRING | ONE, NULL, OPT_GPT_GUID,
 	 "GPT disk GUID: a GUID, random or modification-date (the default with "
 	 "SOURCE_DATE_EPOCH)", "GUID"},
+	{"gpt_disk_guid", '\0', POPT_ARG_STRING, NULL, OPT_GPT_GUID,
+	 "as --gpt-disk-guid (xorriso's spelling)", "GUID"},
+	{"hfsplus", '\0', POPT_ARG_NONE | ONE, NULL, OPT_HFSPLUS,
+	 "an HFS+ view of the tree for Macs, listed in an Apple Partition Map", NULL},
+	{"apm-block-size", '\0', POPT_ARG_STRING | ONE, NULL, OPT_APM_BLOCK,
+	 "block size of the Apple Partition Map: 512 or 2048 (0: libisofs's choice)", "N"},
+	{"hfsplus-block-size", '\0', POPT_ARG_STRING | ONE, NULL, OPT_HFSP_BLOCK,
+	 "allocation block size of HFS+: 512 or 2048 (0: libisofs's choice)", "N"},
+	{"hfsplus-serial-no", '\0', POPT_ARG_STRING | ONE, NULL, OPT_HFSP_SERIAL,
+	 "HFS+ serial number, 16 hex digits (default: from the volume date when reproducible, "
+	 "else random)", "HEX"},
+	{"hfsplus-file-creator-type", '\0', POPT_ARG_STRING | ONE, NULL, OPT_HFS_CODE,
+	 "HFS+ creator code C and type code T (4 characters each) of the file at PATH in the "
+	 "image", "C T PATH"},
+	{"hfs-bless-by", '\0', POPT_ARG_STRING | ONE, NULL, OPT_HFS_BLESS_BY,
+	 "give PATH in the image the HFS+ blessing KIND: ppc_bootdir, intel_bootfile, show_folder, "
+	 "os9_folder or osx_folder (or p, i, s, 9, x)", "KIND PATH"},
+	{"hfs-bless", '\0', POPT_ARG_STRING | ONE, NULL, OPT_HFS_BLESS,
+	 "bless (ppc_bootdir) the directory that stems from disk directory DIR", "DIR"},
+	{"hide-hfsplus", '\0', POPT_ARG_STRING | ONE, NULL, OPT_HIDE_HFSPLUS,
+	 "hide matches of GLOB (name, disk or image path) from the HFS+ view", "GLOB"},
+	{"hide-hfsplus-list", '\0', POPT_ARG_STRING | ONE, NULL, OPT_HIDE_HFSPLUS_LIST,
+	 "read -hide-hfsplus GLOBs from FILE, one per line", "FILE"},
+	{"sort-weight", '\0', POPT_ARG_STRING, NULL, OPT_SORT_WEIGHT,
+	 "weight of the file at PATH in the image, or of all files below it (heavier data "
+	 "first; later ones override)", "WEIGHT PATH"},
+	{"sort-weight-list", '\0', POPT_ARG_STRING, NULL, OPT_SORT_LIST,
+	 "--sort-weight for each line \"WEIGHT PATH\" of FILE", "FILE"},
+	{"sort-weight-patterns", '\0', POPT_ARG_STRING, NULL, OPT_SORT_PATTERNS,
+	 "as --sort-weight-list, PATH being a pattern over image paths", "FILE"},
+	{"chrp-boot-part", '\0', POPT_ARG_NONE | ONE, NULL, OPT_CHRP,
+	 "an MBR partition of type 0x96 over the ISO file system (CHRP PowerPC)", NULL},
+	{"chrp-boot", '\0', POPT_ARG_NONE | ONE, NULL, OPT_CHRP,
+	 "as -chrp-boot-part", NULL},
+	{"prep-boot-part", '\0', POPT_ARG_STRING | ONE, NULL, OPT_PREP,
+	 "a PReP boot partition (PowerPC) from FILE, in the MBR", "FILE"},
+	{"sparc-boot", 'B', POPT_ARG_STRING | ONE, NULL, OPT_SPARC_BOOT,
+	 "SUN disk label with the comma-separated FILEs as partitions 2..8 (... repeats the "
+	 "one before)", "FILES"},
+	{"sparc-label", '\0', POPT_ARG_STRING | ONE, NULL, OPT_SPARC_LABEL,
+	 "text of the SUN disk label (up to 128 characters)", "TEXT"},
+	{"grub2-sparc-core", '\0', POPT_ARG_STRING, NULL, OPT_SPARC_CORE,
+	 "address and size of GRUB's core.img at PATH in the image after the SUN disk label",
+	 "PATH"},
+	{"mips-boot", '\0', POPT_ARG_STRING | ONE, NULL, OPT_MIPS,
+	 "SGI MIPS volume header listing the boot file at PATH in the image (up to 15)",
+	 "PATH"},
+	{"mipsel-boot", '\0', POPT_ARG_STRING | ONE, NULL, OPT_MIPSEL,
+	 "DECstation (little-endian MIPS) boot block for the boot file at PATH in the image",
+	 "PATH"},
+	{"hppa-cmdline", '\0', POPT_ARG_STRING | ONE, NULL, OPT_HPPA,
+	 "HP-PA PALO: kernel command line (with -hppa-bootloader, -hppa-kernel-32, "
+	 "-hppa-kernel-64 and -hppa-ramdisk)", "TEXT"},
+	{"hppa-bootloader", '\0', POPT_ARG_STRING | ONE, NULL, OPT_HPPA,
+	 "HP-PA PALO: the boot loader at PATH in the image", "PATH"},
+	{"hppa-kernel-32", '\0', POPT_ARG_STRING | ONE, NULL, OPT_HPPA,
+	 "HP-PA PALO: the 32-bit kernel at PATH in the image", "PATH"},
+	{"hppa-kernel-64", '\0', POPT_ARG_STRING | ONE, NULL, OPT_HPPA,
+	 "HP-PA PALO: the 64-bit kernel at PATH in the image", "PATH"},
+	{"hppa-ramdisk", '\0', POPT_ARG_STRING | ONE, NULL, OPT_HPPA,
+	 "HP-PA PALO: the RAM disk at PATH in the image", "PATH"},
+	{"hppa-hdrversion", '\0', POPT_ARG_STRING | ONE, NULL, OPT_HPPA,
+	 "HP-PA PALO header version: 4 or 5 (default)", "N"},
+	{"alpha-boot", '\0', POPT_ARG_STRING | ONE, NULL, OPT_ALPHA,
+	 "DEC Alpha SRM boot sector for the boot loader at PATH in the image", "PATH"},
 	{"boot-preset", '\0', POPT_ARG_STRING, NULL, OPT_PRESET,
 	 "usual settings for the boot images given: bios (no emulation, load size 4, info "
 	 "table), uefi (EFI image also as GPT EFI system partition), or bios+uefi", "KIND"},

@@ -1,5 +1,7 @@
 /* mkimage's job: walk the sources, lay out the image, write it with progress. */
+#include <errno.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +13,7 @@
 #include "common/build/tree.h"
 #include "common/udf/udf_bridge.h"
 #include "common/build/writer.h"
+#include "mkimage/boot_options.h"
 #include "mkimage/mkimage.h"
 
 /* Growable arrays of borrowed strings, for the globs and paths gathered from options and
@@ -32,6 +35,7 @@ static int strv_push(struct strv *s, const char *x)
 struct job {
 	const struct mk_opts *o;
 	struct strv exclude, paths, hide, hide_joliet; /* hide*: NULL-terminated once gathered */
+	struct strv hide_hfsplus;
 	char ***lists;         /* list files read (owners of the strings in exclude/paths) */
 	size_t nlists, lists_cap;
 	struct img_sort_rule *sort;
@@ -54,6 +58,7 @@ static void job_free(struct job *j)
 		img_lines_free(j->lists[i]);
 	free(j->lists);
 	free(j->exclude.v);
+	free(j->hide_hfsplus.v);
 	free(j->paths.v);
 	free(j->hide.v);
 	free(j->hide_joliet.v);
@@ -165,6 +170,15 @@ static int gather(struct job *j, struct img_tree_opts *t)
 	size_t nhide = j->hide.n, nhidej = j->hide_joliet.n;
 	if (strv_push(&j->hide, NULL) < 0 || strv_push(&j->hide_joliet, NULL) < 0)
 		goto oom;
+	size_t nh;
+	const char *const *hh = mkimage_boot_hide_hfsplus(&nh);
+	for (size_t i = 0; i < nh; i++)
+		if (strv_push(&j->hide_hfsplus, hh[i]) < 0)
+			goto oom;
+	hh = mkimage_boot_hide_hfsplus_lists(&nh);
+	for (size_t i = 0; i < nh; i++)
+		if ((rc = read_list(j, hh[i], &j->hide_hfsplus, "hide-hfsplus list")) >= 0)
+			return rc;
 	*t = (struct img_tree_opts){
 		.follow_symlinks = o->follow,
 		.exclude = j->exclude.v,
@@ -173,6 +187,8 @@ static int gather(struct job *j, struct img_tree_opts *t)
 		.n_hide = nhide,
 		.hide_joliet = nhidej ? j->hide_joliet.v : NULL,
 		.n_hide_joliet = nhidej,
+		.hide_hfsplus = j->hide_hfsplus.v,
+		.n_hide_hfsplus = j->hide_hfsplus.n,
 		.sort = j->sort,
 		.n_sort = j->nsort,
 		.output = o->output,
@@ -181,6 +197,72 @@ static int gather(struct job *j, struct img_tree_opts *t)
 oom:
 	img_cli_fail("out of memory");
 	return IMG_EXIT_FAIL;
+}
+
+/* One "WEIGHT PATH" line of a --sort-weight-list / -patterns file (the first blank ends the
+ * weight, as with xorriso). */
+static int weigh_line(struct job *j, const char *file, size_t lineno, const char *line,
+		      bool pattern)
+{
+	const char *sep = line + strcspn(line, " \t");
+	char *end;
+	errno = 0;
+	long w = strtol(line, &end, 10);
+	if (*sep == '\0' || end != sep || end == line || errno || w < INT_MIN || w > INT_MAX) {
+		img_cli_usage_error("%s line %zu: want \"WEIGHT PATH\": %s", file, lineno, line);
+		return IMG_EXIT_USAGE;
+	}
+	size_t matched;
+	if (img_tree_set_weight(j->tree, sep + 1, pattern, (int)w, &matched) != IMG_OK) {
+		img_cli_error(file, img_tree_error(j->tree));
+		return IMG_EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* Each --sort-weight over the finished tree, in command-line order, after the list files (as
+ * xorriso applies them): a later one overrides an earlier one. */
+static int apply_sort_weights(struct job *j)
+{
+	size_t n;
+	const struct mkimage_sort_weight *sw = mkimage_boot_sort_weights(&n);
+	for (size_t i = 0; i < n; i++) {
+		size_t matched;
+		if (sw[i].kind == MKIMAGE_SORT_WEIGHT_ONE &&
+		    img_tree_set_weight(j->tree, sw[i].arg, false, sw[i].weight,
+					&matched) != IMG_OK) {
+			img_cli_error("--sort-weight", img_tree_error(j->tree));
+			return IMG_EXIT_USAGE;
+		}
+	}
+	return -1;
+}
+
+/* --sort-weight-list and --sort-weight-patterns over the finished tree, in command-line order
+ * (xorriso reads only the last such file; we read them all). */
+static int apply_sort_weight_lists(struct job *j)
+{
+	size_t n;
+	const struct mkimage_sort_weight *sw = mkimage_boot_sort_weights(&n);
+	for (size_t i = 0; i < n; i++) {
+		if (sw[i].kind == MKIMAGE_SORT_WEIGHT_ONE)
+			continue;
+		char **lines;
+		size_t count;
+		struct img_error e;
+		if (img_read_lines(sw[i].arg, &lines, &count, &e) != IMG_OK) {
+			img_cli_error("sort weight list", &e);
+			return IMG_EXIT_USAGE;
+		}
+		int rc = -1;
+		for (size_t l = 0; l < count && rc < 0; l++)
+			rc = weigh_line(j, sw[i].arg, l + 1, lines[l],
+					sw[i].kind == MKIMAGE_SORT_WEIGHT_PATTERNS);
+		img_lines_free(lines);
+		if (rc >= 0)
+			return rc;
+	}
+	return -1;
 }
 
 static int walk(struct job *j)
@@ -207,6 +289,8 @@ static int walk(struct job *j)
 		img_cli_error("cannot add", img_tree_error(j->tree));
 		return IMG_EXIT_USAGE;
 	}
+	if ((rc = apply_sort_weight_lists(j)) >= 0 || (rc = apply_sort_weights(j)) >= 0)
+		return rc;
 	img_cli_verbose("%zu entries found", img_tree_count(j->tree));
 	return -1;
 }
@@ -252,7 +336,7 @@ static int make_image(struct job *j)
 	}
 	if (o->boot != NULL && img_boot_config_active(o->boot)) {
 		struct img_boot_config boot = *o->boot;
-		boot.catalog_hidden = catalog_hidden(j, boot.catalog_path);
+		boot.catalog_hidden = boot.catalog_hidden || catalog_hidden(j, boot.catalog_path);
 		if (img_image_set_boot(j->image, &boot) != IMG_OK) {
 			const struct img_error *be = img_image_error(j->image);
 			img_cli_error("cannot make boot media", be);

@@ -61,6 +61,7 @@ void mk_options_free(void *state)
 	free(s->scan_pool);
 	mk_role_line_free(&s->line);
 	img_boot_config_free(&s->boot);
+	mkimage_boot_lists_free();
 	free(s->output);
 	free(s->volid);
 	free(s->volset);

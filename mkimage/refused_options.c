@@ -53,9 +53,6 @@ const struct mk_refused_option mk_refused_options[] = {
 	  "split" },
 	{ "no-split-symlink-fields", 0, "libisofs decides how Rock Ridge SL records are split" },
 	{ "ucs-level", 1, "Joliet names are always UTF-16 (a superset of UCS-2 levels 1-3)" },
-	{ "jcharset", 1, "Joliet names are always converted from UTF-8 file names" },
-	{ "disallow_dir_id_ext", 0, "not supported by mkimage's name mapping" },
-	{ "untranslated_name_len", 1, "not supported by mkimage's name mapping" },
 	{ "file_name_limit", 1, "Rock Ridge names are never truncated (limit 255 bytes)" },
 	{ "allow-limited-size", 0, "genisoimage's UDF size trick; mkimage's -udf stores files "
 	  "over 4 GiB in full" },
@@ -83,9 +80,6 @@ const struct mk_refused_option mk_refused_options[] = {
 	{ "stdio_sync", 1, "mkimage's writer syncs at the end; the interval is not settable" },
 	{ "old-empty", 0, "libisofs' old addresses for empty files are not supported" },
 	{ "quoted_path_list", 1, "use -path-list (one path per line, no quoting)" },
-	{ "appended_part_as_apm", 0, "appended partitions are listed in MBR or GPT only" },
-	{ "part_like_isohybrid", 0, "not supported: use -isohybrid-mbr" },
-	{ "hfsplus-serial-no", 1, "not supported by libisofs' API as mkimage uses it" },
 	/* Classic HFS (genisoimage -hfs and its Apple file options). */
 	{ "h", 0, HFS },
 	{ "hfs", 0, HFS },

@@ -28,6 +28,8 @@ void img_boot_config_free(struct img_boot_config *cfg)
 	free(cfg->efi_boot_part);
 	for (size_t i = 0; i < 4; i++)
 		free(cfg->partitions[i].path);
+	img_hfsplus_config_free(&cfg->hfsplus);
+	img_platform_boot_free(&cfg->platform);
 	img_boot_config_init(cfg);
 }
 
@@ -35,7 +37,11 @@ bool img_boot_config_active(const struct img_boot_config *cfg)
 {
 	if (cfg->n_entries > 0 || cfg->mbr_kind != IMG_BOOT_MBR_NONE || cfg->protective_msdos ||
 	    cfg->efi_boot_part != NULL || cfg->efi_boot_part_from_eltorito ||
-	    cfg->partition_offset > 0 || cfg->appended_as_gpt)
+	    cfg->partition_offset > 0 || cfg->appended_as_gpt || cfg->appended_as_apm ||
+	    cfg->part_like_isohybrid || cfg->hfsplus.enabled ||
+	    cfg->hfsplus.apm_block_size || cfg->hfsplus.block_size || cfg->hfsplus.has_serial ||
+	    cfg->hfsplus.n_codes || cfg->hfsplus.n_blesses ||
+	    img_platform_boot_active(&cfg->platform))
 		return true;
 	for (size_t i = 0; i < 4; i++)
 		if (cfg->partitions[i].number != 0)
@@ -109,6 +115,32 @@ int img_boot_parse_guid(const char *text, uint8_t guid[16])
 	static const uint8_t order[16] = {3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15};
 	for (size_t i = 0; i < 16; i++)
 		guid[i] = raw[order[i]];
+	return IMG_OK;
+}
+
+int img_boot_set_iso_part_type(struct img_boot_config *cfg, const char *text)
+{
+	/* The EFI system partition's type GUID (UEFI 2.9, 5.3.3), as stored. */
+	static const uint8_t esp[16] = {0x28, 0x73, 0x2a, 0xc1, 0x1f, 0xf8, 0xd2, 0x11,
+					0xba, 0x4b, 0x00, 0xa0, 0xc9, 0x3e, 0xc9, 0x3b};
+	if (strcmp(text, "default") == 0) {
+		cfg->iso_mbr_part_type = -1;
+		cfg->has_iso_type_guid = false;
+		return IMG_OK;
+	}
+	if (strlen(text) >= 32 && img_boot_parse_guid(text, cfg->iso_type_guid) == IMG_OK) {
+		/* xorriso puts a matching MBR type beside the GPT type. */
+		cfg->has_iso_type_guid = true;
+		cfg->iso_mbr_part_type = memcmp(cfg->iso_type_guid, esp, 16) == 0 ? 0xef : 0x83;
+		return IMG_OK;
+	}
+	char *end;
+	errno = 0;
+	long v = strtol(text, &end, 0);
+	if (errno || end == text || *end || v < 0 || v > 255)
+		return IMG_EINVAL;
+	cfg->iso_mbr_part_type = (int)v;
+	cfg->has_iso_type_guid = false;
 	return IMG_OK;
 }
 
@@ -232,6 +264,24 @@ int img_boot_config_check(const struct img_boot_config *cfg, struct img_error *e
 	if (cfg->iso_mbr_part_type > 255)
 		return img_error_set(err, IMG_EINVAL, "-iso_mbr_part_type %d: must be 0..255",
 				     cfg->iso_mbr_part_type);
+	if ((rc = img_platform_boot_check(&cfg->platform, err)))
+		return rc;
+	/* An MBR boot block or partition table and another machine's boot block both want the
+	 * first sector (-G data may go under either: libisofs overwrites its first 512 bytes). */
+	if (cfg->platform.type != IMG_SYSAREA_MBR &&
+	    (cfg->mbr_kind == IMG_BOOT_MBR_ISOHYBRID || cfg->mbr_kind == IMG_BOOT_MBR_GRUB2 ||
+	     cfg->protective_msdos))
+		return img_error_set(err, IMG_EINVAL,
+				     "%s: the first sector already holds an MBR (%s)",
+				     cfg->platform.type_option,
+				     cfg->mbr_kind == IMG_BOOT_MBR_ISOHYBRID ? "-isohybrid-mbr" :
+				     cfg->mbr_kind == IMG_BOOT_MBR_GRUB2 ? "--grub2-mbr" :
+				     "--protective-msdos-label");
+	if (cfg->platform.chrp && (cfg->mbr_kind == IMG_BOOT_MBR_ISOHYBRID ||
+				   cfg->mbr_kind == IMG_BOOT_MBR_GRUB2 || cfg->protective_msdos))
+		return img_error_set(err, IMG_EINVAL,
+				     "-chrp-boot-part: its MBR partition cannot go with -isohybrid-mbr, "
+				     "--grub2-mbr or --protective-msdos-label");
 	for (size_t i = 0; i < cfg->n_entries; i++) {
 		const struct img_boot_entry *e = &cfg->entries[i];
 		if (e->load_size == 0 || e->load_size > 65535)

@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 #include "common/base/error.h"
+#include "common/build/hfsplus.h"
+#include "common/build/platform_boot.h"
 
 /* Emulation of an El Torito entry (El Torito 1.0, section 2.2, boot media type). */
 enum img_boot_emul {
@@ -69,13 +71,15 @@ struct img_boot_config {
 	struct img_boot_entry *entries;
 	size_t n_entries;
 	char *catalog_path;        /* -c; default "boot.catalog" */
-	bool catalog_hidden;       /* the program sets this when -hide names the catalog */
+	bool catalog_hidden;       /* --boot-catalog-hide, or -hide names the catalog */
 
 	enum img_boot_mbr_kind mbr_kind;
 	char *mbr_file;            /* a file, or an --interval: range */
 	bool protective_msdos;     /* --protective-msdos-label */
 	bool mbr_force_bootable;   /* --mbr-force-bootable */
 	int iso_mbr_part_type;     /* -iso_mbr_part_type; -1 default */
+	bool has_iso_type_guid;    /* -iso_mbr_part_type GUID: the ISO partition's GPT type */
+	uint8_t iso_type_guid[16]; /* UEFI byte order */
 	enum img_boot_cyl_align cyl_align;
 	unsigned partition_offset; /* -partition_offset, in 2 KiB blocks; 0 or >= 16 */
 	int heads_per_cyl;         /* -partition_hd_cyl, 0 = automatic */
@@ -87,12 +91,18 @@ struct img_boot_config {
 
 	struct img_boot_partition partitions[4];
 	bool appended_as_gpt;      /* -appended_part_as_gpt: appended partitions in a GPT */
+	bool appended_as_apm;      /* -appended_part_as_apm: and in an Apple Partition Map */
+	bool part_like_isohybrid;  /* -part_like_isohybrid: -isohybrid-gpt-* and -apm-* without
+				    * an isohybrid MBR */
 	char *efi_boot_part;       /* -efi-boot-part FILE: an ESP inside the GPT */
 	bool efi_boot_part_from_eltorito; /* -efi-boot-part --efi-boot-image */
 
 	bool has_gpt_guid;         /* --gpt-disk-guid HEX */
 	bool gpt_guid_from_date;   /* --gpt-disk-guid modification-date */
 	uint8_t gpt_guid[16];
+
+	struct img_hfsplus_config hfsplus;    /* -hfsplus and friends: HFS+ and the APM */
+	struct img_platform_boot platform;    /* other machines' boot blocks, CHRP, PReP */
 };
 
 struct img_image;
@@ -129,6 +139,11 @@ struct img_boot_entry *img_boot_current(struct img_boot_config *cfg);
  * GUID in text form, or one of the names xorriso knows ("efi", "fat", "linux"). */
 int img_boot_add_partition(struct img_boot_config *cfg, const char *number, const char *type,
 			   const char *path, struct img_error *err);
+
+/* Parses -iso_mbr_part_type's argument: a byte ("0x83", "131"), "default", or a GPT type
+ * GUID, which also sets the MBR type as xorriso does (0xef for the EFI system partition's
+ * GUID, else 0x83).  Errors: IMG_EINVAL. */
+int img_boot_set_iso_part_type(struct img_boot_config *cfg, const char *text);
 
 /* Parses a GUID: the text form 8-4-4-4-12 (stored with the first three groups little-endian,
  * as UEFI does) or 32 plain hex digits giving the bytes as stored (xorriso's form). */

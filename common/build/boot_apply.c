@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/build/boot.h"
 #include "common/build/image_ext.h"
@@ -299,10 +300,11 @@ static int set_efi_bootp(IsoWriteOpts *opts, const char *path)
 }
 
 static int apply_system_area(const struct img_boot_config *cfg, IsoImage *image,
-			     IsoWriteOpts *opts, bool reproducible, struct img_error *err)
+			     IsoWriteOpts *opts, bool reproducible, int platform_options,
+			     struct img_error *err)
 {
 	int rc;
-	int options = 0;
+	int options = platform_options;
 	char *area = NULL;
 
 	if (cfg->mbr_kind != IMG_BOOT_MBR_NONE) {
@@ -342,9 +344,20 @@ static int apply_system_area(const struct img_boot_config *cfg, IsoImage *image,
 	if (cfg->iso_mbr_part_type >= 0 &&
 	    (rc = iso_write_opts_set_iso_mbr_part_type(opts, cfg->iso_mbr_part_type)) < 0)
 		return isofs_error(err, rc, "-iso_mbr_part_type", NULL);
+	if (cfg->has_iso_type_guid) {
+		uint8_t guid[16];
+		memcpy(guid, cfg->iso_type_guid, sizeof(guid));
+		if ((rc = iso_write_opts_set_iso_type_guid(opts, guid, 1)) < 0)
+			return isofs_error(err, rc, "-iso_mbr_part_type", NULL);
+	}
 
 	if (cfg->appended_as_gpt && (rc = iso_write_opts_set_appended_as_gpt(opts, 1)) < 0)
 		return isofs_error(err, rc, "-appended_part_as_gpt", NULL);
+	if (cfg->appended_as_apm && (rc = iso_write_opts_set_appended_as_apm(opts, 1)) < 0)
+		return isofs_error(err, rc, "-appended_part_as_apm", NULL);
+	if (cfg->part_like_isohybrid &&
+	    (rc = iso_write_opts_set_part_like_isohybrid(opts, 1)) < 0)
+		return isofs_error(err, rc, "-part_like_isohybrid", NULL);
 	bool any_gpt = cfg->appended_as_gpt || cfg->gpt_basdat || cfg->gpt_hfsplus || cfg->efi_boot_part != NULL ||
 		       cfg->efi_boot_part_from_eltorito;
 	for (int i = 0; i < 4; i++) {
@@ -396,15 +409,46 @@ static int apply_system_area(const struct img_boot_config *cfg, IsoImage *image,
 	return IMG_OK;
 }
 
-static int boot_apply(const struct img_boot_config *cfg, IsoImage *image, IsoWriteOpts *opts,
-		      bool reproducible, struct img_error *err)
+/* A reproducible image gets an HFS+ serial number from its volume time instead of libisofs's
+ * random one: the PVD's creation time as libisofs writes it (YYYYMMDDhhmmsscc), packed as
+ * BCD into 8 bytes, unless -hfsplus-serial-no gave one. */
+static void reproducible_serial(const struct img_image_opts *o, struct img_hfsplus_config *h)
 {
+	char digits[32] = "0000000000000000";
+	if (o->modification_date != NULL) {
+		snprintf(digits, sizeof(digits), "%s", o->modification_date);
+	} else {
+		time_t t = (time_t)o->epoch;
+		struct tm tm;
+		if (gmtime_r(&t, &tm) == NULL ||
+		    strftime(digits, sizeof(digits), "%Y%m%d%H%M%S00", &tm) != 16)
+			snprintf(digits, sizeof(digits), "%016lld", o->epoch);
+	}
+	for (size_t i = 0; i < 8; i++)
+		h->serial[i] = (uint8_t)((digits[2 * i] & 0xf) << 4 | (digits[2 * i + 1] & 0xf));
+	h->has_serial = true;
+}
+
+static int boot_apply(struct img_image *img, const struct img_boot_config *cfg,
+		      bool reproducible)
+{
+	IsoImage *image = img_image_isofs(img);
+	IsoWriteOpts *opts = img_image_write_opts(img);
+	struct img_error *err = img_image_err(img);
 	int rc = img_boot_config_check(cfg, err);
 	if (rc)
 		return rc;
 	if (cfg->n_entries && (rc = apply_eltorito(cfg, image, err)))
 		return rc;
-	return apply_system_area(cfg, image, opts, reproducible, err);
+	struct img_hfsplus_config hfs = cfg->hfsplus;
+	if (hfs.enabled && !hfs.has_serial && reproducible)
+		reproducible_serial(img_image_opts(img), &hfs);
+	if ((rc = img_hfsplus_apply(img, &hfs)))
+		return rc;
+	int platform_options = 0;
+	if ((rc = img_platform_boot_apply(img, &cfg->platform, &platform_options)))
+		return rc;
+	return apply_system_area(cfg, image, opts, reproducible, platform_options, err);
 }
 
 /* A tree copied out of a bootable image holds its old catalog as a file: the new catalog takes
@@ -452,9 +496,9 @@ int img_image_set_boot(struct img_image *img, const struct img_boot_config *cfg)
 	rec.part_offset = cfg->partition_offset;
 	rec.set = true;
 	rec.esp_in_session = cfg->efi_boot_part_from_eltorito;
+	rec.hfsplus = cfg->hfsplus.enabled;
 	int rc = img_image_record_boot(img, &rec);
 	if (rc)
 		return rc;
-	return boot_apply(cfg, img_image_isofs(img), img_image_write_opts(img), reproducible,
-			  img_image_err(img));
+	return boot_apply(img, cfg, reproducible);
 }

@@ -589,6 +589,8 @@ static void set_attrs(struct add_ctx *c, IsoNode *node, const struct img_tree_no
 		attrs |= LIBISO_HIDE_ON_RR;
 	if ((hide & IMG_HIDE_JOLIET) || !o->joliet)
 		attrs |= LIBISO_HIDE_ON_JOLIET;
+	if (hide & IMG_HIDE_HFSPLUS)
+		attrs |= LIBISO_HIDE_ON_HFSPLUS;
 	/* Joliet has no symlinks or device files: they live in the Rock Ridge tree only.  We
 	 * leave them out ourselves, which libisofs would do anyway with a warning per entry. */
 	if (!S_ISDIR(st->st_mode) && !S_ISREG(st->st_mode) && !(attrs & LIBISO_HIDE_ON_JOLIET)) {

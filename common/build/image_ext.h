@@ -91,6 +91,7 @@ struct img_image_boot {
 	const char *replaced_catalog; /* image path of a tree file the catalog replaced, or NULL */
 	bool esp_in_session;          /* the GPT's ESP is the El Torito EFI image (-efi-boot-part
 				       * --efi-boot-image), inside libisofs's session */
+	bool hfsplus;                 /* libisofs writes HFS+ and an APM (-hfsplus) */
 };
 const struct img_image_boot *img_image_boot(const struct img_image *img);
 

@@ -149,6 +149,8 @@ static int new_node(struct img_tree *t, struct img_tree_node *dir, const char *n
 		n->hide |= IMG_HIDE_ISO;
 	if (match_any(o->hide_joliet, o->n_hide_joliet, name, src, image_path))
 		n->hide |= IMG_HIDE_JOLIET;
+	if (match_any(o->hide_hfsplus, o->n_hide_hfsplus, name, src, image_path))
+		n->hide |= IMG_HIDE_HFSPLUS;
 	for (size_t i = 0; i < o->n_sort; i++) {
 		if (strcmp(o->sort[i].glob, src) == 0 || fnmatch(o->sort[i].glob, src, 0) == 0) {
 			n->weight = o->sort[i].weight;
@@ -225,7 +227,8 @@ static int walk_entry(struct img_tree *t, struct img_tree_node *dir, int dfd, co
 	const struct img_tree_opts *o = &t->opts;
 	int rc = IMG_ENOMEM;
 	char *path = join(dpath, name);
-	char *image = (o->n_hide || o->n_hide_joliet) && ipath ? join(ipath, name) : NULL;
+	bool hiding = o->n_hide || o->n_hide_joliet || o->n_hide_hfsplus;
+	char *image = hiding && ipath ? join(ipath, name) : NULL;
 	if (path == NULL)
 		return img_error_set(&t->err, IMG_ENOMEM, "tree");
 	if (match_any(o->exclude, o->n_exclude, name, path, NULL)) {
@@ -379,7 +382,7 @@ int img_tree_add(struct img_tree *t, const char *image_path, const char *disk_pa
 	if (ncomp == 0)
 		into = true;
 	char *ipath = NULL;
-	if (t->opts.n_hide || t->opts.n_hide_joliet) {
+	if (t->opts.n_hide || t->opts.n_hide_joliet || t->opts.n_hide_hfsplus) {
 		ipath = malloc(strlen(image_path ? image_path : "") + 2);
 		if (ipath == NULL) {
 			rc = img_error_set(&t->err, IMG_ENOMEM, "tree");
@@ -574,6 +577,83 @@ int img_node_hide(const struct img_tree_node *n)
 int img_node_sort_weight(const struct img_tree_node *n)
 {
 	return n->weight;
+}
+
+/* Gives weight to every file at or below n (directories carry none of their own). */
+static size_t weigh_subtree(struct img_tree_node *n, int weight)
+{
+	if (!S_ISDIR(n->st.st_mode)) {
+		n->weight = weight;
+		return 1;
+	}
+	size_t count = 0;
+	for (size_t i = 0; i < n->nkids; i++)
+		count += weigh_subtree(n->kids[i], weight);
+	return count;
+}
+
+/* Walks dir (whose image path, without the trailing slash, is path[0..used)) for entries
+ * whose whole image path matches pattern, weighing each one's subtree. */
+static size_t weigh_matches(struct img_tree_node *dir, const char *pattern, char *path,
+			    size_t used, size_t len, int weight)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < dir->nkids; i++) {
+		struct img_tree_node *k = dir->kids[i];
+		size_t n = strlen(k->name);
+		if (used + 1 + n >= len)
+			continue;
+		path[used] = '/';
+		memcpy(path + used + 1, k->name, n + 1);
+		if (fnmatch(pattern, path, FNM_PATHNAME) == 0)
+			count += weigh_subtree(k, weight);
+		else if (S_ISDIR(k->st.st_mode))
+			count += weigh_matches(k, pattern, path, used + 1 + n, len, weight);
+	}
+	path[used] = '\0';
+	return count;
+}
+
+int img_tree_set_weight(struct img_tree *t, const char *path, bool pattern, int weight,
+			size_t *matched)
+{
+	*matched = 0;
+	/* Image paths are absolute; "a/b", "/a/b" and "/a/b/" name the same entry. */
+	char norm[PATH_MAX];
+	size_t n = 0;
+	for (const char *p = path; *p && n + 1 < sizeof(norm); p++)
+		if (!(*p == '/' && (n == 0 || norm[n - 1] == '/')))
+			norm[n++] = *p;
+	while (n > 0 && norm[n - 1] == '/')
+		n--;
+	norm[n] = '\0';
+	if (pattern) {
+		char buf[PATH_MAX + 2] = "/";
+		char pat[PATH_MAX + 2];
+		snprintf(pat, sizeof(pat), "/%s", norm);
+		if (n == 0)
+			*matched = weigh_subtree(&t->root, weight);
+		else
+			*matched = weigh_matches(&t->root, pat, buf, 0, sizeof(buf), weight);
+		return IMG_OK;
+	}
+	struct img_tree_node *node = &t->root;
+	for (char *comp = norm, *next; node != NULL && *comp; comp = next) {
+		next = strchr(comp, '/');
+		if (next != NULL)
+			*next++ = '\0';
+		else
+			next = comp + strlen(comp);
+		struct img_tree_node *found = NULL;
+		for (size_t i = 0; i < node->nkids && found == NULL; i++)
+			if (strcmp(node->kids[i]->name, comp) == 0)
+				found = node->kids[i];
+		node = found;
+	}
+	if (node == NULL)
+		return img_error_set(&t->err, IMG_ENOENT, "%s: not in the image", path);
+	*matched = weigh_subtree(node, weight);
+	return IMG_OK;
 }
 
 size_t img_node_count(const struct img_tree_node *n)

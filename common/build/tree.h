@@ -10,8 +10,8 @@
 
 #include "common/base/error.h"
 
-/* Views an entry can be hidden from (-hide, -hide-joliet). */
-enum { IMG_HIDE_ISO = 1 << 0, IMG_HIDE_JOLIET = 1 << 1 };
+/* Views an entry can be hidden from (-hide, -hide-joliet, -hide-hfsplus). */
+enum { IMG_HIDE_ISO = 1 << 0, IMG_HIDE_JOLIET = 1 << 1, IMG_HIDE_HFSPLUS = 1 << 2 };
 
 /* A pattern with a weight, as read from a -sort file ("PATH WEIGHT" lines). */
 struct img_sort_rule {
@@ -28,6 +28,8 @@ struct img_tree_opts {
 	size_t n_hide;
 	const char *const *hide_joliet; /* -hide-joliet */
 	size_t n_hide_joliet;
+	const char *const *hide_hfsplus; /* -hide-hfsplus */
+	size_t n_hide_hfsplus;
 	const struct img_sort_rule *sort; /* -sort: first rule matching the disk path wins */
 	size_t n_sort;
 	const char *output;        /* OUTPUT path (NULL or "-" for stdout): never walked into */
@@ -74,6 +76,15 @@ int img_node_hide(const struct img_tree_node *n);          /* IMG_HIDE_* bits */
 int img_node_sort_weight(const struct img_tree_node *n);
 size_t img_node_count(const struct img_tree_node *n);      /* children (directories) */
 const struct img_tree_node *img_node_child(const struct img_tree_node *n, size_t i);
+
+/* --sort-weight: gives weight to the file at image path, or to every file below it when it is
+ * a directory (as xorriso's -find PATH -exec sort_weight; a later call overrides an earlier
+ * one); image.c places heavier data first.  With pattern, path is an fnmatch(3) pattern over
+ * whole image paths ('/' only matched by '/') and every entry it matches is weighed.  Call
+ * after img_tree_finish.  *matched receives the number of files weighed.  Errors (on the
+ * tree): IMG_ENOENT when path (not a pattern) is not in the tree. */
+int img_tree_set_weight(struct img_tree *t, const char *path, bool pattern, int weight,
+			size_t *matched);
 
 /* Reads a list file (-path-list, -exclude-list, -sort): one entry per line, without the line
  * end; empty lines are skipped.  *lines is a NULL-terminated array the caller frees with

@@ -814,6 +814,14 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 		return img_error_set(err, IMG_EUNSUPPORTED,
 				     "UDF with -partition_offset %u (at most %u)", part_offset,
 				     ANCHOR_FIRST - IMG_ISOFS_OVERWRITE_BLOCKS);
+	/* libisofs puts the HFS+ volume header and catalog after its volume descriptors and
+	 * lists them in an APM, all relative to where its session starts: with our UDF blocks
+	 * before that session (iso_write_opts_set_ms_block) libisofs 1.5.4 has no way to put
+	 * HFS+ where a Mac would find it, nor does the data layout isofs_layout.c knows hold. */
+	if (img_image_boot(img)->hfsplus)
+		return img_error_set(err, IMG_EUNSUPPORTED,
+				     "UDF with -hfsplus: libisofs places HFS+ relative to its own "
+				     "session, which the UDF bridge moves; choose one of them");
 	struct img_udf_bridge *b = NULL;
 	int rc = take_tree(img, u, revision, &b);
 	if (rc == IMG_OK)

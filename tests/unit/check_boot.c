@@ -150,6 +150,33 @@ START_TEST(numeric_ranges_are_checked)
 }
 END_TEST
 
+START_TEST(iso_partition_types)
+{
+	static const uint8_t linux_fs[16] = {0xaf, 0x3d, 0xc6, 0x0f, 0x83, 0x84, 0x72, 0x47,
+					     0x8e, 0x79, 0x3d, 0x69, 0xd8, 0x47, 0x7d, 0xe4};
+	struct img_boot_config c;
+	img_boot_config_init(&c);
+	ck_assert_int_eq(img_boot_set_iso_part_type(&c, "0x17"), IMG_OK);
+	ck_assert_int_eq(c.iso_mbr_part_type, 0x17);
+	ck_assert(!c.has_iso_type_guid);
+	ck_assert_int_eq(img_boot_set_iso_part_type(&c, "0FC63DAF-8483-4772-8E79-3D69D8477DE4"),
+			 IMG_OK);
+	ck_assert(c.has_iso_type_guid);
+	ck_assert_mem_eq(c.iso_type_guid, linux_fs, 16);
+	ck_assert_int_eq(c.iso_mbr_part_type, 0x83);
+	ck_assert_int_eq(img_boot_set_iso_part_type(&c, "C12A7328-F81F-11D2-BA4B-00A0C93EC93B"),
+			 IMG_OK);
+	ck_assert_int_eq(c.iso_mbr_part_type, 0xef);
+	ck_assert_int_eq(img_boot_set_iso_part_type(&c, "default"), IMG_OK);
+	ck_assert_int_eq(c.iso_mbr_part_type, -1);
+	ck_assert(!c.has_iso_type_guid);
+	ck_assert_int_eq(img_boot_set_iso_part_type(&c, "256"), IMG_EINVAL);
+	ck_assert_int_eq(img_boot_set_iso_part_type(&c, "-1"), IMG_EINVAL);
+	ck_assert_int_eq(img_boot_set_iso_part_type(&c, ""), IMG_EINVAL);
+	img_boot_config_free(&c);
+}
+END_TEST
+
 static Suite *boot_suite(void)
 {
 	Suite *s = suite_create("boot");
@@ -160,6 +187,7 @@ static Suite *boot_suite(void)
 	tcase_add_test(tc, mbr_file_sizes_are_checked);
 	tcase_add_test(tc, isohybrid_needs_bios_entry_first);
 	tcase_add_test(tc, numeric_ranges_are_checked);
+	tcase_add_test(tc, iso_partition_types);
 	suite_add_tcase(s, tc);
 	return s;
 }

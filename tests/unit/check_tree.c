@@ -250,6 +250,42 @@ START_TEST(sort_weights_from_rules)
 }
 END_TEST
 
+START_TEST(sort_weights_by_image_path)
+{
+	const char *hideh[] = { "zeta" };
+	struct img_tree_opts o = { .hide_hfsplus = hideh, .n_hide_hfsplus = 1 };
+	struct img_tree *t = new_tree(&o);
+	ck_assert_int_eq(img_tree_add(t, NULL, path("src")), IMG_OK);
+	ck_assert_int_eq(img_tree_add(t, "more", path("other")), IMG_OK);
+	ck_assert_int_eq(img_tree_finish(t), IMG_OK);
+	const struct img_tree_node *r = img_tree_root(t);
+	ck_assert_int_eq(img_node_hide(child(r, "zeta")), IMG_HIDE_HFSPLUS);
+	size_t n;
+	/* A directory weighs every file below it; a later call overrides. */
+	ck_assert_int_eq(img_tree_set_weight(t, "/", false, 1, &n), IMG_OK);
+	ck_assert_uint_eq(n, 6);
+	ck_assert_int_eq(img_tree_set_weight(t, "more//sub/", false, 5, &n), IMG_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(img_tree_set_weight(t, "/beta", false, 9, &n), IMG_OK);
+	const struct img_tree_node *more = child(r, "more");
+	ck_assert_int_eq(img_node_sort_weight(child(child(more, "sub"), "y")), 5);
+	ck_assert_int_eq(img_node_sort_weight(child(more, "file")), 1);
+	ck_assert_int_eq(img_node_sort_weight(child(r, "beta")), 9);
+	ck_assert_int_eq(img_tree_set_weight(t, "/nothing", false, 2, &n), IMG_ENOENT);
+	ck_assert_ptr_nonnull(strstr(img_tree_error(t)->detail, "/nothing"));
+	/* Patterns match whole image paths; '*' stops at '/'. */
+	ck_assert_int_eq(img_tree_set_weight(t, "/*/sub", true, 7, &n), IMG_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_int_eq(img_node_sort_weight(child(child(more, "sub"), "y")), 7);
+	ck_assert_int_eq(img_tree_set_weight(t, "/?eta", true, 3, &n), IMG_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_int_eq(img_node_sort_weight(child(r, "zeta")), 3);
+	ck_assert_int_eq(img_tree_set_weight(t, "/nomatch*", true, 3, &n), IMG_OK);
+	ck_assert_uint_eq(n, 0);
+	img_tree_free(t);
+}
+END_TEST
+
 START_TEST(missing_and_unreadable)
 {
 	struct img_tree *t = new_tree(NULL);
@@ -273,6 +309,7 @@ static Suite *tree_suite(void)
 	tcase_add_test(tc, symlinks_and_loops);
 	tcase_add_test(tc, list_files_and_sort_rules);
 	tcase_add_test(tc, sort_weights_from_rules);
+	tcase_add_test(tc, sort_weights_by_image_path);
 	tcase_add_test(tc, missing_and_unreadable);
 	suite_add_tcase(s, tc);
 	return s;
