@@ -12,7 +12,9 @@ BUILD   ?= build
 VERSION := 0.1.0
 
 PKG_CONFIG ?= pkg-config
-PKGS := libisofs-1 libburn-1 popt json-c libcrypto libsystemd libudev
+# libjte-2: the jigdo template engine libisofs is linked with (Debian's libjte-dev); mkimage
+# hands libisofs its handle for -jigdo-jigdo (common/build/jigdo.c).
+PKGS := libisofs-1 libburn-1 libjte-2 popt json-c libcrypto libsystemd libudev
 
 # The code relies on libisofs and libburn 1.5.4 behaving as they do (common/base/libversion.c
 # lists where): other versions are refused here and by the programs at start, unless built with
@@ -88,6 +90,8 @@ ifneq ($(ALLOW_UNTESTED_LIBS),1)
 	         "make ALLOW_UNTESTED_LIBS=1" >&2; exit 1; }; \
 	done
 endif
+	@$(PKG_CONFIG) --exists libjte-2 || { \
+	  echo "libjte-2: not found by pkg-config (make deps installs libjte-dev)" >&2; exit 1; }
 
 # The archive is refused if any of its objects calls the terminal, exit or the environment:
 # those belong to the programs (STYLE: library vs program).

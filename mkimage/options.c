@@ -11,6 +11,7 @@
 #include "common/udf/udf.h"
 #include "common/udf/udf_bridge.h"
 #include "mkimage/boot_options.h"
+#include "mkimage/filter_options.h"
 #include "mkimage/mkimage.h"
 
 enum {
@@ -49,6 +50,7 @@ void mk_options_free(void *state)
 		poptFreeContext(s->con);
 	free(s->argv);
 	img_boot_config_free(&s->boot);
+	mkimage_filter_options_free();
 	free(s->output);
 	free(s->volid);
 	free(s->volset);
@@ -206,6 +208,8 @@ static struct poptOption table[] = {
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, mkimage_boot_options, 0,
 	  "Boot media (El Torito entries: -b or -e starts one, -eltorito-alt-boot ends it;\n"
 	  "hybrid MBR/GPT for USB sticks):", NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, mkimage_filter_options, 0,
+	  "Jigdo (as debian-cd makes it) and zisofs compression:", NULL },
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, img_cli_common_options, 0,
 	  "Options of mkimage, imginfo and imgburn (-quiet also with one dash; progress\n"
 	  "goes to stderr, stdout may be the image):", NULL },
@@ -313,6 +317,8 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	if (parse_epoch(o) < 0)
 		return IMG_EXIT_USAGE;
 	if (parse_udf_media(o, s, udf) < 0)
+		return IMG_EXIT_USAGE;
+	if (mkimage_filter_options_finish(o) != 0)
 		return IMG_EXIT_USAGE;
 	if (o->image.md5 && !o->image.rock) {
 		/* Readers find the checksum array and tags through AAIP records, which live in
