@@ -161,6 +161,7 @@ e2e: all
 e2e-asan:
 	$(MAKE) BUILD=$(BUILD)/asan SANITIZE=1 all
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
+	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99 E2E_SANITIZED=1 E2E_ALLOW_SKIP= \
 	  bash tests/e2e/run.sh $(abspath $(BUILD))/asan/bin
 
