@@ -624,6 +624,9 @@ static const IsoFileSourceIface named_class = {
 
 size_t img_stream_path(IsoStream *s, char *buf, size_t len)
 {
+	/* A filter (zisofs) over one of ours: the file it reads. */
+	if (s != NULL && s->class != &file_stream_class)
+		s = iso_stream_get_input_stream(s, 1);
 	if (s == NULL || s->class != &file_stream_class)
 		return 0;
 	const struct file_stream *f = s->data;

@@ -102,6 +102,50 @@ expect_fail 2 '^mkimage: --zisofs-only: not with -jigdo-jigdo' "$MKIMAGE" --ziso
 blocks=$("$MKIMAGE" --zisofs -print-size src)
 [ "$blocks" -eq $(($(stat -c %s self.iso) / 2048)) ] || fail "-print-size $blocks for a $(stat -c %s self.iso)-byte image"
 
+# Progress names the file whose compressed data is being written: many files that shrink by a
+# quarter (a map of their original sizes would name later files), read at a slow pace; the
+# compressed extents as isoinfo lists them.
+mkdir -p pz/f
+$PYTHON - <<'PY'
+import base64, os
+for i in range(300):
+    with open("pz/f/%03d" % i, "wb") as f:
+        f.write(base64.b64encode(os.urandom(22500)))
+PY
+"$MKIMAGE" --zisofs --progress=json -o - pz 2>pjson.txt | $PYTHON -c '
+import sys, time
+out = open("pz.iso", "wb")
+while True:
+    b = sys.stdin.buffer.read(65536)
+    if not b:
+        break
+    out.write(b)
+    time.sleep(0.02)
+'
+xorriso -indev pz.iso -show_stream /f/100 2>/dev/null | grep -q 'zisofs-decode' || fail "pz not compressed"
+isoinfo -R -l -i pz.iso >pz.lst
+$PYTHON - pz.lst pjson.txt <<'PY' || fail "JSON progress names the file being written with --zisofs"
+import json, re, sys
+ext = {}
+for line in open(sys.argv[1]):
+    m = re.match(r"^-\S+\s+\d+\s+\d+\s+\d+\s+(\d+) .*\[\s*(\d+) \d+\]\s+(\S+)\s*$", line)
+    if m:
+        ext[m.group(3)] = (int(m.group(2)), (int(m.group(1)) + 2047) // 2048)
+assert len(ext) == 300, len(ext)
+assert all(b < 15 for _, b in ext.values()), "files not compressed"
+named = 0
+for line in open(sys.argv[2]):
+    o = json.loads(line)
+    if not o.get("file") or o["blocks_done"] == 0:
+        continue
+    name = o["file"].rsplit("/", 1)[1]
+    first, blocks = ext[name]
+    last = o["blocks_done"] - 1
+    assert first <= last < first + blocks, (o, first, blocks)
+    named += 1
+assert named >= 2, "only %d lines name a file" % named
+PY
+
 # --md5 with compressed files: xorriso verifies every file's recorded MD5.
 "$MKIMAGE" --zisofs --md5 -o md5.iso src
 xorriso -md5 on -indev md5.iso -check_md5_r FAILURE / -- >md5.log 2>&1 ||
