@@ -26,7 +26,6 @@ struct list {
 static struct {
 	const char *jigdo, *template, *list, *algorithm, *compress, *iso_sums, *template_sums;
 	const char *min_size;
-	const char *first_jigdo_option; /* the first option that only means something with jigdo */
 	struct list map, exclude, force, zisofs_only;
 	bool z, zisofs;
 	bool oom;
@@ -76,8 +75,6 @@ static void callback(poptContext con, enum poptCallbackReason reason,
 	case OPT_ZISOFS: F.zisofs = true; break;
 	case OPT_ZISOFS_ONLY: push(&F.zisofs_only, arg); break;
 	}
-	if (opt->val >= OPT_TEMPLATE && opt->val <= OPT_COMPRESS && F.first_jigdo_option == NULL)
-		F.first_jigdo_option = opt->longName;
 }
 
 #define ONE (POPT_ARGFLAG_ONEDASH)
@@ -162,17 +159,19 @@ int mkimage_filter_options_finish(struct mk_opts *o)
 			return IMG_EXIT_USAGE;
 		}
 	}
-	if (F.jigdo == NULL && F.first_jigdo_option != NULL) {
-		img_cli_usage_error("-%s: only with -jigdo-jigdo (and -jigdo-template, "
-				    "-checksum-list)", F.first_jigdo_option);
-		return IMG_EXIT_USAGE;
-	}
+	/* Without -jigdo-jigdo the other jigdo options set up an output that is not made: a
+	 * no-op, as in xorriso, and debian-cd relies on that (its Makefile hands MKISOFS_OPTS
+	 * and JIGDO_OPTS together to make_disc_trees.pl, which runs mkisofs without
+	 * -jigdo-jigdo).  Their values were checked all the same. */
 	if (F.jigdo != NULL) {
 		if (F.template == NULL || F.list == NULL) {
 			img_cli_usage_error("-jigdo-jigdo needs -jigdo-template and -checksum-list "
 					    "(or -md5-list)");
 			return IMG_EXIT_USAGE;
 		}
+	}
+	/* -print-size writes nothing: no jigdo files either (nor does xorriso). */
+	if (F.jigdo != NULL && !o->print_size) {
 		if (o->output == NULL) {
 			img_cli_usage_error("-jigdo-jigdo needs -o (-o /dev/null for the jigdo "
 					    "files alone)");

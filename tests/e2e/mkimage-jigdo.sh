@@ -47,11 +47,11 @@ OUT=$PWD/out
 OUTFILE=debian-12.0.0-amd64-DVD-1
 mkdir -p out
 # shellcheck disable=SC2086 # the options are word lists, as make_image passes them
-make_image() { # MKISOFS OUTPUT JIGDO-BASE
+make_image() { # MKISOFS OUTPUT JIGDO-BASE [OPTION]
 	$1 $MKISOFS_OPTS -V "$volid" -o "$2" \
 		-jigdo-jigdo "$3.jigdo" -jigdo-template "$3.template" \
 		-jigdo-map Debian="$MIRROR/" -jigdo-exclude "boot$n" -md5-list "$DIR/md5-check" \
-		$JIGDO_OPTS CD$n
+		$JIGDO_OPTS ${4:-} CD$n
 }
 make_image "$MKIMAGE" "$OUT/$OUTFILE.iso" "$OUT/$OUTFILE"
 grep -q '^Filename=debian-12.0.0-amd64-DVD-1.iso$' "$OUT/$OUTFILE.jigdo" ||
@@ -169,8 +169,6 @@ expect_fail 1 "nodir/x.jigdo" "$MKIMAGE" -o bad.iso -jigdo-jigdo nodir/x.jigdo \
 expect_fail 1 "no-such-list" "$MKIMAGE" -o bad.iso -jigdo-jigdo x.jigdo \
 	-jigdo-template x.template -md5-list no-such-list CD1
 [ ! -e bad.iso ] || fail "an image was left after a failed jigdo run"
-expect_fail 2 '^mkimage: -jigdo-map: only with -jigdo-jigdo' "$MKIMAGE" -o bad.iso \
-	-jigdo-map Debian="$MIRROR/" CD1
 expect_fail 2 '^mkimage: -jigdo-jigdo needs -jigdo-template' "$MKIMAGE" -o bad.iso \
 	-jigdo-jigdo x.jigdo -md5-list md5-check CD1
 expect_fail 2 '^mkimage: -jigdo-jigdo: not with -udf' "$MKIMAGE" -udf -o bad.iso \
@@ -184,8 +182,17 @@ expect_fail 2 'jigdo-map Debian: want TO=FROM' "$MKIMAGE" -o bad.iso -jigdo-jigd
 	-jigdo-template x.template -md5-list md5-check -jigdo-map Debian CD1
 [ ! -e bad.iso ] && [ ! -e x.jigdo ] || fail "a refused line wrote something"
 
-# -checksum_algorithm_iso without jigdo (debian-cd's MKISOFS_OPTS always has it) changes nothing:
-# it only says what the .jigdo records.
+# Without -jigdo-jigdo the jigdo settings make nothing and change nothing, as in xorriso:
+# debian-cd's MKISOFS_OPTS always has -checksum_algorithm_iso, and its Makefile hands
+# JIGDO_OPTS to make_disc_trees.pl along with them.
 "$MKIMAGE" -r -o plain.iso CD1
-"$MKIMAGE" -r -checksum_algorithm_iso md5,sha1 -o sums.iso CD1
+# shellcheck disable=SC2086
+"$MKIMAGE" $MKISOFS_OPTS $JIGDO_OPTS -jigdo-map Debian="$MIRROR/" -md5-list md5-check \
+	-o sums.iso CD1
 same_bytes plain.iso sums.iso
+# -print-size with a jigdo line prints the image's size and writes no jigdo files.
+[ "$(make_image "$MKIMAGE" /dev/null "$PWD/ps" -print-size)" -eq $(($(stat -c %s "$OUT/$OUTFILE.iso") / 2048)) ] ||
+	fail "-print-size of the jigdo line"
+[ ! -e ps.jigdo ] && [ ! -e ps.template ] || fail "-print-size wrote jigdo files"
+[ "$("$MKIMAGE" -r -print-size CD1)" = "$("$MKIMAGE" $MKISOFS_OPTS $JIGDO_OPTS -print-size CD1)" ] ||
+	fail "-print-size changed by jigdo settings"
