@@ -14,7 +14,7 @@ VERSION := 0.1.0
 PKG_CONFIG ?= pkg-config
 # libjte-2: the jigdo template engine libisofs is linked with (Debian's libjte-dev); mkimage
 # hands libisofs its handle for -jigdo-jigdo (common/build/jigdo.c).
-PKGS := libisofs-1 libburn-1 libjte-2 popt json-c libcrypto libsystemd libudev
+PKGS := libisofs-1 libburn-1 libjte-2 popt json-c libcrypto libsystemd libudev zlib
 
 # The code relies on libisofs and libburn 1.5.4 behaving as they do (common/base/libversion.c
 # lists where): other versions are refused here and by the programs at start, unless built with

@@ -1,7 +1,7 @@
 # zisofs: files mkzftree compressed, marked with -z (buildroot's iso9660.mk sequence), and files
 # mkimage compresses itself (--zisofs, --zisofs-only) read back decompressed, byte for byte, by
-# xorriso and by the Linux kernel's isofs in a QEMU guest; the stored data really is
-# compressed; misuse is refused by name.
+# xorriso and by the Linux kernel's isofs in a QEMU guest (and by imginfo -x); the stored data
+# really is compressed; misuse is refused by name.
 . "$E2E_DIR/lib.sh"
 need xorriso isoinfo mkzftree qemu-system-x86_64 busybox gzip timeout ldd cmp
 
@@ -42,6 +42,20 @@ for img in zf self some; do
 		{ cat "x-$img.log"; fail "xorriso cannot extract $img.iso"; }
 	same_tree src "x-$img"
 done
+# imginfo -x decompresses them too (Rock Ridge view), and a damaged block pointer is an error
+# naming the file, not wrong data.
+for img in zf self; do
+	"$IMGINFO" -x / -C "i-$img" "$img.iso" || fail "imginfo -x $img.iso"
+	same_tree src "i-$img"
+done
+cp zf.iso damaged.iso
+lba=$(isoinfo -R -l -i zf.iso | sed -n 's/.*\[ *\([0-9]*\) 00\]  text3.txt *$/\1/p')
+[ -n "$lba" ] || fail "no extent for text3.txt"
+printf '\377\377\377\177' | dd of=damaged.iso bs=1 seek=$((lba * 2048 + 20)) conv=notrunc status=none
+expect_fail 2 'text3.txt: zisofs block' "$IMGINFO" -x /d/text3.txt -C i-bad damaged.iso
+[ ! -s i-bad/text3.txt ] || [ "$(stat -c %s i-bad/text3.txt)" -lt "$(stat -c %s src/d/text3.txt)" ] ||
+	fail "a damaged zisofs file was extracted whole"
+
 # The stored bytes are the compressed ones: the ISO 9660 size of text3.txt is mkzftree's.
 isoinfo -R -l -i zf.iso >zf.lst
 want=$(stat -c %s zf/d/text3.txt)
