@@ -19,6 +19,15 @@ yes abcdefgh | head -c 40000 >src/d/e/pattern.dat
 # xorriso -as mkisofs -z -r -V 'ISO9660' -J -joliet-long -cache-inodes -o $@ TMP.
 mkzftree -X -z 9 -p 2 src zf
 "$MKIMAGE" -z -r -V 'ISO9660' -J -joliet-long -cache-inodes -o zf.iso zf
+# xorriso -as mkisofs on the same line marks the same files: the same files decode there.
+xorriso -as mkisofs -z -r -V 'ISO9660' -J -joliet-long -cache-inodes -o xorriso.iso zf \
+	>xorriso.log 2>&1 || { cat xorriso.log; fail "xorriso -as mkisofs -z"; }
+for img in zf xorriso; do
+	xorriso -indev "$img.iso" -find / -type f -exec show_stream 2>/dev/null |
+		sed -n "s/^'\([^']*\)' < --zisofs-decode.*/\1/p" | sort >"$img.marked"
+done
+[ -s zf.marked ] || fail "-z marked no file"
+diff xorriso.marked zf.marked || fail "-z marks other files than xorriso -as mkisofs -z"
 # Without -z the same files are there, but as mkzftree's bytes (no ZF entry).
 "$MKIMAGE" -r -V 'ISO9660' -J -joliet-long -o raw.iso zf
 
