@@ -12,7 +12,9 @@ BUILD   ?= build
 VERSION := 0.1.0
 
 PKG_CONFIG ?= pkg-config
-PKGS := libisofs-1 libburn-1 popt json-c libcrypto libsystemd libudev
+# libjte-2: the jigdo template engine libisofs is linked with (Debian's libjte-dev); mkimage
+# hands libisofs its handle for -jigdo-jigdo (common/build/jigdo.c).
+PKGS := libisofs-1 libburn-1 libjte-2 popt json-c libcrypto libsystemd libudev zlib
 
 # The code relies on libisofs and libburn 1.5.4 behaving as they do (common/base/libversion.c
 # lists where): other versions are refused here and by the programs at start, unless built with
@@ -88,6 +90,8 @@ ifneq ($(ALLOW_UNTESTED_LIBS),1)
 	         "make ALLOW_UNTESTED_LIBS=1" >&2; exit 1; }; \
 	done
 endif
+	@$(PKG_CONFIG) --exists libjte-2 || { \
+	  echo "libjte-2: not found by pkg-config (make deps installs libjte-dev)" >&2; exit 1; }
 
 # The archive is refused if any of its objects calls the terminal, exit or the environment:
 # those belong to the programs (STYLE: library vs program).
@@ -157,6 +161,7 @@ e2e: all
 e2e-asan:
 	$(MAKE) BUILD=$(BUILD)/asan SANITIZE=1 all
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99 \
+	LSAN_OPTIONS=suppressions=$(abspath tests/lsan.supp) \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99 E2E_SANITIZED=1 E2E_ALLOW_SKIP= \
 	  bash tests/e2e/run.sh $(abspath $(BUILD))/asan/bin
 

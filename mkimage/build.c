@@ -5,10 +5,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/base/grow.h"
 #include "common/cli/cli.h"
 #include "common/build/image.h"
+#include "common/build/jigdo.h"
 #include "common/base/progress.h"
 #include "common/build/tree.h"
 #include "common/udf/udf_bridge.h"
@@ -42,6 +44,7 @@ struct job {
 	size_t nsort;
 	struct img_tree *tree;
 	struct img_image *image;
+	struct img_jigdo *jigdo;     /* freed after the image it is attached to */
 	struct img_writer *writer;
 	struct img_progress *progress;
 	enum img_cli_progress show;
@@ -51,6 +54,7 @@ static void job_free(struct job *j)
 {
 	img_writer_free(j->writer);
 	img_image_free(j->image);
+	img_jigdo_free(j->jigdo);
 	img_tree_free(j->tree);
 	img_progress_free(j->progress);
 	img_sort_rules_free(j->sort, j->nsort);
@@ -324,6 +328,16 @@ static int make_image(struct job *j)
 		img_cli_error("cannot create image", &e);
 		return e.code == IMG_EINVAL ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
 	}
+	if (o->jigdo_on) {
+		if (img_jigdo_new(&o->jigdo, &j->jigdo, &e) != IMG_OK) {
+			img_cli_error("cannot set up jigdo", &e);
+			return e.code == IMG_EINVAL ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
+		}
+		if (img_jigdo_attach(j->jigdo, j->image) != IMG_OK) {
+			img_cli_error("cannot set up jigdo", img_image_error(j->image));
+			return IMG_EXIT_FAIL;
+		}
+	}
 	/* Said before the tree goes in, the UDF tree is built alongside libisofs's. */
 	if (o->udf_revision != 0 &&
 	    img_image_plan_udf(j->image, o->udf_revision, o->boot) != IMG_OK) {
@@ -389,14 +403,16 @@ static int write_image(struct job *j)
 		return e.code == IMG_EINVAL ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
 	}
 	j->show = o->progress;
-	if (img_writer_run(j->writer, j->image, on_progress, j, &e) != IMG_OK) {
+	if (img_writer_run(j->writer, j->image, on_progress, j, &e) != IMG_OK ||
+	    img_writer_commit(j->writer, &e) != IMG_OK) {
 		img_cli_progress_done();
 		img_cli_error("image not written", &e);
-		return IMG_EXIT_FAIL;
-	}
-	if (img_writer_commit(j->writer, &e) != IMG_OK) {
-		img_cli_progress_done();
-		img_cli_error("image not written", &e);
+		/* libjte opened (and truncated) them when the image started: what it wrote
+		 * since describes no image, like the temporary file the writer removes. */
+		if (o->jigdo_on) {
+			unlink(o->jigdo.jigdo_path);
+			unlink(o->jigdo.template_path);
+		}
 		return IMG_EXIT_FAIL;
 	}
 	img_cli_progress_done();

@@ -7,6 +7,7 @@
 
 #include "common/build/boot.h"
 #include "common/build/image.h"
+#include "common/build/jigdo.h"
 #include "common/cli/cli_options.h"
 
 struct mk_opts {
@@ -31,6 +32,8 @@ struct mk_opts {
 	unsigned udf_revision;       /* 0: no UDF view; else an enum img_udf_revision value */
 	const char *media;           /* --media name, or NULL */
 	unsigned long long capacity; /* blocks of 2048 bytes the image must fit (0: any) */
+	bool jigdo_on;               /* -jigdo-jigdo: .jigdo and .template along with the image */
+	struct img_jigdo_opts jigdo;
 };
 
 /* Parses argv into o.  Returns -1 to go on, else the exit code (after --help, --version or a

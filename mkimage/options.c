@@ -13,6 +13,7 @@
 #include "common/udf/udf_bridge.h"
 #include "mkimage/argv_join.h"
 #include "mkimage/boot_options.h"
+#include "mkimage/filter_options.h"
 #include "mkimage/mkimage.h"
 #include "mkimage/option_scan.h"
 #include "mkimage/roles.h"
@@ -62,6 +63,7 @@ void mk_options_free(void *state)
 	mk_role_line_free(&s->line);
 	img_boot_config_free(&s->boot);
 	mkimage_boot_lists_free();
+	mkimage_filter_options_free();
 	free(s->output);
 	free(s->volid);
 	free(s->volset);
@@ -348,6 +350,8 @@ static struct poptOption table[] = {
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, mkimage_boot_options, 0,
 	  "Boot media (El Torito entries: -b or -e starts one, -eltorito-alt-boot ends it;\n"
 	  "hybrid MBR/GPT for USB sticks):", NULL },
+	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, mkimage_filter_options, 0,
+	  "Jigdo (as debian-cd makes it) and zisofs compression:", NULL },
 	{ NULL, 0, POPT_ARG_INCLUDE_TABLE, img_cli_common_options, 0,
 	  "Options of mkimage, imginfo and imgburn (-quiet also with one dash; progress\n"
 	  "goes to stderr, stdout may be the image):", NULL },
@@ -494,6 +498,8 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	if (parse_epoch(o) < 0)
 		return IMG_EXIT_USAGE;
 	if (parse_udf_media(o, s, udf) < 0)
+		return IMG_EXIT_USAGE;
+	if (mkimage_filter_options_finish(o) != 0)
 		return IMG_EXIT_USAGE;
 	if (o->image.md5 && !o->image.rock) {
 		/* Readers find the checksum array and tags through AAIP records, which live in

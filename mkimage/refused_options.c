@@ -9,7 +9,6 @@
 #define MACFILES "classic HFS resource files: libisofs writes only HFS+ (use -hfsplus)"
 #define RELOC "mkimage keeps deep directories in place; there is no relocation directory"
 #define TRANS "mkimage writes no TRANS.TBL files (Rock Ridge and Joliet carry the long names)"
-#define JTE_TEMPLATE "jigdo template compression and checksums are libjte's defaults here"
 
 const struct mk_refused_option mk_refused_options[] = {
 	/* Appending to or merging with a previous session. */
@@ -80,6 +79,13 @@ const struct mk_refused_option mk_refused_options[] = {
 	{ "stdio_sync", 1, "mkimage's writer syncs at the end; the interval is not settable" },
 	{ "old-empty", 0, "libisofs' old addresses for empty files are not supported" },
 	{ "quoted_path_list", 1, "use -path-list (one path per line, no quoting)" },
+	{ "prep-boot", 1, "genisoimage's PReP boot file from the tree: libisofs makes the PReP "
+			  "partition from a disk file (use -prep-boot-part FILE)" },
+	/* zisofs2 (libisofs 1.5.4 can write it) is not offered: Linux reads version 1 only. */
+	{ "zisofs-version-2", 0, "zisofs version 2 is not written (Linux reads version 1 "
+				 "only; -z and --zisofs write version 1)" },
+	{ "zisofs2-susp-z2", 0, "zisofs version 2 is not written" },
+	{ "zisofs2-susp-zf", 0, "zisofs version 2 is not written" },
 	/* Classic HFS (genisoimage -hfs and its Apple file options). */
 	{ "h", 0, HFS },
 	{ "hfs", 0, HFS },

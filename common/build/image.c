@@ -2,9 +2,11 @@
 #include "common/build/image_ext.h"
 #include "common/base/grow.h"
 #include "common/build/isofs_ino.h"
+#include "common/build/jigdo.h"
 #include "common/build/isofs_md5fix.h"
 #include "common/build/isofs_realign.h"
 #include "common/build/stream.h"
+#include "common/build/zisofs.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -68,6 +70,9 @@ struct img_image {
 	uint64_t gap_left;
 	bool ended;               /* a realigned stream ended and libisofs's writer was joined */
 	char tree_end_msg[ISO_MSGS_MESSAGE_LEN]; /* libisofs's "tree end differ", held back */
+	void *jte;                /* libjte's handle (jigdo.h), attached from start to the end */
+	bool zisofs_filtered;     /* a file got libisofs's zisofs filter: its size changed */
+	bool jte_attached;
 };
 
 /* Whether img_image_start was called (libisofs's writer may be joined already: ended). */
@@ -317,6 +322,10 @@ int img_image_new(const struct img_image_opts *o, img_note_fn note_fn, void *arg
 	const char *in_cs = o->input_charset ? o->input_charset : "UTF-8";
 	if (iso_set_local_charset((char *)in_cs, 0) <= 0)
 		return img_error_set(err, IMG_EINVAL, "input charset %s: not known to iconv", in_cs);
+	if (img_zisofs_wanted(o) && !o->rock)
+		return img_error_set(err, IMG_EINVAL, "zisofs needs Rock Ridge (its ZF entries)");
+	if (img_zisofs_wanted(o) && (rc = img_zisofs_available(err)) != IMG_OK)
+		return rc;
 	struct img_image *img = calloc(1, sizeof(*img));
 	if (img == NULL)
 		return img_error_set(err, IMG_ENOMEM, "image");
@@ -376,8 +385,12 @@ void img_image_free(struct img_image *img)
 		free(img->bs);
 		img->bs = NULL;
 	}
-	if (img->wopts)
+	if (img->wopts) {
+		void *jte = NULL;
+		if (img->jte_attached)
+			iso_write_opts_detach_jte(img->wopts, &jte);
 		iso_write_opts_free(img->wopts);
+	}
 	if (img->iso)
 		iso_image_unref(img->iso);
 	drain_messages(img, NULL, 0);
@@ -914,6 +927,12 @@ static int add_dir(struct add_ctx *c, IsoDir *parent, const struct img_tree_node
 				node = (IsoNode *)f;
 				set_attrs(c, node, k);
 				iso_node_set_sort_weight(node, e->weight);
+				bool packed = false;
+				if (img_zisofs_wanted(&img->opts))
+					rc = img_zisofs_apply(f, &img->opts, name, path,
+							      img_node_source(k), &packed, &img->err);
+				if (packed)
+					img->zisofs_filtered = true;
 			}
 		} else if (S_ISLNK(st->st_mode)) {
 			IsoSymlink *l;
@@ -1060,6 +1079,8 @@ int img_image_add_tree(struct img_image *img, const struct img_tree *tree)
 
 /* ---- producing the stream ---- */
 
+static int jte_error(struct img_image *img, int ret, const char *what);
+
 /* Rock Ridge PX serials from the tree as it is now (El Torito may have changed it since
  * img_image_add_tree), before libisofs lays out the image: without them libisofs numbers
  * directories and symlinks by where malloc put their nodes (isofs_ino.c).  Without Rock
@@ -1170,8 +1191,13 @@ static void map_files(struct img_image *img)
 {
 	struct img_isofs_data lay;
 	img->mapped = false;
-	if (img->boot.replaced_catalog != NULL && keep_live_files(img) != IMG_OK)
+	if ((img->boot.replaced_catalog != NULL || img->zisofs_filtered) &&
+	    keep_live_files(img) != IMG_OK)
 		return;
+	/* A compressed file takes the blocks of its filter's output. */
+	for (size_t i = 0; img->zisofs_filtered && i < img->nfiles; i++)
+		img->files[i].blocks = img_isofs_blocks((uint64_t)iso_stream_get_size(
+			img->files[i].stream));
 	if (img_isofs_data_layout(img->iso, img->wopts, img->boot.esp_in_session, &lay) != IMG_OK)
 		return;
 	img->moved = SIZE_MAX;
@@ -1234,10 +1260,18 @@ int img_image_start(struct img_image *img, uint64_t *bytes)
 	int rc = number_nodes(img);
 	if (rc != IMG_OK)
 		return rc;
+	/* libjte only now: laying the image out for its size (img_image_stream_blocks) also
+	 * starts libisofs's writer, which would start the jigdo files. */
+	if (img->jte != NULL) {
+		int ret = iso_write_opts_attach_jte(img->wopts, img->jte);
+		if (ret < 0)
+			return img_image_isofs_error(img, ret, "cannot start the jigdo files");
+		img->jte_attached = true;
+	}
 	int ret = iso_image_create_burn_source(img->iso, img->wopts, &img->bs);
 	if (ret < 0) {
 		img->bs = NULL;
-		return img_image_isofs_error(img, ret, "cannot start writing the image");
+		return jte_error(img, ret, "cannot start writing the image");
 	}
 	img->total = (uint64_t)img->bs->get_size(img->bs);
 	img->done = 0;
@@ -1261,6 +1295,62 @@ int img_image_read(struct img_image *img, void *buf, size_t len, size_t *got)
 	if (img->ext != NULL && img->ext->read != NULL && started(img))
 		return img->ext->read(img->ext, img, buf, len, got);
 	return img_image_stream_read(img, buf, len, got);
+}
+
+/* A failure while libjte is attached: libjte's own words (the file it could not open or
+ * find) come first, then libisofs's. */
+static int jte_error(struct img_image *img, int ret, const char *what)
+{
+	char jte[ISO_MSGS_MESSAGE_LEN] = "";
+	if (img->jte_attached)
+		img_jigdo_messages(img->jte, jte, sizeof(jte));
+	int rc = img_image_isofs_error(img, ret, what);
+	if (jte[0] != '\0') {
+		char detail[sizeof(img->err.detail)];
+		snprintf(detail, sizeof(detail), "%s", img->err.detail);
+		img_error_set(&img->err, rc, "%s: %s", jte, detail);
+	}
+	return rc;
+}
+
+/* The end of the stream with libjte attached: libisofs has libjte write the jigdo file's
+ * end after the last byte, on its writer thread, which is therefore joined here; any error
+ * it queued by then fails the image (the jigdo files would be incomplete). */
+static int finish_jte(struct img_image *img)
+{
+	struct burn_source *bs = img->bs;
+	size_t cap = 0, avail_free = 0;
+	const struct timespec step = {0, 200 * 1000};
+	while (iso_ring_buffer_get_status(bs, &cap, &avail_free) == 1)
+		nanosleep(&step, NULL);
+	bs->free_data(bs); /* joins libisofs's writer thread */
+	free(bs);
+	img->bs = NULL;
+	img->ended = true;
+	char why[ISO_MSGS_MESSAGE_LEN] = "", text[ISO_MSGS_MESSAGE_LEN], sev[80];
+	size_t len = img_jigdo_messages(img->jte, why, sizeof(why)) ? strlen(why) : 0;
+	bool failed = len > 0;
+	int code, id;
+	while (iso_obtain_msgs("ALL", &code, &id, text, sev) > 0) {
+		int rank = severity_rank(sev);
+		if (rank >= 4) {
+			failed = true;
+			if (len + 3 < sizeof(why))
+				len += (size_t)snprintf(why + len, sizeof(why) - len, "%s%s",
+							len ? "; " : "", text);
+			if (len >= sizeof(why))
+				len = sizeof(why) - 1;
+		} else if (rank > 0) {
+			img_image_note(img, rank == 3 ? IMG_NOTE_WARN : IMG_NOTE_INFO, "libisofs: %s",
+				       text);
+		}
+	}
+	void *jte = NULL;
+	iso_write_opts_detach_jte(img->wopts, &jte);
+	img->jte_attached = false;
+	if (failed)
+		return img_error_set(&img->err, IMG_EISOFS, "jigdo files not written: %s", why);
+	return IMG_OK;
 }
 
 /* Reads up to len bytes of libisofs's stream (less only at its end, *got 0 there). */
@@ -1302,9 +1392,8 @@ static int raw_read(struct img_image *img, void *buf, size_t len, size_t *got)
 			drain_messages(img, NULL, 0);
 			return rc;
 		}
-		return img_image_isofs_error(img, (int)ISO_BUF_READ_ERROR,
-					     n < 0 ? "error while producing the image"
-						   : "image stream ended early");
+		return jte_error(img, (int)ISO_BUF_READ_ERROR,
+				 n < 0 ? "error while producing the image" : "image stream ended early");
 	}
 	*got = (size_t)n;
 	return IMG_OK;
@@ -1410,6 +1499,14 @@ static int realigned_read(struct img_image *img, uint8_t *buf, size_t len, size_
 	int rc = img_realign_scan(img->realign, buf, n, &use, &gap, &img->err);
 	if (rc != IMG_OK)
 		return rc;
+	if (gap > 0 && img->jte != NULL)
+		/* libjte saw libisofs's stream, without the zero blocks: its template would
+		 * rebuild another image. */
+		return img_error_set(&img->err, IMG_EUNSUPPORTED,
+				     "libisofs 1.5.4 laid out more Rock Ridge continuation area "
+				     "than it wrote for this tree (a directory of many long names): "
+				     "mkimage can realign the image, but the jigdo template libjte "
+				     "made from libisofs's stream would not rebuild it");
 	if (gap > 0 && img->opts.md5 && img->md5fix == NULL)
 		/* libisofs's checksum tags hash the stream it wrote, without the gaps; they are
 		 * redone (md5fix) except with a second tree, realigned after the tree tag. */
@@ -1494,6 +1591,8 @@ int img_image_stream_read(struct img_image *img, void *buf, size_t len, size_t *
 	if (img->done == img->total && img->realign != NULL &&
 	    img_realign_inserted(img->realign) > 0)
 		return check_realigned_end(img);
+	if (img->done == img->total && img->jte_attached)
+		return finish_jte(img);
 	return IMG_OK;
 }
 
@@ -1533,6 +1632,9 @@ const struct img_error *img_image_error(const struct img_image *img)
 
 int img_image_attach_ext(struct img_image *img, struct img_image_ext *ext)
 {
+	if (img->jte != NULL)
+		return img_error_set(&img->err, IMG_EUNSUPPORTED, "jigdo files cannot describe "
+				     "the blocks of the UDF view (libjte sees only libisofs's)");
 	if (img->ext != NULL || started(img))
 		return img_error_set(&img->err, IMG_EINVAL, "image extension added twice or late");
 	img->ext = ext;
@@ -1603,5 +1705,17 @@ int img_image_record_boot(struct img_image *img, const struct img_image_boot *b)
 	img->boot = *b;
 	img->boot.catalog_path = cat;
 	img->boot.replaced_catalog = old;
+	return IMG_OK;
+}
+
+int img_image_set_jte(struct img_image *img, void *jte_handle)
+{
+	if (started(img))
+		return img_error_set(&img->err, IMG_EINVAL, "jigdo: image already started");
+	/* An extension (the UDF bridge) writes blocks libisofs never shows libjte. */
+	if (img->ext != NULL)
+		return img_error_set(&img->err, IMG_EUNSUPPORTED, "jigdo files cannot describe "
+				     "the blocks of the UDF view (libjte sees only libisofs's)");
+	img->jte = jte_handle;
 	return IMG_OK;
 }

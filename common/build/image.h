@@ -72,6 +72,14 @@ struct img_image_opts {
 				* graft point or a file given alone), unless dir_mode */
 	uid_t uid;             /* -uid: owner of every entry */
 	gid_t gid;             /* -gid: group of every entry */
+	/* zisofs (needs Rock Ridge: the ZF entry, RRIP-style, tells readers a file is zisofs):
+	 * zisofs_magic marks files that already are (mkzftree's output, mkisofs -z); the others
+	 * compress with libisofs's filter every regular file (zisofs_all) or those whose name,
+	 * image path or disk path matches one of zisofs_only, where that saves a block. */
+	bool zisofs_magic;
+	bool zisofs_all;
+	const char *const *zisofs_only;
+	size_t n_zisofs_only;
 };
 
 /* Fills o with the defaults: level 3, Rock Ridge and Joliet on, volume id "CDROM". */

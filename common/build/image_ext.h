@@ -104,6 +104,13 @@ int img_image_record_boot(struct img_image *img, const struct img_image_boot *b)
  * Errors: IMG_EISOFS. */
 int img_image_stream_blocks(struct img_image *img, uint64_t *blocks);
 
+/* Has libisofs show its stream to libjte (a struct libjte_env *, jigdo.h) from
+ * img_image_start on, and checks at the stream's end that libjte wrote its files.  The
+ * handle is the caller's; it must outlive img.  Errors: IMG_EINVAL (started already),
+ * IMG_EUNSUPPORTED (an extension is attached: its blocks would be missing from the jigdo
+ * template; img_image_attach_ext refuses one afterwards for the same reason). */
+int img_image_set_jte(struct img_image *img, void *jte_handle);
+
 /* Reads libisofs's stream: the body of img_image_read without an extension. */
 int img_image_stream_read(struct img_image *img, void *buf, size_t len, size_t *got);
 

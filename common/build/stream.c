@@ -27,7 +27,15 @@ struct stream_dir {
 	atomic_size_t refs;
 };
 
+/* libisofs 1.5.4 names the file it writes (iso_stream_get_file_name in stream.c: for its
+ * messages, and for libjte, which decides by that name whether the file goes into the jigdo
+ * file and under which mirror name) only for a stream whose class type starts with "fsrc",
+ * and then reads the name through the IsoFileSource that the stream's data starts with (its
+ * FSrcStreamData).  So our streams start with one, whose get_path gives the disk path; every
+ * other use of fsrc data in libisofs compares the class pointer with its own class first. */
 struct file_stream {
+	IsoFileSource *src;   /* &named: must stay the first member (see above) */
+	IsoFileSource named;
 	struct stream_dir *dir;
 	char *name;           /* within dir */
 	off_t size;           /* size at walk time: what the image records */
@@ -519,7 +527,7 @@ static int fs_clone_stream(IsoStream *old, IsoStream **copy, int flag)
 
 static IsoStreamIface file_stream_class = {
 	4, /* version: update_size, get_input_stream, cmp_ino, clone_stream present */
-	"user",
+	"fsrc", /* for the file's name in libisofs and libjte (struct file_stream) */
 	fs_open,
 	fs_close,
 	fs_get_size,
@@ -533,8 +541,92 @@ static IsoStreamIface file_stream_class = {
 	fs_clone_stream,
 };
 
+/* The naming source of struct file_stream: only get_path is ever called (libisofs's
+ * iso_file_source_get_path), the rest answers as a source that cannot be read. */
+static char *named_path(IsoFileSource *src)
+{
+	const struct file_stream *f = src->data;
+	size_t len = full_path(f->dir, f->name, NULL, 0) + 1;
+	char *p = malloc(len);
+	if (p != NULL)
+		full_path(f->dir, f->name, p, len);
+	return p;
+}
+
+static char *named_name(IsoFileSource *src)
+{
+	const struct file_stream *f = src->data;
+	return strdup(f->name);
+}
+
+static int named_stat(IsoFileSource *src, struct stat *info)
+{
+	(void)src;
+	(void)info;
+	return ISO_FILE_ERROR;
+}
+
+static int named_src(IsoFileSource *src)
+{
+	(void)src;
+	return ISO_FILE_ERROR;
+}
+
+static int named_read(IsoFileSource *src, void *buf, size_t count)
+{
+	(void)src;
+	(void)buf;
+	(void)count;
+	return ISO_FILE_ERROR;
+}
+
+static int named_readdir(IsoFileSource *src, IsoFileSource **child)
+{
+	(void)src;
+	(void)child;
+	return ISO_FILE_ERROR;
+}
+
+static int named_readlink(IsoFileSource *src, char *buf, size_t bufsiz)
+{
+	(void)src;
+	(void)buf;
+	(void)bufsiz;
+	return ISO_FILE_ERROR;
+}
+
+static IsoFilesystem *named_fs(IsoFileSource *src)
+{
+	(void)src;
+	return NULL;
+}
+
+static void named_free(IsoFileSource *src)
+{
+	(void)src; /* part of its stream, freed with it */
+}
+
+static const IsoFileSourceIface named_class = {
+	.version = 0, /* lseek, get_aa_string and clone_src absent */
+	.get_path = named_path,
+	.get_name = named_name,
+	.lstat = named_stat,
+	.stat = named_stat,
+	.access = named_src,
+	.open = named_src,
+	.close = named_src,
+	.read = named_read,
+	.readdir = named_readdir,
+	.readlink = named_readlink,
+	.get_filesystem = named_fs,
+	.free = named_free,
+};
+
 size_t img_stream_path(IsoStream *s, char *buf, size_t len)
 {
+	/* A filter (zisofs) over one of ours: the file it reads. */
+	if (s != NULL && s->class != &file_stream_class)
+		s = iso_stream_get_input_stream(s, 1);
 	if (s == NULL || s->class != &file_stream_class)
 		return 0;
 	const struct file_stream *f = s->data;
@@ -554,6 +646,10 @@ static int new_stream(struct stream_dir *dir, const char *name, off_t size, ino_
 		free(p);
 		return -1;
 	}
+	f->src = &f->named;
+	f->named.class = &named_class;
+	f->named.refcount = 1;
+	f->named.data = f;
 	f->dir = dir;
 	f->name = p;
 	f->size = size;

@@ -40,8 +40,9 @@
 int img_stream_new_file(const char *path, const struct stat *st, IsoStream **out,
 			struct img_error *err);
 
-/* Writes the path a stream of img_stream_new_file reads into buf (truncated to len - 1 bytes and
- * terminated when len > 0) and returns its whole length; returns 0 for another kind of stream. */
+/* Writes the path a stream of img_stream_new_file (or a filter over one, such as libisofs's
+ * zisofs filter) reads into buf (truncated to len - 1 bytes and terminated when len > 0) and
+ * returns its whole length; returns 0 for another kind of stream. */
 size_t img_stream_path(IsoStream *s, char *buf, size_t len);
 
 /* Closes the directory descriptor that file streams keep open between files and frees their

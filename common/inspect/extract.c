@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/base/grow.h"
+#include "common/inspect/zisofs_read.h"
 
 struct job {
 	struct img_source *src;
@@ -153,12 +154,77 @@ static int make_room(struct job *j, int dirfd, const char *name)
 	return IMG_OK;
 }
 
+/* A file's stored bytes, through its extents (zisofs_read.h's reader). */
+struct stored {
+	struct job *j;
+	const struct img_fnode *n;
+	int fd;
+};
+
+static int stored_read(void *arg, uint64_t off, void *buf, size_t len, struct img_error *err)
+{
+	struct stored *s = arg;
+	unsigned char *p = buf;
+	for (size_t i = 0; i < s->n->nextents && len > 0; i++) {
+		uint64_t elen = s->n->extents[i].length;
+		if (off >= elen) {
+			off -= elen;
+			continue;
+		}
+		size_t chunk = elen - off < len ? (size_t)(elen - off) : len;
+		int rc = img_source_read(s->j->src, s->n->extents[i].offset + off, p, chunk,
+					 s->j->path, err);
+		if (rc != IMG_OK)
+			return rc;
+		p += chunk;
+		len -= chunk;
+		off = 0;
+	}
+	if (len > 0)
+		return img_error_set(err, IMG_ECORRUPT, "%s: read beyond its extents", s->j->path);
+	return IMG_OK;
+}
+
+static int write_all(struct job *j, int fd, const unsigned char *p, size_t len,
+		     struct img_error *err)
+{
+	for (size_t done = 0; done < len;) {
+		ssize_t w = write(fd, p + done, len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return img_error_errno(err, img_error_from_write_errno(errno), errno,
+					       "%s: write", j->path);
+		done += (size_t)w;
+	}
+	return IMG_OK;
+}
+
+static int stored_write(void *arg, const void *buf, size_t len, struct img_error *err)
+{
+	struct stored *s = arg;
+	return write_all(s->j, s->fd, buf, len, err);
+}
+
+/* Whether n's data is zisofs (Rock Ridge size larger than what its extents hold, and a zisofs
+ * header for that size), which write_file decompresses as Linux would. */
+static bool is_zisofs(struct job *j, const struct img_fnode *n, uint64_t have)
+{
+	unsigned char head[IMG_ZISOFS_HEADER];
+	struct stored s = {.j = j, .n = n};
+	struct img_error ignored;
+	return have < n->size && have >= sizeof(head) &&
+	       stored_read(&s, 0, head, sizeof(head), &ignored) == IMG_OK &&
+	       img_zisofs_is_header(head, n->size);
+}
+
 static int write_file(struct job *j, int dirfd, const char *name, const struct img_fnode *n)
 {
 	uint64_t have = 0;
 	for (size_t i = 0; i < n->nextents; i++)
 		have += n->extents[i].length;
-	if (have < n->size)
+	bool zisofs = is_zisofs(j, n, have);
+	if (have < n->size && !zisofs)
 		return img_error_set(j->err, IMG_ECORRUPT,
 				     "%s: extents hold %llu bytes of its %llu", j->path,
 				     (unsigned long long)have, (unsigned long long)n->size);
@@ -169,7 +235,12 @@ static int write_file(struct job *j, int dirfd, const char *name, const struct i
 	if (fd < 0)
 		return img_error_errno(j->err, errno == EEXIST ? IMG_EEXIST : IMG_EIO, errno,
 				       "%s: cannot create", j->path);
-	uint64_t left = n->size;
+	uint64_t left = zisofs ? 0 : n->size;
+	if (zisofs) {
+		struct stored st = {.j = j, .n = n, .fd = fd};
+		rc = img_zisofs_decode(stored_read, &st, have, n->size, stored_write, &st, j->path,
+				       j->err);
+	}
 	for (size_t i = 0; i < n->nextents && left > 0 && rc == IMG_OK; i++) {
 		uint64_t off = n->extents[i].offset, len = n->extents[i].length;
 		if (len > left)
@@ -177,16 +248,8 @@ static int write_file(struct job *j, int dirfd, const char *name, const struct i
 		while (len > 0 && rc == IMG_OK) {
 			size_t chunk = len < j->bufsize ? (size_t)len : j->bufsize;
 			rc = img_source_read(j->src, off, j->buf, chunk, j->path, j->err);
-			for (size_t done = 0; rc == IMG_OK && done < chunk;) {
-				ssize_t w = write(fd, j->buf + done, chunk - done);
-				if (w < 0 && errno == EINTR)
-					continue;
-				if (w < 0)
-					rc = img_error_errno(j->err, img_error_from_write_errno(errno),
-							     errno, "%s: write", j->path);
-				else
-					done += (size_t)w;
-			}
+			if (rc == IMG_OK)
+				rc = write_all(j, fd, j->buf, chunk, j->err);
 			off += chunk;
 			len -= chunk;
 			left -= chunk;

@@ -50,7 +50,9 @@ package_of() {
 	case $1 in
 	7z) echo p7zip-full ;;
 	bsdtar) echo libarchive-tools ;;
-	isoinfo | genisoimage) echo genisoimage ;;
+	isoinfo | genisoimage | mkzftree) echo genisoimage ;;
+	jigit-mkimage) echo jigit ;;
+	jigdo-file) echo jigdo-file ;;
 	udfinfo | mkudffs) echo udftools ;;
 	udfclient) echo udfclient ;;
 	xorriso) echo xorriso ;;

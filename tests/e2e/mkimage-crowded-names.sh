@@ -9,46 +9,6 @@
 . "$E2E_DIR/mkimage.inc"
 need xorriso isoinfo udfinfo genisoimage
 
-# gen DIR SEED N PLACE RATIO [bmp]: a tree with one directory (at PLACE under DIR) of N files,
-# a RATIO of them with 100-255-byte names (some UTF-8; characters beyond the BMP unless bmp),
-# the rest short, and a few siblings; prints every file's path, sorted.
-gen() {
-	$PYTHON - "$@" <<'PY'
-import os, random, sys
-d, seed, n, place, ratio = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], float(sys.argv[5])
-rnd = random.Random(seed)
-alpha = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-'
-uni = ['\u00e9', '\u00f1', '\u00fc', '\u00df', '\u65e5', '\u672c', '\u0436', '\u03bb',
-       '\u2192'] + ([] if sys.argv[6:] == ['bmp'] else ['\U0001F600'])
-paths = []
-def put(path, text):
-    with open(os.path.join(d, path), 'w', encoding='utf-8') as f:
-        f.write(text)
-    paths.append(path)
-for k in range(rnd.randint(0, 3)):
-    os.makedirs(os.path.join(d, 'side%d' % k))
-    for j in range(rnd.randint(1, 40)):
-        put('side%d/f%d' % (k, j), 'side %d %d\n' % (k, j))
-os.makedirs(os.path.join(d, place), exist_ok=True)
-names = set()
-while len(names) < n:
-    if rnd.random() < ratio:
-        want, s = rnd.randint(100, 255), ''
-        while True:
-            c = rnd.choice(alpha) if rnd.random() < 0.9 else rnd.choice(uni)
-            if len((s + c).encode()) > want:
-                break
-            s += c
-    else:
-        s = ''.join(rnd.choice(alpha) for _ in range(rnd.randint(1, 20)))
-    if s not in ('.', '..'):
-        names.add(s)
-for i, s in enumerate(sorted(names)):
-    put(os.path.join(place, s) if place != '.' else s, '%d %s\n' % (i, s))
-for p in sorted(paths):
-    print(p)
-PY
-}
 
 # Names as each reader sees them, one path per line, sorted (LC_ALL=C: byte order).
 names_xorriso() {

@@ -13,7 +13,7 @@ mkdir -p "$work"
 cd "$work"
 export LSAN_OPTIONS="suppressions=$here/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 
-pkgs="libisofs-1 libburn-1 popt json-c libcrypto"
+pkgs="libisofs-1 libburn-1 popt json-c libcrypto zlib"
 cflags="-g -O1 -std=c11 -D_XOPEN_SOURCE=700 -D_FILE_OFFSET_BITS=64 -I$top $(pkg-config --cflags $pkgs)"
 libs="$(pkg-config --libs $pkgs)"
 common="$top/common/base/error.c $top/common/inspect/source.c $top/common/inspect/voldesc.c $top/common/inspect/eltorito.c \
@@ -21,7 +21,7 @@ common="$top/common/base/error.c $top/common/inspect/source.c $top/common/inspec
 	$top/common/burn/wav.c $top/common/base/unicode.c $top/common/udf/udf_desc.c"
 common="$common $top/common/inspect/extract.c $top/common/base/grow.c $top/common/udf/udf_partmap.c \
 	$top/common/udf/udf_isoscan.c $top/common/inspect/map.c $top/common/build/isofs_realign.c \
-	$top/common/inspect/diff.c"
+	$top/common/inspect/diff.c $top/common/inspect/zisofs_read.c"
 
 # Seeds: a hybrid BIOS+EFI image and a plain one.
 seeds="$work/seeds"
@@ -131,6 +131,15 @@ PY
 	touch "$seeds/done-isoscan"
 fi
 
+# zisofs_read: files compressed by mkzftree (a text of several blocks, a sparse one, a tiny one).
+if [ ! -d "$seeds/zisofs_read" ] && command -v mkzftree >/dev/null 2>&1; then
+	rm -rf "$seeds/zsrc" "$seeds/zout" && mkdir -p "$seeds/zsrc"
+	yes 'zisofs seed text' | head -c 100000 >"$seeds/zsrc/text"
+	head -c 70000 /dev/zero >"$seeds/zsrc/zeros"
+	echo tiny >"$seeds/zsrc/tiny"
+	mkzftree -z 9 "$seeds/zsrc" "$seeds/zout"
+	mkdir -p "$seeds/zisofs_read" && cp "$seeds/zout"/* "$seeds/zisofs_read"/
+fi
 # map: the iso_read and udf_read seeds (sparse images of ISO 9660, hybrid and UDF images).
 mkdir -p "$seeds/map"
 cp -n "$seeds/iso_read"/* "$seeds/udf_read"/* "$seeds/map"/ 2>/dev/null || true
