@@ -77,6 +77,9 @@ package_of() {
 	chromium) echo chromium ;;
 	file) echo file ;;
 	gzip) echo gzip ;;
+	cloud-localds) echo cloud-image-utils ;;
+	mkzftree) echo genisoimage ;;
+	grub-mkimage) echo grub-common ;;
 	*) echo "unknown to lib.sh's package_of: add it there and to scripts/deps.sh" ;;
 	esac
 }
