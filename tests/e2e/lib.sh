@@ -78,6 +78,7 @@ package_of() {
 	file) echo file ;;
 	gzip) echo gzip ;;
 	cloud-localds) echo cloud-image-utils ;;
+	jigit-mkimage) echo jigit ;;
 	mkzftree) echo genisoimage ;;
 	grub-mkimage) echo grub-common ;;
 	*) echo "unknown to lib.sh's package_of: add it there and to scripts/deps.sh" ;;
