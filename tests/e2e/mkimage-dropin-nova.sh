@@ -19,6 +19,12 @@ printf '{"hostname": "dropin"}\n' >"$md/ec2/2009-04-04/meta-data.json"
 printf 'file injected\n' >"$md/openstack/content/0000"
 printf 'dots\n' >"$md/openstack/latest/.hidden.v1.2.txt"
 
+# Documented difference: genisoimage writes -publisher as given ("OpenStack Compute ..."), which
+# ECMA-119 8.4.20 does not allow (a-characters: upper case); libisofs and xorriso upper-case it.
+# Nova never reads it back.  Compared without regard to case.
+DROPIN_UPCASE_FIELDS=Publisher_id
+note "documented difference: the publisher id is compared without case (ECMA-119 a-characters)"
+
 novadrive() {
 	genisoimage -o "$OUT/configdrive.iso" -ldots -allow-lowercase -allow-multidot -l \
 		-publisher "OpenStack Compute 29.0.0" -quiet -J -r -V config-2 "$md"
