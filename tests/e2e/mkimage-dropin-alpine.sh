@@ -14,7 +14,7 @@
 . "$E2E_DIR/dropin.inc"
 need mformat mcopy fdisk
 
-TOKEN=TOKEN-ALPINE-77d2
+TOKEN='TOKEN-ALPINE-77d2'
 dropin_boot_fixtures $TOKEN
 # The sections Alpine builds, then DESTDIR made of symlinks to them.
 sec=$SCRATCH/sections

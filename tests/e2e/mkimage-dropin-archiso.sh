@@ -18,7 +18,7 @@
 . "$E2E_DIR/dropin.inc"
 need sgdisk fdisk
 
-TOKEN=TOKEN-ARCHISO-5c1e
+TOKEN='TOKEN-ARCHISO-5c1e'
 dropin_boot_fixtures $TOKEN
 work_dir=$SCRATCH/work
 isofs_dir=$work_dir/iso

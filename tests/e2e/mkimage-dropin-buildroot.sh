@@ -14,7 +14,7 @@
 . "$E2E_DIR/dropin.inc"
 need mkzftree
 
-TOKEN=TOKEN-BUILDROOT-9e07
+TOKEN='TOKEN-BUILDROOT-9e07'
 dropin_boot_fixtures $TOKEN
 TARGET_DIR=$SCRATCH/target
 mkdir -p "$TARGET_DIR/bin" "$TARGET_DIR/etc" "$TARGET_DIR/usr/lib"

@@ -19,7 +19,7 @@
 . "$E2E_DIR/dropin.inc"
 need jigit-mkimage fdisk
 
-TOKEN=TOKEN-DEBIANCD-4d19
+TOKEN='TOKEN-DEBIANCD-4d19'
 dropin_boot_fixtures $TOKEN
 MIRROR=$SCRATCH/mirror
 mkdir -p "$MIRROR/pool/main/h/hello" "$MIRROR/pool/main/b/base-files"

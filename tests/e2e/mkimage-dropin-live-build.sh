@@ -14,7 +14,7 @@
 . "$E2E_DIR/dropin.inc"
 need fdisk
 
-TOKEN=TOKEN-LIVEBUILD-31aa
+TOKEN='TOKEN-LIVEBUILD-31aa'
 dropin_boot_fixtures $TOKEN
 tree=$SCRATCH/tree
 mkdir -p "$tree/binary/isolinux" "$tree/binary/boot/grub" "$tree/binary/live" "$tree/binary/.disk"

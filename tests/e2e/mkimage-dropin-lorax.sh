@@ -21,7 +21,7 @@
 need grub-mkimage sgdisk
 need_file grub-pc-bin /usr/lib/grub/i386-pc/boot_hybrid.img
 
-TOKEN=TOKEN-LORAX-a62c
+TOKEN='TOKEN-LORAX-a62c'
 dropin_boot_fixtures $TOKEN
 inroot=/
 GRUB2DIR="boot/grub2" STAGE2IMG="images/install.img" KERNELDIR="images/pxeboot"

@@ -15,7 +15,7 @@
 . "$E2E_DIR/bootlib.sh"
 . "$E2E_DIR/dropin.inc"
 
-TOKEN=TOKEN-MKKSISO-17b0
+TOKEN='TOKEN-MKKSISO-17b0'
 dropin_boot_fixtures $TOKEN
 src=$SCRATCH/src
 mkdir -p "$src/isolinux" "$src/EFI/BOOT" "$src/images"

@@ -15,7 +15,7 @@
 . "$E2E_DIR/bootlib.sh"
 . "$E2E_DIR/dropin.inc"
 
-TOKEN=TOKEN-NIXOS-0b3f
+TOKEN='TOKEN-NIXOS-0b3f'
 dropin_boot_fixtures $TOKEN
 store=$SCRATCH/nix/store
 mkdir -p "$store/abc-nixos-system/sw/bin" "$store/def-linux/boot" "$SCRATCH/contents/isolinux" "$SCRATCH/contents/EFI/BOOT"

@@ -14,7 +14,7 @@
 . "$E2E_DIR/dropin.inc"
 dropin_real_is mkisofs xorrisofs
 
-TOKEN=TOKEN-YOCTO-e410
+TOKEN='TOKEN-YOCTO-e410'
 dropin_boot_fixtures $TOKEN
 isodir=$SCRATCH/isodir
 mkdir -p "$isodir/isolinux" "$isodir/EFI/BOOT"
