@@ -73,7 +73,7 @@ alpine_iso() {
 }
 dropin_pair alpine_iso
 DROPIN_IMG=alpine-extended-3.21.0-x86_64.iso
-dropin_compare --boot-table boot/syslinux/isolinux.bin --catalog boot/syslinux/boot.cat
+dropin_compare --dates --boot-table boot/syslinux/isolinux.bin --catalog boot/syslinux/boot.cat
 # -follow-links: the files, not the links.
 cp -rL "$DESTDIR" followed
 dropin_same_source files.ours followed

@@ -97,7 +97,7 @@ uefi_only_quiet() {
 # A: BIOS + UEFI.
 dropin_pair archiso_line releng
 DROPIN_IMG=archlinux-2026.12.01-x86_64.iso
-dropin_compare --boot-table boot/syslinux/isolinux.bin --catalog boot/syslinux/boot.cat
+dropin_compare --dates --boot-table boot/syslinux/isolinux.bin --catalog boot/syslinux/boot.cat
 dropin_same_source files.ours "$isofs_dir" mode
 img=ours/$DROPIN_IMG
 boot_qemu bios-cd "$img" $TOKEN
@@ -109,6 +109,6 @@ boot_qemu uefi-hd "$img" $TOKEN
 # B: UEFI only, a valid GPT.
 rm -rf real ours files.real files.ours
 dropin_pair archiso_line uefi_only_quiet
-dropin_compare --boot-table boot/syslinux/isolinux.bin --catalog EFI/boot.cat
+dropin_compare --dates --boot-table boot/syslinux/isolinux.bin --catalog EFI/boot.cat
 dropin_gpt_has_esp "$img"
 boot_qemu uefi-hd "$img" $TOKEN

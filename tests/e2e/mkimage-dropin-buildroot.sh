@@ -39,7 +39,7 @@ dropin_pair buildroot_iso
 DROPIN_IMG=rootfs.iso9660
 catalog=$(xorriso -indev real/rootfs.iso9660 -report_el_torito as_mkisofs 2>/dev/null | sed -n "s/^-c '\/\(.*\)'$/\1/p")
 [ -n "$catalog" ] || fail "no boot catalog path in the real tool's image"
-dropin_compare --boot-table isolinux/isolinux.bin --catalog "$catalog"
+dropin_compare --dates --boot-table isolinux/isolinux.bin --catalog "$catalog"
 # The ZF records: xorriso lists the zisofs files of each image the same.
 for side in real ours; do
 	xorriso -indev $side/rootfs.iso9660 -find / -has_filter -exec show_stream -- 2>/dev/null |

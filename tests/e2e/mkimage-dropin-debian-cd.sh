@@ -70,7 +70,7 @@ make_image() {
 }
 dropin_pair make_image
 DROPIN_IMG=debian-12.4.0-amd64-NETINST-1.iso
-dropin_compare --boot-table isolinux/isolinux.bin --catalog isolinux/boot.cat
+dropin_compare --dates --boot-table isolinux/isolinux.bin --catalog isolinux/boot.cat
 for side in real ours; do
 	sed -n '/^\[Parts\]/,/^\[/p' $side/debian-12.4.0-amd64-NETINST-1.jigdo >parts.$side
 done

@@ -51,7 +51,7 @@ live_build() {
 }
 dropin_pair live_build
 DROPIN_IMG=$IMAGE
-dropin_compare --boot-table isolinux/isolinux.bin --catalog isolinux/boot.cat
+dropin_compare --dates --boot-table isolinux/isolinux.bin --catalog isolinux/boot.cat
 dropin_same_source files.ours "$tree/binary"
 grep -q '^Volume id: Debian bookworm 20231114-22:13$' vd.ours || fail "volume id"
 img=ours/$IMAGE

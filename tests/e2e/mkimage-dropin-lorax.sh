@@ -68,7 +68,7 @@ lorax_iso() {
 }
 dropin_pair lorax_iso
 DROPIN_IMG=outroot/images/boot.iso
-dropin_compare --boot-table images/eltorito.img --grub2-info images/eltorito.img
+dropin_compare --dates --boot-table images/eltorito.img --grub2-info images/eltorito.img
 # --boot-catalog-hide: no boot.cat in any view.
 grep -q 'boot.cat' tree-iso.ours tree-rr.ours tree-joliet.ours && fail "the hidden boot catalog is listed"
 cmp files.ours/$GRUB2DIR/i386-pc/normal.mod /usr/lib/grub/i386-pc/normal.mod || fail "grafted i386-pc"

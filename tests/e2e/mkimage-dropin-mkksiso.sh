@@ -48,7 +48,7 @@ mkksiso() {
 dropin_pair mkksiso
 DROPIN_IMG=ks.iso
 # xorriso writes no Joliet tree unless told (-joliet on): mkksiso's output has none.
-dropin_compare --no-joliet --boot-table isolinux/isolinux.bin --catalog isolinux/boot.cat
+dropin_compare --dates --no-joliet --boot-table isolinux/isolinux.bin --catalog isolinux/boot.cat
 cmp files.ours/ks.cfg ks.cfg || fail "ks.cfg"
 cmp files.ours/EFI/BOOT/grub.cfg edited/EFI/BOOT/grub.cfg || fail "the updated grub.cfg"
 grep -q '^Volume id: Fedora-41-ks$' vd.ours || fail "volume id"

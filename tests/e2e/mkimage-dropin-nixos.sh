@@ -80,7 +80,7 @@ nixos_iso() {
 dropin_pair nixos_iso
 DROPIN_IMG=iso/nixos.iso
 # The GUID is derived from $out, which differs between the two sides: compared below instead.
-dropin_compare --boot-table isolinux/isolinux.bin --catalog .boot.cat
+dropin_compare --dates --boot-table isolinux/isolinux.bin --catalog .boot.cat
 for side in real ours; do
 	want=$(printf 'nixos-%s' "$SCRATCH/$side" | sha256sum | cut -c1-32)
 	grep -q "^GPT disk GUID *: *$want\$" "$SCRATCH/$side/iso/nixos.iso.report.raw" ||

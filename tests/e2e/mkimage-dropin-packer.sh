@@ -23,7 +23,7 @@ mkisofs_form() {
 }
 dropin_pair xorriso_form
 DROPIN_IMG=packer-x.iso
-dropin_compare
+dropin_compare --dates
 dropin_same_source files.ours "$src" mode
 
 rm -rf files.real files.ours

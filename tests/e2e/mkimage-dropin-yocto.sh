@@ -41,7 +41,7 @@ wic_iso() {
 }
 dropin_pair wic_iso
 DROPIN_IMG=tempiso_img.iso
-dropin_compare --boot-table isolinux/isolinux.bin --catalog isolinux/boot.cat
+dropin_compare --dates --boot-table isolinux/isolinux.bin --catalog isolinux/boot.cat
 dropin_same_source files.ours "$isodir" mode
 grep -q '^-e ./efi.img.$' ours/tempiso_img.iso.report.raw ||
 	{ cat ours/tempiso_img.iso.report.raw >&2; fail "no EFI El Torito entry for efi.img"; }
