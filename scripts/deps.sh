@@ -5,7 +5,7 @@ set -eu
 
 build="gcc make pkg-config libisofs-dev libburn-dev libjte-dev zlib1g-dev libpopt-dev libjson-c-dev libssl-dev libsystemd-dev libudev-dev"
 boot="isolinux syslinux-common"
-readers="xorriso genisoimage jigit jigdo-file p7zip-full libarchive-tools udftools udfclient python3-pycdlib dumpet fdisk gdisk chromium file"
+readers="xorriso genisoimage cloud-image-utils jigit jigdo-file p7zip-full libarchive-tools udftools udfclient python3-pycdlib dumpet fdisk gdisk chromium file"
 # Real images no one here wrote: the ISOs these packages ship (tests/e2e/imginfo-real-images.sh).
 images="grub-rescue-pc ipxe memtest86+"
 qemu="qemu-system-x86 qemu-block-extra tgt ovmf grub-efi-amd64-bin grub-pc-bin grub-common mtools dosfstools busybox-static linux-image-cloud-amd64"

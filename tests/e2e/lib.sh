@@ -79,6 +79,10 @@ package_of() {
 	chromium) echo chromium ;;
 	file) echo file ;;
 	gzip) echo gzip ;;
+	cloud-localds) echo cloud-image-utils ;;
+	jigit-mkimage) echo jigit ;;
+	mkzftree) echo genisoimage ;;
+	grub-mkimage) echo grub-common ;;
 	*) echo "unknown to lib.sh's package_of: add it there and to scripts/deps.sh" ;;
 	esac
 }

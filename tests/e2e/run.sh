@@ -43,10 +43,19 @@ run_one() {
 	rm -rf "$scratch" "$scratch.log"
 }
 
+# Tests listed in pending.txt (the drop-in acceptance tests of issue 14 whose options are still
+# being built) run only when asked for by name or pattern, not in a whole run (make check): the
+# lead takes a name out of the list when the test passes.
+pending=""
+if [ -z "${2:-}" ] && [ -z "${E2E:-}" ] && [ -f "$here/pending.txt" ]; then
+	pending=$(grep -v '^#' "$here/pending.txt" | tr '\n' ' ')
+fi
+
 running=0
 for t in "$here"/*-*.sh; do
 	name=$(basename "$t" .sh)
 	case "$name" in $pattern) ;; *) continue ;; esac
+	case " $pending " in *" $name "*) echo "PENDING $name (tests/e2e/pending.txt)"; continue ;; esac
 	if [ "$running" -ge "$jobs" ]; then
 		wait -n
 		running=$((running - 1))
