@@ -31,6 +31,14 @@ enum {
 
 static struct img_boot_config *target;
 static bool entry_open;        /* -b/-e since the last -eltorito-alt-boot */
+/* Entry options given before the -b or -e they belong to ("-no-emul-boot -b IMG", buildroot's
+ * and Yocto's order): genisoimage and xorriso apply them to the entry that the next -b or -e
+ * starts, so they wait here until it does. */
+#define MAX_PENDING 32
+static struct pending { int val; const char *name; char *arg; } pending[MAX_PENDING];
+static size_t npending;
+static void apply_pending(void);
+static void drop_pending(void);
 static char problem[1200];     /* the first error met while parsing */
 /* Copies: popt's argument pointers do not outlive the callback. */
 static char preset_buf[16], modification_date_buf[17];
@@ -50,6 +58,7 @@ void mkimage_boot_options_bind(struct img_boot_config *cfg)
 {
 	target = cfg;
 	entry_open = false;
+	drop_pending();
 	problem[0] = '\0';
 	preset = NULL;
 	modification_date = NULL;
@@ -158,14 +167,26 @@ static void start_entry(const char *arg, bool efi)
 	if (img_boot_add_entry(target, arg, efi, &err) != IMG_OK)
 		complain("%s%s", err.detail, "");
 	entry_open = true;
+	apply_pending();
 }
 
-static struct img_boot_entry *entry_for(const char *option)
+/* The open entry, or NULL after keeping the option for the next one (pending). */
+static struct img_boot_entry *entry_for(int val, const char *option, const char *arg)
 {
 	struct img_boot_entry *cur = entry_open ? img_boot_current(target) : NULL;
-	if (cur == NULL)
-		complain("%s needs a boot image first (-b or -e)%s", option, "");
-	return cur;
+	if (cur != NULL)
+		return cur;
+	if (npending == MAX_PENDING) {
+		complain("more than %s boot image options before a -b or -e%s", "32", "");
+		return NULL;
+	}
+	char *copy = arg ? strdup(arg) : NULL;
+	if (arg != NULL && copy == NULL) {
+		complain("%s%s", "out of memory", "");
+		return NULL;
+	}
+	pending[npending++] = (struct pending){val, option, copy};
+	return NULL;
 }
 
 static int parse_platform(const char *arg)
@@ -387,7 +408,7 @@ static bool platform_option(int val, const char *name, const char *arg)
 
 static void entry_option(int val, const char *name, const char *arg)
 {
-	struct img_boot_entry *e = entry_for(name);
+	struct img_boot_entry *e = entry_for(val, name, arg);
 	long v;
 	if (e == NULL)
 		return;
@@ -428,6 +449,23 @@ static void entry_option(int val, const char *name, const char *arg)
 		parse_selcrit(e, arg);
 		break;
 	}
+}
+
+static void apply_pending(void)
+{
+	size_t n = npending;
+	npending = 0;
+	for (size_t i = 0; i < n; i++) {
+		entry_option(pending[i].val, pending[i].name, pending[i].arg);
+		free(pending[i].arg);
+	}
+}
+
+static void drop_pending(void)
+{
+	for (size_t i = 0; i < npending; i++)
+		free(pending[i].arg);
+	npending = 0;
 }
 
 /* -b, -e, --efi-boot, -eltorito-alt-boot, -c: where El Torito entries start and end, and the
@@ -800,6 +838,10 @@ static void apply_preset(void)
 
 int mkimage_boot_options_finish(void)
 {
+	if (npending > 0)
+		complain("-%s applies to a boot image, but no -b or -e follows it%s",
+			 pending[0].name, "");
+	drop_pending();
 	if (problem[0] == '\0' && preset != NULL)
 		apply_preset();
 	if (problem[0] != '\0') {

@@ -39,7 +39,11 @@ dropin_pair buildroot_iso
 DROPIN_IMG=rootfs.iso9660
 catalog=$(xorriso -indev real/rootfs.iso9660 -report_el_torito as_mkisofs 2>/dev/null | sed -n "s/^-c '\/\(.*\)'$/\1/p")
 [ -n "$catalog" ] || fail "no boot catalog path in the real tool's image"
-dropin_compare --dates --boot-table isolinux/isolinux.bin --catalog "$catalog"
+# xorriso 1.5.4 writes untranslated ISO 9660 names (lower case, ~, several dots: "a~b.c.d.txt;1")
+# whenever -boot-info-table is on its line, which ECMA-119 does not allow and nothing on the
+# line asks for (measured: the same line without -boot-info-table gives "A_B_C_D.TXT;1").
+dropin_compare --dates --boot-table isolinux/isolinux.bin --catalog "$catalog" \
+	--iso-names-differ "xorriso untranslates them when -boot-info-table is given; mkimage keeps ECMA-119 names (Rock Ridge and Joliet compared)"
 # The ZF records: xorriso lists the zisofs files of each image the same.
 for side in real ours; do
 	xorriso -indev $side/rootfs.iso9660 -find / -has_filter -exec show_stream -- 2>/dev/null |

@@ -43,9 +43,9 @@ run_one() {
 	rm -rf "$scratch" "$scratch.log"
 }
 
-# Tests listed in pending.txt (the drop-in acceptance tests of issue 14 whose options are still
-# being built) run only when asked for by name or pattern, not in a whole run (make check): the
-# lead takes a name out of the list when the test passes.
+# Tests listed in pending.txt (acceptance tests of a capability an open issue still has to
+# build; the file says which) run only when asked for by name or pattern, not in a whole run
+# (make check), and the summary lists them.
 pending=""
 if [ -z "${2:-}" ] && [ -z "${E2E:-}" ] && [ -f "$here/pending.txt" ]; then
 	pending=$(grep -v '^#' "$here/pending.txt" | tr '\n' ' ')
