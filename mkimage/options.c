@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/burn/drive.h"
+#include "common/burn/media.h"
 #include "common/cli/cli.h"
 #include "common/cli/cli_options.h"
 #include "common/udf/udf.h"
@@ -214,6 +216,35 @@ const char *mk_media_label(const char *name)
 	return name;
 }
 
+/* --media=DEV (a device path or a stdio: address): the medium loaded there chooses the file
+ * systems and the room, as IMAPI2's ChooseImageDefaults(recorder) does (common/burn/media.c). */
+static int media_from_drive(struct mk_opts *o, const char *dev)
+{
+	static char label[1200];
+	struct img_error err = {0};
+	struct img_media_defaults m;
+	int rc = img_burn_init(&err);
+	if (rc == IMG_OK) {
+		rc = img_media_defaults(dev, &m, &err);
+		img_burn_finish();
+	}
+	if (rc != IMG_OK) {
+		img_cli_error("--media", &err);
+		return -1;
+	}
+	snprintf(label, sizeof(label), "the %s in %s", m.profile, dev);
+	o->media = label;
+	o->capacity = (unsigned long long)m.free_blocks;
+	o->udf_revision = m.udf_revision;
+	char rev[16] = "";
+	if (m.udf_revision)
+		snprintf(rev, sizeof(rev), ", UDF %x.%02x", m.udf_revision >> 8,
+			 m.udf_revision & 0xff);
+	img_cli_verbose("--media %s: %s with %lld blocks free: ISO 9660%s%s", dev, m.profile,
+			(long long)m.free_blocks, o->image.joliet ? ", Joliet" : "", rev);
+	return 0;
+}
+
 /* -udf / --udf-rev / --media: an explicit UDF choice overrides the media's default. */
 static int parse_udf_media(struct mk_opts *o, const struct opt_state *s, bool udf)
 {
@@ -223,13 +254,17 @@ static int parse_udf_media(struct mk_opts *o, const struct opt_state *s, bool ud
 				    s->udf_rev);
 		return -1;
 	}
-	if (s->media != NULL) {
+	if (s->media != NULL && (s->media[0] == '/' || strncmp(s->media, "stdio:", 6) == 0)) {
+		if (media_from_drive(o, s->media) < 0)
+			return -1;
+	} else if (s->media != NULL) {
 		const struct media *m = NULL;
 		for (size_t i = 0; i < sizeof(media_table) / sizeof(media_table[0]); i++)
 			if (strcmp(s->media, media_table[i].name) == 0)
 				m = &media_table[i];
 		if (m == NULL) {
-			img_cli_usage_error("--media %s: want cd, dvd, dvd-dl, bd or bd-dl", s->media);
+			img_cli_usage_error("--media %s: want cd, dvd, dvd-dl, bd, bd-dl, or a drive "
+					    "(/dev/sr0, stdio:FILE)", s->media);
 			return -1;
 		}
 		o->media = m->name;
@@ -313,7 +348,8 @@ static struct poptOption table[] = {
 	{ "media", 0, POPT_ARG_STRING, &S.media, 0,
 	  "defaults for the target and a capacity check: cd (ISO9660+Joliet, 360,000 blocks), "
 	  "dvd (+UDF 1.02, 2,298,496), dvd-dl (4,171,712), bd (+UDF 2.50, 12,219,392), "
-	  "bd-dl (24,438,784)", "MEDIA" },
+	  "bd-dl (24,438,784); or a drive (/dev/sr0, stdio:FILE): from the medium in it",
+	  "MEDIA|DEV" },
 	{ "pad", 0, POPT_ARG_NONE | ONE, NULL, OPT_PAD,
 	  "add 150 zero blocks (300 KiB) after the image (the default of genisoimage and "
 	  "xorriso -as mkisofs)", NULL },

@@ -4,10 +4,20 @@
 # (tgt: online=0, online=1) is "media-out" and "media-in".  Drive 1 is there from the boot, drive
 # 2 only while plugged in.  The guest waits for each event (at most 30 s, TCG is slow) before the
 # host makes the next change; how long each took is for the benchmark notes, not a test.
+# Before that, in the same guest, mkimage --media=DEV takes its defaults from the blank DVD+R in
+# drive 1 (IMAPI2's ChooseImageDefaults(recorder)): UDF 1.02 beside ISO 9660 and Joliet, and the
+# disc's room, which a 5 GiB (sparse) file does not fit.
 . "$E2E_DIR/lib.sh"
 . "$E2E_DIR/mmclib.sh"
 
 cat >guest.sh <<'EOF2'
+mkdir -p /tmp/mt /tmp/big
+echo hello >/tmp/mt/a.txt
+truncate -s 5G /tmp/big/huge.bin
+run media mkimage -v --media="$(dev 1)" -o /tmp/m.iso /tmp/mt
+run media-json imginfo --json /tmp/m.iso
+run media-big mkimage --media="$(dev 1)" -o /tmp/big.iso /tmp/big
+run media-left sh -c 'ls /tmp/big.iso* 2>/dev/null; true'
 imgburn -v --watch --json >/tmp/watch.out 2>/tmp/watch.err &
 wpid=$!
 waitfor() {
@@ -49,6 +59,16 @@ mmc_online 1
 mmc_go
 mmc_end
 
+mmc_expect media 0 'DVD\+R with [0-9]+ blocks free: ISO 9660, Joliet, UDF 1\.02'
+mmc_expect media-json 0
+mmc_out media-json >media.json
+$PYTHON - <<'PY' || { cat media.json; fail "mkimage --media=DEV: no UDF 1.02 in the image"; }
+import json
+d = json.load(open("media.json"))["file_systems"]
+assert d["udf"]["revision"] == "1.02" and d["joliet"] and d["iso9660"], d
+PY
+mmc_expect media-big 1 'image does not fit the DVD\+R in /dev/sr[0-9]: [0-9]+ blocks'
+[ -z "$(mmc_out media-left)" ] || fail "a refused image left $(mmc_out media-left)"
 mmc_expect watch 0
 mmc_err watch | grep -q '^no ' && { mmc_err watch; fail "an event did not come"; }
 mmc_out watch >events.json
