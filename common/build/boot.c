@@ -118,11 +118,12 @@ int img_boot_parse_guid(const char *text, uint8_t guid[16])
 	return IMG_OK;
 }
 
+/* The EFI system partition's type GUID (UEFI 2.9, 5.3.3), as stored. */
+static const uint8_t esp_type_guid[16] = {0x28, 0x73, 0x2a, 0xc1, 0x1f, 0xf8, 0xd2, 0x11,
+					  0xba, 0x4b, 0x00, 0xa0, 0xc9, 0x3e, 0xc9, 0x3b};
+
 int img_boot_set_iso_part_type(struct img_boot_config *cfg, const char *text)
 {
-	/* The EFI system partition's type GUID (UEFI 2.9, 5.3.3), as stored. */
-	static const uint8_t esp[16] = {0x28, 0x73, 0x2a, 0xc1, 0x1f, 0xf8, 0xd2, 0x11,
-					0xba, 0x4b, 0x00, 0xa0, 0xc9, 0x3e, 0xc9, 0x3b};
 	if (strcmp(text, "default") == 0) {
 		cfg->iso_mbr_part_type = -1;
 		cfg->has_iso_type_guid = false;
@@ -131,7 +132,8 @@ int img_boot_set_iso_part_type(struct img_boot_config *cfg, const char *text)
 	if (strlen(text) >= 32 && img_boot_parse_guid(text, cfg->iso_type_guid) == IMG_OK) {
 		/* xorriso puts a matching MBR type beside the GPT type. */
 		cfg->has_iso_type_guid = true;
-		cfg->iso_mbr_part_type = memcmp(cfg->iso_type_guid, esp, 16) == 0 ? 0xef : 0x83;
+		cfg->iso_mbr_part_type =
+			memcmp(cfg->iso_type_guid, esp_type_guid, 16) == 0 ? 0xef : 0x83;
 		return IMG_OK;
 	}
 	char *end;
@@ -175,7 +177,11 @@ int img_boot_add_partition(struct img_boot_config *cfg, const char *number, cons
 	if (named >= 0) {
 		p->mbr_type = named;
 	} else if (strlen(type) >= 32 && img_boot_parse_guid(type, p->type_guid) == IMG_OK) {
+		/* As xorriso: the GUID is the type in a GPT, the MBR entry gets 0xef for the EFI
+		 * system partition's GUID, else 0x83.  A GUID alone does not make a GPT: the
+		 * partition stays in the MBR, as archiso's isohybrid layout needs. */
 		p->has_type_guid = true;
+		p->mbr_type = memcmp(p->type_guid, esp_type_guid, 16) == 0 ? 0xef : 0x83;
 	} else {
 		errno = 0;
 		long t = strtol(type, &end, 0);

@@ -56,14 +56,21 @@ struct img_boot_entry {
 	char id_string[29];
 	bool has_selcrit;          /* -eltorito-selcrit given */
 	uint8_t selcrit[20];
+	/* -isohybrid-gpt-basdat (1) / -isohybrid-gpt-hfsplus (2) and -isohybrid-apm-hfsplus given
+	 * while this entry was being defined: xorriso marks the boot image they come with, BIOS or
+	 * EFI, with a GPT (APM) entry of its own beside the one of the whole ISO (libisofs
+	 * el_torito_set_isolinux_options bits 2-7 and 8).  archiso's releng line gives
+	 * -isohybrid-gpt-basdat between its -b and -eltorito-alt-boot: the ISOLINUX image gets it. */
+	int isohybrid_gpt;
+	bool isohybrid_apm;
 };
 
 /* A partition appended after the image (-append_partition N TYPE FILE). */
 struct img_boot_partition {
 	int number;                /* 1..4 (0 = unused slot) */
-	int mbr_type;              /* MBR type byte, or -1 when only a GPT type GUID was given */
-	bool has_type_guid;
-	uint8_t type_guid[16];     /* UEFI byte order */
+	int mbr_type;              /* MBR type byte; for a GUID, xorriso's: 0xef (ESP) or 0x83 */
+	bool has_type_guid;        /* the type in a GPT, if there is one (-appended_part_as_gpt, */
+	uint8_t type_guid[16];     /* or an isohybrid GPT); UEFI byte order */
 	char *path;                /* file on disk */
 };
 
@@ -85,9 +92,11 @@ struct img_boot_config {
 	int heads_per_cyl;         /* -partition_hd_cyl, 0 = automatic */
 	int secs_per_head;         /* -partition_sec_hd, 0 = automatic */
 
-	bool gpt_basdat;           /* -isohybrid-gpt-basdat: EFI entries as GPT Basic Data */
-	bool gpt_hfsplus;          /* -isohybrid-gpt-hfsplus */
-	bool apm_hfsplus;          /* -isohybrid-apm-hfsplus */
+	/* The same marks for every EFI entry that has none of its own (--boot-preset): a GPT entry
+	 * of Basic Data or HFS+ type, an APM entry. */
+	bool gpt_basdat;
+	bool gpt_hfsplus;
+	bool apm_hfsplus;
 
 	struct img_boot_partition partitions[4];
 	bool appended_as_gpt;      /* -appended_part_as_gpt: appended partitions in a GPT */
@@ -136,7 +145,8 @@ int img_boot_add_entry(struct img_boot_config *cfg, const char *path, bool efi,
 struct img_boot_entry *img_boot_current(struct img_boot_config *cfg);
 
 /* Parses the arguments of -append_partition N TYPE FILE: TYPE is a byte ("0xef", "239"), a
- * GUID in text form, or one of the names xorriso knows ("efi", "fat", "linux"). */
+ * GUID in text form (MBR type 0xef for the ESP's GUID, else 0x83, as xorriso), or one of the
+ * names xorriso knows ("efi", "fat", "linux"). */
 int img_boot_add_partition(struct img_boot_config *cfg, const char *number, const char *type,
 			   const char *path, struct img_error *err);
 

@@ -115,6 +115,20 @@ static int check_entry_image(IsoImage *image, const struct img_boot_entry *e,
 	return IMG_OK;
 }
 
+/* The isohybrid GPT and APM entries of a boot image (el_torito_set_isolinux_options bits 2-7:
+ * 1 Basic Data, 2 HFS+; bit 8: APM): those given with the entry itself, as xorriso marks the
+ * image its -isohybrid-* options come with, else the configuration's for EFI images. */
+static int isohybrid_marks(const struct img_boot_config *cfg, const struct img_boot_entry *e,
+			   int platform)
+{
+	bool efi = e->efi || platform == IMG_BOOT_PLATFORM_EFI;
+	int gpt = e->isohybrid_gpt;
+	if (gpt == 0 && efi)
+		gpt = cfg->gpt_basdat ? 1 : cfg->gpt_hfsplus ? 2 : 0;
+	bool apm = e->isohybrid_apm || (efi && cfg->apm_hfsplus);
+	return gpt << 2 | (apm ? 1 << 8 : 0);
+}
+
 static int apply_entry(const struct img_boot_config *cfg, const struct img_boot_entry *e,
 		       ElToritoBootImage *boot, struct img_error *err)
 {
@@ -153,15 +167,7 @@ static int apply_entry(const struct img_boot_config *cfg, const struct img_boot_
 		options |= 1;
 	if (e->grub2_info)
 		options |= 1 << 9;
-	/* Mentioning EFI images in the isohybrid GPT/APM, as xorriso's -isohybrid-gpt-* do. */
-	if (e->efi || platform == IMG_BOOT_PLATFORM_EFI) {
-		if (cfg->gpt_basdat)
-			options |= 1 << 2;
-		else if (cfg->gpt_hfsplus)
-			options |= 2 << 2;
-		if (cfg->apm_hfsplus)
-			options |= 1 << 8;
-	}
+	options |= isohybrid_marks(cfg, e, platform);
 	if (options && (rc = el_torito_set_isolinux_options(boot, options, 0)) < 0)
 		return isofs_error(err, rc, "boot options of", e->image_path);
 	return IMG_OK;
@@ -358,8 +364,10 @@ static int apply_system_area(const struct img_boot_config *cfg, IsoImage *image,
 	if (cfg->part_like_isohybrid &&
 	    (rc = iso_write_opts_set_part_like_isohybrid(opts, 1)) < 0)
 		return isofs_error(err, rc, "-part_like_isohybrid", NULL);
-	bool any_gpt = cfg->appended_as_gpt || cfg->gpt_basdat || cfg->gpt_hfsplus || cfg->efi_boot_part != NULL ||
-		       cfg->efi_boot_part_from_eltorito;
+	bool any_gpt = cfg->appended_as_gpt || cfg->gpt_basdat || cfg->gpt_hfsplus ||
+		       cfg->efi_boot_part != NULL || cfg->efi_boot_part_from_eltorito;
+	for (size_t i = 0; i < cfg->n_entries; i++)
+		any_gpt |= cfg->entries[i].isohybrid_gpt != 0;
 	for (int i = 0; i < 4; i++) {
 		const struct img_boot_partition *p = &cfg->partitions[i];
 		if (p->number == 0)
@@ -368,15 +376,13 @@ static int apply_system_area(const struct img_boot_config *cfg, IsoImage *image,
 		rc = set_partition_img(opts, p->number, (uint8_t)mbr_type, p->path);
 		if (rc < 0)
 			return isofs_error(err, rc, "-append_partition", p->path);
+		/* The GUID types the partition in a GPT if there is one (xorriso does not make
+		 * one for it: archiso's isohybrid MBR keeps the ESP as MBR partition 2). */
 		if (p->has_type_guid) {
 			uint8_t guid[16];
 			memcpy(guid, p->type_guid, sizeof(guid));
 			if ((rc = iso_write_opts_set_part_type_guid(opts, p->number, guid, 1)) < 0)
 				return isofs_error(err, rc, "-append_partition type", p->path);
-			/* A GUID type only makes sense in a GPT. */
-			if ((rc = iso_write_opts_set_appended_as_gpt(opts, 1)) < 0)
-				return isofs_error(err, rc, "-append_partition GPT", p->path);
-			any_gpt = true;
 		}
 	}
 	if (cfg->efi_boot_part_from_eltorito) {

@@ -39,7 +39,12 @@ START_TEST(append_partition_types)
 	ck_assert_int_eq(img_boot_add_partition(&c, "1", "C12A7328-F81F-11D2-BA4B-00A0C93EC93B",
 						"/z", &e), IMG_OK);
 	ck_assert(c.partitions[0].has_type_guid);
-	ck_assert_int_eq(c.partitions[0].mbr_type, -1);
+	/* xorriso's MBR types for a GUID: 0xef for the EFI system partition, else 0x83. */
+	ck_assert_int_eq(c.partitions[0].mbr_type, 0xef);
+	ck_assert_int_eq(img_boot_add_partition(&c, "1", "0FC63DAF-8483-4772-8E79-3D69D8477DE4",
+						"/z", &e), IMG_OK);
+	ck_assert(c.partitions[0].has_type_guid);
+	ck_assert_int_eq(c.partitions[0].mbr_type, 0x83);
 	ck_assert_int_eq(img_boot_add_partition(&c, "5", "0xef", "/x", &e), IMG_EINVAL);
 	ck_assert_ptr_nonnull(strstr(e.detail, "'5'"));
 	ck_assert_int_eq(img_boot_add_partition(&c, "0", "0xef", "/x", &e), IMG_EINVAL);

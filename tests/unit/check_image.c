@@ -227,6 +227,49 @@ static void set_boot(struct img_image *img, bool efi)
 	img_boot_config_free(&c);
 }
 
+/* The isohybrid GPT/APM marks of the El Torito entries, as libisofs holds them
+ * (el_torito_get_isolinux_options bits 2-7 and 8): an entry's own marks (xorriso's
+ * -isohybrid-gpt-basdat given while a -b image was being defined: archiso's isolinux.bin), else
+ * the configuration's for EFI images only. */
+START_TEST(isohybrid_marks_per_entry)
+{
+	put_small_files();
+	char cmd[1024], efi[256];
+	snprintf(efi, sizeof(efi), "%s", at("src/efi.img"));
+	snprintf(cmd, sizeof(cmd), "mkfs.vfat -C %s 1440 >/dev/null && cp %s %s/src/efi2.img",
+		 efi, efi, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	struct built b = build(NULL);
+	struct img_boot_config c;
+	struct img_error e = {0};
+	img_boot_config_init(&c);
+	ck_assert_int_eq(img_boot_add_entry(&c, "/boot.img", false, &e), IMG_OK);
+	img_boot_current(&c)->emul = IMG_BOOT_EMUL_NONE;
+	img_boot_current(&c)->isohybrid_gpt = 1;
+	ck_assert_int_eq(img_boot_add_entry(&c, "/efi.img", true, &e), IMG_OK);
+	img_boot_current(&c)->emul = IMG_BOOT_EMUL_NONE;
+	ck_assert_int_eq(img_boot_add_entry(&c, "/efi2.img", true, &e), IMG_OK);
+	img_boot_current(&c)->emul = IMG_BOOT_EMUL_NONE;
+	img_boot_current(&c)->isohybrid_apm = true;
+	c.gpt_hfsplus = true;
+	ck_assert_int_eq(img_image_set_boot(b.img, &c), IMG_OK);
+	img_boot_config_free(&c);
+
+	int n = 0;
+	ElToritoBootImage **boots = NULL;
+	IsoFile **nodes = NULL;
+	ck_assert_int_eq(iso_image_get_all_boot_imgs(img_image_isofs(b.img), &n, &boots, &nodes, 0),
+			 1);
+	ck_assert_int_eq(n, 3);
+	ck_assert_int_eq(el_torito_get_isolinux_options(boots[0], 0), 1 << 2);
+	ck_assert_int_eq(el_torito_get_isolinux_options(boots[1], 0), 2 << 2);
+	ck_assert_int_eq(el_torito_get_isolinux_options(boots[2], 0), 2 << 2 | 1 << 8);
+	free(boots);
+	free(nodes);
+	done(&b);
+}
+END_TEST
+
 START_TEST(file_map_plain)
 {
 	put_small_files();
@@ -540,6 +583,7 @@ static Suite *image_suite(void)
 	tcase_add_test(tc, file_map_boot);
 	tcase_add_test(tc, file_map_replaced_catalog);
 	tcase_add_test(tc, file_map_esp_in_session);
+	tcase_add_test(tc, isohybrid_marks_per_entry);
 	suite_add_tcase(s, tc);
 	return s;
 }
