@@ -448,6 +448,16 @@ static void entry_option(int val, const char *name, const char *arg)
 	case OPT_SELCRIT:
 		parse_selcrit(e, arg);
 		break;
+	/* xorriso marks the boot image being defined (archiso: isolinux.bin, not its EFI entry). */
+	case OPT_GPT_BASDAT:
+		e->isohybrid_gpt = 1;
+		break;
+	case OPT_GPT_HFSPLUS:
+		e->isohybrid_gpt = 2;
+		break;
+	case OPT_APM_HFSPLUS:
+		e->isohybrid_apm = true;
+		break;
 	}
 }
 
@@ -511,15 +521,6 @@ static bool system_area_option(int val, const char *arg)
 		return true;
 	case OPT_EMBEDDED:
 		set_mbr(IMG_BOOT_MBR_PLAIN, arg);
-		return true;
-	case OPT_GPT_BASDAT:
-		target->gpt_basdat = true;
-		return true;
-	case OPT_GPT_HFSPLUS:
-		target->gpt_hfsplus = true;
-		return true;
-	case OPT_APM_HFSPLUS:
-		target->apm_hfsplus = true;
 		return true;
 	case OPT_APPEND_PART:
 		append_partition(arg);
@@ -826,6 +827,8 @@ static void apply_preset(void)
 		complain("--boot-preset %s needs an EFI boot image (-e)%s", preset, "");
 	bool has_esp = target->efi_boot_part || target->efi_boot_part_from_eltorito ||
 		       target->gpt_basdat || target->gpt_hfsplus;
+	for (size_t i = 0; i < target->n_entries; i++)
+		has_esp |= target->entries[i].efi && target->entries[i].isohybrid_gpt != 0;
 	if (uefi && !has_esp) {
 		/* The EFI image becomes the GPT's EFI system partition, stored once; with an
 		 * isohybrid MBR libisofs wants it the isohybrid way (a GPT entry per image). */
@@ -838,9 +841,11 @@ static void apply_preset(void)
 
 int mkimage_boot_options_finish(void)
 {
-	if (npending > 0)
-		complain("-%s applies to a boot image, but no -b or -e follows it%s",
-			 pending[0].name, "");
+	/* xorriso ignores them without a word (a line ending in "-eltorito-alt-boot
+	 * -no-emul-boot -isohybrid-gpt-basdat", as some guides write it); say so at least. */
+	for (size_t i = 0; i < npending; i++)
+		img_cli_warn("-%s: no -b or -e follows it: ignored, as xorriso does",
+			     pending[i].name);
 	drop_pending();
 	if (problem[0] == '\0' && preset != NULL)
 		apply_preset();
