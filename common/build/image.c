@@ -140,17 +140,29 @@ static int severity_rank(const char *sev)
  * why is given (a failure is being reported): then every message of WARNING and up is
  * appended to why ("; "-separated, in the order libisofs queued them), so that the failure
  * is one line. */
+/* Appends "; text" (or text) to why, which holds *len bytes of size; what does not fit is cut. */
+static void append_why(char *why, size_t size, size_t *len, const char *text)
+{
+	if (*len + 3 < size)
+		*len += (size_t)snprintf(why + *len, size - *len, "%s%s", *len ? "; " : "", text);
+	if (*len >= size)
+		*len = size - 1;
+}
+
+/* A libisofs message below FAILURE (rank 1..3, severity_rank) as a note of the image. */
+static void note_isofs(struct img_image *img, int rank, const char *text)
+{
+	if (rank > 0)
+		img_image_note(img, rank == 3 ? IMG_NOTE_WARN : IMG_NOTE_INFO, "libisofs: %s", text);
+}
+
 static void drain_messages(struct img_image *img, char *why, size_t why_len)
 {
 	char text[ISO_MSGS_MESSAGE_LEN], sev[80];
 	int code, id;
 	size_t len = why ? strlen(why) : 0;
-	if (why != NULL && img->tree_end_msg[0] != '\0' && len + 3 < why_len) {
-		len += (size_t)snprintf(why + len, why_len - len, "%s%s", len ? "; " : "",
-					img->tree_end_msg);
-		if (len >= why_len)
-			len = why_len - 1;
-	}
+	if (why != NULL && img->tree_end_msg[0] != '\0')
+		append_why(why, why_len, &len, img->tree_end_msg);
 	while (iso_obtain_msgs("ALL", &code, &id, text, sev) > 0) {
 		int rank = severity_rank(sev);
 		/* The stream's realignment accounts for it at the end (check_realigned_end). */
@@ -158,17 +170,10 @@ static void drain_messages(struct img_image *img, char *why, size_t why_len)
 			snprintf(img->tree_end_msg, sizeof(img->tree_end_msg), "%s", text);
 			continue;
 		}
-		if (why != NULL && rank >= 3) {
-			if (len + 3 < why_len)
-				len += (size_t)snprintf(why + len, why_len - len, "%s%s",
-							len ? "; " : "", text);
-			if (len >= why_len)
-				len = why_len - 1;
-		} else if (rank == 3) {
-			img_image_note(img, IMG_NOTE_WARN, "libisofs: %s", text);
-		} else if (rank > 0) {
-			img_image_note(img, IMG_NOTE_INFO, "libisofs: %s", text);
-		}
+		if (why != NULL && rank >= 3)
+			append_why(why, why_len, &len, text);
+		else
+			note_isofs(img, rank, text);
 	}
 }
 
@@ -1335,14 +1340,9 @@ static int finish_jte(struct img_image *img)
 		int rank = severity_rank(sev);
 		if (rank >= 4) {
 			failed = true;
-			if (len + 3 < sizeof(why))
-				len += (size_t)snprintf(why + len, sizeof(why) - len, "%s%s",
-							len ? "; " : "", text);
-			if (len >= sizeof(why))
-				len = sizeof(why) - 1;
-		} else if (rank > 0) {
-			img_image_note(img, rank == 3 ? IMG_NOTE_WARN : IMG_NOTE_INFO, "libisofs: %s",
-				       text);
+			append_why(why, sizeof(why), &len, text);
+		} else {
+			note_isofs(img, rank, text);
 		}
 	}
 	void *jte = NULL;
@@ -1441,14 +1441,9 @@ static int check_realigned_end(struct img_image *img)
 		} else if (strcmp(sev, "FATAL") == 0 && !image_fatal && damaged_msg(text, "image")) {
 			image_fatal = true;
 		} else if (rank >= 4) {
-			if (len + 3 < sizeof(why))
-				len += (size_t)snprintf(why + len, sizeof(why) - len, "%s%s",
-							len ? "; " : "", text);
-			if (len >= sizeof(why))
-				len = sizeof(why) - 1;
-		} else if (rank > 0) {
-			img_image_note(img, rank == 3 ? IMG_NOTE_WARN : IMG_NOTE_INFO, "libisofs: %s",
-				       text);
+			append_why(why, sizeof(why), &len, text);
+		} else {
+			note_isofs(img, rank, text);
 		}
 	}
 	unsigned long laid = 0, written = 0;
