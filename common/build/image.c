@@ -915,7 +915,10 @@ static int add_dir(struct add_ctx *c, IsoDir *parent, const struct img_tree_node
 			id.st_dev = 0;
 			id.st_ino = (ino_t)e->leader + 1;
 			IsoStream *s = NULL;
-			rc = img_stream_new_file(img_node_source(k), &id, &s, &img->err);
+			rc = img->jte != NULL
+				     ? img_stream_new_named_file(img_node_source(k), &id, &s,
+								 &img->err)
+				     : img_stream_new_file(img_node_source(k), &id, &s, &img->err);
 			if (rc != IMG_OK) {
 				free(path);
 				free(start);

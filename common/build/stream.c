@@ -31,11 +31,12 @@ struct stream_dir {
  * messages, and for libjte, which decides by that name whether the file goes into the jigdo
  * file and under which mirror name) only for a stream whose class type starts with "fsrc",
  * and then reads the name through the IsoFileSource that the stream's data starts with (its
- * FSrcStreamData).  So our streams start with one, whose get_path gives the disk path; every
- * other use of fsrc data in libisofs compares the class pointer with its own class first. */
+ * FSrcStreamData).  So the streams of a jigdo image (named_stream_class) start with one, whose
+ * get_path gives the disk path; every other use of fsrc data in libisofs compares the class
+ * pointer with its own class first.  Other images' streams (file_stream_class, "user") do
+ * without it: 40 bytes a file, 4 MB for 100,000 files. */
 struct file_stream {
-	IsoFileSource *src;   /* &named: must stay the first member (see above) */
-	IsoFileSource named;
+	IsoFileSource *src;   /* named streams: their naming source; must stay the first member */
 	struct stream_dir *dir;
 	char *name;           /* within dir */
 	off_t size;           /* size at walk time: what the image records */
@@ -480,6 +481,7 @@ static void fs_free(IsoStream *s)
 	buf_give(f->buf);
 	dir_unref(f->dir);
 	free(f->name);
+	free(f->src);
 	free(f);
 }
 
@@ -510,7 +512,7 @@ static int fs_cmp_ino(IsoStream *a, IsoStream *b)
 }
 
 static int new_stream(struct stream_dir *dir, const char *name, off_t size, ino_t serial,
-		      IsoStream **out);
+		      bool named, IsoStream **out);
 
 static int fs_clone_stream(IsoStream *old, IsoStream **copy, int flag)
 {
@@ -518,28 +520,26 @@ static int fs_clone_stream(IsoStream *old, IsoStream **copy, int flag)
 	if (flag)
 		return ISO_STREAM_NO_CLONE;
 	atomic_fetch_add(&f->dir->refs, 1);
-	if (new_stream(f->dir, f->name, f->size, f->serial, copy) < 0) {
+	if (new_stream(f->dir, f->name, f->size, f->serial, f->src != NULL, copy) < 0) {
 		dir_unref(f->dir);
 		return ISO_OUT_OF_MEM;
 	}
 	return ISO_SUCCESS;
 }
 
-static IsoStreamIface file_stream_class = {
-	4, /* version: update_size, get_input_stream, cmp_ino, clone_stream present */
-	"fsrc", /* for the file's name in libisofs and libjte (struct file_stream) */
-	fs_open,
-	fs_close,
-	fs_get_size,
-	fs_read,
-	fs_is_repeatable,
-	fs_get_id,
-	fs_free,
-	fs_update_size,
-	fs_get_input_stream,
-	fs_cmp_ino,
-	fs_clone_stream,
-};
+#define FILE_STREAM_CLASS(type) { \
+	4, /* version: update_size, get_input_stream, cmp_ino, clone_stream present */ \
+	type, fs_open, fs_close, fs_get_size, fs_read, fs_is_repeatable, fs_get_id, fs_free, \
+	fs_update_size, fs_get_input_stream, fs_cmp_ino, fs_clone_stream, \
+}
+static IsoStreamIface file_stream_class = FILE_STREAM_CLASS("user");
+/* for the file's name in libisofs and libjte (struct file_stream) */
+static IsoStreamIface named_stream_class = FILE_STREAM_CLASS("fsrc");
+
+static bool is_file_stream(const IsoStream *s)
+{
+	return s != NULL && (s->class == &file_stream_class || s->class == &named_stream_class);
+}
 
 /* The naming source of struct file_stream: only get_path is ever called (libisofs's
  * iso_file_source_get_path), the rest answers as a source that cannot be read. */
@@ -625,9 +625,9 @@ static const IsoFileSourceIface named_class = {
 size_t img_stream_path(IsoStream *s, char *buf, size_t len)
 {
 	/* A filter (zisofs) over one of ours: the file it reads. */
-	if (s != NULL && s->class != &file_stream_class)
+	if (s != NULL && !is_file_stream(s))
 		s = iso_stream_get_input_stream(s, 1);
-	if (s == NULL || s->class != &file_stream_class)
+	if (!is_file_stream(s))
 		return 0;
 	const struct file_stream *f = s->data;
 	return full_path(f->dir, f->name, buf, len);
@@ -635,35 +635,39 @@ size_t img_stream_path(IsoStream *s, char *buf, size_t len)
 
 /* Takes over the caller's reference to dir. */
 static int new_stream(struct stream_dir *dir, const char *name, off_t size, ino_t serial,
-		      IsoStream **out)
+		      bool named, IsoStream **out)
 {
 	IsoStream *s = malloc(sizeof(*s));
 	struct file_stream *f = calloc(1, sizeof(*f));
 	char *p = strdup(name);
-	if (s == NULL || f == NULL || p == NULL) {
+	IsoFileSource *src = named ? calloc(1, sizeof(*src)) : NULL;
+	if (s == NULL || f == NULL || p == NULL || (named && src == NULL)) {
 		free(s);
 		free(f);
 		free(p);
+		free(src);
 		return -1;
 	}
-	f->src = &f->named;
-	f->named.class = &named_class;
-	f->named.refcount = 1;
-	f->named.data = f;
+	if (named) {
+		src->class = &named_class;
+		src->refcount = 1;
+		src->data = f;
+		f->src = src;
+	}
 	f->dir = dir;
 	f->name = p;
 	f->size = size;
 	f->serial = serial;
 	f->fd = -1;
-	s->class = &file_stream_class;
+	s->class = named ? &named_stream_class : &file_stream_class;
 	s->refcount = 1;
 	s->data = f;
 	*out = s;
 	return 0;
 }
 
-int img_stream_new_file(const char *path, const struct stat *st, IsoStream **out,
-			struct img_error *err)
+static int new_file(const char *path, const struct stat *st, bool named, IsoStream **out,
+		    struct img_error *err)
 {
 	if (path == NULL || st == NULL || out == NULL)
 		return img_error_set(err, IMG_EINVAL, "img_stream_new_file: NULL argument");
@@ -677,9 +681,21 @@ int img_stream_new_file(const char *path, const struct stat *st, IsoStream **out
 		dir = dir_for(path, slash == path ? 1 : (size_t)(slash - path));
 	const char *name = slash == NULL ? path : slash + 1;
 	ino_t serial = dir == NULL ? 0 : serial_for(st);
-	if (serial == 0 || new_stream(dir, name, st->st_size, serial, out) < 0) {
+	if (serial == 0 || new_stream(dir, name, st->st_size, serial, named, out) < 0) {
 		dir_unref(dir);
 		return img_error_set(err, IMG_ENOMEM, "%s: out of memory for its stream", path);
 	}
 	return IMG_OK;
+}
+
+int img_stream_new_file(const char *path, const struct stat *st, IsoStream **out,
+			struct img_error *err)
+{
+	return new_file(path, st, false, out, err);
+}
+
+int img_stream_new_named_file(const char *path, const struct stat *st, IsoStream **out,
+			      struct img_error *err)
+{
+	return new_file(path, st, true, out, err);
 }

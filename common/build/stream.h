@@ -40,6 +40,11 @@
 int img_stream_new_file(const char *path, const struct stat *st, IsoStream **out,
 			struct img_error *err);
 
+/* The same, for an image that writes jigdo files: libisofs then names the file to libjte
+ * (and in its messages), at 40 bytes more per file (stream.c, struct file_stream). */
+int img_stream_new_named_file(const char *path, const struct stat *st, IsoStream **out,
+			      struct img_error *err);
+
 /* Writes the path a stream of img_stream_new_file (or a filter over one, such as libisofs's
  * zisofs filter) reads into buf (truncated to len - 1 bytes and terminated when len > 0) and
  * returns its whole length; returns 0 for another kind of stream. */
