@@ -117,8 +117,10 @@ static struct place place_pop(struct img_realign *r)
 static int part_add(struct img_realign *r, struct part p, uint64_t here, struct img_error *err)
 {
 	/* A CE names a later stretch of this directory's CA (which starts after its records),
-	 * inside one block: libisofs makes every part end within its block for Linux. */
-	if (p.lba < here || p.lba < r->rec_end || p.len == 0 || p.off >= BLK ||
+	 * inside one block: libisofs makes every part end within its block for Linux, and a
+	 * part's CE chains on to a later block.  A part naming its own block would be read
+	 * again and again (each read adding it once more). */
+	if (p.lba <= here || p.lba < r->rec_end || p.len == 0 || p.off >= BLK ||
 	    p.len > BLK - p.off || p.lba - r->rec_end > UINT32_MAX / BLK)
 		return img_error_set(err, IMG_EISOFS,
 				     "libisofs stream: continuation area of the directory at "

@@ -210,6 +210,20 @@ START_TEST(ce_outside_the_ca_fails)
 }
 END_TEST
 
+START_TEST(ca_part_naming_its_own_block_fails)
+{
+	/* Found by fuzz_realign: a part whose CE names the part itself was read again and
+	 * again, each time adding one more part, until memory ran out. */
+	size_t n, no;
+	uint8_t *s = stream(1, 23, true, &n), *o;
+	uint64_t ins;
+	ce(s + 21 * BLK + 12, 21, 0, 100);
+	ck_assert_int_eq(realign(s, n, 2048, &o, &no, &ins), IMG_EISOFS);
+	free(o);
+	free(s);
+}
+END_TEST
+
 static Suite *isofs_realign_suite(void)
 {
 	Suite *s = suite_create("isofs_realign");
@@ -219,6 +233,7 @@ static Suite *isofs_realign_suite(void)
 	tcase_add_test(tc, more_written_than_laid_out_fails);
 	tcase_add_test(tc, directory_elsewhere_than_recorded_fails);
 	tcase_add_test(tc, ce_outside_the_ca_fails);
+	tcase_add_test(tc, ca_part_naming_its_own_block_fails);
 	suite_add_tcase(s, tc);
 	return s;
 }
