@@ -2,6 +2,9 @@
 # Builds every libFuzzer target (tests/fuzz/fuzz_<parser>.c) with clang and ASan+UBSan and runs
 # each for a bounded time: FUZZ_SECONDS (default 60) per target.  Seed corpora are cut at run
 # time from good images made with xorriso.  Exit status is non-zero if a target crashes.
+# FUZZ_SEED fixes libFuzzer's random seed: make check sets it, so that a short run explores the
+# same inputs on every machine (a gate that passes here passes in CI, and a failure there can be
+# replayed here); make fuzz leaves it unset, to explore.
 # Usage: tests/fuzz/run.sh [TARGET...]   (default: all)
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -165,7 +168,8 @@ for t in $targets; do
 	echo "== fuzz_$t: running ${secs}s"
 	max_len=262144
 	if ! ./"fuzz_$t" -max_total_time="$secs" -max_len=$max_len -rss_limit_mb=1024 \
-		-timeout=10 -print_final_stats=1 "corpus_$t" >"fuzz_$t.log" 2>&1; then
+		${FUZZ_SEED:+-seed="$FUZZ_SEED"} -timeout=10 -print_final_stats=1 "corpus_$t" \
+		>"fuzz_$t.log" 2>&1; then
 		status=1 failed=$((failed + 1))
 		echo "FAIL fuzz_$t (log: $work/fuzz_$t.log)"
 		tail -n 40 "fuzz_$t.log"
