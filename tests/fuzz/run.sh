@@ -149,8 +149,8 @@ if [ ! -d "$seeds/sessions" ]; then
 	mkdir -p "$seeds/sessions" "$seeds/stree/a" "$seeds/stree/b"
 	echo one >"$seeds/stree/a/1" && echo two >"$seeds/stree/b/2"
 	rm -f "$seeds/grown.iso"
-	for d in a b a; do
-		xorriso -dev "$seeds/grown.iso" -map "$seeds/stree/$d" "/$d$RANDOM" -commit \
+	for d in a b a2; do
+		xorriso -dev "$seeds/grown.iso" -map "$seeds/stree/${d%2}" "/$d" -commit \
 			>/dev/null 2>&1
 	done
 	head -c 262144 "$seeds/grown.iso" >"$seeds/sessions/grown3"

@@ -1,0 +1,70 @@
+# imgburn --multi / --msinfo / --toc on a stdio: target: three sessions through the pipe users
+# type (sessions built by xorriso's mkisofs emulation with -M/-C, since the first session is made
+# for block 32 with -C 0,32), then xorriso -toc lists three sessions, xorriso -indev extracts
+# the union of the three trees from the newest, --msinfo agrees with xorriso's cdrecord
+# emulation each time, --toc with imginfo --sessions.  A session made for another address, a
+# foreign target and a blank --msinfo fail and leave the target as it was.
+. "$E2E_DIR/lib.sh"
+need xorriso
+
+mkdir -p t1/one t2/two t3/three union
+echo first >t1/one/a.txt
+head -c 200000 /dev/urandom >t1/one/bin
+echo second >t2/two/b.txt
+head -c 300000 /dev/urandom >t3/three/big
+cp -a t1/. t2/. t3/. union/
+
+expect_fail 1 "blank: no session to continue" "$IMGBURN" --msinfo --dev stdio:disc.iso
+[ ! -e disc.iso ] || fail "--msinfo created the target"
+
+xorriso -as mkisofs -R -C 0,32 -o - t1 2>/dev/null | "$IMGBURN" --multi --dev stdio:disc.iso - ||
+	fail "session 1"
+for n in 2 3; do
+	ms=$("$IMGBURN" --msinfo --dev stdio:disc.iso) || fail "--msinfo before session $n"
+	xo=$(xorriso -as cdrecord dev=stdio:disc.iso --grow_overwriteable_iso -msinfo 2>/dev/null)
+	[ "$ms" = "$xo" ] || fail "--msinfo '$ms', xorriso -as cdrecord -msinfo '$xo'"
+	xorriso -as mkisofs -R -M disc.iso -C "$ms" -o - "t$n" 2>/dev/null |
+		"$IMGBURN" --multi --dev stdio:disc.iso - || fail "session $n"
+done
+
+xorriso -indev disc.iso -toc 2>/dev/null |
+	awk -F'[:,]' '/^ISO session/ {gsub(/[ s]/, "", $3); gsub(/[ s]/, "", $4); print $2+0, $3, $4}' >xo.toc
+[ "$(wc -l <xo.toc)" = 3 ] || fail "xorriso lists $(wc -l <xo.toc) sessions, not 3"
+"$IMGBURN" --toc --dev stdio:disc.iso >toc.txt || fail "--toc"
+sed -n 's/^session \([0-9]*\): track [0-9]*, start \([0-9]*\), \([0-9]*\) blocks.*/\1 \2 \3/p' toc.txt >ours.toc
+diff -u xo.toc ours.toc >&2 || fail "--toc differs from xorriso -toc"
+"$IMGINFO" --sessions disc.iso | awk '$1 ~ /^[0-9]+$/ && NF >= 3 {print $1, $2, $3}' >info.toc
+diff -u xo.toc info.toc >&2 || fail "imginfo --sessions differs from imgburn --toc"
+"$IMGBURN" --toc --json --dev stdio:disc.iso >toc.json || fail "--toc --json"
+$PYTHON - toc.json xo.toc <<'P' || fail "--toc --json disagrees"
+import json, sys
+j = json.load(open(sys.argv[1]))
+want = [tuple(int(x) for x in l.split()) for l in open(sys.argv[2])]
+assert [(s["number"], s["start"], s["blocks"]) for s in j["sessions"]] == want, j
+assert all(len(s["tracks"]) == 1 for s in j["sessions"])
+assert j["state"] == "appendable"
+P
+
+# the newest session holds every file; xorriso reads it from the rewritten head
+xorriso -osirrox on -indev disc.iso -extract / out >/dev/null 2>&1 || fail "xorriso extract"
+chmod -R u+w out
+same_tree union out
+# and session 1 is still session 1
+xorriso -osirrox on -indev disc.iso -load session 1 -extract / out1 >/dev/null 2>&1 ||
+	fail "xorriso extract session 1"
+chmod -R u+w out1
+same_tree t1 out1
+
+# a session made for another address is refused before anything is written
+cp disc.iso before.iso
+xorriso -as mkisofs -R -o - t2 2>/dev/null >wrong.iso
+expect_fail 2 "not made for block" "$IMGBURN" --multi --dev stdio:disc.iso wrong.iso
+cmp before.iso disc.iso || fail "a refused session changed the target"
+# a foreign target is not appended to
+head -c 200000 /dev/urandom >foreign.bin
+cp foreign.bin foreign0.bin
+xorriso -as mkisofs -R -C 0,32 -o s.iso t1 2>/dev/null
+expect_fail 1 "no ISO 9660 image at block 16" "$IMGBURN" --multi --dev stdio:foreign.bin s.iso
+cmp foreign0.bin foreign.bin || fail "the foreign target changed"
+expect_fail 2 "not with --close" "$IMGBURN" --multi --close --dev stdio:x.iso s.iso
+echo ok
