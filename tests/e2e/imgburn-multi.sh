@@ -67,4 +67,22 @@ xorriso -as mkisofs -R -C 0,32 -o s.iso t1 2>/dev/null
 expect_fail 1 "no ISO 9660 image at block 16" "$IMGBURN" --multi --dev stdio:foreign.bin s.iso
 cmp foreign0.bin foreign.bin || fail "the foreign target changed"
 expect_fail 2 "not with --close" "$IMGBURN" --multi --close --dev stdio:x.iso s.iso
+
+# a disk (a loop device standing in for a USB stick): two sessions, xorriso reads both
+truncate -s 16M disk.img
+loop=$(losetup -f --show disk.img) || cannot_test "no loop device (losetup -f failed; needs root and the loop driver)"
+trap 'losetup -d "$loop" || true' EXIT
+"$IMGBURN" --force --multi --dev "$loop" s.iso 2>err || { cat err; fail "session 1 on $loop"; }
+ms=$("$IMGBURN" --msinfo --dev "$loop") || fail "--msinfo of $loop"
+[ "$ms" = "$(xorriso -as cdrecord dev=stdio:"$loop" --grow_overwriteable_iso -msinfo 2>/dev/null)" ] ||
+	fail "--msinfo of $loop disagrees with xorriso"
+xorriso -as mkisofs -R -M stdio:"$loop" -C "$ms" -o s2.iso t2 2>/dev/null || fail "session 2 for $loop"
+"$IMGBURN" --force --multi --dev "$loop" s2.iso 2>err || { cat err; fail "session 2 on $loop"; }
+[ "$(xorriso -indev stdio:"$loop" -toc 2>/dev/null | grep -c '^ISO session')" = 2 ] ||
+	fail "xorriso does not list 2 sessions on $loop"
+"$IMGINFO" --sessions "$loop" | grep -q '^sessions: 2$' || fail "imginfo --sessions of $loop"
+xorriso -osirrox on -indev stdio:"$loop" -extract / lout >/dev/null 2>&1 || fail "xorriso extract $loop"
+chmod -R u+w lout
+mkdir l12 && cp -a t1/. t2/. l12/
+same_tree l12 lout
 echo ok
