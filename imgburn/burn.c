@@ -599,20 +599,26 @@ static int write_and_verify(struct job *j)
 	if (r != IMG_OK) {
 		if (!j->interrupted)
 			img_cli_error("write failed", img_drive_error(j->d));
+		if (j->grow)
+			imgburn_multi_abort(j->grow_path, j->old_size);
 		return IMG_EXIT_FAIL;
 	}
 	double secs = seconds_since(&t0);
 	img_cli_info("%s %" PRId64 " bytes in %.1f s (%.1f MB/s)%s",
 		     o->dummy ? "simulated writing" : "wrote", bytes, secs,
 		     secs > 0 ? bytes / 1e6 / secs : 0, j->grow ? " as a new session" : "");
-	/* the head is rewritten only now, after the whole session is on the target */
-	if (j->grow && !o->dummy) {
-		int g = imgburn_multi_finish(j->grow_path, j->start_byte, j->old_size);
-		if (g != IMG_EXIT_OK)
-			return g;
+	if (o->verify && !o->dummy) {
+		int v = verify_written(j, bytes, md);
+		if (v != IMG_EXIT_OK) {
+			if (j->grow)
+				imgburn_multi_abort(j->grow_path, j->old_size);
+			return v;
+		}
 	}
-	if (o->verify && !o->dummy)
-		return verify_written(j, bytes, md);
+	/* the head is rewritten only now, after the whole session is on the target (and read
+	 * back, with --verify) */
+	if (j->grow && !o->dummy)
+		return imgburn_multi_finish(j->grow_path, j->start_byte, j->old_size);
 	return IMG_EXIT_OK;
 }
 

@@ -56,6 +56,9 @@ int imgburn_multi_plan(const char *path, const unsigned char *head, size_t head_
  * When the session cannot be read back the target is cut back to old_size and the head is left
  * alone.  Returns an exit code. */
 int imgburn_multi_finish(const char *path, int64_t start_byte, int64_t old_size);
+/* After a failed or interrupted write of a new session: the head is left alone, and a regular
+ * file is cut back to old_size (so that it is what it was), and says so. */
+void imgburn_multi_abort(const char *path, int64_t old_size);
 
 /* Writing, blanking, formatting, verifying; returns an exit code. */
 int imgburn_burn(const struct imgburn_opts *o);

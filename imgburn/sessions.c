@@ -305,6 +305,14 @@ static void restore_size(const char *path, int64_t old_size)
 			     strerror(errno));
 }
 
+void imgburn_multi_abort(const char *path, int64_t old_size)
+{
+	restore_size(path, old_size);
+	img_cli_fail("%s: the new session failed; the first 64 KiB still point to the old "
+		     "sessions%s", path, old_size >= 0 ? ", and the file is cut back to its old size"
+						   : "");
+}
+
 int imgburn_multi_finish(const char *path, int64_t start_byte, int64_t old_size)
 {
 	unsigned char *head = malloc(IMG_SOURCE_HEAD_BYTES);

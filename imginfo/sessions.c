@@ -4,15 +4,22 @@
 #include <inttypes.h>
 #include <json-c/json.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 
+#include "common/burn/blockdev.h"
+#include "common/burn/drive.h"
 #include "common/cli/cli.h"
 #include "common/inspect/sessions.h"
+#include "common/inspect/voldesc.h"
 
 static const char *state_name(enum img_session_state s)
 {
 	switch (s) {
 	case IMG_SESSIONS_BLANK: return "blank";
 	case IMG_SESSIONS_APPENDABLE: return "appendable";
+	case IMG_SESSIONS_CLOSED: return "closed";
 	default: return "foreign";
 	}
 }
@@ -44,7 +51,7 @@ static json_object *toc_json(const struct img_session_toc *t, const char *path,
 	json_object_object_add(o, "data_blocks", json_object_new_int64(data));
 	if (t->state == IMG_SESSIONS_APPENDABLE) {
 		char ms[32];
-		snprintf(ms, sizeof(ms), "0,%" PRIu32, t->next);
+		snprintf(ms, sizeof(ms), "%" PRIu32 ",%" PRIu32, t->last, t->next);
 		json_object_object_add(o, "image_blocks", json_object_new_int64(t->image_blocks));
 		json_object_object_add(o, "next", json_object_new_int64(t->next));
 		json_object_object_add(o, "msinfo", json_object_new_string(ms));
@@ -56,7 +63,7 @@ static json_object *toc_json(const struct img_session_toc *t, const char *path,
 static void print_human(const struct img_session_toc *t)
 {
 	printf("state: %s\n", state_name(t->state));
-	if (t->state != IMG_SESSIONS_APPENDABLE)
+	if (t->state != IMG_SESSIONS_APPENDABLE && t->state != IMG_SESSIONS_CLOSED)
 		return;
 	int64_t data = 0;
 	printf("sessions: %d\n", t->count);
@@ -68,18 +75,109 @@ static void print_human(const struct img_session_toc *t)
 		data += s->blocks;
 	}
 	printf("data blocks: %" PRId64 "\n", data);
+	if (t->state != IMG_SESSIONS_APPENDABLE)
+		return;
 	printf("image end: %" PRIu32 "\n", t->image_blocks);
-	printf("next writable: %" PRIu32 " (msinfo 0,%" PRIu32 ")\n", t->next, t->next);
+	printf("next writable: %" PRIu32 " (msinfo %" PRIu32 ",%" PRIu32 ")\n", t->next, t->last,
+	       t->next);
+}
+
+/* An optical drive: the sessions of its disc come from the drive's table of contents
+ * (libburn), not from a scan: write-once media keep each session's head at its own start.
+ * Returns -1 when path is no optical drive, else an exit code (0: *t filled). */
+static int optical_toc(const char *path, struct img_source *src, struct img_session_toc *t)
+{
+	struct stat st;
+	struct img_blockdev_info bi;
+	struct img_error err = {0};
+	if (stat(path, &st) != 0 || !S_ISBLK(st.st_mode) ||
+	    img_blockdev_probe(path, &bi, &err) != IMG_OK || !bi.optical)
+		return -1;
+	struct img_drive *d;
+	if (img_burn_init(&err) != IMG_OK) {
+		img_cli_error("cannot start libburn", &err);
+		return IMG_EXIT_FAIL;
+	}
+	if (img_drive_open(path, false, &d, &err) != IMG_OK) {
+		img_cli_error("cannot open drive", &err);
+		img_burn_finish();
+		return IMG_EXIT_USAGE;
+	}
+	struct img_disc_toc *toc = malloc(sizeof(*toc));
+	if (toc != NULL)
+		img_drive_get_toc(d, toc);
+	img_drive_close(d, false);
+	img_burn_finish();
+	memset(t, 0, sizeof(*t));
+	if (toc == NULL || (t->sessions = calloc((size_t)toc->ntracks + 1,
+						 sizeof(*t->sessions))) == NULL) {
+		free(toc);
+		img_cli_fail("out of memory");
+		return IMG_EXIT_FAIL;
+	}
+	t->state = toc->state == IMG_MEDIA_APPENDABLE ? IMG_SESSIONS_APPENDABLE :
+		   toc->state == IMG_MEDIA_BLANK ? IMG_SESSIONS_BLANK : IMG_SESSIONS_CLOSED;
+	t->readable_blocks = img_source_size(src) / IMG_ISO_SECTOR;
+	for (int i = 0; i < toc->ntracks; i++) {
+		const struct img_toc_track *tr = &toc->tracks[i];
+		if (tr->start < 0 || tr->start > UINT32_MAX)
+			continue;
+		if (t->count < tr->session) {
+			struct img_session *s = &t->sessions[t->count++];
+			s->start = (uint32_t)tr->start;
+		}
+		/* a track without a size (CD) ends where the next begins, the last one where the
+		 * readable area ends */
+		int64_t blocks = tr->blocks;
+		if (blocks < 0)
+			blocks = (i + 1 < toc->ntracks ? toc->tracks[i + 1].start
+						       : (int64_t)t->readable_blocks) - tr->start;
+		struct img_session *s = &t->sessions[t->count - 1];
+		if (blocks > 0 && (uint64_t)s->blocks + (uint64_t)blocks <= UINT32_MAX)
+			s->blocks += (uint32_t)blocks;
+	}
+	for (int i = 0; i < t->count; i++) {
+		unsigned char pvd[2048];
+		uint32_t vss;
+		struct img_session *s = &t->sessions[i];
+		if (img_source_read(src, ((uint64_t)s->start + 16) * IMG_ISO_SECTOR, pvd,
+				    sizeof(pvd), "session head", &err) == IMG_OK)
+			img_session_is_head(pvd, &vss, s->volume_id);
+		if (s->start + s->blocks > t->image_blocks)
+			t->image_blocks = s->start + s->blocks;
+	}
+	if (t->state == IMG_SESSIONS_APPENDABLE && toc->next >= 0 && toc->next <= UINT32_MAX &&
+	    toc->last_session_start >= 0) {
+		t->next = (uint32_t)toc->next;
+		t->last = (uint32_t)toc->last_session_start;
+	} else if (t->state == IMG_SESSIONS_APPENDABLE) {
+		t->state = IMG_SESSIONS_CLOSED; /* the drive gave no NEXT: nothing to append at */
+	}
+	free(toc);
+	return IMG_EXIT_OK;
+}
+
+/* The sessions of the image: a drive's TOC, or the scan.  Returns an exit code or -1. */
+static int find_sessions(struct img_source *src, const struct imginfo_opts *o,
+			 struct img_session_toc *t)
+{
+	int rc = optical_toc(o->image, src, t);
+	if (rc >= 0)
+		return rc == IMG_EXIT_OK ? -1 : rc;
+	struct img_error err = {0};
+	if (img_sessions_scan(src, t, &err) != IMG_OK) {
+		img_cli_error("cannot read the sessions", &err);
+		return err.code == IMG_ENOMEM ? IMG_EXIT_FAIL : IMG_EXIT_USAGE;
+	}
+	return -1;
 }
 
 int imginfo_sessions(struct img_source *src, const struct imginfo_opts *o)
 {
 	struct img_session_toc t;
-	struct img_error err = {0};
-	if (img_sessions_scan(src, &t, &err) != IMG_OK) {
-		img_cli_error("cannot read the sessions", &err);
-		return err.code == IMG_ENOMEM ? IMG_EXIT_FAIL : IMG_EXIT_USAGE;
-	}
+	int frc = find_sessions(src, o, &t);
+	if (frc >= 0)
+		return frc;
 	if (t.chain_broken)
 		img_cli_warn("%s: chain of session heads broken at block %" PRIu32 "; the last "
 			     "entry is the whole image", o->image, t.broken_at);
@@ -110,14 +208,13 @@ int imginfo_select_session(struct img_source *src, const struct imginfo_opts *o)
 		return -1;
 	struct img_session_toc t;
 	struct img_error err = {0};
-	if (img_sessions_scan(src, &t, &err) != IMG_OK) {
-		img_cli_error("cannot read the sessions", &err);
-		return err.code == IMG_ENOMEM ? IMG_EXIT_FAIL : IMG_EXIT_USAGE;
-	}
+	int frc = find_sessions(src, o, &t);
+	if (frc >= 0)
+		return frc;
 	uint32_t head;
 	uint64_t end;
 	int rc = -1;
-	if (t.state != IMG_SESSIONS_APPENDABLE) {
+	if (t.state != IMG_SESSIONS_APPENDABLE && t.state != IMG_SESSIONS_CLOSED) {
 		img_cli_fail("%s: --session %d: the image has no ISO 9660 session", o->image,
 			     o->session);
 		rc = IMG_EXIT_USAGE;

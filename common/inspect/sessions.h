@@ -29,7 +29,9 @@
 enum img_session_state {
 	IMG_SESSIONS_BLANK,      /* first 64 KiB all zero, or too short to hold a head */
 	IMG_SESSIONS_APPENDABLE, /* an ISO 9660 head at block 16: sessions found, NEXT known */
-	IMG_SESSIONS_FOREIGN     /* something else there: not ours to append to */
+	IMG_SESSIONS_FOREIGN,    /* something else there: not ours to append to */
+	IMG_SESSIONS_CLOSED      /* optical media that take no more sessions (set by callers
+				  * that read a drive's TOC; the scan never says it) */
 };
 
 struct img_session {
@@ -44,6 +46,8 @@ struct img_session_toc {
 	struct img_session *sessions;   /* count entries, oldest first; malloc'd */
 	uint32_t image_blocks;   /* volume space size of the head at block 16 (end of the image) */
 	uint32_t next;           /* next writable block: image_blocks rounded up to 32 */
+	uint32_t last;           /* msinfo's first number: 0 here (the newest head is at block
+				  * 0); the last session's start on optical media */
 	uint64_t readable_blocks;/* whole 2048-byte blocks the source has */
 	bool chain_broken;       /* a session head was missing where the chain said: the list
 				  * ends with the enclosing session 0..image_blocks, as xorriso's */

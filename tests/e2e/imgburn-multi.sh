@@ -55,8 +55,20 @@ xorriso -osirrox on -indev disc.iso -load session 1 -extract / out1 >/dev/null 2
 chmod -R u+w out1
 same_tree t1 out1
 
-# a session made for another address is refused before anything is written
+# a session made for another address is refused before anything is written; a stream that
+# ends early fails the write and leaves the target as it was (cut back to its old size)
 cp disc.iso before.iso
+ms=$("$IMGBURN" --msinfo --dev stdio:disc.iso)
+xorriso -as mkisofs -R -M disc.iso -C "$ms" -o s4.iso t2 2>/dev/null || fail "session 4"
+expect_fail 1 "still point to the old sessions" sh -c \
+	"head -c 100000 s4.iso | '$IMGBURN' --multi --dev stdio:disc.iso --size $(stat -c %s s4.iso) -"
+cmp before.iso disc.iso || fail "a failed session changed the target"
+# --verify reads the new session back before the head points to it
+cp disc.iso verify.iso
+"$IMGBURN" --multi --verify --dev stdio:verify.iso s4.iso 2>err || { cat err; fail "--multi --verify"; }
+grep -q 'verified [0-9]* bytes' err || fail "no verification"
+[ "$(xorriso -indev verify.iso -toc 2>/dev/null | grep -c '^ISO session')" = 4 ] || fail "4 sessions after --verify"
+
 xorriso -as mkisofs -R -o - t2 2>/dev/null >wrong.iso
 expect_fail 2 "not made for block" "$IMGBURN" --multi --dev stdio:disc.iso wrong.iso
 cmp before.iso disc.iso || fail "a refused session changed the target"
