@@ -5,7 +5,7 @@
 # emulation each time, --toc with imginfo --sessions.  A session made for another address, a
 # foreign target and a blank --msinfo fail and leave the target as it was.
 . "$E2E_DIR/lib.sh"
-need xorriso
+need xorriso 7z isoinfo
 
 mkdir -p t1/one t2/two t3/three union
 echo first >t1/one/a.txt
@@ -17,13 +17,13 @@ cp -a t1/. t2/. t3/. union/
 expect_fail 1 "blank: no session to continue" "$IMGBURN" --msinfo --dev stdio:disc.iso
 [ ! -e disc.iso ] || fail "--msinfo created the target"
 
-xorriso -as mkisofs -R -C 0,32 -o - t1 2>/dev/null | "$IMGBURN" --multi --dev stdio:disc.iso - ||
+xorriso -as mkisofs -R -J -C 0,32 -o - t1 2>/dev/null | "$IMGBURN" --multi --dev stdio:disc.iso - ||
 	fail "session 1"
 for n in 2 3; do
 	ms=$("$IMGBURN" --msinfo --dev stdio:disc.iso) || fail "--msinfo before session $n"
 	xo=$(xorriso -as cdrecord dev=stdio:disc.iso --grow_overwriteable_iso -msinfo 2>/dev/null)
 	[ "$ms" = "$xo" ] || fail "--msinfo '$ms', xorriso -as cdrecord -msinfo '$xo'"
-	xorriso -as mkisofs -R -M disc.iso -C "$ms" -o - "t$n" 2>/dev/null |
+	xorriso -as mkisofs -R -J -M disc.iso -C "$ms" -o - "t$n" 2>/dev/null |
 		"$IMGBURN" --multi --dev stdio:disc.iso - || fail "session $n"
 done
 
@@ -49,6 +49,14 @@ P
 xorriso -osirrox on -indev disc.iso -extract / out >/dev/null 2>&1 || fail "xorriso extract"
 chmod -R u+w out
 same_tree union out
+# the Joliet view of the newest session (its descriptor's volume size patched too), read by
+# 7-Zip, and the head's sizes read by isoinfo
+7z x -y -ojol disc.iso >/dev/null || fail "7z extract"
+same_tree union jol
+end=$(awk 'END {print $2 + $3}' xo.toc)
+isoinfo -d -i disc.iso | grep -qx "Volume size is: $end" || fail "isoinfo: the head's volume size is not $end"
+[ "$($PYTHON -c 'import sys; d=open(sys.argv[1],"rb").read(); print(int.from_bytes(d[17*2048+80:17*2048+84], "little"), d[17*2048:17*2048+6])' disc.iso)" = "$end b'\x02CD001'" ] ||
+	fail "the Joliet descriptor in the head does not say $end blocks"
 # and session 1 is still session 1
 xorriso -osirrox on -indev disc.iso -load session 1 -extract / out1 >/dev/null 2>&1 ||
 	fail "xorriso extract session 1"
