@@ -231,7 +231,7 @@ int imgburn_toc(const struct imgburn_opts *o)
 
 /* Where a session was made to start: its root directory must lie inside it (every address in
  * a session is absolute).  true when the head's root lies in [start, start + vss). */
-static bool made_for(const unsigned char *head, uint64_t start)
+static bool made_for(const unsigned char *head, size_t head_len, uint64_t start)
 {
 	uint32_t vss;
 	if (!img_session_is_head(head + 16 * 2048, &vss, NULL))
@@ -242,7 +242,7 @@ static bool made_for(const unsigned char *head, uint64_t start)
 	/* When the root directory lies in the head, its "." record (ECMA-119 9.1: length, the
 	 * extent, name length 1, name 0) must name the block it sits in: that tells a session
 	 * made for block 32 from one made for block 0 whose root lies past block 32. */
-	if (root - start < IMG_SESSION_HEAD_BLOCKS) {
+	if (root - start < IMG_SESSION_HEAD_BLOCKS && (root - start + 1) * 2048 <= head_len) {
 		const unsigned char *dot = head + (size_t)(root - start) * 2048;
 		return dot[0] >= 34 && img_le32(dot + 2) == root && dot[32] == 1 && dot[33] == 0;
 	}
@@ -254,8 +254,8 @@ int imgburn_multi_plan(const char *path, const unsigned char *head, size_t head_
 {
 	struct img_session_toc t;
 	*start_byte = 0, *grow = false, *old_size = -1;
-	if (head_len < IMG_SOURCE_HEAD_BYTES || !img_session_is_head(head + 16 * 2048,
-								   &(uint32_t){0}, NULL)) {
+	/* a session may be smaller than 64 KiB (mkimage pads nothing): its descriptors suffice */
+	if (head_len < 17 * 2048 || !img_session_is_head(head + 16 * 2048, &(uint32_t){0}, NULL)) {
 		img_cli_fail("--multi: the input is not an ISO 9660 session (no primary volume "
 			     "descriptor at block 16)");
 		return IMG_EXIT_USAGE;
@@ -271,7 +271,7 @@ int imgburn_multi_plan(const char *path, const unsigned char *head, size_t head_
 			     "--multi the target is overwritten)", path);
 		rc = IMG_EXIT_FAIL;
 	} else if (t.state == IMG_SESSIONS_APPENDABLE) {
-		if (!made_for(head, t.next)) {
+		if (!made_for(head, head_len, t.next)) {
 			img_cli_fail("%s: the input was not made for block %" PRIu32 " (mkimage -M "
 				     "%s -C 0,%" PRIu32 " makes one); nothing written", path,
 				     t.next, path, t.next);
@@ -282,12 +282,12 @@ int imgburn_multi_plan(const char *path, const unsigned char *head, size_t head_
 			img_cli_verbose("%s: %d session(s); the new one goes to block %" PRIu32,
 					path, t.count, t.next);
 		}
-	} else if (made_for(head, IMG_SESSION_HEAD_BLOCKS)) {
+	} else if (made_for(head, head_len, IMG_SESSION_HEAD_BLOCKS)) {
 		/* a first session made for block 32 (-C 0,32): libisoburn's layout, in which
 		 * every later session can still be read by number */
 		*start_byte = IMG_SESSION_HEAD_BLOCKS * 2048;
 		*grow = true;
-	} else if (!made_for(head, 0)) {
+	} else if (!made_for(head, head_len, 0)) {
 		img_cli_fail("%s: blank, and the input was made neither for block 0 nor for block "
 			     "32; nothing written", path);
 		rc = IMG_EXIT_USAGE;
@@ -377,9 +377,10 @@ int imgburn_multi_finish(const char *path, int64_t start_byte, int64_t old_size)
 			     head ? strerror(errno) : "out of memory");
 		goto out;
 	}
+	memset(head, 0, IMG_SOURCE_HEAD_BYTES);
 	ssize_t got = pread(fd, head, IMG_SOURCE_HEAD_BYTES, (off_t)start_byte);
 	uint32_t vss = 0;
-	if (got != (ssize_t)IMG_SOURCE_HEAD_BYTES ||
+	if (got < 17 * 2048 ||
 	    !img_session_is_head(head + 16 * 2048, &vss, NULL)) {
 		img_cli_fail("%s: the new session at byte %" PRId64 " has no ISO 9660 volume "
 			     "descriptors; the old sessions are left as they were", path,

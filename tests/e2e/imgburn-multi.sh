@@ -71,9 +71,13 @@ xorriso -as mkisofs -R -M disc.iso -C "$ms" -o s4.iso t2 2>/dev/null || fail "se
 expect_fail 1 "still point to the old sessions" sh -c \
 	"head -c 100000 s4.iso | '$IMGBURN' --multi --dev stdio:disc.iso --size $(stat -c %s s4.iso) -"
 cmp before.iso disc.iso || fail "a failed session changed the target"
-# --verify reads the new session back before the head points to it
+# --verify reads the new session back before the head points to it; a session smaller than
+# 64 KiB (no padding, as mkimage writes) is taken too
 cp disc.iso verify.iso
-"$IMGBURN" --multi --verify --dev stdio:verify.iso s4.iso 2>err || { cat err; fail "--multi --verify"; }
+mkdir small && echo tiny >small/tiny.txt
+xorriso -as mkisofs -R -no-pad -M disc.iso -C "$ms" -o s5.iso small 2>/dev/null || fail "small session"
+[ "$(stat -c %s s5.iso)" -lt 65536 ] || fail "s5.iso is not smaller than 64 KiB"
+"$IMGBURN" --multi --verify --dev stdio:verify.iso s5.iso 2>err || { cat err; fail "--multi --verify"; }
 grep -q 'verified [0-9]* bytes' err || fail "no verification"
 [ "$(xorriso -indev verify.iso -toc 2>/dev/null | grep -c '^ISO session')" = 4 ] || fail "4 sessions after --verify"
 
