@@ -1,6 +1,7 @@
 /* The burn job: choose the target, check it, keep the machine awake, blank or format, write,
  * verify, release.  Every way out releases the drive. */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include "common/base/digest.h"
 #include "common/burn/inhibit.h"
 #include "common/burn/wav.h"
+#include "common/inspect/source.h"
 #include "imgburn/imgburn.h"
 
 struct input {
@@ -255,6 +257,11 @@ struct job {
 	struct img_drive_progress last; /* the last progress seen, for the final report */
 	bool interrupted;               /* a signal cancelled the job */
 	const char *doing;              /* what the signal interrupted */
+	/* --multi on a stdio: target (imgburn/sessions.c): where the session goes, and whether
+	 * the first 64 KiB are rewritten after it */
+	const char *grow_path;
+	int64_t start_byte, old_size;
+	bool grow;
 };
 
 /* Opens the WAV files of --audio or the one SOURCE; every input opened is counted in
@@ -277,6 +284,112 @@ static int open_inputs(struct job *j)
 		if (rc < 0)
 			j->ninputs = 1;
 	}
+	return rc;
+}
+
+/* The stream of a pipe whose first bytes were taken to look at (--multi): a thread hands the
+ * pipe's reader those bytes, then the rest of the input. */
+struct pump {
+	int from, to;
+	unsigned char *prefix;
+	size_t len;
+};
+
+static bool write_all(int fd, const unsigned char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return false;
+		p += w, n -= (size_t)w;
+	}
+	return true;
+}
+
+static void *pump_run(void *arg)
+{
+	struct pump *pu = arg;
+	static unsigned char buf[1 << 16];
+	bool ok = write_all(pu->to, pu->prefix, pu->len);
+	while (ok) {
+		ssize_t r = read(pu->from, buf, sizeof(buf));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		ok = write_all(pu->to, buf, (size_t)r);
+	}
+	close(pu->to);
+	free(pu->prefix);
+	free(pu);
+	return NULL;
+}
+
+/* Reads the first IMG_SOURCE_HEAD_BYTES of the input into head without losing them: a regular
+ * file is read in place; a pipe is replaced by one that gives those bytes again first.
+ * Returns an exit code or -1. */
+static int peek_input(struct input *in, unsigned char *head, size_t *len)
+{
+	struct stat st;
+	*len = 0;
+	if (fstat(in->fd, &st) == 0 && (S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))) {
+		ssize_t r = pread(in->fd, head, IMG_SOURCE_HEAD_BYTES, lseek(in->fd, 0, SEEK_CUR));
+		*len = r > 0 ? (size_t)r : 0;
+		return -1;
+	}
+	while (*len < IMG_SOURCE_HEAD_BYTES) {
+		ssize_t r = read(in->fd, head + *len, IMG_SOURCE_HEAD_BYTES - *len);
+		if (r < 0 && errno == EINTR && !imgburn_signal)
+			continue;
+		if (r < 0) {
+			img_cli_fail("cannot read %s: %s", in->name, strerror(errno));
+			return IMG_EXIT_USAGE;
+		}
+		if (r == 0)
+			break;
+		*len += (size_t)r;
+	}
+	int p[2];
+	struct pump *pu = calloc(1, sizeof(*pu));
+	unsigned char *copy = malloc(*len ? *len : 1);
+	pthread_t t;
+	if (pu == NULL || copy == NULL || pipe(p) != 0) {
+		img_cli_fail("cannot set up the input: %s", strerror(errno));
+		free(pu), free(copy);
+		return IMG_EXIT_FAIL;
+	}
+	memcpy(copy, head, *len);
+	*pu = (struct pump){.from = in->fd, .to = p[1], .prefix = copy, .len = *len};
+	if (pthread_create(&t, NULL, pump_run, pu) != 0) {
+		img_cli_fail("cannot start the input thread");
+		close(p[0]), close(p[1]), free(pu), free(copy);
+		return IMG_EXIT_FAIL;
+	}
+	pthread_detach(t);
+	in->fd = p[0];
+	return -1;
+}
+
+/* --multi on a stdio: target: look at the input's head and plan where it goes. */
+static int plan_multi(struct job *j, const char *addr)
+{
+	if (!j->o->multi || j->ninputs != 1 || strncmp(addr, "stdio:", 6) != 0)
+		return -1;
+	unsigned char *head = malloc(IMG_SOURCE_HEAD_BYTES);
+	if (head == NULL) {
+		img_cli_fail("out of memory");
+		return IMG_EXIT_FAIL;
+	}
+	size_t len;
+	int rc = peek_input(&j->inputs[0], head, &len);
+	if (rc < 0) {
+		j->grow_path = addr + 6;
+		rc = imgburn_multi_plan(j->grow_path, head, len, &j->start_byte, &j->grow,
+					&j->old_size);
+	}
+	free(head);
 	return rc;
 }
 
@@ -395,7 +508,7 @@ static int start_write(struct job *j, enum img_write_mode mode)
 	struct img_write_opts wo = {
 		.mode = mode,
 		.dummy = o->dummy, .close = o->close, .padding = o->padding,
-		.hash = o->verify, .speed = o->speed,
+		.hash = o->verify, .speed = o->speed, .start_byte = j->start_byte,
 	};
 	if (o->cue)
 		return img_drive_write_cue_start(j->d, o->cue, &wo);
@@ -486,14 +599,26 @@ static int write_and_verify(struct job *j)
 	if (r != IMG_OK) {
 		if (!j->interrupted)
 			img_cli_error("write failed", img_drive_error(j->d));
+		if (j->grow)
+			imgburn_multi_abort(j->grow_path, j->old_size);
 		return IMG_EXIT_FAIL;
 	}
 	double secs = seconds_since(&t0);
-	img_cli_info("%s %" PRId64 " bytes in %.1f s (%.1f MB/s)",
+	img_cli_info("%s %" PRId64 " bytes in %.1f s (%.1f MB/s)%s",
 		     o->dummy ? "simulated writing" : "wrote", bytes, secs,
-		     secs > 0 ? bytes / 1e6 / secs : 0);
-	if (o->verify && !o->dummy)
-		return verify_written(j, bytes, md);
+		     secs > 0 ? bytes / 1e6 / secs : 0, j->grow ? " as a new session" : "");
+	if (o->verify && !o->dummy) {
+		int v = verify_written(j, bytes, md);
+		if (v != IMG_EXIT_OK) {
+			if (j->grow)
+				imgburn_multi_abort(j->grow_path, j->old_size);
+			return v;
+		}
+	}
+	/* the head is rewritten only now, after the whole session is on the target (and read
+	 * back, with --verify) */
+	if (j->grow && !o->dummy)
+		return imgburn_multi_finish(j->grow_path, j->start_byte, j->old_size);
 	return IMG_EXIT_OK;
 }
 
@@ -524,6 +649,8 @@ int imgburn_burn(const struct imgburn_opts *o)
 	rc = open_inputs(&j);
 	if (rc < 0)
 		rc = refuse_source_as_target(&j, addr);
+	if (rc < 0)
+		rc = plan_multi(&j, addr);
 	if (rc >= 0)
 		goto close_inputs;
 

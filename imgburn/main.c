@@ -60,6 +60,10 @@ int main(int argc, char **argv)
 		rc = imgburn_info(&o);
 	else if (o.watch)
 		rc = imgburn_watch(&o);
+	else if (o.msinfo)
+		rc = imgburn_msinfo(&o);
+	else if (o.toc)
+		rc = imgburn_toc(&o);
 	else
 		rc = imgburn_burn(&o);
 	free_options(&o);

@@ -59,7 +59,7 @@ enum { OPT_SIZE = 1, OPT_SPEED, OPT_MODE, OPT_BLANK };
 /* The switches and strings popt fills; the table points into it, so it lives as long. */
 static struct {
 	int list, info, watch, dummy, close, eject, load, padding, verify, verify_only, format;
-	int force, audio;
+	int force, audio, multi, msinfo, toc;
 	char *dev, *cue;
 } parsed;
 
@@ -71,6 +71,13 @@ static struct poptOption table[] = {
 	 "describe the drive given by --dev and its media", NULL},
 	{"watch", 0, POPT_ARG_NONE, &parsed.watch, 0,
 	 "report drives appearing and vanishing until interrupted", NULL},
+	{"toc", 0, POPT_ARG_NONE, &parsed.toc, 0,
+	 "list the sessions and tracks of the media in --dev (grown images on stdio: too)", NULL},
+	{"msinfo", 0, POPT_ARG_NONE | POPT_ARGFLAG_ONEDASH, &parsed.msinfo, 0,
+	 "print LAST,NEXT of appendable media for mkimage -C (as cdrecord -msinfo)", NULL},
+	{"multi", 0, POPT_ARG_NONE | POPT_ARGFLAG_ONEDASH, &parsed.multi, 0,
+	 "write a new session and leave the media appendable; on stdio: and overwritable media "
+	 "the session goes to NEXT and the first 64 KiB then point to it", NULL},
 	{"dev", 0, POPT_ARG_STRING, &parsed.dev, 0,
 	 "drive to use: /dev/sr0, stdio:FILE, a USB stick", "DEV"},
 	{"size", 0, POPT_ARG_STRING, NULL, OPT_SIZE,
@@ -155,7 +162,7 @@ static int parse_value(int c, const char *arg, struct imgburn_opts *o)
 /* --json and --progress of a job: --json with a write is its JSON progress on stdout. */
 static int choose_progress(const struct img_cli_common *common, struct imgburn_opts *o)
 {
-	bool write = !o->list && !o->info && !o->watch;
+	bool write = !o->list && !o->info && !o->watch && !o->msinfo && !o->toc;
 	if (common->json && write) {
 		if (common->progress_given && common->progress != IMG_CLI_PROGRESS_JSON) {
 			img_cli_usage_error("--json with a write is --progress=json");
@@ -175,14 +182,20 @@ static int choose_progress(const struct img_cli_common *common, struct imgburn_o
 static int check_combinations(const struct imgburn_opts *o)
 {
 	int n = o->nargs;
-	bool actions = o->list || o->info || o->watch;
+	bool actions = o->list || o->info || o->watch || o->msinfo || o->toc;
 	const char *msg = NULL, *arg = NULL;
-	if (o->list + o->info + o->watch > 1)
-		msg = "--list, --info and --watch go alone";
-	else if ((o->list || o->watch) && n > 0)
+	if (o->list + o->info + o->watch + o->msinfo + o->toc > 1)
+		msg = "--list, --info, --watch, --msinfo and --toc go alone";
+	else if ((o->list || o->watch || o->msinfo || o->toc) && n > 0)
 		msg = "unexpected argument '%s'", arg = o->args[0];
 	else if (o->info && !o->dev)
 		msg = "--info needs --dev";
+	else if ((o->msinfo || o->toc) && !o->dev)
+		msg = "--msinfo and --toc need --dev";
+	else if (o->multi && o->close)
+		msg = "--multi leaves the media appendable: not with --close";
+	else if (o->multi && (o->audio || o->cue))
+		msg = "--multi writes one data session";
 	else if (!actions && !o->dev)
 		msg = "no drive: give --dev (see --list)";
 	else if (!actions && o->audio && o->cue)
@@ -221,6 +234,7 @@ static int take_values(poptContext pc, struct imgburn_opts *o)
 	o->dummy = parsed.dummy, o->close = parsed.close, o->eject = parsed.eject, o->load = parsed.load;
 	o->padding = parsed.padding, o->verify = parsed.verify, o->verify_only = parsed.verify_only;
 	o->format = parsed.format, o->force = parsed.force, o->audio = parsed.audio;
+	o->multi = parsed.multi, o->msinfo = parsed.msinfo, o->toc = parsed.toc;
 	const char **rest = poptGetArgs(pc);
 	int n = 0;
 	while (rest && rest[n])
@@ -267,7 +281,7 @@ int imgburn_parse_options(int argc, const char **argv, struct imgburn_opts *o)
 		rc = choose_progress(&common, o);
 	if (rc < 0)
 		rc = check_combinations(o);
-	o->json = rc < 0 && common.json && (o->list || o->info || o->watch);
+	o->json = rc < 0 && common.json && (o->list || o->info || o->watch || o->toc);
 	free(parsed.dev);
 	free(parsed.cue);
 	poptFreeContext(pc);

@@ -8,6 +8,7 @@
 #include "imginfo/diff.h"
 #include "imginfo/options.h"
 #include "imginfo/report.h"
+#include "imginfo/sessions.h"
 
 int main(int argc, char **argv)
 {
@@ -30,7 +31,12 @@ int main(int argc, char **argv)
 		img_cli_error("cannot open image", &err);
 		return IMG_EXIT_USAGE;
 	}
+	if ((rc = imginfo_select_session(src, &o)) >= 0) {
+		img_source_close(src);
+		return rc;
+	}
 	switch (o.mode) {
+	case MODE_SESSIONS: rc = imginfo_sessions(src, &o); break;
 	case MODE_LIST: rc = imginfo_list(src, &o); break;
 	case MODE_EXTRACT: rc = imginfo_extract(src, &o); break;
 	case MODE_CHECK: rc = imginfo_check(src, &o); break;

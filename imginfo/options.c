@@ -9,11 +9,11 @@
 #include "common/cli/cli.h"
 #include "common/cli/cli_options.h"
 
-enum { OPT_LIST = 1, OPT_FIND, OPT_EXTRACT, OPT_CHECK, OPT_MAP, OPT_DIFF };
+enum { OPT_LIST = 1, OPT_FIND, OPT_EXTRACT, OPT_CHECK, OPT_MAP, OPT_DIFF, OPT_SESSIONS };
 
 /* What popt fills; the table points into it, so it lives as long. */
 static struct {
-	int force, content;
+	int force, content, session;
 	char *view, *find, *extract, *dest;
 	char *map;
 } parsed;
@@ -45,6 +45,12 @@ static struct poptOption table[] = {
 	{"content", '\0', POPT_ARG_NONE, &parsed.content, 0,
 	 "with --diff: compare the data of every file, not only where the layout says it can "
 	 "differ", NULL},
+	{"sessions", '\0', POPT_ARG_NONE, NULL, OPT_SESSIONS,
+	 "list the sessions of a grown image (start block, size, volume id; NEXT for "
+	 "mkimage -C), as xorriso -toc", NULL},
+	{"session", '\0', POPT_ARG_INT, &parsed.session, 0,
+	 "inspect, list, check or extract session N (1-based, as xorriso -load session N) "
+	 "instead of the newest", "N"},
 	{NULL, '\0', POPT_ARG_INCLUDE_TABLE, img_cli_common_options, 0,
 	 "Options of mkimage, imginfo and imgburn (--json: schema in imginfo(1)):", NULL},
 	POPT_TABLEEND
@@ -122,6 +128,13 @@ static int take_values(poptContext ctx, struct imginfo_opts *o)
 	}
 	o->force = parsed.force;
 	o->content = parsed.content;
+	if (parsed.session < 0 || (parsed.session > 0 && (o->mode == MODE_DIFF ||
+							   o->mode == MODE_SESSIONS))) {
+		img_cli_usage_error(parsed.session < 0 ? "--session: N counts from 1" :
+				    "--session does not go with --diff or --sessions");
+		return IMG_EXIT_USAGE;
+	}
+	o->session = parsed.session;
 	return 0;
 }
 
@@ -137,7 +150,8 @@ int imginfo_options(int argc, const char **argv, struct imginfo_opts *o)
 	int rc = 0, c, modes = 0;
 	while ((c = poptGetNextOpt(ctx)) > 0) {
 		enum imginfo_mode m = c == OPT_EXTRACT ? MODE_EXTRACT : c == OPT_CHECK ? MODE_CHECK :
-				      c == OPT_MAP ? MODE_MAP : c == OPT_DIFF ? MODE_DIFF : MODE_LIST;
+				      c == OPT_MAP ? MODE_MAP : c == OPT_DIFF ? MODE_DIFF :
+				      c == OPT_SESSIONS ? MODE_SESSIONS : MODE_LIST;
 		/* -l and --find are one mode; each other mode option counts. */
 		if (m != MODE_LIST || o->mode != MODE_LIST)
 			modes++;
@@ -151,8 +165,8 @@ int imginfo_options(int argc, const char **argv, struct imginfo_opts *o)
 	} else if ((rc = img_cli_common_finish(ctx, &common)) >= 0) {
 		rc = rc == IMG_EXIT_OK ? -1 : rc; /* -1: help or version printed */
 	} else if (modes > 1) {
-		img_cli_usage_error("--list/--find, --extract, --check, --map and --diff exclude "
-				    "each other");
+		img_cli_usage_error("--list/--find, --extract, --check, --map, --diff and --sessions "
+				    "exclude each other");
 		rc = IMG_EXIT_USAGE;
 	} else {
 		rc = take_values(ctx, o);

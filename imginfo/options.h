@@ -4,7 +4,8 @@
 
 #include <stdbool.h>
 
-enum imginfo_mode { MODE_SUMMARY, MODE_LIST, MODE_EXTRACT, MODE_CHECK, MODE_MAP, MODE_DIFF };
+enum imginfo_mode { MODE_SUMMARY, MODE_LIST, MODE_EXTRACT, MODE_CHECK, MODE_MAP, MODE_DIFF,
+		   MODE_SESSIONS };
 
 struct imginfo_opts {
 	enum imginfo_mode mode;
@@ -17,6 +18,7 @@ struct imginfo_opts {
 	const char *map_svg;  /* --map=FILE.svg, or NULL */
 	const char *image2;   /* --diff: the image compared with image */
 	bool content;         /* --diff --content: read every file's data */
+	int session;          /* --session N (1-based), 0: the newest (the image as it reads) */
 };
 
 /* Parses argv.  Returns -1 when --help or --version was printed (exit 0), 0 to go on, or

@@ -71,6 +71,7 @@ struct img_drive {
 	int64_t job_total;
 	bool padding;
 	int64_t track_start_lba;
+	int64_t start_byte;            /* img_write_opts.start_byte of the last write, 0 none */
 	_Atomic bool canceled;
 	enum img_write_mode mode;      /* the write type of the running or last write */
 	bool untouched;                /* the last job failed before libburn asked for input */
@@ -611,6 +612,11 @@ static int setup_opts(struct img_drive *d, const struct img_write_opts *o)
 		multi = caps->multi_session;
 	burn_disc_free_multi_caps(&caps);
 	burn_write_opts_set_multi(d->opts, multi);
+	/* Random-access media and stdio: take the track at any 2 KiB address (a new session
+	 * of a grown image goes to its NEXT block). */
+	d->start_byte = o->start_byte > 0 ? o->start_byte : 0;
+	if (d->start_byte > 0)
+		burn_write_opts_set_start_byte(d->opts, (off_t)d->start_byte);
 	struct stat st;
 	bool regular = false;
 	if (d->role >= ROLE_STDIO_RW && strncmp(d->address, "stdio:", 6) == 0) {
@@ -680,8 +686,9 @@ static int precheck(struct img_drive *d)
 static void note_track_start(struct img_drive *d)
 {
 	int lba = 0, nwa = 0;
-	d->track_start_lba = 0;
-	if (d->role == ROLE_MMC && burn_disc_track_lba_nwa(d->drive, d->opts, 0, &lba, &nwa) > 0)
+	d->track_start_lba = d->start_byte / SECTOR;
+	if (d->role == ROLE_MMC && d->start_byte == 0 &&
+	    burn_disc_track_lba_nwa(d->drive, d->opts, 0, &lba, &nwa) > 0)
 		d->track_start_lba = nwa;
 }
 
@@ -1101,6 +1108,7 @@ static int trim_stdio_file(struct img_drive *d, int64_t bytes)
 		return IMG_OK;
 	if (d->padding)
 		bytes += PAD_BYTES;
+	bytes += d->start_byte;
 	if (st.st_size > bytes && truncate(path, bytes) != 0)
 		return img_error_errno(&d->err, IMG_EIO, errno, "%s: cannot cut to %" PRId64
 				       " bytes", path, bytes);
@@ -1280,4 +1288,50 @@ void img_drive_close(struct img_drive *d, bool eject)
 	burn_drive_release(d->drive, eject ? 1 : 0);
 	burn_drive_info_free(d->info);
 	free(d);
+}
+
+/* ---- table of contents ---- */
+
+int img_drive_get_toc(struct img_drive *d, struct img_disc_toc *out)
+{
+	memset(out, 0, sizeof(*out));
+	img_error_clear(&d->err);
+	out->state = media_state(d->drive);
+	out->last_session_start = out->next = -1;
+	struct burn_disc *disc = burn_drive_get_disc(d->drive);
+	if (disc != NULL) {
+		int ns = 0;
+		struct burn_session **ss = burn_disc_get_sessions(disc, &ns);
+		for (int i = 0; ss && i < ns; i++) {
+			int nt = 0;
+			struct burn_track **ts = burn_session_get_tracks(ss[i], &nt);
+			for (int k = 0; ts && k < nt && out->ntracks < IMG_TOC_MAX_TRACKS; k++) {
+				struct burn_toc_entry e;
+				memset(&e, 0, sizeof(e));
+				burn_track_get_entry(ts[k], &e);
+				struct img_toc_track *t = &out->tracks[out->ntracks++];
+				t->session = i + 1;
+				t->number = out->ntracks;
+				/* the DVD/BD extension (bit 0) has the start and size as numbers;
+				 * CD entries give them as MSF of the track start only */
+				if (e.extensions_valid & 1) {
+					t->start = e.start_lba;
+					t->blocks = e.track_blocks;
+				} else {
+					t->start = burn_msf_to_lba(e.pmin, e.psec, e.pframe);
+					t->blocks = -1;
+				}
+			}
+		}
+		out->sessions = ns;
+		burn_disc_free(disc);
+	}
+	if (out->state == IMG_MEDIA_APPENDABLE) {
+		int msc1 = 0, lba = 0, nwa = 0;
+		if (burn_disc_get_msc1(d->drive, &msc1) > 0)
+			out->last_session_start = msc1;
+		if (burn_disc_track_lba_nwa(d->drive, NULL, 0, &lba, &nwa) > 0)
+			out->next = nwa;
+	}
+	return IMG_OK;
 }

@@ -108,6 +108,8 @@ struct img_write_opts {
 	bool padding;   /* append 300 KiB of zeros (CD readers' read-ahead), as cdrecord -pad */
 	bool hash;      /* compute the SHA-256 of the bytes sent (for verification) */
 	double speed;   /* in x of the media's 1x; 0 = fastest */
+	int64_t start_byte; /* > 0: write the track at this byte address (a multiple of 2048) of
+			     * random-access media and stdio: targets; 0: where libburn says */
 };
 
 /* Starts writing one data track read from fd (a file or a pipe) in the background.
@@ -165,5 +167,29 @@ int img_drive_job_result(struct img_drive *d, int64_t *bytes, unsigned char md[I
  * the byte offset), IMG_ECANCELED. */
 int img_drive_verify(struct img_drive *d, int64_t size, const unsigned char want[IMG_SHA256_LEN],
 		     int (*tick)(void *ctx, int64_t done, int64_t total), void *ctx);
+
+#define IMG_TOC_MAX_TRACKS 256
+
+/* One track of a disc's table of contents (libburn's, read from the drive). */
+struct img_toc_track {
+	int session, number;     /* 1-based */
+	int64_t start;           /* first block */
+	int64_t blocks;          /* size in blocks, -1 when the drive did not say */
+};
+
+struct img_disc_toc {
+	enum img_media_state state;
+	int sessions;
+	int ntracks;
+	struct img_toc_track tracks[IMG_TOC_MAX_TRACKS];
+	int64_t last_session_start; /* appendable media: the last session's start (msinfo's
+				     * first number), else -1 */
+	int64_t next;               /* appendable media: next writable address, else -1 */
+};
+
+/* The table of contents of the loaded media as the drive reports it, and the multisession
+ * info of appendable media (cdrecord -msinfo's two numbers).  Never fails for lack of media
+ * (state says so). */
+int img_drive_get_toc(struct img_drive *d, struct img_disc_toc *out);
 
 #endif

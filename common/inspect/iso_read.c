@@ -801,6 +801,9 @@ int img_iso_view_open(struct img_source *src, enum img_view view, struct img_iso
 		rc = img_error_set(err, IMG_ENOMEM, "libisofs image");
 		goto out;
 	}
+	/* An older session of a grown image: libisofs reads its descriptors at its start and
+	 * checks addresses against its start plus its (session-relative) volume size. */
+	iso_read_opts_set_start_block(v->opts, (uint32_t)(img_source_session_start(src) / 2048));
 	if ((rc = view_options(v->opts, view, err)) != IMG_OK ||
 	    (rc = import_view(v, view, info, err)) != IMG_OK)
 		goto out;

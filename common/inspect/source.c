@@ -14,6 +14,7 @@ struct img_source {
 	const unsigned char *mem;
 	uint64_t size;
 	const char *kind;
+	uint64_t head_off;  /* img_source_select_session: where bytes 0..65535 are read */
 };
 
 static int new_source(struct img_source **out)
@@ -143,6 +144,9 @@ const char *img_source_kind(const struct img_source *s)
 	return s->kind;
 }
 
+static int read_at(struct img_source *s, uint64_t off, void *buf, size_t len,
+		   const char *what, struct img_error *err);
+
 int img_source_read(struct img_source *s, uint64_t off, void *buf, size_t len,
 		    const char *what, struct img_error *err)
 {
@@ -151,6 +155,40 @@ int img_source_read(struct img_source *s, uint64_t off, void *buf, size_t len,
 				     "%s: %zu bytes at byte %llu lie past the end of the image "
 				     "(%llu bytes)", what, len, (unsigned long long)off,
 				     (unsigned long long)s->size);
+	if (s->head_off == 0 || off >= IMG_SOURCE_HEAD_BYTES)
+		return read_at(s, off, buf, len, what, err);
+	/* the part inside the head comes from the selected session's first 64 KiB */
+	size_t in_head = IMG_SOURCE_HEAD_BYTES - off < len ? (size_t)(IMG_SOURCE_HEAD_BYTES - off)
+							   : len;
+	int rc = read_at(s, s->head_off + off, buf, in_head, what, err);
+	if (rc == IMG_OK && in_head < len)
+		rc = read_at(s, IMG_SOURCE_HEAD_BYTES, (unsigned char *)buf + in_head,
+			     len - in_head, what, err);
+	return rc;
+}
+
+int img_source_select_session(struct img_source *s, uint64_t head_off, uint64_t end,
+			      struct img_error *err)
+{
+	if (head_off % 2048 || head_off > s->size || IMG_SOURCE_HEAD_BYTES > s->size - head_off ||
+	    end < IMG_SOURCE_HEAD_BYTES)
+		return img_error_set(err, IMG_EINVAL, "session at byte %llu: outside the image "
+				     "(%llu bytes)", (unsigned long long)head_off,
+				     (unsigned long long)s->size);
+	s->head_off = head_off;
+	if (end < s->size)
+		s->size = end;
+	return IMG_OK;
+}
+
+uint64_t img_source_session_start(const struct img_source *s)
+{
+	return s->head_off;
+}
+
+static int read_at(struct img_source *s, uint64_t off, void *buf, size_t len,
+		   const char *what, struct img_error *err)
+{
 	if (s->mem != NULL) {
 		memcpy(buf, s->mem + off, len);
 		return IMG_OK;

@@ -32,6 +32,18 @@ const char *img_source_kind(const struct img_source *s);
 int img_source_read(struct img_source *s, uint64_t off, void *buf, size_t len,
 		    const char *what, struct img_error *err);
 
+/* Makes the source read as one older session of a grown image (common/inspect/sessions.h):
+ * the first 64 KiB (system area and volume descriptors) are read from head_off, where that
+ * session's own copy lies, and the image ends at end (the session's end; every address inside
+ * a session is absolute, so nothing else moves).  Errors: IMG_EINVAL when the head does not
+ * lie inside the image. */
+#define IMG_SOURCE_HEAD_BYTES 65536u
+int img_source_select_session(struct img_source *s, uint64_t head_off, uint64_t end,
+			      struct img_error *err);
+
+/* The byte offset given to img_source_select_session, 0 when none was selected. */
+uint64_t img_source_session_start(const struct img_source *s);
+
 void img_source_close(struct img_source *s);
 
 #endif

@@ -1,5 +1,5 @@
 # imgburn burning real MMC commands onto blank DVD+R discs: tgt's emulated recorders (mmclib.sh),
-# one guest boot, eight drives.  The host checks what reached each disc's backing file: exactly the
+# one guest boot, nine drives.  The host checks what reached each disc's backing file: exactly the
 # image's bytes, then only the zeros libburn pads a DVD+R track with (a 16-sector ECC block,
 # libburn's doc for DVD+R: "track size gets padded up to the next full 32 KiB").
 #   drive 1: the default burn with --verify; tgt refuses SAO (libburn's choice for DVD+R), so
@@ -16,6 +16,22 @@
 #   drive 8: the disc's backing file on a full file system: the drive fails the burn half-way
 #            (tgt cannot take a disc out while libburn holds the tray locked), and the error
 #            is the drive's own words, not "cancelled"
+#   drive 9: --multi, then --msinfo and --toc.  tgt's MMC emulation has ONE session only
+#            (usr/mmc.c of tgt 1.0.85 to 1.0.97): CLOSE TRACK turns its DVD+R into a DVD-ROM
+#            ("once we close the track it becomes a DVD_ROM"), READ DISC INFORMATION then
+#            answers status byte 0x0e (last session complete, disc finalized), and READ TOC
+#            format 1 (multisession info) always says first = last session 1, track 1 at
+#            block 0.  So a second session cannot be written there: imgburn --msinfo says the
+#            medium is closed (exit 1), --toc lists one session of one track at block 0, and a
+#            second --multi burn is refused before anything is written.  Drive 5, left blank,
+#            gives --msinfo's "blank" answer.  Measured in this guest (libburn 1.5.4, tgt
+#            1.0.85): `imgburn --toc --json` of the burned disc gives state "closed", one
+#            session, one track at block 0 whose size libburn reports as 0 blocks; the guest
+#            kernel keeps every /dev/srN one block long (sysfs size 4) after the burn, also
+#            after the disc is put in again with tgtadm (path=), so `imginfo --sessions
+#            /dev/srN` (the drive's TOC, then each session's descriptors through the block
+#            device) cannot be checked here: it sees the closed state, the session at 0 and no
+#            volume id.
 . "$E2E_DIR/lib.sh"
 . "$E2E_DIR/mmclib.sh"
 
@@ -48,9 +64,14 @@ run toobig-size sh -c "head -c 1000 /dev/zero | imgburn --dev $(dev 5) --size 30
 run padding imgburn --dev "$(dev 7)" --mode=tao --padding /data/small.iso
 run full sh -c "dd if=/dev/zero bs=1M count=4 2>/dev/null | imgburn --dev $(dev 8) --mode=tao --size 2048s -"
 run big sh -c "dd if=/dev/zero bs=1M count=64 2>/dev/null | imgburn --dev $(dev 6) --mode=tao --size 32768s -"
+run blank-msinfo imgburn --msinfo --dev "$(dev 5)"
+run multi imgburn --dev "$(dev 9)" --mode=tao --multi /data/small.iso
+run multi-msinfo imgburn --msinfo --dev "$(dev 9)"
+run multi-toc imgburn --toc --json --dev "$(dev 9)"
+run multi-again imgburn --dev "$(dev 9)" --mode=tao --multi /data/other.iso
 EOF
 
-mmc_target 8
+mmc_target 9
 mmc_small_fs small 2048
 : >small/disc8
 mmc_disc 8 "$PWD/small/disc8"
@@ -72,13 +93,13 @@ flip_byte "$MMC_DIR/disc4" 400000
 mmc_go
 mmc_end
 
-# --list --json: eight blank DVD+R in IMGTEST drives
+# --list --json: nine blank DVD+R in IMGTEST drives
 mmc_expect list 0
 mmc_out list >list.json
 $PYTHON - <<'PY' || { cat list.json; fail "--list --json"; }
 import json
 d = json.load(open("list.json"))["drives"]
-assert len(d) == 8, d
+assert len(d) == 9, d
 for x in d:
     assert x["vendor"] == "IMGTEST" and x["product"].startswith("MMC-DRIVE-"), x
     assert "DVD+R" in x["writes"], x
@@ -146,6 +167,24 @@ mmc_expect padding 0
 cp small.iso small-padded.iso
 head -c 307200 /dev/zero >>small-padded.iso
 padded "$MMC_DIR/disc7" small-padded.iso
+
+# drive 9: tgt keeps one session: after --multi the disc is closed (see the top)
+mmc_expect multi 0
+padded "$MMC_DIR/disc9" small.iso
+mmc_expect multi-msinfo 1 'media is closed: no session to continue'
+mmc_expect multi-toc 0
+mmc_out multi-toc >toc9.json
+$PYTHON - <<'PY' || { cat toc9.json; fail "--toc of tgt's disc"; }
+import json
+j = json.load(open("toc9.json"))
+assert j["state"] == "closed", j
+s = j["sessions"]
+assert len(s) == 1 and len(s[0]["tracks"]) == 1 and s[0]["tracks"][0]["start"] == 0, s
+assert "msinfo" not in j, j
+PY
+mmc_expect multi-again 1 'media is closed'
+padded "$MMC_DIR/disc9" small.iso
+mmc_expect blank-msinfo 1 'media is blank: no session to continue'
 
 # drive 8: the failure says what the drive said, not "cancelled"
 mmc_expect full 1 'write failed: SCSI error.*\[[0-9A-F] [0-9A-F]{2} [0-9A-F]{2}\]'

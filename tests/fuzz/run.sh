@@ -24,7 +24,7 @@ common="$top/common/base/error.c $top/common/inspect/source.c $top/common/inspec
 	$top/common/burn/wav.c $top/common/base/unicode.c $top/common/udf/udf_desc.c"
 common="$common $top/common/inspect/extract.c $top/common/base/grow.c $top/common/udf/udf_partmap.c \
 	$top/common/udf/udf_isoscan.c $top/common/inspect/map.c $top/common/build/isofs_realign.c \
-	$top/common/inspect/diff.c $top/common/inspect/zisofs_read.c"
+	$top/common/inspect/diff.c $top/common/inspect/zisofs_read.c $top/common/inspect/sessions.c"
 
 # Seeds: a hybrid BIOS+EFI image and a plain one.
 seeds="$work/seeds"
@@ -146,6 +146,21 @@ fi
 # map: the iso_read and udf_read seeds (sparse images of ISO 9660, hybrid and UDF images).
 mkdir -p "$seeds/map"
 cp -n "$seeds/iso_read"/* "$seeds/udf_read"/* "$seeds/map"/ 2>/dev/null || true
+# sessions: the first blocks of images grown by xorriso: three sessions, and one image grown
+# from a plain one (each cut after its last session head).
+if [ ! -d "$seeds/sessions" ]; then
+	mkdir -p "$seeds/sessions" "$seeds/stree/a" "$seeds/stree/b"
+	echo one >"$seeds/stree/a/1" && echo two >"$seeds/stree/b/2"
+	rm -f "$seeds/grown.iso"
+	for d in a b a2; do
+		xorriso -dev "$seeds/grown.iso" -map "$seeds/stree/${d%2}" "/$d" -commit \
+			>/dev/null 2>&1
+	done
+	head -c 262144 "$seeds/grown.iso" >"$seeds/sessions/grown3"
+	cp "$seeds/plain.iso" "$seeds/plaingrow.iso"
+	xorriso -dev "$seeds/plaingrow.iso" -map "$seeds/stree/a" /a -commit >/dev/null 2>&1
+	head -c 262144 "$seeds/plaingrow.iso" >"$seeds/sessions/plaingrow"
+fi
 # realign: the same blocks as isoscan (the walk reads the same volume descriptors, records and
 # their System Use fields).
 if [ ! -d "$seeds/realign" ]; then
