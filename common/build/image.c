@@ -1123,7 +1123,7 @@ static int number_nodes(struct img_image *img)
 {
 	if (!img->opts.rock)
 		return IMG_OK;
-	return img_isofs_number_nodes(img->iso, &img->err);
+	return img_isofs_number_nodes(img->iso, img->import != NULL, &img->err);
 }
 
 int img_image_stream_blocks(struct img_image *img, uint64_t *blocks)
@@ -1421,6 +1421,8 @@ static int raw_read(struct img_image *img, void *buf, size_t len, size_t *got)
 	int n = bs->read_xt ? bs->read_xt(bs, buf, (int)len) : bs->read(bs, buf, (int)len);
 	if (n < 0 || (size_t)n != len) {
 		int rc = img_stream_take_error(&img->err);
+		if (rc == IMG_OK && img->import != NULL)
+			rc = img_import_take_error(img->import, &img->err);
 		if (rc != IMG_OK) {
 			drain_messages(img, NULL, 0);
 			return rc;
