@@ -23,6 +23,9 @@ ln -s docs/deep old/link-dir
 ln -s /nonexistent/target old/dangling
 ln old/docs/keep.txt old/hardlink.txt
 chmod 0750 old/docs
+# An xattr (AAIP in the image): kept through the remaster.
+$PYTHON -c 'import os, sys; os.setxattr(sys.argv[1], "user.color", b"blue")' old/a.txt
+$PYTHON -c 'import os, sys; os.setxattr(sys.argv[1], "user.color", b"green")' old/docs/keep.txt
 chmod 0600 old/docs/random.bin
 
 # What to do to it.
@@ -67,12 +70,14 @@ check_image() { # IMAGE NAME: both extractions equal expect/ (modes too for xorr
 }
 
 # ---- an old image by xorriso ----
-xorriso -as mkisofs -R -J -joliet-long -V OLD_XORRISO -o x.iso old 2>/dev/null
+xorriso -as mkisofs --xattr -R -J -joliet-long -V OLD_XORRISO -o x.iso old 2>/dev/null
 sum=$(sha256sum x.iso)
 # shellcheck disable=SC2086
 "$MKIMAGE" -quiet --indev x.iso -o xn.iso $edit add
 check_image xn.iso x
 isoinfo -d -i xn.iso | grep -q '^Volume id: OLD_XORRISO$' || fail "old volume id not kept"
+xorriso -xattr on -indev xn.iso -getfattr /docs/keep.txt -- 2>/dev/null >xattr.txt
+grep -qx 'user.color="green"' xattr.txt || { cat xattr.txt; fail "the old file's xattr was lost"; }
 # -V replaces it; stdio: names the same file.
 # shellcheck disable=SC2086
 "$MKIMAGE" -quiet --indev stdio:x.iso -V NEWVOL -o xv.iso $edit add
