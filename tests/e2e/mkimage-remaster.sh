@@ -4,7 +4,7 @@
 # Rock Ridge and Joliet names, xorriso verifies --md5, two runs with SOURCE_DATE_EPOCH give the
 # same bytes, -o - gives them too, and the old image is never touched (a failing run included).
 . "$E2E_DIR/lib.sh"
-need xorriso genisoimage bsdtar isoinfo sha256sum
+need xorriso genisoimage bsdtar isoinfo sha256sum losetup
 
 # The old tree.
 mkdir -p old/crowd old/docs/deep/er old/gone/sub old/empty
@@ -90,6 +90,26 @@ gsum=$(sha256sum g.iso)
 "$MKIMAGE" -quiet --indev g.iso -o gn.iso $edit add
 check_image gn.iso g
 isoinfo -d -i gn.iso | grep -q '^Volume id: OLD_GENISO$' || fail "genisoimage's volume id"
+
+# ---- a block device (read-only loop device over the xorriso image) gives the same bytes ----
+loop=$(losetup -r -f --show x.iso) || cannot_test "no loop device (losetup -f failed; needs root and the loop driver)"
+trap 'losetup -d "$loop" 2>/dev/null || true' EXIT
+# shellcheck disable=SC2086
+SOURCE_DATE_EPOCH=1700000000 "$MKIMAGE" -quiet --indev "$loop" -o xl.iso $edit add
+# shellcheck disable=SC2086
+SOURCE_DATE_EPOCH=1700000000 "$MKIMAGE" -quiet --indev x.iso -o xf.iso $edit add
+same_bytes xf.iso xl.iso
+losetup -d "$loop"
+trap - EXIT
+
+# ---- ISO 9660:1999 names (genisoimage -iso-level 4, no Rock Ridge, no Joliet) ----
+mkdir -p l4/sub && echo one >"l4/Mixed Case Name With Spaces.txt" && echo two >l4/sub/a-long-name-for-1999.data
+genisoimage -quiet -iso-level 4 -o l4.iso l4
+"$MKIMAGE" -quiet --indev l4.iso -o l4n.iso add
+isoinfo -R -f -i l4n.iso >l4n.txt
+grep -qx "/Mixed Case Name With Spaces.txt" l4n.txt || { cat l4n.txt; fail "ISO 9660:1999 name lost"; }
+grep -qx "/sub/a-long-name-for-1999.data" l4n.txt || { cat l4n.txt; fail "ISO 9660:1999 name lost"; }
+grep -qx "/newdir/fresh.txt" l4n.txt || fail "added file missing on an ISO 9660:1999 image"
 
 # ---- --md5, checked by xorriso ----
 # shellcheck disable=SC2086
