@@ -322,9 +322,9 @@ static const char *indev_file(const char *indev)
 	return strncmp(indev, "stdio:", 6) == 0 ? indev + 6 : indev;
 }
 
-/* The output must not be the old image (same file, by device and inode): the new image
- * reads unchanged data from the old one while it is written, and a failure would leave
- * neither.  Nothing has been touched when this refuses. */
+/* The output must not be the old image (same file, by device and inode, or the same block
+ * device under two names): the new image reads unchanged data from the old one while it is
+ * written, and a failure would leave neither.  Nothing has been touched when this refuses. */
 static int check_not_indev(const struct mk_opts *o)
 {
 	if (o->output == NULL || strcmp(o->output, "-") == 0)
@@ -332,7 +332,8 @@ static int check_not_indev(const struct mk_opts *o)
 	struct stat in, out;
 	if (stat(indev_file(o->indev), &in) != 0 || stat(o->output, &out) != 0)
 		return -1; /* a missing OLD is reported by the import; a missing output is new */
-	if (in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+	bool same_dev = S_ISBLK(in.st_mode) && S_ISBLK(out.st_mode) && in.st_rdev == out.st_rdev;
+	if ((in.st_dev == out.st_dev && in.st_ino == out.st_ino) || same_dev) {
 		img_cli_fail("-o %s is the --indev image %s: write the new image to another "
 			     "file (the old one is read while the new one is written)",
 			     o->output, o->indev);
