@@ -5,6 +5,7 @@
 # same bytes, -o - gives them too, and the old image is never touched (a failing run included).
 . "$E2E_DIR/lib.sh"
 need xorriso genisoimage bsdtar isoinfo sha256sum losetup
+need_file isolinux /usr/lib/ISOLINUX/isohdpfx.bin /usr/lib/ISOLINUX/isolinux.bin
 
 # The old tree.
 mkdir -p old/crowd old/docs/deep/er old/gone/sub old/empty
@@ -186,5 +187,20 @@ grep -qx /boot/boot.img bn.txt || fail "the boot image file went with the boot r
 ! grep -qx /boot/boot.cat bn.txt || fail "the boot catalog stayed"
 grep -qx /hi.txt bn.txt || fail "old file lost"
 [ "$(sha256sum b.iso)" = "$bsum" ] || fail "b.iso changed"
+# An isohybrid image with an appended partition: keep-none leaves a zero system area, no El
+# Torito, no partition table and nothing appended.
+mkdir -p hyb/isolinux && cp /usr/lib/ISOLINUX/isolinux.bin hyb/isolinux/ && echo hi >hyb/hi.txt
+head -c 1048576 /dev/zero >part.img
+xorriso -as mkisofs -R -J -isohybrid-mbr /usr/lib/ISOLINUX/isohdpfx.bin \
+	-b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 \
+	-boot-info-table -append_partition 2 0xef part.img -o h.iso hyb 2>/dev/null
+expect_fail 1 'El Torito, system area.*boot replay: not available yet' \
+	"$MKIMAGE" --indev h.iso -o hn.iso add
+"$MKIMAGE" -quiet --indev h.iso --boot keep-none -o hn.iso add
+[ "$(head -c 32768 hn.iso | tr -d '\000' | wc -c)" = 0 ] || fail "keep-none: system area not zero"
+xorriso -indev hn.iso -report_system_area plain -report_el_torito plain >hn-boot.txt 2>&1
+! grep -Eq 'MBR|GPT|El Torito boot img|partition' hn-boot.txt || { cat hn-boot.txt; fail "keep-none kept a boot record"; }
+[ $(($(stat -c %s hn.iso) * 2)) -lt "$(stat -c %s part.img)" ] || fail "keep-none kept the appended partition"
+isoinfo -R -f -i hn.iso | grep -qx /isolinux/isolinux.bin || fail "isolinux.bin went with the boot record"
 # An image without boot records remasters with --boot replay too.
 "$MKIMAGE" -quiet --indev x.iso --boot replay -o xr.iso add
