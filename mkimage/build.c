@@ -50,6 +50,7 @@ struct job {
 	struct img_writer *writer;
 	struct img_progress *progress;
 	enum img_cli_progress show;
+	long long epoch;       /* the image's epoch as img_image_new got it */
 };
 
 static void job_free(struct job *j)
@@ -359,6 +360,15 @@ static int import_old(struct job *j)
 			       ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
 	}
 	const struct img_import_info *in = img_image_import_info(j->image);
+	if (o->reproducible && !o->image.have_epoch && in->have_mtime &&
+	    in->mtime > j->epoch) {
+		/* --reproducible without SOURCE_DATE_EPOCH: the newest of the added files and
+		 * the old image's modification date stands in for the date. */
+		if (img_image_set_epoch(j->image, in->mtime) != IMG_OK) {
+			img_cli_error("cannot create image", img_image_error(j->image));
+			return IMG_EXIT_FAIL;
+		}
+	}
 	if (!o->boot_keep_none && (in->eltorito || in->system_area)) {
 		img_cli_fail("%s has boot records (%s%s%s): boot replay: not available yet; use "
 			     "--boot keep-none", o->indev, in->eltorito ? "El Torito" : "",
@@ -387,6 +397,7 @@ static int make_image(struct job *j)
 		io.have_epoch = true;
 		io.epoch = (long long)img_tree_newest_mtime(j->tree);
 	}
+	j->epoch = io.epoch;
 	struct img_error e;
 	if (img_image_new(&io, on_note, j, &j->image, &e) != IMG_OK) {
 		img_cli_error("cannot create image", &e);

@@ -282,6 +282,42 @@ static int link_shared_extents(IsoDir *root)
 	return rc;
 }
 
+/* ECMA-119 8.4.26.1: "YYYYMMDDhhmmsscc" and a signed offset from GMT in 15-minute steps
+ * (-48..52), as libisofs hands the PVD's dates over.  false for all zeros (no date) or
+ * anything malformed. */
+static bool parse_voldate(const char *d, long long *out)
+{
+	if (d == NULL)
+		return false;
+	int v[6];
+	static const int len[6] = { 4, 2, 2, 2, 2, 2 };
+	const char *p = d;
+	for (int i = 0; i < 6; i++) {
+		v[i] = 0;
+		for (int k = 0; k < len[i]; k++, p++) {
+			if (*p < '0' || *p > '9')
+				return false;
+			v[i] = v[i] * 10 + (*p - '0');
+		}
+	}
+	if (v[0] < 1970 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 ||
+	    v[4] > 59 || v[5] > 60)
+		return false;
+	signed char tz = (signed char)d[16];
+	if (tz < -48 || tz > 52)
+		tz = 0;
+	/* Days from 1970-01-01 to the date (proleptic Gregorian; no timegm: it is not C11). */
+	int y = v[0], m = v[1];
+	if (m <= 2) {
+		y--;
+		m += 12;
+	}
+	long long days = 365LL * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + v[2] -
+			 719469;
+	*out = days * 86400 + v[3] * 3600 + v[4] * 60 + v[5] - (long long)tz * 15 * 60;
+	return true;
+}
+
 /* Sets the volume ids the caller gave (non-NULL) over the imported ones. */
 static void set_given_ids(IsoImage *iso, const struct img_image_opts *o)
 {
@@ -390,6 +426,9 @@ int img_image_import(struct img_image *img, const struct img_import_opts *o)
 	in->iso1999 = iso_read_image_features_has_iso1999(feat) == 1;
 	in->eltorito = iso_read_image_features_has_eltorito(feat) == 1;
 	iso_read_image_features_destroy(feat);
+	char *ct = NULL, *mt = NULL, *xt = NULL, *ft = NULL;
+	if (iso_image_get_pvd_times(iso, &ct, &mt, &xt, &ft) >= 0)
+		in->have_mtime = parse_voldate(mt, &in->mtime);
 	const char *vid = iso_image_get_volume_id(iso);
 	snprintf(in->volid, sizeof(in->volid), "%s", vid ? vid : "");
 	for (size_t n = strlen(in->volid); n > 0 && in->volid[n - 1] == ' '; n--)

@@ -134,6 +134,11 @@ same_bytes r1.iso r2.iso
 # shellcheck disable=SC2086
 SOURCE_DATE_EPOCH=1700000000 "$MKIMAGE" -quiet --indev g.iso -o - $edit add >r3.iso
 same_bytes r1.iso r3.iso
+# --reproducible without SOURCE_DATE_EPOCH and nothing added: the old image's modification
+# date (ECMA-119 8.4.27, byte 830 of the PVD) is the new one's, not the clock's nor 1970.
+"$MKIMAGE" -quiet --reproducible --indev g.iso -o rr.iso --rm-r /gone
+[ "$(od -An -c -j $((16 * 2048 + 830)) -N 16 rr.iso)" = "$(od -An -c -j $((16 * 2048 + 830)) -N 16 g.iso)" ] ||
+	fail "--reproducible: the volume modification date is not the old image's"
 # -print-size says the size of what is written.
 # shellcheck disable=SC2086
 size=$("$MKIMAGE" -quiet --indev g.iso -print-size $edit add)
