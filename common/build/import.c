@@ -108,6 +108,23 @@ static int check_iso9660(struct old_source *o, uint32_t start, struct img_error 
 	return IMG_OK;
 }
 
+/* Whether libisofs's failure code ret says the old image is damaged or not what it should
+ * be (rather than that libisofs or the system failed). */
+static bool damage_code(int ret)
+{
+	static const int codes[] = {
+		(int)ISO_WRONG_PVD, (int)ISO_WRONG_RR, (int)ISO_WRONG_ECMA119,
+		(int)ISO_WRONG_EL_TORITO, (int)ISO_UNSUPPORTED_ECMA119, (int)ISO_UNSUPPORTED_RR,
+		(int)ISO_UNSUPPORTED_SUSP, (int)ISO_UNSUPPORTED_VD, (int)ISO_UNSUPPORTED_EL_TORITO,
+		(int)ISO_MD5_TAG_MISMATCH, (int)ISO_SB_TREE_CORRUPTED, (int)ISO_MD5_AREA_CORRUPTED,
+		(int)ISO_NO_ROOT_DIR,
+	};
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (ret == codes[i])
+			return true;
+	return false;
+}
+
 /* libisofs's failure with the read error behind it, if any, naming the old image. */
 static int import_failed(struct img_image *img, struct old_source *o, int ret,
 			 const char *what)
@@ -118,10 +135,7 @@ static int import_failed(struct img_image *img, struct old_source *o, int ret,
 	int rc = img_image_isofs_error(img, ret, label);
 	if (why[0] != '\0')
 		img_image_err(img)->code = IMG_EIO;
-	else if (ret == (int)ISO_WRONG_PVD || ret == (int)ISO_WRONG_RR ||
-		 ret == (int)ISO_UNSUPPORTED_ECMA119 || ret == (int)ISO_MD5_TAG_MISMATCH ||
-		 ret == (int)ISO_WRONG_ECMA119 || ret == (int)ISO_WRONG_EL_TORITO ||
-		 ret == (int)ISO_NO_ROOT_DIR)
+	else if (damage_code(ret))
 		img_image_err(img)->code = IMG_ECORRUPT;
 	else
 		return rc;

@@ -125,6 +125,13 @@ xorriso -md5 on -indev xmm.iso -check_md5_r FAILURE / -- >md5rr.log 2>&1 || { ca
 "$MKIMAGE" -quiet --indev xm.iso -o xmn.iso add
 ! grep -qa 'libisofs_checksum_tag_v1' xmn.iso || fail "a checksum tag without --md5"
 
+# A damaged tree under MD5 tags is refused (exit 2), naming the old image.
+cp xm.iso xmd.iso
+root=$(od -An -tu4 -j $((16 * 2048 + 158)) -N4 xmd.iso | tr -d ' ')
+flip_byte xmd.iso $((root * 2048 + 2047))
+expect_fail 2 'xmd.iso: cannot import: .*MD5 mismatch' "$MKIMAGE" --indev xmd.iso -o bad.iso add
+[ ! -e bad.iso ] || fail "a refused import left bad.iso"
+
 # ---- reproducible, and -o - gives the same bytes ----
 # shellcheck disable=SC2086
 SOURCE_DATE_EPOCH=1700000000 "$MKIMAGE" -quiet --indev g.iso -o r1.iso $edit add
