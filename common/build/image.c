@@ -928,6 +928,11 @@ static int add_dir(struct add_ctx *c, IsoDir *parent, const struct img_tree_node
 					free(path);
 					continue;
 				}
+				if (iso_node_get_type(was) == LIBISO_DIR)
+					img_image_note(img, IMG_NOTE_WARN,
+						       "%s: the old directory and all in it replaced "
+						       "by a %s", path, S_ISLNK(st->st_mode)
+						       ? "symlink" : "file");
 				ret = iso_node_remove(was);
 				if (ret < 0) {
 					rc = img_image_isofs_error(img, ret, path);

@@ -409,7 +409,7 @@ int img_image_import(struct img_image *img, const struct img_import_opts *o)
 		free(imp);
 		free(old);
 		free(ds);
-		return img_error_set(err, rc, "old image %s", e.detail);
+		return img_error_set(err, rc, "%s", e.detail);
 	}
 	*ds = (IsoDataSource){ .version = 0, .refcount = 1, .open = old_open, .close = old_close,
 			       .read_block = old_read_block, .free_data = old_free, .data = old };
