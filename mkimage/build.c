@@ -9,6 +9,7 @@
 
 #include "common/base/grow.h"
 #include "common/cli/cli.h"
+#include "common/build/appendable.h"
 #include "common/build/image.h"
 #include "common/build/jigdo.h"
 #include "common/base/progress.h"
@@ -46,6 +47,7 @@ struct job {
 	struct img_image *image;
 	struct img_jigdo *jigdo;     /* freed after the image it is attached to */
 	struct img_writer *writer;
+	struct img_append *append;   /* --grow's target */
 	struct img_progress *progress;
 	enum img_cli_progress show;
 };
@@ -54,6 +56,7 @@ static void job_free(struct job *j)
 {
 	img_writer_free(j->writer);
 	img_image_free(j->image);
+	img_append_free(j->append);
 	img_jigdo_free(j->jigdo);
 	img_tree_free(j->tree);
 	img_progress_free(j->progress);
@@ -314,6 +317,48 @@ static bool catalog_hidden(const struct job *j, const char *catalog)
 	return false;
 }
 
+/* -M/-C and --grow: the session's place, and the older session it continues. */
+static int setup_session(struct job *j)
+{
+	const struct mk_opts *o = j->o;
+	struct img_error e;
+	if (o->grow != NULL) {
+		if (img_append_open(o->grow, &j->append, &e) != IMG_OK) {
+			img_cli_error("cannot grow", &e);
+			return e.code == IMG_ENOMEM ? IMG_EXIT_FAIL : IMG_EXIT_USAGE;
+		}
+		const struct img_append_layout *l = img_append_layout(j->append);
+		if (l->kind != IMG_APPEND_BLANK) {
+			img_cli_fail("cannot grow %s: it holds an image; adding a session to one "
+				     "needs the import of its newest session, which this build "
+				     "lacks", o->grow);
+			return IMG_EXIT_FAIL;
+		}
+		img_cli_verbose("%s is blank: the first session goes at block %u",
+				o->grow, l->next);
+		if (img_append_setup(j->append, j->image) != IMG_OK) {
+			img_cli_error("cannot grow", img_image_error(j->image));
+			return IMG_EXIT_FAIL;
+		}
+		return -1;
+	}
+	if (o->prev != NULL) {
+		uint32_t end;
+		if (img_append_check_prev(o->prev, o->c_last, o->c_next, &end, &e) != IMG_OK) {
+			img_cli_error("-M", &e);
+			return IMG_EXIT_USAGE;
+		}
+		img_cli_fail("-M %s: continuing a session needs its import, which this build "
+			     "lacks", o->prev);
+		return IMG_EXIT_FAIL;
+	}
+	if (o->have_c && img_append_session_at(j->image, o->c_next, false) != IMG_OK) {
+		img_cli_error("-C", img_image_error(j->image));
+		return IMG_EXIT_FAIL;
+	}
+	return -1;
+}
+
 static int make_image(struct job *j)
 {
 	const struct mk_opts *o = j->o;
@@ -324,10 +369,13 @@ static int make_image(struct job *j)
 		io.epoch = (long long)img_tree_newest_mtime(j->tree);
 	}
 	struct img_error e;
+	int rc;
 	if (img_image_new(&io, on_note, j, &j->image, &e) != IMG_OK) {
 		img_cli_error("cannot create image", &e);
 		return e.code == IMG_EINVAL ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
 	}
+	if ((rc = setup_session(j)) >= 0)
+		return rc;
 	if (o->jigdo_on) {
 		if (img_jigdo_new(&o->jigdo, &j->jigdo, &e) != IMG_OK) {
 			img_cli_error("cannot set up jigdo", &e);
@@ -394,10 +442,26 @@ static int check_capacity(struct job *j)
 	return IMG_EXIT_FAIL;
 }
 
+/* --grow: the session goes into the target after its data, then the head. */
+static int grow_image(struct job *j)
+{
+	struct img_error e;
+	j->show = j->o->progress;
+	if (img_append_write(j->append, j->image, on_progress, j, &e) != IMG_OK) {
+		img_cli_progress_done();
+		img_cli_error("session not written", &e);
+		return IMG_EXIT_FAIL;
+	}
+	img_cli_progress_done();
+	return IMG_EXIT_OK;
+}
+
 static int write_image(struct job *j)
 {
 	const struct mk_opts *o = j->o;
 	struct img_error e;
+	if (j->append != NULL)
+		return grow_image(j);
 	if (img_writer_open(o->output, &j->writer, &e) != IMG_OK) {
 		img_cli_error("cannot write image", &e);
 		return e.code == IMG_EINVAL ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;

@@ -21,7 +21,7 @@ common="$top/common/base/error.c $top/common/inspect/source.c $top/common/inspec
 	$top/common/burn/wav.c $top/common/base/unicode.c $top/common/udf/udf_desc.c"
 common="$common $top/common/inspect/extract.c $top/common/base/grow.c $top/common/udf/udf_partmap.c \
 	$top/common/udf/udf_isoscan.c $top/common/inspect/map.c $top/common/build/isofs_realign.c \
-	$top/common/inspect/diff.c $top/common/inspect/zisofs_read.c"
+	$top/common/inspect/diff.c $top/common/inspect/zisofs_read.c $top/common/build/appendable_scan.c"
 
 # Seeds: a hybrid BIOS+EFI image and a plain one.
 seeds="$work/seeds"
@@ -147,6 +147,15 @@ cp -n "$seeds/iso_read"/* "$seeds/udf_read"/* "$seeds/map"/ 2>/dev/null || true
 # their System Use fields).
 if [ ! -d "$seeds/realign" ]; then
 	cp -r "$seeds/isoscan" "$seeds/realign"
+fi
+# appendable: the iso_read seeds (plain images) and a grown one of three sessions.
+if [ ! -d "$seeds/appendable" ]; then
+	mkdir -p "$seeds/appendable" && cp "$seeds/iso_read"/* "$seeds/appendable"/
+	rm -f "$seeds/grown.iso"
+	for d in d isolinux d/e; do
+		xorriso -dev "$seeds/grown.iso" -map "$seeds/tree/$d" "/$d" -commit >/dev/null 2>&1
+	done
+	python3 "$here/sparse-seed.py" "$seeds/grown.iso" "$seeds/appendable/grown"
 fi
 # diff: the iso_read seeds (fuzz_diff compares each with a copy changed in one byte).
 if [ ! -d "$seeds/diff" ]; then

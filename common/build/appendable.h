@@ -1,0 +1,108 @@
+/* New sessions after an old image: where the next session goes on a file or an overwritable
+ * medium (DVD+RW, BD-RE, USB stick, loop device), writing it there, and the 64 KiB head that
+ * makes readers that look at block 16 find it.  The layout is libisoburn's (xorriso's), so
+ * that `xorriso -indev IMAGE -toc` lists every session (its TOC emulation walks the chain of
+ * session superblocks); mkimage(1), GROWING, describes it:
+ *
+ *   blocks 0..31   the head: the newest session's system area and volume descriptors, whose
+ *                  volume space size is the END of the newest session (libisofs's
+ *                  "overwrite buffer", iso_write_opts_set_overwrite_buf)
+ *   block 32       the first session of a target grown from blank
+ *   each session   at roundup(END of the one before, 32), with its own descriptors at +16
+ *                  whose volume space size is the session's own size
+ */
+#ifndef IMG_APPENDABLE_H
+#define IMG_APPENDABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/base/error.h"
+#include "common/build/image.h"
+#include "common/build/writer.h"
+
+#define IMG_APPEND_HEAD_BLOCKS 32u   /* libisoburn's Libisoburn_target_head_sizE / 2048 */
+#define IMG_APPEND_ALIGN 32u         /* libisoburn's Libisoburn_nwa_alignemenT */
+
+enum img_append_kind {
+	IMG_APPEND_BLANK,    /* empty, or 64 KiB of zeros: the first session goes at 32 */
+	IMG_APPEND_PLAIN,    /* an image whose first session starts at 0 (no chain) */
+	IMG_APPEND_CHAINED,  /* libisoburn's layout: sessions from block 32 on */
+};
+
+/* What the first 64 KiB of a target and the chain of session superblocks say. */
+struct img_append_layout {
+	enum img_append_kind kind;
+	uint32_t end;        /* the newest session's end (the head PVD's volume space size) */
+	uint32_t next;       /* where the next session starts */
+	uint32_t newest;     /* where the newest session starts (0: plain, or chain broken) */
+	uint32_t sessions;   /* sessions the chain walk found (plain: 1, blank: 0) */
+	bool chain_broken;   /* chained at 32, but a later superblock is missing or does not
+			      * end where the head says: only the head's session can be relied
+			      * on (newest is then 0) */
+};
+
+/* Whether block b (2048 bytes) is an ISO 9660 primary volume descriptor (ECMA-119 8.4: type
+ * 1, "CD001", version 1); its volume space size (8.4.8, the little-endian half) in *blocks. */
+bool img_append_pvd_blocks(const uint8_t *b, uint32_t *blocks);
+
+/* Reads len bytes at byte off of the target; returns 0, or -1 when they cannot be read. */
+typedef int (*img_append_read_fn)(void *arg, uint64_t off, void *buf, size_t len);
+
+/* Works out the layout of a target of size bytes from its first 64 KiB head (size may be
+ * below 64 KiB: the rest of head is zeros), reading the session superblocks of the chain
+ * through rd.  Errors: IMG_ECORRUPT (no ISO 9660 primary volume descriptor at block 16 of a
+ * head that is not all zeros; an END past the target's size), the detail naming the byte. */
+int img_append_scan(const uint8_t *head, uint64_t size, img_append_read_fn rd, void *arg,
+		    struct img_append_layout *out, struct img_error *err);
+
+struct img_append;
+
+/* Opens path ("stdio:PATH" too) for growing in place: a regular file (created if missing)
+ * or a block device, opened for reading and writing, and scans it.  Errors: IMG_EINVAL (a
+ * directory or another kind of file), IMG_EIO (cannot open it for writing: read-only file,
+ * medium or file system; cannot read), IMG_ECORRUPT (img_append_scan). */
+int img_append_open(const char *path, struct img_append **out, struct img_error *err);
+
+/* Closes the target (without writing anything more) and frees a. */
+void img_append_free(struct img_append *a);
+
+const struct img_append_layout *img_append_layout(const struct img_append *a);
+
+/* The path without "stdio:" (what an import of the newest session reads). */
+const char *img_append_path(const struct img_append *a);
+
+/* Sets img up to be written as the next session of a: absolute addresses from
+ * layout.next (the realignment follows), appendable (old files are referred to, not copied)
+ * unless the target is blank, and a's head as libisofs's overwrite buffer, which libisofs
+ * fills when the image starts.  Call before img_image_start.  Errors on the image:
+ * IMG_EISOFS. */
+int img_append_setup(struct img_append *a, struct img_image *img);
+
+/* Writes img (set up by img_append_setup, not started) at layout.next, makes it durable
+ * (fsync), and only then writes the 64 KiB head at byte 0 and makes that durable.  fn (may
+ * be NULL) sees the progress as with img_writer_run; img_writer_request_cancel stops it.
+ * A failure before the head is written puts the target back as it was: a regular file is cut
+ * back to its old size and the old bytes after layout.next are written back (the older
+ * sessions' bytes are never written).  Errors: IMG_ETOOBIG (a block device too small for the
+ * session), IMG_ECANCELED, IMG_ENOSPC, IMG_EIO (the detail says whether the head was
+ * reached), or the image's read error. */
+int img_append_write(struct img_append *a, struct img_image *img, img_writer_progress_fn fn,
+		     void *arg, struct img_error *err);
+
+/* For -M PREV -C LAST,NEXT: reads the primary volume descriptor of the session at block last
+ * of prev ("stdio:PATH" too) and checks that next lies at or after that session's end
+ * (last + its volume space size, as libisofs and xorriso count appended sessions; mkisofs
+ * counts from block 0, which only makes the check stricter than needed).  *end receives that
+ * end.  Errors: IMG_ENOENT, IMG_EIO, IMG_ECORRUPT (no ISO 9660 session at last), IMG_EINVAL
+ * (next before the end), the detail naming the block. */
+int img_append_check_prev(const char *prev, uint32_t last, uint32_t next, uint32_t *end,
+			  struct img_error *err);
+
+/* Sets img up to be written as a session that starts at block next, with absolute
+ * addresses; appendable: it refers to the files of an imported older session instead of
+ * copying them.  Errors on the image: IMG_EISOFS. */
+int img_append_session_at(struct img_image *img, uint32_t next, bool appendable);
+
+#endif
