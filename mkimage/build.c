@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/base/grow.h"
 #include "common/cli/cli.h"
 #include "common/build/appendable.h"
 #include "common/build/image.h"
+#include "common/build/import.h"
 #include "common/build/jigdo.h"
 #include "common/base/progress.h"
 #include "common/build/tree.h"
@@ -317,25 +319,95 @@ static bool catalog_hidden(const struct job *j, const char *catalog)
 	return false;
 }
 
-/* -M/-C and --grow: the session's place, and the older session it continues. */
+/* "stdio:PATH" names PATH, as in xorriso. */
+static const char *indev_file(const char *indev)
+{
+	return strncmp(indev, "stdio:", 6) == 0 ? indev + 6 : indev;
+}
+
+/* The output must not be the old image (same file, by device and inode): the new image
+ * reads unchanged data from the old one while it is written, and a failure would leave
+ * neither.  Nothing has been touched when this refuses. */
+static int check_not_indev(const struct mk_opts *o)
+{
+	if (o->output == NULL || strcmp(o->output, "-") == 0)
+		return -1;
+	struct stat in, out;
+	if (stat(indev_file(o->indev), &in) != 0 || stat(o->output, &out) != 0)
+		return -1; /* a missing OLD is reported by the import; a missing output is new */
+	if (in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+		img_cli_fail("-o %s is the --indev image %s: write the new image to another "
+			     "file (the old one is read while the new one is written)",
+			     o->output, o->indev);
+		return IMG_EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* --indev: the old image's tree into the new image, then --rm and --rm-r. */
+static int import_old(struct job *j, const char *path, uint32_t start)
+{
+	const struct mk_opts *o = j->o;
+	struct img_import_opts io = {
+		.path = path,
+		.start_block = start,
+		.drop_boot = o->boot_keep_none,
+		.joliet_as_old = !o->joliet_given,
+	};
+	if (img_image_import(j->image, &io) != IMG_OK) {
+		const struct img_error *e = img_image_error(j->image);
+		img_cli_error("cannot read the old image", e);
+		return e->code == IMG_ENOENT || e->code == IMG_ECORRUPT || e->code == IMG_EIO
+			       ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
+	}
+	const struct img_import_info *in = img_image_import_info(j->image);
+	if (!o->boot_keep_none && (in->eltorito || in->system_area)) {
+		img_cli_fail("%s has boot records (%s%s%s): boot replay: not available yet; use "
+			     "--boot keep-none", path, in->eltorito ? "El Torito" : "",
+			     in->eltorito && in->system_area ? ", " : "",
+			     in->system_area ? "system area" : "");
+		return IMG_EXIT_FAIL;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		const char **v = pass == 0 ? o->rm : o->rm_r;
+		for (; v != NULL && *v != NULL; v++) {
+			if (img_image_remove_path(j->image, *v, pass == 1) != IMG_OK) {
+				img_cli_error(pass == 0 ? "--rm" : "--rm-r", img_image_error(j->image));
+				return IMG_EXIT_USAGE;
+			}
+		}
+	}
+	return -1;
+}
+
+/* -M/-C and --grow: the older session the new one continues, and the new one's place. */
 static int setup_session(struct job *j)
 {
 	const struct mk_opts *o = j->o;
 	struct img_error e;
+	int rc;
 	if (o->grow != NULL) {
-		if (img_append_open(o->grow, &j->append, &e) != IMG_OK) {
-			img_cli_error("cannot grow", &e);
-			return e.code == IMG_ENOMEM ? IMG_EXIT_FAIL : IMG_EXIT_USAGE;
-		}
 		const struct img_append_layout *l = img_append_layout(j->append);
-		if (l->kind != IMG_APPEND_BLANK) {
-			img_cli_fail("cannot grow %s: it holds an image; adding a session to one "
-				     "needs the import of its newest session, which this build "
-				     "lacks", o->grow);
-			return IMG_EXIT_FAIL;
-		}
-		img_cli_verbose("%s is blank: the first session goes at block %u",
-				o->grow, l->next);
+		if (l->kind == IMG_APPEND_BLANK)
+			img_cli_verbose("%s is blank: the first session goes at block %u",
+					o->grow, l->next);
+		else
+			img_cli_verbose("%s: %u session%s found, the newest at block %u, ending at "
+					"block %u; the new one goes at block %u", o->grow,
+					l->sessions, l->sessions == 1 ? "" : "s", l->newest,
+					l->end, l->next);
+		if (l->kind == IMG_APPEND_PLAIN)
+			img_cli_warn("%s has one session at block 0: its own volume descriptors "
+				     "are overwritten by the new head, so readers will list the "
+				     "grown image as one session (as with xorriso)", o->grow);
+		if (l->chain_broken)
+			img_cli_warn("%s: the chain of session superblocks is broken; the new "
+				     "session continues the one the first 64 KiB name", o->grow);
+		/* The head names the newest session with absolute addresses: reading from
+		 * its own start or from block 0 gives the same tree. */
+		if (l->kind != IMG_APPEND_BLANK &&
+		    (rc = import_old(j, img_append_path(j->append), l->newest)) >= 0)
+			return rc;
 		if (img_append_setup(j->append, j->image) != IMG_OK) {
 			img_cli_error("cannot grow", img_image_error(j->image));
 			return IMG_EXIT_FAIL;
@@ -348,11 +420,10 @@ static int setup_session(struct job *j)
 			img_cli_error("-M", &e);
 			return IMG_EXIT_USAGE;
 		}
-		img_cli_fail("-M %s: continuing a session needs its import, which this build "
-			     "lacks", o->prev);
-		return IMG_EXIT_FAIL;
+		if ((rc = import_old(j, o->prev, o->c_last)) >= 0)
+			return rc;
 	}
-	if (o->have_c && img_append_session_at(j->image, o->c_next, false) != IMG_OK) {
+	if (o->have_c && img_append_session_at(j->image, o->c_next, o->prev != NULL) != IMG_OK) {
 		img_cli_error("-C", img_image_error(j->image));
 		return IMG_EXIT_FAIL;
 	}
@@ -369,11 +440,28 @@ static int make_image(struct job *j)
 		io.epoch = (long long)img_tree_newest_mtime(j->tree);
 	}
 	struct img_error e;
-	int rc;
+	if (o->grow != NULL) {
+		/* Opened first: a blank target's first session takes the defaults of ids that
+		 * an old image would otherwise give (options.c leaves them NULL for that). */
+		if (img_append_open(o->grow, &j->append, &e) != IMG_OK) {
+			img_cli_error("cannot grow", &e);
+			return e.code == IMG_ENOMEM ? IMG_EXIT_FAIL : IMG_EXIT_USAGE;
+		}
+		if (img_append_layout(j->append)->kind == IMG_APPEND_BLANK) {
+			struct img_image_opts def;
+			img_image_opts_default(&def);
+			io.volid = io.volid ? io.volid : def.volid;
+			io.volset = io.volset ? io.volset : def.volset;
+			io.sysid = io.sysid ? io.sysid : def.sysid;
+		}
+	}
 	if (img_image_new(&io, on_note, j, &j->image, &e) != IMG_OK) {
 		img_cli_error("cannot create image", &e);
 		return e.code == IMG_EINVAL ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
 	}
+	int rc;
+	if (o->indev != NULL && (rc = import_old(j, o->indev, 0)) >= 0)
+		return rc;
 	if ((rc = setup_session(j)) >= 0)
 		return rc;
 	if (o->jigdo_on) {
@@ -486,7 +574,9 @@ static int write_image(struct job *j)
 int mk_build(const struct mk_opts *o)
 {
 	struct job j = { .o = o };
-	int rc = walk(&j);
+	int rc = o->indev != NULL ? check_not_indev(o) : -1;
+	if (rc < 0)
+		rc = walk(&j);
 	if (rc < 0)
 		rc = make_image(&j);
 	if (rc < 0 && o->capacity != 0)

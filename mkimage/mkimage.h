@@ -41,6 +41,14 @@ struct mk_opts {
 	const char *grow;
 	bool jigdo_on;               /* -jigdo-jigdo: .jigdo and .template along with the image */
 	struct img_jigdo_opts jigdo;
+	/* Remastering (--indev): the old image, the image paths to remove (--rm, --rm-r: each
+	 * NULL-terminated or NULL), whether its boot records are dropped (--boot keep-none)
+	 * rather than replayed, and whether a Joliet option was given (else Joliet follows
+	 * the old image). */
+	const char *indev;
+	const char **rm, **rm_r;
+	bool boot_keep_none;
+	bool joliet_given;
 };
 
 /* Parses argv into o.  Returns -1 to go on, else the exit code (after --help, --version or a

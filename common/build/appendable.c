@@ -31,6 +31,11 @@ struct img_append {
 	uint8_t *head;       /* HEAD_BYTES: the old head, libisofs's overwrite buffer */
 };
 
+static uint64_t round_up_blocks(uint64_t block)
+{
+	return (block + IMG_APPEND_ALIGN - 1) / IMG_APPEND_ALIGN * IMG_APPEND_ALIGN;
+}
+
 static int fd_read(void *arg, uint64_t off, void *buf, size_t len)
 {
 	int fd = *(int *)arg;
@@ -259,6 +264,17 @@ int img_append_write(struct img_append *a, struct img_image *img, img_writer_pro
 	if (rc == IMG_OK && done != total)
 		rc = img_error_set(err, IMG_EIO, "image stream gave %llu of %llu bytes",
 				   (unsigned long long)done, (unsigned long long)total);
+	/* A file ends at the next 32-block boundary, as the next session would start there:
+	 * libisofs's import (iso_src_check_sb_tree) reads the 32 blocks from a session's start
+	 * looking for superblock tags, past the end of a session shorter than that (xorriso
+	 * pads 150 blocks for the same reason). */
+	uint64_t want = (uint64_t)round_up_blocks((start + done) / BLK) * BLK;
+	uint64_t have = a->size > start + done ? a->size : start + done;
+	if (rc == IMG_OK && a->regular && want > have && ftruncate(a->fd, (off_t)want) != 0) {
+		int e = errno;
+		rc = img_error_errno(err, img_error_from_write_errno(e), e, "extending %s to %llu "
+				     "bytes", a->path, (unsigned long long)want);
+	}
 	/* The head goes only over a session that is on the medium: a crash before it leaves
 	 * the old head, which still names the old newest session. */
 	if (rc == IMG_OK && fsync(a->fd) != 0) {
