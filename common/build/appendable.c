@@ -7,8 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <linux/fs.h>
 
 #include "common/base/bytes.h"
 #include "common/base/isofs.h"
@@ -90,6 +93,13 @@ int img_append_open(const char *path, struct img_append **out, struct img_error 
 		int e = errno;
 		img_append_free(a);
 		return img_error_errno(err, IMG_EIO, e, "%s", p);
+	}
+	/* A read-only block device (a write-protected stick, losetup -r) opens for writing
+	 * and fails only at the first write: ask it first. */
+	int ro = 0;
+	if (S_ISBLK(st.st_mode) && ioctl(a->fd, BLKROGET, &ro) == 0 && ro) {
+		img_append_free(a);
+		return img_error_set(err, IMG_EIO, "%s: the block device is read-only", p);
 	}
 	a->regular = S_ISREG(st.st_mode);
 	a->size = (uint64_t)size;
