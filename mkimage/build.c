@@ -200,7 +200,7 @@ static int gather(struct job *j, struct img_tree_opts *t)
 		.n_hide_hfsplus = j->hide_hfsplus.n,
 		.sort = j->sort,
 		.n_sort = j->nsort,
-		.output = o->output,
+		.output = o->output ? o->output : o->grow, /* --grow's IMAGE is not an input */
 	};
 	return -1;
 oom:
@@ -415,6 +415,16 @@ static int setup_session(struct job *j)
 		return -1;
 	}
 	if (o->prev != NULL) {
+		/* -o PREV would replace the old image by the new session alone. */
+		struct stat in, out;
+		const char *prev = strncmp(o->prev, "stdio:", 6) == 0 ? o->prev + 6 : o->prev;
+		if (o->output != NULL && strcmp(o->output, "-") != 0 && stat(prev, &in) == 0 &&
+		    stat(o->output, &out) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+			img_cli_fail("-o %s is the -M image: the new session goes to another file "
+				     "(or -o -), then to NEXT of the old image (or use --grow)",
+				     o->output);
+			return IMG_EXIT_USAGE;
+		}
 		uint32_t end;
 		if (img_append_check_prev(o->prev, o->c_last, o->c_next, &end, &e) != IMG_OK) {
 			img_cli_error("-M", &e);

@@ -96,6 +96,9 @@ void mk_options_free(void *state)
 	free(s->boot_mode);
 	free_argv(s->rm);
 	free_argv(s->rm_r);
+	free(s->prev);
+	free(s->cparams);
+	free(s->grow);
 	memset(s, 0, sizeof(*s));
 }
 

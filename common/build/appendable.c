@@ -78,6 +78,8 @@ int img_append_open(const char *path, struct img_append **out, struct img_error 
 		return img_error_set(err, IMG_EINVAL, "%s: not a regular file or a block device",
 				     p);
 	struct img_append *a = calloc(1, sizeof(*a));
+	if (a != NULL)
+		a->fd = -1;
 	if (a == NULL || (a->path = strdup(p)) == NULL || (a->head = malloc(HEAD_BYTES)) == NULL) {
 		img_append_free(a);
 		return img_error_set(err, IMG_ENOMEM, "growing %s", p);
@@ -124,7 +126,7 @@ void img_append_free(struct img_append *a)
 {
 	if (a == NULL)
 		return;
-	if (a->fd > 0)
+	if (a->fd >= 0)
 		close(a->fd);
 	free(a->head);
 	free(a->path);
