@@ -57,6 +57,33 @@ typedef int (*img_append_read_fn)(void *arg, uint64_t off, void *buf, size_t len
 int img_append_scan(const uint8_t *head, uint64_t size, img_append_read_fn rd, void *arg,
 		    struct img_append_layout *out, struct img_error *err);
 
+/* One session of a grown image, as the chain walk finds it. */
+struct img_append_session {
+	uint32_t start;      /* block of its first byte (its descriptors at start + 16) */
+	uint32_t blocks;     /* its own volume space size */
+};
+
+/* The sessions of a target as libisoburn's TOC emulation lists them (xorriso -toc): for a
+ * chained layout each session the walk finds, oldest first; for a plain image one session
+ * (0, END); for a blank one none.  Up to max go into out; *n receives how many there are
+ * (may exceed max).  Errors as img_append_scan. */
+int img_append_sessions(const uint8_t *head, uint64_t size, img_append_read_fn rd, void *arg,
+			struct img_append_session *out, size_t max, size_t *n,
+			struct img_error *err);
+
+/* The 64 KiB head that makes readers find a session written at block next of a file or an
+ * overwritable medium (for a recorder that puts a -M/-C session there, as imgburn --multi on
+ * stdio: targets): head holds the target's old first 64 KiB and is rewritten in place; session
+ * holds the first len bytes (at least up to its volume descriptor set terminator; 64 KiB is
+ * always enough) of the session.  Blocks 0..15 become the session's system area, blocks 16 on
+ * its volume descriptors up to the terminator, with the volume space size of each primary and
+ * supplementary one (types 1 and 2) made next + its own; the rest of head is kept, as
+ * libisofs's overwrite buffer does (without its MD5 tag of the relocated superblock).
+ * Errors: IMG_ECORRUPT (no primary volume descriptor at block 16 of the session, no
+ * terminator within len and 64 KiB, a size past 2^32 blocks), head untouched then. */
+int img_append_head_for_session(uint8_t *head, const uint8_t *session, size_t len,
+				uint32_t next, struct img_error *err);
+
 struct img_append;
 
 /* Opens path ("stdio:PATH" too) for growing in place: a regular file (created if missing)

@@ -156,6 +156,17 @@ SOURCE_DATE_EPOCH=1700000000 "$MKIMAGE" -M multi.iso -C "$c" -o - -graft-points 
 SOURCE_DATE_EPOCH=1700000000 "$MKIMAGE" -M multi.iso -C "$c" -o file.iso -graft-points /x=s3
 cmp pipe.iso file.iso || fail "-M: the session into a pipe differs from the one into a file"
 
+# -M with --md5: each session's own tags check out where it was put.
+: >mmd5.iso
+"$MKIMAGE" --md5 -C 0,32 -o m1.iso -graft-points /=s1 || fail "--md5 -C 0,32"
+put_session mmd5.iso m1.iso 32
+c=$(msinfo mmd5.iso)
+"$MKIMAGE" --md5 -M mmd5.iso -C "$c" -o m2.iso -graft-points /=s2 || fail "--md5 -M"
+put_session mmd5.iso m2.iso "${c#*,}"
+xorriso -md5 on -indev mmd5.iso -check_md5 FAILURE -- -check_md5_r FAILURE / -- >md5m.log 2>&1 ||
+	{ cat md5m.log; fail "xorriso -check_md5 on -M --md5 sessions"; }
+grep -q 'session data match recorded md5' md5m.log || { cat md5m.log; fail "-M: no session MD5 checked"; }
+
 # 5. The kernel mounts the newest session of each and the first one with sbsector=32.
 . "$E2E_DIR/guestlib.sh"
 guest_root root

@@ -131,6 +131,80 @@ START_TEST(not_iso_or_truncated_is_corrupt)
 }
 END_TEST
 
+
+START_TEST(sessions_listed_as_xorriso_toc)
+{
+	memset(disk, 0, sizeof(disk));
+	pvd(16, 171);
+	pvd(32 + 16, 25);
+	pvd(64 + 16, 26);
+	pvd(96 + 16, 75);
+	struct img_append_session s[4];
+	size_t n;
+	struct img_error e = {0};
+	ck_assert_int_eq(img_append_sessions(disk, sizeof(disk), mem_read, NULL, s, 4, &n, &e),
+			 IMG_OK);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(s[0].start, 32);
+	ck_assert_uint_eq(s[0].blocks, 25);
+	ck_assert_uint_eq(s[1].start, 64);
+	ck_assert_uint_eq(s[2].start, 96);
+	ck_assert_uint_eq(s[2].blocks, 75);
+	/* max below the count: *n still says how many */
+	ck_assert_int_eq(img_append_sessions(disk, sizeof(disk), mem_read, NULL, s, 1, &n, &e),
+			 IMG_OK);
+	ck_assert_uint_eq(n, 3);
+	memset(disk, 0, sizeof(disk));
+	pvd(16, 100);
+	ck_assert_int_eq(img_append_sessions(disk, sizeof(disk), mem_read, NULL, s, 4, &n, &e),
+			 IMG_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(s[0].start, 0);
+	ck_assert_uint_eq(s[0].blocks, 100);
+}
+END_TEST
+
+static uint32_t le32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+START_TEST(head_for_a_session_at_next)
+{
+	/* A session of 26 blocks with a PVD, a Joliet SVD and a terminator, put at 64. */
+	static uint8_t ses[32 * BLK], head[32 * BLK];
+	memset(disk, 0, sizeof(disk));
+	pvd(16, 26);
+	pvd(17, 26);
+	disk[17 * BLK] = 2;
+	disk[18 * BLK] = 255;
+	memcpy(disk + 18 * BLK + 1, "CD001", 5);
+	disk[0] = 0xEB;  /* something in the system area */
+	memcpy(ses, disk, sizeof(ses));
+	memset(head, 0x5A, sizeof(head));
+	struct img_error e = {0};
+	ck_assert_int_eq(img_append_head_for_session(head, ses, sizeof(ses), 64, &e), IMG_OK);
+	ck_assert_uint_eq(head[0], 0xEB);
+	ck_assert_uint_eq(le32_at(head + 16 * BLK + 80), 90);
+	ck_assert_uint_eq(head[16 * BLK + 87], 90);   /* big-endian half */
+	ck_assert_uint_eq(le32_at(head + 17 * BLK + 80), 90);
+	ck_assert_uint_eq(head[18 * BLK], 255);
+	ck_assert_uint_eq(head[19 * BLK], 0x5A);     /* the old rest stays */
+	/* And the scan of that head finds the end. */
+	uint32_t blocks;
+	ck_assert(img_append_pvd_blocks(head + 16 * BLK, &blocks));
+	ck_assert_uint_eq(blocks, 90);
+	/* No terminator: refused, head untouched. */
+	ses[18 * BLK] = 3;
+	memcpy(ses + 19 * BLK, ses + 18 * BLK, BLK);
+	memset(ses + 18 * BLK + 1, 0, 5);
+	memset(head, 0x5A, sizeof(head));
+	ck_assert_int_eq(img_append_head_for_session(head, ses, sizeof(ses), 64, &e),
+			 IMG_ECORRUPT);
+	ck_assert_uint_eq(head[0], 0x5A);
+}
+END_TEST
+
 static Suite *appendable_suite(void)
 {
 	Suite *s = suite_create("appendable");
@@ -141,6 +215,8 @@ static Suite *appendable_suite(void)
 	tcase_add_test(tc, broken_chain_keeps_the_head);
 	tcase_add_test(tc, zero_sized_session_ends_the_walk);
 	tcase_add_test(tc, not_iso_or_truncated_is_corrupt);
+	tcase_add_test(tc, sessions_listed_as_xorriso_toc);
+	tcase_add_test(tc, head_for_a_session_at_next);
 	suite_add_tcase(s, tc);
 	return s;
 }
