@@ -407,6 +407,12 @@ static int setup_session(struct job *j)
 					"block %u; the new one goes at block %u", o->grow,
 					l->sessions, l->sessions == 1 ? "" : "s", l->newest,
 					l->end, l->next);
+		if (l->udf) {
+			img_cli_fail("cannot grow %s: it has a UDF view, which a new ISO 9660 "
+				     "session would leave showing the old files to UDF readers (make a "
+				     "new image with --indev instead)", o->grow);
+			return IMG_EXIT_USAGE;
+		}
 		if (l->kind == IMG_APPEND_PLAIN)
 			img_cli_warn("%s has one session at block 0: its own volume descriptors "
 				     "are overwritten by the new head, so readers will list the "
@@ -465,7 +471,7 @@ static int make_image(struct job *j)
 	if (o->grow != NULL) {
 		/* Opened first: a blank target's first session takes the defaults of ids that
 		 * an old image would otherwise give (options.c leaves them NULL for that). */
-		if (img_append_open(o->grow, &j->append, &e) != IMG_OK) {
+		if (img_append_open(o->grow, !o->print_size, &j->append, &e) != IMG_OK) {
 			img_cli_error("cannot grow", &e);
 			return e.code == IMG_ENOMEM ? IMG_EXIT_FAIL : IMG_EXIT_USAGE;
 		}

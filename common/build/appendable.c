@@ -29,6 +29,7 @@ struct img_append {
 	char *path;          /* without "stdio:" */
 	int fd;
 	bool regular;
+	bool writable;       /* opened for writing (not for -print-size) */
 	uint64_t size;       /* bytes of the target when opened */
 	struct img_append_layout layout;
 	uint8_t *head;       /* HEAD_BYTES: the old head, libisofs's overwrite buffer */
@@ -69,7 +70,8 @@ static int read_upto(int fd, uint64_t off, uint8_t *buf, size_t len, uint64_t si
 	return fd_read(&fd, off, buf, n);
 }
 
-int img_append_open(const char *path, struct img_append **out, struct img_error *err)
+int img_append_open(const char *path, bool for_writing, struct img_append **out,
+		    struct img_error *err)
 {
 	*out = NULL;
 	const char *p = strip_stdio(path);
@@ -84,11 +86,20 @@ int img_append_open(const char *path, struct img_append **out, struct img_error 
 		img_append_free(a);
 		return img_error_set(err, IMG_ENOMEM, "growing %s", p);
 	}
-	a->fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0666);
+	a->writable = for_writing;
+	a->fd = open(p, (for_writing ? O_RDWR | O_CREAT : O_RDONLY) | O_CLOEXEC | O_NOCTTY, 0666);
+	if (a->fd < 0 && !for_writing && errno == ENOENT) {
+		a->layout = (struct img_append_layout){ .kind = IMG_APPEND_BLANK,
+							.next = IMG_APPEND_HEAD_BLOCKS };
+		memset(a->head, 0, HEAD_BYTES);
+		*out = a;
+		return IMG_OK;
+	}
 	if (a->fd < 0) {
 		int e = errno;
 		img_append_free(a);
-		return img_error_errno(err, IMG_EIO, e, "cannot open %s for writing", p);
+		return img_error_errno(err, IMG_EIO, e, for_writing ? "cannot open %s for writing"
+								 : "cannot open %s", p);
 	}
 	off_t size;
 	if (fstat(a->fd, &st) != 0 || (size = lseek(a->fd, 0, SEEK_END)) < 0) {
@@ -99,7 +110,7 @@ int img_append_open(const char *path, struct img_append **out, struct img_error 
 	/* A read-only block device (a write-protected stick, losetup -r) opens for writing
 	 * and fails only at the first write: ask it first. */
 	int ro = 0;
-	if (S_ISBLK(st.st_mode) && ioctl(a->fd, BLKROGET, &ro) == 0 && ro) {
+	if (for_writing && S_ISBLK(st.st_mode) && ioctl(a->fd, BLKROGET, &ro) == 0 && ro) {
 		img_append_free(a);
 		return img_error_set(err, IMG_EIO, "%s: the block device is read-only", p);
 	}
@@ -206,6 +217,8 @@ static void restore(struct img_append *a, const uint8_t *tail, size_t tail_len)
 int img_append_write(struct img_append *a, struct img_image *img, img_writer_progress_fn fn,
 		     void *arg, struct img_error *err)
 {
+	if (!a->writable)
+		return img_error_set(err, IMG_EINVAL, "%s was opened only to be read", a->path);
 	if (img_writer_cancel_requested())
 		return img_error_set(err, IMG_ECANCELED, "interrupted");
 	uint64_t start = (uint64_t)a->layout.next * BLK;
@@ -328,12 +341,20 @@ int img_append_check_prev(const char *prev, uint32_t last, uint32_t next, uint32
 	uint8_t b[BLK];
 	uint64_t off = ((uint64_t)last + 16) * BLK;
 	int r = fd_read(&fd, off, b, BLK);
-	close(fd);
 	uint32_t blocks;
+	uint8_t *vrs = malloc(16 * BLK);
+	bool udf = r == 0 && vrs != NULL && fd_read(&fd, off, vrs, 16 * BLK) == 0 &&
+		   img_append_has_udf(vrs);
+	free(vrs);
+	close(fd);
 	if (r != 0 || !img_append_pvd_blocks(b, &blocks))
 		return img_error_set(err, IMG_ECORRUPT, "%s: no ISO 9660 session at block %u (no "
 				     "primary volume descriptor at byte %llu)", p, last,
 				     (unsigned long long)off);
+	if (udf)
+		return img_error_set(err, IMG_EUNSUPPORTED, "%s: the session at block %u has a UDF "
+				     "view, which a new ISO 9660 session would leave showing the old "
+				     "files to UDF readers", p, last);
 	uint64_t e = (uint64_t)last + blocks;
 	*end = e > UINT32_MAX ? UINT32_MAX : (uint32_t)e;
 	if ((uint64_t)next < e)

@@ -41,7 +41,13 @@ struct img_append_layout {
 	bool chain_broken;   /* chained at 32, but a later superblock is missing or does not
 			      * end where the head says: only the head's session can be relied
 			      * on (newest is then 0) */
+	bool udf;            /* the head's volume recognition sequence names UDF (NSR02/03):
+			      * a UDF view that a new ISO 9660 session would leave stale */
 };
+
+/* Whether the 16 blocks vrs (those from a session's block 16 on) hold a UDF volume
+ * recognition sequence's NSR02 or NSR03 descriptor (ECMA-167 2/9.1, 3/9.1): a UDF bridge. */
+bool img_append_has_udf(const uint8_t *vrs);
 
 /* Whether block b (2048 bytes) is an ISO 9660 primary volume descriptor (ECMA-119 8.4: type
  * 1, "CD001", version 1); its volume space size (8.4.8, the little-endian half) in *blocks. */
@@ -87,10 +93,13 @@ int img_append_head_for_session(uint8_t *head, const uint8_t *session, size_t le
 struct img_append;
 
 /* Opens path ("stdio:PATH" too) for growing in place: a regular file (created if missing)
- * or a block device, opened for reading and writing, and scans it.  Errors: IMG_EINVAL (a
+ * or a block device, opened for reading and writing, and scans it.  Without for_writing
+ * (-print-size) it is only read, and a missing file is taken as blank; img_append_write
+ * then fails with IMG_EINVAL.  Errors: IMG_EINVAL (a
  * directory or another kind of file), IMG_EIO (cannot open it for writing: read-only file,
  * medium or file system; cannot read), IMG_ECORRUPT (img_append_scan). */
-int img_append_open(const char *path, struct img_append **out, struct img_error *err);
+int img_append_open(const char *path, bool for_writing, struct img_append **out,
+		    struct img_error *err);
 
 /* Closes the target (without writing anything more) and frees a. */
 void img_append_free(struct img_append *a);
@@ -119,7 +128,8 @@ int img_append_write(struct img_append *a, struct img_image *img, img_writer_pro
 		     void *arg, struct img_error *err);
 
 /* For -M PREV -C LAST,NEXT: reads the primary volume descriptor of the session at block last
- * of prev ("stdio:PATH" too) and checks that next lies at or after that session's end
+ * of prev ("stdio:PATH" too), refuses a session with a UDF view (IMG_EUNSUPPORTED: a new ISO
+ * 9660 session would leave it showing the old files) and checks that next lies at or after that session's end
  * (last + its volume space size, as libisofs and xorriso count appended sessions; mkisofs
  * counts from block 0, which only makes the check stricter than needed).  *end receives that
  * end.  Errors: IMG_ENOENT, IMG_EIO, IMG_ECORRUPT (no ISO 9660 session at last), IMG_EINVAL

@@ -31,6 +31,16 @@ static bool all_zero(const uint8_t *p, size_t n)
 	return true;
 }
 
+bool img_append_has_udf(const uint8_t *vrs)
+{
+	for (unsigned b = 0; b < 16; b++) {
+		const uint8_t *d = vrs + (size_t)b * BLK;
+		if (d[0] == 0 && (memcmp(d + 1, "NSR02", 5) == 0 || memcmp(d + 1, "NSR03", 5) == 0))
+			return true;
+	}
+	return false;
+}
+
 int img_append_scan(const uint8_t *head, uint64_t size, img_append_read_fn rd, void *arg,
 		    struct img_append_layout *out, struct img_error *err)
 {
@@ -49,6 +59,7 @@ int img_append_scan(const uint8_t *head, uint64_t size, img_append_read_fn rd, v
 				     (unsigned long long)size);
 	out->end = end;
 	out->next = round_up(end);
+	out->udf = img_append_has_udf(head + 16 * BLK);
 	out->kind = IMG_APPEND_PLAIN;
 	out->sessions = 1;
 	/* libisoburn's TOC emulation (isoburn_emulate_toc): from block 32 each session's own

@@ -231,6 +231,17 @@ expect_fail 2 'cannot grow: text.txt: not an ISO 9660 image' "$MKIMAGE" --grow t
 expect_fail 2 '^mkimage: -M needs -C' "$MKIMAGE" -M grown.iso -o bad.iso s1
 expect_fail 2 '^mkimage: --grow cannot go with a UDF view' "$MKIMAGE" --grow grown.iso -udf s1
 expect_fail 2 '^mkimage: --grow IMAGE writes into IMAGE' "$MKIMAGE" --grow grown.iso -o x.iso s1
+# An image with a UDF view: a new ISO 9660 session would leave it stale.
+"$MKIMAGE" -udf -o udf.iso s1
+cp udf.iso udf-before.iso
+expect_fail 2 'cannot grow udf.iso: it has a UDF view' "$MKIMAGE" --grow udf.iso s2
+cmp udf.iso udf-before.iso || fail "a refused --grow changed the UDF image"
+expect_fail 2 'the session at block 0 has a UDF view' "$MKIMAGE" -M udf.iso -C 0,1024 -o bad.iso s2
+# -print-size with --grow: the session's size, and nothing created or written.
+size=$("$MKIMAGE" -print-size --grow new.iso -graft-points /=s1) || fail "-print-size --grow"
+[ ! -e new.iso ] || fail "-print-size --grow created the image"
+"$MKIMAGE" --grow new.iso -graft-points /=s1
+[ "$(sessions_of new.iso)" = "32 $size" ] || fail "-print-size --grow said $size: $(sessions_of new.iso)"
 # A read-only image (as nobody) and a read-only block device.
 chmod 644 grown.iso && chmod 777 "$SCRATCH"
 expect_fail 2 'cannot grow: cannot open grown.iso for writing: Permission denied' \

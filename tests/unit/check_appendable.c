@@ -205,6 +205,23 @@ START_TEST(head_for_a_session_at_next)
 }
 END_TEST
 
+START_TEST(udf_bridge_is_seen)
+{
+	memset(disk, 0, sizeof(disk));
+	pvd(16, 100);
+	disk[17 * BLK] = 255;
+	memcpy(disk + 17 * BLK + 1, "CD001", 5);
+	memcpy(disk + 18 * BLK + 1, "BEA01", 5);
+	struct img_append_layout l;
+	struct img_error e = {0};
+	ck_assert_int_eq(scan(sizeof(disk), &l, &e), IMG_OK);
+	ck_assert(!l.udf);
+	memcpy(disk + 19 * BLK + 1, "NSR03", 5);
+	ck_assert_int_eq(scan(sizeof(disk), &l, &e), IMG_OK);
+	ck_assert(l.udf);
+}
+END_TEST
+
 static Suite *appendable_suite(void)
 {
 	Suite *s = suite_create("appendable");
@@ -217,6 +234,7 @@ static Suite *appendable_suite(void)
 	tcase_add_test(tc, not_iso_or_truncated_is_corrupt);
 	tcase_add_test(tc, sessions_listed_as_xorriso_toc);
 	tcase_add_test(tc, head_for_a_session_at_next);
+	tcase_add_test(tc, udf_bridge_is_seen);
 	suite_add_tcase(s, tc);
 	return s;
 }
