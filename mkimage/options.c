@@ -474,7 +474,8 @@ static struct poptOption table[] = {
 	{ "joliet-utf16", 0, POPT_ARG_NONE | ONE, NULL, OPT_NOOP,
 	  "accepted: Joliet names are always UTF-16", NULL },
 	{ "no-emul-toc", 0, POPT_ARG_NONE, NULL, OPT_NOOP,
-	  "accepted: mkimage never writes xorriso's multisession table of contents", NULL },
+	  "accepted: images of -o never get xorriso's multisession table of contents "
+	  "emulation (only --grow writes that layout)", NULL },
 	{ "no_rc", 0, POPT_ARG_NONE, NULL, OPT_NOOP,
 	  "accepted: mkimage reads no startup files", NULL },
 	{ "gui", 0, POPT_ARG_NONE | ONE, NULL, OPT_NOOP,
