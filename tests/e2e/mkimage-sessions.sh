@@ -139,7 +139,8 @@ for n in 2 3; do
 	c=$(msinfo multi.iso)
 	rm=; [ $n = 3 ] && rm="--rm /two.txt"
 	# shellcheck disable=SC2086
-	"$MKIMAGE" -M multi.iso -C "$c" $rm -o ses$n.iso -graft-points /=s$n || fail "-M -C $c"
+	prev=multi.iso; [ $n = 3 ] && prev=stdio:multi.iso   # xorriso's spelling of a file
+	"$MKIMAGE" -M $prev -C "$c" $rm -o ses$n.iso -graft-points /=s$n || fail "-M $prev -C $c"
 	# shellcheck disable=SC2086
 	size=$("$MKIMAGE" -print-size -M multi.iso -C "$c" $rm -graft-points /=s$n) || fail "-print-size -M"
 	[ $(( $(stat -c %s ses$n.iso) / 2048 )) = "$size" ] ||
