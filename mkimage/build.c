@@ -10,6 +10,7 @@
 
 #include "common/base/grow.h"
 #include "common/cli/cli.h"
+#include "common/build/appendable.h"
 #include "common/build/image.h"
 #include "common/build/import.h"
 #include "common/build/jigdo.h"
@@ -48,6 +49,7 @@ struct job {
 	struct img_image *image;
 	struct img_jigdo *jigdo;     /* freed after the image it is attached to */
 	struct img_writer *writer;
+	struct img_append *append;   /* --grow's target */
 	struct img_progress *progress;
 	enum img_cli_progress show;
 	long long epoch;       /* the image's epoch as img_image_new got it */
@@ -57,6 +59,7 @@ static void job_free(struct job *j)
 {
 	img_writer_free(j->writer);
 	img_image_free(j->image);
+	img_append_free(j->append);
 	img_jigdo_free(j->jigdo);
 	img_tree_free(j->tree);
 	img_progress_free(j->progress);
@@ -198,7 +201,7 @@ static int gather(struct job *j, struct img_tree_opts *t)
 		.n_hide_hfsplus = j->hide_hfsplus.n,
 		.sort = j->sort,
 		.n_sort = j->nsort,
-		.output = o->output,
+		.output = o->output ? o->output : o->grow, /* --grow's IMAGE is not an input */
 	};
 	return -1;
 oom:
@@ -344,12 +347,12 @@ static int check_not_indev(const struct mk_opts *o)
 }
 
 /* --indev: the old image's tree into the new image, then --rm and --rm-r. */
-static int import_old(struct job *j)
+static int import_old(struct job *j, const char *path, uint32_t start)
 {
 	const struct mk_opts *o = j->o;
 	struct img_import_opts io = {
-		.path = o->indev,
-		.start_block = 0,
+		.path = path,
+		.start_block = start,
 		.drop_boot = o->boot_keep_none,
 		.joliet_as_old = !o->joliet_given,
 	};
@@ -371,7 +374,7 @@ static int import_old(struct job *j)
 	}
 	if (!o->boot_keep_none && (in->eltorito || in->system_area)) {
 		img_cli_fail("%s has boot records (%s%s%s): boot replay: not available yet; use "
-			     "--boot keep-none", o->indev, in->eltorito ? "El Torito" : "",
+			     "--boot keep-none", path, in->eltorito ? "El Torito" : "",
 			     in->eltorito && in->system_area ? ", " : "",
 			     in->system_area ? "system area" : "");
 		return IMG_EXIT_FAIL;
@@ -388,6 +391,72 @@ static int import_old(struct job *j)
 	return -1;
 }
 
+/* -M/-C and --grow: the older session the new one continues, and the new one's place. */
+static int setup_session(struct job *j)
+{
+	const struct mk_opts *o = j->o;
+	struct img_error e;
+	int rc;
+	if (o->grow != NULL) {
+		const struct img_append_layout *l = img_append_layout(j->append);
+		if (l->kind == IMG_APPEND_BLANK)
+			img_cli_verbose("%s is blank: the first session goes at block %u",
+					o->grow, l->next);
+		else
+			img_cli_verbose("%s: %u session%s found, the newest at block %u, ending at "
+					"block %u; the new one goes at block %u", o->grow,
+					l->sessions, l->sessions == 1 ? "" : "s", l->newest,
+					l->end, l->next);
+		if (l->udf) {
+			img_cli_fail("cannot grow %s: it has a UDF view, which a new ISO 9660 "
+				     "session would leave showing the old files to UDF readers (make a "
+				     "new image with --indev instead)", o->grow);
+			return IMG_EXIT_USAGE;
+		}
+		if (l->kind == IMG_APPEND_PLAIN)
+			img_cli_warn("%s has one session at block 0: its own volume descriptors "
+				     "are overwritten by the new head, so readers will list the "
+				     "grown image as one session (as with xorriso)", o->grow);
+		if (l->chain_broken)
+			img_cli_warn("%s: the chain of session superblocks is broken; the new "
+				     "session continues the one the first 64 KiB name", o->grow);
+		/* The head names the newest session with absolute addresses: reading from
+		 * its own start or from block 0 gives the same tree. */
+		if (l->kind != IMG_APPEND_BLANK &&
+		    (rc = import_old(j, img_append_path(j->append), l->newest)) >= 0)
+			return rc;
+		if (img_append_setup(j->append, j->image) != IMG_OK) {
+			img_cli_error("cannot grow", img_image_error(j->image));
+			return IMG_EXIT_FAIL;
+		}
+		return -1;
+	}
+	if (o->prev != NULL) {
+		/* -o PREV would replace the old image by the new session alone. */
+		struct stat in, out;
+		const char *prev = strncmp(o->prev, "stdio:", 6) == 0 ? o->prev + 6 : o->prev;
+		if (o->output != NULL && strcmp(o->output, "-") != 0 && stat(prev, &in) == 0 &&
+		    stat(o->output, &out) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+			img_cli_fail("-o %s is the -M image: the new session goes to another file "
+				     "(or -o -), then to NEXT of the old image (or use --grow)",
+				     o->output);
+			return IMG_EXIT_USAGE;
+		}
+		uint32_t end;
+		if (img_append_check_prev(o->prev, o->c_last, o->c_next, &end, &e) != IMG_OK) {
+			img_cli_error("-M", &e);
+			return IMG_EXIT_USAGE;
+		}
+		if ((rc = import_old(j, o->prev, o->c_last)) >= 0)
+			return rc;
+	}
+	if (o->have_c && img_append_session_at(j->image, o->c_next, o->prev != NULL) != IMG_OK) {
+		img_cli_error("-C", img_image_error(j->image));
+		return IMG_EXIT_FAIL;
+	}
+	return -1;
+}
+
 static int make_image(struct job *j)
 {
 	const struct mk_opts *o = j->o;
@@ -399,12 +468,29 @@ static int make_image(struct job *j)
 	}
 	j->epoch = io.epoch;
 	struct img_error e;
+	if (o->grow != NULL) {
+		/* Opened first: a blank target's first session takes the defaults of ids that
+		 * an old image would otherwise give (options.c leaves them NULL for that). */
+		if (img_append_open(o->grow, !o->print_size, &j->append, &e) != IMG_OK) {
+			img_cli_error("cannot grow", &e);
+			return e.code == IMG_ENOMEM ? IMG_EXIT_FAIL : IMG_EXIT_USAGE;
+		}
+		if (img_append_layout(j->append)->kind == IMG_APPEND_BLANK) {
+			struct img_image_opts def;
+			img_image_opts_default(&def);
+			io.volid = io.volid ? io.volid : def.volid;
+			io.volset = io.volset ? io.volset : def.volset;
+			io.sysid = io.sysid ? io.sysid : def.sysid;
+		}
+	}
 	if (img_image_new(&io, on_note, j, &j->image, &e) != IMG_OK) {
 		img_cli_error("cannot create image", &e);
 		return e.code == IMG_EINVAL ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
 	}
 	int rc;
-	if (o->indev != NULL && (rc = import_old(j)) >= 0)
+	if (o->indev != NULL && (rc = import_old(j, o->indev, 0)) >= 0)
+		return rc;
+	if ((rc = setup_session(j)) >= 0)
 		return rc;
 	if (o->jigdo_on) {
 		if (img_jigdo_new(&o->jigdo, &j->jigdo, &e) != IMG_OK) {
@@ -472,10 +558,26 @@ static int check_capacity(struct job *j)
 	return IMG_EXIT_FAIL;
 }
 
+/* --grow: the session goes into the target after its data, then the head. */
+static int grow_image(struct job *j)
+{
+	struct img_error e;
+	j->show = j->o->progress;
+	if (img_append_write(j->append, j->image, on_progress, j, &e) != IMG_OK) {
+		img_cli_progress_done();
+		img_cli_error("session not written", &e);
+		return IMG_EXIT_FAIL;
+	}
+	img_cli_progress_done();
+	return IMG_EXIT_OK;
+}
+
 static int write_image(struct job *j)
 {
 	const struct mk_opts *o = j->o;
 	struct img_error e;
+	if (j->append != NULL)
+		return grow_image(j);
 	if (img_writer_open(o->output, &j->writer, &e) != IMG_OK) {
 		img_cli_error("cannot write image", &e);
 		return e.code == IMG_EINVAL ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;

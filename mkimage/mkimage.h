@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "common/build/boot.h"
 #include "common/build/image.h"
@@ -32,6 +33,12 @@ struct mk_opts {
 	unsigned udf_revision;       /* 0: no UDF view; else an enum img_udf_revision value */
 	const char *media;           /* --media name, or NULL */
 	unsigned long long capacity; /* blocks of 2048 bytes the image must fit (0: any) */
+	/* New sessions: -M PREV (with -C) imports the session of PREV at block c_last; -C alone
+	 * addresses a first session to block c_next; --grow IMAGE adds a session in place. */
+	const char *prev;
+	bool have_c;
+	uint32_t c_last, c_next;
+	const char *grow;
 	bool jigdo_on;               /* -jigdo-jigdo: .jigdo and .template along with the image */
 	struct img_jigdo_opts jigdo;
 	/* Remastering (--indev): the old image, the image paths to remove (--rm, --rm-r: each

@@ -32,6 +32,7 @@ struct opt_state {
 	poptContext con;
 	char *output, *volid, *volset, *publisher, *preparer, *appid, *sysid, *sort;
 	char *udf_rev, *media;
+	char *prev, *cparams, *grow; /* -M, -C, --grow */
 	char **exclude, **exclude_lists, **path_lists, **hide, **hide_joliet;
 	char **hide_lists, **hide_joliet_lists;
 	char *abstract, *biblio, *copyright, *log_file, *file_dates;
@@ -95,6 +96,9 @@ void mk_options_free(void *state)
 	free(s->boot_mode);
 	free_argv(s->rm);
 	free_argv(s->rm_r);
+	free(s->prev);
+	free(s->cparams);
+	free(s->grow);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -287,6 +291,75 @@ static int parse_udf_media(struct mk_opts *o, const struct opt_state *s, bool ud
 /* popt keeps pointers to the table and the values for the life of the context. */
 static struct opt_state S;
 
+/* A block number of -C: digits only, below 2^32. */
+static bool parse_block(const char *v, const char *end, uint32_t *out)
+{
+	unsigned long long n = 0;
+	if (v == end)
+		return false;
+	for (const char *p = v; p < end; p++) {
+		if (*p < '0' || *p > '9' || n > UINT32_MAX / 10)
+			return false;
+		n = n * 10 + (unsigned)(*p - '0');
+	}
+	if (n > UINT32_MAX)
+		return false;
+	*out = (uint32_t)n;
+	return true;
+}
+
+/* -M, -C and --grow: which go together, and what they do not go with yet. */
+static int parse_sessions(struct mk_opts *o, const struct opt_state *s)
+{
+	o->prev = s->prev;
+	o->grow = s->grow;
+	if (s->cparams != NULL) {
+		const char *comma = strchr(s->cparams, ',');
+		if (comma == NULL || !parse_block(s->cparams, comma, &o->c_last) ||
+		    !parse_block(comma + 1, comma + strlen(comma), &o->c_next)) {
+			img_cli_usage_error("-C %s: want LAST,NEXT (two block numbers, as "
+					    "cdrecord -msinfo prints them)", s->cparams);
+			return -1;
+		}
+		o->have_c = true;
+	}
+	if (o->prev != NULL && !o->have_c) {
+		img_cli_usage_error("-M needs -C LAST,NEXT: where the session to continue starts "
+				    "and where the new one will be written (imgburn --msinfo, "
+				    "cdrecord -msinfo)");
+		return -1;
+	}
+	if (o->grow != NULL && (o->prev != NULL || o->have_c || s->output != NULL)) {
+		img_cli_usage_error("--grow IMAGE writes into IMAGE: it goes with neither -o, -M "
+				    "nor -C");
+		return -1;
+	}
+	if (o->prev == NULL && !o->have_c && o->grow == NULL)
+		return 0;
+	const char *opt = o->grow ? "--grow" : o->prev ? "-M" : "-C";
+	if (o->udf_revision != 0) {
+		/* UDF readers find the file system through anchors at block 256 and at the end
+		 * of the medium (ECMA-167 3/8.4.2.1) in the first session: a later session
+		 * cannot move them without overwriting the older one, and a UDF multisession
+		 * (a VAT, UDF 2.60 2.2.11) is not what the bridge writes. */
+		img_cli_usage_error("%s cannot go with a UDF view: UDF readers look for it at "
+				    "block 256 of the first session, which a new session cannot "
+				    "move without overwriting the older one", opt);
+		return -1;
+	}
+	if (o->jigdo_on) {
+		img_cli_usage_error("%s cannot go with jigdo: a template of one session "
+				    "describes no image", opt);
+		return -1;
+	}
+	if (img_boot_config_active(&s->boot)) {
+		img_cli_usage_error("%s cannot go with boot options: a boot setup in a new "
+				    "session is not supported", opt);
+		return -1;
+	}
+	return 0;
+}
+
 static struct poptOption table[] = {
 	{ "output", 'o', POPT_ARG_STRING, &S.output, 0,
 	  "write the image to FILE; - is stdout (never a terminal)", "FILE" },
@@ -340,8 +413,18 @@ static struct poptOption table[] = {
 	  "place file data by weight: lines \"DISKPATH-OR-GLOB WEIGHT\", heavier first",
 	  "FILE" },
 	{ "print-size", 0, POPT_ARG_NONE | ONE, NULL, OPT_PRINT_SIZE,
-	  "print the image size in 2048-byte blocks and exit (reads no file content)",
-	  NULL },
+	  "print the image size in 2048-byte blocks and exit (reads no file content); with "
+	  "-M, -C or --grow the new session's size", NULL },
+	{ "prev-session", 'M', POPT_ARG_STRING | ONE, &S.prev, 0,
+	  "a new session after the one of IMAGE (file, device or stdio:PATH) that -C names: "
+	  "keeps its files (refers to their data), adds PATHs, writes only the new session",
+	  "IMAGE" },
+	{ "cdrecord-params", 'C', POPT_ARG_STRING | ONE, &S.cparams, 0,
+	  "LAST,NEXT as cdrecord -msinfo prints them: the session to continue starts at block "
+	  "LAST, the new one will be written at block NEXT", "LAST,NEXT" },
+	{ "grow", 0, POPT_ARG_STRING, &S.grow, 0,
+	  "add a session to IMAGE in place (a file or an overwritable medium: DVD+RW, BD-RE, "
+	  "USB stick), after its data, and rewrite its first 64 KiB to point at it", "IMAGE" },
 	{ "reproducible", 0, POPT_ARG_NONE, NULL, OPT_REPRODUCIBLE,
 	  "like -r, and volume dates from the newest file when SOURCE_DATE_EPOCH is unset",
 	  NULL },
@@ -391,7 +474,8 @@ static struct poptOption table[] = {
 	{ "joliet-utf16", 0, POPT_ARG_NONE | ONE, NULL, OPT_NOOP,
 	  "accepted: Joliet names are always UTF-16", NULL },
 	{ "no-emul-toc", 0, POPT_ARG_NONE, NULL, OPT_NOOP,
-	  "accepted: mkimage never writes xorriso's multisession table of contents", NULL },
+	  "accepted: images of -o never get xorriso's multisession table of contents "
+	  "emulation (only --grow writes that layout)", NULL },
 	{ "no_rc", 0, POPT_ARG_NONE, NULL, OPT_NOOP,
 	  "accepted: mkimage reads no startup files", NULL },
 	{ "gui", 0, POPT_ARG_NONE | ONE, NULL, OPT_NOOP,
@@ -418,7 +502,9 @@ static struct poptOption table[] = {
 /* --indev, --rm, --rm-r and --boot.  Returns -1 after a usage error it reported. */
 static int parse_indev(struct mk_opts *o, struct opt_state *s)
 {
-	if (s->indev == NULL) {
+	/* -M and --grow continue an old image too (their own checks: parse_sessions). */
+	bool old = s->prev != NULL || s->grow != NULL;
+	if (s->indev == NULL && !old) {
 		if (s->rm != NULL || s->rm_r != NULL || s->boot_mode != NULL) {
 			img_cli_usage_error("%s needs --indev", s->rm ? "--rm" : s->rm_r ? "--rm-r"
 								 : "--boot");
@@ -426,8 +512,13 @@ static int parse_indev(struct mk_opts *o, struct opt_state *s)
 		}
 		return 0;
 	}
-	if (s->indev[0] == '\0' || strcmp(s->indev, "stdio:") == 0) {
+	if (s->indev != NULL && (s->indev[0] == '\0' || strcmp(s->indev, "stdio:") == 0)) {
 		img_cli_usage_error("--indev: empty path");
+		return -1;
+	}
+	if (s->indev != NULL && old) {
+		img_cli_usage_error("--indev makes a new image from an old one; -M and --grow "
+				    "make a new session: give one of them");
 		return -1;
 	}
 	o->indev = s->indev;
@@ -580,11 +671,12 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		;
 	if (parse_indev(o, s) < 0)
 		return IMG_EXIT_USAGE;
-	if (o->npaths == 0 && o->path_lists == NULL && o->indev == NULL) {
+	if (o->npaths == 0 && o->path_lists == NULL && o->indev == NULL && s->prev == NULL &&
+	    s->grow == NULL) {
 		img_cli_usage_error("no PATH to put in the image");
 		return IMG_EXIT_USAGE;
 	}
-	if (o->output == NULL && !o->print_size) {
+	if (o->output == NULL && !o->print_size && s->grow == NULL) {
 		img_cli_usage_error("no output: give -o FILE (or -o - for stdout)");
 		return IMG_EXIT_USAGE;
 	}
@@ -609,6 +701,8 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 				    "no disk names for the .jigdo)");
 		return IMG_EXIT_USAGE;
 	}
+	if (parse_sessions(o, s) < 0)
+		return IMG_EXIT_USAGE;
 	if (o->image.md5 && !o->image.rock) {
 		/* Readers find the checksum array and tags through AAIP records, which live in
 		 * Rock Ridge's SUSP area: without them xorriso reports an MD5 mismatch. */

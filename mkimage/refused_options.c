@@ -12,11 +12,7 @@
 
 const struct mk_refused_option mk_refused_options[] = {
 	/* Appending to or merging with a previous session. */
-	{ "M", 1, MULTISESSION },
-	{ "prev-session", 1, MULTISESSION },
 	{ "dev", 1, MULTISESSION },
-	{ "C", 1, MULTISESSION },
-	{ "cdrecord-params", 1, MULTISESSION },
 	{ "check-oldnames", 0, MULTISESSION },
 	{ "check-session", 1, MULTISESSION },
 	{ "force-rr", 0, MULTISESSION },

@@ -90,7 +90,7 @@ note "$checked option spellings checked"
 
 # The refusal format, and its exit code.
 expect_fail 2 '^mkimage: -hfs: not supported: classic HFS' bin/genisoimage -o out.iso -hfs t
-expect_fail 2 '^mkimage: -M: not supported: multisession' bin/xorrisofs -o out.iso -M x.iso t
+expect_fail 2 '^mkimage: -dev: not supported: multisession' bin/xorrisofs -o out.iso -dev x.iso t
 # genisoimage's -h is -hfs; mkimage's own -h stays --help.
 expect_fail 2 '^mkimage: -h: not supported: classic HFS' bin/genisoimage -o out.iso -h t
 "$MKIMAGE" -h | grep -q -- '--output' || fail "mkimage -h is not the help"

@@ -24,7 +24,8 @@ common="$top/common/base/error.c $top/common/inspect/source.c $top/common/inspec
 	$top/common/burn/wav.c $top/common/base/unicode.c $top/common/udf/udf_desc.c"
 common="$common $top/common/inspect/extract.c $top/common/base/grow.c $top/common/udf/udf_partmap.c \
 	$top/common/udf/udf_isoscan.c $top/common/inspect/map.c $top/common/build/isofs_realign.c \
-	$top/common/inspect/diff.c $top/common/inspect/zisofs_read.c $top/common/inspect/sessions.c"
+	$top/common/inspect/diff.c $top/common/inspect/zisofs_read.c $top/common/inspect/sessions.c \
+	$top/common/build/appendable_scan.c"
 
 # Seeds: a hybrid BIOS+EFI image and a plain one.
 seeds="$work/seeds"
@@ -165,6 +166,15 @@ fi
 # their System Use fields).
 if [ ! -d "$seeds/realign" ]; then
 	cp -r "$seeds/isoscan" "$seeds/realign"
+fi
+# appendable: the iso_read seeds (plain images) and a grown one of three sessions.
+if [ ! -d "$seeds/appendable" ]; then
+	mkdir -p "$seeds/appendable" && cp "$seeds/iso_read"/* "$seeds/appendable"/
+	rm -f "$seeds/grown.iso"
+	for d in d isolinux d/e; do
+		xorriso -dev "$seeds/grown.iso" -map "$seeds/tree/$d" "/$d" -commit >/dev/null 2>&1
+	done
+	python3 "$here/sparse-seed.py" "$seeds/grown.iso" "$seeds/appendable/grown"
 fi
 # import: the iso_read seeds (sparse images of ISO 9660 and hybrid images).
 if [ ! -d "$seeds/import" ]; then

@@ -1,0 +1,242 @@
+/* Unit tests of common/build/appendable.c's scan over hand-made targets laid out as xorriso
+ * 1.5.4 grows a file (measured: sessions at 32, 64, 96 of 25, 26 and 75 blocks, the head's
+ * PVD saying 171), and over plain, blank and damaged ones. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/base/error.h"
+#include "common/build/appendable.h"
+#include "tests/unit/unit.h"
+
+#define BLK 2048u
+#define NBLK 200u
+
+static uint8_t disk[NBLK * BLK];
+
+static void pvd(uint32_t lba, uint32_t blocks)
+{
+	uint8_t *b = disk + (size_t)lba * BLK;
+	b[0] = 1;
+	memcpy(b + 1, "CD001", 5);
+	b[6] = 1;
+	for (int i = 0; i < 4; i++) {
+		b[80 + i] = (uint8_t)(blocks >> (8 * i));
+		b[87 - i] = (uint8_t)(blocks >> (8 * i));
+	}
+}
+
+static int mem_read(void *arg, uint64_t off, void *buf, size_t len)
+{
+	(void)arg;
+	if (off + len > sizeof(disk))
+		return -1;
+	memcpy(buf, disk + off, len);
+	return 0;
+}
+
+static int scan(uint64_t size, struct img_append_layout *l, struct img_error *e)
+{
+	return img_append_scan(disk, size, mem_read, NULL, l, e);
+}
+
+START_TEST(xorriso_three_sessions)
+{
+	memset(disk, 0, sizeof(disk));
+	pvd(16, 171);
+	pvd(32 + 16, 25);
+	pvd(64 + 16, 26);
+	pvd(96 + 16, 75);
+	struct img_append_layout l;
+	struct img_error e = {0};
+	ck_assert_int_eq(scan(sizeof(disk), &l, &e), IMG_OK);
+	ck_assert_int_eq(l.kind, IMG_APPEND_CHAINED);
+	ck_assert_uint_eq(l.end, 171);
+	ck_assert_uint_eq(l.next, 192);  /* xorriso -toc: "Media nwa: 192s" */
+	ck_assert_uint_eq(l.newest, 96);
+	ck_assert_uint_eq(l.sessions, 3);
+	ck_assert(!l.chain_broken);
+}
+END_TEST
+
+START_TEST(plain_image_is_one_session_at_0)
+{
+	memset(disk, 0, sizeof(disk));
+	pvd(16, 100);
+	struct img_append_layout l;
+	struct img_error e = {0};
+	ck_assert_int_eq(scan(sizeof(disk), &l, &e), IMG_OK);
+	ck_assert_int_eq(l.kind, IMG_APPEND_PLAIN);
+	ck_assert_uint_eq(l.next, 128);
+	ck_assert_uint_eq(l.newest, 0);
+	ck_assert_uint_eq(l.sessions, 1);
+}
+END_TEST
+
+START_TEST(blank_goes_at_32)
+{
+	memset(disk, 0, sizeof(disk));
+	struct img_append_layout l;
+	struct img_error e = {0};
+	ck_assert_int_eq(scan(sizeof(disk), &l, &e), IMG_OK);
+	ck_assert_int_eq(l.kind, IMG_APPEND_BLANK);
+	ck_assert_uint_eq(l.next, 32);
+	ck_assert_int_eq(scan(0, &l, &e), IMG_OK);
+	ck_assert_int_eq(l.kind, IMG_APPEND_BLANK);
+}
+END_TEST
+
+START_TEST(broken_chain_keeps_the_head)
+{
+	memset(disk, 0, sizeof(disk));
+	pvd(16, 171);
+	pvd(32 + 16, 25);
+	pvd(96 + 16, 75);  /* the one at 64 is gone */
+	struct img_append_layout l;
+	struct img_error e = {0};
+	ck_assert_int_eq(scan(sizeof(disk), &l, &e), IMG_OK);
+	ck_assert_int_eq(l.kind, IMG_APPEND_CHAINED);
+	ck_assert_uint_eq(l.sessions, 1);
+	ck_assert(l.chain_broken);
+	ck_assert_uint_eq(l.newest, 0);
+	ck_assert_uint_eq(l.next, 192);
+}
+END_TEST
+
+START_TEST(zero_sized_session_ends_the_walk)
+{
+	memset(disk, 0, sizeof(disk));
+	pvd(16, 100);
+	pvd(32 + 16, 0);
+	struct img_append_layout l;
+	struct img_error e = {0};
+	ck_assert_int_eq(scan(sizeof(disk), &l, &e), IMG_OK);
+	ck_assert_int_eq(l.kind, IMG_APPEND_PLAIN);
+}
+END_TEST
+
+START_TEST(not_iso_or_truncated_is_corrupt)
+{
+	memset(disk, 0, sizeof(disk));
+	disk[5] = 'x';
+	struct img_append_layout l;
+	struct img_error e = {0};
+	ck_assert_int_eq(scan(sizeof(disk), &l, &e), IMG_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(e.detail, "byte 32768"));
+	memset(disk, 0, sizeof(disk));
+	pvd(16, 171);
+	ck_assert_int_eq(scan(170 * BLK, &l, &e), IMG_ECORRUPT);
+	ck_assert_ptr_nonnull(strstr(e.detail, "171 blocks"));
+}
+END_TEST
+
+
+START_TEST(sessions_listed_as_xorriso_toc)
+{
+	memset(disk, 0, sizeof(disk));
+	pvd(16, 171);
+	pvd(32 + 16, 25);
+	pvd(64 + 16, 26);
+	pvd(96 + 16, 75);
+	struct img_append_session s[4];
+	size_t n;
+	struct img_error e = {0};
+	ck_assert_int_eq(img_append_sessions(disk, sizeof(disk), mem_read, NULL, s, 4, &n, &e),
+			 IMG_OK);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_uint_eq(s[0].start, 32);
+	ck_assert_uint_eq(s[0].blocks, 25);
+	ck_assert_uint_eq(s[1].start, 64);
+	ck_assert_uint_eq(s[2].start, 96);
+	ck_assert_uint_eq(s[2].blocks, 75);
+	/* max below the count: *n still says how many */
+	ck_assert_int_eq(img_append_sessions(disk, sizeof(disk), mem_read, NULL, s, 1, &n, &e),
+			 IMG_OK);
+	ck_assert_uint_eq(n, 3);
+	memset(disk, 0, sizeof(disk));
+	pvd(16, 100);
+	ck_assert_int_eq(img_append_sessions(disk, sizeof(disk), mem_read, NULL, s, 4, &n, &e),
+			 IMG_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_uint_eq(s[0].start, 0);
+	ck_assert_uint_eq(s[0].blocks, 100);
+}
+END_TEST
+
+static uint32_t le32_at(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+START_TEST(head_for_a_session_at_next)
+{
+	/* A session of 26 blocks with a PVD, a Joliet SVD and a terminator, put at 64. */
+	static uint8_t ses[32 * BLK], head[32 * BLK];
+	memset(disk, 0, sizeof(disk));
+	pvd(16, 26);
+	pvd(17, 26);
+	disk[17 * BLK] = 2;
+	disk[18 * BLK] = 255;
+	memcpy(disk + 18 * BLK + 1, "CD001", 5);
+	disk[0] = 0xEB;  /* something in the system area */
+	memcpy(ses, disk, sizeof(ses));
+	memset(head, 0x5A, sizeof(head));
+	struct img_error e = {0};
+	ck_assert_int_eq(img_append_head_for_session(head, ses, sizeof(ses), 64, &e), IMG_OK);
+	ck_assert_uint_eq(head[0], 0xEB);
+	ck_assert_uint_eq(le32_at(head + 16 * BLK + 80), 90);
+	ck_assert_uint_eq(head[16 * BLK + 87], 90);   /* big-endian half */
+	ck_assert_uint_eq(le32_at(head + 17 * BLK + 80), 90);
+	ck_assert_uint_eq(head[18 * BLK], 255);
+	ck_assert_uint_eq(head[19 * BLK], 0x5A);     /* the old rest stays */
+	/* And the scan of that head finds the end. */
+	uint32_t blocks;
+	ck_assert(img_append_pvd_blocks(head + 16 * BLK, &blocks));
+	ck_assert_uint_eq(blocks, 90);
+	/* No terminator: refused, head untouched. */
+	ses[18 * BLK] = 3;
+	memcpy(ses + 19 * BLK, ses + 18 * BLK, BLK);
+	memset(ses + 18 * BLK + 1, 0, 5);
+	memset(head, 0x5A, sizeof(head));
+	ck_assert_int_eq(img_append_head_for_session(head, ses, sizeof(ses), 64, &e),
+			 IMG_ECORRUPT);
+	ck_assert_uint_eq(head[0], 0x5A);
+}
+END_TEST
+
+START_TEST(udf_bridge_is_seen)
+{
+	memset(disk, 0, sizeof(disk));
+	pvd(16, 100);
+	disk[17 * BLK] = 255;
+	memcpy(disk + 17 * BLK + 1, "CD001", 5);
+	memcpy(disk + 18 * BLK + 1, "BEA01", 5);
+	struct img_append_layout l;
+	struct img_error e = {0};
+	ck_assert_int_eq(scan(sizeof(disk), &l, &e), IMG_OK);
+	ck_assert(!l.udf);
+	memcpy(disk + 19 * BLK + 1, "NSR03", 5);
+	ck_assert_int_eq(scan(sizeof(disk), &l, &e), IMG_OK);
+	ck_assert(l.udf);
+}
+END_TEST
+
+static Suite *appendable_suite(void)
+{
+	Suite *s = suite_create("appendable");
+	TCase *tc = tcase_create("scan");
+	tcase_add_test(tc, xorriso_three_sessions);
+	tcase_add_test(tc, plain_image_is_one_session_at_0);
+	tcase_add_test(tc, blank_goes_at_32);
+	tcase_add_test(tc, broken_chain_keeps_the_head);
+	tcase_add_test(tc, zero_sized_session_ends_the_walk);
+	tcase_add_test(tc, not_iso_or_truncated_is_corrupt);
+	tcase_add_test(tc, sessions_listed_as_xorriso_toc);
+	tcase_add_test(tc, head_for_a_session_at_next);
+	tcase_add_test(tc, udf_bridge_is_seen);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(appendable_suite)
