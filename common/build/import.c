@@ -18,7 +18,14 @@ struct old_source {
 	char name[512];          /* the old image as the user named it */
 	pthread_mutex_t lock;    /* libisofs reads file data on its writer thread */
 	char why[768];           /* first read failure: what and at which byte */
+	/* libisofs asks for one block at a time; file data comes in runs of blocks, so a
+	 * window of the blocks after the one asked for saves a system call per block (the
+	 * 100,000-file remaster made 308,000 2 KiB reads without it). */
+	uint8_t *win;            /* OLD_WINDOW blocks, NULL until first used */
+	uint32_t win_lba, win_n; /* what the window holds */
 };
+
+#define OLD_WINDOW 32u
 
 struct img_import {
 	struct img_import_info info;
@@ -39,18 +46,46 @@ static int old_close(IsoDataSource *ds)
 	return ISO_SUCCESS;
 }
 
+/* Fills the window from block lba on: as many blocks as the source has, up to OLD_WINDOW.
+ * Called with the lock held; false leaves the window empty (the caller reads the one block,
+ * which gives the error its own offset). */
+static bool old_fill_window(struct old_source *o, uint32_t lba)
+{
+	o->win_n = 0;
+	if (o->win == NULL && (o->win = malloc(OLD_WINDOW * IMG_BLOCK_SIZE)) == NULL)
+		return false;
+	uint64_t off = (uint64_t)lba * IMG_BLOCK_SIZE, size = img_source_size(o->src);
+	if (off >= size)
+		return false;
+	uint64_t n = (size - off) / IMG_BLOCK_SIZE;
+	if (n > OLD_WINDOW)
+		n = OLD_WINDOW;
+	struct img_error e;
+	if (n < 2 || img_source_read(o->src, off, o->win, (size_t)n * IMG_BLOCK_SIZE, "blocks",
+				     &e) != IMG_OK)
+		return false;
+	o->win_lba = lba;
+	o->win_n = (uint32_t)n;
+	return true;
+}
+
 static int old_read_block(IsoDataSource *ds, uint32_t lba, uint8_t *buf)
 {
 	struct old_source *o = ds->data;
 	struct img_error e;
-	if (img_source_read(o->src, (uint64_t)lba * IMG_BLOCK_SIZE, buf, IMG_BLOCK_SIZE,
-			    "block", &e) == IMG_OK)
-		return ISO_SUCCESS;
 	pthread_mutex_lock(&o->lock);
-	if (o->why[0] == '\0')
+	if ((o->win_n > 0 && lba >= o->win_lba && lba - o->win_lba < o->win_n) ||
+	    old_fill_window(o, lba)) {
+		memcpy(buf, o->win + (size_t)(lba - o->win_lba) * IMG_BLOCK_SIZE, IMG_BLOCK_SIZE);
+		pthread_mutex_unlock(&o->lock);
+		return ISO_SUCCESS;
+	}
+	int rc = img_source_read(o->src, (uint64_t)lba * IMG_BLOCK_SIZE, buf, IMG_BLOCK_SIZE,
+				 "block", &e);
+	if (rc != IMG_OK && o->why[0] == '\0')
 		snprintf(o->why, sizeof(o->why), "%.700s (block %u)", e.detail, (unsigned)lba);
 	pthread_mutex_unlock(&o->lock);
-	return ISO_DATA_SOURCE_FAILURE;
+	return rc == IMG_OK ? ISO_SUCCESS : ISO_DATA_SOURCE_FAILURE;
 }
 
 static void old_free(IsoDataSource *ds)
@@ -58,6 +93,7 @@ static void old_free(IsoDataSource *ds)
 	struct old_source *o = ds->data;
 	img_source_close(o->src);
 	pthread_mutex_destroy(&o->lock);
+	free(o->win);
 	free(o);
 }
 

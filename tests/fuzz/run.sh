@@ -192,8 +192,11 @@ for t in $targets; do
 	# import builds a whole image: the rest of common/build and common/base, and libjte.
 	extra="" extra_flags=""
 	if [ "$t" = import ]; then
+		# $common's lines start with tabs: compare word by word.
+		# shellcheck disable=SC2086
+		words=" $(echo $common) "
 		for f in "$top"/common/build/*.c "$top"/common/base/*.c; do
-			case " $common " in *" $f "*) ;; *) extra="$extra $f" ;; esac
+			case "$words" in *" $f "*) ;; *) extra="$extra $f" ;; esac
 		done
 		extra_flags="$(pkg-config --cflags --libs libjte-2)"
 	fi
