@@ -8,6 +8,7 @@
 
 #include "common/base/error.h"
 #include "common/build/appendable.h"
+#include "common/inspect/sessions.h"
 #include "tests/unit/unit.h"
 
 #define BLK 2048u
@@ -21,6 +22,7 @@ static void pvd(uint32_t lba, uint32_t blocks)
 	b[0] = 1;
 	memcpy(b + 1, "CD001", 5);
 	b[6] = 1;
+	b[881] = 1;  /* file structure version (ECMA-119 8.4.31), which the scan checks */
 	for (int i = 0; i < 4; i++) {
 		b[80 + i] = (uint8_t)(blocks >> (8 * i));
 		b[87 - i] = (uint8_t)(blocks >> (8 * i));
@@ -132,6 +134,13 @@ START_TEST(not_iso_or_truncated_is_corrupt)
 END_TEST
 
 
+static int toc_read(void *arg, uint64_t off, void *buf, size_t len, struct img_error *err)
+{
+	(void)err;
+	return mem_read(arg, off, buf, len) == 0 ? IMG_OK : IMG_EIO;
+}
+
+/* The scanner mkimage --grow shares with imginfo and imgburn, read through a callback. */
 START_TEST(sessions_listed_as_xorriso_toc)
 {
 	memset(disk, 0, sizeof(disk));
@@ -139,28 +148,45 @@ START_TEST(sessions_listed_as_xorriso_toc)
 	pvd(32 + 16, 25);
 	pvd(64 + 16, 26);
 	pvd(96 + 16, 75);
-	struct img_append_session s[4];
-	size_t n;
+	struct img_session_toc t;
 	struct img_error e = {0};
-	ck_assert_int_eq(img_append_sessions(disk, sizeof(disk), mem_read, NULL, s, 4, &n, &e),
+	ck_assert_int_eq(img_sessions_scan_head(disk, sizeof(disk), toc_read, NULL, &t, &e),
 			 IMG_OK);
-	ck_assert_uint_eq(n, 3);
-	ck_assert_uint_eq(s[0].start, 32);
-	ck_assert_uint_eq(s[0].blocks, 25);
-	ck_assert_uint_eq(s[1].start, 64);
-	ck_assert_uint_eq(s[2].start, 96);
-	ck_assert_uint_eq(s[2].blocks, 75);
-	/* max below the count: *n still says how many */
-	ck_assert_int_eq(img_append_sessions(disk, sizeof(disk), mem_read, NULL, s, 1, &n, &e),
-			 IMG_OK);
-	ck_assert_uint_eq(n, 3);
+	ck_assert_int_eq(t.count, 3);
+	ck_assert_uint_eq(t.sessions[0].start, 32);
+	ck_assert_uint_eq(t.sessions[0].blocks, 25);
+	ck_assert_uint_eq(t.sessions[1].start, 64);
+	ck_assert_uint_eq(t.sessions[2].start, 96);
+	ck_assert_uint_eq(t.sessions[2].blocks, 75);
+	ck_assert_uint_eq(t.next, 192);
+	img_sessions_free(&t);
 	memset(disk, 0, sizeof(disk));
 	pvd(16, 100);
-	ck_assert_int_eq(img_append_sessions(disk, sizeof(disk), mem_read, NULL, s, 4, &n, &e),
+	ck_assert_int_eq(img_sessions_scan_head(disk, sizeof(disk), toc_read, NULL, &t, &e),
 			 IMG_OK);
-	ck_assert_uint_eq(n, 1);
-	ck_assert_uint_eq(s[0].start, 0);
-	ck_assert_uint_eq(s[0].blocks, 100);
+	ck_assert_int_eq(t.count, 1);
+	ck_assert_uint_eq(t.sessions[0].start, 0);
+	ck_assert_uint_eq(t.sessions[0].blocks, 100);
+	img_sessions_free(&t);
+}
+END_TEST
+
+/* A session that ends short of the head's END: the head is not its own (chain broken). */
+START_TEST(last_session_short_of_the_end)
+{
+	memset(disk, 0, sizeof(disk));
+	pvd(16, 171);
+	pvd(32 + 16, 25);
+	pvd(64 + 16, 26);
+	pvd(96 + 16, 60);
+	struct img_append_layout l;
+	struct img_error e = {0};
+	ck_assert_int_eq(scan(sizeof(disk), &l, &e), IMG_OK);
+	ck_assert_int_eq(l.kind, IMG_APPEND_CHAINED);
+	ck_assert_uint_eq(l.sessions, 3);
+	ck_assert(l.chain_broken);
+	ck_assert_uint_eq(l.newest, 0);
+	ck_assert_uint_eq(l.next, 192);
 }
 END_TEST
 
@@ -182,8 +208,12 @@ START_TEST(head_for_a_session_at_next)
 	disk[0] = 0xEB;  /* something in the system area */
 	memcpy(ses, disk, sizeof(ses));
 	memset(head, 0x5A, sizeof(head));
+	/* an older, longer set's relocated superblock tag after the new terminator */
+	memcpy(head + 20 * BLK, "libisofs_rlsb32_checksum_tag_v1 pos=32", 38);
 	struct img_error e = {0};
 	ck_assert_int_eq(img_append_head_for_session(head, ses, sizeof(ses), 64, &e), IMG_OK);
+	ck_assert_uint_eq(head[20 * BLK], 0);        /* made invalid, as libisofs does */
+	ck_assert_uint_eq(head[20 * BLK + 1], 'i');
 	ck_assert_uint_eq(head[0], 0xEB);
 	ck_assert_uint_eq(le32_at(head + 16 * BLK + 80), 90);
 	ck_assert_uint_eq(head[16 * BLK + 87], 90);   /* big-endian half */
@@ -233,6 +263,7 @@ static Suite *appendable_suite(void)
 	tcase_add_test(tc, zero_sized_session_ends_the_walk);
 	tcase_add_test(tc, not_iso_or_truncated_is_corrupt);
 	tcase_add_test(tc, sessions_listed_as_xorriso_toc);
+	tcase_add_test(tc, last_session_short_of_the_end);
 	tcase_add_test(tc, head_for_a_session_at_next);
 	tcase_add_test(tc, udf_bridge_is_seen);
 	suite_add_tcase(s, tc);
