@@ -24,11 +24,52 @@ cp -a s1/. want1/
 cp -a want1/. want2/ && cp -a s2/. want2/
 cp -a want2/. want3/ && cp -a s3/. want3/ && rm want3/two.txt   # session 3: --rm /two.txt
 
+# check_head IMAGE OLDHEAD NEXT BLOCKS [ENDS]: an independent check of the head that --grow
+# (libisofs's overwrite buffer) or imgburn --multi (our head builder) wrote, from the layout
+# mkimage(1) documents (libisoburn's): blocks 0-15 the session's system area, its volume
+# descriptors to the terminator with every PVD/SVD's volume space size (both byte orders)
+# NEXT + its own, the rest of the old head kept; with ENDS the file ends with the session.
+# xorriso and the kernel read only the PVD's little-endian size; this looks at the Joliet SVD
+# and the big-endian half too, and shows that both writers make the same head.
+check_head() {
+	python3 - "$@" <<'PY' || fail "$1: the head is not the session's at $3"
+import struct, sys
+img, oldhead, nxt, blocks = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+with open(img, 'rb') as f:
+    d = f.read((nxt + blocks) * 2048 if len(sys.argv) < 6 else -1)
+old = open(oldhead, 'rb').read().ljust(65536, b'\0')
+s = d[nxt * 2048:(nxt + blocks) * 2048]
+want = bytearray(old)
+want[:16 * 2048] = s[:16 * 2048]
+b, svds = 16, 0
+while True:
+    vd = bytearray(s[b * 2048:(b + 1) * 2048])
+    assert vd[1:6] == b'CD001', 'no volume descriptor at session block %d' % b
+    if vd[0] in (1, 2):
+        own = struct.unpack_from('<I', vd, 80)[0]
+        assert own == struct.unpack_from('>I', vd, 84)[0]
+        struct.pack_into('<I', vd, 80, nxt + own)
+        struct.pack_into('>I', vd, 84, nxt + own)
+        svds += vd[0] == 2
+    want[b * 2048:(b + 1) * 2048] = vd
+    if vd[0] == 255:
+        break
+    b += 1
+assert svds == 1, 'no Joliet descriptor'
+assert d[:65536] == bytes(want), 'head differs'
+assert len(sys.argv) < 6 or len(d) == (nxt + blocks) * 2048, 'file is %d bytes' % len(d)
+PY
+}
 # grow3 FILE-OR-DEVICE: three sessions, the third removing a file of the second.
 grow3() {
-	"$MKIMAGE" --grow "$1" -graft-points /=s1 || fail "--grow $1: session 1"
-	"$MKIMAGE" --grow "$1" -graft-points /=s2 || fail "--grow $1: session 2"
-	"$MKIMAGE" --grow "$1" --rm /two.txt -graft-points /=s3 || fail "--grow $1: session 3"
+	for n in 1 2 3; do
+		rm=; [ $n = 3 ] && rm="--rm /two.txt"
+		head -c 65536 "$1" >oldhead.bin 2>/dev/null || : >oldhead.bin
+		# shellcheck disable=SC2086
+		"$MKIMAGE" --grow "$1" $rm -graft-points /=s$n || fail "--grow $1: session $n"
+		# shellcheck disable=SC2046
+		check_head "$1" oldhead.bin $(sessions_of "stdio:$1" | tail -1)
+	done
 }
 
 # sessions_of IMAGE: "START SIZE" per session as xorriso -toc lists them.
@@ -95,39 +136,6 @@ check_sessions disk.img
 # 4. The pipe users type: mkimage -M/-C's session into imgburn --multi on a stdio: target,
 #    LAST,NEXT from imgburn --msinfo; the first session from blank made for block 32
 #    (-C 0,32), as mkimage(1) and imgburn(1) say.
-# check_head IMAGE OLDHEAD NEXT BLOCKS: an independent check of the head imgburn wrote, from
-# the layout mkimage(1) documents (libisoburn's): blocks 0-15 the session's system area, its
-# volume descriptors to the terminator with every PVD/SVD's volume space size (both byte
-# orders) NEXT + its own, the rest of the old head kept.  xorriso and the kernel read only
-# the PVD's little-endian size; this looks at the Joliet SVD and the big-endian half too.
-check_head() {
-	python3 - "$@" <<'PY' || fail "$1: the head is not the session's at $3"
-import struct, sys
-img, oldhead, nxt, blocks = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-d = open(img, 'rb').read()
-old = open(oldhead, 'rb').read().ljust(65536, b'\0')
-s = d[nxt * 2048:(nxt + blocks) * 2048]
-want = bytearray(old)
-want[:16 * 2048] = s[:16 * 2048]
-b, svds = 16, 0
-while True:
-    vd = bytearray(s[b * 2048:(b + 1) * 2048])
-    assert vd[1:6] == b'CD001', 'no volume descriptor at session block %d' % b
-    if vd[0] in (1, 2):
-        own = struct.unpack_from('<I', vd, 80)[0]
-        assert own == struct.unpack_from('>I', vd, 84)[0]
-        struct.pack_into('<I', vd, 80, nxt + own)
-        struct.pack_into('>I', vd, 84, nxt + own)
-        svds += vd[0] == 2
-    want[b * 2048:(b + 1) * 2048] = vd
-    if vd[0] == 255:
-        break
-    b += 1
-assert svds == 1, 'no Joliet descriptor'
-assert d[:65536] == bytes(want), 'head differs'
-assert len(d) == (nxt + blocks) * 2048, 'file is %d bytes' % len(d)
-PY
-}
 : >multi.iso   # an empty file: blank (--msinfo refuses it, there is nothing to continue)
 expect_fail 1 'blank: no session to continue' "$IMGBURN" --msinfo --dev stdio:multi.iso
 "$MKIMAGE" -J -C 0,32 -o - -graft-points /=s1 | "$IMGBURN" --multi --dev stdio:multi.iso - \
@@ -150,7 +158,7 @@ for n in 2 3; do
 	# imgburn wrote the blocks from NEXT to the file's new end: -print-size said how many.
 	wrote=$(( $(stat -c %s multi.iso) / 2048 - next ))
 	[ "$wrote" = "$size" ] || fail "-print-size -M said $size blocks, imgburn wrote $wrote"
-	check_head multi.iso oldhead.bin "$next" "$size"
+	check_head multi.iso oldhead.bin "$next" "$size" ends
 done
 # The session alone is not an image of the older files: its data blocks are not in it.
 [ "$size" -lt 150 ] || fail "-M copied the older session's data ($size blocks)"
