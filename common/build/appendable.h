@@ -21,9 +21,12 @@
 #include "common/base/error.h"
 #include "common/build/image.h"
 #include "common/build/writer.h"
+#include "common/inspect/sessions.h"
 
-#define IMG_APPEND_HEAD_BLOCKS 32u   /* libisoburn's Libisoburn_target_head_sizE / 2048 */
-#define IMG_APPEND_ALIGN 32u         /* libisoburn's Libisoburn_nwa_alignemenT */
+/* libisoburn's Libisoburn_target_head_sizE / 2048 and Libisoburn_nwa_alignemenT, as the
+ * scanner has them */
+#define IMG_APPEND_HEAD_BLOCKS IMG_SESSION_HEAD_BLOCKS
+#define IMG_APPEND_ALIGN IMG_SESSION_ALIGN
 
 enum img_append_kind {
 	IMG_APPEND_BLANK,    /* empty, or 64 KiB of zeros: the first session goes at 32 */
@@ -58,8 +61,12 @@ typedef int (*img_append_read_fn)(void *arg, uint64_t off, void *buf, size_t len
 
 /* Works out the layout of a target of size bytes from its first 64 KiB head (size may be
  * below 64 KiB: the rest of head is zeros), reading the session superblocks of the chain
- * through rd.  Errors: IMG_ECORRUPT (no ISO 9660 primary volume descriptor at block 16 of a
- * head that is not all zeros; an END past the target's size), the detail naming the byte. */
+ * through rd.  The scan is imginfo's and imgburn's (img_sessions_scan_head,
+ * common/inspect/sessions.c: libisoburn's TOC emulation), so that all three find the same
+ * sessions; a head that is all zeros or carries libisoburn's "blanked" mark is blank.
+ * Errors: IMG_ECORRUPT (no ISO 9660 primary volume descriptor at block 16 of a head that is
+ * not blank; an END past the target's size), IMG_EIO (rd failed within size), IMG_ENOMEM,
+ * the detail naming the byte. */
 int img_append_scan(const uint8_t *head, uint64_t size, img_append_read_fn rd, void *arg,
 		    struct img_append_layout *out, struct img_error *err);
 

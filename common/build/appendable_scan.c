@@ -1,21 +1,21 @@
-/* Where the sessions of a grown image are: the scan of its head and of the chain of session
- * superblocks (appendable.h), apart from the writing so that it is fuzzed alone. */
+/* Where the next session of a grown image goes (from the one session scanner,
+ * common/inspect/sessions.c) and the head that points to a session written there: the parts
+ * of appendable.h that read hostile bytes, apart from the writing so that they are fuzzed
+ * alone (fuzz_appendable). */
 #include "common/build/appendable.h"
 
 #include <string.h>
 
 #include "common/base/bytes.h"
-#include "common/inspect/sessions.h"
 
 #define BLK 2048u
 #define HEAD_BYTES (IMG_APPEND_HEAD_BLOCKS * BLK)
 
 bool img_append_pvd_blocks(const uint8_t *b, uint32_t *blocks)
 {
-	if (b[0] != 1 || memcmp(b + 1, "CD001", 5) != 0 || b[6] != 1)
-		return false;
-	*blocks = img_le32(b + 80);
-	return true;
+	/* the scan's test (type 1, "CD001") and the version, which a session we continue or
+	 * copy into the head must have */
+	return b[6] == 1 && img_session_is_head(b, blocks, NULL);
 }
 
 bool img_append_has_udf(const uint8_t *vrs)
