@@ -3,8 +3,10 @@
  * PVD saying 171), and over plain, blank and damaged ones. */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/base/error.h"
 #include "common/build/appendable.h"
@@ -203,6 +205,50 @@ START_TEST(head_for_a_session_at_next)
 }
 END_TEST
 
+/* img_append_put_head on a file: a session at 64 of 26 blocks after a head of 0x5A bytes;
+ * bytes at 64 that are no session leave the file untouched and say so. */
+START_TEST(put_head_on_a_file)
+{
+	char path[] = "/tmp/check_appendable.XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	static uint8_t file[90 * BLK];
+	memset(file, 0x5A, 32 * BLK);
+	memset(disk, 0, sizeof(disk));
+	ck_assert_int_eq(pwrite(fd, file, 64 * BLK, 0), 64 * BLK);   /* no session at 64 yet */
+	ck_assert_int_eq(pwrite(fd, disk, 26 * BLK, 64 * BLK), 26 * BLK);
+	uint32_t end;
+	bool touched = true;
+	struct img_error e = {0};
+	ck_assert_int_eq(img_append_put_head(path, 64, &end, &touched, &e), IMG_ECORRUPT);
+	ck_assert(!touched);
+	ck_assert_ptr_nonnull(strstr(e.detail, "byte 131072"));
+	uint8_t b[BLK];
+	ck_assert_int_eq(pread(fd, b, BLK, 16 * BLK), BLK);
+	ck_assert_uint_eq(b[0], 0x5A);
+	pvd(16, 26);
+	disk[17 * BLK] = 255;
+	memcpy(disk + 17 * BLK + 1, "CD001", 5);
+	ck_assert_int_eq(pwrite(fd, disk, 26 * BLK, 64 * BLK), 26 * BLK);
+	char stdio_path[sizeof(path) + 6];
+	snprintf(stdio_path, sizeof(stdio_path), "stdio:%s", path);
+	ck_assert_int_eq(img_append_put_head(stdio_path, 64, &end, &touched, &e), IMG_OK);
+	ck_assert(touched);
+	ck_assert_uint_eq(end, 90);
+	ck_assert_int_eq(pread(fd, file, sizeof(file), 0), (ssize_t)sizeof(file));
+	uint32_t blocks;
+	ck_assert(img_append_pvd_blocks(file + 16 * BLK, &blocks));
+	ck_assert_uint_eq(blocks, 90);
+	ck_assert_uint_eq(file[17 * BLK], 255);
+	ck_assert_uint_eq(file[18 * BLK], 0x5A);   /* the rest of the old head kept */
+	ck_assert_uint_eq(file[0], 0);             /* the session's system area */
+	close(fd);
+	unlink(path);
+	ck_assert_int_eq(img_append_put_head(path, 64, &end, &touched, &e), IMG_EIO);
+	ck_assert(!touched);
+}
+END_TEST
+
 START_TEST(udf_bridge_is_seen)
 {
 	memset(disk, 0, sizeof(disk));
@@ -232,6 +278,7 @@ static Suite *appendable_suite(void)
 	tcase_add_test(tc, not_iso_or_truncated_is_corrupt);
 	tcase_add_test(tc, read_error_is_not_a_broken_chain);
 	tcase_add_test(tc, head_for_a_session_at_next);
+	tcase_add_test(tc, put_head_on_a_file);
 	tcase_add_test(tc, udf_bridge_is_seen);
 	suite_add_tcase(s, tc);
 	return s;
