@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/base/bytes.h"
+#include "common/build/appendable.h"
 #include "common/burn/blockdev.h"
 #include "common/cli/cli.h"
 #include "common/inspect/sessions.h"
@@ -313,104 +314,21 @@ void imgburn_multi_abort(const char *path, int64_t old_size)
 						   : "");
 }
 
-/* The new head, in the layout mkimage --grow writes (libisofs's overwrite buffer, as
- * /work/wt/grow-layout.md sets it down): the old 64 KiB, with blocks 0-15 the session's system
- * area and blocks 16 to the terminator its volume descriptors, whose volume space size (types
- * 1 and 2: the primary and Joliet ones) becomes the end of the whole image (ECMA-119 8.4.8,
- * both byte orders).  Checksum tags that libisofs left after an older set are invalidated,
- * as libisofs does ("Clean out eventual obsolete checksum tags").  On entry sess holds the
- * session's first 64 KiB, on return the head.  Returns 0, or -1 after saying why. */
-static int build_head(int fd, unsigned char *sess, uint32_t full, const char *path)
-{
-	unsigned char *old = calloc(1, IMG_SOURCE_HEAD_BYTES);
-	if (old == NULL) {
-		img_cli_fail("out of memory");
-		return -1;
-	}
-	ssize_t got = pread(fd, old, IMG_SOURCE_HEAD_BYTES, 0);
-	if (got < 0) {
-		img_cli_fail("%s: cannot read the old head: %s", path, strerror(errno));
-		free(old);
-		return -1;
-	}
-	memcpy(old, sess, 16 * 2048);
-	unsigned b;
-	for (b = 16; b < IMG_SESSION_HEAD_BLOCKS; b++) {
-		unsigned char *vd = sess + b * 2048;
-		if (memcmp(vd + 1, "CD001", 5) != 0)
-			break;
-		if (vd[0] == 1 || vd[0] == 2)
-			for (int i = 0; i < 4; i++)
-				vd[80 + i] = vd[87 - i] = (unsigned char)(full >> (8 * i));
-		memcpy(old + b * 2048, vd, 2048);
-		if (vd[0] == 255)
-			break;
-	}
-	if (b >= IMG_SESSION_HEAD_BLOCKS || sess[b * 2048] != 255) {
-		img_cli_fail("%s: the new session's volume descriptors have no terminator in its "
-			     "first 64 KiB; the old sessions are left as they were", path);
-		free(old);
-		return -1;
-	}
-	for (b++; b < IMG_SESSION_HEAD_BLOCKS; b++) {
-		unsigned char *t = old + b * 2048;
-		if (memcmp(t, "libisofs_", 9) != 0)
-			continue;
-		for (int i = 9; i + 15 <= 80; i++)
-			if (memcmp(t + i, "checksum_tag_v1", 15) == 0) {
-				t[0] = 0;
-				break;
-			}
-	}
-	memcpy(sess, old, IMG_SOURCE_HEAD_BYTES);
-	free(old);
-	return 0;
-}
-
+/* The new head (common/build/appendable.h, the layout mkimage --grow writes) goes to byte 0
+ * only after the session is on the medium; a failure before that cuts a file back. */
 int imgburn_multi_finish(const char *path, int64_t start_byte, int64_t old_size)
 {
-	unsigned char *head = malloc(IMG_SOURCE_HEAD_BYTES);
-	int fd = open(path, O_RDWR | O_CLOEXEC);
-	int rc = IMG_EXIT_FAIL;
-	if (head == NULL || fd < 0) {
-		img_cli_fail("%s: cannot open it to write the new head: %s", path,
-			     head ? strerror(errno) : "out of memory");
-		goto out;
+	struct img_error err = {0};
+	bool touched;
+	uint32_t end, next = (uint32_t)(start_byte / 2048);
+	if (img_append_put_head(path, next, &end, &touched, &err) != IMG_OK) {
+		img_cli_error(touched ? "cannot write the new head at byte 0" :
+			      "the old sessions are left as they were", &err);
+		if (!touched)
+			restore_size(path, old_size);
+		return IMG_EXIT_FAIL;
 	}
-	memset(head, 0, IMG_SOURCE_HEAD_BYTES);
-	ssize_t got = pread(fd, head, IMG_SOURCE_HEAD_BYTES, (off_t)start_byte);
-	uint32_t vss = 0;
-	if (got < 17 * 2048 ||
-	    !img_session_is_head(head + 16 * 2048, &vss, NULL)) {
-		img_cli_fail("%s: the new session at byte %" PRId64 " has no ISO 9660 volume "
-			     "descriptors; the old sessions are left as they were", path,
-			     start_byte);
-		restore_size(path, old_size);
-		goto out;
-	}
-	uint64_t next = (uint64_t)start_byte / 2048;
-	uint64_t full = next + vss;
-	if (full > UINT32_MAX) {
-		img_cli_fail("%s: the image would end past block 2^32", path);
-		restore_size(path, old_size);
-		goto out;
-	}
-	if (build_head(fd, head, (uint32_t)full, path) != 0) {
-		restore_size(path, old_size);
-		goto out;
-	}
-	if (fsync(fd) != 0 ||
-	    pwrite(fd, head, IMG_SOURCE_HEAD_BYTES, 0) != (ssize_t)IMG_SOURCE_HEAD_BYTES ||
-	    fsync(fd) != 0) {
-		img_cli_fail("%s: cannot write the new head at byte 0: %s", path, strerror(errno));
-		goto out;
-	}
-	img_cli_info("%s: the first 64 KiB now point to the session at block %" PRIu64
-		     " (image ends at block %" PRIu64 ")", path, next, full);
-	rc = IMG_EXIT_OK;
-out:
-	if (fd >= 0)
-		close(fd);
-	free(head);
-	return rc;
+	img_cli_info("%s: the first 64 KiB now point to the session at block %" PRIu32
+		     " (image ends at block %" PRIu32 ")", path, next, end);
+	return IMG_EXIT_OK;
 }

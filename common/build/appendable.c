@@ -364,3 +364,54 @@ int img_append_check_prev(const char *prev, uint32_t last, uint32_t next, uint32
 				     (unsigned long long)e);
 	return IMG_OK;
 }
+
+int img_append_put_head(const char *path, uint32_t next, uint32_t *end, bool *head_touched,
+			struct img_error *err)
+{
+	*head_touched = false;
+	*end = 0;
+	const char *p = strip_stdio(path);
+	int fd = open(p, O_RDWR | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return img_error_errno(err, IMG_EIO, errno, "cannot open %s to write the new head",
+				       p);
+	uint8_t *head = malloc(HEAD_BYTES), *ses = malloc(HEAD_BYTES);
+	int rc = IMG_OK;
+	off_t size = lseek(fd, 0, SEEK_END);
+	uint64_t start = (uint64_t)next * BLK;
+	if (head == NULL || ses == NULL) {
+		rc = img_error_set(err, IMG_ENOMEM, "the new head of %s", p);
+	} else if (size < 0 || read_upto(fd, 0, head, HEAD_BYTES, (uint64_t)size) != 0 ||
+		   read_upto(fd, start, ses, HEAD_BYTES, (uint64_t)size) != 0) {
+		rc = img_error_errno(err, IMG_EIO, errno, "cannot read %s", p);
+	} else {
+		/* The session may be shorter than 64 KiB (mkimage pads nothing): zeros past the
+		 * end of the target, and its descriptors end before that. */
+		uint64_t have = (uint64_t)size > start ? (uint64_t)size - start : 0;
+		rc = img_append_head_for_session(head, ses, have < HEAD_BYTES ? (size_t)have :
+							HEAD_BYTES, next, err);
+		if (rc != IMG_OK) {
+			char detail[sizeof(err->detail)];
+			snprintf(detail, sizeof(detail), "%s", err->detail);
+			rc = img_error_set(err, rc, "%s: the session at byte %llu: %s", p,
+					   (unsigned long long)start, detail);
+		}
+	}
+	/* The head goes only over a session that is on the medium (as img_append_write). */
+	if (rc == IMG_OK)
+		*end = img_le32(head + 16 * BLK + 80);
+	if (rc == IMG_OK && fsync(fd) != 0)
+		rc = img_error_errno(err, IMG_EIO, errno, "%s: the new session did not reach the "
+				     "medium", p);
+	if (rc == IMG_OK) {
+		struct img_append a = { .path = (char *)p, .fd = fd };
+		*head_touched = true;
+		rc = write_at(&a, 0, head, HEAD_BYTES, err);
+		if (rc == IMG_OK && fsync(fd) != 0)
+			rc = img_error_errno(err, IMG_EIO, errno, "syncing %s", p);
+	}
+	close(fd);
+	free(head);
+	free(ses);
+	return rc;
+}

@@ -21,9 +21,12 @@
 #include "common/base/error.h"
 #include "common/build/image.h"
 #include "common/build/writer.h"
+#include "common/inspect/sessions.h"
 
-#define IMG_APPEND_HEAD_BLOCKS 32u   /* libisoburn's Libisoburn_target_head_sizE / 2048 */
-#define IMG_APPEND_ALIGN 32u         /* libisoburn's Libisoburn_nwa_alignemenT */
+/* libisoburn's Libisoburn_target_head_sizE / 2048 and Libisoburn_nwa_alignemenT, as the
+ * scanner has them */
+#define IMG_APPEND_HEAD_BLOCKS IMG_SESSION_HEAD_BLOCKS
+#define IMG_APPEND_ALIGN IMG_SESSION_ALIGN
 
 enum img_append_kind {
 	IMG_APPEND_BLANK,    /* empty, or 64 KiB of zeros: the first session goes at 32 */
@@ -58,24 +61,14 @@ typedef int (*img_append_read_fn)(void *arg, uint64_t off, void *buf, size_t len
 
 /* Works out the layout of a target of size bytes from its first 64 KiB head (size may be
  * below 64 KiB: the rest of head is zeros), reading the session superblocks of the chain
- * through rd.  Errors: IMG_ECORRUPT (no ISO 9660 primary volume descriptor at block 16 of a
- * head that is not all zeros; an END past the target's size), the detail naming the byte. */
+ * through rd.  The scan is imginfo's and imgburn's (img_sessions_scan_head,
+ * common/inspect/sessions.c: libisoburn's TOC emulation), so that all three find the same
+ * sessions; a head that is all zeros or carries libisoburn's "blanked" mark is blank.
+ * Errors: IMG_ECORRUPT (no ISO 9660 primary volume descriptor at block 16 of a head that is
+ * not blank; an END past the target's size), IMG_EIO (rd failed within size), IMG_ENOMEM,
+ * the detail naming the byte. */
 int img_append_scan(const uint8_t *head, uint64_t size, img_append_read_fn rd, void *arg,
 		    struct img_append_layout *out, struct img_error *err);
-
-/* One session of a grown image, as the chain walk finds it. */
-struct img_append_session {
-	uint32_t start;      /* block of its first byte (its descriptors at start + 16) */
-	uint32_t blocks;     /* its own volume space size */
-};
-
-/* The sessions of a target as libisoburn's TOC emulation lists them (xorriso -toc): for a
- * chained layout each session the walk finds, oldest first; for a plain image one session
- * (0, END); for a blank one none.  Up to max go into out; *n receives how many there are
- * (may exceed max).  Errors as img_append_scan. */
-int img_append_sessions(const uint8_t *head, uint64_t size, img_append_read_fn rd, void *arg,
-			struct img_append_session *out, size_t max, size_t *n,
-			struct img_error *err);
 
 /* The 64 KiB head that makes readers find a session written at block next of a file or an
  * overwritable medium (for a recorder that puts a -M/-C session there, as imgburn --multi on
@@ -84,11 +77,23 @@ int img_append_sessions(const uint8_t *head, uint64_t size, img_append_read_fn r
  * always enough) of the session.  Blocks 0..15 become the session's system area, blocks 16 on
  * its volume descriptors up to the terminator, with the volume space size of each primary and
  * supplementary one (types 1 and 2) made next + its own; the rest of head is kept, as
- * libisofs's overwrite buffer does (without its MD5 tag of the relocated superblock).
+ * libisofs's overwrite buffer does (without its MD5 tag of the relocated superblock), except
+ * that libisofs checksum tags left after the new terminator by an older set are made invalid,
+ * as libisofs does ("Clean out eventual obsolete checksum tags").
  * Errors: IMG_ECORRUPT (no primary volume descriptor at block 16 of the session, no
  * terminator within len and 64 KiB, a size past 2^32 blocks), head untouched then. */
 int img_append_head_for_session(uint8_t *head, const uint8_t *session, size_t len,
 				uint32_t next, struct img_error *err);
+
+/* Makes the session already written at block next of path ("stdio:PATH" too; a file or a
+ * block device) the newest one: reads the target's first 64 KiB and the session's, builds the
+ * head with img_append_head_for_session, makes the session durable (fsync), and only then
+ * writes the head at byte 0 and makes it durable (imgburn --multi on stdio: targets, after
+ * writing a -M/-C session); *end receives the image's new end.  *head_touched says whether byte 0 was written to (when false on
+ * failure the old head still names the old sessions).  Errors: IMG_EIO, IMG_ECORRUPT (the
+ * bytes at next are not such a session), IMG_ENOMEM; the detail names the path and byte. */
+int img_append_put_head(const char *path, uint32_t next, uint32_t *end, bool *head_touched,
+			struct img_error *err);
 
 struct img_append;
 

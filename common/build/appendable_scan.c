@@ -1,5 +1,7 @@
-/* Where the sessions of a grown image are: the scan of its head and of the chain of session
- * superblocks (appendable.h), apart from the writing so that it is fuzzed alone. */
+/* Where the next session of a grown image goes (from the one session scanner,
+ * common/inspect/sessions.c) and the head that points to a session written there: the parts
+ * of appendable.h that read hostile bytes, apart from the writing so that they are fuzzed
+ * alone (fuzz_appendable). */
 #include "common/build/appendable.h"
 
 #include <string.h>
@@ -9,26 +11,11 @@
 #define BLK 2048u
 #define HEAD_BYTES (IMG_APPEND_HEAD_BLOCKS * BLK)
 
-static uint32_t round_up(uint64_t block)
-{
-	uint64_t r = (block + IMG_APPEND_ALIGN - 1) / IMG_APPEND_ALIGN * IMG_APPEND_ALIGN;
-	return r > UINT32_MAX ? UINT32_MAX : (uint32_t)r;
-}
-
 bool img_append_pvd_blocks(const uint8_t *b, uint32_t *blocks)
 {
-	if (b[0] != 1 || memcmp(b + 1, "CD001", 5) != 0 || b[6] != 1)
-		return false;
-	*blocks = img_le32(b + 80);
-	return true;
-}
-
-static bool all_zero(const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
-			return false;
-	return true;
+	/* the scan's test (type 1, "CD001") and the version, which a session we continue or
+	 * copy into the head must have */
+	return b[6] == 1 && img_session_is_head(b, blocks, NULL);
 }
 
 bool img_append_has_udf(const uint8_t *vrs)
@@ -41,86 +28,74 @@ bool img_append_has_udf(const uint8_t *vrs)
 	return false;
 }
 
+struct scan_read {
+	img_append_read_fn rd;
+	void *arg;
+};
+
+static int scan_read(void *arg, uint64_t off, void *buf, size_t len, struct img_error *err)
+{
+	const struct scan_read *r = arg;
+	if (r->rd(r->arg, off, buf, len) != 0)
+		return img_error_set(err, IMG_EIO, "cannot read the session head at byte %llu",
+				     (unsigned long long)off);
+	return IMG_OK;
+}
+
+/* The one scanner is imginfo's and imgburn's (common/inspect/sessions.c, libisoburn's TOC
+ * emulation); this says what it found in the terms of writing a new session. */
 int img_append_scan(const uint8_t *head, uint64_t size, img_append_read_fn rd, void *arg,
 		    struct img_append_layout *out, struct img_error *err)
 {
 	*out = (struct img_append_layout){ .kind = IMG_APPEND_BLANK,
 					   .next = IMG_APPEND_HEAD_BLOCKS };
-	if (size == 0 || all_zero(head, HEAD_BYTES))
-		return IMG_OK;
-	uint32_t end;
-	if (!img_append_pvd_blocks(head + 16 * BLK, &end))
-		return img_error_set(err, IMG_ECORRUPT, "not an ISO 9660 image: no primary volume "
-				     "descriptor at byte %u", 16 * BLK);
-	if (end < 17 || (uint64_t)end * BLK > size)
-		return img_error_set(err, IMG_ECORRUPT, "the primary volume descriptor at byte %u "
-				     "says the image has %u blocks (%llu bytes), but it has %llu "
-				     "bytes", 16 * BLK, end, (unsigned long long)end * BLK,
-				     (unsigned long long)size);
+	struct scan_read r = { rd, arg };
+	struct img_session_toc t;
+	int rc = img_sessions_scan_head(head, size, scan_read, &r, &t, err);
+	if (rc != IMG_OK)
+		return rc;
+	if (t.state == IMG_SESSIONS_BLANK)
+		goto out;
+	uint32_t end = t.image_blocks;
+	if (t.state != IMG_SESSIONS_APPENDABLE) {
+		rc = img_error_set(err, IMG_ECORRUPT, "not an ISO 9660 image: no primary volume "
+				   "descriptor at byte %u", 16 * BLK);
+		goto out;
+	}
+	/* Writing after END needs END to be true: a head that claims more than the target
+	 * has is refused (readers clamp it, t.clamped). */
+	if (end < 17 || (uint64_t)end * BLK > size) {
+		rc = img_error_set(err, IMG_ECORRUPT, "the primary volume descriptor at byte %u "
+				   "says the image has %u blocks (%llu bytes), but it has %llu "
+				   "bytes", 16 * BLK, end, (unsigned long long)end * BLK,
+				   (unsigned long long)size);
+		goto out;
+	}
 	out->end = end;
-	out->next = round_up(end);
+	out->next = t.next;
 	out->udf = img_append_has_udf(head + 16 * BLK);
 	out->kind = IMG_APPEND_PLAIN;
 	out->sessions = 1;
-	/* libisoburn's TOC emulation (isoburn_emulate_toc): from block 32 each session's own
-	 * superblock gives its size, the next one starts at the 32-block boundary after it. */
-	uint8_t b[BLK];
-	uint32_t lba = IMG_APPEND_HEAD_BLOCKS, n = 0, last = 0, last_size = 0;
-	while (lba < end) {
-		uint32_t blocks;
-		if ((uint64_t)(lba + 17) * BLK > size || rd(arg, (uint64_t)(lba + 16) * BLK, b,
-							     BLK) != 0 ||
-		    !img_append_pvd_blocks(b, &blocks) || blocks == 0 || blocks > end - lba)
-			break;
-		n++;
-		last = lba;
-		last_size = blocks;
-		lba = round_up((uint64_t)lba + blocks);
-	}
-	if (n == 0)
-		return IMG_OK;
+	/* The scan ends a broken chain with the enclosing session (0, END), as xorriso -toc:
+	 * a list whose first session starts at 0 had no chain at all. */
+	int found = t.count;
+	if (found > 0 && t.sessions[found - 1].start == 0)
+		found--;
+	if (found == 0)
+		goto out;
+	const struct img_session *last = &t.sessions[found - 1];
 	out->kind = IMG_APPEND_CHAINED;
-	out->sessions = n;
-	if (last + last_size == end) {
-		out->newest = last;
+	out->sessions = (uint32_t)found;
+	/* The newest session is the head's only if it ends where the head says. */
+	if (!t.chain_broken && (uint64_t)last->start + last->blocks == end) {
+		out->newest = last->start;
 	} else {
 		out->chain_broken = true;
 		out->newest = 0;
 	}
-	return IMG_OK;
-}
-
-
-int img_append_sessions(const uint8_t *head, uint64_t size, img_append_read_fn rd, void *arg,
-			struct img_append_session *out, size_t max, size_t *n,
-			struct img_error *err)
-{
-	struct img_append_layout l;
-	*n = 0;
-	int rc = img_append_scan(head, size, rd, arg, &l, err);
-	if (rc != IMG_OK || l.kind == IMG_APPEND_BLANK)
-		return rc;
-	if (l.kind == IMG_APPEND_PLAIN) {
-		if (max > 0)
-			out[0] = (struct img_append_session){ 0, l.end };
-		*n = 1;
-		return IMG_OK;
-	}
-	/* The same walk as img_append_scan's, which found l.sessions of them. */
-	uint8_t b[BLK];
-	uint32_t lba = IMG_APPEND_HEAD_BLOCKS;
-	for (uint32_t i = 0; i < l.sessions; i++) {
-		uint32_t blocks;
-		if (rd(arg, (uint64_t)(lba + 16) * BLK, b, BLK) != 0 ||
-		    !img_append_pvd_blocks(b, &blocks))
-			return img_error_set(err, IMG_EIO, "session %u at block %u: cannot read its "
-					     "volume descriptor again", i + 1, lba);
-		if (*n < max)
-			out[*n] = (struct img_append_session){ lba, blocks };
-		(*n)++;
-		lba = round_up((uint64_t)lba + blocks);
-	}
-	return IMG_OK;
+out:
+	img_sessions_free(&t);
+	return rc;
 }
 
 int img_append_head_for_session(uint8_t *head, const uint8_t *session, size_t len,
@@ -154,6 +129,19 @@ int img_append_head_for_session(uint8_t *head, const uint8_t *session, size_t le
 					     next, img_le32(vd + 80));
 	}
 	memcpy(head, session, (size_t)(term + 1) * BLK);
+	/* An older set may have been longer and followed by libisofs's tags (its relocated
+	 * superblock tag "libisofs_rlsb32_checksum_tag_v1", ...): they no longer describe the
+	 * head, and a reader that checks them would call it damaged. */
+	for (uint32_t b = term + 1; b < IMG_APPEND_HEAD_BLOCKS; b++) {
+		uint8_t *t = head + (size_t)b * BLK;
+		if (memcmp(t, "libisofs_", 9) != 0)
+			continue;
+		for (int i = 9; i + 15 <= 80; i++)
+			if (memcmp(t + i, "checksum_tag_v1", 15) == 0) {
+				t[0] = 0;
+				break;
+			}
+	}
 	for (uint32_t b = 16; b < term; b++) {
 		uint8_t *vd = head + (size_t)b * BLK;
 		if (vd[0] != 1 && vd[0] != 2)

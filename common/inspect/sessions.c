@@ -24,14 +24,19 @@ bool img_session_is_head(const unsigned char *block, uint32_t *vss, char *volid)
 
 /* Reads block lba into buf if the source has it; false when it lies past the end (libburn's
  * read of a head past the end of the medium fails the same way: "no head here"). */
-static int read_block(struct img_source *src, uint64_t lba, unsigned char *buf, bool *have,
+struct reader {
+	img_session_read_fn rd;
+	void *arg;
+	uint64_t size;
+};
+
+static int read_block(const struct reader *r, uint64_t lba, unsigned char *buf, bool *have,
 		      struct img_error *err)
 {
 	*have = false;
-	if ((lba + 1) * IMG_ISO_SECTOR > img_source_size(src))
+	if ((lba + 1) * IMG_ISO_SECTOR > r->size)
 		return IMG_OK;
-	int rc = img_source_read(src, lba * IMG_ISO_SECTOR, buf, IMG_ISO_SECTOR,
-				 "session head", err);
+	int rc = r->rd(r->arg, lba * IMG_ISO_SECTOR, buf, IMG_ISO_SECTOR, err);
 	if (rc == IMG_OK)
 		*have = true;
 	return rc;
@@ -78,7 +83,7 @@ static uint64_t round_up(uint64_t v, uint32_t a)
 /* isoburn_emulate_toc with libisoburn's defaults (an emulated medium, the LBA 0 head as the
  * enclosure).  Two guards libisoburn lacks: a session must end past where it starts and the
  * next probe must lie past the last one, so that hostile sizes cannot loop. */
-static int follow_chain(struct img_source *src, struct img_session_toc *t, int *cap,
+static int follow_chain(const struct reader *src, struct img_session_toc *t, int *cap,
 			const char *head_volid, struct img_error *err)
 {
 	unsigned char *blk = malloc(IMG_ISO_SECTOR);
@@ -151,31 +156,20 @@ static int follow_chain(struct img_source *src, struct img_session_toc *t, int *
 	return rc;
 }
 
-int img_sessions_scan(struct img_source *src, struct img_session_toc *out,
-		      struct img_error *err)
+int img_sessions_scan_head(const unsigned char *head, uint64_t size, img_session_read_fn rd,
+			   void *arg, struct img_session_toc *out, struct img_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	out->readable_blocks = img_source_size(src) / IMG_ISO_SECTOR;
-	/* isoburn_start_emulation reads the first 64 KiB (less if the medium is shorter; the
-	 * rest counts as zeros). */
-	uint64_t have = img_source_size(src);
-	if (have > 65536)
-		have = 65536;
-	unsigned char *head = calloc(1, 65536);
-	if (head == NULL)
-		return img_error_set(err, IMG_ENOMEM, "session head");
-	int rc = have ? img_source_read(src, 0, head, (size_t)have, "session head", err) : IMG_OK;
-	if (rc != IMG_OK) {
-		free(head);
-		return rc;
-	}
-	size_t nz = 65536;
+	out->readable_blocks = size / IMG_ISO_SECTOR;
+	const struct reader r = { rd, arg, size };
+	size_t nz = size < IMG_SESSION_HEAD_BLOCKS * IMG_ISO_SECTOR ? (size_t)size :
+		    IMG_SESSION_HEAD_BLOCKS * IMG_ISO_SECTOR;
 	while (nz > 0 && head[nz - 1] == 0)
 		nz--;
 	const unsigned char *pvd = head + 16 * IMG_ISO_SECTOR;
 	char volid[33];
 	uint32_t vss;
-	int cap = 0;
+	int cap = 0, rc = IMG_OK;
 	if (nz == 0 || memcmp(pvd + 1, "CDXX1", 5) == 0 ||
 	    (memcmp(pvd + 1, "CDxx1", 5) == 0 && pvd[0] == 'x')) {
 		/* all zero (or empty), or libisoburn's "blanked" mark */
@@ -191,11 +185,35 @@ int img_sessions_scan(struct img_source *src, struct img_session_toc *out,
 		out->next = (uint32_t)round_up(vss, IMG_SESSION_ALIGN);
 		if (round_up(vss, IMG_SESSION_ALIGN) > UINT32_MAX)
 			out->next = UINT32_MAX;
-		rc = follow_chain(src, out, &cap, volid, err);
+		rc = follow_chain(&r, out, &cap, volid, err);
 	}
-	free(head);
 	if (rc != IMG_OK)
 		img_sessions_free(out);
+	return rc;
+}
+
+static int source_read(void *arg, uint64_t off, void *buf, size_t len, struct img_error *err)
+{
+	return img_source_read(arg, off, buf, len, "session head", err);
+}
+
+int img_sessions_scan(struct img_source *src, struct img_session_toc *out,
+		      struct img_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	/* isoburn_start_emulation reads the first 64 KiB (less if the medium is shorter; the
+	 * rest counts as zeros). */
+	uint64_t have = img_source_size(src);
+	if (have > IMG_SESSION_HEAD_BLOCKS * IMG_ISO_SECTOR)
+		have = IMG_SESSION_HEAD_BLOCKS * IMG_ISO_SECTOR;
+	unsigned char *head = calloc(1, IMG_SESSION_HEAD_BLOCKS * IMG_ISO_SECTOR);
+	if (head == NULL)
+		return img_error_set(err, IMG_ENOMEM, "session head");
+	int rc = have ? img_source_read(src, 0, head, (size_t)have, "session head", err) : IMG_OK;
+	if (rc == IMG_OK)
+		rc = img_sessions_scan_head(head, img_source_size(src), source_read, src, out,
+					    err);
+	free(head);
 	return rc;
 }
 

@@ -13,6 +13,7 @@
 #define IMG_SESSIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "common/base/error.h"
@@ -60,6 +61,16 @@ struct img_session_toc {
  * img_sessions_free. */
 int img_sessions_scan(struct img_source *src, struct img_session_toc *out,
 		      struct img_error *err);
+
+/* Reads len bytes at byte off; returns IMG_OK or an error set in err. */
+typedef int (*img_session_read_fn)(void *arg, uint64_t off, void *buf, size_t len,
+				   struct img_error *err);
+
+/* The same scan over a target of size bytes whose first 64 KiB (zeros past size) are in head,
+ * reading the session superblocks of the chain through rd: for those that read a target
+ * without an img_source (mkimage --grow's file or block device, common/build/appendable.c). */
+int img_sessions_scan_head(const unsigned char *head, uint64_t size, img_session_read_fn rd,
+			   void *arg, struct img_session_toc *out, struct img_error *err);
 
 void img_sessions_free(struct img_session_toc *toc);
 

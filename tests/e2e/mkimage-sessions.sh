@@ -1,13 +1,14 @@
-# New sessions: three with --grow on a file and on a loop block device, and three with -M/-C
-# put at NEXT into a file (dd seek) as a recorder would.  Checked with readers we did not
-# write: xorriso -toc lists the sessions where libisoburn's TOC emulation finds them, xorriso
-# extracts the newest and (-load sbsector) the older ones byte for byte, isoinfo lists the
-# Joliet tree, xorriso -check_md5_r checks the MD5s, and the Linux kernel in a QEMU guest mounts
-# the newest session of each image (as CDs) and the first one with sbsector=32.  Errors leave the image as
-# it was.
+# New sessions: three with --grow on a file and on a loop block device, and three with the
+# pipe users type, mkimage -M stdio:F -C "$(imgburn --msinfo --dev stdio:F)" ... -o - |
+# imgburn --multi --dev stdio:F - (imginfo --sessions, --json and --session 1 -x checked on
+# it).  Checked with readers we did not write: xorriso -toc lists the sessions where
+# libisoburn's TOC emulation finds them, xorriso extracts the newest and (-load sbsector) the
+# older ones byte for byte, isoinfo lists the Joliet tree, xorriso -check_md5_r checks the
+# MD5s, and the Linux kernel in a QEMU guest mounts the newest session of each image (as CDs)
+# and the first one with sbsector=32.  Errors leave the image as it was.
 . "$E2E_DIR/lib.sh"
-need xorriso isoinfo losetup qemu-system-x86_64 busybox gzip timeout ldd cmp dd truncate \
-	setpriv python3 od
+need xorriso isoinfo losetup qemu-system-x86_64 busybox gzip timeout ldd cmp truncate diff \
+	setpriv python3
 
 mkdir -p s1/d s2/d s3/e
 echo one >s1/one.txt
@@ -23,11 +24,52 @@ cp -a s1/. want1/
 cp -a want1/. want2/ && cp -a s2/. want2/
 cp -a want2/. want3/ && cp -a s3/. want3/ && rm want3/two.txt   # session 3: --rm /two.txt
 
+# check_head IMAGE OLDHEAD NEXT BLOCKS [ENDS]: an independent check of the head that --grow
+# (libisofs's overwrite buffer) or imgburn --multi (our head builder) wrote, from the layout
+# mkimage(1) documents (libisoburn's): blocks 0-15 the session's system area, its volume
+# descriptors to the terminator with every PVD/SVD's volume space size (both byte orders)
+# NEXT + its own, the rest of the old head kept; with ENDS the file ends with the session.
+# xorriso and the kernel read only the PVD's little-endian size; this looks at the Joliet SVD
+# and the big-endian half too, and shows that both writers make the same head.
+check_head() {
+	python3 - "$@" <<'PY' || fail "$1: the head is not the session's at $3"
+import struct, sys
+img, oldhead, nxt, blocks = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+with open(img, 'rb') as f:
+    d = f.read((nxt + blocks) * 2048 if len(sys.argv) < 6 else -1)
+old = open(oldhead, 'rb').read().ljust(65536, b'\0')
+s = d[nxt * 2048:(nxt + blocks) * 2048]
+want = bytearray(old)
+want[:16 * 2048] = s[:16 * 2048]
+b, svds = 16, 0
+while True:
+    vd = bytearray(s[b * 2048:(b + 1) * 2048])
+    assert vd[1:6] == b'CD001', 'no volume descriptor at session block %d' % b
+    if vd[0] in (1, 2):
+        own = struct.unpack_from('<I', vd, 80)[0]
+        assert own == struct.unpack_from('>I', vd, 84)[0]
+        struct.pack_into('<I', vd, 80, nxt + own)
+        struct.pack_into('>I', vd, 84, nxt + own)
+        svds += vd[0] == 2
+    want[b * 2048:(b + 1) * 2048] = vd
+    if vd[0] == 255:
+        break
+    b += 1
+assert svds == 1, 'no Joliet descriptor'
+assert d[:65536] == bytes(want), 'head differs'
+assert len(sys.argv) < 6 or len(d) == (nxt + blocks) * 2048, 'file is %d bytes' % len(d)
+PY
+}
 # grow3 FILE-OR-DEVICE: three sessions, the third removing a file of the second.
 grow3() {
-	"$MKIMAGE" --grow "$1" -graft-points /=s1 || fail "--grow $1: session 1"
-	"$MKIMAGE" --grow "$1" -graft-points /=s2 || fail "--grow $1: session 2"
-	"$MKIMAGE" --grow "$1" --rm /two.txt -graft-points /=s3 || fail "--grow $1: session 3"
+	for n in 1 2 3; do
+		rm=; [ $n = 3 ] && rm="--rm /two.txt"
+		head -c 65536 "$1" >oldhead.bin 2>/dev/null || : >oldhead.bin
+		# shellcheck disable=SC2086
+		"$MKIMAGE" --grow "$1" $rm -graft-points /=s$n || fail "--grow $1: session $n"
+		# shellcheck disable=SC2046
+		check_head "$1" oldhead.bin $(sessions_of "stdio:$1" | tail -1)
+	done
 }
 
 # sessions_of IMAGE: "START SIZE" per session as xorriso -toc lists them.
@@ -91,79 +133,67 @@ losetup -d "$loop"
 trap - EXIT
 check_sessions disk.img
 
-# 4. -M PREV -C LAST,NEXT: only the new session, put at NEXT as imgburn --multi will put it.
-#    The head (blocks 0-31) is rewritten here by this script, from the layout mkimage(1)
-#    documents (libisoburn's), not by our code: session's system area and volume descriptors,
-#    volume space sizes made NEXT + the session's own.
-put_session() { # IMAGE SESSION NEXT
-	dd if="$2" of="$1" bs=2048 seek="$3" conv=notrunc status=none
-	python3 - "$1" "$2" "$3" <<'PY'
-import os, struct, sys
-img, ses, nxt = sys.argv[1], sys.argv[2], int(sys.argv[3])
-s = open(ses, 'rb').read()
-head = bytearray(s[:65536])
-b = 16
-while b < 32:
-    vd = head[b * 2048:(b + 1) * 2048]
-    if vd[1:6] != b'CD001':
-        sys.exit('no volume descriptor at %d' % b)
-    if vd[0] in (1, 2):
-        own = struct.unpack_from('<I', vd, 80)[0]
-        struct.pack_into('<I', head, b * 2048 + 80, nxt + own)
-        struct.pack_into('>I', head, b * 2048 + 84, nxt + own)
-    if vd[0] == 255:
-        break
-    b += 1
-for i in range(b + 1, 32):   # the rest of the head as it was
-    head[i * 2048:(i + 1) * 2048] = bytes(2048)
-with open(img, 'r+b') as f:
-    old = f.read(65536).ljust(65536, b'\0')
-    for i in range(b + 1, 32):
-        head[i * 2048:(i + 1) * 2048] = old[i * 2048:(i + 1) * 2048]
-    f.seek(0)
-    f.write(head)
-    end = (nxt + len(s) // 2048 + 31) // 32 * 32 * 2048
-    if os.path.getsize(img) < end:
-        f.truncate(end)
-PY
-}
-# LAST,NEXT computed here from the image (imgburn --msinfo is wt/sessions' part): LAST the
-# newest session of xorriso's TOC, NEXT its end rounded up to 32 blocks.
-msinfo() {
-	sessions_of "$1" | tail -1 | { read -r start size; echo "$start,$(( (start + size + 31) / 32 * 32 ))"; }
-}
-: >multi.iso
-"$MKIMAGE" -C 0,32 -o ses1.iso -graft-points /=s1 || fail "-C 0,32"
-put_session multi.iso ses1.iso 32
+# 4. The pipe users type: mkimage -M/-C's session into imgburn --multi on a stdio: target,
+#    LAST,NEXT from imgburn --msinfo; the first session from blank made for block 32
+#    (-C 0,32), as mkimage(1) and imgburn(1) say.
+: >multi.iso   # an empty file: blank (--msinfo refuses it, there is nothing to continue)
+expect_fail 1 'blank: no session to continue' "$IMGBURN" --msinfo --dev stdio:multi.iso
+"$MKIMAGE" -J -C 0,32 -o - -graft-points /=s1 | "$IMGBURN" --multi --dev stdio:multi.iso - \
+	2>burn.log || { cat burn.log; fail "session 1 through the pipe"; }
 for n in 2 3; do
-	c=$(msinfo multi.iso)
+	c=$("$IMGBURN" --msinfo --dev stdio:multi.iso) || fail "--msinfo before session $n"
+	[ "$c" = "$(xorriso -as cdrecord dev=stdio:multi.iso --grow_overwriteable_iso -msinfo 2>/dev/null)" ] ||
+		fail "--msinfo '$c' differs from xorriso's cdrecord emulation"
+	case $c in 0,*) ;; *) fail "--msinfo of a file says '$c', not 0,NEXT" ;; esac
+	next=${c#*,}
 	rm=; [ $n = 3 ] && rm="--rm /two.txt"
 	# shellcheck disable=SC2086
-	prev=multi.iso; [ $n = 3 ] && prev=stdio:multi.iso   # xorriso's spelling of a file
-	"$MKIMAGE" -M $prev -C "$c" $rm -o ses$n.iso -graft-points /=s$n || fail "-M $prev -C $c"
+	size=$("$MKIMAGE" -print-size -J -M stdio:multi.iso -C "$c" $rm -graft-points /=s$n) ||
+		fail "-print-size -M"
+	head -c 65536 multi.iso >oldhead.bin
 	# shellcheck disable=SC2086
-	size=$("$MKIMAGE" -print-size -M multi.iso -C "$c" $rm -graft-points /=s$n) || fail "-print-size -M"
-	[ $(( $(stat -c %s ses$n.iso) / 2048 )) = "$size" ] ||
-		fail "-print-size said $size blocks, session $n has $(( $(stat -c %s ses$n.iso) / 2048 ))"
-	put_session multi.iso ses$n.iso "${c#*,}"
+	"$MKIMAGE" -J -M stdio:multi.iso -C "$c" $rm -o - -graft-points /=s$n |
+		"$IMGBURN" --multi --dev stdio:multi.iso - 2>burn.log ||
+		{ cat burn.log; fail "session $n through the pipe"; }
+	# imgburn wrote the blocks from NEXT to the file's new end: -print-size said how many.
+	wrote=$(( $(stat -c %s multi.iso) / 2048 - next ))
+	[ "$wrote" = "$size" ] || fail "-print-size -M said $size blocks, imgburn wrote $wrote"
+	check_head multi.iso oldhead.bin "$next" "$size" ends
 done
 # The session alone is not an image of the older files: its data blocks are not in it.
-[ "$(stat -c %s ses3.iso)" -lt 300000 ] || fail "-M copied the older session's data"
+[ "$size" -lt 150 ] || fail "-M copied the older session's data ($size blocks)"
 check_sessions multi.iso
-# The same into a pipe (mkimage -M ... -o - | recorder): the same bytes as into a file.
-c=$(msinfo multi.iso)
+# imginfo agrees with xorriso -toc (text and --json), and extracts session 1 as it was.
+sessions_of multi.iso >xo.toc
+"$IMGINFO" --sessions multi.iso | awk '$1 ~ /^[0-9]+$/ && NF >= 3 {print $2, $3}' >info.toc
+diff -u xo.toc info.toc >&2 || fail "imginfo --sessions differs from xorriso -toc"
+"$IMGINFO" --sessions --json multi.iso >info.json || fail "imginfo --sessions --json"
+python3 - info.json xo.toc <<'PY' || fail "imginfo --sessions --json differs from xorriso -toc"
+import json, sys
+j = json.load(open(sys.argv[1]))
+xo = [tuple(map(int, l.split())) for l in open(sys.argv[2])]
+assert [(s['start'], s['blocks']) for s in j['sessions']] == xo, (j['sessions'], xo)
+assert [s['number'] for s in j['sessions']] == [1, 2, 3]
+assert j['state'] == 'appendable' and j['chain_broken'] is False
+PY
+mkdir ex1 && "$IMGINFO" --session 1 -x / -C ex1 multi.iso >/dev/null || fail "imginfo --session 1 -x"
+diff -r want1 ex1 || fail "imginfo --session 1 -x differs from session 1's tree"
+cmp s1/d/big.bin ex1/d/big.bin || fail "imginfo --session 1 -x: big.bin differs"
+# The same into a pipe (mkimage -M ... -o -): the same bytes as into a file.
+c=$("$IMGBURN" --msinfo --dev stdio:multi.iso)
 SOURCE_DATE_EPOCH=1700000000 "$MKIMAGE" -M multi.iso -C "$c" -o - -graft-points /x=s3 >pipe.iso ||
 	fail "-M -o -"
 SOURCE_DATE_EPOCH=1700000000 "$MKIMAGE" -M multi.iso -C "$c" -o file.iso -graft-points /x=s3
 cmp pipe.iso file.iso || fail "-M: the session into a pipe differs from the one into a file"
 
-# -M with --md5: each session's own tags check out where it was put.
+# -M with --md5 through the same pipe: each session's own tags check out where it was put.
 : >mmd5.iso
-"$MKIMAGE" --md5 -C 0,32 -o m1.iso -graft-points /=s1 || fail "--md5 -C 0,32"
-put_session mmd5.iso m1.iso 32
-c=$(msinfo mmd5.iso)
-"$MKIMAGE" --md5 -M mmd5.iso -C "$c" -o m2.iso -graft-points /=s2 || fail "--md5 -M"
-put_session mmd5.iso m2.iso "${c#*,}"
+"$MKIMAGE" --md5 -C 0,32 -o - -graft-points /=s1 | "$IMGBURN" --multi --dev stdio:mmd5.iso - \
+	2>burn.log || { cat burn.log; fail "--md5 session 1 through the pipe"; }
+c=$("$IMGBURN" --msinfo --dev stdio:mmd5.iso)
+"$MKIMAGE" --md5 -M mmd5.iso -C "$c" -o - -graft-points /=s2 |
+	"$IMGBURN" --multi --dev stdio:mmd5.iso - 2>burn.log ||
+	{ cat burn.log; fail "--md5 -M session 2 through the pipe"; }
 xorriso -md5 on -indev mmd5.iso -check_md5 FAILURE -- -check_md5_r FAILURE / -- >md5m.log 2>&1 ||
 	{ cat md5m.log; fail "xorriso -check_md5 on -M --md5 sessions"; }
 grep -q 'session data match recorded md5' md5m.log || { cat md5m.log; fail "-M: no session MD5 checked"; }

@@ -3,8 +3,10 @@
  * PVD saying 171), and over plain, blank and damaged ones. */
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/base/error.h"
 #include "common/build/appendable.h"
@@ -21,6 +23,7 @@ static void pvd(uint32_t lba, uint32_t blocks)
 	b[0] = 1;
 	memcpy(b + 1, "CD001", 5);
 	b[6] = 1;
+	b[881] = 1;  /* file structure version (ECMA-119 8.4.31), which the scan checks */
 	for (int i = 0; i < 4; i++) {
 		b[80 + i] = (uint8_t)(blocks >> (8 * i));
 		b[87 - i] = (uint8_t)(blocks >> (8 * i));
@@ -41,13 +44,19 @@ static int scan(uint64_t size, struct img_append_layout *l, struct img_error *e)
 	return img_append_scan(disk, size, mem_read, NULL, l, e);
 }
 
-START_TEST(xorriso_three_sessions)
+/* xorriso's three sessions (measured), the third of third blocks. */
+static void xorriso_layout(uint32_t third)
 {
 	memset(disk, 0, sizeof(disk));
 	pvd(16, 171);
 	pvd(32 + 16, 25);
 	pvd(64 + 16, 26);
-	pvd(96 + 16, 75);
+	pvd(96 + 16, third);
+}
+
+START_TEST(xorriso_three_sessions)
+{
+	xorriso_layout(75);
 	struct img_append_layout l;
 	struct img_error e = {0};
 	ck_assert_int_eq(scan(sizeof(disk), &l, &e), IMG_OK);
@@ -95,12 +104,17 @@ START_TEST(broken_chain_keeps_the_head)
 	pvd(96 + 16, 75);  /* the one at 64 is gone */
 	struct img_append_layout l;
 	struct img_error e = {0};
-	ck_assert_int_eq(scan(sizeof(disk), &l, &e), IMG_OK);
-	ck_assert_int_eq(l.kind, IMG_APPEND_CHAINED);
-	ck_assert_uint_eq(l.sessions, 1);
-	ck_assert(l.chain_broken);
-	ck_assert_uint_eq(l.newest, 0);
-	ck_assert_uint_eq(l.next, 192);
+	for (uint32_t found = 1; found <= 3; found += 2) {
+		ck_assert_int_eq(scan(sizeof(disk), &l, &e), IMG_OK);
+		ck_assert_int_eq(l.kind, IMG_APPEND_CHAINED);
+		ck_assert_uint_eq(l.sessions, found);
+		ck_assert(l.chain_broken);
+		ck_assert_uint_eq(l.newest, 0);
+		ck_assert_uint_eq(l.next, 192);
+		/* all three there, the third ending short of the head's END: the head is not
+		 * its own */
+		xorriso_layout(60);
+	}
 }
 END_TEST
 
@@ -132,35 +146,17 @@ START_TEST(not_iso_or_truncated_is_corrupt)
 END_TEST
 
 
-START_TEST(sessions_listed_as_xorriso_toc)
+/* A target that cannot be read where the chain goes on: an error naming the byte, not a
+ * shorter chain (the scan is imginfo's, common/inspect/sessions.c, read through mem_read). */
+START_TEST(read_error_is_not_a_broken_chain)
 {
 	memset(disk, 0, sizeof(disk));
-	pvd(16, 171);
-	pvd(32 + 16, 25);
-	pvd(64 + 16, 26);
-	pvd(96 + 16, 75);
-	struct img_append_session s[4];
-	size_t n;
+	pvd(16, 300);
+	pvd(32 + 16, 180);   /* the next probe, block 224 + 16, lies past the readable bytes */
+	struct img_append_layout l;
 	struct img_error e = {0};
-	ck_assert_int_eq(img_append_sessions(disk, sizeof(disk), mem_read, NULL, s, 4, &n, &e),
-			 IMG_OK);
-	ck_assert_uint_eq(n, 3);
-	ck_assert_uint_eq(s[0].start, 32);
-	ck_assert_uint_eq(s[0].blocks, 25);
-	ck_assert_uint_eq(s[1].start, 64);
-	ck_assert_uint_eq(s[2].start, 96);
-	ck_assert_uint_eq(s[2].blocks, 75);
-	/* max below the count: *n still says how many */
-	ck_assert_int_eq(img_append_sessions(disk, sizeof(disk), mem_read, NULL, s, 1, &n, &e),
-			 IMG_OK);
-	ck_assert_uint_eq(n, 3);
-	memset(disk, 0, sizeof(disk));
-	pvd(16, 100);
-	ck_assert_int_eq(img_append_sessions(disk, sizeof(disk), mem_read, NULL, s, 4, &n, &e),
-			 IMG_OK);
-	ck_assert_uint_eq(n, 1);
-	ck_assert_uint_eq(s[0].start, 0);
-	ck_assert_uint_eq(s[0].blocks, 100);
+	ck_assert_int_eq(scan(400 * BLK, &l, &e), IMG_EIO);
+	ck_assert_ptr_nonnull(strstr(e.detail, "byte 491520"));
 }
 END_TEST
 
@@ -182,8 +178,12 @@ START_TEST(head_for_a_session_at_next)
 	disk[0] = 0xEB;  /* something in the system area */
 	memcpy(ses, disk, sizeof(ses));
 	memset(head, 0x5A, sizeof(head));
+	/* an older, longer set's relocated superblock tag after the new terminator */
+	memcpy(head + 20 * BLK, "libisofs_rlsb32_checksum_tag_v1 pos=32", 38);
 	struct img_error e = {0};
 	ck_assert_int_eq(img_append_head_for_session(head, ses, sizeof(ses), 64, &e), IMG_OK);
+	ck_assert_uint_eq(head[20 * BLK], 0);        /* made invalid, as libisofs does */
+	ck_assert_uint_eq(head[20 * BLK + 1], 'i');
 	ck_assert_uint_eq(head[0], 0xEB);
 	ck_assert_uint_eq(le32_at(head + 16 * BLK + 80), 90);
 	ck_assert_uint_eq(head[16 * BLK + 87], 90);   /* big-endian half */
@@ -202,6 +202,50 @@ START_TEST(head_for_a_session_at_next)
 	ck_assert_int_eq(img_append_head_for_session(head, ses, sizeof(ses), 64, &e),
 			 IMG_ECORRUPT);
 	ck_assert_uint_eq(head[0], 0x5A);
+}
+END_TEST
+
+/* img_append_put_head on a file: a session at 64 of 26 blocks after a head of 0x5A bytes;
+ * bytes at 64 that are no session leave the file untouched and say so. */
+START_TEST(put_head_on_a_file)
+{
+	char path[] = "/tmp/check_appendable.XXXXXX";
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	static uint8_t file[90 * BLK];
+	memset(file, 0x5A, 32 * BLK);
+	memset(disk, 0, sizeof(disk));
+	ck_assert_int_eq(pwrite(fd, file, 64 * BLK, 0), 64 * BLK);   /* no session at 64 yet */
+	ck_assert_int_eq(pwrite(fd, disk, 26 * BLK, 64 * BLK), 26 * BLK);
+	uint32_t end;
+	bool touched = true;
+	struct img_error e = {0};
+	ck_assert_int_eq(img_append_put_head(path, 64, &end, &touched, &e), IMG_ECORRUPT);
+	ck_assert(!touched);
+	ck_assert_ptr_nonnull(strstr(e.detail, "byte 131072"));
+	uint8_t b[BLK];
+	ck_assert_int_eq(pread(fd, b, BLK, 16 * BLK), BLK);
+	ck_assert_uint_eq(b[0], 0x5A);
+	pvd(16, 26);
+	disk[17 * BLK] = 255;
+	memcpy(disk + 17 * BLK + 1, "CD001", 5);
+	ck_assert_int_eq(pwrite(fd, disk, 26 * BLK, 64 * BLK), 26 * BLK);
+	char stdio_path[sizeof(path) + 6];
+	snprintf(stdio_path, sizeof(stdio_path), "stdio:%s", path);
+	ck_assert_int_eq(img_append_put_head(stdio_path, 64, &end, &touched, &e), IMG_OK);
+	ck_assert(touched);
+	ck_assert_uint_eq(end, 90);
+	ck_assert_int_eq(pread(fd, file, sizeof(file), 0), (ssize_t)sizeof(file));
+	uint32_t blocks;
+	ck_assert(img_append_pvd_blocks(file + 16 * BLK, &blocks));
+	ck_assert_uint_eq(blocks, 90);
+	ck_assert_uint_eq(file[17 * BLK], 255);
+	ck_assert_uint_eq(file[18 * BLK], 0x5A);   /* the rest of the old head kept */
+	ck_assert_uint_eq(file[0], 0);             /* the session's system area */
+	close(fd);
+	unlink(path);
+	ck_assert_int_eq(img_append_put_head(path, 64, &end, &touched, &e), IMG_EIO);
+	ck_assert(!touched);
 }
 END_TEST
 
@@ -232,8 +276,9 @@ static Suite *appendable_suite(void)
 	tcase_add_test(tc, broken_chain_keeps_the_head);
 	tcase_add_test(tc, zero_sized_session_ends_the_walk);
 	tcase_add_test(tc, not_iso_or_truncated_is_corrupt);
-	tcase_add_test(tc, sessions_listed_as_xorriso_toc);
+	tcase_add_test(tc, read_error_is_not_a_broken_chain);
 	tcase_add_test(tc, head_for_a_session_at_next);
+	tcase_add_test(tc, put_head_on_a_file);
 	tcase_add_test(tc, udf_bridge_is_seen);
 	suite_add_tcase(s, tc);
 	return s;
