@@ -1,5 +1,5 @@
 # Remastering with a UDF view (mkimage --indev OLD --udf): old images made by xorriso (Rock
-# Ridge + Joliet) and by mkimage --udf (RR + Joliet + UDF) get files added, replaced and
+# Ridge + Joliet), by mkimage --udf and by genisoimage -udf (RR + Joliet + UDF) get files added, replaced and
 # removed.  The new UDF view holds the whole merged tree: pycdlib reads it (symlinks, hard
 # links, modes, owners, times, contents) as the expected tree; 7-Zip and imginfo extract it;
 # udfinfo sees a closed volume of the asked revision with the new counts; every UDF file lies
@@ -7,7 +7,7 @@
 # bytes; an old UDF view never survives (without --udf the new image has none).
 . "$E2E_DIR/lib.sh"
 . "$TOP/tests/tools/udf-tree.sh"
-need xorriso udfinfo 7z cmp
+need xorriso genisoimage udfinfo 7z cmp
 need_pycdlib
 MANIFEST="$TOP/tests/tools/udf_manifest.py"
 export SOURCE_DATE_EPOCH=1700000000
@@ -134,6 +134,7 @@ cmp -s m-old.iso m-old.copy || fail "the old image changed"
 udf_check_info m2.iso 2.50 MKOLD 8 5
 cp -a want m-want
 rm m-want/d/link
+touch -d '2023-01-02 03:04:05' m-want/d
 LC_ALL=C.UTF-8 7z x -tudf -om2 m2.iso >7z.log 2>&1 || { cat 7z.log >&2; fail "7z x m2.iso"; }
 diff -r m-want m2 >&2 || fail "7-Zip extracts another tree from the UDF 2.50 view"
 "$IMGINFO" -x / -C im2 --view udf m2.iso || fail "imginfo -x --view udf m2.iso"
@@ -144,6 +145,13 @@ for rev in 1.50 2.60; do
 		fail "remaster --udf-rev $rev"
 	udf_check_info "m-$rev.iso" "$rev" MKOLD 8 5
 done
+# genisoimage -udf's image (its own UDF 1.02 view) gets a fresh one too, read by pycdlib.
+genisoimage -quiet -R -J -udf -V GENUDF -o g-old.iso src-nolink || fail "genisoimage -udf"
+"$MKIMAGE" -quiet --indev g-old.iso --udf -o g1.iso $OPS add || fail "remaster of genisoimage's"
+udf_check_info g1.iso 1.02 GENUDF 8 5
+$PYTHON "$MANIFEST" dir m-want >m-want.txt
+$PYTHON "$MANIFEST" udf g1.iso >g-got.txt
+diff -u m-want.txt g-got.txt >&2 || fail "pycdlib sees another tree in genisoimage's remaster"
 xorriso -indev m2.iso -find / -type f 2>/dev/null | sed "s/^'//; s/'\$//" | sort >iso-files.txt
 (cd m-want && find . -type f | sed 's/^\.//' | sort) >want-files.txt
 diff -u want-files.txt iso-files.txt >&2 || fail "the Rock Ridge tree of m2.iso differs"
