@@ -158,3 +158,19 @@ diff -u want-files.txt iso-files.txt >&2 || fail "the Rock Ridge tree of m2.iso 
 
 # Growing still refuses a UDF view.
 expect_fail 2 'UDF' "$MKIMAGE" -quiet -M m0.iso -C 0,"$(( $(stat -c %s m0.iso) / 2048 ))" --udf -o s.iso add
+
+# Every case of the UDF writer's tree (udf-tree.sh: 5,000 entries in one directory, UTF-8 and
+# 255-byte names, deep directories, symlinks of every shape, hard links, devices, FIFOs,
+# sockets, setuid/setgid/sticky modes, other owners) through xorriso's image and a remaster:
+# pycdlib reads the same tree in the new UDF view as in the source.
+UDF_TREE_FOR_ISO=1 make_udf_tree rich
+xorriso -as mkisofs -quiet -R -J -joliet-long -o rich-old.iso rich 2>/dev/null || fail "xorriso rich"
+mkdir rich-add
+echo added >rich-add/added.txt
+touch -d '2021-02-03 04:05:06' rich-add/added.txt
+"$MKIMAGE" -quiet --indev rich-old.iso --udf -o rich.iso rich-add 2>/dev/null || fail "remaster rich"
+cp -a rich-add/added.txt rich/
+$PYTHON "$MANIFEST" dir rich >rich-want.txt
+$PYTHON "$MANIFEST" udf rich.iso >rich-got.txt
+diff -u rich-want.txt rich-got.txt >&2 || fail "pycdlib sees another tree in the rich remaster"
+[ "$(wc -l <rich-got.txt)" -gt 5000 ] || fail "rich manifest too short"
