@@ -156,6 +156,16 @@ xorriso -indev m2.iso -find / -type f 2>/dev/null | sed "s/^'//; s/'\$//" | sort
 (cd m-want && find . -type f | sed 's/^\.//' | sort) >want-files.txt
 diff -u want-files.txt iso-files.txt >&2 || fail "the Rock Ridge tree of m2.iso differs"
 
+# An old Rock Ridge name that is not UTF-8 cannot go into UDF: refused by name (exit 2), no
+# output, the old image as it was.
+mkdir latin1
+echo x >"latin1/caf$(printf '\351').txt"
+xorriso -as mkisofs -quiet -R -o l1-old.iso latin1 2>/dev/null || fail "xorriso latin1"
+cp l1-old.iso l1-old.copy
+expect_fail 2 'caf.xe9.txt: file name is not valid UTF-8' "$MKIMAGE" --indev l1-old.iso --udf -o l1.iso add
+[ -z "$(ls -A | grep "l1\.iso")" ] || fail "a failed run left $(ls -A | grep "l1\.iso")"
+cmp -s l1-old.iso l1-old.copy || fail "the old image changed"
+
 # Growing still refuses a UDF view.
 expect_fail 2 'UDF' "$MKIMAGE" -quiet -M m0.iso -C 0,"$(( $(stat -c %s m0.iso) / 2048 ))" --udf -o s.iso add
 
