@@ -28,6 +28,7 @@
 #include "common/udf/udf_bridge.h"
 
 #include <iconv.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -108,6 +109,9 @@ struct img_udf_bridge {
 	char name_utf8[4 * 255 + 1];
 	char target_utf8[4 * 4096 + 1];
 	bool learnt;             /* every extent found and given to the UDF tree */
+	/* Remastering (--indev): the tree comes from libisofs's merged tree, not from ours
+	 * (see build_iso_tree); the El Torito catalog's directory there, or NULL. */
+	IsoDir *cat_isodir;
 };
 
 int img_udf_parse_revision(const char *text, unsigned *revision)
@@ -303,6 +307,259 @@ static const struct img_tree_node *find_node(const struct img_tree_node *n, cons
 }
 
 
+/* ---- the UDF tree, from libisofs's (remastering) ---- */
+
+/* With --indev our walk's tree holds only the added files: the image's tree is libisofs's,
+ * the old image's nodes (imported with their Rock Ridge names and attributes) with ours
+ * merged in and --rm/--rm-r applied.  The UDF tree is then built from that tree, once it is
+ * final (img_image_add_udf, after img_image_set_boot), so that it shows what the Rock Ridge
+ * tree shows.  The data is found as for a new image: by sort weight.  libisofs weighs an
+ * imported file by its old block in tiles of 16 blocks (fs_image.c), which leaves several
+ * contents on one weight, in an order of its own; each distinct old extent gets a weight of
+ * its own here instead, above ours, in old block order (the order libisofs would read them
+ * in anyway), so that every content written has one weight and the layout can be told (and
+ * is then checked against the directory records, as always). */
+
+/* An imported file with data: its node and its old extent. */
+struct old_file {
+	IsoFile *file;
+	uint32_t block;
+	uint64_t size;
+};
+
+struct old_files {
+	struct old_file *v;
+	size_t n, cap;
+	size_t nodes;    /* every node below the root */
+};
+
+static int collect_old(IsoDir *dir, struct old_files *x)
+{
+	IsoDirIter *it = NULL;
+	if (iso_dir_get_children(dir, &it) < 0)
+		return IMG_ENOMEM;
+	IsoNode *node;
+	int rc = IMG_OK;
+	while (rc == IMG_OK && iso_dir_iter_next(it, &node) == 1) {
+		x->nodes++;
+		enum IsoNodeType t = iso_node_get_type(node);
+		if (t == LIBISO_DIR) {
+			rc = collect_old((IsoDir *)node, x);
+			continue;
+		}
+		if (t != LIBISO_FILE)
+			continue;
+		IsoFile *f = (IsoFile *)node;
+		int count = 0;
+		struct iso_file_section *sec = NULL;
+		if (iso_file_get_old_image_sections(f, &count, &sec, 0) != 1) {
+			free(sec);
+			continue; /* one of ours (image.c weighed it) */
+		}
+		if (count > 0 && iso_file_get_size(f) > 0) {
+			if (img_reserve((void **)&x->v, &x->cap, x->n + 1, sizeof(*x->v)) != IMG_OK)
+				rc = IMG_ENOMEM;
+			else
+				x->v[x->n++] = (struct old_file){f, sec[0].block,
+								 (uint64_t)iso_file_get_size(f)};
+		} else {
+			/* An empty old file: no data to place, no weight of ours. */
+			iso_node_set_sort_weight(node, 0);
+		}
+		free(sec);
+	}
+	iso_dir_iter_free(it);
+	return rc;
+}
+
+static int cmp_old(const void *a, const void *b)
+{
+	const struct old_file *x = a, *y = b;
+	if (x->block != y->block)
+		return x->block < y->block ? -1 : 1;
+	return x->size < y->size ? -1 : x->size > y->size;
+}
+
+/* Gives each distinct old extent a weight of its own above ours (base), the first extent the
+ * heaviest; *top receives the heaviest weight, *nodes the number of nodes in the tree.
+ * Files on one extent are one content: import.c made them hard links of one another. */
+static int weigh_old(IsoImage *iso, int base, int *top, size_t *nodes, struct img_error *err)
+{
+	struct old_files x = {0};
+	int rc = collect_old(iso_image_get_root(iso), &x);
+	if (rc != IMG_OK) {
+		free(x.v);
+		return img_error_set(err, rc, "UDF");
+	}
+	qsort(x.v, x.n, sizeof(*x.v), cmp_old);
+	size_t groups = 0;
+	for (size_t i = 0; i < x.n; i++)
+		if (i == 0 || cmp_old(&x.v[i - 1], &x.v[i]) != 0)
+			groups++;
+	if (groups > (size_t)(INT_MAX - base)) {
+		free(x.v);
+		return img_error_set(err, IMG_ETOOBIG, "UDF: %zu old files", groups);
+	}
+	int w = base + (int)groups + 1;
+	for (size_t i = 0; i < x.n; i++) {
+		if (i == 0 || cmp_old(&x.v[i - 1], &x.v[i]) != 0)
+			w--;
+		iso_node_set_sort_weight((IsoNode *)x.v[i].file, w);
+	}
+	*top = base + (int)groups;
+	*nodes = x.nodes;
+	free(x.v);
+	return IMG_OK;
+}
+
+/* The attributes Rock Ridge records of node (its PX and TF entries). */
+static void iso_attr(IsoNode *node, struct img_udf_attr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->mode = (uint32_t)iso_node_get_mode(node);
+	a->uid = (uint32_t)iso_node_get_uid(node);
+	a->gid = (uint32_t)iso_node_get_gid(node);
+	a->atime = (struct img_udf_time){(int64_t)iso_node_get_atime(node), 0};
+	a->mtime = (struct img_udf_time){(int64_t)iso_node_get_mtime(node), 0};
+	a->ctime = (struct img_udf_time){(int64_t)iso_node_get_ctime(node), 0};
+}
+
+/* add_children for libisofs's tree: the children of dir under UDF node parent (UINT32_MAX:
+ * hidden), with the same hiding rules (libisofs hides a directory's subtree; a node hidden
+ * from both trees with LIBISO_HIDE_BUT_WRITE still has its data written). */
+static int add_iso_children(struct img_image *img, struct img_udf_bridge *b, IsoDir *dir,
+			    uint32_t parent, int above, bool kept, struct img_error *err)
+{
+	IsoDirIter *it = NULL;
+	if (iso_dir_get_children(dir, &it) < 0)
+		return img_error_set(err, IMG_ENOMEM, "UDF");
+	IsoNode *k;
+	int rc = IMG_OK;
+	while (rc == IMG_OK && iso_dir_iter_next(it, &k) == 1) {
+		enum IsoNodeType t = iso_node_get_type(k);
+		/* The El Torito catalog: add_catalog lists it where the boot record says. */
+		if (t == LIBISO_BOOT)
+			continue;
+		int h = iso_node_get_hidden(k);
+		int own = ((h & LIBISO_HIDE_ON_RR) ? IMG_HIDE_ISO : 0) |
+			  ((h & LIBISO_HIDE_ON_JOLIET) ? IMG_HIDE_JOLIET : 0);
+		int hide = own | above;
+		bool visible = udf_visible(img, hide);
+		bool keep = kept || (h & LIBISO_HIDE_BUT_WRITE);
+		bool show = parent != UINT32_MAX && visible;
+		struct img_udf_attr a;
+		iso_attr(k, &a);
+		uint32_t id = UINT32_MAX;
+		const char *name = udf_utf8(b, iso_node_get_name(k), b->name_utf8,
+					    sizeof(b->name_utf8));
+		if (name == NULL) {
+			rc = img_error_set(err, IMG_EINVAL, "UDF: %s: name not valid in charset %s",
+					   iso_node_get_name(k), img_image_opts(img)->input_charset);
+			break;
+		}
+		if (t == LIBISO_DIR) {
+			if (show && (rc = img_udf_add_dir(b->udf, parent, name, &a, &id)) != IMG_OK) {
+				rc = udf_fail(err, b, rc);
+				break;
+			}
+			if (show && (IsoDir *)k == b->cat_isodir)
+				b->cat_dir_id = id;
+			rc = add_iso_children(img, b, (IsoDir *)k, show ? id : UINT32_MAX, hide, keep,
+					      err);
+			continue;
+		}
+		if (t == LIBISO_FILE) {
+			IsoFile *f = (IsoFile *)k;
+			uint64_t size = (uint64_t)iso_file_get_size(f);
+			int w = iso_file_get_sort_weight(f);
+			struct content *c = NULL;
+			if (w >= 1 && w <= b->max_weight) {
+				c = &b->contents[b->max_weight - w];
+				c->size = size;
+				if (visible)
+					c->listed = true;
+				if (visible || keep)
+					c->written = true;
+			} else if (size > 0) {
+				rc = img_error_set(err, IMG_EISOFS, "UDF: %s: no weight of ours (%d)",
+						   iso_node_get_name(k), w);
+				break;
+			}
+			if (!show)
+				continue;
+			if (c != NULL && c->udf_file != UINT32_MAX) {
+				rc = img_udf_add_link(b->udf, parent, name, c->udf_file, &id);
+			} else {
+				rc = img_udf_add_file(b->udf, parent, name, &a, size, 0, &id);
+				if (rc == IMG_OK && c != NULL)
+					c->udf_file = id;
+			}
+		} else if (t == LIBISO_SYMLINK) {
+			const char *target = udf_utf8(b, iso_symlink_get_dest((IsoSymlink *)k),
+						      b->target_utf8, sizeof(b->target_utf8));
+			if (target == NULL) {
+				rc = img_error_set(err, IMG_EINVAL,
+						   "UDF: %s: link target not valid in charset %s",
+						   iso_node_get_name(k),
+						   img_image_opts(img)->input_charset);
+				break;
+			}
+			if (show)
+				rc = img_udf_add_symlink(b->udf, parent, name, &a, target, &id);
+		} else if (t == LIBISO_SPECIAL && show) {
+			dev_t dev = iso_special_get_dev((IsoSpecial *)k);
+			rc = img_udf_add_special(b->udf, parent, name, &a, major(dev), minor(dev),
+						 &id);
+		}
+		if (rc != IMG_OK)
+			rc = udf_fail(err, b, rc);
+	}
+	iso_dir_iter_free(it);
+	return rc;
+}
+
+/* The UDF tree of libisofs's tree (remastering), into b whose udf is new: contents by the
+ * weights weigh_old gave. */
+static int build_iso_tree(struct img_image *img, struct img_udf_bridge *b,
+			  const char *catalog, struct img_error *err)
+{
+	IsoImage *iso = img_image_isofs(img);
+	int top = 0;
+	size_t nodes = 0;
+	int rc = weigh_old(iso, b->max_weight, &top, &nodes, err);
+	if (rc != IMG_OK)
+		return rc;
+	free(b->contents);
+	b->max_weight = top;
+	b->ncontents = (size_t)top;
+	b->contents = calloc(b->ncontents ? b->ncontents : 1, sizeof(*b->contents));
+	if (b->contents == NULL)
+		return img_error_set(err, IMG_ENOMEM, "UDF");
+	for (size_t i = 0; i < b->ncontents; i++)
+		b->contents[i].udf_file = UINT32_MAX;
+	if (img_udf_reserve(b->udf, nodes + 2 < UINT32_MAX ? (uint32_t)(nodes + 2) : UINT32_MAX)
+	    != IMG_OK)
+		return img_error_set(err, IMG_ENOMEM, "UDF");
+	if (catalog != NULL) {
+		size_t dlen = (size_t)(strrchr(catalog, '/') - catalog);
+		char *dir = dlen ? strndup(catalog, dlen) : strdup("/");
+		if (dir == NULL)
+			return img_error_set(err, IMG_ENOMEM, "UDF");
+		IsoNode *d = NULL;
+		if (iso_tree_path_to_node(iso, dir, &d) == 1 && d != NULL &&
+		    iso_node_get_type(d) == LIBISO_DIR)
+			b->cat_isodir = (IsoDir *)d;
+		free(dir);
+	}
+	IsoDir *root = iso_image_get_root(iso);
+	if (b->cat_isodir == root)
+		b->cat_dir_id = IMG_UDF_ROOT;
+	struct img_udf_attr ra;
+	iso_attr((IsoNode *)root, &ra);
+	img_udf_set_root(b->udf, &ra);
+	return add_iso_children(img, b, root, IMG_UDF_ROOT, 0, false, err);
+}
+
 static int64_t volume_time(const struct img_image_opts *o, int64_t now);
 
 /* Adds the boot catalog as a regular file where libisofs put it, with what Rock Ridge shows
@@ -312,7 +569,7 @@ static int add_catalog(struct img_image *img, struct img_udf_bridge *b)
 {
 	struct img_error *err = img_image_err(img);
 	const struct img_image_boot *boot = img_image_boot(img);
-	if (b->cat_dir == NULL || b->cat_dir_id == UINT32_MAX || boot->catalog_hidden)
+	if (b->cat_dir_id == UINT32_MAX || boot->catalog_hidden)
 		return IMG_OK;
 	IsoNode *node = NULL;
 	if (iso_tree_path_to_node(img_image_isofs(img), boot->catalog_path, &node) != 1 ||
@@ -477,7 +734,7 @@ static void plan_free(struct udf_plan *p)
 /* Builds the UDF tree of img's tree as setup says, all but the boot catalog (whose node
  * libisofs makes in img_image_set_boot).  Errors go to err only: this may run while another
  * thread builds libisofs's tree (plan_build). */
-static int build_tree(const struct img_image *img, const struct udf_setup *setup,
+static int build_tree(struct img_image *img, const struct udf_setup *setup,
 		      struct img_udf_bridge **out, struct img_error *err)
 {
 	*out = NULL;
@@ -507,9 +764,12 @@ static int build_tree(const struct img_image *img, const struct udf_setup *setup
 	for (size_t i = 0; i < b->ncontents; i++)
 		b->contents[i].udf_file = UINT32_MAX;
 	const struct img_image_opts *o = img_image_opts(img);
+	/* Remastering: the volume id is the old image's unless -V was given (import.c). */
+	const char *volid = img_image_get_import(img) != NULL
+				    ? iso_image_get_volume_id(img_image_isofs(img)) : o->volid;
 	struct img_udf_options uo = {
 		.revision = setup->revision,
-		.volume_id = o->volid != NULL && o->volid[0] ? o->volid : NULL,
+		.volume_id = volid != NULL && volid[0] ? volid : NULL,
 		.volume_time = volume_time(img_image_opts(img), (int64_t)time(NULL)),
 		.reserve_at_end = setup->reserve_at_end,
 	};
@@ -518,6 +778,16 @@ static int build_tree(const struct img_image *img, const struct udf_setup *setup
 		bridge_free(b);
 		return img_error_set(err, rc, "UDF: revision %x or label %s refused",
 				     setup->revision, uo.volume_id ? uo.volume_id : "");
+	}
+	b->cat_dir_id = b->cat_file = UINT32_MAX;
+	if (img_image_get_import(img) != NULL) {
+		rc = build_iso_tree(img, b, setup->catalog, err);
+		if (rc != IMG_OK) {
+			bridge_free(b);
+			return rc;
+		}
+		*out = b;
+		return IMG_OK;
 	}
 	/* Room for every entry at once: growing by doubling copied 15 MB for 100,000 files. */
 	size_t entries = img_tree_count(img_image_tree(img)) + 2;
@@ -673,7 +943,9 @@ int img_image_plan_udf(struct img_image *img, unsigned revision,
  * img_image_add_udf, never set on the image. */
 static void plan_build(struct img_image *img, struct udf_plan *p)
 {
-	if (img_image_tree(img) == NULL)
+	/* On top of an imported tree the UDF tree is libisofs's, which is still being built:
+	 * img_image_add_udf builds it once final (take_tree). */
+	if (img_image_tree(img) == NULL || img_image_get_import(img) != NULL)
 		return;
 	/* img_image_set_boot replaces a tree file where the catalog goes, only a regular one
 	 * (else it fails). */

@@ -19,7 +19,10 @@ int img_udf_parse_revision(const char *text, unsigned *revision);
  * tree holds every entry of the image tree that is not hidden from both ISO9660 and Joliet,
  * with the names, modes, owners and times Rock Ridge records (-r and SOURCE_DATE_EPOCH apply
  * alike); device files (major and minor in a Device Specification extended attribute), FIFOs
- * and sockets are in it too.  Its label is the volume id.  libisofs's session then starts
+ * and sockets are in it too.  On top of an imported image (img_image_import) the UDF tree is
+ * libisofs's merged tree as Rock Ridge records it (old entries, added ones, removals), and
+ * each imported file with data gets a sort weight of its own above the image tree's (old
+ * block order), by which its data is placed.  Its label is the volume id.  libisofs's session then starts
  * after the UDF metadata, and img_image_read returns the whole bridge image, with libisofs's
  * MD5 tags (--md5) valid in it.  Errors (on the image's error, naming the path): IMG_EINVAL
  * (a name that is not UTF-8, no tree yet, called twice, the image has another extension),
