@@ -34,6 +34,14 @@ struct mk_opts {
 	unsigned long long capacity; /* blocks of 2048 bytes the image must fit (0: any) */
 	bool jigdo_on;               /* -jigdo-jigdo: .jigdo and .template along with the image */
 	struct img_jigdo_opts jigdo;
+	/* Remastering (--indev): the old image, the image paths to remove (--rm, --rm-r: each
+	 * NULL-terminated or NULL), whether its boot records are dropped (--boot keep-none)
+	 * rather than replayed, and whether a Joliet option was given (else Joliet follows
+	 * the old image). */
+	const char *indev;
+	const char **rm, **rm_r;
+	bool boot_keep_none;
+	bool joliet_given;
 };
 
 /* Parses argv into o.  Returns -1 to go on, else the exit code (after --help, --version or a
