@@ -10,6 +10,7 @@
 
 #include "common/base/grow.h"
 #include "common/cli/cli.h"
+#include "common/build/boot_replay.h"
 #include "common/build/image.h"
 #include "common/build/import.h"
 #include "common/build/jigdo.h"
@@ -50,6 +51,8 @@ struct job {
 	struct img_writer *writer;
 	struct img_progress *progress;
 	enum img_cli_progress show;
+	bool replay;                 /* --indev's boot setup replayed (replay_boot) */
+	struct img_boot_config replay_boot;
 };
 
 static void job_free(struct job *j)
@@ -59,6 +62,8 @@ static void job_free(struct job *j)
 	img_jigdo_free(j->jigdo);
 	img_tree_free(j->tree);
 	img_progress_free(j->progress);
+	if (j->replay)
+		img_boot_config_free(&j->replay_boot);
 	img_sort_rules_free(j->sort, j->nsort);
 	for (size_t i = 0; i < j->nlists; i++)
 		img_lines_free(j->lists[i]);
@@ -341,14 +346,40 @@ static int check_not_indev(const struct mk_opts *o)
 	return -1;
 }
 
+/* --boot replay: the old image's El Torito entries, system area and appended partitions,
+ * read again from its bytes (boot_replay.c), to be applied once the tree is complete. */
+static int replay_boot(struct job *j)
+{
+	const struct mk_opts *o = j->o;
+	const char *path = indev_file(o->indev);
+	struct img_error e = {0};
+	struct img_source *src = NULL;
+	if (img_source_open(path, NULL, &src, &e) != IMG_OK) {
+		img_cli_error("cannot read the old image", &e);
+		return IMG_EXIT_USAGE;
+	}
+	img_boot_config_init(&j->replay_boot);
+	j->replay = true;
+	int rc = img_boot_replay(src, path, &j->replay_boot, &e);
+	img_source_close(src);
+	if (rc != IMG_OK) {
+		img_cli_fail("%s: %s; use --boot keep-none to drop the boot setup", o->indev,
+			     e.detail[0] ? e.detail : img_strerror(rc));
+		return rc == IMG_ECORRUPT || rc == IMG_EIO ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
+	}
+	return -1;
+}
+
 /* --indev: the old image's tree into the new image, then --rm and --rm-r. */
 static int import_old(struct job *j)
 {
 	const struct mk_opts *o = j->o;
+	/* libisofs's own copy of the old boot catalog and system area always goes: a replay sets
+	 * them again from the old image's bytes (a catalog cannot be made twice). */
 	struct img_import_opts io = {
 		.path = o->indev,
 		.start_block = 0,
-		.drop_boot = o->boot_keep_none,
+		.drop_boot = true,
 		.joliet_as_old = !o->joliet_given,
 	};
 	if (img_image_import(j->image, &io) != IMG_OK) {
@@ -358,12 +389,12 @@ static int import_old(struct job *j)
 			       ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
 	}
 	const struct img_import_info *in = img_image_import_info(j->image);
-	if (!o->boot_keep_none && (in->eltorito || in->system_area)) {
-		img_cli_fail("%s has boot records (%s%s%s): boot replay: not available yet; use "
-			     "--boot keep-none", o->indev, in->eltorito ? "El Torito" : "",
-			     in->eltorito && in->system_area ? ", " : "",
-			     in->system_area ? "system area" : "");
-		return IMG_EXIT_FAIL;
+	/* Boot options on the command line make the boot setup anew instead of a replay. */
+	bool own_boot = o->boot != NULL && img_boot_config_active(o->boot);
+	if (!o->boot_keep_none && !own_boot && (in->eltorito || in->system_area)) {
+		int rc = replay_boot(j);
+		if (rc >= 0)
+			return rc;
 	}
 	for (int pass = 0; pass < 2; pass++) {
 		const char **v = pass == 0 ? o->rm : o->rm_r;
@@ -405,8 +436,9 @@ static int make_image(struct job *j)
 		}
 	}
 	/* Said before the tree goes in, the UDF tree is built alongside libisofs's. */
+	const struct img_boot_config *boot_cfg = j->replay ? &j->replay_boot : o->boot;
 	if (o->udf_revision != 0 &&
-	    img_image_plan_udf(j->image, o->udf_revision, o->boot) != IMG_OK) {
+	    img_image_plan_udf(j->image, o->udf_revision, boot_cfg) != IMG_OK) {
 		img_cli_error("cannot add the UDF view", img_image_error(j->image));
 		return IMG_EXIT_FAIL;
 	}
@@ -414,12 +446,14 @@ static int make_image(struct job *j)
 		img_cli_error("cannot build image", img_image_error(j->image));
 		return IMG_EXIT_FAIL;
 	}
-	if (o->boot != NULL && img_boot_config_active(o->boot)) {
-		struct img_boot_config boot = *o->boot;
+	if (boot_cfg != NULL && img_boot_config_active(boot_cfg)) {
+		struct img_boot_config boot = *boot_cfg;
 		boot.catalog_hidden = boot.catalog_hidden || catalog_hidden(j, boot.catalog_path);
 		if (img_image_set_boot(j->image, &boot) != IMG_OK) {
 			const struct img_error *be = img_image_error(j->image);
-			img_cli_error("cannot make boot media", be);
+			/* A replayed boot image the command line removed (--rm) is named here. */
+			img_cli_error(j->replay ? "cannot replay the old image's boot setup"
+						: "cannot make boot media", be);
 			/* Naming a file that is missing or unfit is a matter of the input. */
 			return be->code == IMG_EISOFS || be->code == IMG_ENOMEM ? IMG_EXIT_FAIL
 										: IMG_EXIT_USAGE;
