@@ -388,14 +388,6 @@ static int import_old(struct job *j)
 		return e->code == IMG_ENOENT || e->code == IMG_ECORRUPT || e->code == IMG_EIO
 			       ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
 	}
-	const struct img_import_info *in = img_image_import_info(j->image);
-	/* Boot options on the command line make the boot setup anew instead of a replay. */
-	bool own_boot = o->boot != NULL && img_boot_config_active(o->boot);
-	if (!o->boot_keep_none && !own_boot && (in->eltorito || in->system_area)) {
-		int rc = replay_boot(j);
-		if (rc >= 0)
-			return rc;
-	}
 	for (int pass = 0; pass < 2; pass++) {
 		const char **v = pass == 0 ? o->rm : o->rm_r;
 		for (; v != NULL && *v != NULL; v++) {
@@ -417,12 +409,22 @@ static int make_image(struct job *j)
 		io.have_epoch = true;
 		io.epoch = (long long)img_tree_newest_mtime(j->tree);
 	}
+	/* Boot options on the command line make the boot setup anew instead of a replay. */
+	bool own_boot = o->boot != NULL && img_boot_config_active(o->boot);
+	int rc;
+	if (o->indev != NULL && !o->boot_keep_none && !own_boot) {
+		if ((rc = replay_boot(j)) >= 0)
+			return rc;
+		/* A bootable CD pads as xorriso does (300 KiB): GRUB's CD driver reads ahead and
+		 * fails on a file in the last blocks of an image that ends right after it. */
+		if (j->replay_boot.n_entries > 0 && !o->pad_given && io.pad_blocks == 0)
+			io.pad_blocks = 150;
+	}
 	struct img_error e;
 	if (img_image_new(&io, on_note, j, &j->image, &e) != IMG_OK) {
 		img_cli_error("cannot create image", &e);
 		return e.code == IMG_EINVAL ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
 	}
-	int rc;
 	if (o->indev != NULL && (rc = import_old(j)) >= 0)
 		return rc;
 	if (o->jigdo_on) {
@@ -436,7 +438,8 @@ static int make_image(struct job *j)
 		}
 	}
 	/* Said before the tree goes in, the UDF tree is built alongside libisofs's. */
-	const struct img_boot_config *boot_cfg = j->replay ? &j->replay_boot : o->boot;
+	const struct img_boot_config *boot_cfg =
+		j->replay && img_boot_config_active(&j->replay_boot) ? &j->replay_boot : o->boot;
 	if (o->udf_revision != 0 &&
 	    img_image_plan_udf(j->image, o->udf_revision, boot_cfg) != IMG_OK) {
 		img_cli_error("cannot add the UDF view", img_image_error(j->image));
