@@ -2,6 +2,8 @@
  * iso_image_import over a data source of our own), and removing entries from it. */
 #include "common/build/import.h"
 #include "common/build/image_ext.h"
+#include "common/build/isofs_ino.h"
+#include "common/base/grow.h"
 #include "common/inspect/source.h"
 
 #include <pthread.h>
@@ -106,6 +108,23 @@ static int check_iso9660(struct old_source *o, uint32_t start, struct img_error 
 	return IMG_OK;
 }
 
+/* Whether libisofs's failure code ret says the old image is damaged or not what it should
+ * be (rather than that libisofs or the system failed). */
+static bool damage_code(int ret)
+{
+	static const int codes[] = {
+		(int)ISO_WRONG_PVD, (int)ISO_WRONG_RR, (int)ISO_WRONG_ECMA119,
+		(int)ISO_WRONG_EL_TORITO, (int)ISO_UNSUPPORTED_ECMA119, (int)ISO_UNSUPPORTED_RR,
+		(int)ISO_UNSUPPORTED_SUSP, (int)ISO_UNSUPPORTED_VD, (int)ISO_UNSUPPORTED_EL_TORITO,
+		(int)ISO_MD5_TAG_MISMATCH, (int)ISO_SB_TREE_CORRUPTED, (int)ISO_MD5_AREA_CORRUPTED,
+		(int)ISO_NO_ROOT_DIR,
+	};
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (ret == codes[i])
+			return true;
+	return false;
+}
+
 /* libisofs's failure with the read error behind it, if any, naming the old image. */
 static int import_failed(struct img_image *img, struct old_source *o, int ret,
 			 const char *what)
@@ -116,10 +135,7 @@ static int import_failed(struct img_image *img, struct old_source *o, int ret,
 	int rc = img_image_isofs_error(img, ret, label);
 	if (why[0] != '\0')
 		img_image_err(img)->code = IMG_EIO;
-	else if (ret == (int)ISO_WRONG_PVD || ret == (int)ISO_WRONG_RR ||
-		 ret == (int)ISO_UNSUPPORTED_ECMA119 || ret == (int)ISO_MD5_TAG_MISMATCH ||
-		 ret == (int)ISO_WRONG_ECMA119 || ret == (int)ISO_WRONG_EL_TORITO ||
-		 ret == (int)ISO_NO_ROOT_DIR)
+	else if (damage_code(ret))
 		img_image_err(img)->code = IMG_ECORRUPT;
 	else
 		return rc;
@@ -189,6 +205,131 @@ static void hide_from_joliet(IsoDir *dir)
 			iso_node_set_hidden(kid, iso_node_get_hidden(kid) | LIBISO_HIDE_ON_JOLIET);
 	}
 	iso_dir_iter_free(it);
+}
+
+/* An imported file with data, and where its data lies in the old image. */
+struct old_extent {
+	IsoNode *node;
+	uint32_t block;
+	uint64_t size;
+	size_t at;         /* path order, for a stable sort */
+};
+
+struct extents {
+	struct old_extent *v;
+	size_t n, cap;
+};
+
+static int collect_extents(IsoDir *dir, struct extents *x)
+{
+	IsoDirIter *it = NULL;
+	if (iso_dir_get_children(dir, &it) < 0)
+		return IMG_ENOMEM;
+	IsoNode *kid;
+	int rc = IMG_OK;
+	while (rc == IMG_OK && iso_dir_iter_next(it, &kid) == 1) {
+		enum IsoNodeType t = iso_node_get_type(kid);
+		if (t == LIBISO_DIR) {
+			rc = collect_extents((IsoDir *)kid, x);
+			continue;
+		}
+		if (t != LIBISO_FILE)
+			continue;
+		IsoFile *f = (IsoFile *)kid;
+		int count = 0;
+		struct iso_file_section *sec = NULL;
+		off_t size = iso_file_get_size(f);
+		if (size <= 0 || iso_file_get_old_image_sections(f, &count, &sec, 0) != 1 ||
+		    count < 1) {
+			free(sec);
+			continue;
+		}
+		uint32_t block = sec[0].block;
+		free(sec);
+		if (img_grow((void **)&x->v, &x->cap, x->n, sizeof(*x->v), 256) != IMG_OK) {
+			rc = IMG_ENOMEM;
+			break;
+		}
+		x->v[x->n] = (struct old_extent){ kid, block, (uint64_t)size, x->n };
+		x->n++;
+	}
+	iso_dir_iter_free(it);
+	return rc;
+}
+
+static int cmp_extent(const void *a, const void *b)
+{
+	const struct old_extent *x = a, *y = b;
+	if (x->block != y->block)
+		return x->block < y->block ? -1 : 1;
+	if (x->size != y->size)
+		return x->size < y->size ? -1 : 1;
+	return x->at < y->at ? -1 : x->at > y->at;
+}
+
+/* Files of the old image that share their data (one extent) are hard links: genisoimage and
+ * xorriso without --hardlinks record no PX inode numbers for them (RRIP 1.10, or 0), and
+ * readers such as the Linux kernel and bsdtar know them by their extent.  libisofs gives each
+ * imported file a number of its own then; one number per extent keeps them one file. */
+static int link_shared_extents(IsoDir *root)
+{
+	struct extents x = {0};
+	int rc = collect_extents(root, &x);
+	if (rc == IMG_OK && x.n > 1) {
+		qsort(x.v, x.n, sizeof(*x.v), cmp_extent);
+		/* Numbers above any PX serial (32 bits) and libisofs's own counter: distinct
+		 * from every other family's. */
+		ino_t family = (ino_t)1 << 40;
+		for (size_t i = 0; i < x.n && rc == IMG_OK;) {
+			size_t end = i + 1;
+			while (end < x.n && x.v[end].block == x.v[i].block &&
+			       x.v[end].size == x.v[i].size)
+				end++;
+			for (size_t k = i; end - i > 1 && k < end && rc == IMG_OK; k++)
+				if (!img_isofs_set_ino(x.v[k].node, family))
+					rc = IMG_ENOMEM;
+			family++;
+			i = end;
+		}
+	}
+	free(x.v);
+	return rc;
+}
+
+/* ECMA-119 8.4.26.1: "YYYYMMDDhhmmsscc" and a signed offset from GMT in 15-minute steps
+ * (-48..52), as libisofs hands the PVD's dates over.  false for all zeros (no date) or
+ * anything malformed. */
+static bool parse_voldate(const char *d, long long *out)
+{
+	if (d == NULL)
+		return false;
+	int v[6];
+	static const int len[6] = { 4, 2, 2, 2, 2, 2 };
+	const char *p = d;
+	for (int i = 0; i < 6; i++) {
+		v[i] = 0;
+		for (int k = 0; k < len[i]; k++, p++) {
+			if (*p < '0' || *p > '9')
+				return false;
+			v[i] = v[i] * 10 + (*p - '0');
+		}
+	}
+	if (v[0] < 1970 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 ||
+	    v[4] > 59 || v[5] > 60)
+		return false;
+	signed char tz = (signed char)d[16];
+	if (tz < -48 || tz > 52)
+		tz = 0;
+	/* Days from 1970-01-01 to the date (proleptic Gregorian; no timegm: it is not C11). */
+	int y = v[0], m = v[1];
+	if (m <= 2) {
+		y--;
+		m += 12;
+	}
+	long long days = 365LL * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + v[2] -
+			 719469;
+	*out = days * 86400 + v[3] * 3600 + v[4] * 60 + v[5] - (long long)tz * 15 * 60;
+	return true;
 }
 
 /* Sets the volume ids the caller gave (non-NULL) over the imported ones. */
@@ -268,7 +409,7 @@ int img_image_import(struct img_image *img, const struct img_import_opts *o)
 		free(imp);
 		free(old);
 		free(ds);
-		return img_error_set(err, rc, "old image %s", e.detail);
+		return img_error_set(err, rc, "%s", e.detail);
 	}
 	*ds = (IsoDataSource){ .version = 0, .refcount = 1, .open = old_open, .close = old_close,
 			       .read_block = old_read_block, .free_data = old_free, .data = old };
@@ -299,6 +440,9 @@ int img_image_import(struct img_image *img, const struct img_import_opts *o)
 	in->iso1999 = iso_read_image_features_has_iso1999(feat) == 1;
 	in->eltorito = iso_read_image_features_has_eltorito(feat) == 1;
 	iso_read_image_features_destroy(feat);
+	char *ct = NULL, *mt = NULL, *xt = NULL, *ft = NULL;
+	if (iso_image_get_pvd_times(iso, &ct, &mt, &xt, &ft) >= 0)
+		in->have_mtime = parse_voldate(mt, &in->mtime);
 	const char *vid = iso_image_get_volume_id(iso);
 	snprintf(in->volid, sizeof(in->volid), "%s", vid ? vid : "");
 	for (size_t n = strlen(in->volid); n > 0 && in->volid[n - 1] == ' '; n--)
@@ -324,6 +468,8 @@ int img_image_import(struct img_image *img, const struct img_import_opts *o)
 	if (in->aaip && (ret = iso_write_opts_set_aaip(w, 1)) < 0)
 		return img_image_isofs_error(img, ret, "AAIP");
 	hide_from_joliet((IsoDir *)root);
+	if (link_shared_extents((IsoDir *)root) != IMG_OK)
+		return img_error_set(err, IMG_ENOMEM, "%s: hard links", old->name);
 	if (in->md5 && !io->md5)
 		strip_md5_attrs(root, "isofs.ca");
 	if (o->drop_boot) {
@@ -348,6 +494,15 @@ const struct img_import_info *img_image_import_info(const struct img_image *img)
 {
 	const struct img_import *imp = img_image_get_import(img);
 	return imp != NULL && imp->done ? &imp->info : NULL;
+}
+
+int img_import_take_error(struct img_import *imp, struct img_error *err)
+{
+	char why[768];
+	if (imp == NULL || old_why(imp->old, why, sizeof(why))[0] == '\0')
+		return IMG_OK;
+	return img_error_set(err, IMG_EIO, "%.200s: cannot read the old image: %s", imp->old->name,
+			     why);
 }
 
 void img_import_free(struct img_import *imp)

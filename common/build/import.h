@@ -8,6 +8,9 @@
 
 #include "common/build/image.h"
 
+/* An image's import state (owned by the image). */
+struct img_import;
+
 /* What to import, and from where. */
 struct img_import_opts {
 	/* The old image: a regular file or a block device, optionally spelled "stdio:PATH" (as
@@ -46,6 +49,8 @@ struct img_import_info {
 	bool aaip;               /* ... AAIP entries (ACLs, xattrs, libisofs's own) */
 	bool md5;                /* ... libisofs's MD5 array ("isofs.ca" on the root); its
 				  * session tags were checked by the import */
+	bool have_mtime;         /* the volume modification date (ECMA-119 8.4.27) was valid: */
+	long long mtime;         /* it, in seconds since 1970 (UTC) */
 };
 
 /* Replaces the (still empty) tree of img by the tree of the session of the old image that
@@ -73,9 +78,13 @@ const struct img_import_info *img_image_import_info(const struct img_image *img)
  * recursive), IMG_EISOFS. */
 int img_image_remove_path(struct img_image *img, const char *path, bool recursive);
 
+/* After the image's stream failed: IMG_EIO with "OLD: cannot read the old image: what, at byte
+ * N" in err when reading the old image failed (its data went missing or the device failed),
+ * else IMG_OK (err untouched). */
+int img_import_take_error(struct img_import *imp, struct img_error *err);
+
 /* Frees an import's state (img_image_free calls it; the data source lives on in libisofs
  * while its image needs it). */
-struct img_import;
 void img_import_free(struct img_import *imp);
 
 #endif
