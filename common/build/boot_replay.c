@@ -170,6 +170,10 @@ static int replay(const struct img_replay_scan *s, const char *old_path,
 	if (s->cyl_align >= 0 && s->cyl_align <= 3)
 		cfg->cyl_align = cyl[s->cyl_align];
 	cfg->partition_offset = s->partition_offset;
+	/* The GPT type of the ISO's own entry (-iso_mbr_part_type GUID), as the old GPT has it. */
+	if (s->gpt && s->iso_type_guid[0] &&
+	    img_boot_parse_guid(s->iso_type_guid, cfg->iso_type_guid) == IMG_OK)
+		cfg->has_iso_type_guid = true;
 	cfg->heads_per_cyl = s->heads_per_cyl;
 	cfg->secs_per_head = s->secs_per_head;
 

@@ -177,6 +177,14 @@ static int examine_image(struct img_source *src, struct img_replay_entry *e,
 	return IMG_OK;
 }
 
+/* A primary volume descriptor 16 blocks after block (the set of a -partition_offset). */
+static bool has_pvd(struct img_source *src, uint64_t block)
+{
+	unsigned char vd[8];
+	return img_source_read(src, (block + 16) * 2048, vd, sizeof(vd), "PVD", NULL) == IMG_OK &&
+	       vd[0] == 1 && memcmp(vd + 1, "CD001", 5) == 0;
+}
+
 struct raw_part {
 	int status, type;
 	uint32_t start, count;
@@ -332,10 +340,7 @@ static int scan_system_area(struct img_source *src, struct img_replay_scan *s,
 				s->iso_part_type = p->type;
 		} else if (i == 0 && p->start >= 64 && p->start % 4 == 0 && p->start <= 2048) {
 			/* -partition_offset: a second volume descriptor set at the partition. */
-			unsigned char vd[8];
-			if (img_source_read(src, ((uint64_t)p->start / 4 + 16) * 2048, vd, 8, "PVD",
-					    NULL) == IMG_OK && vd[0] == 1 &&
-			    memcmp(vd + 1, "CD001", 5) == 0) {
+			if (has_pvd(src, p->start / 4)) {
 				s->partition_offset = p->start / 4;
 				s->force_bootable = p->status == 0x80;
 				s->iso_part_type = p->type;
@@ -415,7 +420,14 @@ static int scan_system_area(struct img_source *src, struct img_replay_scan *s,
 				matched = true;
 			}
 		}
-		if (!matched && g->first_lba <= 64 && s->iso_type_guid[0] == '\0')
+		if (!matched && s->partition_offset == 0 && g->first_lba >= 64 &&
+		    g->first_lba <= 2048 && g->first_lba % 4 == 0 && has_pvd(src, g->first_lba / 4)) {
+			/* -partition_offset with a GPT (the MBR only protective): the ISO's entry
+			 * starts at the second volume descriptor set. */
+			s->partition_offset = (uint32_t)(g->first_lba / 4);
+		}
+		if (!matched && g->first_lba <= (uint64_t)s->partition_offset * 4 + 64 &&
+		    s->iso_type_guid[0] == '\0')
 			snprintf(s->iso_type_guid, sizeof(s->iso_type_guid), "%s", g->type_guid);
 		else if (!matched && mark_of(g->type_guid) == 3)
 			note(s, "a GPT EFI system partition inside the volume that is no El Torito "

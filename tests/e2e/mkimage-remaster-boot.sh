@@ -170,7 +170,8 @@ done
 # back by xorriso: ISOLINUX BIOS + EFI with an isohybrid GPT (and APM), an appended ESP (in the
 # MBR, and in a GPT), floppy and hard-disk emulation, boot info table + GRUB2 boot info with a
 # GRUB2 MBR, GRUB's protective label, the EFI image as the GPT's ESP, a partition offset, a
-# hidden catalog, a hidden boot image (copied from the old image's bytes, hidden again), id
+# hidden catalog, Fedora lorax's line (GRUB2 MBR, partition offset, ESP appended in a GPT, the
+# ISO's GPT type, hidden catalog), a hidden boot image (copied from the old image's bytes, hidden again), id
 # strings and selection criteria.
 mkdir -p t/isolinux
 cp "$ISOLINUX_DIR/isolinux.bin" t/isolinux/
@@ -204,6 +205,7 @@ $isolinux -append_partition 2 C12A7328-F81F-11D2-BA4B-00A0C93EC93B esp.img -appe
 -b isolinux/isolinux.bin -no-emul-boot -eltorito-alt-boot -e efi.img -no-emul-boot -efi-boot-part --efi-boot-image
 $isolinux -isohybrid-mbr $ISOLINUX_DIR/isohdpfx.bin -partition_offset 16
 $isolinux --boot-catalog-hide
+--grub2-mbr /usr/lib/grub/i386-pc/boot.img -partition_offset 16 -appended_part_as_gpt -append_partition 2 C12A7328-F81F-11D2-BA4B-00A0C93EC93B esp.img -iso_mbr_part_type EBD0A0A2-B9E5-4433-87C0-68B6B72699C7 -c boot.cat --boot-catalog-hide -b grub.img -no-emul-boot -boot-load-size 4 -boot-info-table --grub2-boot-info -eltorito-alt-boot -e --interval:appended_partition_2:all:: -no-emul-boot
 -hide grub.img -b grub.img -no-emul-boot -boot-info-table
 -b grub.img -no-emul-boot -eltorito-id ABCDEF -eltorito-alt-boot -b isolinux/isolinux.bin -no-emul-boot -eltorito-selcrit 0102030405 -eltorito-id sectwo
 EOL
