@@ -11,6 +11,7 @@
 #include "common/base/grow.h"
 #include "common/cli/cli.h"
 #include "common/build/appendable.h"
+#include "common/build/boot_replay.h"
 #include "common/build/image.h"
 #include "common/build/import.h"
 #include "common/build/jigdo.h"
@@ -53,6 +54,11 @@ struct job {
 	struct img_progress *progress;
 	enum img_cli_progress show;
 	long long epoch;       /* the image's epoch as img_image_new got it */
+	bool replay;                 /* --indev's boot setup replayed (replay_boot) */
+	struct img_boot_config replay_boot;
+	bool replay_unreadable;      /* its reader failed on the old image: said after the import,
+				      * whose message on an image it cannot read comes first */
+	struct img_error replay_err;
 };
 
 static void job_free(struct job *j)
@@ -63,6 +69,8 @@ static void job_free(struct job *j)
 	img_jigdo_free(j->jigdo);
 	img_tree_free(j->tree);
 	img_progress_free(j->progress);
+	if (j->replay)
+		img_boot_config_free(&j->replay_boot);
 	img_sort_rules_free(j->sort, j->nsort);
 	for (size_t i = 0; i < j->nlists; i++)
 		img_lines_free(j->lists[i]);
@@ -346,14 +354,46 @@ static int check_not_indev(const struct mk_opts *o)
 	return -1;
 }
 
+/* --boot replay: the old image's El Torito entries, system area and appended partitions,
+ * read again from its bytes (boot_replay.c), to be applied once the tree is complete. */
+static int replay_boot(struct job *j)
+{
+	const struct mk_opts *o = j->o;
+	const char *path = indev_file(o->indev);
+	struct img_error e = {0};
+	struct img_source *src = NULL;
+	img_boot_config_init(&j->replay_boot);
+	j->replay = true;
+	if (img_source_open(path, NULL, &src, &e) != IMG_OK) {
+		j->replay_unreadable = true;
+		j->replay_err = e;
+		return -1;
+	}
+	int rc = img_boot_replay(src, path, &j->replay_boot, &e);
+	img_source_close(src);
+	if (rc == IMG_ECORRUPT || rc == IMG_EIO) {
+		j->replay_unreadable = true;
+		j->replay_err = e;
+		return -1;
+	}
+	if (rc != IMG_OK) {
+		img_cli_fail("%s: %s; use --boot keep-none to drop the boot setup", o->indev,
+			     e.detail[0] ? e.detail : img_strerror(rc));
+		return IMG_EXIT_FAIL;
+	}
+	return -1;
+}
+
 /* --indev: the old image's tree into the new image, then --rm and --rm-r. */
 static int import_old(struct job *j, const char *path, uint32_t start)
 {
 	const struct mk_opts *o = j->o;
+	/* libisofs's own copy of the old boot catalog and system area always goes: a replay sets
+	 * them again from the old image's bytes (a catalog cannot be made twice). */
 	struct img_import_opts io = {
 		.path = path,
 		.start_block = start,
-		.drop_boot = o->boot_keep_none,
+		.drop_boot = true,
 		.joliet_as_old = !o->joliet_given,
 	};
 	if (img_image_import(j->image, &io) != IMG_OK) {
@@ -361,6 +401,12 @@ static int import_old(struct job *j, const char *path, uint32_t start)
 		img_cli_error("cannot read the old image", e);
 		return e->code == IMG_ENOENT || e->code == IMG_ECORRUPT || e->code == IMG_EIO
 			       ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
+	}
+	if (j->replay_unreadable) {
+		img_cli_fail("%s: boot replay: %s; use --boot keep-none to drop the boot setup",
+			     o->indev, j->replay_err.detail[0] ? j->replay_err.detail
+							     : img_strerror(j->replay_err.code));
+		return IMG_EXIT_USAGE;
 	}
 	const struct img_import_info *in = img_image_import_info(j->image);
 	if (o->reproducible && !o->image.have_epoch && in->have_mtime &&
@@ -372,9 +418,12 @@ static int import_old(struct job *j, const char *path, uint32_t start)
 			return IMG_EXIT_FAIL;
 		}
 	}
-	if (!o->boot_keep_none && (in->eltorito || in->system_area)) {
-		img_cli_fail("%s has boot records (%s%s%s): boot replay: not available yet; use "
-			     "--boot keep-none", path, in->eltorito ? "El Torito" : "",
+	/* The boot replay makes a complete image's boot setup again (--indev); a new session
+	 * (-M, --grow) would have to carry it across sessions, which is not done. */
+	if (o->indev == NULL && !o->boot_keep_none && (in->eltorito || in->system_area)) {
+		img_cli_fail("%s has boot records (%s%s%s): a new session does not carry them "
+			     "(not supported yet); use --boot keep-none", path,
+			     in->eltorito ? "El Torito" : "",
 			     in->eltorito && in->system_area ? ", " : "",
 			     in->system_area ? "system area" : "");
 		return IMG_EXIT_FAIL;
@@ -466,6 +515,17 @@ static int make_image(struct job *j)
 		io.have_epoch = true;
 		io.epoch = (long long)img_tree_newest_mtime(j->tree);
 	}
+	/* Boot options on the command line make the boot setup anew instead of a replay. */
+	bool own_boot = o->boot != NULL && img_boot_config_active(o->boot);
+	int rc;
+	if (o->indev != NULL && !o->boot_keep_none && !own_boot) {
+		if ((rc = replay_boot(j)) >= 0)
+			return rc;
+		/* A bootable CD pads as xorriso does (300 KiB): GRUB's CD driver reads ahead and
+		 * fails on a file in the last blocks of an image that ends right after it. */
+		if (j->replay_boot.n_entries > 0 && !o->pad_given && io.pad_blocks == 0)
+			io.pad_blocks = 150;
+	}
 	j->epoch = io.epoch;
 	struct img_error e;
 	if (o->grow != NULL) {
@@ -487,7 +547,6 @@ static int make_image(struct job *j)
 		img_cli_error("cannot create image", &e);
 		return e.code == IMG_EINVAL ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
 	}
-	int rc;
 	if (o->indev != NULL && (rc = import_old(j, o->indev, 0)) >= 0)
 		return rc;
 	if ((rc = setup_session(j)) >= 0)
@@ -503,8 +562,10 @@ static int make_image(struct job *j)
 		}
 	}
 	/* Said before the tree goes in, the UDF tree is built alongside libisofs's. */
+	const struct img_boot_config *boot_cfg =
+		j->replay && img_boot_config_active(&j->replay_boot) ? &j->replay_boot : o->boot;
 	if (o->udf_revision != 0 &&
-	    img_image_plan_udf(j->image, o->udf_revision, o->boot) != IMG_OK) {
+	    img_image_plan_udf(j->image, o->udf_revision, boot_cfg) != IMG_OK) {
 		img_cli_error("cannot add the UDF view", img_image_error(j->image));
 		return IMG_EXIT_FAIL;
 	}
@@ -512,12 +573,14 @@ static int make_image(struct job *j)
 		img_cli_error("cannot build image", img_image_error(j->image));
 		return IMG_EXIT_FAIL;
 	}
-	if (o->boot != NULL && img_boot_config_active(o->boot)) {
-		struct img_boot_config boot = *o->boot;
+	if (boot_cfg != NULL && img_boot_config_active(boot_cfg)) {
+		struct img_boot_config boot = *boot_cfg;
 		boot.catalog_hidden = boot.catalog_hidden || catalog_hidden(j, boot.catalog_path);
 		if (img_image_set_boot(j->image, &boot) != IMG_OK) {
 			const struct img_error *be = img_image_error(j->image);
-			img_cli_error("cannot make boot media", be);
+			/* A replayed boot image the command line removed (--rm) is named here. */
+			img_cli_error(j->replay ? "cannot replay the old image's boot setup"
+						: "cannot make boot media", be);
 			/* Naming a file that is missing or unfit is a matter of the input. */
 			return be->code == IMG_EISOFS || be->code == IMG_ENOMEM ? IMG_EXIT_FAIL
 										: IMG_EXIT_USAGE;

@@ -26,6 +26,7 @@ common="$common $top/common/inspect/extract.c $top/common/base/grow.c $top/commo
 	$top/common/udf/udf_isoscan.c $top/common/inspect/map.c $top/common/build/isofs_realign.c \
 	$top/common/inspect/diff.c $top/common/inspect/zisofs_read.c $top/common/inspect/sessions.c \
 	$top/common/build/appendable_scan.c"
+common="$common $top/common/build/boot_replay_scan.c"
 
 # Seeds: a hybrid BIOS+EFI image and a plain one.
 seeds="$work/seeds"
@@ -175,6 +176,10 @@ if [ ! -d "$seeds/appendable" ]; then
 		xorriso -dev "$seeds/grown.iso" -map "$seeds/tree/$d" "/$d" -commit >/dev/null 2>&1
 	done
 	python3 "$here/sparse-seed.py" "$seeds/grown.iso" "$seeds/appendable/grown"
+fi
+# boot_replay: the iso_read seeds (a hybrid BIOS+EFI image with an isohybrid GPT among them).
+if [ ! -d "$seeds/boot_replay" ]; then
+	mkdir -p "$seeds/boot_replay" && cp "$seeds/iso_read"/* "$seeds/boot_replay"/
 fi
 # import: the iso_read seeds (sparse images of ISO 9660 and hybrid images).
 if [ ! -d "$seeds/import" ]; then
