@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/base/grow.h"
@@ -314,6 +315,25 @@ static bool catalog_hidden(const struct job *j, const char *catalog)
 	return false;
 }
 
+/* -alter_date[_r]: on the finished tree, as xorriso runs them after the commands that fill
+ * it (roles.c refuses lines where that order would differ).  "now" (the change time of types
+ * a, m and b) is SOURCE_DATE_EPOCH's when it is set, as xorriso's -iso_nowtime. */
+static int apply_date_changes(struct job *j)
+{
+	/* Returns -1 to go on, else the exit code. */
+	const struct mk_opts *o = j->o;
+	time_t now = o->image.have_epoch ? (time_t)o->image.epoch : time(NULL);
+	for (size_t i = 0; i < o->ndate_changes; i++)
+		if (img_image_alter_dates(j->image, &o->date_changes[i], now) != IMG_OK) {
+			const struct img_error *e = img_image_error(j->image);
+			img_cli_error(o->date_changes[i].recursive ? "-alter_date_r" : "-alter_date",
+				      e);
+			/* A path that is not in the image is the line's fault. */
+			return e->code == IMG_ENOENT ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
+		}
+	return -1;
+}
+
 static int make_image(struct job *j)
 {
 	const struct mk_opts *o = j->o;
@@ -348,6 +368,9 @@ static int make_image(struct job *j)
 		img_cli_error("cannot build image", img_image_error(j->image));
 		return IMG_EXIT_FAIL;
 	}
+	int rc = apply_date_changes(j);
+	if (rc >= 0)
+		return rc;
 	if (o->boot != NULL && img_boot_config_active(o->boot)) {
 		struct img_boot_config boot = *o->boot;
 		boot.catalog_hidden = boot.catalog_hidden || catalog_hidden(j, boot.catalog_path);

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/build/alter_date.h"
 #include "common/build/boot.h"
 #include "common/build/image.h"
 #include "common/build/jigdo.h"
@@ -34,6 +35,8 @@ struct mk_opts {
 	unsigned long long capacity; /* blocks of 2048 bytes the image must fit (0: any) */
 	bool jigdo_on;               /* -jigdo-jigdo: .jigdo and .template along with the image */
 	struct img_jigdo_opts jigdo;
+	struct img_date_change *date_changes; /* -alter_date[_r], in order (owned by the options) */
+	size_t ndate_changes;
 };
 
 /* Parses argv into o.  Returns -1 to go on, else the exit code (after --help, --version or a

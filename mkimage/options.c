@@ -36,6 +36,8 @@ struct opt_state {
 	char **hide_lists, **hide_joliet_lists;
 	char *abstract, *biblio, *copyright, *log_file, *file_dates;
 	char **volume_dates;          /* -volume_date KIND TIME, joined (argv_join.c) */
+	char **alter_dates, **alter_dates_r; /* -alter_date[_r] TYPE TIME PATH, joined */
+	struct img_date_change *date_changes;
 	struct mk_role_line line;     /* argv as the role reads it (roles.c) */
 	const char **argv;            /* line.argv with multi-argument options joined */
 	char *scan_pool;              /* --NAME words made for popt (option_scan.c) */
@@ -89,6 +91,9 @@ void mk_options_free(void *state)
 	free(s->log_file);
 	free(s->file_dates);
 	free_argv(s->volume_dates);
+	free_argv(s->alter_dates);
+	free_argv(s->alter_dates_r);
+	free(s->date_changes);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -191,6 +196,58 @@ static int parse_volume_date(const char *joined, struct img_image_opts *io)
 	img_cli_usage_error("-volume_date %.*s: want c, m, x, f, uuid or all_file_dates", (int)klen,
 			    joined);
 	return -1;
+}
+
+/* -alter_date[_r] TYPE TIME PATH (joined by argv_join.c), as xorriso's native commands,
+ * one path each: into o->date_changes, -alter_date's before -alter_date_r's (roles.c keeps
+ * xorriso's lines to those whose order does not matter). */
+static int parse_date_changes(struct opt_state *s, struct mk_opts *o)
+{
+	size_t n = 0;
+	for (char **v = s->alter_dates; v && *v; v++)
+		n++;
+	for (char **v = s->alter_dates_r; v && *v; v++)
+		n++;
+	if (n == 0)
+		return 0;
+	if ((s->date_changes = calloc(n, sizeof(*s->date_changes))) == NULL) {
+		img_cli_fail("out of memory");
+		return -1;
+	}
+	for (int r = 0; r < 2; r++)
+		for (char **v = r ? s->alter_dates_r : s->alter_dates; v && *v; v++) {
+			const char *name = r ? "-alter_date_r" : "-alter_date";
+			char *type = *v, *time = strchr(type, MK_ARGV_JOIN_SEP);
+			char *path = time ? strchr(time + 1, MK_ARGV_JOIN_SEP) : NULL;
+			if (path == NULL) { /* --alter_date=X: one word, not three */
+				img_cli_usage_error("%s needs 3 arguments: TYPE TIME ISO_PATH", name);
+				return -1;
+			}
+			*time++ = '\0';
+			*path++ = '\0';
+			struct img_date_change *c = &s->date_changes[o->ndate_changes++];
+			long long t;
+			if (img_date_change_type(type, &c->which) < 0) {
+				img_cli_usage_error("%s %s: want a, m, b, a-c, m-c, b-c or c", name,
+						    type);
+				return -1;
+			}
+			if (parse_time(time, &t) < 0) {
+				img_cli_usage_error("%s %s %s: want =SECONDS (since 1970) or "
+						    "YYYYMMDDhhmmss[cc] (UTC)", name, type, time);
+				return -1;
+			}
+			if (path[0] != '/') {
+				img_cli_usage_error("%s %s %s %s: want an absolute image path", name,
+						    type, time, path);
+				return -1;
+			}
+			c->time = (time_t)t;
+			c->path = path;
+			c->recursive = r == 1;
+		}
+	o->date_changes = s->date_changes;
+	return 0;
 }
 
 /* What --media chooses, as IMAPI2's ChooseImageDefaultsForMediaType does (file systems and
@@ -361,6 +418,13 @@ static struct poptOption table[] = {
 	  "as xorriso's native command: KIND c, m, x or f (volume creation, modification, "
 	  "expiration, effective date), uuid (as --modification-date) or all_file_dates (as "
 	  "--set_all_file_dates); TIME =SECONDS or YYYYMMDDhhmmss[cc] (UTC)", "KIND TIME" },
+	{ "alter_date", 0, POPT_ARG_ARGV | ONE, &S.alter_dates, 0,
+	  "as xorriso's native command, one path: set dates of ISO_PATH; TYPE a (access), m "
+	  "(modification), b (both; these three set the change time to now), a-c, m-c, b-c "
+	  "(without), c (change time); TIME =SECONDS or YYYYMMDDhhmmss[cc] (UTC)",
+	  "TYPE TIME ISO_PATH" },
+	{ "alter_date_r", 0, POPT_ARG_ARGV | ONE, &S.alter_dates_r, 0,
+	  "the same for ISO_PATH and everything below it", "TYPE TIME ISO_PATH" },
 	{ "log-file", 0, POPT_ARG_STRING | ONE, &S.log_file, 0,
 	  "write messages to FILE instead of stderr", "FILE" },
 	/* No-ops, each truly one for us: */
@@ -520,9 +584,19 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	for (char **v = s->volume_dates; v && *v; v++)
 		if (parse_volume_date(*v, &o->image) < 0)
 			return IMG_EXIT_USAGE;
+	if (parse_date_changes(s, o) < 0)
+		return IMG_EXIT_USAGE;
 	o->paths = poptGetArgs(s->con);
 	for (o->npaths = 0; o->paths && o->paths[o->npaths]; o->npaths++)
 		;
+	if (role == MK_ROLE_XORRISO && o->npaths > (size_t)s->line.grafts) {
+		/* xorriso -as mkisofs turns to level 1 and dotted directory names at its first
+		 * pathspec (its emulators.c); mkimage's native defaults do not follow it there. */
+		img_cli_usage_error("%s: a pathspec after -as mkisofs with native image commands: "
+				    "not supported (give it as -map DISK_PATH ISO_PATH)",
+				    o->paths[s->line.grafts]);
+		return IMG_EXIT_USAGE;
+	}
 	if (o->npaths == 0 && o->path_lists == NULL) {
 		img_cli_usage_error("no PATH to put in the image");
 		return IMG_EXIT_USAGE;
@@ -535,6 +609,11 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		return IMG_EXIT_USAGE;
 	if (parse_udf_media(o, s, udf) < 0)
 		return IMG_EXIT_USAGE;
+	if (o->ndate_changes > 0 && o->udf_revision != 0) {
+		/* The UDF view takes its dates from the walk, before -alter_date changes them. */
+		img_cli_usage_error("-alter_date: not supported with a UDF view");
+		return IMG_EXIT_USAGE;
+	}
 	if (mkimage_filter_options_finish(o) != 0)
 		return IMG_EXIT_USAGE;
 	if (o->image.md5 && !o->image.rock) {
