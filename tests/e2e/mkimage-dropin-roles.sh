@@ -181,8 +181,12 @@ done
 grep -q -- '-boot-info-table' ours.boot && grep -q -- '-isohybrid-mbr' ours.boot || { cat ours.boot >&2; fail "-boot_image isolinux: no boot"; }
 diff real.boot ours.boot || fail "-boot_image isolinux: boot equipment differs from xorriso's"
 
-expect_fail 2 'mkimage: -outdev: native xorriso command not supported: remastering is issue 16' \
-	bin/xorriso -outdev x.iso -as mkisofs t
+expect_fail 2 'mkimage: -load: native xorriso command not supported \(mkimage takes' \
+	bin/xorriso -load sbsector 16 -outdev x.iso -as mkisofs t
+# With native image commands, xorriso's -as mkisofs would switch to its own defaults at the
+# first pathspec: refused, -map says the same.
+expect_fail 2 'mkimage: t: a pathspec after -as mkisofs with native image commands: not supported' \
+	bin/xorriso -outdev x.iso -map t /t -as mkisofs t
 expect_fail 2 'mkimage: -boot_image any keep: not supported' bin/xorriso -boot_image any keep -as mkisofs t
 [ ! -e x.iso ] || fail "a refused native command wrote x.iso"
 
