@@ -6,11 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "common/base/grow.h"
 #include "common/cli/cli.h"
 #include "common/build/image.h"
+#include "common/build/import.h"
 #include "common/build/jigdo.h"
 #include "common/base/progress.h"
 #include "common/build/tree.h"
@@ -334,6 +336,67 @@ static int apply_date_changes(struct job *j)
 	return -1;
 }
 
+/* "stdio:PATH" names PATH, as in xorriso. */
+static const char *indev_file(const char *indev)
+{
+	return strncmp(indev, "stdio:", 6) == 0 ? indev + 6 : indev;
+}
+
+/* The output must not be the old image (same file, by device and inode): the new image
+ * reads unchanged data from the old one while it is written, and a failure would leave
+ * neither.  Nothing has been touched when this refuses. */
+static int check_not_indev(const struct mk_opts *o)
+{
+	if (o->output == NULL || strcmp(o->output, "-") == 0)
+		return -1;
+	struct stat in, out;
+	if (stat(indev_file(o->indev), &in) != 0 || stat(o->output, &out) != 0)
+		return -1; /* a missing OLD is reported by the import; a missing output is new */
+	if (in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+		img_cli_fail("-o %s is the --indev image %s: write the new image to another "
+			     "file (the old one is read while the new one is written)",
+			     o->output, o->indev);
+		return IMG_EXIT_USAGE;
+	}
+	return -1;
+}
+
+/* --indev: the old image's tree into the new image, then --rm and --rm-r. */
+static int import_old(struct job *j)
+{
+	const struct mk_opts *o = j->o;
+	struct img_import_opts io = {
+		.path = o->indev,
+		.start_block = 0,
+		.drop_boot = o->boot_keep_none,
+		.joliet_as_old = !o->joliet_given,
+	};
+	if (img_image_import(j->image, &io) != IMG_OK) {
+		const struct img_error *e = img_image_error(j->image);
+		img_cli_error("cannot read the old image", e);
+		return e->code == IMG_ENOENT || e->code == IMG_ECORRUPT || e->code == IMG_EIO
+			       ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
+	}
+	const struct img_import_info *in = img_image_import_info(j->image);
+	if (!o->boot_keep_none && (in->eltorito || in->system_area)) {
+		img_cli_fail("%s has boot records (%s%s%s): boot replay: not available yet; use "
+			     "--boot keep-none", o->indev, in->eltorito ? "El Torito" : "",
+			     in->eltorito && in->system_area ? ", " : "",
+			     in->system_area ? "system area" : "");
+		return IMG_EXIT_FAIL;
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		const char **v = pass == 0 ? o->rm : o->rm_r;
+		for (; v != NULL && *v != NULL; v++) {
+			if (img_image_remove_path(j->image, *v, pass == 1) != IMG_OK) {
+				img_cli_error(pass == 0 ? "--rm" : "--rm-r", img_image_error(j->image));
+				return IMG_EXIT_USAGE;
+			}
+		}
+	}
+	return -1;
+}
+
 static int make_image(struct job *j)
 {
 	const struct mk_opts *o = j->o;
@@ -348,6 +411,9 @@ static int make_image(struct job *j)
 		img_cli_error("cannot create image", &e);
 		return e.code == IMG_EINVAL ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
 	}
+	int rc;
+	if (o->indev != NULL && (rc = import_old(j)) >= 0)
+		return rc;
 	if (o->jigdo_on) {
 		if (img_jigdo_new(&o->jigdo, &j->jigdo, &e) != IMG_OK) {
 			img_cli_error("cannot set up jigdo", &e);
@@ -368,7 +434,7 @@ static int make_image(struct job *j)
 		img_cli_error("cannot build image", img_image_error(j->image));
 		return IMG_EXIT_FAIL;
 	}
-	int rc = apply_date_changes(j);
+	rc = apply_date_changes(j);
 	if (rc >= 0)
 		return rc;
 	if (o->boot != NULL && img_boot_config_active(o->boot)) {
@@ -445,7 +511,9 @@ static int write_image(struct job *j)
 int mk_build(const struct mk_opts *o)
 {
 	struct job j = { .o = o };
-	int rc = walk(&j);
+	int rc = o->indev != NULL ? check_not_indev(o) : -1;
+	if (rc < 0)
+		rc = walk(&j);
 	if (rc < 0)
 		rc = make_image(&j);
 	if (rc < 0 && o->capacity != 0)

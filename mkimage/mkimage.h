@@ -37,6 +37,14 @@ struct mk_opts {
 	struct img_jigdo_opts jigdo;
 	struct img_date_change *date_changes; /* -alter_date[_r], in order (owned by the options) */
 	size_t ndate_changes;
+	/* Remastering (--indev): the old image, the image paths to remove (--rm, --rm-r: each
+	 * NULL-terminated or NULL), whether its boot records are dropped (--boot keep-none)
+	 * rather than replayed, and whether a Joliet option was given (else Joliet follows
+	 * the old image). */
+	const char *indev;
+	const char **rm, **rm_r;
+	bool boot_keep_none;
+	bool joliet_given;
 };
 
 /* Parses argv into o.  Returns -1 to go on, else the exit code (after --help, --version or a

@@ -35,6 +35,8 @@ struct opt_state {
 	char **exclude, **exclude_lists, **path_lists, **hide, **hide_joliet;
 	char **hide_lists, **hide_joliet_lists;
 	char *abstract, *biblio, *copyright, *log_file, *file_dates;
+	char *indev, *boot_mode;      /* --indev, --boot */
+	char **rm, **rm_r;            /* --rm, --rm-r */
 	char **volume_dates;          /* -volume_date KIND TIME, joined (argv_join.c) */
 	char **alter_dates, **alter_dates_r; /* -alter_date[_r] TYPE TIME PATH, joined */
 	struct img_date_change *date_changes;
@@ -94,6 +96,10 @@ void mk_options_free(void *state)
 	free_argv(s->alter_dates);
 	free_argv(s->alter_dates_r);
 	free(s->date_changes);
+	free(s->indev);
+	free(s->boot_mode);
+	free_argv(s->rm);
+	free_argv(s->rm_r);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -425,6 +431,20 @@ static struct poptOption table[] = {
 	  "TYPE TIME ISO_PATH" },
 	{ "alter_date_r", 0, POPT_ARG_ARGV | ONE, &S.alter_dates_r, 0,
 	  "the same for ISO_PATH and everything below it", "TYPE TIME ISO_PATH" },
+	{ "indev", 0, POPT_ARG_STRING, &S.indev, 0,
+	  "remaster: start from the tree of the ISO 9660 image OLD (a file, a block device or "
+	  "stdio:PATH); PATHs are added on top (a directory merges, anything else of the same "
+	  "name is replaced), --rm and --rm-r remove; unchanged file data is read from OLD",
+	  "OLD" },
+	{ "rm", 0, POPT_ARG_ARGV, &S.rm, 0,
+	  "with --indev: remove PATH (a file, a symlink or an empty directory) of the old image",
+	  "PATH" },
+	{ "rm-r", 0, POPT_ARG_ARGV, &S.rm_r, 0,
+	  "with --indev: remove PATH of the old image with everything below it", "PATH" },
+	{ "boot", 0, POPT_ARG_STRING, &S.boot_mode, 0,
+	  "with --indev: replay (the default) makes the old image's boot records again for the "
+	  "new addresses; keep-none drops them (El Torito, system area, appended partitions)",
+	  "replay|keep-none" },
 	{ "log-file", 0, POPT_ARG_STRING | ONE, &S.log_file, 0,
 	  "write messages to FILE instead of stderr", "FILE" },
 	/* No-ops, each truly one for us: */
@@ -458,6 +478,40 @@ static struct poptOption table[] = {
 	POPT_TABLEEND
 };
 
+
+/* --indev, --rm, --rm-r and --boot.  Returns -1 after a usage error it reported. */
+static int parse_indev(struct mk_opts *o, struct opt_state *s)
+{
+	if (s->indev == NULL) {
+		if (s->rm != NULL || s->rm_r != NULL || s->boot_mode != NULL) {
+			img_cli_usage_error("%s needs --indev", s->rm ? "--rm" : s->rm_r ? "--rm-r"
+								 : "--boot");
+			return -1;
+		}
+		return 0;
+	}
+	if (s->indev[0] == '\0' || strcmp(s->indev, "stdio:") == 0) {
+		img_cli_usage_error("--indev: empty path");
+		return -1;
+	}
+	o->indev = s->indev;
+	o->rm = (const char **)s->rm;
+	o->rm_r = (const char **)s->rm_r;
+	if (s->boot_mode == NULL || strcmp(s->boot_mode, "replay") == 0) {
+		o->boot_keep_none = false;
+	} else if (strcmp(s->boot_mode, "keep-none") == 0) {
+		o->boot_keep_none = true;
+	} else {
+		img_cli_usage_error("--boot %s: want replay or keep-none", s->boot_mode);
+		return -1;
+	}
+	/* The old image's ids stay unless given here (the defaults of a new image, such as
+	 * volume id CDROM, would replace them otherwise). */
+	o->image.volid = s->volid;
+	o->image.volset = s->volset;
+	o->image.sysid = s->sysid;
+	return 0;
+}
 
 int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **state)
 {
@@ -514,6 +568,8 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		"and clamps newer file times.  Exit: 0 ok, 1 failed, 2 usage or unreadable input.");
 	int c;
 	bool udf = false;
+	/* Native xorriso writes Joliet only when told (-joliet on), whatever the old image had. */
+	o->joliet_given = role == MK_ROLE_XORRISO;
 	while ((c = poptGetNextOpt(s->con)) > 0) {
 		switch (c) {
 		case OPT_ROCK: o->image.rock = true; break;
@@ -522,9 +578,10 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 			o->image.rock = true;
 			o->image.rationalize = true;
 			break;
-		case OPT_JOLIET: o->image.joliet = true; break;
-		case OPT_NO_JOLIET: o->image.joliet = false; break;
+		case OPT_JOLIET: o->image.joliet = true; o->joliet_given = true; break;
+		case OPT_NO_JOLIET: o->image.joliet = false; o->joliet_given = true; break;
 		case OPT_JOLIET_LONG:
+			o->joliet_given = true;
 			o->image.joliet = true;
 			o->image.joliet_long = true;
 			break;
@@ -597,7 +654,9 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 				    o->paths[s->line.grafts]);
 		return IMG_EXIT_USAGE;
 	}
-	if (o->npaths == 0 && o->path_lists == NULL) {
+	if (parse_indev(o, s) < 0)
+		return IMG_EXIT_USAGE;
+	if (o->npaths == 0 && o->path_lists == NULL && o->indev == NULL) {
 		img_cli_usage_error("no PATH to put in the image");
 		return IMG_EXIT_USAGE;
 	}
@@ -616,6 +675,21 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	}
 	if (mkimage_filter_options_finish(o) != 0)
 		return IMG_EXIT_USAGE;
+	if (o->indev != NULL && o->udf_revision != 0) {
+		/* The UDF bridge builds its tree from our walk alone, which on top of an old
+		 * image holds only the added files: a UDF view of the merged tree needs a walk of
+		 * libisofs's tree that the bridge does not have yet. */
+		img_cli_usage_error("--udf with --indev: not supported (the UDF view would lack the "
+				    "old image's files)");
+		return IMG_EXIT_USAGE;
+	}
+	if (o->indev != NULL && o->jigdo_on) {
+		/* libjte matches files of the image by their disk names: the old image's files
+		 * have none. */
+		img_cli_usage_error("jigdo with --indev: not supported (the old image's files have "
+				    "no disk names for the .jigdo)");
+		return IMG_EXIT_USAGE;
+	}
 	if (o->image.md5 && !o->image.rock) {
 		/* Readers find the checksum array and tags through AAIP records, which live in
 		 * Rock Ridge's SUSP area: without them xorriso reports an MD5 mismatch. */

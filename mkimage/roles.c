@@ -407,16 +407,21 @@ static enum mk_role_verdict order_check(struct reader *r, const char *cmd, const
 	return MK_ROLE_OK;
 }
 
-/* -indev ADDR, -outdev ADDR, -dev ADDR.  xorriso loads the image of -indev and writes the
- * result to -outdev as a new image (modifying); -dev is both, which for xorriso means a new
- * session appended (growing): mkimage writes the new image in its place instead. */
+/* -indev ADDR, -outdev ADDR.  xorriso loads the image of -indev and writes the result to
+ * -outdev as a new image (modifying).  -dev ADDR, both at once, is xorriso's growing: a new
+ * session appended to ADDR, which this job does not do (mkimage --grow does). */
 static enum mk_role_verdict device(struct reader *r, const char *cmd)
 {
 	enum mk_role_verdict v = need(r, 1, "a drive address (a file, or stdio:PATH)");
 	if (v != MK_ROLE_OK)
 		return v;
 	const char *addr = r->in[++r->i];
-	bool in = strcmp(cmd, "-outdev") != 0, out = strcmp(cmd, "-indev") != 0;
+	if (strcmp(cmd, "-dev") == 0) {
+		snprintf(r->why, r->why_len, "-dev %s: not supported: xorriso would add a session "
+			 "to %s (growing); give -indev OLD -outdev NEW for a new image", addr, addr);
+		return MK_ROLE_REFUSED;
+	}
+	bool in = strcmp(cmd, "-indev") == 0, out = !in;
 	if (strncmp(addr, "mmc:", 4) == 0 || (strncmp(addr, "/dev/", 5) == 0 && out)) {
 		snprintf(r->why, r->why_len, "%s %s: not supported: mkimage writes image files "
 			 "(give stdio:PATH, or pipe the image into imgburn)", cmd, addr);
@@ -745,7 +750,7 @@ static enum mk_role_verdict native(struct reader *r)
 	if (taken)
 		return v;
 	snprintf(r->why, r->why_len, "%s: native xorriso command not supported (mkimage takes "
-		 "-no_rc, -report_about, -boot_image, -volume_date, -indev, -outdev, -dev, -map, "
+		 "-no_rc, -report_about, -boot_image, -volume_date, -indev, -outdev, -map, "
 		 "-update, -rm, -rm_r, -volid, -joliet, -rockridge, -append_partition, "
 		 "-alter_date, -alter_date_r, -compliance, -commit, -end, then -as mkisofs ...)",
 		 a);
@@ -826,8 +831,8 @@ static enum mk_role_verdict xorriso_line(struct reader *r, struct mk_role_line *
 	for (int k = 1; k < r->n; k++)
 		info |= strcmp(r->out[k], "-help") == 0 || strcmp(r->out[k], "-version") == 0;
 	if (!seen_as && !info && !r->nat.outdev) {
-		snprintf(r->why, r->why_len, "as xorriso, mkimage needs -outdev (or -dev) or -as "
-			 "mkisofs ARGS after the native commands");
+		snprintf(r->why, r->why_len, "as xorriso, mkimage needs -outdev or -as mkisofs ARGS "
+			 "after the native commands");
 		return MK_ROLE_USAGE;
 	}
 	if (r->nat.image) {

@@ -54,7 +54,7 @@ enum mk_role_verdict {
  * progress messages), -boot_image any|isolinux|grub KEY=VALUE the -as mkisofs options of the
  * same meaning, -volume_date stays (an option of mkimage's in every role).  xorriso's image
  * model becomes mkimage's remaster job (role MK_ROLE_XORRISO): -indev ADDR --indev ADDR,
- * -outdev ADDR -o PATH (stdio: dropped), -dev both, -boot_image any replay|discard --boot
+ * -outdev ADDR -o PATH (stdio: dropped; -dev, xorriso's growing, is refused), -boot_image any replay|discard --boot
  * replay|keep-none (keep-none when -indev comes without either), -map/-update DISK IMAGE the
  * graft point IMAGE=DISK (with -graft-points; -update of a missing DISK --rm-r IMAGE),
  * -rm/-rm_r PATH... [--] --rm/--rm-r PATH each, -volid -V, -joliet/-rockridge on|off -J/-R

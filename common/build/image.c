@@ -1,6 +1,7 @@
 /* Building an ISO9660 image (Rock Ridge, Joliet) from a source tree, on libisofs. */
 #include "common/build/image_ext.h"
 #include "common/base/grow.h"
+#include "common/build/import.h"
 #include "common/build/isofs_ino.h"
 #include "common/build/jigdo.h"
 #include "common/build/isofs_md5fix.h"
@@ -73,6 +74,7 @@ struct img_image {
 	void *jte;                /* libjte's handle (jigdo.h), attached from start to the end */
 	bool zisofs_filtered;     /* a file got libisofs's zisofs filter: its size changed */
 	bool jte_attached;
+	struct img_import *import; /* img_image_import's state, NULL: a new image */
 };
 
 /* Whether img_image_start was called (libisofs's writer may be joined already: ended). */
@@ -398,6 +400,7 @@ void img_image_free(struct img_image *img)
 	}
 	if (img->iso)
 		iso_image_unref(img->iso);
+	img_import_free(img->import);
 	drain_messages(img, NULL, 0);
 	if (img->ext != NULL && img->ext->free != NULL)
 		img->ext->free(img->ext);
@@ -898,6 +901,27 @@ static int add_dir(struct add_ctx *c, IsoDir *parent, const struct img_tree_node
 		int jchild = joliet_path(c, k, path, jpath);
 		IsoNode *node = NULL;
 		int ret;
+		if (img->import != NULL) {
+			/* On top of an imported tree, as xorriso's -map: a directory merges into
+			 * the old one of its name (whose attributes stay unless a directory on
+			 * disk was given for it); anything else replaces the old entry. */
+			IsoNode *was = NULL;
+			if (iso_dir_get_node(parent, name, &was) == 1 && was != NULL) {
+				if (S_ISDIR(st->st_mode) && iso_node_get_type(was) == LIBISO_DIR) {
+					if (img_node_source(k) != NULL)
+						set_attrs(c, was, k);
+					rc = add_dir(c, (IsoDir *)was, k, path, jchild, start[i]);
+					free(path);
+					continue;
+				}
+				ret = iso_node_remove(was);
+				if (ret < 0) {
+					rc = img_image_isofs_error(img, ret, path);
+					free(path);
+					continue;
+				}
+			}
+		}
 		if (S_ISDIR(st->st_mode)) {
 			IsoDir *d;
 			ret = iso_tree_add_new_dir(parent, name, &d);
@@ -991,7 +1015,9 @@ static void *add_all(void *arg)
 	pthread_mutex_unlock(&job->lock);
 	if (rc == IMG_OK) {
 		IsoDir *iroot = iso_image_get_root(c->img->iso);
-		set_attrs(c, (IsoNode *)iroot, job->root);
+		/* An imported root keeps its attributes unless a directory was given for it. */
+		if (c->img->import == NULL || img_node_source(job->root) != NULL)
+			set_attrs(c, (IsoNode *)iroot, job->root);
 		rc = add_dir(c, iroot, job->root, "", 1, 0);
 	}
 	job->rc = rc;
@@ -1097,7 +1123,7 @@ static int number_nodes(struct img_image *img)
 {
 	if (!img->opts.rock)
 		return IMG_OK;
-	return img_isofs_number_nodes(img->iso, &img->err);
+	return img_isofs_number_nodes(img->iso, img->import != NULL, &img->err);
 }
 
 int img_image_stream_blocks(struct img_image *img, uint64_t *blocks)
@@ -1199,6 +1225,10 @@ static void map_files(struct img_image *img)
 {
 	struct img_isofs_data lay;
 	img->mapped = false;
+	/* The imported files' data lies among ours by libisofs's weights for them (old block
+	 * order), which this map does not know: no file names in progress reports then. */
+	if (img->import != NULL)
+		return;
 	if ((img->boot.replaced_catalog != NULL || img->zisofs_filtered) &&
 	    keep_live_files(img) != IMG_OK)
 		return;
@@ -1391,6 +1421,8 @@ static int raw_read(struct img_image *img, void *buf, size_t len, size_t *got)
 	int n = bs->read_xt ? bs->read_xt(bs, buf, (int)len) : bs->read(bs, buf, (int)len);
 	if (n < 0 || (size_t)n != len) {
 		int rc = img_stream_take_error(&img->err);
+		if (rc == IMG_OK && img->import != NULL)
+			rc = img_import_take_error(img->import, &img->err);
 		if (rc != IMG_OK) {
 			drain_messages(img, NULL, 0);
 			return rc;
@@ -1647,6 +1679,25 @@ struct img_image_ext *img_image_get_ext(const struct img_image *img)
 const struct img_image_opts *img_image_opts(const struct img_image *img)
 {
 	return &img->opts;
+}
+
+void img_image_set_import(struct img_image *img, struct img_import *imp)
+{
+	img->import = imp;
+}
+
+struct img_import *img_image_get_import(const struct img_image *img)
+{
+	return img->import;
+}
+
+int img_image_set_joliet(struct img_image *img, bool joliet)
+{
+	int ret = iso_write_opts_set_joliet(img->wopts, joliet);
+	if (ret < 0)
+		return img_image_isofs_error(img, ret, "Joliet");
+	img->opts.joliet = joliet;
+	return IMG_OK;
 }
 
 IsoImage *img_image_isofs(struct img_image *img)

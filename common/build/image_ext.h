@@ -43,6 +43,16 @@ struct img_image_ext *img_image_get_ext(const struct img_image *img);
 
 /* ---- narrow accessors ---- */
 
+/* The import of an old image (import.c): img_image_set_import gives img the state of its
+ * import, which it owns and frees (img_import_free) after libisofs's image; NULL before. */
+struct img_import;
+void img_image_set_import(struct img_image *img, struct img_import *imp);
+struct img_import *img_image_get_import(const struct img_image *img);
+
+/* Turns the Joliet tree on or off after img_image_new (before img_image_add_tree), as an
+ * import decides it from the old image.  Errors: IMG_EISOFS. */
+int img_image_set_joliet(struct img_image *img, bool joliet);
+
 const struct img_image_opts *img_image_opts(const struct img_image *img);
 
 /* libisofs's image and write options (owned by img). */

@@ -263,7 +263,7 @@ static int cmp_family(const void *a, const void *b)
 	return x->at < y->at ? -1 : x->at > y->at;
 }
 
-int img_isofs_number_nodes(IsoImage *iso, struct img_error *err)
+int img_isofs_number_nodes(IsoImage *iso, bool keep_families, struct img_error *err)
 {
 	pthread_once(&learn_once, learn);
 	if (ino_proc == NULL)
@@ -289,13 +289,17 @@ int img_isofs_number_nodes(IsoImage *iso, struct img_error *err)
 	/* Numbers of an earlier call go first, so that families are found as libisofs finds
 	 * them without explicit numbers (the tree may have changed since: El Torito). */
 	for (size_t i = 0; i < t.n; i++) {
-		iso_node_remove_xinfo(t.nodes[i], ino_proc);
+		if (!keep_families)
+			iso_node_remove_xinfo(t.nodes[i], ino_proc);
 		first[i] = i;
 	}
 	qsort(t.files, t.nfiles, sizeof(*t.files), cmp_family);
 	for (size_t k = 1; k < t.nfiles; k++)
 		if (iso_node_cmp_ino(t.files[k - 1].node, t.files[k].node, 0) == 0)
 			first[t.files[k].at] = first[t.files[k - 1].at];
+	/* The numbers found decided the families: attach replaces them below. */
+	for (size_t i = 0; keep_families && i < t.n; i++)
+		iso_node_remove_xinfo(t.nodes[i], ino_proc);
 	ino_t next = 0;
 	rc = IMG_OK;
 	for (size_t i = 0; i < t.n && rc == IMG_OK; i++) {
@@ -311,4 +315,13 @@ out:
 	free(t.nodes);
 	free(t.files);
 	return rc;
+}
+
+bool img_isofs_set_ino(IsoNode *node, ino_t ino)
+{
+	pthread_once(&learn_once, learn);
+	if (ino_proc == NULL)
+		return false;
+	iso_node_remove_xinfo(node, ino_proc);
+	return attach(node, ino_proc, ino);
 }

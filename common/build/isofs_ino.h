@@ -3,6 +3,8 @@
 #ifndef IMG_ISOFS_INO_H
 #define IMG_ISOFS_INO_H
 
+#include <stdbool.h>
+
 #include "common/base/error.h"
 #include "common/base/isofs.h"
 
@@ -15,7 +17,18 @@
  * and how).  Call it after the last change to the tree and before each
  * iso_image_create_burn_source.
  * Errors: IMG_ENOMEM; IMG_EISOFS when libisofs's way to attach the numbers could not be found
- * (isofs_ino.c) or the tree has more than 2^32 - 1 entries; a detail goes to err. */
-int img_isofs_number_nodes(IsoImage *iso, struct img_error *err);
+ * (isofs_ino.c) or the tree has more than 2^32 - 1 entries; a detail goes to err.
+ * keep_families: the numbers the nodes have now (those libisofs gave the nodes it imported
+ * from an old image: its PX serials) decide the families, not stream identity alone, so that
+ * the old image's hard links stay hard links; nodes without a number are families by stream
+ * identity, as without it. */
+int img_isofs_number_nodes(IsoImage *iso, bool keep_families, struct img_error *err);
+
+/* Gives node the explicit image inode number ino (replacing any), so that
+ * img_isofs_number_nodes with keep_families takes the nodes of one number for one hard-link
+ * family when their properties agree.  The number itself is not written (number_nodes gives
+ * the final ones).  Returns false when libisofs's way to attach it was not found or memory ran
+ * out. */
+bool img_isofs_set_ino(IsoNode *node, ino_t ino);
 
 #endif

@@ -100,7 +100,7 @@ START_TEST(path_order_and_families)
 	iso_node_set_permissions((IsoNode *)w, 0600);
 	iso_stream_unref(s);
 	iso_stream_unref(t);
-	ck_assert_int_eq(img_isofs_number_nodes(img, &err), IMG_OK);
+	ck_assert_int_eq(img_isofs_number_nodes(img, false, &err), IMG_OK);
 	/* Path order: / a a/x a/z b b/l b/w b/y. */
 	want((IsoNode *)root, 1);
 	want((IsoNode *)a, 2);
@@ -114,7 +114,7 @@ START_TEST(path_order_and_families)
 	/* Again after the tree changed: numbers replaced (one each), still in path order. */
 	ck_assert_int_ge(iso_node_remove((IsoNode *)l), 0);
 	IsoDir *c = dir(root, "c");
-	ck_assert_int_eq(img_isofs_number_nodes(img, &err), IMG_OK);
+	ck_assert_int_eq(img_isofs_number_nodes(img, false, &err), IMG_OK);
 	want((IsoNode *)root, 1);
 	want((IsoNode *)a, 2);
 	want((IsoNode *)x, 3);
@@ -138,7 +138,7 @@ START_TEST(libisofs_sees_the_numbers)
 	iso_stream_unref(s);
 	/* Without numbers two directories of equal properties compare by address. */
 	ck_assert_int_ne(iso_node_cmp_ino((IsoNode *)d1, (IsoNode *)d2, 0), 0);
-	ck_assert_int_eq(img_isofs_number_nodes(img, &err), IMG_OK);
+	ck_assert_int_eq(img_isofs_number_nodes(img, false, &err), IMG_OK);
 	ck_assert_int_lt(iso_node_cmp_ino((IsoNode *)d1, (IsoNode *)d2, 0), 0);
 	ck_assert_int_gt(iso_node_cmp_ino((IsoNode *)d2, (IsoNode *)d1, 0), 0);
 	ck_assert_int_eq(iso_node_cmp_ino((IsoNode *)f1, (IsoNode *)f2, 0), 0);

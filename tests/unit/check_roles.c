@@ -207,12 +207,18 @@ START_TEST(xorriso_mkksiso_line)
 			     "-graft-points", "/add=/", "--boot", "keep-none" };
 	line_is(&l, wb, 9);
 	mk_role_line_free(&l);
-	const char *c[] = { "xorriso", "-dev", "/x.iso", "-boot_image", "any", "discard",
-			    "-commit", "-end" };
-	ck_assert_int_eq(read_line(8, c, &l, why), MK_ROLE_OK);
-	const char *wc[] = { "xorriso", "--indev", "/x.iso", "-o", "/x.iso", "--boot",
+	const char *c[] = { "xorriso", "-indev", "/x.iso", "-outdev", "/y.iso", "-boot_image",
+			    "any", "discard", "-commit", "-end" };
+	ck_assert_int_eq(read_line(10, c, &l, why), MK_ROLE_OK);
+	const char *wc[] = { "xorriso", "--indev", "/x.iso", "-o", "/y.iso", "--boot",
 			     "keep-none" };
 	line_is(&l, wc, 7);
+	mk_role_line_free(&l);
+	/* -dev is xorriso's growing: a session appended in place. */
+	const char *c2[] = { "xorriso", "-dev", "/x.iso", "-map", "/", "/d" };
+	ck_assert_int_eq(read_line(6, c2, &l, why), MK_ROLE_REFUSED);
+	ck_assert_ptr_nonnull(strstr(why, "-dev /x.iso: not supported: xorriso would add a "
+				     "session"));
 	mk_role_line_free(&l);
 }
 END_TEST
@@ -307,7 +313,7 @@ START_TEST(xorriso_drives_and_boot_fate)
 	mk_role_line_free(&l);
 	const char *e[] = { "xorriso", "-indev", "a.iso" };
 	ck_assert_int_eq(read_line(3, e, &l, why), MK_ROLE_USAGE);
-	ck_assert_ptr_nonnull(strstr(why, "needs -outdev (or -dev) or -as mkisofs"));
+	ck_assert_ptr_nonnull(strstr(why, "needs -outdev or -as mkisofs"));
 	mk_role_line_free(&l);
 	const char *f[] = { "xorriso", "-outdev", "o", "-end", "-map", "/", "/d" };
 	ck_assert_int_eq(read_line(7, f, &l, why), MK_ROLE_USAGE);
