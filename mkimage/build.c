@@ -11,6 +11,7 @@
 
 #include "common/base/grow.h"
 #include "common/cli/cli.h"
+#include "common/build/boot_replay.h"
 #include "common/build/image.h"
 #include "common/build/import.h"
 #include "common/build/jigdo.h"
@@ -51,6 +52,8 @@ struct job {
 	struct img_writer *writer;
 	struct img_progress *progress;
 	enum img_cli_progress show;
+	bool replay;                 /* --indev's boot setup replayed (replay_boot) */
+	struct img_boot_config replay_boot;
 };
 
 static void job_free(struct job *j)
@@ -60,6 +63,8 @@ static void job_free(struct job *j)
 	img_jigdo_free(j->jigdo);
 	img_tree_free(j->tree);
 	img_progress_free(j->progress);
+	if (j->replay)
+		img_boot_config_free(&j->replay_boot);
 	img_sort_rules_free(j->sort, j->nsort);
 	for (size_t i = 0; i < j->nlists; i++)
 		img_lines_free(j->lists[i]);
@@ -361,14 +366,40 @@ static int check_not_indev(const struct mk_opts *o)
 	return -1;
 }
 
+/* --boot replay: the old image's El Torito entries, system area and appended partitions,
+ * read again from its bytes (boot_replay.c), to be applied once the tree is complete. */
+static int replay_boot(struct job *j)
+{
+	const struct mk_opts *o = j->o;
+	const char *path = indev_file(o->indev);
+	struct img_error e = {0};
+	struct img_source *src = NULL;
+	if (img_source_open(path, NULL, &src, &e) != IMG_OK) {
+		img_cli_error("cannot read the old image", &e);
+		return IMG_EXIT_USAGE;
+	}
+	img_boot_config_init(&j->replay_boot);
+	j->replay = true;
+	int rc = img_boot_replay(src, path, &j->replay_boot, &e);
+	img_source_close(src);
+	if (rc != IMG_OK) {
+		img_cli_fail("%s: %s; use --boot keep-none to drop the boot setup", o->indev,
+			     e.detail[0] ? e.detail : img_strerror(rc));
+		return rc == IMG_ECORRUPT || rc == IMG_EIO ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
+	}
+	return -1;
+}
+
 /* --indev: the old image's tree into the new image, then --rm and --rm-r. */
 static int import_old(struct job *j)
 {
 	const struct mk_opts *o = j->o;
+	/* libisofs's own copy of the old boot catalog and system area always goes: a replay sets
+	 * them again from the old image's bytes (a catalog cannot be made twice). */
 	struct img_import_opts io = {
 		.path = o->indev,
 		.start_block = 0,
-		.drop_boot = o->boot_keep_none,
+		.drop_boot = true,
 		.joliet_as_old = !o->joliet_given,
 	};
 	if (img_image_import(j->image, &io) != IMG_OK) {
@@ -376,14 +407,6 @@ static int import_old(struct job *j)
 		img_cli_error("cannot read the old image", e);
 		return e->code == IMG_ENOENT || e->code == IMG_ECORRUPT || e->code == IMG_EIO
 			       ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
-	}
-	const struct img_import_info *in = img_image_import_info(j->image);
-	if (!o->boot_keep_none && (in->eltorito || in->system_area)) {
-		img_cli_fail("%s has boot records (%s%s%s): boot replay: not available yet; use "
-			     "--boot keep-none", o->indev, in->eltorito ? "El Torito" : "",
-			     in->eltorito && in->system_area ? ", " : "",
-			     in->system_area ? "system area" : "");
-		return IMG_EXIT_FAIL;
 	}
 	for (int pass = 0; pass < 2; pass++) {
 		const char **v = pass == 0 ? o->rm : o->rm_r;
@@ -406,12 +429,22 @@ static int make_image(struct job *j)
 		io.have_epoch = true;
 		io.epoch = (long long)img_tree_newest_mtime(j->tree);
 	}
+	/* Boot options on the command line make the boot setup anew instead of a replay. */
+	bool own_boot = o->boot != NULL && img_boot_config_active(o->boot);
+	int rc;
+	if (o->indev != NULL && !o->boot_keep_none && !own_boot) {
+		if ((rc = replay_boot(j)) >= 0)
+			return rc;
+		/* A bootable CD pads as xorriso does (300 KiB): GRUB's CD driver reads ahead and
+		 * fails on a file in the last blocks of an image that ends right after it. */
+		if (j->replay_boot.n_entries > 0 && !o->pad_given && io.pad_blocks == 0)
+			io.pad_blocks = 150;
+	}
 	struct img_error e;
 	if (img_image_new(&io, on_note, j, &j->image, &e) != IMG_OK) {
 		img_cli_error("cannot create image", &e);
 		return e.code == IMG_EINVAL ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
 	}
-	int rc;
 	if (o->indev != NULL && (rc = import_old(j)) >= 0)
 		return rc;
 	if (o->jigdo_on) {
@@ -425,8 +458,10 @@ static int make_image(struct job *j)
 		}
 	}
 	/* Said before the tree goes in, the UDF tree is built alongside libisofs's. */
+	const struct img_boot_config *boot_cfg =
+		j->replay && img_boot_config_active(&j->replay_boot) ? &j->replay_boot : o->boot;
 	if (o->udf_revision != 0 &&
-	    img_image_plan_udf(j->image, o->udf_revision, o->boot) != IMG_OK) {
+	    img_image_plan_udf(j->image, o->udf_revision, boot_cfg) != IMG_OK) {
 		img_cli_error("cannot add the UDF view", img_image_error(j->image));
 		return IMG_EXIT_FAIL;
 	}
@@ -437,12 +472,14 @@ static int make_image(struct job *j)
 	rc = apply_date_changes(j);
 	if (rc >= 0)
 		return rc;
-	if (o->boot != NULL && img_boot_config_active(o->boot)) {
-		struct img_boot_config boot = *o->boot;
+	if (boot_cfg != NULL && img_boot_config_active(boot_cfg)) {
+		struct img_boot_config boot = *boot_cfg;
 		boot.catalog_hidden = boot.catalog_hidden || catalog_hidden(j, boot.catalog_path);
 		if (img_image_set_boot(j->image, &boot) != IMG_OK) {
 			const struct img_error *be = img_image_error(j->image);
-			img_cli_error("cannot make boot media", be);
+			/* A replayed boot image the command line removed (--rm) is named here. */
+			img_cli_error(j->replay ? "cannot replay the old image's boot setup"
+						: "cannot make boot media", be);
 			/* Naming a file that is missing or unfit is a matter of the input. */
 			return be->code == IMG_EISOFS || be->code == IMG_ENOMEM ? IMG_EXIT_FAIL
 										: IMG_EXIT_USAGE;

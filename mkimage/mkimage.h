@@ -45,6 +45,7 @@ struct mk_opts {
 	const char **rm, **rm_r;
 	bool boot_keep_none;
 	bool joliet_given;
+	bool pad_given;        /* -pad or -no-pad given: a boot replay then keeps to it */
 };
 
 /* Parses argv into o.  Returns -1 to go on, else the exit code (after --help, --version or a

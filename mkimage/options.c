@@ -595,8 +595,8 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 			o->image.rationalize = true;
 			break;
 		case OPT_UDF: udf = true; break;
-		case OPT_PAD: o->image.pad_blocks = 150; break;
-		case OPT_NO_PAD: o->image.pad_blocks = 0; break;
+		case OPT_PAD: o->image.pad_blocks = 150; o->pad_given = true; break;
+		case OPT_NO_PAD: o->image.pad_blocks = 0; o->pad_given = true; break;
 		case OPT_NOOP: break;
 		}
 	}

@@ -22,6 +22,7 @@ common="$top/common/base/error.c $top/common/inspect/source.c $top/common/inspec
 common="$common $top/common/inspect/extract.c $top/common/base/grow.c $top/common/udf/udf_partmap.c \
 	$top/common/udf/udf_isoscan.c $top/common/inspect/map.c $top/common/build/isofs_realign.c \
 	$top/common/inspect/diff.c $top/common/inspect/zisofs_read.c"
+common="$common $top/common/build/boot_replay_scan.c"
 
 # Seeds: a hybrid BIOS+EFI image and a plain one.
 seeds="$work/seeds"
@@ -147,6 +148,10 @@ cp -n "$seeds/iso_read"/* "$seeds/udf_read"/* "$seeds/map"/ 2>/dev/null || true
 # their System Use fields).
 if [ ! -d "$seeds/realign" ]; then
 	cp -r "$seeds/isoscan" "$seeds/realign"
+fi
+# boot_replay: the iso_read seeds (a hybrid BIOS+EFI image with an isohybrid GPT among them).
+if [ ! -d "$seeds/boot_replay" ]; then
+	mkdir -p "$seeds/boot_replay" && cp "$seeds/iso_read"/* "$seeds/boot_replay"/
 fi
 # diff: the iso_read seeds (fuzz_diff compares each with a copy changed in one byte).
 if [ ! -d "$seeds/diff" ]; then
