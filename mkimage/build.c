@@ -19,6 +19,8 @@
 #include "common/build/tree.h"
 #include "common/udf/udf_bridge.h"
 #include "common/build/writer.h"
+#include "common/inspect/source.h"
+#include "common/inspect/voldesc.h"
 #include "mkimage/boot_options.h"
 #include "mkimage/mkimage.h"
 
@@ -420,6 +422,66 @@ static int import_old(struct job *j)
 	return -1;
 }
 
+/* The old image's volume modification date as YYYYMMDDhhmmsscc into io->modification_date,
+ * as xorriso's replay proposes it (-volume_date uuid: the PVD's digits, its time zone byte
+ * left out, as xorriso leaves it out). */
+static int old_volume_date(struct job *j, struct img_image_opts *io)
+{
+	static char date[17];
+	const char *path = indev_file(j->o->indev);
+	struct img_error e = {0};
+	struct img_source *src = NULL;
+	struct img_vdset set;
+	if (img_source_open(path, NULL, &src, &e) != IMG_OK ||
+	    img_vd_read(src, &set, &e) != IMG_OK) {
+		img_source_close(src);
+		img_cli_error("cannot read the old image", &e);
+		return IMG_EXIT_USAGE;
+	}
+	img_source_close(src);
+	const struct img_vd *pvd = img_vd_find(&set, IMG_VD_PRIMARY);
+	size_t n = 0;
+	/* "YYYY-MM-DDTHH:MM:SS.cc+HH:MM" (voldesc.h): its first 16 digits */
+	for (const char *p = pvd ? pvd->modified : ""; *p && n < 16; p++)
+		if (*p >= '0' && *p <= '9')
+			date[n++] = *p;
+	date[n] = '\0';
+	if (n == 16) /* an unset date ("") proposes nothing */
+		io->modification_date = date;
+	return -1;
+}
+
+/* Whether the command line's boot setup is nothing but -append_partition: then it goes on top
+ * of a replay (mkksiso replays the old image and replaces its EFI partition, as xorriso lets
+ * a later -append_partition replace the one "-boot_image any replay" proposed). */
+static bool only_appended_partitions(const struct img_boot_config *cfg)
+{
+	struct img_boot_config rest = *cfg;
+	memset(rest.partitions, 0, sizeof(rest.partitions));
+	return !img_boot_config_active(&rest);
+}
+
+/* The command line's -append_partition N over slot N of the replayed boot setup. */
+static int replace_appended_partitions(struct job *j)
+{
+	const struct img_boot_config *own = j->o->boot;
+	for (size_t i = 0; own != NULL && i < 4; i++) {
+		const struct img_boot_partition *p = &own->partitions[i];
+		if (p->number == 0)
+			continue;
+		struct img_boot_partition *slot = &j->replay_boot.partitions[i];
+		char *path = strdup(p->path);
+		if (path == NULL) {
+			img_cli_fail("out of memory");
+			return IMG_EXIT_FAIL;
+		}
+		free(slot->path);
+		*slot = *p;
+		slot->path = path;
+	}
+	return -1;
+}
+
 static int make_image(struct job *j)
 {
 	const struct mk_opts *o = j->o;
@@ -430,10 +492,14 @@ static int make_image(struct job *j)
 		io.epoch = (long long)img_tree_newest_mtime(j->tree);
 	}
 	/* Boot options on the command line make the boot setup anew instead of a replay. */
-	bool own_boot = o->boot != NULL && img_boot_config_active(o->boot);
+	bool own_boot = o->boot != NULL && img_boot_config_active(o->boot) &&
+			!only_appended_partitions(o->boot);
 	int rc;
 	if (o->indev != NULL && !o->boot_keep_none && !own_boot) {
-		if ((rc = replay_boot(j)) >= 0)
+		if ((rc = replay_boot(j)) >= 0 || (rc = replace_appended_partitions(j)) >= 0)
+			return rc;
+		if (o->replay_volume_date && io.modification_date == NULL &&
+		    (rc = old_volume_date(j, &io)) >= 0)
 			return rc;
 		/* A bootable CD pads as xorriso does (300 KiB): GRUB's CD driver reads ahead and
 		 * fails on a file in the last blocks of an image that ends right after it. */
