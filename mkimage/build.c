@@ -494,11 +494,18 @@ static int make_image(struct job *j)
 	/* Boot options on the command line make the boot setup anew instead of a replay. */
 	bool own_boot = o->boot != NULL && img_boot_config_active(o->boot) &&
 			!only_appended_partitions(o->boot);
+	if (own_boot && o->xorriso_replay) {
+		/* xorriso would change the replayed setup; mkimage makes one or the other. */
+		img_cli_usage_error("-boot_image any replay: not supported with other boot "
+				    "options (but -append_partition): mkimage replays the old boot "
+				    "setup or makes a new one");
+		return IMG_EXIT_USAGE;
+	}
 	int rc;
 	if (o->indev != NULL && !o->boot_keep_none && !own_boot) {
 		if ((rc = replay_boot(j)) >= 0 || (rc = replace_appended_partitions(j)) >= 0)
 			return rc;
-		if (o->replay_volume_date && io.modification_date == NULL &&
+		if (o->xorriso_replay && io.modification_date == NULL &&
 		    (rc = old_volume_date(j, &io)) >= 0)
 			return rc;
 		/* A bootable CD pads as xorriso does (300 KiB): GRUB's CD driver reads ahead and

@@ -35,8 +35,9 @@ struct mk_opts {
 	unsigned long long capacity; /* blocks of 2048 bytes the image must fit (0: any) */
 	bool jigdo_on;               /* -jigdo-jigdo: .jigdo and .template along with the image */
 	struct img_jigdo_opts jigdo;
-	bool replay_volume_date;     /* xorriso's -boot_image any replay: the old image's volume
-					modification date as -volume_date uuid, unless given */
+	bool xorriso_replay;         /* xorriso's -boot_image any replay: the old image's volume
+					modification date as -volume_date uuid unless given, and
+					boot options beside it (but -append_partition) refused */
 	struct img_date_change *date_changes; /* -alter_date[_r], in order (owned by the options) */
 	size_t ndate_changes;
 	/* Remastering (--indev): the old image, the image paths to remove (--rm, --rm-r: each

@@ -658,7 +658,7 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		return IMG_EXIT_USAGE;
 	/* xorriso's replay runs -report_el_torito cmd, whose -volume_date uuid is the old image's
 	 * modification date (then the new image's volume dates and GPT GUIDs). */
-	o->replay_volume_date = role == MK_ROLE_XORRISO && s->boot_mode != NULL &&
+	o->xorriso_replay = role == MK_ROLE_XORRISO && s->boot_mode != NULL &&
 				strcmp(s->boot_mode, "replay") == 0;
 	if (o->npaths == 0 && o->path_lists == NULL && o->indev == NULL) {
 		img_cli_usage_error("no PATH to put in the image");

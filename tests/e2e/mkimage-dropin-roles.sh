@@ -190,6 +190,37 @@ expect_fail 2 'mkimage: t: a pathspec after -as mkisofs with native image comman
 expect_fail 2 'mkimage: -boot_image any keep: not supported' bin/xorriso -boot_image any keep -as mkisofs t
 [ ! -e x.iso ] || fail "a refused native command wrote x.iso"
 
+# xorriso's image commands (no boot: the mkksiso test has that): a remaster of an image that
+# has Joliet, with an addition, a replacement, removals (a list ended by "--"), an -update
+# whose disk file is gone (xorriso deletes the image file) and relative image paths, made by
+# both; the same trees in every view (no Joliet without -joliet on) and
+# the same volume header.  A refused line leaves no output and the old image as it was.
+xorriso -as mkisofs -R -J -V OLDVOL -o old.iso t 2>/dev/null
+mkdir -p nat
+printf 'new\n' >nat/new.txt
+printf 'replaced\n' >nat/a.txt
+old_sum=$(md5sum <old.iso)
+for who in real ours; do
+	case $who in real) x=xorriso ;; ours) x=bin/xorriso ;; esac
+	rm -f $who-nat.iso
+	$x -indev old.iso -outdev $who-nat.iso -map nat/new.txt sub/../added/new.txt \
+		-map nat/a.txt /a.txt -rm_r /sub/deeper /sub -- \
+		-update nat/gone.txt LongFileName.text -volid NEWVOL >$who-nat.log 2>&1 ||
+		{ cat $who-nat.log >&2; fail "native remaster ($who)"; }
+done
+views real-nat.iso ours-nat.iso
+[ "$(header real-nat.iso)" = "$(header ours-nat.iso)" ] ||
+	{ header real-nat.iso; header ours-nat.iso; fail "native remaster: headers differ"; } >&2
+listing rock ours-nat.iso >nat.rock
+grep -q '|a.txt$' nat.rock && grep -q '/added/|.*|new.txt$' nat.rock &&
+	! grep -q 'sub\|LongFileName' nat.rock ||
+	{ cat nat.rock >&2; fail "native remaster: not the tree asked for"; }
+isoinfo -R -x /a.txt -i ours-nat.iso | cmp - nat/a.txt || fail "native remaster: /a.txt not replaced"
+expect_fail 2 'mkimage: -rm /a.txt/x: not supported after -map or -update of /a.txt' \
+	bin/xorriso -indev old.iso -outdev x.iso -map nat/a.txt /a.txt -rm /a.txt/x
+[ ! -e x.iso ] || fail "a refused native line wrote x.iso"
+[ "$(md5sum <old.iso)" = "$old_sum" ] || fail "the old image changed"
+
 # -help in each role lists the options as the original, one dash (grub-mkrescue greps for
 # these two); mkimage's own --help is unchanged.
 for cmd in "bin/xorriso -as mkisofs" "bin/xorrisofs" "bin/genisoimage" "$MKIMAGE -as mkisofs"; do
