@@ -56,6 +56,7 @@ struct job {
 	enum img_cli_progress show;
 	bool replay;                 /* --indev's boot setup replayed (replay_boot) */
 	struct img_boot_config replay_boot;
+	long long epoch;       /* the image's epoch as img_image_new got it */
 };
 
 static void job_free(struct job *j)
@@ -349,9 +350,9 @@ static const char *indev_file(const char *indev)
 	return strncmp(indev, "stdio:", 6) == 0 ? indev + 6 : indev;
 }
 
-/* The output must not be the old image (same file, by device and inode): the new image
- * reads unchanged data from the old one while it is written, and a failure would leave
- * neither.  Nothing has been touched when this refuses. */
+/* The output must not be the old image (same file, by device and inode, or the same block
+ * device under two names): the new image reads unchanged data from the old one while it is
+ * written, and a failure would leave neither.  Nothing has been touched when this refuses. */
 static int check_not_indev(const struct mk_opts *o)
 {
 	if (o->output == NULL || strcmp(o->output, "-") == 0)
@@ -359,7 +360,8 @@ static int check_not_indev(const struct mk_opts *o)
 	struct stat in, out;
 	if (stat(indev_file(o->indev), &in) != 0 || stat(o->output, &out) != 0)
 		return -1; /* a missing OLD is reported by the import; a missing output is new */
-	if (in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+	bool same_dev = S_ISBLK(in.st_mode) && S_ISBLK(out.st_mode) && in.st_rdev == out.st_rdev;
+	if ((in.st_dev == out.st_dev && in.st_ino == out.st_ino) || same_dev) {
 		img_cli_fail("-o %s is the --indev image %s: write the new image to another "
 			     "file (the old one is read while the new one is written)",
 			     o->output, o->indev);
@@ -409,6 +411,16 @@ static int import_old(struct job *j)
 		img_cli_error("cannot read the old image", e);
 		return e->code == IMG_ENOENT || e->code == IMG_ECORRUPT || e->code == IMG_EIO
 			       ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
+	}
+	const struct img_import_info *in = img_image_import_info(j->image);
+	if (o->reproducible && !o->image.have_epoch && in->have_mtime &&
+	    in->mtime > j->epoch) {
+		/* --reproducible without SOURCE_DATE_EPOCH: the newest of the added files and
+		 * the old image's modification date stands in for the date. */
+		if (img_image_set_epoch(j->image, in->mtime) != IMG_OK) {
+			img_cli_error("cannot create image", img_image_error(j->image));
+			return IMG_EXIT_FAIL;
+		}
 	}
 	for (int pass = 0; pass < 2; pass++) {
 		const char **v = pass == 0 ? o->rm : o->rm_r;
@@ -513,6 +525,7 @@ static int make_image(struct job *j)
 		if (j->replay_boot.n_entries > 0 && !o->pad_given && io.pad_blocks == 0)
 			io.pad_blocks = 150;
 	}
+	j->epoch = io.epoch;
 	struct img_error e;
 	if (img_image_new(&io, on_note, j, &j->image, &e) != IMG_OK) {
 		img_cli_error("cannot create image", &e);

@@ -187,6 +187,50 @@ int img_image_isofs_error(struct img_image *img, int ret, const char *what)
 			     why[0] ? ": " : "", why);
 }
 
+/* The volume dates of options o into w (part of set_write_opts).  Errors: IMG_EINVAL
+ * (SOURCE_DATE_EPOCH out of range), IMG_EISOFS. */
+static int set_volume_dates(IsoWriteOpts *w, const struct img_image_opts *o,
+			    struct img_error *err)
+{
+	int bad = 0;
+	/* The volume dates: --modification-date's digits (libisofs's "uuid", written as they are
+	 * for creation and modification, and the seed of a GPT disk GUID), else
+	 * SOURCE_DATE_EPOCH's; -volume_date c|m|x|f over those. */
+	char uuid[40] = "";
+	time_t ct = 0, mt = 0, xt = 0, ft = 0;
+	if (o->modification_date != NULL) {
+		snprintf(uuid, 17, "%s", o->modification_date);
+	} else if (o->have_epoch) {
+		/* ECMA-119 8.4.26-27: creation and modification dates from SOURCE_DATE_EPOCH; the
+		 * "uuid" form writes them as fixed GMT digits, free of timezone effects. */
+		time_t t = (time_t)o->epoch;
+		struct tm tm;
+		if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999 || tm.tm_year < 0)
+			return img_error_set(err, IMG_EINVAL, "SOURCE_DATE_EPOCH %lld out of range",
+					     o->epoch);
+		snprintf(uuid, sizeof(uuid), "%04d%02d%02d%02d%02d%02d00", tm.tm_year + 1900,
+			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+		ct = mt = t;
+	}
+	bool own_dates = o->have_vol_time[0] || o->have_vol_time[1] || o->have_vol_time[2] ||
+			 o->have_vol_time[3];
+	if (own_dates) {
+		/* libisofs writes the uuid digits in place of creation and modification: given
+		 * c or m, only --modification-date keeps them. */
+		if ((o->have_vol_time[0] || o->have_vol_time[1]) && o->modification_date == NULL)
+			uuid[0] = '\0';
+		ct = o->have_vol_time[0] ? (time_t)o->vol_time[0] : ct;
+		mt = o->have_vol_time[1] ? (time_t)o->vol_time[1] : mt;
+		xt = o->have_vol_time[2] ? (time_t)o->vol_time[2] : 0;
+		ft = o->have_vol_time[3] ? (time_t)o->vol_time[3] : 0;
+	}
+	if (own_dates || uuid[0])
+		bad |= iso_write_opts_set_pvd_times(w, ct, mt, xt, ft, uuid) < 0;
+	if (bad)
+		return img_error_set(err, IMG_EISOFS, "libisofs refused the volume dates");
+	return IMG_OK;
+}
+
 /* The write options of an image of options o: what every image of ours is written with.
  * Errors: IMG_EINVAL (SOURCE_DATE_EPOCH out of range), IMG_EISOFS. */
 static int set_write_opts(IsoWriteOpts *w, const struct img_image_opts *o, struct img_error *err)
@@ -263,39 +307,9 @@ static int set_write_opts(IsoWriteOpts *w, const struct img_image_opts *o, struc
 	 * up to 207 bytes) beside the ECMA-119 tree of iso_level. */
 	if (o->iso1999)
 		bad |= iso_write_opts_set_iso1999(w, 1) < 0;
-	/* The volume dates: --modification-date's digits (libisofs's "uuid", written as they are
-	 * for creation and modification, and the seed of a GPT disk GUID), else
-	 * SOURCE_DATE_EPOCH's; -volume_date c|m|x|f over those. */
-	char uuid[40] = "";
-	time_t ct = 0, mt = 0, xt = 0, ft = 0;
-	if (o->modification_date != NULL) {
-		snprintf(uuid, 17, "%s", o->modification_date);
-	} else if (o->have_epoch) {
-		/* ECMA-119 8.4.26-27: creation and modification dates from SOURCE_DATE_EPOCH; the
-		 * "uuid" form writes them as fixed GMT digits, free of timezone effects. */
-		time_t t = (time_t)o->epoch;
-		struct tm tm;
-		if (gmtime_r(&t, &tm) == NULL || tm.tm_year + 1900 > 9999 || tm.tm_year < 0)
-			return img_error_set(err, IMG_EINVAL, "SOURCE_DATE_EPOCH %lld out of range",
-					     o->epoch);
-		snprintf(uuid, sizeof(uuid), "%04d%02d%02d%02d%02d%02d00", tm.tm_year + 1900,
-			 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
-		ct = mt = t;
-	}
-	bool own_dates = o->have_vol_time[0] || o->have_vol_time[1] || o->have_vol_time[2] ||
-			 o->have_vol_time[3];
-	if (own_dates) {
-		/* libisofs writes the uuid digits in place of creation and modification: given
-		 * c or m, only --modification-date keeps them. */
-		if ((o->have_vol_time[0] || o->have_vol_time[1]) && o->modification_date == NULL)
-			uuid[0] = '\0';
-		ct = o->have_vol_time[0] ? (time_t)o->vol_time[0] : ct;
-		mt = o->have_vol_time[1] ? (time_t)o->vol_time[1] : mt;
-		xt = o->have_vol_time[2] ? (time_t)o->vol_time[2] : 0;
-		ft = o->have_vol_time[3] ? (time_t)o->vol_time[3] : 0;
-	}
-	if (own_dates || uuid[0])
-		bad |= iso_write_opts_set_pvd_times(w, ct, mt, xt, ft, uuid) < 0;
+	int rc = set_volume_dates(w, o, err);
+	if (rc != IMG_OK)
+		return rc;
 	if (o->ids_as_given)
 		bad |= iso_write_opts_set_relaxed_vol_atts(w, 1) < 0;
 	/* The Rock Ridge version the originals write: isoinfo -R names "." and ".." of 1.10
@@ -914,6 +928,11 @@ static int add_dir(struct add_ctx *c, IsoDir *parent, const struct img_tree_node
 					free(path);
 					continue;
 				}
+				if (iso_node_get_type(was) == LIBISO_DIR)
+					img_image_note(img, IMG_NOTE_WARN,
+						       "%s: the old directory and all in it replaced "
+						       "by a %s", path, S_ISLNK(st->st_mode)
+						       ? "symlink" : "file");
 				ret = iso_node_remove(was);
 				if (ret < 0) {
 					rc = img_image_isofs_error(img, ret, path);
@@ -1689,6 +1708,17 @@ void img_image_set_import(struct img_image *img, struct img_import *imp)
 struct img_import *img_image_get_import(const struct img_image *img)
 {
 	return img->import;
+}
+
+int img_image_set_epoch(struct img_image *img, long long epoch)
+{
+	struct img_image_opts o = img->opts;
+	o.have_epoch = true;
+	o.epoch = epoch;
+	int rc = set_volume_dates(img->wopts, &o, &img->err);
+	if (rc == IMG_OK)
+		img->opts = o;
+	return rc;
 }
 
 int img_image_set_joliet(struct img_image *img, bool joliet)

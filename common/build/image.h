@@ -97,6 +97,12 @@ typedef void (*img_note_fn)(void *arg, enum img_note_kind kind, const char *text
 int img_image_new(const struct img_image_opts *o, img_note_fn note, void *arg,
 		  struct img_image **out, struct img_error *err);
 
+/* Sets the SOURCE_DATE_EPOCH of the image after img_image_new, before img_image_add_tree: the
+ * volume dates and the clamp of file times (as img_image_opts's epoch).  For an epoch that is
+ * only known once an old image was imported (img_image_import).  Errors: IMG_EINVAL (out of
+ * range), IMG_EISOFS. */
+int img_image_set_epoch(struct img_image *img, long long epoch);
+
 /* Frees the image, stopping a write in progress (the stream's reader thread is joined). */
 void img_image_free(struct img_image *img);
 

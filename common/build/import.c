@@ -108,6 +108,23 @@ static int check_iso9660(struct old_source *o, uint32_t start, struct img_error 
 	return IMG_OK;
 }
 
+/* Whether libisofs's failure code ret says the old image is damaged or not what it should
+ * be (rather than that libisofs or the system failed). */
+static bool damage_code(int ret)
+{
+	static const int codes[] = {
+		(int)ISO_WRONG_PVD, (int)ISO_WRONG_RR, (int)ISO_WRONG_ECMA119,
+		(int)ISO_WRONG_EL_TORITO, (int)ISO_UNSUPPORTED_ECMA119, (int)ISO_UNSUPPORTED_RR,
+		(int)ISO_UNSUPPORTED_SUSP, (int)ISO_UNSUPPORTED_VD, (int)ISO_UNSUPPORTED_EL_TORITO,
+		(int)ISO_MD5_TAG_MISMATCH, (int)ISO_SB_TREE_CORRUPTED, (int)ISO_MD5_AREA_CORRUPTED,
+		(int)ISO_NO_ROOT_DIR,
+	};
+	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		if (ret == codes[i])
+			return true;
+	return false;
+}
+
 /* libisofs's failure with the read error behind it, if any, naming the old image. */
 static int import_failed(struct img_image *img, struct old_source *o, int ret,
 			 const char *what)
@@ -118,10 +135,7 @@ static int import_failed(struct img_image *img, struct old_source *o, int ret,
 	int rc = img_image_isofs_error(img, ret, label);
 	if (why[0] != '\0')
 		img_image_err(img)->code = IMG_EIO;
-	else if (ret == (int)ISO_WRONG_PVD || ret == (int)ISO_WRONG_RR ||
-		 ret == (int)ISO_UNSUPPORTED_ECMA119 || ret == (int)ISO_MD5_TAG_MISMATCH ||
-		 ret == (int)ISO_WRONG_ECMA119 || ret == (int)ISO_WRONG_EL_TORITO ||
-		 ret == (int)ISO_NO_ROOT_DIR)
+	else if (damage_code(ret))
 		img_image_err(img)->code = IMG_ECORRUPT;
 	else
 		return rc;
@@ -282,6 +296,42 @@ static int link_shared_extents(IsoDir *root)
 	return rc;
 }
 
+/* ECMA-119 8.4.26.1: "YYYYMMDDhhmmsscc" and a signed offset from GMT in 15-minute steps
+ * (-48..52), as libisofs hands the PVD's dates over.  false for all zeros (no date) or
+ * anything malformed. */
+static bool parse_voldate(const char *d, long long *out)
+{
+	if (d == NULL)
+		return false;
+	int v[6];
+	static const int len[6] = { 4, 2, 2, 2, 2, 2 };
+	const char *p = d;
+	for (int i = 0; i < 6; i++) {
+		v[i] = 0;
+		for (int k = 0; k < len[i]; k++, p++) {
+			if (*p < '0' || *p > '9')
+				return false;
+			v[i] = v[i] * 10 + (*p - '0');
+		}
+	}
+	if (v[0] < 1970 || v[1] < 1 || v[1] > 12 || v[2] < 1 || v[2] > 31 || v[3] > 23 ||
+	    v[4] > 59 || v[5] > 60)
+		return false;
+	signed char tz = (signed char)d[16];
+	if (tz < -48 || tz > 52)
+		tz = 0;
+	/* Days from 1970-01-01 to the date (proleptic Gregorian; no timegm: it is not C11). */
+	int y = v[0], m = v[1];
+	if (m <= 2) {
+		y--;
+		m += 12;
+	}
+	long long days = 365LL * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + v[2] -
+			 719469;
+	*out = days * 86400 + v[3] * 3600 + v[4] * 60 + v[5] - (long long)tz * 15 * 60;
+	return true;
+}
+
 /* Sets the volume ids the caller gave (non-NULL) over the imported ones. */
 static void set_given_ids(IsoImage *iso, const struct img_image_opts *o)
 {
@@ -359,7 +409,7 @@ int img_image_import(struct img_image *img, const struct img_import_opts *o)
 		free(imp);
 		free(old);
 		free(ds);
-		return img_error_set(err, rc, "old image %s", e.detail);
+		return img_error_set(err, rc, "%s", e.detail);
 	}
 	*ds = (IsoDataSource){ .version = 0, .refcount = 1, .open = old_open, .close = old_close,
 			       .read_block = old_read_block, .free_data = old_free, .data = old };
@@ -390,6 +440,9 @@ int img_image_import(struct img_image *img, const struct img_import_opts *o)
 	in->iso1999 = iso_read_image_features_has_iso1999(feat) == 1;
 	in->eltorito = iso_read_image_features_has_eltorito(feat) == 1;
 	iso_read_image_features_destroy(feat);
+	char *ct = NULL, *mt = NULL, *xt = NULL, *ft = NULL;
+	if (iso_image_get_pvd_times(iso, &ct, &mt, &xt, &ft) >= 0)
+		in->have_mtime = parse_voldate(mt, &in->mtime);
 	const char *vid = iso_image_get_volume_id(iso);
 	snprintf(in->volid, sizeof(in->volid), "%s", vid ? vid : "");
 	for (size_t n = strlen(in->volid); n > 0 && in->volid[n - 1] == ' '; n--)

@@ -49,6 +49,8 @@ struct img_import_info {
 	bool aaip;               /* ... AAIP entries (ACLs, xattrs, libisofs's own) */
 	bool md5;                /* ... libisofs's MD5 array ("isofs.ca" on the root); its
 				  * session tags were checked by the import */
+	bool have_mtime;         /* the volume modification date (ECMA-119 8.4.27) was valid: */
+	long long mtime;         /* it, in seconds since 1970 (UTC) */
 };
 
 /* Replaces the (still empty) tree of img by the tree of the session of the old image that

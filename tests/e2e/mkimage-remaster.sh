@@ -4,7 +4,8 @@
 # Rock Ridge and Joliet names, xorriso verifies --md5, two runs with SOURCE_DATE_EPOCH give the
 # same bytes, -o - gives them too, and the old image is never touched (a failing run included).
 . "$E2E_DIR/lib.sh"
-need xorriso genisoimage bsdtar isoinfo sha256sum
+need xorriso genisoimage bsdtar isoinfo sha256sum losetup
+need_file isolinux /usr/lib/ISOLINUX/isohdpfx.bin /usr/lib/ISOLINUX/isolinux.bin
 
 # The old tree.
 mkdir -p old/crowd old/docs/deep/er old/gone/sub old/empty
@@ -91,6 +92,26 @@ gsum=$(sha256sum g.iso)
 check_image gn.iso g
 isoinfo -d -i gn.iso | grep -q '^Volume id: OLD_GENISO$' || fail "genisoimage's volume id"
 
+# ---- a block device (read-only loop device over the xorriso image) gives the same bytes ----
+loop=$(losetup -r -f --show x.iso) || cannot_test "no loop device (losetup -f failed; needs root and the loop driver)"
+trap 'losetup -d "$loop" 2>/dev/null || true' EXIT
+# shellcheck disable=SC2086
+SOURCE_DATE_EPOCH=1700000000 "$MKIMAGE" -quiet --indev "$loop" -o xl.iso $edit add
+# shellcheck disable=SC2086
+SOURCE_DATE_EPOCH=1700000000 "$MKIMAGE" -quiet --indev x.iso -o xf.iso $edit add
+same_bytes xf.iso xl.iso
+losetup -d "$loop"
+trap - EXIT
+
+# ---- ISO 9660:1999 names (genisoimage -iso-level 4, no Rock Ridge, no Joliet) ----
+mkdir -p l4/sub && echo one >"l4/Mixed Case Name With Spaces.txt" && echo two >l4/sub/a-long-name-for-1999.data
+genisoimage -quiet -iso-level 4 -o l4.iso l4
+"$MKIMAGE" -quiet --indev l4.iso -o l4n.iso add
+isoinfo -R -f -i l4n.iso >l4n.txt
+grep -qx "/Mixed Case Name With Spaces.txt" l4n.txt || { cat l4n.txt; fail "ISO 9660:1999 name lost"; }
+grep -qx "/sub/a-long-name-for-1999.data" l4n.txt || { cat l4n.txt; fail "ISO 9660:1999 name lost"; }
+grep -qx "/newdir/fresh.txt" l4n.txt || fail "added file missing on an ISO 9660:1999 image"
+
 # ---- --md5, checked by xorriso ----
 # shellcheck disable=SC2086
 "$MKIMAGE" -quiet --md5 --indev x.iso -o xm.iso $edit add
@@ -104,6 +125,13 @@ xorriso -md5 on -indev xmm.iso -check_md5_r FAILURE / -- >md5rr.log 2>&1 || { ca
 "$MKIMAGE" -quiet --indev xm.iso -o xmn.iso add
 ! grep -qa 'libisofs_checksum_tag_v1' xmn.iso || fail "a checksum tag without --md5"
 
+# A damaged tree under MD5 tags is refused (exit 2), naming the old image.
+cp xm.iso xmd.iso
+root=$(od -An -tu4 -j $((16 * 2048 + 158)) -N4 xmd.iso | tr -d ' ')
+flip_byte xmd.iso $((root * 2048 + 2047))
+expect_fail 2 'xmd.iso: cannot import: .*MD5 mismatch' "$MKIMAGE" --indev xmd.iso -o bad.iso add
+[ ! -e bad.iso ] || fail "a refused import left bad.iso"
+
 # ---- reproducible, and -o - gives the same bytes ----
 # shellcheck disable=SC2086
 SOURCE_DATE_EPOCH=1700000000 "$MKIMAGE" -quiet --indev g.iso -o r1.iso $edit add
@@ -113,6 +141,11 @@ same_bytes r1.iso r2.iso
 # shellcheck disable=SC2086
 SOURCE_DATE_EPOCH=1700000000 "$MKIMAGE" -quiet --indev g.iso -o - $edit add >r3.iso
 same_bytes r1.iso r3.iso
+# --reproducible without SOURCE_DATE_EPOCH and nothing added: the old image's modification
+# date (ECMA-119 8.4.27, byte 830 of the PVD) is the new one's, not the clock's nor 1970.
+"$MKIMAGE" -quiet --reproducible --indev g.iso -o rr.iso --rm-r /gone
+[ "$(od -An -c -j $((16 * 2048 + 830)) -N 16 rr.iso)" = "$(od -An -c -j $((16 * 2048 + 830)) -N 16 g.iso)" ] ||
+	fail "--reproducible: the volume modification date is not the old image's"
 # -print-size says the size of what is written.
 # shellcheck disable=SC2086
 size=$("$MKIMAGE" -quiet --indev g.iso -print-size $edit add)
@@ -166,5 +199,20 @@ grep -qx /boot/boot.img bn.txt || fail "the boot image file went with the boot r
 ! grep -qx /boot/boot.cat bn.txt || fail "the boot catalog stayed"
 grep -qx /hi.txt bn.txt || fail "old file lost"
 [ "$(sha256sum b.iso)" = "$bsum" ] || fail "b.iso changed"
+# An isohybrid image with an appended partition: keep-none leaves a zero system area, no El
+# Torito, no partition table and nothing appended.
+mkdir -p hyb/isolinux && cp /usr/lib/ISOLINUX/isolinux.bin hyb/isolinux/ && echo hi >hyb/hi.txt
+head -c 1048576 /dev/zero >part.img
+xorriso -as mkisofs -R -J -isohybrid-mbr /usr/lib/ISOLINUX/isohdpfx.bin \
+	-b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot -boot-load-size 4 \
+	-boot-info-table -append_partition 2 0xef part.img -o h.iso hyb 2>/dev/null
+expect_fail 1 'El Torito, system area.*boot replay: not available yet' \
+	"$MKIMAGE" --indev h.iso -o hn.iso add
+"$MKIMAGE" -quiet --indev h.iso --boot keep-none -o hn.iso add
+[ "$(head -c 32768 hn.iso | tr -d '\000' | wc -c)" = 0 ] || fail "keep-none: system area not zero"
+xorriso -indev hn.iso -report_system_area plain -report_el_torito plain >hn-boot.txt 2>&1
+! grep -Eq 'MBR|GPT|El Torito boot img|partition' hn-boot.txt || { cat hn-boot.txt; fail "keep-none kept a boot record"; }
+[ $(($(stat -c %s hn.iso) * 2)) -lt "$(stat -c %s part.img)" ] || fail "keep-none kept the appended partition"
+isoinfo -R -f -i hn.iso | grep -qx /isolinux/isolinux.bin || fail "isolinux.bin went with the boot record"
 # An image without boot records remasters with --boot replay too.
 "$MKIMAGE" -quiet --indev x.iso --boot replay -o xr.iso add

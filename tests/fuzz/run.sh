@@ -153,6 +153,10 @@ fi
 if [ ! -d "$seeds/boot_replay" ]; then
 	mkdir -p "$seeds/boot_replay" && cp "$seeds/iso_read"/* "$seeds/boot_replay"/
 fi
+# import: the iso_read seeds (sparse images of ISO 9660 and hybrid images).
+if [ ! -d "$seeds/import" ]; then
+	mkdir -p "$seeds/import" && cp "$seeds/iso_read"/* "$seeds/import"/
+fi
 # diff: the iso_read seeds (fuzz_diff compares each with a copy changed in one byte).
 if [ ! -d "$seeds/diff" ]; then
 	mkdir -p "$seeds/diff" && cp "$seeds/iso_read"/* "$seeds/diff"/
@@ -162,9 +166,17 @@ targets=${*:-$(cd "$here" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')}
 status=0 passed=0 failed=0
 for t in $targets; do
 	echo "== fuzz_$t: building"
+	# import builds a whole image: the rest of common/build and common/base, and libjte.
+	extra="" extra_flags=""
+	if [ "$t" = import ]; then
+		for f in "$top"/common/build/*.c "$top"/common/base/*.c; do
+			case " $common " in *" $f "*) ;; *) extra="$extra $f" ;; esac
+		done
+		extra_flags="$(pkg-config --cflags --libs libjte-2)"
+	fi
 	# shellcheck disable=SC2086
 	$CC $cflags -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-o "fuzz_$t" "$here/fuzz_$t.c" $common $libs
+		-o "fuzz_$t" "$here/fuzz_$t.c" $common $extra $libs $extra_flags
 	mkdir -p "corpus_$t"
 	cp -n "$seeds/$t"/* "corpus_$t"/ 2>/dev/null || true
 	echo "== fuzz_$t: running ${secs}s"

@@ -48,6 +48,10 @@ START_TEST(finds_views_and_ids)
 	ck_assert_uint_eq(in->source_bytes, (uint64_t)st.st_size);
 	ck_assert_uint_gt(in->volume_blocks, 16);
 	ck_assert_uint_le((uint64_t)in->volume_blocks * 2048, (uint64_t)st.st_size);
+	/* xorriso dates the volume when it writes it: the file's mtime, to the second. */
+	ck_assert(in->have_mtime);
+	ck_assert_int_le(in->mtime, (long long)st.st_mtime);
+	ck_assert_int_ge(in->mtime, (long long)st.st_mtime - 60);
 	/* A second import is refused. */
 	ck_assert_int_eq(import(img, iso, false), IMG_EINVAL);
 	img_image_free(img);
