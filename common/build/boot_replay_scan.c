@@ -191,6 +191,14 @@ static int mark_of(const char *guid)
 static void add_part(struct img_replay_scan *s, int number, int type, uint64_t start,
 		     uint64_t count, const char *guid)
 {
+	if (count == 0 || start + count > s->image_bytes / 512) {
+		snprintf(s->unsupported, sizeof(s->unsupported),
+			 "partition %d (512-byte blocks %llu+%llu) running past the end of the "
+			 "image (%llu blocks), whose bytes cannot be copied", number,
+			 (unsigned long long)start, (unsigned long long)count,
+			 (unsigned long long)(s->image_bytes / 512));
+		return;
+	}
 	if (s->n_parts >= 4 || number < 1 || number > 4) {
 		note(s, "an appended partition beyond the four that -append_partition can make");
 		return;
@@ -245,6 +253,11 @@ static int scan_system_area(struct img_source *src, struct img_replay_scan *s,
 		if (((uint64_t)p->start + p->count + 3) / 4 > image_size)
 			image_size = ((uint64_t)p->start + p->count + 3) / 4;
 	}
+	/* A status byte other than 0x00 and 0x80 says these bytes are no partition table (GRUB's
+	 * boot.img leaves code there when libisofs writes no table): nothing to replay. */
+	for (int i = 0; i < nparts; i++)
+		if (parts[i].count != 0 && parts[i].status != 0 && parts[i].status != 0x80)
+			nparts = 0;
 
 	if (s->n_entries > 0 && is_mbr) {
 		const struct img_replay_entry *first = &s->entries[0];
@@ -344,6 +357,13 @@ static int scan_system_area(struct img_source *src, struct img_replay_scan *s,
 	for (int i = 0; sys->gpt && i < sys->gpt_count; i++) {
 		const struct img_gpt_part *g = &sys->gpt_parts[i];
 		bool matched = false;
+		/* libisofs's own fillers of the GPT's gaps ("Gap0", "Gap1", ...: Basic Data, read-only
+		 * and required) are made again when needed. */
+		if (strncmp(g->name, "Gap", 3) == 0 && g->name[3] >= '0' && g->name[3] <= '9' &&
+		    mark_of(g->type_guid) == 1)
+			continue;
+		if (g->last_lba < g->first_lba)
+			continue;
 		if (g->first_lba >= iso_end) {
 			if (s->gpt_protective) {
 				add_part(s, g->index, mark_of(g->type_guid) == 3 ? 0xef : 0x83,
