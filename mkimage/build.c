@@ -463,9 +463,9 @@ static int old_volume_date(struct job *j, struct img_image_opts *io)
 	return -1;
 }
 
-/* Whether the command line's boot setup is nothing but -append_partition: then it goes on top
- * of a replay (mkksiso replays the old image and replaces its EFI partition, as xorriso lets
- * a later -append_partition replace the one "-boot_image any replay" proposed). */
+/* Whether the command line's boot setup is nothing but -append_partition: then, as xorriso,
+ * it goes on top of -boot_image any replay (mkksiso replays the old image and replaces its
+ * EFI partition: xorriso's later -append_partition replaces the one the replay proposed). */
 static bool only_appended_partitions(const struct img_boot_config *cfg)
 {
 	struct img_boot_config rest = *cfg;
@@ -505,7 +505,7 @@ static int make_image(struct job *j)
 	}
 	/* Boot options on the command line make the boot setup anew instead of a replay. */
 	bool own_boot = o->boot != NULL && img_boot_config_active(o->boot) &&
-			!only_appended_partitions(o->boot);
+			!(o->xorriso_replay && only_appended_partitions(o->boot));
 	if (own_boot && o->xorriso_replay) {
 		/* xorriso would change the replayed setup; mkimage makes one or the other. */
 		img_cli_usage_error("-boot_image any replay: not supported with other boot "
