@@ -15,6 +15,7 @@
 . "$E2E_DIR/bootlib.sh"
 . "$E2E_DIR/dropin.inc"
 
+need_pycdlib
 TOKEN='TOKEN-MKKSISO-17b0'
 dropin_boot_fixtures $TOKEN
 src=$SCRATCH/src
@@ -45,7 +46,9 @@ mkksiso() {
 	cmd+=(-as mkisofs -iso-level 3)
 	"${cmd[@]}"
 }
+input_sum=$(md5sum <input.iso)
 dropin_pair mkksiso
+[ "$(md5sum <input.iso)" = "$input_sum" ] || fail "the input ISO changed"
 DROPIN_IMG=ks.iso
 # xorriso writes no Joliet tree unless told (-joliet on): mkksiso's output has none.
 dropin_compare --dates --no-joliet --boot-table isolinux/isolinux.bin --catalog isolinux/boot.cat
