@@ -81,7 +81,7 @@ static int severity(const char *s)
 /* What the native commands said so far, for the checks that need the whole line. */
 struct native_state {
 	bool image;          /* a command of xorriso's image model (-indev, -map, ...) was seen */
-	bool indev, outdev;  /* -indev/-dev, -outdev/-dev given */
+	bool indev, outdev;  /* -indev, -outdev given */
 	bool boot;           /* -boot_image any replay or discard said what becomes of the boot */
 	bool committed;      /* -commit seen: only -end may follow */
 	bool ended;          /* -end seen: nothing may follow */
@@ -201,8 +201,11 @@ static enum mk_role_verdict boot_fate(struct reader *r, const char *full, bool r
 			 "image to replay the boot setup of)", full);
 		return MK_ROLE_USAGE;
 	}
-	r->nat.image = r->nat.boot = true;
+	r->nat.image = true;
 	r->i += 2;
+	if (!r->nat.indev)
+		return MK_ROLE_OK; /* discard with nothing loaded: nothing to discard */
+	r->nat.boot = true;
 	r->out[r->n++] = "--boot";
 	r->out[r->n++] = replay ? "replay" : "keep-none";
 	return MK_ROLE_OK;

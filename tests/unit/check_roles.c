@@ -214,6 +214,12 @@ START_TEST(xorriso_mkksiso_line)
 			     "keep-none" };
 	line_is(&l, wc, 7);
 	mk_role_line_free(&l);
+	/* discard before -indev has nothing to discard: -indev's default then. */
+	const char *c1[] = { "xorriso", "-boot_image", "any", "discard", "-indev", "/x.iso",
+			     "-outdev", "/y.iso" };
+	ck_assert_int_eq(read_line(8, c1, &l, why), MK_ROLE_OK);
+	line_is(&l, wc, 7);
+	mk_role_line_free(&l);
 	/* -dev is xorriso's growing: a session appended in place. */
 	const char *c2[] = { "xorriso", "-dev", "/x.iso", "-map", "/", "/d" };
 	ck_assert_int_eq(read_line(6, c2, &l, why), MK_ROLE_REFUSED);
