@@ -42,7 +42,7 @@ mkksiso() {
 	cmd+=(-append_partition 2 C12A7328-F81F-11D2-BA4B-00A0C93EC93B "$SCRATCH/efiboot-new.img")
 	cmd+=(-update "$tmpdir/EFI/BOOT/grub.cfg" "/EFI/BOOT/grub.cfg")
 	cmd+=(-map "$SCRATCH/ks.cfg" ks.cfg)
-	cmd+=(-alter_date_r b =1700000000 / --)
+	cmd+=(-alter_date_r b "=1700000000" / --)
 	"${cmd[@]}"
 }
 input_sum=$(md5sum <input.iso)
