@@ -683,8 +683,8 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		/* The UDF bridge builds its tree from our walk alone, which on top of an old
 		 * image holds only the added files: a UDF view of the merged tree needs a walk of
 		 * libisofs's tree that the bridge does not have yet. */
-		img_cli_usage_error("--udf with --indev: not supported (the UDF view would lack the "
-				    "old image's files)");
+		img_cli_usage_error("a UDF view (--udf, --udf-rev, --media dvd or bd) with --indev: "
+				    "not supported (it would lack the old image's files)");
 		return IMG_EXIT_USAGE;
 	}
 	if (o->indev != NULL && o->jigdo_on) {

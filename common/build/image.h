@@ -107,7 +107,9 @@ int img_image_set_epoch(struct img_image *img, long long epoch);
 void img_image_free(struct img_image *img);
 
 /* Adds every entry of a finished tree (img_tree_finish) to the image; file contents are not
- * read here.  The tree must outlive the image (or img_image_forget_tree).  Errors: IMG_EISOFS (with the image path),
+ * read here.  On top of an imported tree (import.h) a directory merges into the old one of
+ * its name (keeping the old attributes unless it came from disk) and any other entry replaces
+ * the old one of its name.  The tree must outlive the image (or img_image_forget_tree).  Errors: IMG_EISOFS (with the image path),
  * IMG_ENOMEM. */
 int img_image_add_tree(struct img_image *img, const struct img_tree *tree);
 

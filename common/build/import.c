@@ -520,9 +520,16 @@ int img_image_remove_path(struct img_image *img, const char *path, bool recursiv
 	struct img_error *err = img_image_err(img);
 	IsoImage *iso = img_image_isofs(img);
 	IsoNode *node = NULL;
-	if (path[0] != '/')
-		return img_error_set(err, IMG_EINVAL, "%s: not an absolute image path", path);
-	int ret = iso_tree_path_to_node(iso, path, &node);
+	/* A relative path starts at the root, as xorriso's paths do after its default -cd /. */
+	char *abs = NULL;
+	if (path[0] != '/') {
+		size_t len = strlen(path) + 2;
+		if ((abs = malloc(len)) == NULL)
+			return img_error_set(err, IMG_ENOMEM, "%s", path);
+		snprintf(abs, len, "/%s", path);
+	}
+	int ret = iso_tree_path_to_node(iso, abs ? abs : path, &node);
+	free(abs);
 	if (ret < 0)
 		return img_image_isofs_error(img, ret, path);
 	if (ret == 0 || node == NULL)

@@ -71,11 +71,11 @@ int img_image_import(struct img_image *img, const struct img_import_opts *o);
 /* What img_image_import found, or NULL when nothing was imported. */
 const struct img_import_info *img_image_import_info(const struct img_image *img);
 
-/* Removes the entry at image path path (absolute, "/"-separated) from the image's tree (the
- * imported one, before img_image_add_tree).  recursive: a directory goes with everything in
- * it; otherwise a non-empty directory is refused.  Errors (on the image's error, naming the
- * path): IMG_ENOENT (no such entry), IMG_EINVAL (the root, or a non-empty directory without
- * recursive), IMG_EISOFS. */
+/* Removes the entry at image path path ("/"-separated; a relative one starts at the root)
+ * from the image's tree (the imported one, before img_image_add_tree).  recursive: a directory
+ * goes with everything in it; otherwise a non-empty directory is refused.  Errors (on the
+ * image's error, naming the path): IMG_ENOENT (no such entry), IMG_EINVAL (the root, or a
+ * non-empty directory without recursive), IMG_EISOFS, IMG_ENOMEM. */
 int img_image_remove_path(struct img_image *img, const char *path, bool recursive);
 
 /* After the image's stream failed: IMG_EIO with "OLD: cannot read the old image: what, at byte

@@ -167,7 +167,8 @@ expect_fail 2 'not empty' "$MKIMAGE" --indev x.iso -o bad.iso --rm /docs add
 expect_fail 2 'is the --indev image' "$MKIMAGE" --indev x.iso -o x.iso add
 expect_fail 2 'not an ISO 9660 image' "$MKIMAGE" --indev old/a.txt -o bad.iso add
 expect_fail 2 'x-missing.iso' "$MKIMAGE" --indev x-missing.iso -o bad.iso add
-expect_fail 2 '--udf with --indev' "$MKIMAGE" --udf --indev x.iso -o bad.iso add
+expect_fail 2 'UDF view .* with --indev' "$MKIMAGE" --udf --indev x.iso -o bad.iso add
+expect_fail 2 'UDF view .* with --indev' "$MKIMAGE" --media dvd --indev x.iso -o bad.iso add
 expect_fail 2 'needs --indev' "$MKIMAGE" --rm /a.txt -o bad.iso add
 expect_fail 2 'replay or keep-none' "$MKIMAGE" --indev x.iso --boot sometimes -o bad.iso add
 # Old file data that cannot be read (the image cut short after its tree) fails the write, after
@@ -199,6 +200,16 @@ grep -qx /boot/boot.img bn.txt || fail "the boot image file went with the boot r
 ! grep -qx /boot/boot.cat bn.txt || fail "the boot catalog stayed"
 grep -qx /hi.txt bn.txt || fail "old file lost"
 [ "$(sha256sum b.iso)" = "$bsum" ] || fail "b.iso changed"
+# A new boot setup on top, from a file of the old image: its boot info table (bytes 8-15:
+# the PVD's block, the file's block) is patched for the new addresses.
+"$MKIMAGE" -quiet --indev b.iso --boot keep-none -b boot/boot.img -no-emul-boot \
+	-boot-info-table -o nb.iso add
+xorriso -indev nb.iso -report_el_torito as_mkisofs >nb-boot.txt 2>&1
+grep -qx "\-b '/boot/boot.img'" nb-boot.txt || { cat nb-boot.txt; fail "new El Torito entry missing"; }
+blba=$(xorriso -indev nb.iso -find /boot/boot.img -exec report_lba -- 2>/dev/null |
+	awk '/File data lba:/ {print $6; exit}')
+[ "$(od -An -tu4 -j $((blba * 2048 + 8)) -N8 nb.iso | tr -s ' ')" = " 16 $blba" ] ||
+	fail "boot info table of an old file not patched for block $blba"
 # An isohybrid image with an appended partition: keep-none leaves a zero system area, no El
 # Torito, no partition table and nothing appended.
 mkdir -p hyb/isolinux && cp /usr/lib/ISOLINUX/isolinux.bin hyb/isolinux/ && echo hi >hyb/hi.txt
