@@ -54,9 +54,12 @@ struct job {
 	struct img_writer *writer;
 	struct img_progress *progress;
 	enum img_cli_progress show;
+	long long epoch;       /* the image's epoch as img_image_new got it */
 	bool replay;                 /* --indev's boot setup replayed (replay_boot) */
 	struct img_boot_config replay_boot;
-	long long epoch;       /* the image's epoch as img_image_new got it */
+	bool replay_unreadable;      /* its reader failed on the old image: said after the import,
+				      * whose message on an image it cannot read comes first */
+	struct img_error replay_err;
 };
 
 static void job_free(struct job *j)
@@ -378,18 +381,24 @@ static int replay_boot(struct job *j)
 	const char *path = indev_file(o->indev);
 	struct img_error e = {0};
 	struct img_source *src = NULL;
-	if (img_source_open(path, NULL, &src, &e) != IMG_OK) {
-		img_cli_error("cannot read the old image", &e);
-		return IMG_EXIT_USAGE;
-	}
 	img_boot_config_init(&j->replay_boot);
 	j->replay = true;
+	if (img_source_open(path, NULL, &src, &e) != IMG_OK) {
+		j->replay_unreadable = true;
+		j->replay_err = e;
+		return -1;
+	}
 	int rc = img_boot_replay(src, path, &j->replay_boot, &e);
 	img_source_close(src);
+	if (rc == IMG_ECORRUPT || rc == IMG_EIO) {
+		j->replay_unreadable = true;
+		j->replay_err = e;
+		return -1;
+	}
 	if (rc != IMG_OK) {
 		img_cli_fail("%s: %s; use --boot keep-none to drop the boot setup", o->indev,
 			     e.detail[0] ? e.detail : img_strerror(rc));
-		return rc == IMG_ECORRUPT || rc == IMG_EIO ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
+		return IMG_EXIT_FAIL;
 	}
 	return -1;
 }
@@ -411,6 +420,12 @@ static int import_old(struct job *j)
 		img_cli_error("cannot read the old image", e);
 		return e->code == IMG_ENOENT || e->code == IMG_ECORRUPT || e->code == IMG_EIO
 			       ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
+	}
+	if (j->replay_unreadable) {
+		img_cli_fail("%s: boot replay: %s; use --boot keep-none to drop the boot setup",
+			     o->indev, j->replay_err.detail[0] ? j->replay_err.detail
+							     : img_strerror(j->replay_err.code));
+		return IMG_EXIT_USAGE;
 	}
 	const struct img_import_info *in = img_image_import_info(j->image);
 	if (o->reproducible && !o->image.have_epoch && in->have_mtime &&

@@ -20,8 +20,10 @@ void img_boot_config_init(struct img_boot_config *cfg)
 
 void img_boot_config_free(struct img_boot_config *cfg)
 {
-	for (size_t i = 0; i < cfg->n_entries; i++)
+	for (size_t i = 0; i < cfg->n_entries; i++) {
 		free(cfg->entries[i].image_path);
+		free(cfg->entries[i].cut_source);
+	}
 	free(cfg->entries);
 	free(cfg->catalog_path);
 	free(cfg->mbr_file);

@@ -63,6 +63,11 @@ struct img_boot_entry {
 	 * -isohybrid-gpt-basdat between its -b and -eltorito-alt-boot: the ISOLINUX image gets it. */
 	int isohybrid_gpt;
 	bool isohybrid_apm;
+	/* A boot image that is no file of the tree (boot replay of an image whose boot image was
+	 * hidden): image_path is then a new node, hidden from every view, made from size bytes at
+	 * offset of the file cut_source (libisofs's cut-out node). */
+	char *cut_source;
+	uint64_t cut_offset, cut_size;
 };
 
 /* A partition appended after the image (-append_partition N TYPE FILE). */

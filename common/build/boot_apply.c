@@ -182,6 +182,33 @@ bool img_boot_catalog_path(const struct img_boot_config *cfg, char *buf, size_t 
 	return n > 0 && (size_t)n < len;
 }
 
+/* A replayed boot image that was hidden in the old image: a node in the root, made from the
+ * old image's bytes, hidden from every view (libisofs still writes a boot image's data). */
+static int add_cut_out_image(IsoImage *image, const struct img_boot_entry *e,
+			     struct img_error *err)
+{
+	const char *name = e->image_path[0] == '/' ? e->image_path + 1 : e->image_path;
+	if (name[0] == '\0' || strchr(name, '/') != NULL)
+		return img_error_set(err, IMG_EINVAL, "hidden boot image %s: not a name in the root",
+				     e->image_path);
+	if (e->cut_size == 0 || e->cut_size > (uint64_t)INT32_MAX)
+		return img_error_set(err, IMG_EINVAL, "hidden boot image %s: %llu bytes",
+				     e->image_path, (unsigned long long)e->cut_size);
+	IsoNode *node = NULL;
+	int rc = iso_tree_add_new_cut_out_node(image, iso_image_get_root(image), name,
+					       e->cut_source, (off_t)e->cut_offset,
+					       (off_t)e->cut_size, &node);
+	if (rc == (int)ISO_NODE_NAME_NOT_UNIQUE)
+		return img_error_set(err, IMG_ECOLLISION, "hidden boot image %s: a file of that "
+				     "name is in the tree", e->image_path);
+	if (rc < 0)
+		return isofs_error(err, rc, "hidden boot image from", e->cut_source);
+	iso_node_set_hidden(node, LIBISO_HIDE_ON_RR | LIBISO_HIDE_ON_JOLIET | LIBISO_HIDE_ON_1999 |
+					  LIBISO_HIDE_ON_HFSPLUS | LIBISO_HIDE_ON_FAT |
+					  LIBISO_HIDE_BUT_WRITE);
+	return IMG_OK;
+}
+
 static int apply_eltorito(const struct img_boot_config *cfg, IsoImage *image,
 			  struct img_error *err)
 {
@@ -192,7 +219,10 @@ static int apply_eltorito(const struct img_boot_config *cfg, IsoImage *image,
 	for (size_t i = 0; i < cfg->n_entries; i++) {
 		const struct img_boot_entry *e = &cfg->entries[i];
 		enum eltorito_boot_media_type type = ELTORITO_NO_EMUL;
-		int rc = check_entry_image(image, e, &type, err);
+		int rc;
+		if (e->cut_source != NULL && (rc = add_cut_out_image(image, e, err)))
+			return rc;
+		rc = check_entry_image(image, e, &type, err);
 		if (rc)
 			return rc;
 		ElToritoBootImage *boot = NULL;

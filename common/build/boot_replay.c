@@ -1,5 +1,7 @@
 /* Boot replay: turning the boot setup read from an old image (boot_replay_scan.c) into the
  * boot configuration that img_image_set_boot applies to the new image. */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,8 +42,8 @@ static char *interval(const char *old_path, uint64_t first, uint64_t last, const
 	return s;
 }
 
-static int replay_entry(const struct img_replay_entry *e, int index, struct img_boot_config *cfg,
-			struct img_error *err)
+static int replay_entry(const struct img_replay_entry *e, int index, const char *old_path,
+			struct img_boot_config *cfg, struct img_error *err)
 {
 	char part_path[128];
 	const char *path = e->path;
@@ -60,16 +62,35 @@ static int replay_entry(const struct img_replay_entry *e, int index, struct img_
 			 e->lba, (unsigned)e->sector_count);
 		path = part_path;
 	}
-	if (path == NULL)
-		return img_error_set(err, IMG_EUNSUPPORTED,
-				     "boot replay: El Torito entry %d (%s) boots block %u, which is "
-				     "no file of the old image's tree and lies in no appended "
-				     "partition (a hidden boot image cannot be replayed)", index,
-				     platform_name(e->platform), e->lba);
+	char hidden_path[64];
+	bool hidden = path == NULL;
+	if (hidden) {
+		/* Hidden in the old image: copied from its bytes, hidden again. */
+		if (e->hidden_size == 0 || e->emulation == 4)
+			return img_error_set(err, IMG_EUNSUPPORTED,
+					     "boot replay: El Torito entry %d (%s) boots block %u, "
+					     "which is no file of the old image's tree and lies in "
+					     "no appended partition (hidden), and whose length "
+					     "the old image does not tell (hard-disk emulation, "
+					     "or no boot info table and no load size)", index,
+					     platform_name(e->platform), e->lba);
+		int rc = need_path(old_path, "a hidden boot image", err);
+		if (rc)
+			return rc;
+		snprintf(hidden_path, sizeof(hidden_path), "/.boot-replay-%d.img", index);
+		path = hidden_path;
+	}
 	int rc = img_boot_add_entry(cfg, path, efi, err);
 	if (rc)
 		return rc;
 	struct img_boot_entry *b = img_boot_current(cfg);
+	if (hidden) {
+		/* libisofs's local file system takes absolute paths only. */
+		if ((b->cut_source = realpath(old_path, NULL)) == NULL)
+			return img_error_errno(err, IMG_EIO, errno, "%s", old_path);
+		b->cut_offset = (uint64_t)e->lba * 2048;
+		b->cut_size = e->hidden_size;
+	}
 	switch (e->emulation) {
 	case 0: b->emul = IMG_BOOT_EMUL_NONE; break;
 	case 1: case 2: case 3: b->emul = IMG_BOOT_EMUL_FLOPPY; break;
@@ -114,7 +135,7 @@ static int replay(const struct img_replay_scan *s, const char *old_path,
 				     "boot replay: the old image has %s, which cannot be replayed",
 				     s->unsupported);
 	for (int i = 0; i < s->n_entries; i++) {
-		int rc = replay_entry(&s->entries[i], i + 1, cfg, err);
+		int rc = replay_entry(&s->entries[i], i + 1, old_path, cfg, err);
 		if (rc)
 			return rc;
 	}

@@ -136,20 +136,32 @@ static int read_catalog_extras(struct img_source *src, struct img_replay_scan *s
 static int examine_image(struct img_source *src, struct img_replay_entry *e,
 			 const struct img_boot_entry *ce, struct img_error *err)
 {
-	if (e->path == NULL)
-		return IMG_OK;
 	uint64_t off = (uint64_t)e->lba * 2048;
-	if (e->file_size >= 64 && e->file_size <= INFO_TABLE_MAX_FILE)
+	if (e->path == NULL) {
+		/* A hidden image: as long as the old image tells. */
+		static const uint64_t floppy[] = {1200 * 1024, 1440 * 1024, 2880 * 1024};
+		uint64_t size = 0;
+		if (ce->info_table && ce->info_table_csum_ok)
+			size = ce->info_table_length;
+		else if (e->emulation >= 1 && e->emulation <= 3)
+			size = floppy[e->emulation - 1];
+		else if (e->emulation == 0)
+			size = (uint64_t)e->sector_count * 512;
+		if (size > 0 && off < img_source_size(src) && size <= img_source_size(src) - off)
+			e->hidden_size = size;
+	}
+	uint64_t file_size = e->path != NULL ? e->file_size : e->hidden_size;
+	if (file_size >= 64 && file_size <= INFO_TABLE_MAX_FILE)
 		e->info_table = ce->info_table && ce->info_table_csum_ok &&
-				ce->info_table_length == e->file_size;
-	if (e->file_size >= GRUB2_ELTO_PATCH_POS + 8) {
+				ce->info_table_length == file_size;
+	if (file_size >= GRUB2_ELTO_PATCH_POS + 8) {
 		unsigned char b[8];
 		int rc = img_source_read(src, off + GRUB2_ELTO_PATCH_POS, b, 8, "boot image", err);
 		if (rc)
 			return rc;
 		e->grub2_info = img_le64(b) == (uint64_t)e->lba * 4 + GRUB2_ELTO_PATCH_OFFSET;
 	}
-	if (e->info_table && e->file_size >= 68) {
+	if (e->info_table && file_size >= 68) {
 		static const unsigned char magic[4] = {0xfb, 0xc0, 0x78, 0x70};
 		unsigned char b[4];
 		int rc = img_source_read(src, off + 64, b, 4, "boot image", err);

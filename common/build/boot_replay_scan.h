@@ -22,6 +22,9 @@ struct img_replay_entry {
 	uint32_t lba;              /* first 2048-byte block of the boot image */
 	char *path;                /* the file of the old tree that starts at lba, or NULL */
 	uint64_t file_size;        /* its size (when path is set) */
+	uint64_t hidden_size;      /* no path: the bytes it spans as far as the old image says
+				    * (its boot info table's length, the floppy size, or the load
+				    * size), inside the image; 0 when unknown */
 	int partition;             /* 1..4: the image lies in this appended partition; else 0 */
 	uint32_t part_offset;      /* then: its start, in 2048-byte blocks from the partition's */
 	bool info_table;           /* boot info table at byte 8 naming this image (libisofs's test) */

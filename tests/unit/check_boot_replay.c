@@ -216,16 +216,48 @@ START_TEST(plain_image_replays_nothing)
 }
 END_TEST
 
-START_TEST(hidden_boot_image_fails)
+START_TEST(hidden_boot_image_is_cut_out_of_the_old_image)
 {
 	struct img_boot_config c;
 	struct img_error e = {0};
 	char path[256];
-	ck_assert_int_eq(replay("hidden", "-hide grub.img -b grub.img -no-emul-boot", &c, &e, path,
-				sizeof(path)),
+	ck_assert_int_eq(replay("hidden", "-hide grub.img -b grub.img -no-emul-boot -boot-info-table",
+				&c, &e, path, sizeof(path)),
+			 IMG_OK);
+	ck_assert_uint_eq(c.n_entries, 1);
+	ck_assert_str_eq(c.entries[0].image_path, "/.boot-replay-1.img");
+	ck_assert_ptr_nonnull(c.entries[0].cut_source);
+	ck_assert_str_eq(c.entries[0].cut_source, path); /* dir is absolute */
+	ck_assert_uint_eq(c.entries[0].cut_size, 5000);  /* the boot info table's length */
+	ck_assert_uint_eq(c.entries[0].cut_offset % 2048, 0);
+	ck_assert(c.entries[0].info_table);
+	img_boot_config_free(&c);
+}
+END_TEST
+
+START_TEST(hidden_hard_disk_image_fails)
+{
+	struct img_boot_config c;
+	struct img_error e = {0};
+	char path[256];
+	ck_assert_int_eq(replay("hiddenhd", "-hide floppy.img -hard-disk-boot -b floppy.img", &c, &e,
+				path, sizeof(path)),
 			 IMG_EUNSUPPORTED);
 	ck_assert_ptr_nonnull(strstr(e.detail, "El Torito entry 1 (BIOS) boots block"));
-	ck_assert_ptr_nonnull(strstr(e.detail, "hidden boot image cannot be replayed"));
+	ck_assert_ptr_nonnull(strstr(e.detail, "hard-disk emulation"));
+	img_boot_config_free(&c);
+}
+END_TEST
+
+START_TEST(hfsplus_fails)
+{
+	struct img_boot_config c;
+	struct img_error e = {0};
+	char path[256];
+	ck_assert_int_eq(replay("hfs", "-hfsplus -b isolinux/isolinux.bin -no-emul-boot", &c, &e,
+				path, sizeof(path)),
+			 IMG_EUNSUPPORTED);
+	ck_assert_ptr_nonnull(strstr(e.detail, "HFS+"));
 	img_boot_config_free(&c);
 }
 END_TEST
@@ -263,7 +295,9 @@ static Suite *boot_replay_suite(void)
 	tcase_add_test(tc, grub2_mbr_info_table_and_protective_label);
 	tcase_add_test(tc, hidden_catalog_and_esp_from_eltorito);
 	tcase_add_test(tc, plain_image_replays_nothing);
-	tcase_add_test(tc, hidden_boot_image_fails);
+	tcase_add_test(tc, hidden_boot_image_is_cut_out_of_the_old_image);
+	tcase_add_test(tc, hidden_hard_disk_image_fails);
+	tcase_add_test(tc, hfsplus_fails);
 	tcase_add_test(tc, pipe_cannot_give_byte_ranges);
 	suite_add_tcase(s, tc);
 	return s;
