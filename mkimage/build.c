@@ -532,7 +532,7 @@ static int make_image(struct job *j)
 	if (o->indev != NULL && !o->boot_keep_none && !own_boot) {
 		if ((rc = replay_boot(j)) >= 0 || (rc = replace_appended_partitions(j)) >= 0)
 			return rc;
-		if (o->xorriso_replay && io.modification_date == NULL &&
+		if (o->xorriso_replay && io.modification_date == NULL && !j->replay_unreadable &&
 		    (rc = old_volume_date(j, &io)) >= 0)
 			return rc;
 		/* A bootable CD pads as xorriso does (300 KiB): GRUB's CD driver reads ahead and
