@@ -373,6 +373,61 @@ START_TEST(xorriso_compliance)
 }
 END_TEST
 
+/* Lines of native commands with their arguments, in random order and number (a fixed seed),
+ * now and then a word of another command put in: whatever the verdict, the translation stays
+ * within the room out_room counted (ASan sees any overflow) and ends with its NULL, and a
+ * refusal or usage error says why. */
+START_TEST(xorriso_random_lines_fit)
+{
+	static const char *const cmds[][6] = {
+		{ "-indev", "in.iso" }, { "-outdev", "out.iso" }, { "-map", "/dev/null", "a/b" },
+		{ "-update", "/nonexistent/x", "/u" }, { "-rm", "/r1", "r2", "--" },
+		{ "-rm_r", "/d/../e", "--" }, { "-alter_date_r", "b", "=1700000000", "/", "/q", "--" },
+		{ "-alter_date", "m-c", "2020010100000000", "x" },
+		{ "-compliance", "omit_version:deep_paths:iso_9660_level=3:::no_force_dots" },
+		{ "-boot_image", "any", "replay" }, { "-boot_image", "any", "discard" },
+		{ "-boot_image", "isolinux", "dir=/isolinux" }, { "-boot_image", "any", "next" },
+		{ "-volid", "V" }, { "-joliet", "on" }, { "-rockridge", "off" },
+		{ "-append_partition", "2", "0xef", "esp.img" }, { "-report_about", "SORRY" },
+		{ "-volume_date", "uuid", "2020010100000000" }, { "-no_rc" }, { "-commit" },
+		{ "-end" }, { "-as", "mkisofs", "-iso-level", "3", "--" }, { "-dev", "x" },
+	};
+	const int nc = (int)(sizeof(cmds) / sizeof(cmds[0]));
+	unsigned long x = 12345;
+	int ok = 0;
+	for (int line = 0; line < 20000; line++) {
+		const char *argv[64] = { "xorriso" };
+		int argc = 1;
+		x = x * 6364136223846793005UL + 1442695040888963407UL;
+		int ncmd = 1 + (int)((x >> 33) % 9);
+		for (int c = 0; c < ncmd; c++) {
+			x = x * 6364136223846793005UL + 1442695040888963407UL;
+			const char *const *cmd = cmds[(x >> 33) % (unsigned long)nc];
+			/* every seventh command loses its last word: the next command's come in */
+			int n = 0;
+			while (n < 6 && cmd[n] != NULL)
+				n++;
+			if ((x >> 20) % 7 == 0 && n > 1)
+				n--;
+			for (int k = 0; k < n && argc < 63; k++)
+				argv[argc++] = cmd[k];
+		}
+		struct mk_role_line l;
+		char why[300] = "";
+		enum mk_role_verdict v = read_line(argc, argv, &l, why);
+		if (v == MK_ROLE_OK) {
+			ok++;
+			ck_assert_uint_le((size_t)l.argc + 1, out_room(argc, argv));
+			ck_assert_ptr_null(l.argv[l.argc]);
+		} else {
+			ck_assert_msg(why[0] != '\0', "line %d: no reason given", line);
+		}
+		mk_role_line_free(&l);
+	}
+	ck_assert_int_gt(ok, 1000); /* not only refusals (1,741 with this seed) */
+}
+END_TEST
+
 START_TEST(role_defaults_as_measured)
 {
 	struct img_image_opts io = {0};
@@ -489,6 +544,7 @@ static Suite *roles_suite(void)
 	tcase_add_test(tc, xorriso_paths_lists_and_order);
 	tcase_add_test(tc, xorriso_drives_and_boot_fate);
 	tcase_add_test(tc, xorriso_compliance);
+	tcase_add_test(tc, xorriso_random_lines_fit);
 	tcase_add_test(tc, role_defaults_as_measured);
 	tcase_add_test(tc, scan_long_options_with_one_or_two_dashes);
 	tcase_add_test(tc, scan_refuses_by_name);
