@@ -48,10 +48,15 @@ static int visit(struct img_fnode *n, void *arg)
 	struct img_replay_scan *s = w->s;
 	if (n->nextents == 0 || n->link != NULL || n->children != NULL)
 		return IMG_OK;
+	for (size_t i = 0; i < n->nextents; i++) {
+		uint64_t end = (n->extents[i].offset + n->extents[i].length + 2047) / 2048;
+		if (n->extents[i].length > 0 && end > s->content_end)
+			s->content_end = end;
+	}
 	if (n->extents[0].offset % 2048 != 0)
 		return IMG_OK;
 	uint64_t lba = n->extents[0].offset / 2048;
-	if (s->catalog_path == NULL && lba == s->catalog_lba) {
+	if (s->catalog_path == NULL && s->catalog_lba != 0 && lba == s->catalog_lba) {
 		if ((s->catalog_path = node_path(n)) == NULL)
 			return IMG_ENOMEM;
 	}
@@ -293,12 +298,22 @@ static int scan_system_area(struct img_source *src, struct img_replay_scan *s,
 	s->gpt = sys->gpt;
 	s->apm = sys->apm;
 
-	uint64_t iso_end = (uint64_t)s->iso_blocks * 4; /* in 512-byte blocks */
+	/* Where the file system's data ends, in 512-byte blocks: the volume size, unless the
+	 * files end earlier (libisofs counts appended partitions into the volume size of some
+	 * images, e.g. with --protective-msdos-label). */
+	uint64_t iso_end = (uint64_t)s->iso_blocks * 4;
+	uint64_t content_end = s->content_end > s->catalog_lba ? s->content_end
+							      : (uint64_t)s->catalog_lba + 1;
+	if (s->content_end > 0 && content_end * 4 < iso_end)
+		iso_end = content_end * 4;
 	/* Protective label (libisofs for GRUB2, --protective-msdos-label): partition 1 from block
 	 * 1 to the image's end or the next partition. */
 	if (nparts >= 1 && parts[0].count > 0 && (parts[0].type == 0xee || s->mbr != IMG_REPLAY_MBR_ISOHYBRID)) {
 		const struct raw_part *p = &parts[0];
-		uint64_t next = nparts >= 2 ? parts[1].start : 0;
+		uint64_t next = 0; /* start of the next partition in use (libisofs's mbr_req[1]) */
+		for (int i = 1; i < nparts && next == 0; i++)
+			if (parts[i].count != 0)
+				next = parts[i].start;
 		if (p->start == 1 && ((uint64_t)p->count + 1 == image_size * 4 ||
 				      (p->type == 0xee && (uint64_t)p->count + 1 >= image_size * 4) ||
 				      (uint64_t)p->count + 1 == next))
@@ -481,18 +496,21 @@ int img_replay_scan(struct img_source *src, struct img_replay_scan *out, struct 
 		}
 		if ((rc = read_catalog_extras(src, out, cat, err)))
 			goto out;
-		struct img_iso_view *view = NULL;
-		struct img_iso_info info;
-		if ((rc = img_iso_view_open(src, IMG_VIEW_DEFAULT, &view, &info, err)))
-			goto out;
-		struct walk_ctx w = {out, IMG_OK};
-		rc = img_iso_view_walk(view, visit, &w);
-		img_iso_view_close(view);
-		if (rc) {
-			if (rc == IMG_ENOMEM)
-				img_error_set(err, rc, "boot replay");
-			goto out;
-		}
+	}
+	/* The tree: which files the boot images and the catalog are, where the data ends. */
+	struct img_iso_view *view = NULL;
+	struct img_iso_info info;
+	if ((rc = img_iso_view_open(src, IMG_VIEW_DEFAULT, &view, &info, err)))
+		goto out;
+	struct walk_ctx w = {out, IMG_OK};
+	rc = img_iso_view_walk(view, visit, &w);
+	img_iso_view_close(view);
+	if (rc) {
+		if (rc == IMG_ENOMEM)
+			img_error_set(err, rc, "boot replay");
+		goto out;
+	}
+	if (boot != NULL && boot->el_torito) {
 		for (int i = 0; i < out->n_entries; i++)
 			if ((rc = examine_image(src, &out->entries[i], &cat->entries[i], err)))
 				goto out;

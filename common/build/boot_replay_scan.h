@@ -57,6 +57,7 @@ enum img_replay_mbr {
 struct img_replay_scan {
 	uint64_t image_bytes;      /* size of the old image file or device */
 	uint32_t iso_blocks;       /* volume space size of the primary descriptor */
+	uint64_t content_end;      /* first 2048-byte block after the last file's data */
 	uint32_t catalog_lba;
 	char *catalog_path;        /* file of the old tree at the catalog's block, or NULL */
 	struct img_replay_entry entries[IMG_REPLAY_MAX_ENTRIES];

@@ -199,6 +199,7 @@ $isolinux -append_partition 2 C12A7328-F81F-11D2-BA4B-00A0C93EC93B esp.img -appe
 -b floppy.img -c boot.cat
 -hard-disk-boot -b floppy.img -c boot.cat -eltorito-alt-boot -b grub.img -no-emul-boot -boot-load-size 7
 -b grub.img -no-emul-boot -boot-load-size 4 -boot-info-table --grub2-boot-info --protective-msdos-label --grub2-mbr /usr/lib/grub/i386-pc/boot.img
+-b grub.img -no-emul-boot --protective-msdos-label -append_partition 3 0x83 esp.img
 -b isolinux/isolinux.bin -no-emul-boot -eltorito-alt-boot -e efi.img -no-emul-boot -efi-boot-part --efi-boot-image
 $isolinux -isohybrid-mbr $ISOLINUX_DIR/isohdpfx.bin -partition_offset 16
 $isolinux --boot-catalog-hide
