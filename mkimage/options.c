@@ -658,6 +658,9 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		return IMG_EXIT_USAGE;
 	/* xorriso's replay runs -report_el_torito cmd, whose -volume_date uuid is the old image's
 	 * modification date (then the new image's volume dates and GPT GUIDs). */
+	o->xorriso_find = s->line.find;
+	o->xorriso_find_start = s->line.find_start;
+	o->xorriso_pkt_output = s->line.pkt_output;
 	o->xorriso_replay = role == MK_ROLE_XORRISO && s->boot_mode != NULL &&
 				strcmp(s->boot_mode, "replay") == 0;
 	if (o->npaths == 0 && o->path_lists == NULL && o->indev == NULL) {

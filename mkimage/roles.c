@@ -689,6 +689,38 @@ static enum mk_role_verdict image_command(struct reader *r, bool *taken)
 		r->i += 3;
 		return MK_ROLE_OK;
 	}
+	if (strcmp(a, "-pkt_output") == 0) {
+		enum mk_role_verdict v = need(r, 1, "on or off");
+		if (v != MK_ROLE_OK)
+			return v;
+		const char *m = r->in[++r->i];
+		if (strcmp(m, "on") != 0 && strcmp(m, "off") != 0) {
+			snprintf(r->why, r->why_len, "-pkt_output %s: want on or off", m);
+			return MK_ROLE_USAGE;
+		}
+		r->line->pkt_output = strcmp(m, "on") == 0;
+		return MK_ROLE_OK;
+	}
+	if (strcmp(a, "-find") == 0) {
+		/* Fedora's mkksiso lists the old image with -indev ISO -pkt_output on -find.
+		 * A start path, no tests or actions (-name, -exec, ...). */
+		int count, first = list_words(r, r->i + 1, &count);
+		if (count > 1) {
+			snprintf(r->why, r->why_len, "-find %s %s: not supported: mkimage lists the "
+				 "tree below one path, without tests or actions", r->in[first],
+				 r->in[first + 1]);
+			return MK_ROLE_REFUSED;
+		}
+		if (!r->nat.indev) {
+			snprintf(r->why, r->why_len, "-find: give -indev first (there is no image "
+				 "to list)");
+			return MK_ROLE_USAGE;
+		}
+		r->line->find = count == 1 ? r->in[first] : ".";
+		if ((r->line->find_start = image_path(r, r->line->find)) == NULL)
+			return out_of_memory(r);
+		return MK_ROLE_OK;
+	}
 	if (strcmp(a, "-commit") == 0 || strcmp(a, "-end") == 0) {
 		/* xorriso writes at -commit, -end and the end of the arguments alike. */
 		r->nat.committed = true;
@@ -755,7 +787,8 @@ static enum mk_role_verdict native(struct reader *r)
 	snprintf(r->why, r->why_len, "%s: native xorriso command not supported (mkimage takes "
 		 "-no_rc, -report_about, -boot_image, -volume_date, -indev, -outdev, -map, "
 		 "-update, -rm, -rm_r, -volid, -joliet, -rockridge, -append_partition, "
-		 "-alter_date, -alter_date_r, -compliance, -commit, -end, then -as mkisofs ...)",
+		 "-alter_date, -alter_date_r, -compliance, -commit, -end, -pkt_output, -find, "
+		 "then -as mkisofs ...)",
 		 a);
 	return MK_ROLE_REFUSED;
 }
@@ -833,7 +866,20 @@ static enum mk_role_verdict xorriso_line(struct reader *r, struct mk_role_line *
 	bool info = false;
 	for (int k = 1; k < r->n; k++)
 		info |= strcmp(r->out[k], "-help") == 0 || strcmp(r->out[k], "-version") == 0;
-	if (!seen_as && !info && !r->nat.outdev) {
+	/* A listing takes -indev OLD and -quiet (-report_about), nothing that makes an image. */
+	bool makes = seen_as || r->nat.outdev;
+	for (int k = 1; k < r->n; k++) {
+		if (strcmp(r->out[k], "--indev") == 0)
+			k++;
+		else if (strcmp(r->out[k], "-quiet") != 0)
+			makes = true;
+	}
+	if (r->line->find != NULL && makes) {
+		snprintf(r->why, r->why_len, "-find: not supported with changes or an output: "
+			 "mkimage lists an image or writes one");
+		return MK_ROLE_REFUSED;
+	}
+	if (!seen_as && !info && !r->nat.outdev && r->line->find == NULL) {
 		snprintf(r->why, r->why_len, "as xorriso, mkimage needs -outdev or -as mkisofs ARGS "
 			 "after the native commands");
 		return MK_ROLE_USAGE;

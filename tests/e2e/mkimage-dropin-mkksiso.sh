@@ -1,5 +1,6 @@
 # Drop-in: Fedora's mkksiso (weldr/lorax src/pylorax/cmdline/mkksiso.py, commit ba5acecfb45c,
-# 2026-08-17) rebuilds an installer ISO with a kickstart added, through native xorriso:
+# 2026-08-17) rebuilds an installer ISO with a kickstart added, through native xorriso (it first
+# lists the ISO with `xorriso -indev ISO -pkt_output on -find`, checked here too):
 #   cmd = ["xorriso", "-indev", input_iso, "-outdev", output_iso, "-boot_image", "any", "replay"]
 #   [+ "-volid", new_volid] [+ "-append_partition", "2", "C12A7328-...", efibootimg.name]
 #   + "-update" FILE ISOPATH ... + "-map" PATH BASENAME ... [+ "-alter_date_r", "b", "=EPOCH", "/", "--"]
@@ -36,6 +37,8 @@ sed 's/inst.stage2=hd:LABEL=Fedora-41/& inst.ks=hd:LABEL=Fedora-41-ks:\/ks.cfg/'
 
 mkksiso() {
 	input_iso=$SCRATCH/input.iso output_iso=$OUT/ks.iso tmpdir=$SCRATCH/edited source_date_epoch=1700000000
+	# GetISODetails: the volume id and the files of the input, as mkksiso asks for them.
+	LANG=C xorriso -indev "$input_iso" -pkt_output on -find >"$OUT/find.out" 2>"$OUT/find.err"
 	cmd=(xorriso -indev "$input_iso" -outdev "$output_iso" -boot_image any replay)
 	cmd+=(-volid Fedora-41-ks)
 	# RebuildEFIBoot's new efiboot.img, appended as partition 2.
@@ -49,6 +52,22 @@ mkksiso() {
 input_sum=$(md5sum <input.iso)
 dropin_pair mkksiso
 [ "$(md5sum <input.iso)" = "$input_sum" ] || fail "the input ISO changed"
+# GetISODetails parsed as mkksiso parses it: the same volume id and files on both sides.
+iso_details() {
+	$PYTHON - "$1/find.out" "$1/find.err" <<'PY'
+import os, shlex, sys
+out, err = (open(f, encoding="utf-8").read() for f in sys.argv[1:3])
+volid = [shlex.split(l)[-1] for l in err.splitlines() if l.startswith("Volume id")]
+files = sorted(os.path.normpath(shlex.split(l)[-1]) for l in out.splitlines() if l.startswith("R:1:"))
+print("volid", volid)
+print("\n".join(files))
+PY
+}
+iso_details real >details.real
+iso_details ours >details.ours
+diff -u details.real details.ours || fail "-pkt_output on -find: not what xorriso lists"
+grep -qx "volid \['Fedora-41'\]" details.ours && grep -qx 'EFI/BOOT/grub.cfg' details.ours ||
+	{ cat details.ours >&2; fail "-find: no volume id or no grub.cfg"; }
 DROPIN_IMG=ks.iso
 # xorriso writes no Joliet tree unless told (-joliet on): mkksiso's output has none.
 dropin_compare --dates --no-joliet --boot-table isolinux/isolinux.bin --catalog isolinux/boot.cat

@@ -342,6 +342,45 @@ START_TEST(xorriso_drives_and_boot_fate)
 }
 END_TEST
 
+/* mkksiso's GetISODetails: xorriso -indev ISO -pkt_output on -find (mkimage/find.c lists). */
+START_TEST(xorriso_find_listing)
+{
+	struct mk_role_line l;
+	char why[300];
+	const char *a[] = { "xorriso", "-indev", "boot.iso", "-pkt_output", "on", "-find" };
+	ck_assert_int_eq(read_line(6, a, &l, why), MK_ROLE_OK);
+	ck_assert_str_eq(l.find, ".");
+	ck_assert_str_eq(l.find_start, "/");
+	ck_assert(l.pkt_output);
+	ck_assert_int_eq(l.role, MK_ROLE_XORRISO);
+	mk_role_line_free(&l);
+	const char *b[] = { "xorriso", "-report_about", "SORRY", "-indev", "b.iso", "-find",
+			    "isolinux/../EFI/", "--" };
+	ck_assert_int_eq(read_line(8, b, &l, why), MK_ROLE_OK);
+	ck_assert_str_eq(l.find, "isolinux/../EFI/");
+	ck_assert_str_eq(l.find_start, "/EFI");
+	ck_assert(!l.pkt_output);
+	mk_role_line_free(&l);
+	const char *c[] = { "xorriso", "-indev", "b.iso", "-find", "/", "-name", "*.cfg" };
+	ck_assert_int_eq(read_line(7, c, &l, why), MK_ROLE_REFUSED);
+	ck_assert_ptr_nonnull(strstr(why, "-find / -name: not supported"));
+	mk_role_line_free(&l);
+	const char *d[] = { "xorriso", "-find" };
+	ck_assert_int_eq(read_line(2, d, &l, why), MK_ROLE_USAGE);
+	mk_role_line_free(&l);
+	const char *e[] = { "xorriso", "-indev", "b.iso", "-outdev", "o.iso", "-find" };
+	ck_assert_int_eq(read_line(6, e, &l, why), MK_ROLE_REFUSED);
+	ck_assert_ptr_nonnull(strstr(why, "mkimage lists an image or writes one"));
+	mk_role_line_free(&l);
+	const char *f[] = { "xorriso", "-indev", "b.iso", "-find", "-volid", "X" };
+	ck_assert_int_eq(read_line(6, f, &l, why), MK_ROLE_REFUSED); /* the list takes both */
+	mk_role_line_free(&l);
+	const char *g[] = { "xorriso", "-indev", "b.iso", "-pkt_output", "yes", "-find" };
+	ck_assert_int_eq(read_line(6, g, &l, why), MK_ROLE_USAGE);
+	mk_role_line_free(&l);
+}
+END_TEST
+
 START_TEST(xorriso_compliance)
 {
 	struct mk_role_line l;
@@ -391,6 +430,7 @@ START_TEST(xorriso_random_lines_fit)
 		{ "-append_partition", "2", "0xef", "esp.img" }, { "-report_about", "SORRY" },
 		{ "-volume_date", "uuid", "2020010100000000" }, { "-no_rc" }, { "-commit" },
 		{ "-end" }, { "-as", "mkisofs", "-iso-level", "3", "--" }, { "-dev", "x" },
+		{ "-pkt_output", "on" }, { "-find", "/a", "--" },
 	};
 	const int nc = (int)(sizeof(cmds) / sizeof(cmds[0]));
 	unsigned long x = 12345;
@@ -543,6 +583,7 @@ static Suite *roles_suite(void)
 	tcase_add_test(tc, xorriso_mkksiso_line);
 	tcase_add_test(tc, xorriso_paths_lists_and_order);
 	tcase_add_test(tc, xorriso_drives_and_boot_fate);
+	tcase_add_test(tc, xorriso_find_listing);
 	tcase_add_test(tc, xorriso_compliance);
 	tcase_add_test(tc, xorriso_random_lines_fit);
 	tcase_add_test(tc, role_defaults_as_measured);
