@@ -220,6 +220,12 @@ expect_fail 2 'mkimage: -rm /a.txt/x: not supported after -map or -update of /a.
 	bin/xorriso -indev old.iso -outdev x.iso -map nat/a.txt /a.txt -rm /a.txt/x
 [ ! -e x.iso ] || fail "a refused native line wrote x.iso"
 [ "$(md5sum <old.iso)" = "$old_sum" ] || fail "the old image changed"
+# -find lists as xorriso does, below a start path given relative and with a trailing slash.
+xorriso -indev old.iso -find sub/ >find.real 2>/dev/null
+bin/xorriso -indev old.iso -find sub/ >find.ours
+diff -u find.real find.ours || fail "-find sub/: not xorriso's listing"
+grep -qx "'sub/deeper/file.bin'" find.ours || { cat find.ours >&2; fail "-find sub/: no file"; }
+expect_fail 2 'mkimage: -find /nothere: not in the image' bin/xorriso -indev old.iso -find /nothere
 
 # -help in each role lists the options as the original, one dash (grub-mkrescue greps for
 # these two); mkimage's own --help is unchanged.
