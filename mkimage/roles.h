@@ -63,7 +63,9 @@ enum mk_role_verdict {
  * -rm/-rm_r PATH... [--] --rm/--rm-r PATH each, -volid -V, -joliet/-rockridge on|off -J/-R
  * or --no-joliet/--no-rock, -append_partition as it is, -alter_date[_r] TYPE TIME PATH...
  * [--] one "-alter_date[_r] TYPE TIME PATH" each, -compliance RULES the -as mkisofs options
- * of the same meaning, -commit and -end nothing (the image is written at the end).  Image
+ * of the same meaning, -commit and -end nothing (the image is written at the end); -indev OLD
+ * [-pkt_output on] -find [PATH] alone sets find, find_start and pkt_output instead (a listing,
+ * mkimage/find.c).  Image
  * paths are made absolute (from /) and normalised.  What mkimage would do in another order
  * than xorriso (a removal after an addition it overlaps, an addition below an -alter_date
  * path) and any other native command are refused by name. */
