@@ -58,7 +58,7 @@ package_of() {
 	xorriso) echo xorriso ;;
 	dumpet) echo dumpet ;;
 	sgdisk) echo gdisk ;;
-	fdisk) echo fdisk ;;
+	fdisk | sfdisk) echo fdisk ;;
 	mcopy | mmd | mformat | mdir) echo mtools ;;
 	mkfs.vfat) echo dosfstools ;;
 	mke2fs) echo e2fsprogs ;;

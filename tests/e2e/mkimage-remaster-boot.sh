@@ -15,6 +15,7 @@ MEMTEST=/usr/lib/memtest86+/memtest86+x64.iso
 need_file ipxe "$IPXE"
 need_file grub-rescue-pc "$GRUB"
 need_file memtest86+ "$MEMTEST"
+need_file grub-pc-bin /usr/lib/grub/i386-pc/boot.img
 
 # boot_setup IMAGE: xorriso's account of IMAGE's boot setup as mkisofs options and the system
 # area in detail, with what a remaster moves masked: block addresses and sizes, the image's own
