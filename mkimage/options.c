@@ -256,6 +256,51 @@ static int parse_date_changes(struct opt_state *s, struct mk_opts *o)
 	return 0;
 }
 
+/* Whether the option name is among the words of the line, in one of its spellings (-NAME,
+ * --NAME, -NAME=X, --NAME=X). */
+static bool line_has(const struct opt_state *s, const char *name)
+{
+	size_t len = strlen(name);
+	for (int i = 1; i < s->line.argc; i++) {
+		const char *w = s->line.argv[i];
+		if (w[0] != '-')
+			continue;
+		w += w[1] == '-' ? 2 : 1;
+		if (strncmp(w, name, len) == 0 && (w[len] == '\0' || w[len] == '='))
+			return true;
+	}
+	return false;
+}
+
+/* Pathspecs after -as mkisofs with xorriso's native image commands: at the first one xorriso's
+ * emulation turns to mkisofs's defaults (its emulators.c): ISO level 1 unless a level was given
+ * (-iso-level, or -compliance iso_9660_level), a dot allowed in directory names unless
+ * -disallow_dir_id_ext.  The graft points of -map are read with -graft-points, which the -as
+ * arguments may not have asked for: a pathspec that would read differently then is refused. */
+static int as_pathspecs(const struct opt_state *s, struct mk_opts *o)
+{
+	if (o->ndate_changes > 0) {
+		/* xorriso dates what is there when -alter_date runs; mkimage dates the end. */
+		img_cli_usage_error("%s: a pathspec after -as mkisofs with -alter_date: not "
+				    "supported (give it as -map DISK_PATH ISO_PATH before "
+				    "-alter_date)", o->paths[s->line.grafts]);
+		return -1;
+	}
+	for (size_t i = (size_t)s->line.grafts; i < o->npaths; i++)
+		if (s->line.grafts > 0 && !s->line.as_graft_points &&
+		    strpbrk(o->paths[i], "=\\") != NULL) {
+			img_cli_usage_error("%s: a pathspec with '=' or '\\' after -as mkisofs without "
+					    "-graft-points, with -map or -update: not supported (give "
+					    "it as -map DISK_PATH ISO_PATH)", o->paths[i]);
+			return -1;
+		}
+	if (!line_has(s, "iso-level"))
+		o->image.iso_level = 1;
+	if (!line_has(s, "disallow_dir_id_ext"))
+		o->image.allow_dir_id_ext = true;
+	return 0;
+}
+
 /* What --media chooses, as IMAPI2's ChooseImageDefaultsForMediaType does (file systems and
  * UDF revision), with the capacity of the common recordable disc of that kind in 2048-byte
  * blocks: CD-R 80 min, DVD±R, DVD+R DL, BD-R single and dual layer. */
@@ -646,14 +691,9 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	o->paths = poptGetArgs(s->con);
 	for (o->npaths = 0; o->paths && o->paths[o->npaths]; o->npaths++)
 		;
-	if (role == MK_ROLE_XORRISO && o->npaths > (size_t)s->line.grafts) {
-		/* xorriso -as mkisofs turns to level 1 and dotted directory names at its first
-		 * pathspec (its emulators.c); mkimage's native defaults do not follow it there. */
-		img_cli_usage_error("%s: a pathspec after -as mkisofs with native image commands: "
-				    "not supported (give it as -map DISK_PATH ISO_PATH)",
-				    o->paths[s->line.grafts]);
+	if (role == MK_ROLE_XORRISO && o->npaths > (size_t)s->line.grafts &&
+	    as_pathspecs(s, o) < 0)
 		return IMG_EXIT_USAGE;
-	}
 	if (parse_indev(o, s) < 0)
 		return IMG_EXIT_USAGE;
 	/* xorriso's replay runs -report_el_torito cmd, whose -volume_date uuid is the old image's

@@ -837,10 +837,13 @@ static enum mk_role_verdict xorriso_line(struct reader *r, struct mk_role_line *
 	for (r->i = 1; r->i < r->argc; r->i++) {
 		const char *a = r->in[r->i];
 		if (in_as) {
-			if (strcmp(a, "--") == 0)
+			if (strcmp(a, "--") == 0) {
 				in_as = false;
-			else
+			} else {
 				r->out[r->n++] = a;
+				out->as_graft_points |= strcmp(a, "-graft-points") == 0 ||
+							strcmp(a, "--graft-points") == 0;
+			}
 			continue;
 		}
 		if (strcmp(a, "-as") == 0) {
@@ -1044,8 +1047,7 @@ void mk_role_defaults(enum mk_role role, struct img_image_opts *image, const cha
 	if (role == MK_ROLE_XORRISO) {
 		/* xorriso's own defaults (its base_obj.c: iso_level 3; -compliance's default has
 		 * no allow_dir_id_ext): its -as mkisofs sets level 1 and allow_dir_id_ext only at
-		 * the first pathspec it reads (emulators.c), which mkimage refuses after native
-		 * image commands (options.c). */
+		 * the first pathspec it reads (emulators.c; options.c does the same). */
 		image->iso_level = 3;
 		image->allow_dir_id_ext = false;
 	}

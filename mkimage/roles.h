@@ -41,6 +41,7 @@ struct mk_role_line {
 	char **made;            /* the words translations made (malloc'd, as the array) */
 	size_t nmade, made_cap;
 	int grafts;             /* IMAGE=DISK words made of -map and -update */
+	bool as_graft_points;   /* -graft-points among the -as mkisofs arguments */
 	const char *find;       /* -indev OLD -find [PATH]: list OLD's tree (mkimage/find.c) */
 	const char *find_start; /* PATH from /, normalised */
 	bool pkt_output;        /* -pkt_output on: "R:1: " before each listed path */

@@ -183,10 +183,20 @@ diff real.boot ours.boot || fail "-boot_image isolinux: boot equipment differs f
 
 expect_fail 2 'mkimage: -load: native xorriso command not supported \(mkimage takes' \
 	bin/xorriso -load sbsector 16 -outdev x.iso -as mkisofs t
-# With native image commands, xorriso's -as mkisofs would switch to its own defaults at the
-# first pathspec: refused, -map says the same.
-expect_fail 2 'mkimage: t: a pathspec after -as mkisofs with native image commands: not supported' \
-	bin/xorriso -outdev x.iso -map t /t -as mkisofs t
+# With native image commands, xorriso's -as mkisofs turns to mkisofs's defaults at its first
+# pathspec (ISO level 1, dots in directory names): the same trees in every view as xorriso's.
+mkdir -p ps/dir.with.dot
+printf 'p\n' >ps/dir.with.dot/Some_Long_Name_File.txt
+for who in real ours; do
+	case $who in real) x=xorriso ;; ours) x=bin/xorriso ;; esac
+	rm -f $who-ps.iso
+	$x -outdev $who-ps.iso -map t /t -as mkisofs ps >$who-ps.log 2>&1 ||
+		{ cat $who-ps.log >&2; fail "native -map then -as mkisofs PATHSPEC ($who)"; }
+done
+views real-ps.iso ours-ps.iso
+listing iso ours-ps.iso | grep -q '|SOME_LON.TXT;1$' || fail "-as mkisofs pathspec: not level 1"
+# ... but the -map graft points are read with -graft-points: a pathspec with '=' is refused.
+expect_fail 2 "mkimage: a=b: a pathspec with '=' or" bin/xorriso -outdev x.iso -map t /t -as mkisofs a=b
 expect_fail 2 'mkimage: -boot_image any keep: not supported' bin/xorriso -boot_image any keep -as mkisofs t
 [ ! -e x.iso ] || fail "a refused native command wrote x.iso"
 
