@@ -457,6 +457,21 @@ out:
 	return rc;
 }
 
+/* Whether the system area (the first 32 KiB) holds anything but zeros. */
+static int system_area_used(struct img_source *src, bool *used, struct img_error *err)
+{
+	unsigned char buf[4096];
+	*used = false;
+	for (uint64_t off = 0; off < 32768 && !*used; off += sizeof(buf)) {
+		int rc = img_source_read(src, off, buf, sizeof(buf), "system area", err);
+		if (rc)
+			return rc;
+		for (size_t i = 0; i < sizeof(buf) && !*used; i++)
+			*used = buf[i] != 0;
+	}
+	return IMG_OK;
+}
+
 int img_replay_scan(struct img_source *src, struct img_replay_scan *out, struct img_error *err)
 {
 	memset(out, 0, sizeof(*out));
@@ -497,6 +512,13 @@ int img_replay_scan(struct img_source *src, struct img_replay_scan *out, struct 
 		if ((rc = read_catalog_extras(src, out, cat, err)))
 			goto out;
 	}
+	/* An image without boot records has nothing to replay: its tree is not read here (the
+	 * import reads it, and says what is wrong with it). */
+	bool any = boot != NULL && boot->el_torito;
+	if (!any && (rc = system_area_used(src, &any, err)))
+		goto out;
+	if (!any)
+		goto out;
 	/* The tree: which files the boot images and the catalog are, where the data ends. */
 	struct img_iso_view *view = NULL;
 	struct img_iso_info info;
