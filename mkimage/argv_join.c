@@ -14,6 +14,8 @@ const struct mk_join_option mk_join_options[] = {
 	{ "hfs-bless-by", 2, "BLESS_TYPE ISO_RR_PATH" },
 	{ "sort-weight", 2, "NUMBER FILE" },
 	{ "volume_date", 2, "c|m|x|f|uuid|all_file_dates TIME" }, /* xorriso's native command */
+	{ "alter_date", 3, "TYPE TIME ISO_PATH" },               /* xorriso's too, one path */
+	{ "alter_date_r", 3, "TYPE TIME ISO_PATH" },
 	{ NULL, 0, NULL },
 };
 

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -19,6 +20,8 @@
 #include "common/build/tree.h"
 #include "common/udf/udf_bridge.h"
 #include "common/build/writer.h"
+#include "common/inspect/source.h"
+#include "common/inspect/voldesc.h"
 #include "mkimage/boot_options.h"
 #include "mkimage/mkimage.h"
 
@@ -328,6 +331,25 @@ static bool catalog_hidden(const struct job *j, const char *catalog)
 	return false;
 }
 
+/* -alter_date[_r]: on the finished tree, as xorriso runs them after the commands that fill
+ * it (roles.c refuses lines where that order would differ).  "now" (the change time of types
+ * a, m and b) is SOURCE_DATE_EPOCH's when it is set, as xorriso's -iso_nowtime. */
+static int apply_date_changes(struct job *j)
+{
+	/* Returns -1 to go on, else the exit code. */
+	const struct mk_opts *o = j->o;
+	time_t now = o->image.have_epoch ? (time_t)o->image.epoch : time(NULL);
+	for (size_t i = 0; i < o->ndate_changes; i++)
+		if (img_image_alter_dates(j->image, &o->date_changes[i], now) != IMG_OK) {
+			const struct img_error *e = img_image_error(j->image);
+			img_cli_error(o->date_changes[i].recursive ? "-alter_date_r" : "-alter_date",
+				      e);
+			/* A path that is not in the image is the line's fault. */
+			return e->code == IMG_ENOENT ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
+		}
+	return -1;
+}
+
 /* "stdio:PATH" names PATH, as in xorriso. */
 static const char *indev_file(const char *indev)
 {
@@ -506,6 +528,66 @@ static int setup_session(struct job *j)
 	return -1;
 }
 
+/* The old image's volume modification date as YYYYMMDDhhmmsscc into io->modification_date,
+ * as xorriso's replay proposes it (-volume_date uuid: the PVD's digits, its time zone byte
+ * left out, as xorriso leaves it out). */
+static int old_volume_date(struct job *j, struct img_image_opts *io)
+{
+	static char date[17];
+	const char *path = indev_file(j->o->indev);
+	struct img_error e = {0};
+	struct img_source *src = NULL;
+	struct img_vdset set;
+	if (img_source_open(path, NULL, &src, &e) != IMG_OK ||
+	    img_vd_read(src, &set, &e) != IMG_OK) {
+		img_source_close(src);
+		img_cli_error("cannot read the old image", &e);
+		return IMG_EXIT_USAGE;
+	}
+	img_source_close(src);
+	const struct img_vd *pvd = img_vd_find(&set, IMG_VD_PRIMARY);
+	size_t n = 0;
+	/* "YYYY-MM-DDTHH:MM:SS.cc+HH:MM" (voldesc.h): its first 16 digits */
+	for (const char *p = pvd ? pvd->modified : ""; *p && n < 16; p++)
+		if (*p >= '0' && *p <= '9')
+			date[n++] = *p;
+	date[n] = '\0';
+	if (n == 16) /* an unset date ("") proposes nothing */
+		io->modification_date = date;
+	return -1;
+}
+
+/* Whether the command line's boot setup is nothing but -append_partition: then, as xorriso,
+ * it goes on top of -boot_image any replay (mkksiso replays the old image and replaces its
+ * EFI partition: xorriso's later -append_partition replaces the one the replay proposed). */
+static bool only_appended_partitions(const struct img_boot_config *cfg)
+{
+	struct img_boot_config rest = *cfg;
+	memset(rest.partitions, 0, sizeof(rest.partitions));
+	return !img_boot_config_active(&rest);
+}
+
+/* The command line's -append_partition N over slot N of the replayed boot setup. */
+static int replace_appended_partitions(struct job *j)
+{
+	const struct img_boot_config *own = j->o->boot;
+	for (size_t i = 0; own != NULL && i < 4; i++) {
+		const struct img_boot_partition *p = &own->partitions[i];
+		if (p->number == 0)
+			continue;
+		struct img_boot_partition *slot = &j->replay_boot.partitions[i];
+		char *path = strdup(p->path);
+		if (path == NULL) {
+			img_cli_fail("out of memory");
+			return IMG_EXIT_FAIL;
+		}
+		free(slot->path);
+		*slot = *p;
+		slot->path = path;
+	}
+	return -1;
+}
+
 static int make_image(struct job *j)
 {
 	const struct mk_opts *o = j->o;
@@ -516,10 +598,21 @@ static int make_image(struct job *j)
 		io.epoch = (long long)img_tree_newest_mtime(j->tree);
 	}
 	/* Boot options on the command line make the boot setup anew instead of a replay. */
-	bool own_boot = o->boot != NULL && img_boot_config_active(o->boot);
+	bool own_boot = o->boot != NULL && img_boot_config_active(o->boot) &&
+			!(o->xorriso_replay && only_appended_partitions(o->boot));
+	if (own_boot && o->xorriso_replay) {
+		/* xorriso would change the replayed setup; mkimage makes one or the other. */
+		img_cli_usage_error("-boot_image any replay: not supported with other boot "
+				    "options (but -append_partition): mkimage replays the old boot "
+				    "setup or makes a new one");
+		return IMG_EXIT_USAGE;
+	}
 	int rc;
 	if (o->indev != NULL && !o->boot_keep_none && !own_boot) {
-		if ((rc = replay_boot(j)) >= 0)
+		if ((rc = replay_boot(j)) >= 0 || (rc = replace_appended_partitions(j)) >= 0)
+			return rc;
+		if (o->xorriso_replay && io.modification_date == NULL && !j->replay_unreadable &&
+		    (rc = old_volume_date(j, &io)) >= 0)
 			return rc;
 		/* A bootable CD pads as xorriso does (300 KiB): GRUB's CD driver reads ahead and
 		 * fails on a file in the last blocks of an image that ends right after it. */
@@ -573,6 +666,9 @@ static int make_image(struct job *j)
 		img_cli_error("cannot build image", img_image_error(j->image));
 		return IMG_EXIT_FAIL;
 	}
+	rc = apply_date_changes(j);
+	if (rc >= 0)
+		return rc;
 	if (boot_cfg != NULL && img_boot_config_active(boot_cfg)) {
 		struct img_boot_config boot = *boot_cfg;
 		boot.catalog_hidden = boot.catalog_hidden || catalog_hidden(j, boot.catalog_path);

@@ -40,7 +40,7 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGXFSZ, SIG_IGN);
-	rc = mk_build(&o);
+	rc = o.xorriso_find != NULL ? mk_xorriso_find(&o) : mk_build(&o);
 	mk_options_free(state);
 	return rc;
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/build/alter_date.h"
 #include "common/build/boot.h"
 #include "common/build/image.h"
 #include "common/build/jigdo.h"
@@ -41,6 +42,14 @@ struct mk_opts {
 	const char *grow;
 	bool jigdo_on;               /* -jigdo-jigdo: .jigdo and .template along with the image */
 	struct img_jigdo_opts jigdo;
+	bool xorriso_replay;         /* xorriso's -boot_image any replay: the old image's volume
+					modification date as -volume_date uuid unless given, and
+					boot options beside it (but -append_partition) refused */
+	const char *xorriso_find;    /* as xorriso: -indev OLD -find PATH lists OLD (find.c) */
+	const char *xorriso_find_start; /* PATH absolute and normalised */
+	bool xorriso_pkt_output;     /* -pkt_output on */
+	struct img_date_change *date_changes; /* -alter_date[_r], in order (owned by the options) */
+	size_t ndate_changes;
 	/* Remastering (--indev): the old image, the image paths to remove (--rm, --rm-r: each
 	 * NULL-terminated or NULL), whether its boot records are dropped (--boot keep-none)
 	 * rather than replayed, and whether a Joliet option was given (else Joliet follows
@@ -62,5 +71,9 @@ const char *mk_media_label(const char *name);
 
 /* Builds the image as o says; returns the exit code. */
 int mk_build(const struct mk_opts *o);
+
+/* Lists o->indev's tree below o->xorriso_find_start as xorriso -find does (the volume id on
+ * stderr, one quoted path a line on stdout); returns the exit code. */
+int mk_xorriso_find(const struct mk_opts *o);
 
 #endif

@@ -39,6 +39,8 @@ struct opt_state {
 	char *indev, *boot_mode;      /* --indev, --boot */
 	char **rm, **rm_r;            /* --rm, --rm-r */
 	char **volume_dates;          /* -volume_date KIND TIME, joined (argv_join.c) */
+	char **alter_dates, **alter_dates_r; /* -alter_date[_r] TYPE TIME PATH, joined */
+	struct img_date_change *date_changes;
 	struct mk_role_line line;     /* argv as the role reads it (roles.c) */
 	const char **argv;            /* line.argv with multi-argument options joined */
 	char *scan_pool;              /* --NAME words made for popt (option_scan.c) */
@@ -92,6 +94,9 @@ void mk_options_free(void *state)
 	free(s->log_file);
 	free(s->file_dates);
 	free_argv(s->volume_dates);
+	free_argv(s->alter_dates);
+	free_argv(s->alter_dates_r);
+	free(s->date_changes);
 	free(s->indev);
 	free(s->boot_mode);
 	free_argv(s->rm);
@@ -201,6 +206,103 @@ static int parse_volume_date(const char *joined, struct img_image_opts *io)
 	img_cli_usage_error("-volume_date %.*s: want c, m, x, f, uuid or all_file_dates", (int)klen,
 			    joined);
 	return -1;
+}
+
+/* -alter_date[_r] TYPE TIME PATH (joined by argv_join.c), as xorriso's native commands,
+ * one path each: into o->date_changes, -alter_date's before -alter_date_r's (roles.c keeps
+ * xorriso's lines to those whose order does not matter). */
+static int parse_date_changes(struct opt_state *s, struct mk_opts *o)
+{
+	size_t n = 0;
+	for (char **v = s->alter_dates; v && *v; v++)
+		n++;
+	for (char **v = s->alter_dates_r; v && *v; v++)
+		n++;
+	if (n == 0)
+		return 0;
+	if ((s->date_changes = calloc(n, sizeof(*s->date_changes))) == NULL) {
+		img_cli_fail("out of memory");
+		return -1;
+	}
+	for (int r = 0; r < 2; r++)
+		for (char **v = r ? s->alter_dates_r : s->alter_dates; v && *v; v++) {
+			const char *name = r ? "-alter_date_r" : "-alter_date";
+			char *type = *v, *time = strchr(type, MK_ARGV_JOIN_SEP);
+			char *path = time ? strchr(time + 1, MK_ARGV_JOIN_SEP) : NULL;
+			if (path == NULL) { /* --alter_date=X: one word, not three */
+				img_cli_usage_error("%s needs 3 arguments: TYPE TIME ISO_PATH", name);
+				return -1;
+			}
+			*time++ = '\0';
+			*path++ = '\0';
+			struct img_date_change *c = &s->date_changes[o->ndate_changes++];
+			long long t;
+			if (img_date_change_type(type, &c->which) < 0) {
+				img_cli_usage_error("%s %s: want a, m, b, a-c, m-c, b-c or c", name,
+						    type);
+				return -1;
+			}
+			if (parse_time(time, &t) < 0) {
+				img_cli_usage_error("%s %s %s: want =SECONDS (since 1970) or "
+						    "YYYYMMDDhhmmss[cc] (UTC)", name, type, time);
+				return -1;
+			}
+			if (path[0] != '/') {
+				img_cli_usage_error("%s %s %s %s: want an absolute image path", name,
+						    type, time, path);
+				return -1;
+			}
+			c->time = (time_t)t;
+			c->path = path;
+			c->recursive = r == 1;
+		}
+	o->date_changes = s->date_changes;
+	return 0;
+}
+
+/* Whether the option name is among the words of the line, in one of its spellings (-NAME,
+ * --NAME, -NAME=X, --NAME=X). */
+static bool line_has(const struct opt_state *s, const char *name)
+{
+	size_t len = strlen(name);
+	for (int i = 1; i < s->line.argc; i++) {
+		const char *w = s->line.argv[i];
+		if (w[0] != '-')
+			continue;
+		w += w[1] == '-' ? 2 : 1;
+		if (strncmp(w, name, len) == 0 && (w[len] == '\0' || w[len] == '='))
+			return true;
+	}
+	return false;
+}
+
+/* Pathspecs after -as mkisofs with xorriso's native image commands: at the first one xorriso's
+ * emulation turns to mkisofs's defaults (its emulators.c): ISO level 1 unless a level was given
+ * (-iso-level, or -compliance iso_9660_level), a dot allowed in directory names unless
+ * -disallow_dir_id_ext.  The graft points of -map are read with -graft-points, which the -as
+ * arguments may not have asked for: a pathspec that would read differently then is refused. */
+static int as_pathspecs(const struct opt_state *s, struct mk_opts *o)
+{
+	if (o->ndate_changes > 0) {
+		/* xorriso dates what is there when -alter_date runs; mkimage dates the end. */
+		img_cli_usage_error("%s: a pathspec after -as mkisofs with -alter_date: not "
+				    "supported (give it as -map DISK_PATH ISO_PATH before "
+				    "-alter_date)", o->paths[s->line.grafts]);
+		return -1;
+	}
+	for (size_t i = (size_t)s->line.grafts; i < o->npaths; i++)
+		if (s->line.grafts > 0 && !s->line.as_graft_points &&
+		    strpbrk(o->paths[i], "=\\") != NULL) {
+			img_cli_usage_error("%s: a pathspec with '=' or '\\' after -as mkisofs without "
+					    "-graft-points, with -map or -update: not supported (give "
+					    "it as -map DISK_PATH ISO_PATH)", o->paths[i]);
+			return -1;
+		}
+	if (!line_has(s, "iso-level"))
+		o->image.iso_level = 1;
+	if (!line_has(s, "disallow_dir_id_ext"))
+		o->image.allow_dir_id_ext = true;
+	return 0;
 }
 
 /* What --media chooses, as IMAPI2's ChooseImageDefaultsForMediaType does (file systems and
@@ -450,6 +552,13 @@ static struct poptOption table[] = {
 	  "as xorriso's native command: KIND c, m, x or f (volume creation, modification, "
 	  "expiration, effective date), uuid (as --modification-date) or all_file_dates (as "
 	  "--set_all_file_dates); TIME =SECONDS or YYYYMMDDhhmmss[cc] (UTC)", "KIND TIME" },
+	{ "alter_date", 0, POPT_ARG_ARGV | ONE, &S.alter_dates, 0,
+	  "as xorriso's native command, one path: set dates of ISO_PATH; TYPE a (access), m "
+	  "(modification), b (both; these three set the change time to now), a-c, m-c, b-c "
+	  "(without), c (change time); TIME =SECONDS or YYYYMMDDhhmmss[cc] (UTC)",
+	  "TYPE TIME ISO_PATH" },
+	{ "alter_date_r", 0, POPT_ARG_ARGV | ONE, &S.alter_dates_r, 0,
+	  "the same for ISO_PATH and everything below it", "TYPE TIME ISO_PATH" },
 	{ "indev", 0, POPT_ARG_STRING, &S.indev, 0,
 	  "remaster: start from the tree of the ISO 9660 image OLD (a file, a block device or "
 	  "stdio:PATH); PATHs are added on top (a directory merges, anything else of the same "
@@ -595,6 +704,8 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		"and clamps newer file times.  Exit: 0 ok, 1 failed, 2 usage or unreadable input.");
 	int c;
 	bool udf = false;
+	/* Native xorriso writes Joliet only when told (-joliet on), whatever the old image had. */
+	o->joliet_given = role == MK_ROLE_XORRISO;
 	while ((c = poptGetNextOpt(s->con)) > 0) {
 		switch (c) {
 		case OPT_ROCK: o->image.rock = true; break;
@@ -666,11 +777,23 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	for (char **v = s->volume_dates; v && *v; v++)
 		if (parse_volume_date(*v, &o->image) < 0)
 			return IMG_EXIT_USAGE;
+	if (parse_date_changes(s, o) < 0)
+		return IMG_EXIT_USAGE;
 	o->paths = poptGetArgs(s->con);
 	for (o->npaths = 0; o->paths && o->paths[o->npaths]; o->npaths++)
 		;
+	if (role == MK_ROLE_XORRISO && o->npaths > (size_t)s->line.grafts &&
+	    as_pathspecs(s, o) < 0)
+		return IMG_EXIT_USAGE;
 	if (parse_indev(o, s) < 0)
 		return IMG_EXIT_USAGE;
+	/* xorriso's replay runs -report_el_torito cmd, whose -volume_date uuid is the old image's
+	 * modification date (then the new image's volume dates and GPT GUIDs). */
+	o->xorriso_find = s->line.find;
+	o->xorriso_find_start = s->line.find_start;
+	o->xorriso_pkt_output = s->line.pkt_output;
+	o->xorriso_replay = role == MK_ROLE_XORRISO && s->boot_mode != NULL &&
+				strcmp(s->boot_mode, "replay") == 0;
 	if (o->npaths == 0 && o->path_lists == NULL && o->indev == NULL && s->prev == NULL &&
 	    s->grow == NULL) {
 		img_cli_usage_error("no PATH to put in the image");
@@ -684,6 +807,11 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		return IMG_EXIT_USAGE;
 	if (parse_udf_media(o, s, udf) < 0)
 		return IMG_EXIT_USAGE;
+	if (o->ndate_changes > 0 && o->udf_revision != 0) {
+		/* The UDF view takes its dates from the walk, before -alter_date changes them. */
+		img_cli_usage_error("-alter_date: not supported with a UDF view");
+		return IMG_EXIT_USAGE;
+	}
 	if (mkimage_filter_options_finish(o) != 0)
 		return IMG_EXIT_USAGE;
 	if (o->indev != NULL && o->jigdo_on) {

@@ -15,6 +15,8 @@ enum mk_role {
 	MK_ROLE_MKIMAGE,     /* mkimage's own command line and defaults */
 	MK_ROLE_GENISOIMAGE, /* genisoimage (and mkisofs, which is genisoimage on Debian) */
 	MK_ROLE_XORRISOFS,   /* xorriso -as mkisofs (and xorrisofs) */
+	MK_ROLE_XORRISO,     /* xorriso's native image commands (-indev, -map, ...): its own
+				defaults, then those of an -as mkisofs that follows */
 };
 
 /* What the program was called as, before the arguments are looked at. */
@@ -36,8 +38,13 @@ struct mk_role_line {
 	int argc;
 	const char **argv;      /* argv[0], native xorriso commands as the options they mean,
 				   then the arguments after -as; malloc'd (mk_role_line_free) */
-	char pool[1024];        /* the words translations made (-boot_image isolinux dir=) */
-	size_t pool_used;
+	char **made;            /* the words translations made (malloc'd, as the array) */
+	size_t nmade, made_cap;
+	int grafts;             /* IMAGE=DISK words made of -map and -update */
+	bool as_graft_points;   /* -graft-points among the -as mkisofs arguments */
+	const char *find;       /* -indev OLD -find [PATH]: list OLD's tree (mkimage/find.c) */
+	const char *find_start; /* PATH from /, normalised */
+	bool pkt_output;        /* -pkt_output on: "R:1: " before each listed path */
 };
 
 enum mk_role_verdict {
@@ -49,9 +56,20 @@ enum mk_role_verdict {
 /* Reads the role and, for xorriso, its native commands out of argv.  -no_rc is dropped (we
  * read no startup files), -report_about LEVEL becomes -quiet above UPDATE (xorriso's
  * progress messages), -boot_image any|isolinux|grub KEY=VALUE the -as mkisofs options of the
- * same meaning,
- * -volume_date stays (an option of mkimage's in every role); any other native command is
- * refused by name. */
+ * same meaning, -volume_date stays (an option of mkimage's in every role).  xorriso's image
+ * model becomes mkimage's remaster job (role MK_ROLE_XORRISO): -indev ADDR --indev ADDR,
+ * -outdev ADDR -o PATH (stdio: dropped; -dev, xorriso's growing, is refused), -boot_image any replay|discard --boot
+ * replay|keep-none (keep-none when -indev comes without either), -map/-update DISK IMAGE the
+ * graft point IMAGE=DISK (with -graft-points; -update of a missing DISK --rm-r IMAGE),
+ * -rm/-rm_r PATH... [--] --rm/--rm-r PATH each, -volid -V, -joliet/-rockridge on|off -J/-R
+ * or --no-joliet/--no-rock, -append_partition as it is, -alter_date[_r] TYPE TIME PATH...
+ * [--] one "-alter_date[_r] TYPE TIME PATH" each, -compliance RULES the -as mkisofs options
+ * of the same meaning, -commit and -end nothing (the image is written at the end); -indev OLD
+ * [-pkt_output on] -find [PATH] alone sets find, find_start and pkt_output instead (a listing,
+ * mkimage/find.c).  Image
+ * paths are made absolute (from /) and normalised.  What mkimage would do in another order
+ * than xorriso (a removal after an addition it overlaps, an addition below an -alter_date
+ * path) and any other native command are refused by name. */
 enum mk_role_verdict mk_role_read(int argc, const char **argv, struct mk_role_line *out,
 				  char *why, size_t why_len);
 

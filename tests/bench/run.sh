@@ -10,7 +10,7 @@
 #   BENCH_TREES  which trees (default "small mixed big")
 #   BENCH_CASES  which cases (default: all below: floor genisoimage xorriso mkimage
 #                mkimage_md5 mkimage_udf imginfo_list isoinfo_list
-#                xorriso_find dd imgburn)
+#                xorriso_find dd imgburn mkimage_remaster xorriso_remaster)
 #   BENCH_OUT    "file": images go to a file in BENCH_DIR, removed after each run (the default,
 #                as users run them); "pipe": to stdout through `| cat >/dev/null`, so that no
 #                disk writes are timed (the floor writes nothing either).  Never -o /dev/null:
@@ -32,7 +32,7 @@ BENCH_DIR=${BENCH_DIR:-/var/tmp/imgbench}
 BENCH_SCALE=${BENCH_SCALE:-1}
 BENCH_RUNS=${BENCH_RUNS:-3}
 BENCH_TREES=${BENCH_TREES:-small mixed big}
-BENCH_CASES=${BENCH_CASES:-floor genisoimage xorriso mkimage mkimage_md5 mkimage_udf imginfo_list isoinfo_list xorriso_find dd imgburn}
+BENCH_CASES=${BENCH_CASES:-floor genisoimage xorriso mkimage mkimage_md5 mkimage_udf imginfo_list isoinfo_list xorriso_find dd imgburn mkimage_remaster xorriso_remaster}
 BENCH_OUT=${BENCH_OUT:-file}
 export LC_ALL=C TZ=UTC
 
@@ -104,6 +104,33 @@ cmd_dd() { echo "dd if='$(list_image "$2")' of='$BENCH_DIR/burn.out' bs=1M statu
 have_imgburn() { [ -x "$bindir/imgburn" ] && [ -x "$bindir/mkimage" ] || { echo "imgburn or mkimage not built"; return 1; }; }
 prep_imgburn() { prep_list "$@"; }
 cmd_imgburn() { echo "'$bindir/imgburn' --progress=none --dev 'stdio:$BENCH_DIR/burn.out' '$(list_image "$2")' 2>/dev/null"; }
+
+# Remastering: the tree's image (the listing image above, made once by mkimage, untimed) with
+# a file added (1 MiB) and one replaced (the tree's first file, by 4 KiB), written as a complete
+# new image whose unchanged data is read from the old one: mkimage --indev against xorriso
+# -indev OLD -outdev NEW -map (modifying; Fedora's mkksiso's way).
+remaster_files() {
+	[ -f "$BENCH_DIR/remaster-add.bin" ] ||
+		head -c 1048576 /dev/urandom >"$BENCH_DIR/remaster-add.bin"
+	[ -f "$BENCH_DIR/remaster-new.dat" ] ||
+		head -c 4096 /dev/urandom >"$BENCH_DIR/remaster-new.dat"
+}
+# the image path of the tree's first file (sorted, so the same one every time)
+remaster_victim() { (cd "$1" && find . -type f | LC_ALL=C sort | head -n 1 | sed 's|^\./|/|'); }
+have_mkimage_remaster() { have_mkimage; }
+prep_mkimage_remaster() { prep_list "$@" && remaster_files; }
+cmd_mkimage_remaster() {
+	echo "'$bindir/mkimage' -quiet --indev '$(list_image "$2")' -o '$3' -graft-points" \
+	     "'/remaster-add.bin=$BENCH_DIR/remaster-add.bin'" \
+	     "'$(remaster_victim "$1")=$BENCH_DIR/remaster-new.dat'$(sink "$3")"
+}
+have_xorriso_remaster() { have_xorriso && [ -x "$bindir/mkimage" ] || { echo "xorriso or mkimage missing"; return 1; }; }
+prep_xorriso_remaster() { prep_list "$@" && remaster_files; }
+cmd_xorriso_remaster() {
+	echo "xorriso -indev '$(list_image "$2")' -outdev '$3'" \
+	     "-map '$BENCH_DIR/remaster-add.bin' /remaster-add.bin" \
+	     "-map '$BENCH_DIR/remaster-new.dat' '$(remaster_victim "$1")' 2>/dev/null$(sink "$3")"
+}
 
 have_proto() { [ -x "$tools/isodrive" ] || { echo "isodrive not built (make bench-tools)"; return 1; }; }
 cmd_proto() { echo "'$tools/isodrive' --md5 --reverse-add --read 262144 --fifo 512 --poll 200 -o '$3' '$1'$(sink "$3")"; }
@@ -234,6 +261,12 @@ for kind in $BENCH_TREES; do
 			echo "$kind: $who/floor wall $(ratio "$w" "$w_floor")" | tee -a "$results"
 		fi
 	done
+	if [ -n "${r_mkimage_remaster:-}" ] && [ -n "${r_xorriso_remaster:-}" ]; then
+		echo "$kind: mkimage_remaster/xorriso_remaster wall" \
+		     "$(ratio "$w_mkimage_remaster" "$w_xorriso_remaster")," \
+		     "cpu $(ratio "$c_mkimage_remaster" "$c_xorriso_remaster")," \
+		     "rss $(ratio "$m_mkimage_remaster" "$m_xorriso_remaster")" | tee -a "$results"
+	fi
 	for pair in mkimage_udf/mkimage imginfo_list/isoinfo_list \
 		    imginfo_list/xorriso_find imgburn/dd; do
 		a=${pair%/*} b=${pair#*/}

@@ -181,10 +181,61 @@ done
 grep -q -- '-boot-info-table' ours.boot && grep -q -- '-isohybrid-mbr' ours.boot || { cat ours.boot >&2; fail "-boot_image isolinux: no boot"; }
 diff real.boot ours.boot || fail "-boot_image isolinux: boot equipment differs from xorriso's"
 
-expect_fail 2 'mkimage: -outdev: native xorriso command not supported: remastering is issue 16' \
-	bin/xorriso -outdev x.iso -as mkisofs t
+expect_fail 2 'mkimage: -load: native xorriso command not supported \(mkimage takes' \
+	bin/xorriso -load sbsector 16 -outdev x.iso -as mkisofs t
+# With native image commands, xorriso's -as mkisofs turns to mkisofs's defaults at its first
+# pathspec (ISO level 1, dots in directory names): the same trees in every view as xorriso's.
+mkdir -p ps/dir.with.dot
+printf 'p\n' >ps/dir.with.dot/Some_Long_Name_File.txt
+for who in real ours; do
+	case $who in real) x=xorriso ;; ours) x=bin/xorriso ;; esac
+	rm -f $who-ps.iso
+	$x -outdev $who-ps.iso -map t /t -as mkisofs ps >$who-ps.log 2>&1 ||
+		{ cat $who-ps.log >&2; fail "native -map then -as mkisofs PATHSPEC ($who)"; }
+done
+views real-ps.iso ours-ps.iso
+listing iso ours-ps.iso | grep -q '|SOME_LON.TXT;1$' || fail "-as mkisofs pathspec: not level 1"
+# ... but the -map graft points are read with -graft-points: a pathspec with '=' is refused.
+expect_fail 2 "mkimage: a=b: a pathspec with '=' or" bin/xorriso -outdev x.iso -map t /t -as mkisofs a=b
 expect_fail 2 'mkimage: -boot_image any keep: not supported' bin/xorriso -boot_image any keep -as mkisofs t
 [ ! -e x.iso ] || fail "a refused native command wrote x.iso"
+
+# xorriso's image commands (no boot: the mkksiso test has that): a remaster of an image that
+# has Joliet, with an addition, a replacement, removals (a list ended by "--"), an -update
+# whose disk file is gone (xorriso deletes the image file) and relative image paths, made by
+# both; the same trees in every view (no Joliet without -joliet on) and
+# the same volume header.  A refused line leaves no output and the old image as it was.
+xorriso -as mkisofs -R -J -V OLDVOL -o old.iso t 2>/dev/null
+mkdir -p nat
+printf 'new\n' >nat/new.txt
+printf 'replaced\n' >nat/a.txt
+old_sum=$(md5sum <old.iso)
+for who in real ours; do
+	case $who in real) x=xorriso ;; ours) x=bin/xorriso ;; esac
+	rm -f $who-nat.iso
+	$x -indev old.iso -outdev $who-nat.iso -map nat/new.txt sub/../added/new.txt \
+		-map nat/a.txt /a.txt -rm_r /sub/deeper /sub -- \
+		-update nat/gone.txt LongFileName.text -volid NEWVOL >$who-nat.log 2>&1 ||
+		{ cat $who-nat.log >&2; fail "native remaster ($who)"; }
+done
+views real-nat.iso ours-nat.iso
+[ "$(header real-nat.iso)" = "$(header ours-nat.iso)" ] ||
+	{ header real-nat.iso; header ours-nat.iso; fail "native remaster: headers differ"; } >&2
+listing rock ours-nat.iso >nat.rock
+grep -q '|a.txt$' nat.rock && grep -q '/added/|.*|new.txt$' nat.rock &&
+	! grep -q 'sub\|LongFileName' nat.rock ||
+	{ cat nat.rock >&2; fail "native remaster: not the tree asked for"; }
+isoinfo -R -x /a.txt -i ours-nat.iso | cmp - nat/a.txt || fail "native remaster: /a.txt not replaced"
+expect_fail 2 'mkimage: -rm /a.txt/x: not supported after -map or -update of /a.txt' \
+	bin/xorriso -indev old.iso -outdev x.iso -map nat/a.txt /a.txt -rm /a.txt/x
+[ ! -e x.iso ] || fail "a refused native line wrote x.iso"
+[ "$(md5sum <old.iso)" = "$old_sum" ] || fail "the old image changed"
+# -find lists as xorriso does, below a start path given relative and with a trailing slash.
+xorriso -indev old.iso -find sub/ >find.real 2>/dev/null
+bin/xorriso -indev old.iso -find sub/ >find.ours
+diff -u find.real find.ours || fail "-find sub/: not xorriso's listing"
+grep -qx "'sub/deeper/file.bin'" find.ours || { cat find.ours >&2; fail "-find sub/: no file"; }
+expect_fail 2 'mkimage: -find /nothere: not in the image' bin/xorriso -indev old.iso -find /nothere
 
 # -help in each role lists the options as the original, one dash (grub-mkrescue greps for
 # these two); mkimage's own --help is unchanged.

@@ -121,10 +121,9 @@ START_TEST(xorriso_refusals_name_the_command)
 {
 	struct mk_role_line l;
 	char why[300];
-	const char *a[] = { "xorriso", "-outdev", "x.iso", "-as", "mkisofs", "t" };
-	ck_assert_int_eq(read_line(6, a, &l, why), MK_ROLE_REFUSED);
-	ck_assert_str_eq(why, "-outdev: native xorriso command not supported: remastering is "
-		"issue 16");
+	const char *a[] = { "xorriso", "-load", "sbsector", "16", "-as", "mkisofs", "t" };
+	ck_assert_int_eq(read_line(7, a, &l, why), MK_ROLE_REFUSED);
+	ck_assert_ptr_nonnull(strstr(why, "-load: native xorriso command not supported ("));
 	mk_role_line_free(&l);
 	const char *b[] = { "xorriso", "-boot_image", "grub", "dir=/isolinux", "-as",
 			    "mkisofs", "t" };
@@ -156,12 +155,316 @@ START_TEST(xorriso_refusals_name_the_command)
 	mk_role_line_free(&l);
 	const char *g[] = { "xorriso", "-commit", "-as", "mkisofs", "t" };
 	ck_assert_int_eq(read_line(5, g, &l, why), MK_ROLE_REFUSED);
-	ck_assert_ptr_nonnull(strstr(why, "-commit: native xorriso command not supported"));
+	ck_assert_str_eq(why, "-as: after -commit or -end: not supported: mkimage makes one "
+			 "image per run");
 	mk_role_line_free(&l);
 	const char *h[] = { "xorriso", "-abort_on", "FAILURE", "-as", "mkisofs", "t" };
 	ck_assert_int_eq(read_line(6, h, &l, why), MK_ROLE_REFUSED);
 	ck_assert_ptr_nonnull(strstr(why, "-abort_on: native xorriso command not supported"));
 	mk_role_line_free(&l);
+}
+END_TEST
+
+/* words[0..n) of the translated line, then its end. */
+static void line_is(const struct mk_role_line *l, const char *const *want, int n)
+{
+	for (int i = 0; i < n && i < l->argc; i++)
+		ck_assert_str_eq(l->argv[i], want[i]);
+	ck_assert_int_eq(l->argc, n);
+	ck_assert_ptr_null(l->argv[n]);
+}
+
+/* Fedora's mkksiso (weldr/lorax src/pylorax/cmdline/mkksiso.py) with every optional part. */
+START_TEST(xorriso_mkksiso_line)
+{
+	struct mk_role_line l;
+	char why[300];
+	const char *a[] = { "xorriso", "-indev", "/in/boot.iso", "-outdev", "/out/ks.iso",
+			    "-boot_image", "any", "replay", "-volid", "Fedora-ks",
+			    "-append_partition", "2", "C12A7328-F81F-11D2-BA4B-00A0C93EC93B",
+			    "/tmp/efibootimg-x", "-update", "/dev/null", "/EFI/BOOT/grub.cfg",
+			    "-update", "/dev/null", "/isolinux/isolinux.cfg", "-map",
+			    "/dev/null", "ks.cfg", "-alter_date_r", "b", "=1700000000", "/", "--",
+			    "-as", "mkisofs", "-iso-level", "3" };
+	ck_assert_int_eq(read_line(32, a, &l, why), MK_ROLE_OK);
+	ck_assert_int_eq(l.role, MK_ROLE_XORRISO);
+	ck_assert_str_eq(l.usage_name, "xorriso");
+	ck_assert_int_eq(l.grafts, 3);
+	const char *want[] = { "xorriso", "--indev", "/in/boot.iso", "-o", "/out/ks.iso",
+			       "--boot", "replay", "-V", "Fedora-ks", "-append_partition", "2",
+			       "C12A7328-F81F-11D2-BA4B-00A0C93EC93B", "/tmp/efibootimg-x",
+			       "-graft-points", "/EFI/BOOT/grub.cfg=/dev/null",
+			       "/isolinux/isolinux.cfg=/dev/null", "/ks.cfg=/dev/null",
+			       "-alter_date_r", "b", "=1700000000", "/", "-iso-level", "3" };
+	line_is(&l, want, (int)(sizeof(want) / sizeof(want[0])));
+	mk_role_line_free(&l);
+	/* The shortest: no -as mkisofs (the image is written at the end, as by xorriso), and
+	 * without -boot_image any replay the loaded El Torito boot is dropped. */
+	const char *b[] = { "xorriso", "-indev", "stdio:/in.iso", "-outdev", "stdio:/o.iso",
+			    "-map", "/", "/add" };
+	ck_assert_int_eq(read_line(8, b, &l, why), MK_ROLE_OK);
+	const char *wb[] = { "xorriso", "--indev", "stdio:/in.iso", "-o", "/o.iso",
+			     "-graft-points", "/add=/", "--boot", "keep-none" };
+	line_is(&l, wb, 9);
+	mk_role_line_free(&l);
+	const char *c[] = { "xorriso", "-indev", "/x.iso", "-outdev", "/y.iso", "-boot_image",
+			    "any", "discard", "-commit", "-end" };
+	ck_assert_int_eq(read_line(10, c, &l, why), MK_ROLE_OK);
+	const char *wc[] = { "xorriso", "--indev", "/x.iso", "-o", "/y.iso", "--boot",
+			     "keep-none" };
+	line_is(&l, wc, 7);
+	mk_role_line_free(&l);
+	/* discard before -indev has nothing to discard: -indev's default then. */
+	const char *c1[] = { "xorriso", "-boot_image", "any", "discard", "-indev", "/x.iso",
+			     "-outdev", "/y.iso" };
+	ck_assert_int_eq(read_line(8, c1, &l, why), MK_ROLE_OK);
+	line_is(&l, wc, 7);
+	mk_role_line_free(&l);
+	/* -dev is xorriso's growing: a session appended in place. */
+	const char *c2[] = { "xorriso", "-dev", "/x.iso", "-map", "/", "/d" };
+	ck_assert_int_eq(read_line(6, c2, &l, why), MK_ROLE_REFUSED);
+	ck_assert_ptr_nonnull(strstr(why, "-dev /x.iso: not supported: xorriso would add a "
+				     "session"));
+	mk_role_line_free(&l);
+}
+END_TEST
+
+START_TEST(xorriso_paths_lists_and_order)
+{
+	struct mk_role_line l;
+	char why[300];
+	/* Image paths from /, "." and ".." resolved; lists end at "--" or the end. */
+	const char *a[] = { "xorriso", "-outdev", "-", "-rm_r", "/a", "b/../c//d/.", "--",
+			    "-rm", "/e", "--", "-map", "/dev/null", "/x\\\\y=z/", "-alter_date", "m-c",
+			    "2020010100000000", "/x", "../q" };
+	ck_assert_int_eq(read_line((int)(sizeof(a) / sizeof(a[0])), a, &l, why), MK_ROLE_OK);
+	const char *want[] = { "xorriso", "-o", "-", "--rm-r", "/a", "--rm-r", "/c/d", "--rm",
+			       "/e", "-graft-points", "/x\\\\\\\\y\\=z=/dev/null",
+			       "-alter_date", "m-c", "2020010100000000", "/x", "-alter_date",
+			       "m-c", "2020010100000000", "/q" };
+	line_is(&l, want, (int)(sizeof(want) / sizeof(want[0])));
+	mk_role_line_free(&l);
+	/* -update of a file that is not there deletes it from the image, as in xorriso. */
+	const char *b[] = { "xorriso", "-outdev", "o", "-update", "/nonexistent/mkimage-x", "/k" };
+	ck_assert_int_eq(read_line(6, b, &l, why), MK_ROLE_OK);
+	const char *wb[] = { "xorriso", "-o", "o", "--rm-r", "/k" };
+	line_is(&l, wb, 5);
+	mk_role_line_free(&l);
+	/* Removing first and adding after is mkimage's order too. */
+	const char *c[] = { "xorriso", "-outdev", "o", "-rm_r", "/d", "--", "-map", "/", "/d" };
+	ck_assert_int_eq(read_line(9, c, &l, why), MK_ROLE_OK);
+	mk_role_line_free(&l);
+	const char *d[] = { "xorriso", "-outdev", "o", "-map", "/", "/d", "-rm", "/d/x" };
+	ck_assert_int_eq(read_line(8, d, &l, why), MK_ROLE_REFUSED);
+	ck_assert_str_eq(why, "-rm /d/x: not supported after -map or -update of /d: mkimage "
+			 "removes before it adds (give the removal first)");
+	mk_role_line_free(&l);
+	const char *e[] = { "xorriso", "-outdev", "o", "-alter_date_r", "b", "=1", "/d", "--",
+			    "-map", "/", "/d/e" };
+	ck_assert_int_eq(read_line(11, e, &l, why), MK_ROLE_REFUSED);
+	ck_assert_ptr_nonnull(strstr(why, "-map /d/e: not supported after -alter_date of /d"));
+	mk_role_line_free(&l);
+	/* ... an addition elsewhere is fine */
+	const char *e2[] = { "xorriso", "-outdev", "o", "-alter_date_r", "b", "=1", "/d", "--",
+			     "-map", "/", "/dd" };
+	ck_assert_int_eq(read_line(11, e2, &l, why), MK_ROLE_OK);
+	mk_role_line_free(&l);
+	const char *f[] = { "xorriso", "-outdev", "o", "-rm_r", "/boot/*.img" };
+	ck_assert_int_eq(read_line(5, f, &l, why), MK_ROLE_REFUSED);
+	ck_assert_ptr_nonnull(strstr(why, "-rm_r /boot/*.img: not supported: mkimage expands "
+				     "no wildcards"));
+	mk_role_line_free(&l);
+	const char *g[] = { "xorriso", "-outdev", "o", "-update", "/", "/d" };
+	ck_assert_int_eq(read_line(6, g, &l, why), MK_ROLE_REFUSED);
+	ck_assert_ptr_nonnull(strstr(why, "-update / /d: not supported for a directory"));
+	mk_role_line_free(&l);
+	const char *h[] = { "xorriso", "-outdev", "o", "-map", "/dev/null", "/" };
+	ck_assert_int_eq(read_line(6, h, &l, why), MK_ROLE_USAGE);
+	mk_role_line_free(&l);
+	const char *i[] = { "xorriso", "-outdev", "o", "-rm", ".." };
+	ck_assert_int_eq(read_line(5, i, &l, why), MK_ROLE_USAGE);
+	ck_assert_str_eq(why, "-rm ..: the root cannot be removed");
+	mk_role_line_free(&l);
+	const char *j[] = { "xorriso", "-outdev", "o", "-alter_date", "b", "+1d", "/x" };
+	ck_assert_int_eq(read_line(7, j, &l, why), MK_ROLE_REFUSED);
+	ck_assert_ptr_nonnull(strstr(why, "-alter_date b +1d: not supported"));
+	mk_role_line_free(&l);
+	const char *k[] = { "xorriso", "-outdev", "o", "-alter_date", "x", "=1", "/x" };
+	ck_assert_int_eq(read_line(7, k, &l, why), MK_ROLE_USAGE);
+	mk_role_line_free(&l);
+}
+END_TEST
+
+START_TEST(xorriso_drives_and_boot_fate)
+{
+	struct mk_role_line l;
+	char why[300];
+	const char *a[] = { "xorriso", "-indev", "a.iso", "-indev", "b.iso", "-outdev", "o" };
+	ck_assert_int_eq(read_line(7, a, &l, why), MK_ROLE_USAGE);
+	ck_assert_ptr_nonnull(strstr(why, "a second input drive"));
+	mk_role_line_free(&l);
+	const char *b[] = { "xorriso", "-outdev", "o", "-map", "/", "/d", "-indev", "a.iso" };
+	ck_assert_int_eq(read_line(8, b, &l, why), MK_ROLE_USAGE);
+	ck_assert_ptr_nonnull(strstr(why, "after changes to the image"));
+	mk_role_line_free(&l);
+	const char *c[] = { "xorriso", "-indev", "a.iso", "-outdev", "/dev/sr0" };
+	ck_assert_int_eq(read_line(5, c, &l, why), MK_ROLE_REFUSED);
+	ck_assert_ptr_nonnull(strstr(why, "-outdev /dev/sr0: not supported: mkimage writes "
+				     "image files"));
+	mk_role_line_free(&l);
+	const char *d[] = { "xorriso", "-boot_image", "any", "replay", "-indev", "a.iso",
+			    "-outdev", "o" };
+	ck_assert_int_eq(read_line(8, d, &l, why), MK_ROLE_USAGE);
+	ck_assert_ptr_nonnull(strstr(why, "give -indev first"));
+	mk_role_line_free(&l);
+	const char *e[] = { "xorriso", "-indev", "a.iso" };
+	ck_assert_int_eq(read_line(3, e, &l, why), MK_ROLE_USAGE);
+	ck_assert_ptr_nonnull(strstr(why, "needs -outdev or -as mkisofs"));
+	mk_role_line_free(&l);
+	const char *f[] = { "xorriso", "-outdev", "o", "-end", "-map", "/", "/d" };
+	ck_assert_int_eq(read_line(7, f, &l, why), MK_ROLE_USAGE);
+	ck_assert_str_eq(why, "-map: after -end: xorriso would not run it");
+	mk_role_line_free(&l);
+	const char *g[] = { "xorriso", "-outdev", "o", "-commit", "-map", "/", "/d" };
+	ck_assert_int_eq(read_line(7, g, &l, why), MK_ROLE_REFUSED);
+	mk_role_line_free(&l);
+	/* Settings alone keep xorriso -as mkisofs's role and defaults. */
+	const char *h[] = { "xorriso", "-joliet", "on", "-rockridge", "off", "-volid", "V",
+			    "-as", "mkisofs", "t" };
+	ck_assert_int_eq(read_line(10, h, &l, why), MK_ROLE_OK);
+	ck_assert_int_eq(l.role, MK_ROLE_XORRISOFS);
+	const char *wh[] = { "xorriso", "-J", "--no-rock", "-V", "V", "t" };
+	line_is(&l, wh, 6);
+	mk_role_line_free(&l);
+	const char *i[] = { "xorriso", "-joliet", "yes", "-as", "mkisofs", "t" };
+	ck_assert_int_eq(read_line(6, i, &l, why), MK_ROLE_USAGE);
+	mk_role_line_free(&l);
+}
+END_TEST
+
+/* mkksiso's GetISODetails: xorriso -indev ISO -pkt_output on -find (mkimage/find.c lists). */
+START_TEST(xorriso_find_listing)
+{
+	struct mk_role_line l;
+	char why[300];
+	const char *a[] = { "xorriso", "-indev", "boot.iso", "-pkt_output", "on", "-find" };
+	ck_assert_int_eq(read_line(6, a, &l, why), MK_ROLE_OK);
+	ck_assert_str_eq(l.find, ".");
+	ck_assert_str_eq(l.find_start, "/");
+	ck_assert(l.pkt_output);
+	ck_assert_int_eq(l.role, MK_ROLE_XORRISO);
+	mk_role_line_free(&l);
+	const char *b[] = { "xorriso", "-report_about", "SORRY", "-indev", "b.iso", "-find",
+			    "isolinux/../EFI/", "--" };
+	ck_assert_int_eq(read_line(8, b, &l, why), MK_ROLE_OK);
+	ck_assert_str_eq(l.find, "isolinux/../EFI/");
+	ck_assert_str_eq(l.find_start, "/EFI");
+	ck_assert(!l.pkt_output);
+	mk_role_line_free(&l);
+	const char *c[] = { "xorriso", "-indev", "b.iso", "-find", "/", "-name", "*.cfg" };
+	ck_assert_int_eq(read_line(7, c, &l, why), MK_ROLE_REFUSED);
+	ck_assert_ptr_nonnull(strstr(why, "-find / -name: not supported"));
+	mk_role_line_free(&l);
+	const char *d[] = { "xorriso", "-find" };
+	ck_assert_int_eq(read_line(2, d, &l, why), MK_ROLE_USAGE);
+	mk_role_line_free(&l);
+	const char *e[] = { "xorriso", "-indev", "b.iso", "-outdev", "o.iso", "-find" };
+	ck_assert_int_eq(read_line(6, e, &l, why), MK_ROLE_REFUSED);
+	ck_assert_ptr_nonnull(strstr(why, "mkimage lists an image or writes one"));
+	mk_role_line_free(&l);
+	const char *f[] = { "xorriso", "-indev", "b.iso", "-find", "-volid", "X" };
+	ck_assert_int_eq(read_line(6, f, &l, why), MK_ROLE_REFUSED); /* the list takes both */
+	mk_role_line_free(&l);
+	const char *g[] = { "xorriso", "-indev", "b.iso", "-pkt_output", "yes", "-find" };
+	ck_assert_int_eq(read_line(6, g, &l, why), MK_ROLE_USAGE);
+	mk_role_line_free(&l);
+}
+END_TEST
+
+START_TEST(xorriso_compliance)
+{
+	struct mk_role_line l;
+	char why[300];
+	const char *a[] = { "xorriso", "-compliance", "iso_9660_level=2:omit_version::deep_paths",
+			    "-compliance", "joliet_long_names:no_force_dots", "-as", "mkisofs",
+			    "t" };
+	ck_assert_int_eq(read_line(8, a, &l, why), MK_ROLE_OK);
+	const char *want[] = { "xorriso", "-iso-level", "2", "-N", "-joliet-long", "-d", "t" };
+	line_is(&l, want, 7);
+	mk_role_line_free(&l);
+	const char *b[] = { "xorriso", "-compliance", "deep_paths:deep_paths_off", "-as",
+			    "mkisofs", "t" };
+	ck_assert_int_eq(read_line(6, b, &l, why), MK_ROLE_REFUSED);
+	ck_assert_ptr_nonnull(strstr(why, "-compliance deep_paths_off: not supported"));
+	mk_role_line_free(&l);
+	const char *c[] = { "xorriso", "-compliance", "iso_9660_level=4", "-as", "mkisofs", "t" };
+	ck_assert_int_eq(read_line(6, c, &l, why), MK_ROLE_REFUSED);
+	mk_role_line_free(&l);
+	/* Many rules in one word: two output words each at most, room for all of them. */
+	static char many[64 * 13 + 1];
+	many[0] = '\0';
+	for (int k = 0; k < 64; k++)
+		strcat(many, k ? ":omit_version" : "omit_version");
+	const char *d[] = { "xorriso", "-compliance", many, "-as", "mkisofs", "t" };
+	ck_assert_int_eq(read_line(6, d, &l, why), MK_ROLE_OK);
+	ck_assert_int_eq(l.argc, 66);
+	mk_role_line_free(&l);
+}
+END_TEST
+
+/* Lines of native commands with their arguments, in random order and number (a fixed seed),
+ * now and then a word of another command put in: whatever the verdict, the translation stays
+ * within the room out_room counted (ASan sees any overflow) and ends with its NULL, and a
+ * refusal or usage error says why. */
+START_TEST(xorriso_random_lines_fit)
+{
+	static const char *const cmds[][6] = {
+		{ "-indev", "in.iso" }, { "-outdev", "out.iso" }, { "-map", "/dev/null", "a/b" },
+		{ "-update", "/nonexistent/x", "/u" }, { "-rm", "/r1", "r2", "--" },
+		{ "-rm_r", "/d/../e", "--" }, { "-alter_date_r", "b", "=1700000000", "/", "/q", "--" },
+		{ "-alter_date", "m-c", "2020010100000000", "x" },
+		{ "-compliance", "omit_version:deep_paths:iso_9660_level=3:::no_force_dots" },
+		{ "-boot_image", "any", "replay" }, { "-boot_image", "any", "discard" },
+		{ "-boot_image", "isolinux", "dir=/isolinux" }, { "-boot_image", "any", "next" },
+		{ "-volid", "V" }, { "-joliet", "on" }, { "-rockridge", "off" },
+		{ "-append_partition", "2", "0xef", "esp.img" }, { "-report_about", "SORRY" },
+		{ "-volume_date", "uuid", "2020010100000000" }, { "-no_rc" }, { "-commit" },
+		{ "-end" }, { "-as", "mkisofs", "-iso-level", "3", "--" }, { "-dev", "x" },
+		{ "-pkt_output", "on" }, { "-find", "/a", "--" },
+	};
+	const int nc = (int)(sizeof(cmds) / sizeof(cmds[0]));
+	unsigned long x = 12345;
+	int ok = 0;
+	for (int line = 0; line < 20000; line++) {
+		const char *argv[64] = { "xorriso" };
+		int argc = 1;
+		x = x * 6364136223846793005UL + 1442695040888963407UL;
+		int ncmd = 1 + (int)((x >> 33) % 9);
+		for (int c = 0; c < ncmd; c++) {
+			x = x * 6364136223846793005UL + 1442695040888963407UL;
+			const char *const *cmd = cmds[(x >> 33) % (unsigned long)nc];
+			/* every seventh command loses its last word: the next command's come in */
+			int n = 0;
+			while (n < 6 && cmd[n] != NULL)
+				n++;
+			if ((x >> 20) % 7 == 0 && n > 1)
+				n--;
+			for (int k = 0; k < n && argc < 63; k++)
+				argv[argc++] = cmd[k];
+		}
+		struct mk_role_line l;
+		char why[300] = "";
+		enum mk_role_verdict v = read_line(argc, argv, &l, why);
+		if (v == MK_ROLE_OK) {
+			ok++;
+			ck_assert_uint_le((size_t)l.argc + 1, out_room(argc, argv));
+			ck_assert_ptr_null(l.argv[l.argc]);
+		} else {
+			ck_assert_msg(why[0] != '\0', "line %d: no reason given", line);
+		}
+		mk_role_line_free(&l);
+	}
+	ck_assert_int_gt(ok, 1000); /* not only refusals (1,741 with this seed) */
 }
 END_TEST
 
@@ -186,6 +489,11 @@ START_TEST(role_defaults_as_measured)
 		  io.allow_dir_id_ext && io.rrip_1_10);
 	ck_assert_str_eq(io.volid, "ISOIMAGE");
 	ck_assert_ptr_null(io.sysid);
+	/* native xorriso: level 3 and no dot in directory names (its -compliance default) */
+	mk_role_defaults(MK_ROLE_XORRISO, &io, &output);
+	ck_assert(io.rock && !io.joliet && io.pad_blocks == 150 && io.iso_level == 3 &&
+		  !io.allow_dir_id_ext && io.rrip_1_10 && io.joliet_no_version);
+	ck_assert_str_eq(io.volid, "ISOIMAGE");
 }
 END_TEST
 
@@ -272,6 +580,12 @@ static Suite *roles_suite(void)
 	tcase_add_test(tc, xorriso_native_commands);
 	tcase_add_test(tc, xorriso_boot_image_isolinux_and_load_size);
 	tcase_add_test(tc, xorriso_refusals_name_the_command);
+	tcase_add_test(tc, xorriso_mkksiso_line);
+	tcase_add_test(tc, xorriso_paths_lists_and_order);
+	tcase_add_test(tc, xorriso_drives_and_boot_fate);
+	tcase_add_test(tc, xorriso_find_listing);
+	tcase_add_test(tc, xorriso_compliance);
+	tcase_add_test(tc, xorriso_random_lines_fit);
 	tcase_add_test(tc, role_defaults_as_measured);
 	tcase_add_test(tc, scan_long_options_with_one_or_two_dashes);
 	tcase_add_test(tc, scan_refuses_by_name);
