@@ -23,7 +23,7 @@
 
 enum {
 	OPT_ROCK = 1, OPT_NO_ROCK, OPT_RATIONAL, OPT_JOLIET, OPT_NO_JOLIET, OPT_JOLIET_LONG,
-	OPT_GRAFT, OPT_FOLLOW, OPT_PRINT_SIZE, OPT_REPRODUCIBLE, OPT_UDF, OPT_MD5, OPT_NO_MD5,
+	OPT_GRAFT, OPT_FOLLOW, OPT_PRINT_SIZE, OPT_REPRODUCIBLE, OPT_UDF, OPT_UDF_ONLY, OPT_MD5, OPT_NO_MD5,
 	OPT_PAD, OPT_NO_PAD, OPT_NOOP,
 };
 
@@ -31,7 +31,7 @@ enum {
 struct opt_state {
 	poptContext con;
 	char *output, *volid, *volset, *publisher, *preparer, *appid, *sysid, *sort;
-	char *udf_rev, *media;
+	char *udf_rev, *media, *fs;
 	char *prev, *cparams, *grow; /* -M, -C, --grow */
 	char **exclude, **exclude_lists, **path_lists, **hide, **hide_joliet;
 	char **hide_lists, **hide_joliet_lists;
@@ -78,6 +78,7 @@ void mk_options_free(void *state)
 	free(s->sysid);
 	free(s->sort);
 	free(s->udf_rev);
+	free(s->fs);
 	free(s->media);
 	free_argv(s->exclude);
 	free_argv(s->exclude_lists);
@@ -252,6 +253,47 @@ static int media_from_drive(struct mk_opts *o, const char *dev)
 			 m.udf_revision & 0xff);
 	img_cli_verbose("--media %s: %s with %lld blocks free: ISO 9660%s%s", dev, m.profile,
 			(long long)m.free_blocks, o->image.joliet ? ", Joliet" : "", rev);
+	return 0;
+}
+
+/* --fs LIST (IMAPI2's FileSystemsToCreate): iso, joliet and udf, comma-separated.  The
+ * ISO 9660 volume descriptors are always written; without iso in the list its tree holds only
+ * the README of --udf-only (and so does Joliet's, if asked).  It says everything -J, -udf and
+ * --udf-only say, so it takes none of them. */
+static int parse_fs(struct mk_opts *o, const char *list, bool udf, bool *want_udf)
+{
+	if (udf || o->image.udf_only || o->joliet_given) {
+		img_cli_usage_error("--fs %s says which file systems to write: drop -J, -joliet-long, "
+				    "-no-joliet, -udf and --udf-only", list);
+		return -1;
+	}
+	bool iso = false, joliet = false, u = false;
+	const char *p = list;
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		if (n == 3 && strncmp(p, "iso", 3) == 0)
+			iso = true;
+		else if (n == 6 && strncmp(p, "joliet", 6) == 0)
+			joliet = true;
+		else if (n == 3 && strncmp(p, "udf", 3) == 0)
+			u = true;
+		else {
+			img_cli_usage_error("--fs %s: want a comma list of iso, joliet and udf", list);
+			return -1;
+		}
+		if (p[n] == '\0')
+			break;
+		p += n + 1;
+	}
+	if (!iso && !u) {
+		img_cli_usage_error("--fs %s: Joliet needs iso or udf beside it (an ISO9660 tree, or "
+				    "a UDF one with the README in the others)", list);
+		return -1;
+	}
+	o->image.joliet = joliet;
+	o->joliet_given = true;
+	o->image.udf_only = !iso;
+	*want_udf = u;
 	return 0;
 }
 
@@ -431,6 +473,12 @@ static struct poptOption table[] = {
 	{ "udf", 0, POPT_ARG_NONE | ONE, NULL, OPT_UDF,
 	  "add a UDF view over the same file data (a UDF bridge; revision 1.02 unless "
 	  "--udf-rev says otherwise)", NULL },
+	{ "udf-only", 0, POPT_ARG_NONE | ONE, NULL, OPT_UDF_ONLY,
+	  "every file in the UDF view only; the ISO9660 (and Joliet) tree holds just a "
+	  "README.TXT saying the disc needs a UDF reader (implies -udf)", NULL },
+	{ "fs", 0, POPT_ARG_STRING, &S.fs, 0,
+	  "the file systems to write, as IMAPI2 names them: a comma list of iso, joliet, udf "
+	  "(udf without iso: --udf-only)", "LIST" },
 	{ "udf-rev", 0, POPT_ARG_STRING, &S.udf_rev, 0,
 	  "UDF revision: 1.02 (default), 1.50, 2.01, 2.50 (Blu-ray) or 2.60; implies -udf",
 	  "REV" },
@@ -620,6 +668,7 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 			o->image.rationalize = true;
 			break;
 		case OPT_UDF: udf = true; break;
+		case OPT_UDF_ONLY: o->image.udf_only = true; break;
 		case OPT_PAD: o->image.pad_blocks = 150; break;
 		case OPT_NO_PAD: o->image.pad_blocks = 0; break;
 		case OPT_NOOP: break;
@@ -682,8 +731,13 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	}
 	if (parse_epoch(o) < 0)
 		return IMG_EXIT_USAGE;
-	if (parse_udf_media(o, s, udf) < 0)
+	bool fs_udf = false;
+	if (s->fs != NULL && parse_fs(o, s->fs, udf, &fs_udf) < 0)
 		return IMG_EXIT_USAGE;
+	if (parse_udf_media(o, s, udf || fs_udf || o->image.udf_only) < 0)
+		return IMG_EXIT_USAGE;
+	if (s->fs != NULL && !fs_udf)
+		o->udf_revision = 0; /* --fs without udf: none, whatever --media says */
 	if (mkimage_filter_options_finish(o) != 0)
 		return IMG_EXIT_USAGE;
 	if (o->indev != NULL && o->jigdo_on) {
