@@ -1,0 +1,114 @@
+# mkimage --udf-only (and --fs): every file in the UDF view only, for UDF 1.02, 2.01, 2.50
+# and 2.60.  udfinfo sees the revision and counts; 7-Zip extracts the UDF view byte for byte;
+# pycdlib (1.02) reads names, modes, owners, link counts, sizes and contents; imginfo --check
+# verifies and its UDF view extracts the tree with modes; isoinfo lists only the README in the
+# ISO9660 and Joliet trees.  Reproducible; -print-size and -o - agree with the file; a 4.5 GiB
+# sparse file passes at -iso-level 1 (no ISO9660 record, no multi-extent).
+. "$E2E_DIR/lib.sh"
+need udfinfo 7z isoinfo
+need_pycdlib
+MANIFEST="$TOP/tests/tools/udf_manifest.py"
+. "$TOP/tests/tools/udf-tree.sh"
+export SOURCE_DATE_EPOCH=1700000000
+
+# A tree with a README.TXT of its own: the ISO9660 README takes the other name.
+mkdir -p tree/sub/deep "tree/Ünïcödé 日本"
+printf 'hello\n' >tree/a.txt
+printf 'mine\n' >tree/README.TXT
+head -c 300001 /dev/urandom >tree/sub/random.bin
+head -c 6145 /dev/urandom >tree/sub/deep/c.bin
+: >tree/empty
+printf 'u\n' >"tree/Ünïcödé 日本/ü.txt"
+ln tree/a.txt tree/sub/hard
+chmod 0640 tree/sub/deep/c.bin
+chmod 2750 tree/sub
+chmod 4755 tree/a.txt
+chown 1234:5678 tree/sub/random.bin
+cp -a tree nolinks
+ln -s ../a.txt tree/sub/link
+find tree nolinks -exec touch -h -d '2021-02-03 04:05:06 UTC' {} +
+# imginfo extracts without setuid and setgid bits (as tar without -p): compared with a copy
+# that has none; pycdlib checks those bits below.
+cp -a tree nosuid
+chmod u-s,g-s nosuid/a.txt nosuid/sub
+read -r files dirs <<EOF2
+$(udf_expected_counts tree)
+EOF2
+
+# readme_only IMG NAME [-J]: the ISO9660 (or Joliet) tree lists one file, NAME, with the text.
+readme_only() {
+	set -- "$1" "$2" "${3:-}"
+	path="/$2;1"
+	isoinfo $3 -f -i "$1" >list.txt
+	[ "$(cat list.txt)" = "$path" ] || { cat list.txt >&2; fail "isoinfo $3 lists more than $path in $1"; }
+	isoinfo $3 -x "$path" -i "$1" >readme.txt
+	grep -q 'requires an operating system' readme.txt || fail "README text in $1 ($3)"
+}
+
+for rev in 1.02 2.01 2.50 2.60; do
+	note "UDF-only $rev"
+	"$MKIMAGE" -quiet --udf-only --udf-rev "$rev" -V "Only $rev" -o "u-$rev.iso" tree
+	udf_check_info "u-$rev.iso" "$rev" "Only $rev" "$files" "$dirs"
+	readme_only "u-$rev.iso" README_UDF.TXT
+	readme_only "u-$rev.iso" README_UDF.TXT -J
+	"$IMGINFO" --check "u-$rev.iso" >check.txt 2>&1 || { cat check.txt >&2; fail "imginfo --check $rev"; }
+	rm -rf out
+	"$IMGINFO" --view udf -x / -C out "u-$rev.iso" || fail "imginfo --view udf -x $rev"
+	same_tree nosuid out mode
+
+	"$MKIMAGE" -quiet --udf-only --udf-rev "$rev" -o "n-$rev.iso" nolinks
+	rm -rf out
+	LC_ALL=C.UTF-8 7z x -tudf -oout "n-$rev.iso" >7z.log 2>&1 || { cat 7z.log >&2; fail "7z x $rev"; }
+	same_tree nolinks out
+done
+# pycdlib: every attribute UDF keeps, against the source tree.
+$PYTHON "$MANIFEST" dir tree >want.txt
+$PYTHON "$MANIFEST" udf u-1.02.iso >got.txt
+diff -u want.txt got.txt >&2 || fail "pycdlib sees another tree in the UDF 1.02 view"
+[ "$(wc -l <got.txt)" -ge 10 ] || fail "pycdlib manifest too short"
+
+# Reproducible; -print-size and stdout give the same image.
+"$MKIMAGE" -quiet --udf-only --udf-rev 2.60 -V "Only 2.60" -o again.iso tree
+same_bytes u-2.60.iso again.iso
+blocks=$("$MKIMAGE" -quiet --udf-only --udf-rev 2.60 -V "Only 2.60" -print-size tree)
+[ "$blocks" = $(( $(stat -c %s u-2.60.iso) / 2048 )) ] || fail "-print-size $blocks"
+"$MKIMAGE" -quiet --udf-only --udf-rev 2.60 -V "Only 2.60" -o - tree >stdout.iso
+same_bytes u-2.60.iso stdout.iso
+
+# --fs: the IMAPI2 spellings.  udf alone: no Joliet; joliet,udf: the README in both trees;
+# iso,joliet,udf: the UDF bridge, the same image as -udf.
+"$MKIMAGE" -quiet --fs udf -o fs-udf.iso tree
+isoinfo -d -i fs-udf.iso | grep -q 'NO Joliet present' || fail "--fs udf wrote Joliet"
+readme_only fs-udf.iso README_UDF.TXT
+"$MKIMAGE" -quiet --fs joliet,udf -o fs-ju.iso tree
+readme_only fs-ju.iso README_UDF.TXT -J
+udf_check_info fs-ju.iso 1.02 CDROM "$files" "$dirs"
+"$MKIMAGE" -quiet --fs iso,joliet,udf -o fs-all.iso tree
+"$MKIMAGE" -quiet -udf -o bridge.iso tree
+same_bytes fs-all.iso bridge.iso
+"$MKIMAGE" -quiet --fs iso -o fs-iso.iso tree
+isoinfo -d -i fs-iso.iso | grep -q 'NO Joliet present' || fail "--fs iso wrote Joliet"
+! udfinfo fs-iso.iso >/dev/null 2>&1 || fail "--fs iso wrote UDF"
+expect_fail 2 'Joliet needs iso or udf' "$MKIMAGE" --fs joliet -o x.iso tree
+expect_fail 2 'drop -J' "$MKIMAGE" --fs udf -J -o x.iso tree
+# Refused clearly, for now: boot images; and a root that holds both README names.
+expect_fail any 'udf-only with boot images' "$MKIMAGE" --udf-only -b a.txt -no-emul-boot -o x.iso tree
+printf 'x\n' >tree/README_UDF.TXT
+expect_fail any 'README' "$MKIMAGE" --udf-only -o x.iso tree
+rm tree/README_UDF.TXT
+[ ! -e x.iso ] || fail "a failed run left x.iso"
+
+# A 4.5 GiB sparse file at -iso-level 1: listed in UDF 2.50 with its size and last bytes; the
+# ISO9660 tree holds only README.TXT; --media cd refuses the image, --media bd takes it.
+mkdir big
+size=4831838208
+truncate -s $size big/big.bin
+printf 'END!' | dd of=big/big.bin bs=1 seek=$((size - 4)) conv=notrunc status=none
+expect_fail any 'capacity|too (big|large)|does not fit' "$MKIMAGE" --media cd --udf-only -o x.iso big
+"$MKIMAGE" -quiet --media bd --udf-only -iso-level 1 -o big.iso big
+readme_only big.iso README.TXT
+udfinfo big.iso | grep -qx 'udfrev=2.50' || fail "--media bd: UDF 2.50"
+LC_ALL=C.UTF-8 7z l -slt -tudf big.iso >list.txt 2>&1 || { cat list.txt >&2; fail "7z l big"; }
+grep -qx "Size = $size" list.txt || fail "7z lists another size"
+[ "$(7z x -tudf -so big.iso big.bin 2>/dev/null | tail -c 4)" = 'END!' ] || fail "7z: last bytes of big.bin"
+rm -f big.iso
