@@ -264,7 +264,7 @@ static int parse_fs(struct mk_opts *o, const char *list, bool udf, bool *want_ud
 {
 	if (udf || o->image.udf_only || o->joliet_given) {
 		img_cli_usage_error("--fs %s says which file systems to write: drop -J, -joliet-long, "
-				    "-no-joliet, -udf and --udf-only", list);
+				    "--no-joliet, -udf and --udf-only", list);
 		return -1;
 	}
 	bool iso = false, joliet = false, u = false;
