@@ -98,17 +98,40 @@ expect_fail any 'README' "$MKIMAGE" --udf-only -o x.iso tree
 rm tree/README_UDF.TXT
 [ ! -e x.iso ] || fail "a failed run left x.iso"
 
-# A 4.5 GiB sparse file at -iso-level 1: listed in UDF 2.50 with its size and last bytes; the
-# ISO9660 tree holds only README.TXT; --media cd refuses the image, --media bd takes it.
+# A 4.5 GiB sparse file at -iso-level 1: listed with its size by udfinfo and 7-Zip; pycdlib
+# reads marks across the first allocation descriptor boundary (1 GiB) and 4 GiB, and the last
+# bytes (UDF 1.02: pycdlib reads plain File Entries).  The ISO9660 tree holds only README.TXT;
+# --media cd refuses the image, --media bd takes it.  Written sparse through stdout.
 mkdir big
 size=4831838208
 truncate -s $size big/big.bin
-printf 'END!' | dd of=big/big.bin bs=1 seek=$((size - 4)) conv=notrunc status=none
-expect_fail any 'capacity|too (big|large)|does not fit' "$MKIMAGE" --media cd --udf-only -o x.iso big
-"$MKIMAGE" -quiet --media bd --udf-only -iso-level 1 -o big.iso big
+mark() { printf '%s' "$2" | dd of=big/big.bin bs=1 seek="$1" conv=notrunc status=none; }
+mark $((1073739776 - 4)) AD1-AD2
+mark $((4294967296 - 4)) OVER-4GiB
+mark $((size - 4)) END!
+expect_fail any 'does not fit a CD' "$MKIMAGE" --media cd --udf-only -o x.iso big
+"$MKIMAGE" -quiet --media bd --udf-only -iso-level 1 -o - big | cp --sparse=always /dev/stdin big.iso
 readme_only big.iso README.TXT
 udfinfo big.iso | grep -qx 'udfrev=2.50' || fail "--media bd: UDF 2.50"
+udfinfo big.iso | grep -qx 'numfiles=1' || fail "udfinfo: big.iso file count"
 LC_ALL=C.UTF-8 7z l -slt -tudf big.iso >list.txt 2>&1 || { cat list.txt >&2; fail "7z l big"; }
 grep -qx "Size = $size" list.txt || fail "7z lists another size"
-[ "$(7z x -tudf -so big.iso big.bin 2>/dev/null | tail -c 4)" = 'END!' ] || fail "7z: last bytes of big.bin"
-rm -f big.iso
+"$MKIMAGE" -quiet --media bd --udf-rev 1.02 --udf-only -iso-level 1 -o - big |
+	cp --sparse=always /dev/stdin big-1.02.iso
+$PYTHON - big-1.02.iso $size <<'PY' || fail "pycdlib reads other bytes of big.bin"
+import sys, pycdlib
+iso = pycdlib.PyCdlib()
+iso.open(sys.argv[1])
+size = int(sys.argv[2])
+with iso.open_file_from_iso(udf_path='/big.bin') as f:
+    for at, want in ((1073739776 - 4, b'AD1-AD2'), (4294967296 - 4, b'OVER-4GiB'),
+                     (size - 4, b'END!'), (0, b'\0' * 16)):
+        f.seek(at)
+        got = f.read(len(want))
+        assert got == want, (at, got)
+fe = iso.get_record(udf_path='/big.bin')
+assert fe.info_len == size, fe.info_len
+assert len(fe.alloc_descs) >= 5, len(fe.alloc_descs)
+assert all(ad.extent_length < 1 << 30 for ad in fe.alloc_descs)
+PY
+rm -f big.iso big-1.02.iso
