@@ -98,6 +98,30 @@ expect_fail any 'README' "$MKIMAGE" --udf-only -o x.iso tree
 rm tree/README_UDF.TXT
 [ ! -e x.iso ] || fail "a failed run left x.iso"
 
+# A fault in libisofs's layout (the shim swaps the first two entries of its sorted content
+# list: file data written in another order than the weights say) fails the image, UDF-only
+# (the writer's open order shows it) as with the bridge (the directory records show it); no
+# image is left.
+shim="$(dirname "$BIN")/tools/swap_qsort.so"
+[ -f "$shim" ] || fail "no $shim (make all builds it)"
+mkdir sw
+head -c 5000 /dev/urandom >sw/a
+head -c 9000 /dev/urandom >sw/b
+head -c 3000 /dev/urandom >sw/c
+asan="${ASAN_OPTIONS:-}${ASAN_OPTIONS:+:}verify_asan_link_order=0"
+# UDF-only: 3 files and the README.
+expect_fail 1 'file 2 \(of 3, 9000 bytes at block [0-9]+\) was read out of order' \
+	env LD_PRELOAD="$shim" SWAP_QSORT_N=4 SWAP_QSORT_LOG=swap.log ASAN_OPTIONS="$asan" \
+	"$MKIMAGE" --udf-only -o sw.iso sw
+grep -q swapped swap.log || fail "the shim did not swap"
+expect_fail 1 'directory records show the file data in another order' \
+	env LD_PRELOAD="$shim" SWAP_QSORT_N=3 ASAN_OPTIONS="$asan" "$MKIMAGE" -udf -o sw.iso sw
+[ ! -e sw.iso ] || fail "a failed run left sw.iso"
+# Without the fault the same lines work.
+"$MKIMAGE" -quiet --udf-only -o sw.iso sw
+LC_ALL=C.UTF-8 7z x -tudf -osw-out sw.iso >7z.log 2>&1 || { cat 7z.log >&2; fail "7z x sw"; }
+same_tree sw sw-out
+
 # A 4.5 GiB sparse file at -iso-level 1: listed with its size by udfinfo and 7-Zip; pycdlib
 # reads marks across the first allocation descriptor boundary (1 GiB) and 4 GiB, and the last
 # bytes (UDF 1.02: pycdlib reads plain File Entries).  The ISO9660 tree holds only README.TXT;
