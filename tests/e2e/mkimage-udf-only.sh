@@ -1,11 +1,12 @@
 # mkimage --udf-only (and --fs): every file in the UDF view only, for UDF 1.02, 2.01, 2.50
-# and 2.60.  udfinfo sees the revision and counts; 7-Zip extracts the UDF view byte for byte;
+# and 2.60.  udfinfo sees the revision and counts; 7-Zip and udfclient extract the UDF view
+# byte for byte (udfclient: its ls shows owners and modes);
 # pycdlib (1.02) reads names, modes, owners, link counts, sizes and contents; imginfo --check
 # verifies and its UDF view extracts the tree with modes; isoinfo lists only the README in the
 # ISO9660 and Joliet trees.  Reproducible; -print-size and -o - agree with the file; a 4.5 GiB
 # sparse file passes at -iso-level 1 (no ISO9660 record, no multi-extent).
 . "$E2E_DIR/lib.sh"
-need udfinfo 7z isoinfo
+need udfinfo 7z isoinfo udfclient
 need_pycdlib
 MANIFEST="$TOP/tests/tools/udf_manifest.py"
 . "$TOP/tests/tools/udf-tree.sh"
@@ -61,6 +62,20 @@ for rev in 1.02 2.01 2.50 2.60; do
 	LC_ALL=C.UTF-8 7z x -tudf -oout "n-$rev.iso" >7z.log 2>&1 || { cat 7z.log >&2; fail "7z x $rev"; }
 	same_tree nolinks out
 done
+# udfclient (File Entries, Extended File Entries, the 2.50 metadata partition; Latin-1 names
+# only, so the ASCII subdirectory): attributes as its ls shows them (group before owner) and
+# the contents.
+for rev in 1.02 2.01 2.50 2.60; do
+	mount=$(printf 'ls\nquit\n' | udfclient -b 2048 "n-$rev.iso" 2>&1 | awk '/^drwx/ { print $5; exit }')
+	case "$mount" in *":CDROM:CDROM:CDROM") ;; *) fail "udfclient $rev: no volume ($mount)" ;; esac
+	rm -rf uc && mkdir uc
+	(cd uc && printf 'cd %s\nls sub\nget sub\nquit\n' "$mount" |
+		timeout 60 udfclient -b 2048 "../n-$rev.iso" >../uc.log 2>&1) || fail "udfclient $rev"
+	grep -Eqx -- '-rw-r--r-- +5678 +1234 +300001  random.bin' uc.log ||
+		{ cat uc.log >&2; fail "udfclient $rev: random.bin's attributes"; }
+	diff -r nolinks/sub uc/sub >&2 || fail "udfclient $rev reads another sub/"
+done
+
 # pycdlib: every attribute UDF keeps, against the source tree.
 $PYTHON "$MANIFEST" dir tree >want.txt
 $PYTHON "$MANIFEST" udf u-1.02.iso >got.txt
