@@ -6,7 +6,7 @@
 # ISO9660 and Joliet trees.  Reproducible; -print-size and -o - agree with the file; a 4.5 GiB
 # sparse file passes at -iso-level 1 (no ISO9660 record, no multi-extent).
 . "$E2E_DIR/lib.sh"
-need udfinfo 7z isoinfo udfclient
+need udfinfo 7z isoinfo udfclient xorriso
 need_pycdlib
 MANIFEST="$TOP/tests/tools/udf_manifest.py"
 . "$TOP/tests/tools/udf-tree.sh"
@@ -89,6 +89,12 @@ blocks=$("$MKIMAGE" -quiet --udf-only --udf-rev 2.60 -V "Only 2.60" -print-size 
 [ "$blocks" = $(( $(stat -c %s u-2.60.iso) / 2048 )) ] || fail "-print-size $blocks"
 "$MKIMAGE" -quiet --udf-only --udf-rev 2.60 -V "Only 2.60" -o - tree >stdout.iso
 same_bytes u-2.60.iso stdout.iso
+
+# --md5: libisofs's session checksum (moved behind the VRS, as with -udf) still matches.
+"$MKIMAGE" -quiet --md5 --udf-only --udf-rev 2.50 -o md5.iso tree
+xorriso -md5 on -indev md5.iso -check_md5 FAILURE -- >md5.log 2>&1 || { cat md5.log >&2; fail "xorriso -check_md5"; }
+grep -q 'Ok, session data match recorded md5' md5.log || { cat md5.log >&2; fail "session MD5"; }
+"$IMGINFO" --check md5.iso >check.txt 2>&1 || { cat check.txt >&2; fail "imginfo --check --md5"; }
 
 # --fs: the IMAPI2 spellings.  udf alone: no Joliet; joliet,udf: the README in both trees;
 # iso,joliet,udf: the UDF bridge, the same image as -udf.
