@@ -1171,8 +1171,7 @@ static bool contents_found(const struct img_udf_bridge *b, size_t moved)
 /* UDF-only: the ISO tree's one file lies right after the contents. */
 static bool readme_found(const struct img_udf_bridge *b)
 {
-	return img_isoscan_count(b->scan) >= 1 &&
-	       (img_isoscan_has(b->scan, b->readme_lba, (sizeof(IMG_UDF_ONLY_TEXT) - 1)));
+	return img_isoscan_has(b->scan, b->readme_lba, sizeof(IMG_UDF_ONLY_TEXT) - 1);
 }
 
 /* Records in order[i] the latest open (img_stream_open_order) of content i's streams, over
