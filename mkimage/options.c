@@ -32,6 +32,7 @@ struct opt_state {
 	poptContext con;
 	char *output, *volid, *volset, *publisher, *preparer, *appid, *sysid, *sort;
 	char *udf_rev, *media, *fs;
+	bool fs_udf;                  /* --fs names udf */
 	char *prev, *cparams, *grow; /* -M, -C, --grow */
 	char **exclude, **exclude_lists, **path_lists, **hide, **hide_joliet;
 	char **hide_lists, **hide_joliet_lists;
@@ -260,8 +261,9 @@ static int media_from_drive(struct mk_opts *o, const char *dev)
  * ISO 9660 volume descriptors are always written; without iso in the list its tree holds only
  * the README of --udf-only (and so does Joliet's, if asked).  It says everything -J, -udf and
  * --udf-only say, so it takes none of them. */
-static int parse_fs(struct mk_opts *o, const char *list, bool udf, bool *want_udf)
+static int parse_fs(struct mk_opts *o, struct opt_state *s, bool udf)
 {
+	const char *list = s->fs;
 	if (udf || o->image.udf_only || o->joliet_given) {
 		img_cli_usage_error("--fs %s says which file systems to write: drop -J, -joliet-long, "
 				    "--no-joliet, -udf and --udf-only", list);
@@ -293,7 +295,7 @@ static int parse_fs(struct mk_opts *o, const char *list, bool udf, bool *want_ud
 	o->image.joliet = joliet;
 	o->joliet_given = true;
 	o->image.udf_only = !iso;
-	*want_udf = u;
+	s->fs_udf = u;
 	return 0;
 }
 
@@ -327,6 +329,8 @@ static int parse_udf_media(struct mk_opts *o, const struct opt_state *s, bool ud
 		o->udf_revision = rev;
 	else if (udf && o->udf_revision == 0)
 		o->udf_revision = IMG_UDF_REV_102;
+	if (s->fs != NULL && !s->fs_udf)
+		o->udf_revision = 0; /* --fs without udf: none, whatever --media says */
 	return 0;
 }
 
@@ -667,8 +671,8 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 			o->reproducible = true;
 			o->image.rationalize = true;
 			break;
-		case OPT_UDF: udf = true; break;
 		case OPT_UDF_ONLY: o->image.udf_only = true; break;
+		case OPT_UDF: udf = true; break;
 		case OPT_PAD: o->image.pad_blocks = 150; break;
 		case OPT_NO_PAD: o->image.pad_blocks = 0; break;
 		case OPT_NOOP: break;
@@ -729,15 +733,13 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		img_cli_usage_error("no output: give -o FILE (or -o - for stdout)");
 		return IMG_EXIT_USAGE;
 	}
+	if (s->fs != NULL && parse_fs(o, s, udf) < 0)
+		return IMG_EXIT_USAGE;
+	udf = udf || s->fs_udf || o->image.udf_only;
 	if (parse_epoch(o) < 0)
 		return IMG_EXIT_USAGE;
-	bool fs_udf = false;
-	if (s->fs != NULL && parse_fs(o, s->fs, udf, &fs_udf) < 0)
+	if (parse_udf_media(o, s, udf) < 0)
 		return IMG_EXIT_USAGE;
-	if (parse_udf_media(o, s, udf || fs_udf || o->image.udf_only) < 0)
-		return IMG_EXIT_USAGE;
-	if (s->fs != NULL && !fs_udf)
-		o->udf_revision = 0; /* --fs without udf: none, whatever --media says */
 	if (mkimage_filter_options_finish(o) != 0)
 		return IMG_EXIT_USAGE;
 	if (o->indev != NULL && o->jigdo_on) {
