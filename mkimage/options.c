@@ -33,6 +33,7 @@ struct opt_state {
 	char *output, *volid, *volset, *publisher, *preparer, *appid, *sysid, *sort;
 	char *udf_rev, *media, *fs;
 	bool fs_udf;                  /* --fs names udf */
+	int udf_no_symlinks;          /* -no-udf-symlinks (popt sets an int) */
 	char *prev, *cparams, *grow; /* -M, -C, --grow */
 	char **exclude, **exclude_lists, **path_lists, **hide, **hide_joliet;
 	char **hide_lists, **hide_joliet_lists;
@@ -480,6 +481,11 @@ static struct poptOption table[] = {
 	{ "udf-only", 0, POPT_ARG_NONE | ONE, NULL, OPT_UDF_ONLY,
 	  "every file in the UDF view only; the ISO9660 (and Joliet) tree holds just a "
 	  "README.TXT saying the disc needs a UDF reader (implies -udf)", NULL },
+	{ "udf-symlinks", 0, POPT_ARG_VAL | ONE, &S.udf_no_symlinks, 0,
+	  "symbolic links in the UDF view (the default; cdrtools mkisofs's spelling)", NULL },
+	{ "no-udf-symlinks", 0, POPT_ARG_VAL | ONE, &S.udf_no_symlinks, 1,
+	  "leave symbolic links out of the UDF view (cdrtools mkisofs: for readers that refuse "
+	  "them, such as 7-Zip)", NULL },
 	{ "fs", 0, POPT_ARG_STRING, &S.fs, 0,
 	  "the file systems to write, as IMAPI2 names them: a comma list of iso, joliet, udf "
 	  "(udf without iso: --udf-only)", "LIST" },
@@ -736,6 +742,7 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	if (s->fs != NULL && parse_fs(o, s, udf) < 0)
 		return IMG_EXIT_USAGE;
 	udf = udf || s->fs_udf || o->image.udf_only;
+	o->image.udf_no_symlinks = s->udf_no_symlinks != 0;
 	if (parse_epoch(o) < 0)
 		return IMG_EXIT_USAGE;
 	if (parse_udf_media(o, s, udf) < 0)

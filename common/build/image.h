@@ -84,6 +84,8 @@ struct img_image_opts {
 	 * data still written (LIBISO_HIDE_BUT_WRITE), for the UDF view alone (udf_bridge.h);
 	 * those trees hold only IMG_UDF_ONLY_README, which says the disc needs a UDF reader. */
 	bool udf_only;
+	/* -no-udf-symlinks: symbolic links stay out of the UDF view (cdrtools mkisofs). */
+	bool udf_no_symlinks;
 };
 
 /* The one file of the ISO 9660 and Joliet trees of a UDF-only image (in their root), and the

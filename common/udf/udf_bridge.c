@@ -282,7 +282,7 @@ static int add_children(const struct img_image *img, struct img_udf_bridge *b,
 				return img_error_set(err, IMG_EINVAL,
 						     "UDF: %s: link target not valid in charset %s",
 						     img_node_name(k), img_image_opts(img)->input_charset);
-			if (show)
+			if (show && !img_image_opts(img)->udf_no_symlinks)
 				rc = img_udf_add_symlink(b->udf, parent, name, &a, target, &id);
 		} else if (show) {
 			/* FIFOs, sockets and devices (major and minor in an extended attribute). */

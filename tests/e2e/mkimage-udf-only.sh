@@ -90,6 +90,20 @@ blocks=$("$MKIMAGE" -quiet --udf-only --udf-rev 2.60 -V "Only 2.60" -print-size 
 "$MKIMAGE" -quiet --udf-only --udf-rev 2.60 -V "Only 2.60" -o - tree >stdout.iso
 same_bytes u-2.60.iso stdout.iso
 
+# cdrtools mkisofs's -no-udf-symlinks: the tree with its symlink, which 7-Zip then reads (it
+# refuses a UDF volume holding one); udfinfo counts one file fewer.  -udf-symlinks is the
+# default.  With -udf the Rock Ridge tree keeps the link.
+"$MKIMAGE" -quiet --udf-only -no-udf-symlinks --udf-rev 2.50 -o nosym.iso tree
+udfinfo nosym.iso | grep -qx "numfiles=$((files - 1))" || fail "-no-udf-symlinks: udfinfo count"
+rm -rf out
+LC_ALL=C.UTF-8 7z x -tudf -oout nosym.iso >7z.log 2>&1 || { cat 7z.log >&2; fail "7z x -no-udf-symlinks"; }
+same_tree nolinks out
+"$MKIMAGE" -quiet --udf-only -udf-symlinks --udf-rev 2.60 -V "Only 2.60" -o sym.iso tree
+same_bytes u-2.60.iso sym.iso
+"$MKIMAGE" -quiet -udf -no-udf-symlinks -o nosym-bridge.iso tree
+udfinfo nosym-bridge.iso | grep -qx "numfiles=$((files - 1))" || fail "-udf -no-udf-symlinks: udfinfo count"
+isoinfo -R -l -i nosym-bridge.iso | grep -q 'link -> ../a.txt' || fail "-no-udf-symlinks dropped the Rock Ridge link"
+
 # --md5: libisofs's session checksum (moved behind the VRS, as with -udf) still matches.
 "$MKIMAGE" -quiet --md5 --udf-only --udf-rev 2.50 -o md5.iso tree
 xorriso -md5 on -indev md5.iso -check_md5 FAILURE -- >md5.log 2>&1 || { cat md5.log >&2; fail "xorriso -check_md5"; }
