@@ -23,7 +23,7 @@
 
 enum {
 	OPT_ROCK = 1, OPT_NO_ROCK, OPT_RATIONAL, OPT_JOLIET, OPT_NO_JOLIET, OPT_JOLIET_LONG,
-	OPT_GRAFT, OPT_FOLLOW, OPT_PRINT_SIZE, OPT_REPRODUCIBLE, OPT_UDF, OPT_MD5, OPT_NO_MD5,
+	OPT_GRAFT, OPT_FOLLOW, OPT_PRINT_SIZE, OPT_REPRODUCIBLE, OPT_UDF, OPT_UDF_ONLY, OPT_MD5, OPT_NO_MD5,
 	OPT_PAD, OPT_NO_PAD, OPT_NOOP,
 };
 
@@ -31,7 +31,9 @@ enum {
 struct opt_state {
 	poptContext con;
 	char *output, *volid, *volset, *publisher, *preparer, *appid, *sysid, *sort;
-	char *udf_rev, *media;
+	char *udf_rev, *media, *fs;
+	bool fs_udf;                  /* --fs names udf */
+	int udf_no_symlinks;          /* -no-udf-symlinks (popt sets an int) */
 	char *prev, *cparams, *grow; /* -M, -C, --grow */
 	char **exclude, **exclude_lists, **path_lists, **hide, **hide_joliet;
 	char **hide_lists, **hide_joliet_lists;
@@ -80,6 +82,7 @@ void mk_options_free(void *state)
 	free(s->sysid);
 	free(s->sort);
 	free(s->udf_rev);
+	free(s->fs);
 	free(s->media);
 	free_argv(s->exclude);
 	free_argv(s->exclude_lists);
@@ -357,6 +360,48 @@ static int media_from_drive(struct mk_opts *o, const char *dev)
 	return 0;
 }
 
+/* --fs LIST (IMAPI2's FileSystemsToCreate): iso, joliet and udf, comma-separated.  The
+ * ISO 9660 volume descriptors are always written; without iso in the list its tree holds only
+ * the README of --udf-only (and so does Joliet's, if asked).  It says everything -J, -udf and
+ * --udf-only say, so it takes none of them. */
+static int parse_fs(struct mk_opts *o, struct opt_state *s, bool udf)
+{
+	const char *list = s->fs;
+	if (udf || o->image.udf_only || o->joliet_given) {
+		img_cli_usage_error("--fs %s says which file systems to write: drop -J, -joliet-long, "
+				    "--no-joliet, -udf and --udf-only", list);
+		return -1;
+	}
+	bool iso = false, joliet = false, u = false;
+	const char *p = list;
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		if (n == 3 && strncmp(p, "iso", 3) == 0)
+			iso = true;
+		else if (n == 6 && strncmp(p, "joliet", 6) == 0)
+			joliet = true;
+		else if (n == 3 && strncmp(p, "udf", 3) == 0)
+			u = true;
+		else {
+			img_cli_usage_error("--fs %s: want a comma list of iso, joliet and udf", list);
+			return -1;
+		}
+		if (p[n] == '\0')
+			break;
+		p += n + 1;
+	}
+	if (!iso && !u) {
+		img_cli_usage_error("--fs %s: Joliet needs iso or udf beside it (an ISO9660 tree, or "
+				    "a UDF one with the README in the others)", list);
+		return -1;
+	}
+	o->image.joliet = joliet;
+	o->joliet_given = true;
+	o->image.udf_only = !iso;
+	s->fs_udf = u;
+	return 0;
+}
+
 /* -udf / --udf-rev / --media: an explicit UDF choice overrides the media's default. */
 static int parse_udf_media(struct mk_opts *o, const struct opt_state *s, bool udf)
 {
@@ -387,6 +432,8 @@ static int parse_udf_media(struct mk_opts *o, const struct opt_state *s, bool ud
 		o->udf_revision = rev;
 	else if (udf && o->udf_revision == 0)
 		o->udf_revision = IMG_UDF_REV_102;
+	if (s->fs != NULL && !s->fs_udf)
+		o->udf_revision = 0; /* --fs without udf: none, whatever --media says */
 	return 0;
 }
 
@@ -533,6 +580,17 @@ static struct poptOption table[] = {
 	{ "udf", 0, POPT_ARG_NONE | ONE, NULL, OPT_UDF,
 	  "add a UDF view over the same file data (a UDF bridge; revision 1.02 unless "
 	  "--udf-rev says otherwise)", NULL },
+	{ "udf-only", 0, POPT_ARG_NONE | ONE, NULL, OPT_UDF_ONLY,
+	  "every file in the UDF view only; the ISO9660 (and Joliet) tree holds just a "
+	  "README.TXT saying the disc needs a UDF reader (implies -udf)", NULL },
+	{ "udf-symlinks", 0, POPT_ARG_VAL | ONE, &S.udf_no_symlinks, 0,
+	  "symbolic links in the UDF view (the default; cdrtools mkisofs's spelling)", NULL },
+	{ "no-udf-symlinks", 0, POPT_ARG_VAL | ONE, &S.udf_no_symlinks, 1,
+	  "leave symbolic links out of the UDF view (cdrtools mkisofs: for readers that refuse "
+	  "them, such as 7-Zip)", NULL },
+	{ "fs", 0, POPT_ARG_STRING, &S.fs, 0,
+	  "the file systems to write, as IMAPI2 names them: a comma list of iso, joliet, udf "
+	  "(udf without iso: --udf-only)", "LIST" },
 	{ "udf-rev", 0, POPT_ARG_STRING, &S.udf_rev, 0,
 	  "UDF revision: 1.02 (default), 1.50, 2.01, 2.50 (Blu-ray) or 2.60; implies -udf",
 	  "REV" },
@@ -730,6 +788,7 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 			o->reproducible = true;
 			o->image.rationalize = true;
 			break;
+		case OPT_UDF_ONLY: o->image.udf_only = true; break;
 		case OPT_UDF: udf = true; break;
 		case OPT_PAD: o->image.pad_blocks = 150; o->pad_given = true; break;
 		case OPT_NO_PAD: o->image.pad_blocks = 0; o->pad_given = true; break;
@@ -803,6 +862,10 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		img_cli_usage_error("no output: give -o FILE (or -o - for stdout)");
 		return IMG_EXIT_USAGE;
 	}
+	if (s->fs != NULL && parse_fs(o, s, udf) < 0)
+		return IMG_EXIT_USAGE;
+	udf = udf || s->fs_udf || o->image.udf_only;
+	o->image.udf_no_symlinks = s->udf_no_symlinks != 0;
 	if (parse_epoch(o) < 0)
 		return IMG_EXIT_USAGE;
 	if (parse_udf_media(o, s, udf) < 0)

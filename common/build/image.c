@@ -236,7 +236,10 @@ static int set_volume_dates(IsoWriteOpts *w, const struct img_image_opts *o,
 static int set_write_opts(IsoWriteOpts *w, const struct img_image_opts *o, struct img_error *err)
 {
 	int bad = 0; /* a setter refusing its value would be our bug: checked all the same */
-	bad |= iso_write_opts_set_iso_level(w, o->iso_level) < 0;
+	/* UDF-only: level 3, whatever was asked.  libisofs refuses a file of 4 GiB or more below
+	 * level 3 even when no tree lists it; the only file the ISO 9660 tree lists is the README,
+	 * whose 8.3 name every level writes alike. */
+	bad |= iso_write_opts_set_iso_level(w, o->udf_only ? 3 : o->iso_level) < 0;
 	bad |= iso_write_opts_set_rockridge(w, o->rock) < 0;
 	bad |= iso_write_opts_set_joliet(w, o->joliet) < 0;
 	bad |= iso_write_opts_set_joliet_long_names(w, o->joliet_long) < 0;
@@ -619,6 +622,13 @@ static void set_attrs(struct add_ctx *c, IsoNode *node, const struct img_tree_no
 	iso_node_set_permissions(node, perm);
 	iso_node_set_uid(node, uid);
 	iso_node_set_gid(node, gid);
+	if (o->udf_only && node != (IsoNode *)iso_image_get_root(c->img->iso)) {
+		/* In the UDF view only; libisofs still writes the data, where udf_bridge.c
+		 * expects it and proves it (img_stream_open_order). */
+		iso_node_set_hidden(node, LIBISO_HIDE_ON_RR | LIBISO_HIDE_ON_JOLIET |
+					  LIBISO_HIDE_ON_HFSPLUS | LIBISO_HIDE_BUT_WRITE);
+		return;
+	}
 	int hide = img_node_hide(n), attrs = 0;
 	if (hide & IMG_HIDE_ISO)
 		attrs |= LIBISO_HIDE_ON_RR;
@@ -1048,6 +1058,56 @@ void img_image_forget_tree(struct img_image *img)
 	img->tree = NULL;
 }
 
+static const char udf_only_text[] = IMG_UDF_ONLY_TEXT;
+
+/* Adds the README of a UDF-only image to libisofs's root, the only entry its ISO 9660 and
+ * Joliet trees list.  Weight 0, below every file of the tree (image.c gives them 1 and up):
+ * its data comes after theirs, and its directory record shows where they end. */
+static int add_udf_only_readme(struct img_image *img)
+{
+	IsoDir *root = iso_image_get_root(img->iso);
+	const char *name = IMG_UDF_ONLY_README;
+	IsoNode *have = NULL;
+	if (iso_dir_get_node(root, name, &have) == 1) {
+		name = IMG_UDF_ONLY_README_ALT;
+		if (iso_dir_get_node(root, name, &have) == 1)
+			return img_error_set(&img->err, IMG_ECOLLISION,
+					     "--udf-only: the root holds both /%s and /%s; "
+					     "rename one, the ISO 9660 tree needs one of the names",
+					     IMG_UDF_ONLY_README, IMG_UDF_ONLY_README_ALT);
+	}
+	size_t len = sizeof(udf_only_text) - 1;
+	unsigned char *buf = malloc(len);
+	if (buf == NULL)
+		return img_error_set(&img->err, IMG_ENOMEM, "image");
+	memcpy(buf, udf_only_text, len);
+	IsoStream *st = NULL;
+	int ret = iso_memory_stream_new(buf, len, &st);
+	if (ret < 0) {
+		free(buf);
+		return img_image_isofs_error(img, ret, "--udf-only README");
+	}
+	IsoFile *f = NULL;
+	ret = iso_tree_add_new_file(root, name, st, &f); /* takes st over when it succeeds */
+	if (ret < 0) {
+		iso_stream_unref(st);
+		return img_image_isofs_error(img, ret, "--udf-only README");
+	}
+	/* The root's times (SOURCE_DATE_EPOCH and --set_all_file_dates already applied). */
+	IsoNode *n = (IsoNode *)f;
+	time_t t = iso_node_get_mtime((IsoNode *)root);
+	iso_node_set_mtime(n, t);
+	iso_node_set_atime(n, t);
+	iso_node_set_ctime(n, t);
+	iso_node_set_permissions(n, 0444);
+	iso_node_set_uid(n, 0);
+	iso_node_set_gid(n, 0);
+	iso_node_set_sort_weight(n, 0);
+	iso_node_set_hidden(n, img->opts.joliet ? LIBISO_HIDE_ON_HFSPLUS
+						: LIBISO_HIDE_ON_HFSPLUS | LIBISO_HIDE_ON_JOLIET);
+	return IMG_OK;
+}
+
 int img_image_add_tree(struct img_image *img, const struct img_tree *tree)
 {
 	struct add_ctx c = {
@@ -1126,6 +1186,8 @@ int img_image_add_tree(struct img_image *img, const struct img_tree *tree)
 			       "the Joliet limit (-v lists them)", c.joliet_long_paths,
 			       c.joliet_long_paths == 1 ? "" : "s", JOLIET_PATH_MAX);
 	}
+	if (img->opts.udf_only && (rc = add_udf_only_readme(img)) != IMG_OK)
+		return rc;
 	drain_messages(img, NULL, 0);
 	return IMG_OK;
 }

@@ -80,7 +80,23 @@ struct img_image_opts {
 	bool zisofs_all;
 	const char *const *zisofs_only;
 	size_t n_zisofs_only;
+	/* --udf-only: every entry of the tree hidden from the ISO 9660 and Joliet trees with its
+	 * data still written (LIBISO_HIDE_BUT_WRITE), for the UDF view alone (udf_bridge.h);
+	 * those trees hold only IMG_UDF_ONLY_README, which says the disc needs a UDF reader. */
+	bool udf_only;
+	/* -no-udf-symlinks: symbolic links stay out of the UDF view (cdrtools mkisofs). */
+	bool udf_no_symlinks;
 };
+
+/* The one file of the ISO 9660 and Joliet trees of a UDF-only image (in their root), and the
+ * name it takes when the tree has a root entry of that name. */
+#define IMG_UDF_ONLY_README "README.TXT"
+#define IMG_UDF_ONLY_README_ALT "README_UDF.TXT"
+/* Its text, as oscdimg -u2 writes one: a system that reads only ISO 9660 or Joliet sees why
+ * the disc looks empty. */
+#define IMG_UDF_ONLY_TEXT \
+	"This disc contains a \"UDF\" file system and requires an operating system\r\n" \
+	"that supports the ISO-13346 \"UDF\" file system specification.\r\n"
 
 /* Fills o with the defaults: level 3, Rock Ridge and Joliet on, volume id "CDROM". */
 void img_image_opts_default(struct img_image_opts *o);

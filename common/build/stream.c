@@ -48,6 +48,7 @@ struct file_stream {
 	size_t buf_cap, buf_len, buf_off;
 	int failed;           /* sticky: IMG_STREAM_ISO_ERROR once a read failed */
 	int end_checked;      /* the file was seen to end exactly at size */
+	uint64_t opened;      /* img_stream_open_order: when it was last opened, 0 never */
 };
 
 /* ---- identities ---- */
@@ -364,6 +365,10 @@ static ssize_t take(struct file_stream *f, unsigned char *dst, size_t cap)
 	return got;
 }
 
+/* Opens of file streams, process-wide: one counter for every image, so that the opens of one
+ * image's writer thread get ascending numbers however many images are written at once. */
+static atomic_uint_least64_t opens;
+
 static int fs_open(IsoStream *s)
 {
 	struct file_stream *f = s->data;
@@ -381,6 +386,7 @@ static int fs_open(IsoStream *s)
 	}
 	if (f->size > STREAM_SEQUENTIAL_HINT)
 		(void)posix_fadvise(f->fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+	f->opened = atomic_fetch_add(&opens, 1) + 1;
 	return ISO_SUCCESS;
 }
 
@@ -631,6 +637,15 @@ size_t img_stream_path(IsoStream *s, char *buf, size_t len)
 		return 0;
 	const struct file_stream *f = s->data;
 	return full_path(f->dir, f->name, buf, len);
+}
+
+uint64_t img_stream_open_order(IsoStream *s)
+{
+	if (s != NULL && !is_file_stream(s))
+		s = iso_stream_get_input_stream(s, 1);
+	if (!is_file_stream(s))
+		return 0;
+	return ((const struct file_stream *)s->data)->opened;
 }
 
 /* Takes over the caller's reference to dir. */

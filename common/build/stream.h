@@ -50,6 +50,14 @@ int img_stream_new_named_file(const char *path, const struct stat *st, IsoStream
  * returns its whole length; returns 0 for another kind of stream. */
 size_t img_stream_path(IsoStream *s, char *buf, size_t len);
 
+/* When a stream of img_stream_new_file (or a filter over one) was last opened: a number that
+ * grows with every open of any file stream of the process, 0 if never opened or another kind
+ * of stream.  libisofs's writer opens each file once, in the order it writes their data, after
+ * any earlier look (boot image patching): the UDF-only view (udf_bridge.c) proves the order of
+ * files no directory record lists by these numbers.  A stream opened by another thread since
+ * shows a later number, which fails that proof rather than passing a wrong one. */
+uint64_t img_stream_open_order(IsoStream *s);
+
 /* Closes the directory descriptor that file streams keep open between files and frees their
  * spare read buffer.  Streams reopen and reallocate them when needed: call it when an image is
  * done with. */

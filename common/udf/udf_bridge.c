@@ -43,6 +43,7 @@
 #include "common/build/boot.h"
 #include "common/build/image_ext.h"
 #include "common/build/isofs_layout.h"
+#include "common/build/stream.h"
 #include "common/build/tree.h"
 #include "common/udf/udf.h"
 #include "common/udf/udf_isoscan.h"
@@ -109,6 +110,12 @@ struct img_udf_bridge {
 	char name_utf8[4 * 255 + 1];
 	char target_utf8[4 * 4096 + 1];
 	bool learnt;             /* every extent found and given to the UDF tree */
+	/* --udf-only (image opts): no directory record lists the files, so their order is
+	 * proven by the order libisofs's writer opened them (prove_order), before the File
+	 * Entries that name their extents go out. */
+	bool udf_only;
+	bool order_proven;
+	uint64_t readme_lba;     /* where the ISO tree's README must lie: after every content */
 	/* Remastering (--indev): the tree comes from libisofs's merged tree, not from ours
 	 * (see build_iso_tree); the El Torito catalog's directory there, or NULL. */
 	IsoDir *cat_isodir;
@@ -187,6 +194,9 @@ static void node_attr(const struct img_image *img, const struct img_tree_node *n
  * of the node and of every directory above it (libisofs hides a directory's subtree). */
 static bool udf_visible(const struct img_image *img, int hide)
 {
+	/* UDF-only: -hide hides from the UDF view, the one view there is. */
+	if (img_image_opts(img)->udf_only)
+		return !(hide & IMG_HIDE_ISO);
 	return !(hide & IMG_HIDE_ISO) || (img_image_opts(img)->joliet && !(hide & IMG_HIDE_JOLIET));
 }
 
@@ -251,10 +261,10 @@ static int add_children(const struct img_image *img, struct img_udf_bridge *b,
 				return img_error_set(err, IMG_EINVAL, "UDF: bad weight");
 			struct content *c = &b->contents[b->max_weight - w];
 			c->size = (uint64_t)st->st_size;
-			if (visible)
+			if (visible && !b->udf_only)
 				c->listed = true;
-			if (visible || keep)
-				c->written = true;
+			if (visible || keep || b->udf_only)
+				c->written = true; /* UDF-only: image.c writes every file */
 			if (!show)
 				continue;
 			/* One File Entry for all names of a content (hard links). */
@@ -272,7 +282,7 @@ static int add_children(const struct img_image *img, struct img_udf_bridge *b,
 				return img_error_set(err, IMG_EINVAL,
 						     "UDF: %s: link target not valid in charset %s",
 						     img_node_name(k), img_image_opts(img)->input_charset);
-			if (show)
+			if (show && !img_image_opts(img)->udf_no_symlinks)
 				rc = img_udf_add_symlink(b->udf, parent, name, &a, target, &id);
 		} else if (show) {
 			/* FIFOs, sockets and devices (major and minor in an extended attribute). */
@@ -742,6 +752,7 @@ static int build_tree(struct img_image *img, const struct udf_setup *setup,
 	if (b == NULL)
 		return img_error_set(err, IMG_ENOMEM, "UDF");
 	b->names = (iconv_t)-1;
+	b->udf_only = img_image_opts(img)->udf_only;
 	const char *cs = img_image_opts(img)->input_charset;
 	if (cs != NULL && strcasecmp(cs, "UTF-8") != 0 && strcasecmp(cs, "UTF8") != 0
 	    && (b->names = iconv_open("UTF-8", cs)) == (iconv_t)-1) {
@@ -1094,6 +1105,16 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 		return img_error_set(err, IMG_EUNSUPPORTED,
 				     "UDF with -hfsplus: libisofs places HFS+ relative to its own "
 				     "session, which the UDF bridge moves; choose one of them");
+	/* UDF-only proves each file's place by the order libisofs reads it (prove_order), which
+	 * holds for the tree's own files only: not (yet) for boot images that libisofs moves or
+	 * reads early, imported files, or zisofs data (the UDF view would show it compressed). */
+	const struct img_image_opts *o = img_image_opts(img);
+	if (o->udf_only && (img_image_boot(img)->catalog_path != NULL ||
+			    img_image_boot(img)->esp_in_session ||
+			    img_image_get_import(img) != NULL || o->zisofs_all ||
+			    o->n_zisofs_only > 0 || o->zisofs_magic))
+		return img_error_set(err, IMG_EUNSUPPORTED,
+				     "--udf-only with boot images, --indev or zisofs: not yet");
 	struct img_udf_bridge *b = NULL;
 	int rc = take_tree(img, u, revision, &b);
 	if (rc == IMG_OK)
@@ -1112,7 +1133,7 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 
 /* Places the contents by weight, heaviest first, one after the other from the first content
  * block of libisofs's data area; the one libisofs moves before it goes there (isofs_layout.h). */
-static void place_contents(struct img_udf_bridge *b, size_t moved)
+static uint64_t place_contents(struct img_udf_bridge *b, size_t moved)
 {
 	uint64_t next = b->layout.first_content;
 	for (size_t i = 0; i < b->ncontents; i++) {
@@ -1126,6 +1147,7 @@ static void place_contents(struct img_udf_bridge *b, size_t moved)
 		c->lba = next;
 		next += img_isofs_blocks(c->size);
 	}
+	return next;
 }
 
 /* True when every listed content is at its place among the extents found.  Contents lie in
@@ -1146,6 +1168,70 @@ static bool contents_found(const struct img_udf_bridge *b, size_t moved)
 	return true;
 }
 
+/* UDF-only: the ISO tree's one file lies right after the contents. */
+static bool readme_found(const struct img_udf_bridge *b)
+{
+	return img_isoscan_has(b->scan, b->readme_lba, sizeof(IMG_UDF_ONLY_TEXT) - 1);
+}
+
+/* Records in order[i] the latest open (img_stream_open_order) of content i's streams, over
+ * libisofs's tree below dir (hard links: several nodes, one written). */
+static void open_orders(const struct img_udf_bridge *b, IsoDir *dir, uint64_t *order)
+{
+	IsoDirIter *it = NULL;
+	if (iso_dir_get_children(dir, &it) < 0)
+		return;
+	IsoNode *k;
+	while (iso_dir_iter_next(it, &k) == 1) {
+		if (iso_node_get_type(k) == LIBISO_DIR) {
+			open_orders(b, (IsoDir *)k, order);
+			continue;
+		}
+		if (iso_node_get_type(k) != LIBISO_FILE)
+			continue;
+		int w = iso_file_get_sort_weight((IsoFile *)k);
+		if (w < 1 || w > b->max_weight)
+			continue;
+		uint64_t o = img_stream_open_order(iso_file_get_stream((IsoFile *)k));
+		size_t i = (size_t)(b->max_weight - w);
+		if (o > order[i])
+			order[i] = o;
+	}
+	iso_dir_iter_free(it);
+}
+
+/* UDF-only, once every file's data has passed (the UDF content comes after it): libisofs's
+ * writer opened the files in the order place_contents put them, each file's data right after
+ * the previous one's.  No directory record names these extents; this proves them instead:
+ * a file not opened, or opened out of order, fails the image. */
+static int prove_order(struct img_image *img, struct img_udf_bridge *b)
+{
+	struct img_error *err = img_image_err(img);
+	uint64_t *order = calloc(b->ncontents ? b->ncontents : 1, sizeof(*order));
+	if (order == NULL)
+		return img_error_set(err, IMG_ENOMEM, "UDF");
+	open_orders(b, iso_image_get_root(img_image_isofs(img)), order);
+	uint64_t last = 0;
+	int rc = IMG_OK;
+	for (size_t i = 0; i < b->ncontents && rc == IMG_OK; i++) {
+		const struct content *c = &b->contents[i];
+		if (!c->written || c->size == 0)
+			continue;
+		if (order[i] <= last)
+			rc = img_error_set(err, IMG_EISOFS,
+					   "UDF: the data of file %zu (of %zu, %llu bytes at block "
+					   "%llu) was %s; libisofs laid the data out otherwise",
+					   i + 1, b->ncontents, (unsigned long long)c->size,
+					   (unsigned long long)c->lba,
+					   order[i] == 0 ? "never read" : "read out of order");
+		last = order[i];
+	}
+	free(order);
+	if (rc == IMG_OK)
+		b->order_proven = true;
+	return rc;
+}
+
 /* Once the metadata has passed: places the contents where libisofs puts them, checks that
  * each listed one lies where the directory records say, and gives the extents to the UDF
  * tree. */
@@ -1164,7 +1250,14 @@ static int learn_extents(struct img_image *img, struct img_udf_bridge *b)
 					     w);
 		moved = (size_t)(b->max_weight - w);
 	}
-	place_contents(b, moved);
+	b->readme_lba = place_contents(b, moved);
+	/* UDF-only: the README (weight 0, image.c) follows every content: its record proves
+	 * where they end; their order is proven later (prove_order). */
+	if (b->udf_only && !readme_found(b))
+		return img_error_set(err, IMG_EISOFS,
+				     "UDF: the ISO9660 README is not at block %llu, after the file "
+				     "data; libisofs laid it out otherwise",
+				     (unsigned long long)b->readme_lba);
 	if (!contents_found(b, moved))
 		return img_error_set(err, IMG_EISOFS,
 				     "UDF: the ISO9660 directory records show the file data in another "
@@ -1449,6 +1542,9 @@ static int bridge_read(struct img_image *img, struct img_udf_bridge *b, void *bu
 					    n)) != IMG_OK)
 			return rc;
 	/* The UDF content replaces blocks of the zero tail as they pass. */
+	if (lo < ce && c < hi && b->udf_only && !b->order_proven &&
+	    (rc = prove_order(img, b)) != IMG_OK)
+		return rc;
 	if (lo < ce && c < hi) {
 		uint64_t from = lo > c ? lo : c, to = hi < ce ? hi : ce;
 		uint8_t *dst = (uint8_t *)buf + (from - lo);

@@ -217,6 +217,46 @@ START_TEST(grown_file_fails)
 }
 END_TEST
 
+/* img_stream_open_order: 0 before any open, then ascending with each open (the last one
+ * counts), 0 for a stream of another class; a failed open records nothing. */
+START_TEST(open_order_follows_opens)
+{
+	struct stat sa, sb;
+	char *pa = make_file("order-a", 10, 1, &sa);
+	char *pb = make_file("order-b", 20, 2, &sb);
+	IsoStream *a = stream_for(pa, &sa), *b = stream_for(pb, &sb);
+	ck_assert_uint_eq(img_stream_open_order(a), 0);
+	ck_assert_uint_eq(img_stream_open_order(b), 0);
+	ck_assert_int_eq(iso_stream_open(b), 1);
+	ck_assert_int_eq(iso_stream_close(b), 1);
+	ck_assert_int_eq(iso_stream_open(a), 1);
+	ck_assert_int_eq(iso_stream_close(a), 1);
+	uint64_t oa = img_stream_open_order(a), ob = img_stream_open_order(b);
+	ck_assert_uint_gt(ob, 0);
+	ck_assert_uint_gt(oa, ob);
+	ck_assert_int_eq(iso_stream_open(b), 1); /* opened again: later than a now */
+	ck_assert_int_eq(iso_stream_close(b), 1);
+	ck_assert_uint_gt(img_stream_open_order(b), oa);
+	uint64_t before = img_stream_open_order(a);
+	ck_assert_int_eq(unlink(pa), 0);
+	struct img_error e;
+	ck_assert_int_eq(iso_stream_open(a), (int)IMG_STREAM_ISO_ERROR);
+	ck_assert_int_eq(img_stream_take_error(&e), IMG_ECHANGED);
+	ck_assert_uint_eq(img_stream_open_order(a), before);
+	IsoStream *mem = NULL;
+	unsigned char *buf = malloc(4);
+	ck_assert_ptr_nonnull(buf);
+	memcpy(buf, "abcd", 4);
+	ck_assert_int_eq(iso_memory_stream_new(buf, 4, &mem), 1);
+	ck_assert_int_eq(iso_stream_open(mem), 1);
+	ck_assert_uint_eq(img_stream_open_order(mem), 0);
+	iso_stream_close(mem);
+	iso_stream_unref(mem);
+	iso_stream_unref(a);
+	iso_stream_unref(b);
+}
+END_TEST
+
 START_TEST(vanished_file_fails_at_open)
 {
 	struct stat st;
@@ -587,6 +627,7 @@ static Suite *stream_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, reads_exact_content_at_any_size);
+	tcase_add_test(tc, open_order_follows_opens);
 	tcase_add_test(tc, files_of_several_directories);
 	tcase_add_test(tc, shrunk_file_fails);
 	tcase_add_test(tc, shrinking_while_read_fails);

@@ -1,6 +1,7 @@
 /* Unit tests of the UDF bridge (common/udf/udf_bridge.c): revision names, misuse, and the layout
  * of a small bridge image read through img_image_read (the e2e tests check it with udfinfo,
  * 7-Zip and pycdlib). */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,10 +32,15 @@ START_TEST(revision_names)
 }
 END_TEST
 
+/* Options of the images new_image makes: --udf-only, --zisofs. */
+static bool udf_only, zisofs;
+
 static struct img_image *new_image(void)
 {
 	struct img_image_opts o;
 	img_image_opts_default(&o);
+	o.udf_only = udf_only;
+	o.zisofs_all = zisofs;
 	o.have_epoch = true;
 	o.epoch = 1700000000;
 	struct img_image *img = NULL;
@@ -237,6 +243,64 @@ START_TEST(plan_gives_the_same_image)
 }
 END_TEST
 
+/* The first n bytes of hay (of len bytes) that equal needle (of nlen), or NULL (memmem is a GNU
+ * extension). */
+static uint8_t *find(uint8_t *hay, size_t len, const void *needle, size_t nlen)
+{
+	for (size_t i = 0; i + nlen <= len; i++)
+		if (memcmp(hay + i, needle, nlen) == 0)
+			return hay + i;
+	return NULL;
+}
+
+/* --udf-only: the plan gives the image built without one; the README's text and the files'
+ * data are in it once; files whose data libisofs would not write as the tree holds it
+ * (zisofs) are refused. */
+START_TEST(udf_only_image)
+{
+	make_files();
+	udf_only = true;
+	const unsigned revs[] = {IMG_UDF_REV_102, IMG_UDF_REV_250};
+	for (size_t r = 0; r < 2; r++) {
+		uint64_t n0, n1, nb;
+		uint8_t *plain = bridge_image(0, revs[r], &n0);
+		uint8_t *planned = bridge_image(revs[r], revs[r], &n1);
+		ck_assert_uint_eq(n0, n1);
+		ck_assert_int_eq(memcmp(plain, planned, n0), 0);
+		udf_only = false;
+		uint8_t *bridge = bridge_image(0, revs[r], &nb);
+		udf_only = true;
+		/* Directory records of two trees fewer; the README's block more. */
+		ck_assert_uint_le(n0, nb + IMG_BLOCK_SIZE);
+		const char *text = IMG_UDF_ONLY_TEXT;
+		ck_assert_ptr_nonnull(find(plain, n0, text, strlen(text)));
+		ck_assert_ptr_null(find(bridge, nb, text, strlen(text)));
+		/* b.bin's first 2 KiB, once (the pattern repeats every 251 bytes within b.bin's
+		 * 5000: none after them). */
+		uint8_t want[2048];
+		for (size_t i = 0; i < sizeof(want); i++)
+			want[i] = (uint8_t)(i * 13 % 251);
+		uint8_t *at = find(plain, n0, want, sizeof(want));
+		ck_assert_ptr_nonnull(at);
+		ck_assert_ptr_null(find(at + 5000, n0 - (size_t)(at + 5000 - plain), want,
+					sizeof(want)));
+		free(plain);
+		free(planned);
+		free(bridge);
+	}
+	zisofs = true;
+	struct img_tree *tree = walk_files();
+	struct img_image *img = new_image();
+	ck_assert_int_eq(img_image_add_tree(img, tree), IMG_OK);
+	ck_assert_int_eq(img_image_add_udf(img, IMG_UDF_REV_102), IMG_EUNSUPPORTED);
+	img_image_free(img);
+	img_tree_free(tree);
+	zisofs = false;
+	udf_only = false;
+	remove_files();
+}
+END_TEST
+
 static Suite *udf_bridge_suite(void)
 {
 	Suite *s = suite_create("udf_bridge");
@@ -247,6 +311,7 @@ static Suite *udf_bridge_suite(void)
 	tcase_add_test(tc, layout_102);
 	tcase_add_test(tc, layout_250);
 	tcase_add_test(tc, plan_gives_the_same_image);
+	tcase_add_test(tc, udf_only_image);
 	suite_add_tcase(s, tc);
 	return s;
 }
