@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs every end-to-end test (tests/e2e/<program>-<behaviour>.sh) against the programs in BINDIR.
-# Usage: tests/e2e/run.sh BINDIR [NAME-GLOB]
+# Usage: tests/e2e/run.sh BINDIR [NAME-GLOB...]   (a test runs if its name matches any glob)
 # Each test runs in a fresh scratch directory, under a time limit, E2E_JOBS at a time (default:
 # one per core: 2 on the 2-core machines of make check).
 # A test may not skip: a missing tool or facility fails it (lib.sh: cannot_test, not_tested), and
@@ -9,7 +9,18 @@
 set -u
 shopt -s extglob   # NAME-GLOB may be an extended pattern: '@(mkimage-basic|udf-*)'
 bindir=$1
-pattern=${2:-${E2E:-*}}
+shift
+patterns=("$@")
+[ ${#patterns[@]} -eq 0 ] && patterns=("${E2E:-*}")
+# matches NAME: whether any of the globs given matches the test's name
+matches() {
+	local p
+	for p in "${patterns[@]}"; do
+		# shellcheck disable=SC2254 # the glob is meant to match
+		case "$1" in $p) return 0 ;; esac
+	done
+	return 1
+}
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 limit=${E2E_TIMEOUT:-900}
@@ -47,14 +58,14 @@ run_one() {
 # build; the file says which) run only when asked for by name or pattern, not in a whole run
 # (make check), and the summary lists them.
 pending=""
-if [ -z "${2:-}" ] && [ -z "${E2E:-}" ] && [ -f "$here/pending.txt" ]; then
+if [ $# -eq 0 ] && [ -z "${E2E:-}" ] && [ -f "$here/pending.txt" ]; then
 	pending=$(grep -v '^#' "$here/pending.txt" | tr '\n' ' ')
 fi
 
 running=0
 for t in "$here"/*-*.sh; do
 	name=$(basename "$t" .sh)
-	case "$name" in $pattern) ;; *) continue ;; esac
+	matches "$name" || continue
 	case " $pending " in *" $name "*) echo "PENDING $name (tests/e2e/pending.txt)"; continue ;; esac
 	if [ "$running" -ge "$jobs" ]; then
 		wait -n
@@ -67,7 +78,7 @@ wait
 
 if [ -z "$(ls -A "$results")" ]; then
 	rmdir "$results"
-	echo "e2e: no test matches '$pattern'"
+	echo "e2e: no test matches '${patterns[*]}'"
 	exit 1
 fi
 rm -f "$results"/*.not-tested
