@@ -148,10 +148,13 @@ int img_boot_set_iso_part_type(struct img_boot_config *cfg, const char *text)
 	return IMG_OK;
 }
 
-/* The partition type names xorriso's -append_partition accepts beside numbers. */
+/* Partition type names beside numbers: xorriso 1.5.4's -append_partition knows "FAT12",
+ * "FAT16" and "Linux" (spelled so, it refuses other cases); the lower-case names are
+ * mkimage's own, kept for command lines written for it. */
 static int named_mbr_type(const char *name)
 {
 	static const struct { const char *name; int type; } names[] = {
+		{"FAT12", 0x01}, {"FAT16", 0x06}, {"Linux", 0x83},
 		{"efi", 0xef}, {"fat", 0x0c}, {"fat12", 0x01}, {"fat16", 0x06}, {"fat32", 0x0c},
 		{"linux", 0x83}, {"hfs+", 0x00}, {"0xef", 0xef},
 	};

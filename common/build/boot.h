@@ -151,7 +151,7 @@ struct img_boot_entry *img_boot_current(struct img_boot_config *cfg);
 
 /* Parses the arguments of -append_partition N TYPE FILE: TYPE is a byte ("0xef", "239"), a
  * GUID in text form (MBR type 0xef for the ESP's GUID, else 0x83, as xorriso), or one of the
- * names xorriso knows ("efi", "fat", "linux"). */
+ * names xorriso knows ("FAT12", "FAT16", "Linux") or mkimage's own ("efi", "fat", "linux"). */
 int img_boot_add_partition(struct img_boot_config *cfg, const char *number, const char *type,
 			   const char *path, struct img_error *err);
 

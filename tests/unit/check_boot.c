@@ -36,6 +36,13 @@ START_TEST(append_partition_types)
 	ck_assert_int_eq(c.partitions[2].mbr_type, 0x83);
 	ck_assert_int_eq(img_boot_add_partition(&c, "4", "linux", "/y", &e), IMG_OK);
 	ck_assert_int_eq(c.partitions[3].mbr_type, 0x83);
+	/* xorriso 1.5.4's own names, spelled as it spells them */
+	ck_assert_int_eq(img_boot_add_partition(&c, "4", "FAT12", "/y", &e), IMG_OK);
+	ck_assert_int_eq(c.partitions[3].mbr_type, 0x01);
+	ck_assert_int_eq(img_boot_add_partition(&c, "4", "FAT16", "/y", &e), IMG_OK);
+	ck_assert_int_eq(c.partitions[3].mbr_type, 0x06);
+	ck_assert_int_eq(img_boot_add_partition(&c, "4", "Linux", "/y", &e), IMG_OK);
+	ck_assert_int_eq(c.partitions[3].mbr_type, 0x83);
 	ck_assert_int_eq(img_boot_add_partition(&c, "1", "C12A7328-F81F-11D2-BA4B-00A0C93EC93B",
 						"/z", &e), IMG_OK);
 	ck_assert(c.partitions[0].has_type_guid);
