@@ -99,6 +99,17 @@ sgdisk -v g.iso >verify.txt 2>&1 && grep -q 'No problems found' verify.txt || { 
 sgdisk -p g.iso >gpt.txt
 [ "$(awk '/ EF00 / { print $2 }' gpt.txt)" = $((efi_lba * 4)) ] || { cat gpt.txt; fail "ESP not at the EFI image"; }
 fdisk -t dos -l g.iso | grep -Eq '^g.iso1 .* ee GPT' || { fdisk -t dos -l g.iso; fail "no protective MBR partition"; }
+# --md5 (xorriso checks the session), -print-size and -o - with the same boot records.
+# shellcheck disable=SC2086
+SOURCE_DATE_EPOCH=1700000000 "$MKIMAGE" -quiet --udf-only --udf-rev 2.01 -o - $opts tree >stdout.iso
+same_bytes stdout.iso g.iso
+# shellcheck disable=SC2086
+[ "$("$MKIMAGE" -quiet --udf-only --udf-rev 2.01 -print-size $opts tree)" = $(($(stat -c %s g.iso) / 2048)) ] ||
+	fail "-print-size is not the image's size"
+# shellcheck disable=SC2086
+"$MKIMAGE" -quiet --udf-only --udf-rev 2.01 --md5 -o md5.iso $opts tree
+xorriso -md5 on -indev md5.iso -check_md5 FAILURE -- >md5.log 2>&1 || { cat md5.log; fail "xorriso -check_md5"; }
+udfinfo md5.iso | grep -qx integrity=closed || fail "udfinfo md5.iso"
 # GRUB's own udf code reads grub.cfg, on the host, for each revision it knows.
 for rev in 1.02 1.50 2.01; do
 	# shellcheck disable=SC2086
