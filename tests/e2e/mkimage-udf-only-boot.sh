@@ -110,10 +110,20 @@ same_bytes stdout.iso g.iso
 "$MKIMAGE" -quiet --udf-only --udf-rev 2.01 --md5 -o md5.iso $opts tree
 xorriso -md5 on -indev md5.iso -check_md5 FAILURE -- >md5.log 2>&1 || { cat md5.log; fail "xorriso -check_md5"; }
 udfinfo md5.iso | grep -qx integrity=closed || fail "udfinfo md5.iso"
-# GRUB's own udf code reads grub.cfg, on the host, for each revision it knows.
-for rev in 1.02 1.50 2.01; do
+# Every revision: the UDF view's boot files hold what lies at the catalog's addresses; GRUB's
+# own udf code reads grub.cfg, on the host, for each revision it knows (up to 2.01).
+for rev in 1.02 1.50 2.01 2.50 2.60; do
 	# shellcheck disable=SC2086
 	"$MKIMAGE" -quiet --udf-only --udf-rev $rev -o "r$rev.iso" $opts tree
+	udfinfo "r$rev.iso" >info.txt || fail "udfinfo rejects r$rev.iso"
+	grep -qx integrity=closed info.txt || { cat info.txt; fail "udfinfo r$rev.iso"; }
+	rm -rf out
+	7z x -tudf -oout "r$rev.iso" >7z.log 2>&1 || { cat 7z.log; fail "7z x r$rev.iso"; }
+	lba=$(dumpet -i "r$rev.iso" | awk '/Load LBA/ { print $3; exit }')
+	dd if="r$rev.iso" bs=2048 skip="$lba" status=none | head -c "$size" |
+		cmp - out/boot/grub/i386-pc/eltorito.img || fail "r$rev.iso: BIOS image in the UDF view"
+	same_bytes out/efi.img tree/efi.img
+	case $rev in 2.50 | 2.60) continue ;; esac
 	grub-fstest "r$rev.iso" cat /boot/grub/grub.cfg >cfg.out 2>&1 || { cat cfg.out; fail "grub-fstest $rev"; }
 	same_bytes cfg.out tree/boot/grub/grub.cfg
 done
