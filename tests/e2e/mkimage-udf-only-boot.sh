@@ -9,7 +9,8 @@
 # 2.06's udf module reads 1.02-2.01 but no 2.50 metadata partition (mkudffs's 2.50 neither).
 # Also checked with readers we did not write: dumpet, xorriso -report_el_torito, isoinfo,
 # udfinfo, 7-Zip, grub-fstest (GRUB's udf code on the host, every revision it reads), sgdisk,
-# fdisk; reproducible; a fault in libisofs's layout fails cleanly.
+# fdisk (and imginfo --check); --md5, -print-size, -o -; reproducible; a fault in libisofs's
+# layout fails cleanly.
 . "$E2E_DIR/lib.sh"
 . "$E2E_DIR/bootlib.sh"
 need grub-mkimage grub-fstest dumpet xorriso isoinfo udfinfo 7z sgdisk fdisk
@@ -94,6 +95,9 @@ dd if=g.iso bs=2048 skip="$cat_lba" count=1 status=none >cat.at-lba
 same_bytes out/boot/grub/boot.cat cat.at-lba
 dd if=g.iso bs=2048 skip="$efi_lba" status=none | head -c "$(stat -c %s tree/efi.img)" >efi.at-lba
 same_bytes efi.at-lba tree/efi.img
+# imginfo --check: the boot info table's checksum, the GPT's CRCs, the UDF descriptors.
+"$IMGINFO" --check g.iso >check.txt 2>&1 || { cat check.txt; fail "imginfo --check g.iso"; }
+grep -q 'boot info table: entry 1 .*checksum matches' check.txt || { cat check.txt; fail "imginfo: no boot info table"; }
 # The GPT: sound, its ESP the El Torito EFI image.
 sgdisk -v g.iso >verify.txt 2>&1 && grep -q 'No problems found' verify.txt || { cat verify.txt; fail "sgdisk -v g.iso"; }
 sgdisk -p g.iso >gpt.txt
