@@ -209,7 +209,9 @@ static int add_cut_out_image(IsoImage *image, const struct img_boot_entry *e,
 	return IMG_OK;
 }
 
-static int apply_eltorito(const struct img_boot_config *cfg, IsoImage *image,
+/* hide_catalog: --boot-catalog-hide, or a UDF-only image, whose ISO9660 and Joliet trees
+ * list only the README (the UDF bridge decides whether its UDF view lists the catalog). */
+static int apply_eltorito(const struct img_boot_config *cfg, IsoImage *image, bool hide_catalog,
 			  struct img_error *err)
 {
 	char catalog_abs[4096];
@@ -244,7 +246,7 @@ static int apply_eltorito(const struct img_boot_config *cfg, IsoImage *image,
 		if ((rc = apply_entry(cfg, e, boot, err)))
 			return rc;
 	}
-	if (cfg->catalog_hidden) {
+	if (hide_catalog) {
 		int rc = iso_image_set_boot_catalog_hidden(
 			image, LIBISO_HIDE_ON_RR | LIBISO_HIDE_ON_JOLIET | LIBISO_HIDE_ON_1999);
 		if (rc < 0)
@@ -474,7 +476,8 @@ static int boot_apply(struct img_image *img, const struct img_boot_config *cfg,
 	int rc = img_boot_config_check(cfg, err);
 	if (rc)
 		return rc;
-	if (cfg->n_entries && (rc = apply_eltorito(cfg, image, err)))
+	bool hide_catalog = cfg->catalog_hidden || img_image_opts(img)->udf_only;
+	if (cfg->n_entries && (rc = apply_eltorito(cfg, image, hide_catalog, err)))
 		return rc;
 	struct img_hfsplus_config hfs = cfg->hfsplus;
 	if (hfs.enabled && !hfs.has_serial && reproducible)

@@ -46,6 +46,7 @@
 #include "common/build/stream.h"
 #include "common/build/tree.h"
 #include "common/udf/udf.h"
+#include "common/udf/udf_bootcat.h"
 #include "common/udf/udf_isoscan.h"
 #include "common/udf/udf_md5.h"
 
@@ -116,6 +117,10 @@ struct img_udf_bridge {
 	bool udf_only;
 	bool order_proven;
 	uint64_t readme_lba;     /* where the ISO tree's README must lie: after every content */
+	/* UDF-only with El Torito: the catalog block as it passed (catalog_got bytes of it),
+	 * whose load addresses prove where the boot images lie (prove_boot_images). */
+	uint8_t catalog_blk[IMG_BLOCK_SIZE];
+	uint32_t catalog_got;
 	/* Remastering (--indev): the tree comes from libisofs's merged tree, not from ours
 	 * (see build_iso_tree); the El Torito catalog's directory there, or NULL. */
 	IsoDir *cat_isodir;
@@ -588,7 +593,12 @@ static int add_catalog(struct img_image *img, struct img_udf_bridge *b)
 				     img_image_boot(img)->catalog_path);
 	int h = iso_node_get_hidden(node);
 	const struct img_image_opts *o = img_image_opts(img);
-	if ((h & LIBISO_HIDE_ON_RR) && (!o->joliet || (h & LIBISO_HIDE_ON_JOLIET)))
+	/* UDF-only: the ISO9660 and Joliet trees hide it like every file (boot_apply.c), and
+	 * the UDF view, the image's one file view, lists it where -c put it, as the one tree of
+	 * mkisofs, xorriso and -udf images does: the same UDF view as -udf gives, and a tree
+	 * copied out of it and built again (mkisofs -c at the same path) replaces it.
+	 * --boot-catalog-hide (catalog_hidden, above) leaves it out. */
+	if (!o->udf_only && (h & LIBISO_HIDE_ON_RR) && (!o->joliet || (h & LIBISO_HIDE_ON_JOLIET)))
 		return IMG_OK;
 	struct img_udf_attr a;
 	memset(&a, 0, sizeof(a));
@@ -1105,16 +1115,15 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 		return img_error_set(err, IMG_EUNSUPPORTED,
 				     "UDF with -hfsplus: libisofs places HFS+ relative to its own "
 				     "session, which the UDF bridge moves; choose one of them");
-	/* UDF-only proves each file's place by the order libisofs reads it (prove_order), which
-	 * holds for the tree's own files only: not (yet) for boot images that libisofs moves or
-	 * reads early, imported files, or zisofs data (the UDF view would show it compressed). */
+	/* UDF-only proves each file's place by the order libisofs reads it (prove_order; boot
+	 * images by the El Torito catalog, prove_boot_images), which holds for the tree's own
+	 * files only: not (yet) for imported files, or zisofs data (the UDF view would show it
+	 * compressed). */
 	const struct img_image_opts *o = img_image_opts(img);
-	if (o->udf_only && (img_image_boot(img)->catalog_path != NULL ||
-			    img_image_boot(img)->esp_in_session ||
-			    img_image_get_import(img) != NULL || o->zisofs_all ||
+	if (o->udf_only && (img_image_get_import(img) != NULL || o->zisofs_all ||
 			    o->n_zisofs_only > 0 || o->zisofs_magic))
 		return img_error_set(err, IMG_EUNSUPPORTED,
-				     "--udf-only with boot images, --indev or zisofs: not yet");
+				     "--udf-only with --indev or zisofs: not yet");
 	struct img_udf_bridge *b = NULL;
 	int rc = take_tree(img, u, revision, &b);
 	if (rc == IMG_OK)
@@ -1200,6 +1209,72 @@ static void open_orders(const struct img_udf_bridge *b, IsoDir *dir, uint64_t *o
 	iso_dir_iter_free(it);
 }
 
+/* UDF-only with El Torito: the boot images' places, proven by the catalog libisofs wrote
+ * (captured as it passed, bridge_read), not by the order of opens: libisofs reads an image
+ * whose boot info table or GRUB2 boot info it patches while laying the session out, and
+ * writes the patched copy from memory (eltorito.c iso_patch_eltoritos), never opening the
+ * file again; and the EFI image that is the GPT's ESP goes before the other data.  Each
+ * entry's load address must be the block place_contents gave its file, whose extent the
+ * UDF view then names: exactly the bytes libisofs wrote there, patched tables included.
+ * proven[i] is set for each content so proven. */
+static int prove_boot_images(struct img_image *img, struct img_udf_bridge *b, bool *proven)
+{
+	struct img_error *err = img_image_err(img);
+	if (b->cat_lba == 0)
+		return IMG_OK;
+	if (b->catalog_got != BLK)
+		return img_error_set(err, IMG_EISOFS,
+				     "UDF: the boot catalog at block %u did not pass before the "
+				     "file data ended", b->cat_lba);
+	int nboots = 0;
+	ElToritoBootImage **boots = NULL;
+	IsoFile **nodes = NULL;
+	if (iso_image_get_all_boot_imgs(img_image_isofs(img), &nboots, &boots, &nodes, 0) != 1 ||
+	    nboots <= 0) {
+		free(boots);
+		free(nodes);
+		return img_error_set(err, IMG_EISOFS, "UDF: libisofs lists no El Torito image");
+	}
+	uint32_t *lbas = calloc((size_t)nboots, sizeof(*lbas));
+	size_t found = 0;
+	int rc = lbas == NULL ? img_error_set(err, IMG_ENOMEM, "UDF")
+			      : img_udf_catalog_lbas(b->catalog_blk, b->cat_lba, lbas,
+						     (size_t)nboots, &found, err);
+	if (rc == IMG_OK && found != (size_t)nboots)
+		rc = img_error_set(err, IMG_EISOFS,
+				     "UDF: the boot catalog at block %u lists %zu images, libisofs "
+				     "%d", b->cat_lba, found, nboots);
+	for (int i = 0; rc == IMG_OK && i < nboots; i++) {
+		/* An entry that boots an appended partition has no file. */
+		if (nodes[i] == NULL)
+			continue;
+		int w = iso_file_get_sort_weight(nodes[i]);
+		char *path = iso_tree_get_node_path((IsoNode *)nodes[i]);
+		const char *name = path != NULL ? path : "?";
+		if (w < 1 || w > b->max_weight) {
+			rc = img_error_set(err, IMG_EISOFS,
+					   "UDF: boot image %s has no weight of ours (%d)", name, w);
+		} else {
+			size_t k = (size_t)(b->max_weight - w);
+			const struct content *c = &b->contents[k];
+			if (c->written && c->size > 0 && c->lba != lbas[i])
+				rc = img_error_set(err, IMG_EISOFS,
+						   "UDF: boot image %s (%llu bytes) is at block %u "
+						   "by the El Torito catalog, not at block %llu; "
+						   "libisofs laid the data out otherwise", name,
+						   (unsigned long long)c->size, lbas[i],
+						   (unsigned long long)c->lba);
+			else
+				proven[k] = true;
+		}
+		free(path);
+	}
+	free(lbas);
+	free(boots);
+	free(nodes);
+	return rc;
+}
+
 /* UDF-only, once every file's data has passed (the UDF content comes after it): libisofs's
  * writer opened the files in the order place_contents put them, each file's data right after
  * the previous one's.  No directory record names these extents; this proves them instead:
@@ -1207,15 +1282,22 @@ static void open_orders(const struct img_udf_bridge *b, IsoDir *dir, uint64_t *o
 static int prove_order(struct img_image *img, struct img_udf_bridge *b)
 {
 	struct img_error *err = img_image_err(img);
-	uint64_t *order = calloc(b->ncontents ? b->ncontents : 1, sizeof(*order));
-	if (order == NULL)
+	size_t n = b->ncontents ? b->ncontents : 1;
+	uint64_t *order = calloc(n, sizeof(*order));
+	bool *proven = calloc(n, sizeof(*proven));
+	if (order == NULL || proven == NULL) {
+		free(order);
+		free(proven);
 		return img_error_set(err, IMG_ENOMEM, "UDF");
+	}
+	int rc = prove_boot_images(img, b, proven);
 	open_orders(b, iso_image_get_root(img_image_isofs(img)), order);
 	uint64_t last = 0;
-	int rc = IMG_OK;
+	/* The other contents keep their order among themselves; with the boot images' blocks
+	 * proven and every size known, that order leaves each content one place. */
 	for (size_t i = 0; i < b->ncontents && rc == IMG_OK; i++) {
 		const struct content *c = &b->contents[i];
-		if (!c->written || c->size == 0)
+		if (!c->written || c->size == 0 || proven[i])
 			continue;
 		if (order[i] <= last)
 			rc = img_error_set(err, IMG_EISOFS,
@@ -1227,6 +1309,7 @@ static int prove_order(struct img_image *img, struct img_udf_bridge *b)
 		last = order[i];
 	}
 	free(order);
+	free(proven);
 	if (rc == IMG_OK)
 		b->order_proven = true;
 	return rc;
@@ -1262,8 +1345,15 @@ static int learn_extents(struct img_image *img, struct img_udf_bridge *b)
 		return img_error_set(err, IMG_EISOFS,
 				     "UDF: the ISO9660 directory records show the file data in another "
 				     "order than expected; libisofs laid it out otherwise");
+	/* UDF-only: no directory record lists the catalog; the boot record's must be at the
+	 * block isofs_layout.c expects it, which nothing else can hold. */
+	if (b->udf_only && b->cat_lba != 0 && b->cat_lba != b->layout.catalog)
+		return img_error_set(err, IMG_EISOFS,
+				     "UDF: the boot record names the catalog at block %u, not at "
+				     "block %u; libisofs laid it out otherwise", b->cat_lba,
+				     b->layout.catalog);
 	/* The boot record's catalog is the one the directory records list. */
-	if (b->cat_file != UINT32_MAX &&
+	if (b->cat_file != UINT32_MAX && !b->udf_only &&
 	    !img_isoscan_has(b->scan, b->cat_lba, IMG_ISOFS_CATALOG_BLOCKS * BLK))
 		return img_error_set(err, IMG_EISOFS,
 				     "UDF: no directory record for the boot catalog at block %u",
@@ -1411,7 +1501,9 @@ static int bridge_start(struct img_image *img, struct img_udf_bridge *b, uint64_
 	if (rc != IMG_OK)
 		return rc;
 	b->gpt = memcmp(b->overwrite + 512, "EFI PART", 8) == 0;
-	if (b->cat_file != UINT32_MAX && (rc = catalog_block(img, b, term)) != IMG_OK)
+	bool catalog = b->cat_file != UINT32_MAX ||
+		       (b->udf_only && img_image_boot(img)->catalog_path != NULL);
+	if (catalog && (rc = catalog_block(img, b, term)) != IMG_OK)
 		return rc;
 
 	/* The extents are learnt from the directory records as they pass (udf_isoscan.c), from
@@ -1528,6 +1620,14 @@ static int bridge_read(struct img_image *img, struct img_udf_bridge *b, void *bu
 			return rc;
 	}
 	uint64_t hi = lo + n;
+	/* UDF-only: the catalog's bytes, for prove_boot_images. */
+	const uint64_t cat = (uint64_t)b->cat_lba * BLK;
+	if (b->udf_only && b->cat_lba != 0 && !ours && lo < cat + BLK && cat < hi) {
+		uint64_t from = lo > cat ? lo : cat, to = hi < cat + BLK ? hi : cat + BLK;
+		memcpy(b->catalog_blk + (from - cat), (const uint8_t *)buf + (from - lo),
+		       (size_t)(to - from));
+		b->catalog_got += (uint32_t)(to - from);
+	}
 	if (!b->learnt) {
 		rc = img_isoscan_feed(b->scan, buf, lo, n, err);
 		if (rc == IMG_OK && hi >= (uint64_t)b->data_start * BLK)

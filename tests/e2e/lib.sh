@@ -82,7 +82,7 @@ package_of() {
 	cloud-localds) echo cloud-image-utils ;;
 	jigit-mkimage) echo jigit ;;
 	mkzftree) echo genisoimage ;;
-	grub-mkimage) echo grub-common ;;
+	grub-mkimage | grub-fstest) echo grub-common ;;
 	*) echo "unknown to lib.sh's package_of: add it there and to scripts/deps.sh" ;;
 	esac
 }

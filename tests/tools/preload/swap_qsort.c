@@ -1,6 +1,6 @@
 /* LD_PRELOAD shim for the e2e tests: a fault in libisofs's data layout.  qsort works as
  * always, but when libisofs itself sorts an array of exactly SWAP_QSORT_N elements, the first
- * two elements trade places afterwards.  libisofs 1.5.4 sorts its list of file contents by
+ * two elements (with SWAP_QSORT_AT=K: elements K and K+1) trade places afterwards.  libisofs 1.5.4 sorts its list of file contents by
  * weight with qsort (filesrc.c), so with N the number of contents the first two files' data
  * are written the other way round from what the UDF bridge expects: a test proves that the
  * bridge then fails the image instead of writing a UDF view that points at the wrong data.
@@ -29,10 +29,14 @@ void qsort(void *base, size_t n, size_t size, cmp_fn cmp)
 	if (!dladdr(__builtin_return_address(0), &info) || info.dli_fname == NULL ||
 	    strstr(info.dli_fname, "libisofs") == NULL)
 		return;
-	unsigned char tmp[64];
-	memcpy(tmp, base, size);
-	memcpy(base, (unsigned char *)base + size, size);
-	memcpy((unsigned char *)base + size, tmp, size);
+	const char *at = getenv("SWAP_QSORT_AT");
+	size_t k = at != NULL ? strtoul(at, NULL, 10) : 0;
+	if (k + 1 >= n)
+		return;
+	unsigned char tmp[64], *p = (unsigned char *)base + k * size;
+	memcpy(tmp, p, size);
+	memcpy(p, p + size, size);
+	memcpy(p + size, tmp, size);
 	const char *log = getenv("SWAP_QSORT_LOG");
 	if (log != NULL) {
 		int fd = open(log, O_WRONLY | O_APPEND | O_CREAT, 0644);
