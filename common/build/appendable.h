@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "common/base/error.h"
+#include "common/build/boot.h"
 #include "common/build/image.h"
 #include "common/build/writer.h"
 #include "common/inspect/sessions.h"
@@ -146,5 +147,16 @@ int img_append_check_prev(const char *prev, uint32_t last, uint32_t next, uint32
  * addresses; appendable: it refers to the files of an imported older session instead of
  * copying them.  Errors on the image: IMG_EISOFS. */
 int img_append_session_at(struct img_image *img, uint32_t next, bool appendable);
+
+/* Whether a boot setup replayed into a new session (--grow, -M) reads bytes of the old image
+ * at or after block next, where the new session goes: an appended partition, a hidden boot
+ * image (cut out of the old image) or the system area copied from it (--interval:local_fs:
+ * ranges and cut-outs).  Such bytes would be overwritten while they are copied (a grown
+ * file), or name bytes the new session covers (-M).  Also an EFI system partition made from
+ * the El Torito EFI image (-efi-boot-part --efi-boot-image): libisofs makes it only of a boot
+ * image written in the new session, and a carried one stays where it is.  When true, what
+ * (len bytes) names the first such part. */
+bool img_append_replay_overlap(const struct img_boot_config *cfg, uint32_t next, char *what,
+			       size_t len);
 
 #endif
