@@ -117,8 +117,10 @@ grep -q "^-b '/boot/grub/i386-pc/eltorito.img'" own.rep || fail "own.img: no -b 
 ! grep -Eq -- '^--grub2|grub2-mbr' own.rep || fail "own.img: the replayed GRUB2 setup came along"
 
 # 5. -M PREV -C LAST,NEXT with boot options: a data-only first session, then a session whose
-# descriptors carry a new El Torito record (ISOLINUX), put at NEXT by imgburn --multi; SeaBIOS
-# looks at block 17 of the disc, i.e. the head, which names the newest session.
+# descriptors carry a new El Torito record (ISOLINUX), put at NEXT by imgburn --multi; then a
+# third session without boot options, made from the second one's bytes (-C LAST,NEXT with LAST
+# that session's start), which replays its record.  SeaBIOS looks at block 17 of the disc, i.e.
+# the head, which names the newest session.
 mkdir -p data
 echo one >data/one.txt
 "$MKIMAGE" --grow multi.img data 2>/dev/null
@@ -130,6 +132,13 @@ make_isolinux_tree iso TOKEN-M-ISOLINUX
 [ "$(sessions multi.img | wc -l)" = 2 ] || fail "multi.img: '$(sessions multi.img)', not 2 sessions"
 xorriso -indev multi.img -report_el_torito plain 2>/dev/null | grep -q 'El Torito img path : *1 */isolinux/isolinux.bin' ||
 	fail "multi.img: no El Torito entry for isolinux.bin in the newest session"
+cp multi.img multi-2.img
+last=$(sessions multi.img | tail -n 1 | cut -d' ' -f1)
+next=$("$IMGBURN" --msinfo --dev stdio:multi.img | cut -d, -f2)
+"$MKIMAGE" -M multi.img -C "$last,$next" -o s3.iso -graft-points /added.txt=added.txt 2>/dev/null
+"$IMGBURN" --multi --dev stdio:multi.img s3.iso >/dev/null 2>&1 || fail "imgburn --multi s3.iso failed"
+[ "$(sessions multi.img | wc -l)" = 3 ] || fail "multi.img: '$(sessions multi.img)', not 3 sessions"
+same_boot_setup multi-2.img multi.img
 boot_qemu bios-cd multi.img TOKEN-M-ISOLINUX
 
 # 6. What cannot be carried fails, naming it, and the image is byte for byte as before:

@@ -266,6 +266,49 @@ START_TEST(udf_bridge_is_seen)
 }
 END_TEST
 
+/* A replayed boot setup that reads old bytes where the new session goes is named; one whose
+ * bytes all lie before it, or come from files, is not. */
+START_TEST(replay_overlap_is_named)
+{
+	struct img_boot_config cfg;
+	img_boot_config_init(&cfg);
+	char what[256];
+	ck_assert(!img_append_replay_overlap(&cfg, 832, what, sizeof(what)));
+	/* memtest86+: partition 2 from 512-byte block 3304 (block 826) for 8192 blocks */
+	cfg.partitions[1].number = 2;
+	cfg.partitions[1].path = strdup("--interval:local_fs:3304d-11495d::/x/mt.iso");
+	ck_assert(img_append_replay_overlap(&cfg, 832, what, sizeof(what)));
+	ck_assert_ptr_nonnull(strstr(what, "appended partition 2 (up to byte 5885952)"));
+	/* the same partition when the session goes after it (bytes up to 5885952 = block 2874) */
+	ck_assert(!img_append_replay_overlap(&cfg, 2874, what, sizeof(what)));
+	ck_assert(img_append_replay_overlap(&cfg, 2873, what, sizeof(what)));
+	free(cfg.partitions[1].path);
+	cfg.partitions[1].path = strdup("/some/file.img"); /* a file on disk: never covered */
+	ck_assert(!img_append_replay_overlap(&cfg, 32, what, sizeof(what)));
+	/* the system area copied from the first 32 KiB, in 2048-byte blocks */
+	cfg.mbr_file = strdup("--interval:local_fs:0s-15s:zero_mbrpt:/x/a.iso");
+	ck_assert(!img_append_replay_overlap(&cfg, 16, what, sizeof(what)));
+	ck_assert(img_append_replay_overlap(&cfg, 15, what, sizeof(what)));
+	ck_assert_ptr_nonnull(strstr(what, "system area"));
+	free(cfg.mbr_file);
+	cfg.mbr_file = NULL;
+	/* a hidden boot image cut out of the old image */
+	struct img_error err = {0};
+	ck_assert_int_eq(img_boot_add_entry(&cfg, "/.boot-replay-1.img", false, &err), IMG_OK);
+	struct img_boot_entry *e = img_boot_current(&cfg);
+	e->cut_source = strdup("/x/a.iso");
+	e->cut_offset = 100 * 2048;
+	e->cut_size = 2049;
+	ck_assert(!img_append_replay_overlap(&cfg, 102, what, sizeof(what)));
+	ck_assert(img_append_replay_overlap(&cfg, 101, what, sizeof(what)));
+	ck_assert_ptr_nonnull(strstr(what, "hidden boot image of El Torito entry 1"));
+	cfg.efi_boot_part_from_eltorito = true;
+	ck_assert(img_append_replay_overlap(&cfg, 1000, what, sizeof(what)));
+	ck_assert_ptr_nonnull(strstr(what, "--efi-boot-image"));
+	img_boot_config_free(&cfg);
+}
+END_TEST
+
 static Suite *appendable_suite(void)
 {
 	Suite *s = suite_create("appendable");
@@ -280,6 +323,7 @@ static Suite *appendable_suite(void)
 	tcase_add_test(tc, head_for_a_session_at_next);
 	tcase_add_test(tc, put_head_on_a_file);
 	tcase_add_test(tc, udf_bridge_is_seen);
+	tcase_add_test(tc, replay_overlap_is_named);
 	suite_add_tcase(s, tc);
 	return s;
 }
