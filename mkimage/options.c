@@ -623,8 +623,9 @@ static struct poptOption table[] = {
 	{ "rm-r", 0, POPT_ARG_ARGV, &S.rm_r, 0,
 	  "with --indev: remove PATH of the old image with everything below it", "PATH" },
 	{ "boot", 0, POPT_ARG_STRING, &S.boot_mode, 0,
-	  "with --indev: replay (the default) makes the old image's boot records again for the "
-	  "new addresses; keep-none drops them (El Torito, system area, appended partitions)",
+	  "with --indev, -M or --grow: replay (the default) makes the old image's boot records "
+	  "again for the new addresses; keep-none drops them (El Torito, system area, appended "
+	  "partitions)",
 	  "replay|keep-none" },
 	{ "log-file", 0, POPT_ARG_STRING | ONE, &S.log_file, 0,
 	  "write messages to FILE instead of stderr", "FILE" },
