@@ -73,14 +73,17 @@ boot_qemu bios-hd stick.img TOKEN-GROW-STICK
 # 2. libisoburn's layout (first session at block 32, as xorriso writes to a blank file or a
 # DVD+RW): three sessions, the last two by mkimage --grow.  xorriso's TOC lists all three, the
 # oldest is still readable by session number, and the newest boots as a CD with its own grub.cfg.
-xorriso -indev "$GRUB" -outdev stdio:"$PWD/chain.img" -boot_image any replay \
+xorriso -md5 on -indev "$GRUB" -outdev stdio:"$PWD/chain.img" -boot_image any replay \
 	-map added.txt /first.txt -commit >/dev/null 2>&1 || fail "xorriso could not write chain.img"
 [ "$(sessions chain.img)" = "32 $(sessions chain.img | cut -d' ' -f2)" ] ||
 	fail "xorriso did not put its session at block 32: $(sessions chain.img)"
 cp chain.img chain-1.img
-"$MKIMAGE" --grow chain.img -graft-points /added.txt=added.txt
+"$MKIMAGE" --md5 --grow chain.img -graft-points /added.txt=added.txt
 grub_cfg TOKEN-GROW-CHAIN >grub.cfg
-"$MKIMAGE" --grow chain.img -graft-points /boot/grub/grub.cfg=grub.cfg
+"$MKIMAGE" --md5 --grow chain.img -graft-points /boot/grub/grub.cfg=grub.cfg
+# MD5 tags of the session, of every file (the patched eltorito.img too) and of the head
+xorriso -md5 on -indev chain.img -check_md5 FAILURE -- -check_md5_r FAILURE / -- >md5.log 2>&1 ||
+	{ cat md5.log >&2; fail "xorriso -check_md5_r on chain.img"; }
 [ "$(sessions chain.img | wc -l)" = 3 ] || fail "xorriso -toc lists '$(sessions chain.img)', not 3 sessions"
 [ "$(sessions chain.img | head -n 1)" = "$(sessions chain-1.img)" ] || fail "session 1 moved"
 "$IMGINFO" --sessions chain.img | grep -Eq '^sessions: 3$' || fail "imginfo --sessions does not see 3"
