@@ -4,9 +4,10 @@
 # 64 KiB head), as `xorriso -dev X -boot_image any replay` does; --boot keep-none drops it;
 # boot options on the command line make new records.  The real images: Debian's
 # grub-rescue-cdrom.iso (GRUB2 MBR, protective label, boot info table + GRUB2 boot info) and
-# ipxe.iso (ISOLINUX isohybrid MBR, BIOS + EFI entries).  Readers: xorriso's reports and TOC,
-# sfdisk-free boots in QEMU (SeaBIOS / OVMF and the boot loaders themselves), imginfo --session.
-# What cannot be carried fails, names it, and leaves the image byte for byte as it was.
+# ipxe.iso (ISOLINUX isohybrid MBR, BIOS + EFI entries).  Readers: xorriso's reports, TOC and MD5s,
+# boots in QEMU (SeaBIOS / OVMF and the boot loaders themselves), imginfo --session.
+# What cannot be carried fails, names it, and leaves the image byte for byte as it was; so does
+# a source that fails while the bootable session is written.
 . "$E2E_DIR/lib.sh"
 . "$E2E_DIR/bootlib.sh"
 need xorriso sha256sum cmp losetup truncate
@@ -166,3 +167,22 @@ expect_fail 1 "El Torito entry 1 \\(BIOS\\) boots block [0-9]+.*hidden.*hard-dis
 	"$MKIMAGE" -M hidden.img -C 0,"$(( $(stat -c %s hidden.img) / 2048 ))" -o m.iso added.txt
 [ ! -e m.iso ] || fail "a refused -M left m.iso"
 [ "$(sum_of hidden.img)" = "$old_sum" ] || fail "a refused -M changed hidden.img"
+# A partition that runs past the end of the image (memtest86+'s ISO cut short): no bytes to copy.
+head -c 5000000 "$MEMTEST" >short.img
+old_sum=$(sum_of short.img)
+expect_fail 1 "partition 2 \\(512-byte blocks 3304\\+8192\\) running past the end of the image" \
+	"$MKIMAGE" --grow short.img -graft-points /added.txt=added.txt
+[ "$(sum_of short.img)" = "$old_sum" ] || fail "a refused --grow changed short.img"
+# A source that fails while the bootable session is written (a sysfs file that shrinks when
+# read, after the replayed boot image and 400 KB of other data): ipxe.iso comes back byte for
+# byte, though the replay pads and aligns it to whole cylinders.
+f=
+for c in /sys/devices/system/cpu/online /sys/kernel/uevent_seqnum; do
+	if [ -r $c ] && [ "$(stat -c %s $c)" -gt "$(wc -c <$c)" ]; then f=$c; break; fi
+done
+[ -n "$f" ] || cannot_test "no sysfs file that claims more bytes than it holds"
+head -c 400000 /dev/urandom >first.bin
+cp "$IPXE" failing.img
+expect_fail 1 "session not written: $f: file shrank while it was read" \
+	"$MKIMAGE" --grow failing.img -graft-points /a/first.bin=first.bin /z/shrinks=$f
+cmp failing.img "$IPXE" || fail "a failed --grow left the bootable image changed"
