@@ -145,6 +145,17 @@ next=$("$IMGBURN" --msinfo --dev stdio:multi.img | cut -d, -f2)
 same_boot_setup multi-2.img multi.img
 boot_qemu bios-cd multi.img TOKEN-M-ISOLINUX
 
+# The same with a UEFI entry (a GRUB EFI binary in a FAT image) added by -M to a data-only
+# session: OVMF finds El Torito through the head's block 17 on a disk too.
+mkdir efit
+make_grub_efi bootx64.efi TOKEN-M-EFI
+make_esp efit/efi.img bootx64.efi
+"$MKIMAGE" --grow uefi.img data 2>/dev/null
+"$MKIMAGE" -M stdio:uefi.img -C "$("$IMGBURN" --msinfo --dev stdio:uefi.img)" \
+	-e efi.img -no-emul-boot -o - efit 2>/dev/null |
+	"$IMGBURN" --multi --dev stdio:uefi.img - >/dev/null 2>&1 || fail "-M -C with -e failed"
+boot_qemu uefi-hd uefi.img TOKEN-M-EFI
+
 # 6. What cannot be carried fails, naming it, and the image is byte for byte as before:
 # memtest86+'s EFI image is appended partition 2, which starts where the ISO ends, where the new
 # session would go (xorriso: "Multi-session would overwrite imported_iso interval").
