@@ -80,7 +80,9 @@ int img_append_scan(const uint8_t *head, uint64_t size, img_append_read_fn rd, v
  * supplementary one (types 1 and 2) made next + its own; the rest of head is kept, as
  * libisofs's overwrite buffer does (without its MD5 tag of the relocated superblock), except
  * that libisofs checksum tags left after the new terminator by an older set are made invalid,
- * as libisofs does ("Clean out eventual obsolete checksum tags").
+ * as libisofs does ("Clean out eventual obsolete checksum tags"), and that an MBR partition
+ * of the session's system area that covers the session from sector 0 or 1 (isohybrid, GRUB2's
+ * protective label) is made to cover the grown image (a GPT is left as it is).
  * Errors: IMG_ECORRUPT (no primary volume descriptor at block 16 of the session, no
  * terminator within len and 64 KiB, a size past 2^32 blocks), head untouched then. */
 int img_append_head_for_session(uint8_t *head, const uint8_t *session, size_t len,
