@@ -62,6 +62,7 @@ struct job {
 	bool replay_unreadable;      /* its reader failed on the old image: said after the import,
 				      * whose message on an image it cannot read comes first */
 	struct img_error replay_err;
+	uint32_t prev_end;           /* -M: the end of the session at LAST (img_append_check_prev) */
 };
 
 static void job_free(struct job *j)
@@ -356,6 +357,12 @@ static const char *indev_file(const char *indev)
 	return strncmp(indev, "stdio:", 6) == 0 ? indev + 6 : indev;
 }
 
+/* The old image a build continues or remasters, as the command line named it. */
+static const char *old_name(const struct mk_opts *o)
+{
+	return o->indev ? o->indev : o->grow ? o->grow : o->prev;
+}
+
 /* The output must not be the old image (same file, by device and inode, or the same block
  * device under two names): the new image reads unchanged data from the old one while it is
  * written, and a failure would leave neither.  Nothing has been touched when this refuses. */
@@ -377,16 +384,24 @@ static int check_not_indev(const struct mk_opts *o)
 }
 
 /* --boot replay: the old image's El Torito entries, system area and appended partitions,
- * read again from its bytes (boot_replay.c), to be applied once the tree is complete. */
-static int replay_boot(struct job *j)
+ * read again from its bytes (boot_replay.c), to be applied once the tree is complete.  name is
+ * the old image as the command line gave it, path the file; a session that does not start at
+ * block 0 (-M's LAST) is read as that session: its own system area and descriptors from
+ * head_block on, the image ending at end_block (0: at the file's end).  --grow reads the
+ * target as it is: its first 64 KiB are the newest session's (absolute addresses). */
+static int replay_boot(struct job *j, const char *name, const char *path, uint32_t head_block,
+		       uint32_t end_block)
 {
-	const struct mk_opts *o = j->o;
-	const char *path = indev_file(o->indev);
 	struct img_error e = {0};
 	struct img_source *src = NULL;
 	img_boot_config_init(&j->replay_boot);
 	j->replay = true;
-	if (img_source_open(path, NULL, &src, &e) != IMG_OK) {
+	if (img_source_open(path, NULL, &src, &e) != IMG_OK ||
+	    (head_block != 0 &&
+	     img_source_select_session(src, (uint64_t)head_block * 2048,
+				       end_block ? (uint64_t)end_block * 2048 : UINT64_MAX,
+				       &e) != IMG_OK)) {
+		img_source_close(src);
 		j->replay_unreadable = true;
 		j->replay_err = e;
 		return -1;
@@ -399,8 +414,9 @@ static int replay_boot(struct job *j)
 		return -1;
 	}
 	if (rc != IMG_OK) {
-		img_cli_fail("%s: %s; use --boot keep-none to drop the boot setup", o->indev,
-			     e.detail[0] ? e.detail : img_strerror(rc));
+		img_cli_fail("%s: %s; use --boot keep-none to drop the boot setup%s", name,
+			     e.detail[0] ? e.detail : img_strerror(rc),
+			     j->o->indev ? "" : " (nothing was written)");
 		return IMG_EXIT_FAIL;
 	}
 	return -1;
@@ -426,7 +442,7 @@ static int import_old(struct job *j, const char *path, uint32_t start)
 	}
 	if (j->replay_unreadable) {
 		img_cli_fail("%s: boot replay: %s; use --boot keep-none to drop the boot setup",
-			     o->indev, j->replay_err.detail[0] ? j->replay_err.detail
+			     old_name(o), j->replay_err.detail[0] ? j->replay_err.detail
 							     : img_strerror(j->replay_err.code));
 		return IMG_EXIT_USAGE;
 	}
@@ -440,16 +456,6 @@ static int import_old(struct job *j, const char *path, uint32_t start)
 			return IMG_EXIT_FAIL;
 		}
 	}
-	/* The boot replay makes a complete image's boot setup again (--indev); a new session
-	 * (-M, --grow) would have to carry it across sessions, which is not done. */
-	if (o->indev == NULL && !o->boot_keep_none && (in->eltorito || in->system_area)) {
-		img_cli_fail("%s has boot records (%s%s%s): a new session does not carry them "
-			     "(not supported yet); use --boot keep-none", path,
-			     in->eltorito ? "El Torito" : "",
-			     in->eltorito && in->system_area ? ", " : "",
-			     in->system_area ? "system area" : "");
-		return IMG_EXIT_FAIL;
-	}
 	for (int pass = 0; pass < 2; pass++) {
 		const char **v = pass == 0 ? o->rm : o->rm_r;
 		for (; v != NULL && *v != NULL; v++) {
@@ -462,35 +468,95 @@ static int import_old(struct job *j, const char *path, uint32_t start)
 	return -1;
 }
 
+/* --grow: opens the target (before its boot setup is read for the replay), says what it holds
+ * and refuses one with a UDF view. */
+static int open_grow_target(struct job *j, struct img_image_opts *io)
+{
+	const struct mk_opts *o = j->o;
+	struct img_error e;
+	/* Opened first: a blank target's first session takes the defaults of ids that an old
+	 * image would otherwise give (options.c leaves them NULL for that). */
+	if (img_append_open(o->grow, !o->print_size, &j->append, &e) != IMG_OK) {
+		img_cli_error("cannot grow", &e);
+		return e.code == IMG_ENOMEM ? IMG_EXIT_FAIL : IMG_EXIT_USAGE;
+	}
+	const struct img_append_layout *l = img_append_layout(j->append);
+	if (l->kind == IMG_APPEND_BLANK) {
+		struct img_image_opts def;
+		img_image_opts_default(&def);
+		io->volid = io->volid ? io->volid : def.volid;
+		io->volset = io->volset ? io->volset : def.volset;
+		io->sysid = io->sysid ? io->sysid : def.sysid;
+		img_cli_verbose("%s is blank: the first session goes at block %u", o->grow,
+				l->next);
+		return -1;
+	}
+	img_cli_verbose("%s: %u session%s found, the newest at block %u, ending at block %u; "
+			"the new one goes at block %u", o->grow, l->sessions,
+			l->sessions == 1 ? "" : "s", l->newest, l->end, l->next);
+	if (l->udf) {
+		img_cli_fail("cannot grow %s: it has a UDF view, which a new ISO 9660 session "
+			     "would leave showing the old files to UDF readers (make a new image "
+			     "with --indev instead)", o->grow);
+		return IMG_EXIT_USAGE;
+	}
+	if (l->kind == IMG_APPEND_PLAIN)
+		img_cli_warn("%s has one session at block 0: its own volume descriptors are "
+			     "overwritten by the new head, so readers will list the grown image as "
+			     "one session (as with xorriso)", o->grow);
+	if (l->chain_broken)
+		img_cli_warn("%s: the chain of session superblocks is broken; the new session "
+			     "continues the one the first 64 KiB name", o->grow);
+	return -1;
+}
+
+/* A replay into a new session (--grow, -M) copies bytes of the old image while the session is
+ * written (appended partitions, hidden boot images, the system area): none of them may lie
+ * where the session goes, which on a grown file is the same file. */
+static int check_replay_fits(struct job *j)
+{
+	const struct mk_opts *o = j->o;
+	uint32_t next = o->grow ? img_append_layout(j->append)->next : o->c_next;
+	char what[384];
+	if (img_append_replay_overlap(&j->replay_boot, next, what, sizeof(what))) {
+		img_cli_fail("%s: boot replay: %s: it cannot be carried into a new session; use "
+			     "--boot keep-none to drop the boot setup (nothing was written)",
+			     old_name(o), what);
+		return IMG_EXIT_FAIL;
+	}
+	return -1;
+}
+
+/* -M PREV -C LAST,NEXT: not -o PREV, and a session at LAST that NEXT comes after (its end in
+ * j->prev_end).  Before anything is read for the boot replay. */
+static int check_prev_session(struct job *j)
+{
+	const struct mk_opts *o = j->o;
+	/* -o PREV would replace the old image by the new session alone. */
+	struct stat in, out;
+	const char *prev = strncmp(o->prev, "stdio:", 6) == 0 ? o->prev + 6 : o->prev;
+	if (o->output != NULL && strcmp(o->output, "-") != 0 && stat(prev, &in) == 0 &&
+	    stat(o->output, &out) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
+		img_cli_fail("-o %s is the -M image: the new session goes to another file "
+			     "(or -o -), then to NEXT of the old image (or use --grow)",
+			     o->output);
+		return IMG_EXIT_USAGE;
+	}
+	struct img_error e;
+	if (img_append_check_prev(o->prev, o->c_last, o->c_next, &j->prev_end, &e) != IMG_OK) {
+		img_cli_error("-M", &e);
+		return IMG_EXIT_USAGE;
+	}
+	return -1;
+}
+
 /* -M/-C and --grow: the older session the new one continues, and the new one's place. */
 static int setup_session(struct job *j)
 {
 	const struct mk_opts *o = j->o;
-	struct img_error e;
 	int rc;
 	if (o->grow != NULL) {
 		const struct img_append_layout *l = img_append_layout(j->append);
-		if (l->kind == IMG_APPEND_BLANK)
-			img_cli_verbose("%s is blank: the first session goes at block %u",
-					o->grow, l->next);
-		else
-			img_cli_verbose("%s: %u session%s found, the newest at block %u, ending at "
-					"block %u; the new one goes at block %u", o->grow,
-					l->sessions, l->sessions == 1 ? "" : "s", l->newest,
-					l->end, l->next);
-		if (l->udf) {
-			img_cli_fail("cannot grow %s: it has a UDF view, which a new ISO 9660 "
-				     "session would leave showing the old files to UDF readers (make a "
-				     "new image with --indev instead)", o->grow);
-			return IMG_EXIT_USAGE;
-		}
-		if (l->kind == IMG_APPEND_PLAIN)
-			img_cli_warn("%s has one session at block 0: its own volume descriptors "
-				     "are overwritten by the new head, so readers will list the "
-				     "grown image as one session (as with xorriso)", o->grow);
-		if (l->chain_broken)
-			img_cli_warn("%s: the chain of session superblocks is broken; the new "
-				     "session continues the one the first 64 KiB name", o->grow);
 		/* The head names the newest session with absolute addresses: reading from
 		 * its own start or from block 0 gives the same tree. */
 		if (l->kind != IMG_APPEND_BLANK &&
@@ -502,25 +568,8 @@ static int setup_session(struct job *j)
 		}
 		return -1;
 	}
-	if (o->prev != NULL) {
-		/* -o PREV would replace the old image by the new session alone. */
-		struct stat in, out;
-		const char *prev = strncmp(o->prev, "stdio:", 6) == 0 ? o->prev + 6 : o->prev;
-		if (o->output != NULL && strcmp(o->output, "-") != 0 && stat(prev, &in) == 0 &&
-		    stat(o->output, &out) == 0 && in.st_dev == out.st_dev && in.st_ino == out.st_ino) {
-			img_cli_fail("-o %s is the -M image: the new session goes to another file "
-				     "(or -o -), then to NEXT of the old image (or use --grow)",
-				     o->output);
-			return IMG_EXIT_USAGE;
-		}
-		uint32_t end;
-		if (img_append_check_prev(o->prev, o->c_last, o->c_next, &end, &e) != IMG_OK) {
-			img_cli_error("-M", &e);
-			return IMG_EXIT_USAGE;
-		}
-		if ((rc = import_old(j, o->prev, o->c_last)) >= 0)
-			return rc;
-	}
+	if (o->prev != NULL && (rc = import_old(j, o->prev, o->c_last)) >= 0)
+		return rc;
 	if (o->have_c && img_append_session_at(j->image, o->c_next, o->prev != NULL) != IMG_OK) {
 		img_cli_error("-C", img_image_error(j->image));
 		return IMG_EXIT_FAIL;
@@ -608,11 +657,29 @@ static int make_image(struct job *j)
 		return IMG_EXIT_USAGE;
 	}
 	int rc;
-	if (o->indev != NULL && !o->boot_keep_none && !own_boot) {
-		if ((rc = replay_boot(j)) >= 0 || (rc = replace_appended_partitions(j)) >= 0)
+	struct img_error e;
+	if (o->grow != NULL && (rc = open_grow_target(j, &io)) >= 0)
+		return rc;
+	if (o->prev != NULL && (rc = check_prev_session(j)) >= 0)
+		return rc;
+	/* The setup replayed: the old image's (--indev), the session a new one continues
+	 * (--grow: the target as its head names the newest session; -M: the session at LAST),
+	 * unless the target is blank or the command line makes a boot setup of its own. */
+	bool replay = !o->boot_keep_none && !own_boot &&
+		      (o->indev != NULL || o->prev != NULL ||
+		       (o->grow != NULL && img_append_layout(j->append)->kind != IMG_APPEND_BLANK));
+	if (replay) {
+		rc = o->indev ? replay_boot(j, o->indev, indev_file(o->indev), 0, 0)
+		     : o->grow ? replay_boot(j, o->grow, img_append_path(j->append), 0, 0)
+			       : replay_boot(j, o->prev, indev_file(o->prev), o->c_last,
+					     j->prev_end);
+		if (rc >= 0 || (rc = replace_appended_partitions(j)) >= 0)
 			return rc;
 		if (o->xorriso_replay && io.modification_date == NULL && !j->replay_unreadable &&
 		    (rc = old_volume_date(j, &io)) >= 0)
+			return rc;
+		if (o->indev == NULL && !j->replay_unreadable &&
+		    (rc = check_replay_fits(j)) >= 0)
 			return rc;
 		/* A bootable CD pads as xorriso does (300 KiB): GRUB's CD driver reads ahead and
 		 * fails on a file in the last blocks of an image that ends right after it. */
@@ -620,22 +687,6 @@ static int make_image(struct job *j)
 			io.pad_blocks = 150;
 	}
 	j->epoch = io.epoch;
-	struct img_error e;
-	if (o->grow != NULL) {
-		/* Opened first: a blank target's first session takes the defaults of ids that
-		 * an old image would otherwise give (options.c leaves them NULL for that). */
-		if (img_append_open(o->grow, !o->print_size, &j->append, &e) != IMG_OK) {
-			img_cli_error("cannot grow", &e);
-			return e.code == IMG_ENOMEM ? IMG_EXIT_FAIL : IMG_EXIT_USAGE;
-		}
-		if (img_append_layout(j->append)->kind == IMG_APPEND_BLANK) {
-			struct img_image_opts def;
-			img_image_opts_default(&def);
-			io.volid = io.volid ? io.volid : def.volid;
-			io.volset = io.volset ? io.volset : def.volset;
-			io.sysid = io.sysid ? io.sysid : def.sysid;
-		}
-	}
 	if (img_image_new(&io, on_note, j, &j->image, &e) != IMG_OK) {
 		img_cli_error("cannot create image", &e);
 		return e.code == IMG_EINVAL ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;

@@ -457,7 +457,7 @@ static bool parse_block(const char *v, const char *end, uint32_t *out)
 	return true;
 }
 
-/* -M, -C and --grow: which go together, and what they do not go with yet. */
+/* -M, -C and --grow: which go together, and what they do not go with (UDF, jigdo). */
 static int parse_sessions(struct mk_opts *o, const struct opt_state *s)
 {
 	o->prev = s->prev;
@@ -499,11 +499,6 @@ static int parse_sessions(struct mk_opts *o, const struct opt_state *s)
 	if (o->jigdo_on) {
 		img_cli_usage_error("%s cannot go with jigdo: a template of one session "
 				    "describes no image", opt);
-		return -1;
-	}
-	if (img_boot_config_active(&s->boot)) {
-		img_cli_usage_error("%s cannot go with boot options: a boot setup in a new "
-				    "session is not supported", opt);
 		return -1;
 	}
 	return 0;
@@ -628,8 +623,9 @@ static struct poptOption table[] = {
 	{ "rm-r", 0, POPT_ARG_ARGV, &S.rm_r, 0,
 	  "with --indev: remove PATH of the old image with everything below it", "PATH" },
 	{ "boot", 0, POPT_ARG_STRING, &S.boot_mode, 0,
-	  "with --indev: replay (the default) makes the old image's boot records again for the "
-	  "new addresses; keep-none drops them (El Torito, system area, appended partitions)",
+	  "with --indev, -M or --grow: replay (the default) makes the old image's boot records "
+	  "again for the new addresses; keep-none drops them (El Torito, system area, appended "
+	  "partitions)",
 	  "replay|keep-none" },
 	{ "log-file", 0, POPT_ARG_STRING | ONE, &S.log_file, 0,
 	  "write messages to FILE instead of stderr", "FILE" },

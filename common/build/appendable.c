@@ -415,3 +415,63 @@ int img_append_put_head(const char *path, uint32_t next, uint32_t *end, bool *he
 	free(ses);
 	return rc;
 }
+
+/* The last byte + 1 of an "--interval:local_fs:FIRSTd-LASTd:..." (512-byte blocks) or
+ * "...:FIRSTs-LASTs:..." (2048-byte blocks) source as boot_replay.c writes them; 0 for
+ * anything else (a file on disk, which the session does not cover). */
+static uint64_t interval_end(const char *path)
+{
+	static const char pre[] = "--interval:local_fs:";
+	if (path == NULL || strncmp(path, pre, sizeof(pre) - 1) != 0)
+		return 0;
+	const char *p = path + sizeof(pre) - 1;
+	char *end;
+	errno = 0;
+	(void)strtoull(p, &end, 10);
+	if (end == p || (*end != 'd' && *end != 's') || end[1] != '-')
+		return 0;
+	const char *q = end + 2;
+	unsigned long long last = strtoull(q, &end, 10);
+	if (end == q || errno != 0 || (*end != 'd' && *end != 's'))
+		return 0;
+	uint64_t unit = *end == 'd' ? 512 : BLK;
+	return (uint64_t)(last + 1) * unit;
+}
+
+bool img_append_replay_overlap(const struct img_boot_config *cfg, uint32_t next, char *what,
+			       size_t len)
+{
+	uint64_t start = (uint64_t)next * BLK;
+	for (int i = 0; i < 4; i++) {
+		const struct img_boot_partition *p = &cfg->partitions[i];
+		if (p->number != 0 && interval_end(p->path) > start) {
+			snprintf(what, len, "appended partition %d (up to byte %llu) lies where "
+				 "the new session goes (block %u on)", p->number,
+				 (unsigned long long)interval_end(p->path), next);
+			return true;
+		}
+	}
+	for (size_t i = 0; i < cfg->n_entries; i++) {
+		const struct img_boot_entry *e = &cfg->entries[i];
+		if (e->cut_source != NULL && e->cut_offset + e->cut_size > start) {
+			snprintf(what, len, "the hidden boot image of El Torito entry %zu (bytes "
+				 "%llu to %llu) lies where the new session goes (block %u on)",
+				 i + 1, (unsigned long long)e->cut_offset,
+				 (unsigned long long)(e->cut_offset + e->cut_size), next);
+			return true;
+		}
+	}
+	if (interval_end(cfg->mbr_file) > start) {
+		snprintf(what, len, "the system area (up to byte %llu) lies where the new "
+			 "session goes (block %u on)", (unsigned long long)interval_end(cfg->mbr_file),
+			 next);
+		return true;
+	}
+	if (cfg->efi_boot_part_from_eltorito) {
+		snprintf(what, len, "the EFI system partition made of the El Torito EFI image "
+			 "(-efi-boot-part --efi-boot-image): libisofs makes it only of a boot image "
+			 "written in the new session, and the old one stays where it is");
+		return true;
+	}
+	return false;
+}

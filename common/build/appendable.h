@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "common/base/error.h"
+#include "common/build/boot.h"
 #include "common/build/image.h"
 #include "common/build/writer.h"
 #include "common/inspect/sessions.h"
@@ -79,7 +80,9 @@ int img_append_scan(const uint8_t *head, uint64_t size, img_append_read_fn rd, v
  * supplementary one (types 1 and 2) made next + its own; the rest of head is kept, as
  * libisofs's overwrite buffer does (without its MD5 tag of the relocated superblock), except
  * that libisofs checksum tags left after the new terminator by an older set are made invalid,
- * as libisofs does ("Clean out eventual obsolete checksum tags").
+ * as libisofs does ("Clean out eventual obsolete checksum tags"), and that an MBR partition
+ * of the session's system area that covers the session from sector 0 or 1 (isohybrid, GRUB2's
+ * protective label) is made to cover the grown image (a GPT is left as it is).
  * Errors: IMG_ECORRUPT (no primary volume descriptor at block 16 of the session, no
  * terminator within len and 64 KiB, a size past 2^32 blocks), head untouched then. */
 int img_append_head_for_session(uint8_t *head, const uint8_t *session, size_t len,
@@ -146,5 +149,16 @@ int img_append_check_prev(const char *prev, uint32_t last, uint32_t next, uint32
  * addresses; appendable: it refers to the files of an imported older session instead of
  * copying them.  Errors on the image: IMG_EISOFS. */
 int img_append_session_at(struct img_image *img, uint32_t next, bool appendable);
+
+/* Whether a boot setup replayed into a new session (--grow, -M) reads bytes of the old image
+ * at or after block next, where the new session goes: an appended partition, a hidden boot
+ * image (cut out of the old image) or the system area copied from it (--interval:local_fs:
+ * ranges and cut-outs).  Such bytes would be overwritten while they are copied (a grown
+ * file), or name bytes the new session covers (-M).  Also an EFI system partition made from
+ * the El Torito EFI image (-efi-boot-part --efi-boot-image): libisofs makes it only of a boot
+ * image written in the new session, and a carried one stays where it is.  When true, what
+ * (len bytes) names the first such part. */
+bool img_append_replay_overlap(const struct img_boot_config *cfg, uint32_t next, char *what,
+			       size_t len);
 
 #endif

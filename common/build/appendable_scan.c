@@ -98,6 +98,53 @@ out:
 	return rc;
 }
 
+/* The end CHS of an MBR entry (3 bytes at e + 5) for 512-byte sector lba with heads per
+ * cylinder h and sectors per head s, capped at cylinder 1023 as libisofs caps it. */
+static void put_end_chs(uint8_t *e, uint64_t lba, uint32_t h, uint32_t s)
+{
+	uint64_t cyl = lba / ((uint64_t)h * s);
+	uint32_t head = (uint32_t)(lba / s % h), sec = (uint32_t)(lba % s) + 1;
+	if (cyl > 1023) {
+		cyl = 1023;
+		head = h - 1;
+		sec = s;
+	}
+	e[5] = (uint8_t)head;
+	e[6] = (uint8_t)(sec | (cyl >> 8) << 6);
+	e[7] = (uint8_t)cyl;
+}
+
+/* libisofs writes a session's own system area (at its start, for -M) as for an image of the
+ * session alone: an MBR partition that covers the ISO (isohybrid from sector 0, GRUB2's
+ * protective label from sector 1) ends at the session's own size.  In the head that system
+ * area describes the whole grown image, which ends next blocks later: such an entry is made
+ * to end there, its end CHS recomputed when it had the cylinder-aligned form libisofs gives it
+ * (last head, last sector).  A GPT (its protective 0xee entry or header) is left alone. */
+static void extend_mbr(uint8_t *mbr, uint32_t own, uint32_t next)
+{
+	if (mbr[510] != 0x55 || mbr[511] != 0xaa || memcmp(mbr + 512, "EFI PART", 8) == 0)
+		return;
+	for (int i = 0; i < 4; i++)
+		if (mbr[446 + 16 * i + 4] == 0xee)
+			return;
+	for (int i = 0; i < 4; i++) {
+		uint8_t *e = mbr + 446 + 16 * i;
+		uint32_t start = img_le32(e + 8), count = img_le32(e + 12);
+		if (count == 0 || start > 1 || (uint64_t)start + count != (uint64_t)own * 4 ||
+		    (uint64_t)count + (uint64_t)next * 4 > UINT32_MAX)
+			continue;
+		uint32_t h = (uint32_t)e[5] + 1, s = e[6] & 63;
+		uint32_t cyl = (uint32_t)(e[6] & 0xc0) << 2 | e[7];
+		uint64_t last = (uint64_t)start + count - 1;
+		bool aligned = s != 0 && cyl < 1023 && (uint64_t)(cyl + 1) * h * s == last + 1;
+		count += next * 4;
+		for (int k = 0; k < 4; k++)
+			e[12 + k] = (uint8_t)(count >> (8 * k));
+		if (aligned)
+			put_end_chs(e, (uint64_t)start + count - 1, h, s);
+	}
+}
+
 int img_append_head_for_session(uint8_t *head, const uint8_t *session, size_t len,
 				uint32_t next, struct img_error *err)
 {
@@ -152,5 +199,6 @@ int img_append_head_for_session(uint8_t *head, const uint8_t *session, size_t le
 			vd[87 - i] = (uint8_t)(v >> (8 * i));
 		}
 	}
+	extend_mbr(head, own, next);
 	return IMG_OK;
 }

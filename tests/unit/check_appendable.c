@@ -205,6 +205,69 @@ START_TEST(head_for_a_session_at_next)
 }
 END_TEST
 
+/* A -M session's own MBR (libisofs: as for an image of the session alone) in the head: the
+ * partition covering the session from sector 0 (isohybrid) or 1 (GRUB2's protective label)
+ * is made to end where the grown image ends; others, and a GPT's, stay as they are. */
+static void mbr_entry(uint8_t *sa, int i, uint8_t status, uint8_t type, uint32_t start,
+		      uint32_t count, const uint8_t chs_end[3])
+{
+	uint8_t *e = sa + 446 + 16 * i;
+	e[0] = status;
+	e[4] = type;
+	memcpy(e + 5, chs_end, 3);
+	for (int k = 0; k < 4; k++) {
+		e[8 + k] = (uint8_t)(start >> (8 * k));
+		e[12 + k] = (uint8_t)(count >> (8 * k));
+	}
+}
+
+START_TEST(head_mbr_covers_the_grown_image)
+{
+	static uint8_t ses[32 * BLK], head[32 * BLK];
+	/* a session of 448 blocks (1792 sectors = 1 cylinder of 56 heads x 32 sectors) */
+	const uint8_t aligned_end[3] = { 55, 32, 0 };   /* cylinder 0, head 55, sector 32 */
+	const uint8_t other_end[3] = { 1, 2, 3 };
+	memset(disk, 0, sizeof(disk));
+	pvd(16, 448);
+	disk[17 * BLK] = 255;
+	memcpy(disk + 17 * BLK + 1, "CD001", 5);
+	disk[510] = 0x55;
+	disk[511] = 0xaa;
+	mbr_entry(disk, 0, 0x80, 0x17, 0, 1792, aligned_end);
+	mbr_entry(disk, 1, 0, 0xef, 2000, 100, other_end);   /* an appended partition */
+	memcpy(ses, disk, sizeof(ses));
+	struct img_error e = {0};
+	ck_assert_int_eq(img_append_head_for_session(head, ses, sizeof(ses), 64, &e), IMG_OK);
+	ck_assert_uint_eq(le32_at(head + 446 + 12), 2048);   /* (64 + 448) * 4 */
+	/* end CHS of sector 2047: cylinder 1, head (2047 / 32) % 56 = 7, sector 32 */
+	ck_assert_uint_eq(head[446 + 5], 7);
+	ck_assert_uint_eq(head[446 + 6], 32);
+	ck_assert_uint_eq(head[446 + 7], 1);
+	ck_assert_uint_eq(le32_at(head + 446 + 16 + 8), 2000);
+	ck_assert_uint_eq(le32_at(head + 446 + 16 + 12), 100);
+	ck_assert_uint_eq(head[446 + 16 + 5], 1);
+	/* GRUB2's protective label from sector 1, CHS not of the aligned form: kept */
+	memcpy(ses + 446, head + 446 + 32, 32);   /* zeros over the first two entries */
+	mbr_entry(ses, 0, 0x80, 0xcd, 1, 1791, other_end);
+	ck_assert_int_eq(img_append_head_for_session(head, ses, sizeof(ses), 64, &e), IMG_OK);
+	ck_assert_uint_eq(le32_at(head + 446 + 12), 2047);
+	ck_assert_uint_eq(head[446 + 5], 1);
+	ck_assert_uint_eq(head[446 + 7], 3);
+	/* a partition that does not end with the session, and a GPT's protective MBR: kept */
+	mbr_entry(ses, 0, 0x80, 0x17, 0, 1000, other_end);
+	ck_assert_int_eq(img_append_head_for_session(head, ses, sizeof(ses), 64, &e), IMG_OK);
+	ck_assert_uint_eq(le32_at(head + 446 + 12), 1000);
+	mbr_entry(ses, 0, 0, 0xee, 1, 1791, other_end);
+	ck_assert_int_eq(img_append_head_for_session(head, ses, sizeof(ses), 64, &e), IMG_OK);
+	ck_assert_uint_eq(le32_at(head + 446 + 12), 1791);
+	/* no MBR signature: nothing is an MBR */
+	mbr_entry(ses, 0, 0x80, 0x17, 0, 1792, aligned_end);
+	ses[510] = 0;
+	ck_assert_int_eq(img_append_head_for_session(head, ses, sizeof(ses), 64, &e), IMG_OK);
+	ck_assert_uint_eq(le32_at(head + 446 + 12), 1792);
+}
+END_TEST
+
 /* img_append_put_head on a file: a session at 64 of 26 blocks after a head of 0x5A bytes;
  * bytes at 64 that are no session leave the file untouched and say so. */
 START_TEST(put_head_on_a_file)
@@ -266,6 +329,49 @@ START_TEST(udf_bridge_is_seen)
 }
 END_TEST
 
+/* A replayed boot setup that reads old bytes where the new session goes is named; one whose
+ * bytes all lie before it, or come from files, is not. */
+START_TEST(replay_overlap_is_named)
+{
+	struct img_boot_config cfg;
+	img_boot_config_init(&cfg);
+	char what[256];
+	ck_assert(!img_append_replay_overlap(&cfg, 832, what, sizeof(what)));
+	/* memtest86+: partition 2 from 512-byte block 3304 (block 826) for 8192 blocks */
+	cfg.partitions[1].number = 2;
+	cfg.partitions[1].path = strdup("--interval:local_fs:3304d-11495d::/x/mt.iso");
+	ck_assert(img_append_replay_overlap(&cfg, 832, what, sizeof(what)));
+	ck_assert_ptr_nonnull(strstr(what, "appended partition 2 (up to byte 5885952)"));
+	/* the same partition when the session goes after it (bytes up to 5885952 = block 2874) */
+	ck_assert(!img_append_replay_overlap(&cfg, 2874, what, sizeof(what)));
+	ck_assert(img_append_replay_overlap(&cfg, 2873, what, sizeof(what)));
+	free(cfg.partitions[1].path);
+	cfg.partitions[1].path = strdup("/some/file.img"); /* a file on disk: never covered */
+	ck_assert(!img_append_replay_overlap(&cfg, 32, what, sizeof(what)));
+	/* the system area copied from the first 32 KiB, in 2048-byte blocks */
+	cfg.mbr_file = strdup("--interval:local_fs:0s-15s:zero_mbrpt:/x/a.iso");
+	ck_assert(!img_append_replay_overlap(&cfg, 16, what, sizeof(what)));
+	ck_assert(img_append_replay_overlap(&cfg, 15, what, sizeof(what)));
+	ck_assert_ptr_nonnull(strstr(what, "system area"));
+	free(cfg.mbr_file);
+	cfg.mbr_file = NULL;
+	/* a hidden boot image cut out of the old image */
+	struct img_error err = {0};
+	ck_assert_int_eq(img_boot_add_entry(&cfg, "/.boot-replay-1.img", false, &err), IMG_OK);
+	struct img_boot_entry *e = img_boot_current(&cfg);
+	e->cut_source = strdup("/x/a.iso");
+	e->cut_offset = 100 * 2048;
+	e->cut_size = 2049;
+	ck_assert(!img_append_replay_overlap(&cfg, 102, what, sizeof(what)));
+	ck_assert(img_append_replay_overlap(&cfg, 101, what, sizeof(what)));
+	ck_assert_ptr_nonnull(strstr(what, "hidden boot image of El Torito entry 1"));
+	cfg.efi_boot_part_from_eltorito = true;
+	ck_assert(img_append_replay_overlap(&cfg, 1000, what, sizeof(what)));
+	ck_assert_ptr_nonnull(strstr(what, "--efi-boot-image"));
+	img_boot_config_free(&cfg);
+}
+END_TEST
+
 static Suite *appendable_suite(void)
 {
 	Suite *s = suite_create("appendable");
@@ -280,6 +386,8 @@ static Suite *appendable_suite(void)
 	tcase_add_test(tc, head_for_a_session_at_next);
 	tcase_add_test(tc, put_head_on_a_file);
 	tcase_add_test(tc, udf_bridge_is_seen);
+	tcase_add_test(tc, replay_overlap_is_named);
+	tcase_add_test(tc, head_mbr_covers_the_grown_image);
 	suite_add_tcase(s, tc);
 	return s;
 }
