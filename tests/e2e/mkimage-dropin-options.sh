@@ -1,8 +1,8 @@
 # The simple genisoimage / xorriso -as mkisofs options mkimage implements, checked with readers
 # we did not write: file ids, -x, -hide-list, -hide-joliet-list, -log-file, -pad/-no-pad,
-# --set_all_file_dates, and the honest no-ops changing nothing.
+# --set_all_file_dates, the honest no-ops changing nothing, and cdrtools mkisofs's UDF spellings.
 . "$E2E_DIR/lib.sh"
-need isoinfo xorriso
+need isoinfo xorriso udfinfo
 
 export SOURCE_DATE_EPOCH=1700000000
 mkdir -p t/sub
@@ -72,3 +72,17 @@ expect_fail 2 'set_all_file_dates soon' "$MKIMAGE" --set_all_file_dates soon -o 
 # The no-ops ask for what mkimage always does: the same bytes.
 "$MKIMAGE" -cache-inodes --hardlinks -joliet-utf16 --no-emul-toc --no_rc -gui -o n.iso t
 same_bytes np.iso n.iso
+
+# cdrtools mkisofs's -UDF is genisoimage's -udf (udfinfo reads the view); the DVD-Video and
+# DVD-Audio layouts and hiding from the UDF view alone are refused by name, nothing written.
+"$MKIMAGE" -udf -o udf.iso t
+"$MKIMAGE" -UDF -o UDF.iso t
+same_bytes udf.iso UDF.iso
+udfinfo UDF.iso | grep -qx 'udfrev=1.02' || fail "-UDF: udfinfo finds no UDF 1.02"
+for o in -dvd-video -dvd-audio -dvd-hybrid; do
+	expect_fail 2 "^mkimage: $o: not supported: the DVD-Video/DVD-Audio layout" "$MKIMAGE" $o -o dvd.iso t
+done
+printf 'a.txt\n' >hideu.lst
+expect_fail 2 '^mkimage: -hide-udf: not supported: the UDF view lists' "$MKIMAGE" -hide-udf a.txt -o dvd.iso t
+expect_fail 2 '^mkimage: -hide-udf-list: not supported' "$MKIMAGE" -hide-udf-list hideu.lst -o dvd.iso t
+[ ! -e dvd.iso ] || fail "a refused option left an image"
