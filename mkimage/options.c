@@ -879,6 +879,13 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	 * (level 3 would change its 8.3 names) and such a file is refused there. */
 	if (allow_limited_size && o->image.iso_level == 2)
 		o->image.iso_level = 3;
+	/* The UDF view of a remastered image comes from libisofs's tree, in which --udf-only
+	 * hides every entry from the other trees: -hide could not be told apart there. */
+	if (o->indev != NULL && o->image.udf_only && (o->hide != NULL || o->hide_lists != NULL)) {
+		img_cli_usage_error("-hide with --indev and --udf-only: not supported (--rm takes "
+				    "entries out)");
+		return IMG_EXIT_USAGE;
+	}
 	o->image.udf_no_symlinks = s->udf_no_symlinks != 0;
 	if (parse_epoch(o) < 0)
 		return IMG_EXIT_USAGE;
