@@ -36,7 +36,7 @@ struct opt_state {
 	int udf_no_symlinks;          /* -no-udf-symlinks (popt sets an int) */
 	char *prev, *cparams, *grow; /* -M, -C, --grow */
 	char **exclude, **exclude_lists, **path_lists, **hide, **hide_joliet;
-	char **hide_lists, **hide_joliet_lists;
+	char **hide_lists, **hide_joliet_lists, **hide_udf, **hide_udf_lists;
 	char *abstract, *biblio, *copyright, *log_file, *file_dates;
 	char *indev, *boot_mode;      /* --indev, --boot */
 	char **rm, **rm_r;            /* --rm, --rm-r */
@@ -91,6 +91,8 @@ void mk_options_free(void *state)
 	free_argv(s->hide_joliet);
 	free_argv(s->hide_lists);
 	free_argv(s->hide_joliet_lists);
+	free_argv(s->hide_udf);
+	free_argv(s->hide_udf_lists);
 	free(s->abstract);
 	free(s->biblio);
 	free(s->copyright);
@@ -558,6 +560,10 @@ static struct poptOption table[] = {
 	  "read -hide GLOBs from FILE, one per line", "FILE" },
 	{ "hide-joliet-list", 0, POPT_ARG_ARGV | ONE, &S.hide_joliet_lists, 0,
 	  "read -hide-joliet GLOBs from FILE, one per line", "FILE" },
+	{ "hide-udf", 0, POPT_ARG_ARGV | ONE, &S.hide_udf, 0,
+	  "hide matches of GLOB from the UDF view (cdrtools mkisofs; implies -udf)", "GLOB" },
+	{ "hide-udf-list", 0, POPT_ARG_ARGV | ONE, &S.hide_udf_lists, 0,
+	  "read -hide-udf GLOBs from FILE, one per line (implies -udf)", "FILE" },
 	{ "sort", 0, POPT_ARG_STRING | ONE, &S.sort, 0,
 	  "place file data by weight: lines \"DISKPATH-OR-GLOB WEIGHT\", heavier first",
 	  "FILE" },
@@ -834,6 +840,8 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	o->hide_joliet = (const char **)s->hide_joliet;
 	o->hide_lists = (const char **)s->hide_lists;
 	o->hide_joliet_lists = (const char **)s->hide_joliet_lists;
+	o->hide_udf = (const char **)s->hide_udf;
+	o->hide_udf_lists = (const char **)s->hide_udf_lists;
 	o->image.abstract = s->abstract;
 	o->image.biblio = s->biblio;
 	o->image.copyright = s->copyright;
@@ -870,7 +878,9 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	}
 	if (s->fs != NULL && parse_fs(o, s, udf) < 0)
 		return IMG_EXIT_USAGE;
-	udf = udf || s->fs_udf || o->image.udf_only;
+	/* cdrtools mkisofs: -hide-udf asks for UDF too. */
+	udf = udf || s->fs_udf || o->image.udf_only || s->hide_udf != NULL ||
+	      s->hide_udf_lists != NULL;
 	/* genisoimage's -allow-limited-size lets files of 4 GiB or more in (and implies -udf):
 	 * their UDF entries hold the full size, their ISO 9660 records a size cut to 32 bits.
 	 * libisofs writes no such record; it writes them whole as multi-extent files at level 3
@@ -884,6 +894,12 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	if (o->indev != NULL && o->image.udf_only && (o->hide != NULL || o->hide_lists != NULL)) {
 		img_cli_usage_error("-hide with --indev and --udf-only: not supported (--rm takes "
 				    "entries out)");
+		return IMG_EXIT_USAGE;
+	}
+	/* The UDF view of a remastered image is built from libisofs's tree, which keeps no mark
+	 * of ours. */
+	if (o->indev != NULL && (o->hide_udf != NULL || o->hide_udf_lists != NULL)) {
+		img_cli_usage_error("-hide-udf with --indev: not supported");
 		return IMG_EXIT_USAGE;
 	}
 	o->image.udf_no_symlinks = s->udf_no_symlinks != 0;

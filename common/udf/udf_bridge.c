@@ -233,7 +233,8 @@ static int add_children(const struct img_image *img, struct img_udf_bridge *b,
 		int own = img_node_hide(k), hide = own | above;
 		bool visible = udf_visible(img, hide);
 		bool keep = kept || ((own & IMG_HIDE_ISO) && (own & IMG_HIDE_JOLIET));
-		bool show = parent != UINT32_MAX && visible;
+		/* -hide-udf: out of the UDF view alone; listed and written as ever. */
+		bool show = parent != UINT32_MAX && visible && !(hide & IMG_HIDE_UDF);
 		struct img_udf_attr a;
 		node_attr(img, k, &a);
 		uint32_t id = UINT32_MAX;

@@ -73,8 +73,9 @@ expect_fail 2 'set_all_file_dates soon' "$MKIMAGE" --set_all_file_dates soon -o 
 "$MKIMAGE" -cache-inodes --hardlinks -joliet-utf16 --no-emul-toc --no_rc -gui -o n.iso t
 same_bytes np.iso n.iso
 
-# cdrtools mkisofs's -UDF is genisoimage's -udf (udfinfo reads the view); the DVD-Video and
-# DVD-Audio layouts and hiding from the UDF view alone are refused by name, nothing written.
+# cdrtools mkisofs's -UDF is genisoimage's -udf (udfinfo reads the view); -hide-udf and
+# -hide-udf-list (implying UDF) leave entries out of the UDF view alone, as 7-Zip, udfinfo and
+# isoinfo see; the DVD-Video and DVD-Audio layouts are refused by name, nothing written.
 "$MKIMAGE" -udf -o udf.iso t
 "$MKIMAGE" -UDF -o UDF.iso t
 same_bytes udf.iso UDF.iso
@@ -82,7 +83,16 @@ udfinfo UDF.iso | grep -qx 'udfrev=1.02' || fail "-UDF: udfinfo finds no UDF 1.0
 for o in -dvd-video -dvd-audio -dvd-hybrid; do
 	expect_fail 2 "^mkimage: $o: not supported: the DVD-Video/DVD-Audio layout" "$MKIMAGE" $o -o dvd.iso t
 done
-printf 'a.txt\n' >hideu.lst
-expect_fail 2 '^mkimage: -hide-udf: not supported: the UDF view lists' "$MKIMAGE" -hide-udf a.txt -o dvd.iso t
-expect_fail 2 '^mkimage: -hide-udf-list: not supported' "$MKIMAGE" -hide-udf-list hideu.lst -o dvd.iso t
 [ ! -e dvd.iso ] || fail "a refused option left an image"
+printf 'sub\n' >hideu.lst
+"$MKIMAGE" -hide-udf a.txt -hide-udf-list hideu.lst -o hu.iso t
+udfinfo hu.iso >hu.info
+grep -qx 'numfiles=4' hu.info && grep -qx 'numdirs=1' hu.info || { cat hu.info >&2; fail "-hide-udf: udfinfo counts"; }
+LC_ALL=C.UTF-8 7z l -slt -tudf hu.iso >hu.7z 2>&1 || { cat hu.7z >&2; fail "7z l hu.iso"; }
+[ "$(sed -n 's/^Path = //p' hu.7z | sort | tr '\n' ' ')" = "ABSTRACT.TXT BIBLIO.TXT COPYING.TXT b.tmp hu.iso " ] ||
+	{ cat hu.7z >&2; fail "-hide-udf: 7-Zip lists other entries"; }
+isoinfo -R -f -i hu.iso >hu.rr
+grep -qx '/a.txt' hu.rr && grep -qx '/sub/c.txt' hu.rr || fail "-hide-udf hid from Rock Ridge too"
+[ "$(isoinfo -R -x /a.txt -i hu.iso)" = a ] || fail "-hide-udf: a.txt's data"
+"$MKIMAGE" --udf-only -hide-udf a.txt -o huo.iso t
+udfinfo huo.iso | grep -qx 'numfiles=5' || fail "-hide-udf --udf-only: udfinfo count"

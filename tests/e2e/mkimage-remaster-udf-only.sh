@@ -7,7 +7,7 @@
 # is, by the order the writer takes them up (import.c's first read of each old extent counts
 # like an open of a new file): a fault injected into libisofs's layout fails the image, no
 # image left, the old image untouched.  Also --rm, UDF 2.50, reproducibility, the old
-# symlinks (-no-udf-symlinks), -hide refused.
+# symlinks (-no-udf-symlinks), -hide and -hide-udf refused.
 . "$E2E_DIR/lib.sh"
 . "$TOP/tests/tools/udf-tree.sh"
 need xorriso genisoimage udfinfo 7z isoinfo sha256sum
@@ -111,4 +111,5 @@ grep -q swapped swap.log || fail "the shim did not swap"
 # -hide cannot be told apart in the tree --udf-only hides whole: refused.
 expect_fail 2 '-hide with --indev and --udf-only' "$MKIMAGE" --indev x-old.iso --udf-only \
 	-hide new.bin -o h.iso add
+expect_fail 2 '-hide-udf with --indev' "$MKIMAGE" --indev x-old.iso -udf -hide-udf new.bin -o h.iso add
 [ ! -e h.iso ] || fail "a refused line left h.iso"
