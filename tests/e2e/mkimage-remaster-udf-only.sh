@@ -6,8 +6,8 @@
 # for byte; udfinfo counts its files.  The old files' data is proven in place as the new ones'
 # is, by the order the writer takes them up (import.c's first read of each old extent counts
 # like an open of a new file): a fault injected into libisofs's layout fails the image, no
-# image left, the old image untouched.  Also --rm, UDF 2.50, reproducibility, the old
-# symlinks (-no-udf-symlinks), -hide and -hide-udf refused.
+# image left, the old image untouched.  Also --rm, UDF 2.50, reproducibility, -print-size and
+# stdout, the old symlinks (-no-udf-symlinks), -hide and -hide-udf refused.
 . "$E2E_DIR/lib.sh"
 . "$TOP/tests/tools/udf-tree.sh"
 need xorriso genisoimage udfinfo 7z isoinfo sha256sum
@@ -66,9 +66,13 @@ for old in x-old g-old; do
 	same_tree expect ix-out mode
 done
 
-# Reproducible.
+# Reproducible; -print-size and stdout agree with the file.
 "$MKIMAGE" -quiet --indev x-old.iso --udf-only -o again.iso add
 same_bytes x-old-new.iso again.iso
+blocks=$("$MKIMAGE" -quiet --indev x-old.iso --udf-only -print-size add)
+[ "$blocks" = $(( $(stat -c %s again.iso) / 2048 )) ] || fail "-print-size $blocks"
+"$MKIMAGE" -quiet --indev x-old.iso --udf-only -o - add >stdout.iso
+same_bytes again.iso stdout.iso
 
 # --fs udf, UDF 2.50, an old file removed.
 "$MKIMAGE" -quiet --indev x-old.iso --fs udf --udf-rev 2.50 --rm /sub/r.bin -o rm.iso add
