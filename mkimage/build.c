@@ -44,7 +44,7 @@ static int strv_push(struct strv *s, const char *x)
 struct job {
 	const struct mk_opts *o;
 	struct strv exclude, paths, hide, hide_joliet; /* hide*: NULL-terminated once gathered */
-	struct strv hide_hfsplus;
+	struct strv hide_hfsplus, hide_udf;
 	char ***lists;         /* list files read (owners of the strings in exclude/paths) */
 	size_t nlists, lists_cap;
 	struct img_sort_rule *sort;
@@ -81,6 +81,7 @@ static void job_free(struct job *j)
 	free(j->lists);
 	free(j->exclude.v);
 	free(j->hide_hfsplus.v);
+	free(j->hide_udf.v);
 	free(j->paths.v);
 	free(j->hide.v);
 	free(j->hide_joliet.v);
@@ -201,6 +202,12 @@ static int gather(struct job *j, struct img_tree_opts *t)
 	for (size_t i = 0; i < nh; i++)
 		if ((rc = read_list(j, hh[i], &j->hide_hfsplus, "hide-hfsplus list")) >= 0)
 			return rc;
+	for (const char **p = o->hide_udf; p && *p; p++)
+		if (strv_push(&j->hide_udf, *p) < 0)
+			goto oom;
+	for (const char **p = o->hide_udf_lists; p && *p; p++)
+		if ((rc = read_list(j, *p, &j->hide_udf, "hide-udf list")) >= 0)
+			return rc;
 	*t = (struct img_tree_opts){
 		.follow_symlinks = o->follow,
 		.exclude = j->exclude.v,
@@ -211,6 +218,8 @@ static int gather(struct job *j, struct img_tree_opts *t)
 		.n_hide_joliet = nhidej,
 		.hide_hfsplus = j->hide_hfsplus.v,
 		.n_hide_hfsplus = j->hide_hfsplus.n,
+		.hide_udf = j->hide_udf.v,
+		.n_hide_udf = j->hide_udf.n,
 		.sort = j->sort,
 		.n_sort = j->nsort,
 		.output = o->output ? o->output : o->grow, /* --grow's IMAGE is not an input */

@@ -27,6 +27,7 @@ struct mk_opts {
 	const char **hide_joliet;
 	const char **hide_lists;     /* files of -hide GLOBs, one a line */
 	const char **hide_joliet_lists;
+	const char **hide_udf, **hide_udf_lists; /* -hide-udf, -hide-udf-list */
 	const char *sort_file;
 	const char **paths;          /* the PATH arguments */
 	size_t npaths;

@@ -24,7 +24,7 @@
 enum {
 	OPT_ROCK = 1, OPT_NO_ROCK, OPT_RATIONAL, OPT_JOLIET, OPT_NO_JOLIET, OPT_JOLIET_LONG,
 	OPT_GRAFT, OPT_FOLLOW, OPT_PRINT_SIZE, OPT_REPRODUCIBLE, OPT_UDF, OPT_UDF_ONLY, OPT_MD5, OPT_NO_MD5,
-	OPT_PAD, OPT_NO_PAD, OPT_NOOP,
+	OPT_ALLOW_LIMITED_SIZE, OPT_PAD, OPT_NO_PAD, OPT_NOOP,
 };
 
 /* What popt allocated for us, freed at the end (the ASan run checks for leaks). */
@@ -36,7 +36,7 @@ struct opt_state {
 	int udf_no_symlinks;          /* -no-udf-symlinks (popt sets an int) */
 	char *prev, *cparams, *grow; /* -M, -C, --grow */
 	char **exclude, **exclude_lists, **path_lists, **hide, **hide_joliet;
-	char **hide_lists, **hide_joliet_lists;
+	char **hide_lists, **hide_joliet_lists, **hide_udf, **hide_udf_lists;
 	char *abstract, *biblio, *copyright, *log_file, *file_dates;
 	char *indev, *boot_mode;      /* --indev, --boot */
 	char **rm, **rm_r;            /* --rm, --rm-r */
@@ -91,6 +91,8 @@ void mk_options_free(void *state)
 	free_argv(s->hide_joliet);
 	free_argv(s->hide_lists);
 	free_argv(s->hide_joliet_lists);
+	free_argv(s->hide_udf);
+	free_argv(s->hide_udf_lists);
 	free(s->abstract);
 	free(s->biblio);
 	free(s->copyright);
@@ -553,6 +555,10 @@ static struct poptOption table[] = {
 	  "read -hide GLOBs from FILE, one per line", "FILE" },
 	{ "hide-joliet-list", 0, POPT_ARG_ARGV | ONE, &S.hide_joliet_lists, 0,
 	  "read -hide-joliet GLOBs from FILE, one per line", "FILE" },
+	{ "hide-udf", 0, POPT_ARG_ARGV | ONE, &S.hide_udf, 0,
+	  "hide matches of GLOB from the UDF view (cdrtools mkisofs; implies -udf)", "GLOB" },
+	{ "hide-udf-list", 0, POPT_ARG_ARGV | ONE, &S.hide_udf_lists, 0,
+	  "read -hide-udf GLOBs from FILE, one per line (implies -udf)", "FILE" },
 	{ "sort", 0, POPT_ARG_STRING | ONE, &S.sort, 0,
 	  "place file data by weight: lines \"DISKPATH-OR-GLOB WEIGHT\", heavier first",
 	  "FILE" },
@@ -575,6 +581,11 @@ static struct poptOption table[] = {
 	{ "udf", 0, POPT_ARG_NONE | ONE, NULL, OPT_UDF,
 	  "add a UDF view over the same file data (a UDF bridge; revision 1.02 unless "
 	  "--udf-rev says otherwise)", NULL },
+	{ "UDF", 0, POPT_ARG_NONE | ONE, NULL, OPT_UDF,
+	  "cdrtools mkisofs's spelling of -udf (a UDF view; its -udf also applies -r)", NULL },
+	{ "allow-limited-size", 0, POPT_ARG_NONE | ONE, NULL, OPT_ALLOW_LIMITED_SIZE,
+	  "genisoimage: allow files of 4 GiB or more (implies -udf; UDF holds their size, the "
+	  "ISO9660 tree multi-extent records at level 2 or 3; refused at level 1)", NULL },
 	{ "udf-only", 0, POPT_ARG_NONE | ONE, NULL, OPT_UDF_ONLY,
 	  "every file in the UDF view only; the ISO9660 (and Joliet) tree holds just a "
 	  "README.TXT saying the disc needs a UDF reader (implies -udf)", NULL },
@@ -757,7 +768,7 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		"Reproducible: entries sorted by name; SOURCE_DATE_EPOCH sets the volume dates\n"
 		"and clamps newer file times.  Exit: 0 ok, 1 failed, 2 usage or unreadable input.");
 	int c;
-	bool udf = false;
+	bool udf = false, allow_limited_size = false;
 	/* Native xorriso writes Joliet only when told (-joliet on), whatever the old image had. */
 	o->joliet_given = role == MK_ROLE_XORRISO;
 	while ((c = poptGetNextOpt(s->con)) > 0) {
@@ -786,6 +797,7 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 			break;
 		case OPT_UDF_ONLY: o->image.udf_only = true; break;
 		case OPT_UDF: udf = true; break;
+		case OPT_ALLOW_LIMITED_SIZE: udf = allow_limited_size = true; break;
 		case OPT_PAD: o->image.pad_blocks = 150; o->pad_given = true; break;
 		case OPT_NO_PAD: o->image.pad_blocks = 0; o->pad_given = true; break;
 		case OPT_NOOP: break;
@@ -824,6 +836,8 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	o->hide_joliet = (const char **)s->hide_joliet;
 	o->hide_lists = (const char **)s->hide_lists;
 	o->hide_joliet_lists = (const char **)s->hide_joliet_lists;
+	o->hide_udf = (const char **)s->hide_udf;
+	o->hide_udf_lists = (const char **)s->hide_udf_lists;
 	o->image.abstract = s->abstract;
 	o->image.biblio = s->biblio;
 	o->image.copyright = s->copyright;
@@ -860,7 +874,30 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	}
 	if (s->fs != NULL && parse_fs(o, s, udf) < 0)
 		return IMG_EXIT_USAGE;
-	udf = udf || s->fs_udf || o->image.udf_only;
+	/* cdrtools mkisofs: -hide-udf asks for UDF too. */
+	udf = udf || s->fs_udf || o->image.udf_only || s->hide_udf != NULL ||
+	      s->hide_udf_lists != NULL;
+	/* genisoimage's -allow-limited-size lets files of 4 GiB or more in (and implies -udf):
+	 * their UDF entries hold the full size, their ISO 9660 records a size cut to 32 bits.
+	 * libisofs writes no such record; it writes them whole as multi-extent files at level 3
+	 * and refuses them below.  Levels 2 and 3 name and place everything else alike (libisofs
+	 * 1.5.4 tests level 3 only for that size check), so level 2 becomes 3; level 1 stays
+	 * (level 3 would change its 8.3 names) and such a file is refused there. */
+	if (allow_limited_size && o->image.iso_level == 2)
+		o->image.iso_level = 3;
+	/* The UDF view of a remastered image comes from libisofs's tree, in which --udf-only
+	 * hides every entry from the other trees: -hide could not be told apart there. */
+	if (o->indev != NULL && o->image.udf_only && (o->hide != NULL || o->hide_lists != NULL)) {
+		img_cli_usage_error("-hide with --indev and --udf-only: not supported (--rm takes "
+				    "entries out)");
+		return IMG_EXIT_USAGE;
+	}
+	/* The UDF view of a remastered image is built from libisofs's tree, which keeps no mark
+	 * of ours. */
+	if (o->indev != NULL && (o->hide_udf != NULL || o->hide_udf_lists != NULL)) {
+		img_cli_usage_error("-hide-udf with --indev: not supported");
+		return IMG_EXIT_USAGE;
+	}
 	o->image.udf_no_symlinks = s->udf_no_symlinks != 0;
 	if (parse_epoch(o) < 0)
 		return IMG_EXIT_USAGE;

@@ -8,6 +8,8 @@
 #define HFS "classic HFS: libisofs writes only HFS+ (use -hfsplus)"
 #define MACFILES "classic HFS resource files: libisofs writes only HFS+ (use -hfsplus)"
 #define RELOC "mkimage keeps deep directories in place; there is no relocation directory"
+#define DVD "the DVD-Video/DVD-Audio layout (VIDEO_TS and AUDIO_TS files in the order and at " \
+	"the sectors their IFO tables give) is not implemented"
 #define TRANS "mkimage writes no TRANS.TBL files (Rock Ridge and Joliet carry the long names)"
 
 const struct mk_refused_option mk_refused_options[] = {
@@ -49,10 +51,12 @@ const struct mk_refused_option mk_refused_options[] = {
 	{ "no-split-symlink-fields", 0, "libisofs decides how Rock Ridge SL records are split" },
 	{ "ucs-level", 1, "Joliet names are always UTF-16 (a superset of UCS-2 levels 1-3)" },
 	{ "file_name_limit", 1, "Rock Ridge names are never truncated (limit 255 bytes)" },
-	{ "allow-limited-size", 0, "genisoimage's UDF size trick; mkimage's -udf stores files "
-	  "over 4 GiB in full" },
-	{ "dvd-video", 0, "DVD-Video layout (VIDEO_TS ordering and UDF placement) is not "
-	  "implemented" },
+	/* For DVD-Video, genisoimage and cdrtools mkisofs read the IFO files
+	 * to put each title set's files in order and at the sectors their tables give; the UDF
+	 * bridge lays the files out as libisofs sorts them. */
+	{ "dvd-video", 0, DVD },
+	{ "dvd-audio", 0, DVD },
+	{ "dvd-hybrid", 0, DVD },
 	{ "split-output", 0, "the image is one file or a stream (split it with split(1))" },
 	{ "stream-file-name", 1, "genisoimage's stream mode is not implemented" },
 	{ "stream-media-size", 1, "genisoimage's stream mode is not implemented" },

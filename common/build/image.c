@@ -75,6 +75,7 @@ struct img_image {
 	bool zisofs_filtered;     /* a file got libisofs's zisofs filter: its size changed */
 	bool jte_attached;
 	struct img_import *import; /* img_image_import's state, NULL: a new image */
+	IsoNode *udf_only_readme;  /* add_udf_only_readme's node */
 };
 
 /* Whether img_image_start was called (libisofs's writer may be joined already: ended). */
@@ -1058,6 +1059,25 @@ void img_image_forget_tree(struct img_image *img)
 	img->tree = NULL;
 }
 
+/* Hides every node below dir from the ISO 9660, Joliet and HFS+ trees, its data still
+ * written (LIBISO_HIDE_BUT_WRITE), as set_attrs does for UDF-only images. */
+static int hide_below(struct img_image *img, IsoDir *dir)
+{
+	IsoDirIter *it = NULL;
+	if (iso_dir_get_children(dir, &it) < 0)
+		return img_error_set(&img->err, IMG_ENOMEM, "--udf-only");
+	IsoNode *k;
+	int rc = IMG_OK;
+	while (rc == IMG_OK && iso_dir_iter_next(it, &k) == 1) {
+		iso_node_set_hidden(k, LIBISO_HIDE_ON_RR | LIBISO_HIDE_ON_JOLIET |
+				       LIBISO_HIDE_ON_HFSPLUS | LIBISO_HIDE_BUT_WRITE);
+		if (iso_node_get_type(k) == LIBISO_DIR)
+			rc = hide_below(img, (IsoDir *)k);
+	}
+	iso_dir_iter_free(it);
+	return rc;
+}
+
 static const char udf_only_text[] = IMG_UDF_ONLY_TEXT;
 
 /* Adds the README of a UDF-only image to libisofs's root, the only entry its ISO 9660 and
@@ -1095,6 +1115,7 @@ static int add_udf_only_readme(struct img_image *img)
 	}
 	/* The root's times (SOURCE_DATE_EPOCH and --set_all_file_dates already applied). */
 	IsoNode *n = (IsoNode *)f;
+	img->udf_only_readme = n;
 	time_t t = iso_node_get_mtime((IsoNode *)root);
 	iso_node_set_mtime(n, t);
 	iso_node_set_atime(n, t);
@@ -1186,6 +1207,11 @@ int img_image_add_tree(struct img_image *img, const struct img_tree *tree)
 			       "the Joliet limit (-v lists them)", c.joliet_long_paths,
 			       c.joliet_long_paths == 1 ? "" : "s", JOLIET_PATH_MAX);
 	}
+	/* UDF-only remastering: the old image's nodes, in libisofs's tree, go where ours went in
+	 * set_attrs: in the UDF view only (udf_bridge.c builds it from libisofs's tree). */
+	if (img->opts.udf_only && img->import != NULL &&
+	    (rc = hide_below(img, iso_image_get_root(img->iso))) != IMG_OK)
+		return rc;
 	if (img->opts.udf_only && (rc = add_udf_only_readme(img)) != IMG_OK)
 		return rc;
 	drain_messages(img, NULL, 0);
@@ -1765,6 +1791,11 @@ const struct img_image_opts *img_image_opts(const struct img_image *img)
 void img_image_set_import(struct img_image *img, struct img_import *imp)
 {
 	img->import = imp;
+}
+
+IsoNode *img_image_udf_only_readme(const struct img_image *img)
+{
+	return img->udf_only_readme;
 }
 
 struct img_import *img_image_get_import(const struct img_image *img)

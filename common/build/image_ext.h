@@ -49,6 +49,10 @@ struct img_import;
 void img_image_set_import(struct img_image *img, struct img_import *imp);
 struct img_import *img_image_get_import(const struct img_image *img);
 
+/* The README node of a UDF-only image in libisofs's root (the one file its ISO 9660 tree
+ * lists), NULL before img_image_add_tree added it or without --udf-only. */
+IsoNode *img_image_udf_only_readme(const struct img_image *img);
+
 /* Turns the Joliet tree on or off after img_image_new (before img_image_add_tree), as an
  * import decides it from the old image.  Errors: IMG_EISOFS. */
 int img_image_set_joliet(struct img_image *img, bool joliet);

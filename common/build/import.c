@@ -3,9 +3,11 @@
 #include "common/build/import.h"
 #include "common/build/image_ext.h"
 #include "common/build/isofs_ino.h"
+#include "common/build/stream.h"
 #include "common/base/grow.h"
 #include "common/inspect/source.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +25,12 @@ struct old_source {
 	 * 100,000-file remaster made 308,000 2 KiB reads without it). */
 	uint8_t *win;            /* OLD_WINDOW blocks, NULL until first used */
 	uint32_t win_lba, win_n; /* what the window holds */
+	/* img_import_watch_blocks: blocks (ascending), the order of their latest read and
+	 * how many reads there were. */
+	uint32_t *watch;
+	uint64_t *watch_order;
+	unsigned *watch_reads;
+	size_t nwatch;
 };
 
 #define OLD_WINDOW 32u
@@ -69,11 +77,31 @@ static bool old_fill_window(struct old_source *o, uint32_t lba)
 	return true;
 }
 
+/* Index of lba in o->watch, or o->nwatch.  Called with the lock held. */
+static size_t watch_index(const struct old_source *o, uint32_t lba)
+{
+	size_t lo = 0, hi = o->nwatch;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (o->watch[mid] < lba)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < o->nwatch && o->watch[lo] == lba ? lo : o->nwatch;
+}
+
 static int old_read_block(IsoDataSource *ds, uint32_t lba, uint8_t *buf)
 {
 	struct old_source *o = ds->data;
 	struct img_error e;
 	pthread_mutex_lock(&o->lock);
+	size_t w = o->nwatch ? watch_index(o, lba) : 0;
+	if (w < o->nwatch) {
+		o->watch_order[w] = img_stream_take_order();
+		if (o->watch_reads[w] < UINT_MAX)
+			o->watch_reads[w]++;
+	}
 	if ((o->win_n > 0 && lba >= o->win_lba && lba - o->win_lba < o->win_n) ||
 	    old_fill_window(o, lba)) {
 		memcpy(buf, o->win + (size_t)(lba - o->win_lba) * IMG_BLOCK_SIZE, IMG_BLOCK_SIZE);
@@ -94,6 +122,9 @@ static void old_free(IsoDataSource *ds)
 	img_source_close(o->src);
 	pthread_mutex_destroy(&o->lock);
 	free(o->win);
+	free(o->watch);
+	free(o->watch_order);
+	free(o->watch_reads);
 	free(o);
 }
 
@@ -584,3 +615,41 @@ int img_image_remove_path(struct img_image *img, const char *path, bool recursiv
 		return img_image_isofs_error(img, ret, path);
 	return IMG_OK;
 }
+
+int img_import_watch_blocks(struct img_import *imp, const uint32_t *blocks, size_t n)
+{
+	struct old_source *o = imp->old;
+	uint32_t *v = malloc((n ? n : 1) * sizeof(*v));
+	uint64_t *ord = calloc(n ? n : 1, sizeof(*ord));
+	unsigned *reads = calloc(n ? n : 1, sizeof(*reads));
+	if (v == NULL || ord == NULL || reads == NULL) {
+		free(v);
+		free(ord);
+		free(reads);
+		return IMG_ENOMEM;
+	}
+	if (n)
+		memcpy(v, blocks, n * sizeof(*v));
+	pthread_mutex_lock(&o->lock);
+	free(o->watch);
+	free(o->watch_order);
+	free(o->watch_reads);
+	o->watch = v;
+	o->watch_order = ord;
+	o->watch_reads = reads;
+	o->nwatch = n;
+	pthread_mutex_unlock(&o->lock);
+	return IMG_OK;
+}
+
+uint64_t img_import_block_order(struct img_import *imp, uint32_t lba, unsigned *reads)
+{
+	struct old_source *o = imp->old;
+	pthread_mutex_lock(&o->lock);
+	size_t w = o->nwatch ? watch_index(o, lba) : 0;
+	uint64_t r = w < o->nwatch ? o->watch_order[w] : 0;
+	*reads = w < o->nwatch ? o->watch_reads[w] : 0;
+	pthread_mutex_unlock(&o->lock);
+	return r;
+}
+

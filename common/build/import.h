@@ -85,6 +85,17 @@ int img_import_take_error(struct img_import *imp, struct img_error *err);
 
 /* Frees an import's state (img_image_free calls it; the data source lives on in libisofs
  * while its image needs it). */
+/* UDF-only remastering (udf_bridge.c): from now on, each read of one of the n old blocks
+ * (ascending, copied) takes an order number (img_stream_take_order), as an open of one of our
+ * file streams does; libisofs reads an old file's data block by block from its first block
+ * on, so that number tells when the writer took up the file.  Replaces an earlier list. */
+int img_import_watch_blocks(struct img_import *imp, const uint32_t *blocks, size_t n);
+
+/* The order number of the latest read of watched block lba since img_import_watch_blocks,
+ * 0 if none or not watched; *reads receives how many reads there were.  Read once, the read
+ * was its own file's (libisofs reads every file it writes from its first block on). */
+uint64_t img_import_block_order(struct img_import *imp, uint32_t lba, unsigned *reads);
+
 void img_import_free(struct img_import *imp);
 
 #endif

@@ -369,6 +369,11 @@ static ssize_t take(struct file_stream *f, unsigned char *dst, size_t cap)
  * image's writer thread get ascending numbers however many images are written at once. */
 static atomic_uint_least64_t opens;
 
+uint64_t img_stream_take_order(void)
+{
+	return atomic_fetch_add(&opens, 1) + 1;
+}
+
 static int fs_open(IsoStream *s)
 {
 	struct file_stream *f = s->data;

@@ -58,6 +58,10 @@ size_t img_stream_path(IsoStream *s, char *buf, size_t len);
  * shows a later number, which fails that proof rather than passing a wrong one. */
 uint64_t img_stream_open_order(IsoStream *s);
 
+/* Takes the next number of the counter img_stream_open_order's numbers come from: for reads
+ * that stand for an open, such as import.c's first read of an old file's data. */
+uint64_t img_stream_take_order(void);
+
 /* Closes the directory descriptor that file streams keep open between files and frees their
  * spare read buffer.  Streams reopen and reallocate them when needed: call it when an image is
  * done with. */

@@ -151,6 +151,8 @@ static int new_node(struct img_tree *t, struct img_tree_node *dir, const char *n
 		n->hide |= IMG_HIDE_JOLIET;
 	if (match_any(o->hide_hfsplus, o->n_hide_hfsplus, name, src, image_path))
 		n->hide |= IMG_HIDE_HFSPLUS;
+	if (match_any(o->hide_udf, o->n_hide_udf, name, src, image_path))
+		n->hide |= IMG_HIDE_UDF;
 	for (size_t i = 0; i < o->n_sort; i++) {
 		if (strcmp(o->sort[i].glob, src) == 0 || fnmatch(o->sort[i].glob, src, 0) == 0) {
 			n->weight = o->sort[i].weight;
@@ -227,7 +229,7 @@ static int walk_entry(struct img_tree *t, struct img_tree_node *dir, int dfd, co
 	const struct img_tree_opts *o = &t->opts;
 	int rc = IMG_ENOMEM;
 	char *path = join(dpath, name);
-	bool hiding = o->n_hide || o->n_hide_joliet || o->n_hide_hfsplus;
+	bool hiding = o->n_hide || o->n_hide_joliet || o->n_hide_hfsplus || o->n_hide_udf;
 	char *image = hiding && ipath ? join(ipath, name) : NULL;
 	if (path == NULL)
 		return img_error_set(&t->err, IMG_ENOMEM, "tree");
@@ -382,7 +384,8 @@ int img_tree_add(struct img_tree *t, const char *image_path, const char *disk_pa
 	if (ncomp == 0)
 		into = true;
 	char *ipath = NULL;
-	if (t->opts.n_hide || t->opts.n_hide_joliet || t->opts.n_hide_hfsplus) {
+	if (t->opts.n_hide || t->opts.n_hide_joliet || t->opts.n_hide_hfsplus ||
+	    t->opts.n_hide_udf) {
 		ipath = malloc(strlen(image_path ? image_path : "") + 2);
 		if (ipath == NULL) {
 			rc = img_error_set(&t->err, IMG_ENOMEM, "tree");

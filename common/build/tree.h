@@ -11,7 +11,8 @@
 #include "common/base/error.h"
 
 /* Views an entry can be hidden from (-hide, -hide-joliet, -hide-hfsplus). */
-enum { IMG_HIDE_ISO = 1 << 0, IMG_HIDE_JOLIET = 1 << 1, IMG_HIDE_HFSPLUS = 1 << 2 };
+enum { IMG_HIDE_ISO = 1 << 0, IMG_HIDE_JOLIET = 1 << 1, IMG_HIDE_HFSPLUS = 1 << 2,
+       IMG_HIDE_UDF = 1 << 3 };
 
 /* A pattern with a weight, as read from a -sort file ("PATH WEIGHT" lines). */
 struct img_sort_rule {
@@ -30,6 +31,8 @@ struct img_tree_opts {
 	size_t n_hide_joliet;
 	const char *const *hide_hfsplus; /* -hide-hfsplus */
 	size_t n_hide_hfsplus;
+	const char *const *hide_udf; /* -hide-udf (cdrtools mkisofs) */
+	size_t n_hide_udf;
 	const struct img_sort_rule *sort; /* -sort: first rule matching the disk path wins */
 	size_t n_sort;
 	const char *output;        /* OUTPUT path (NULL or "-" for stdout): never walked into */

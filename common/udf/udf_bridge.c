@@ -42,6 +42,7 @@
 #include "common/base/grow.h"
 #include "common/build/boot.h"
 #include "common/build/image_ext.h"
+#include "common/build/import.h"
 #include "common/build/isofs_layout.h"
 #include "common/build/stream.h"
 #include "common/build/tree.h"
@@ -66,6 +67,8 @@ struct content {
 	bool written;       /* libisofs writes its data (some node not wholly hidden) */
 	bool listed;        /* some node has an ISO9660 or Joliet directory record */
 	uint64_t lba;       /* where libisofs puts it (written contents with size > 0) */
+	bool imported;      /* UDF-only remastering: an old file's data, at old_block on */
+	uint32_t old_block;
 };
 
 struct img_udf_bridge {
@@ -235,7 +238,8 @@ static int add_children(const struct img_image *img, struct img_udf_bridge *b,
 		int own = img_node_hide(k), hide = own | above;
 		bool visible = udf_visible(img, hide);
 		bool keep = kept || ((own & IMG_HIDE_ISO) && (own & IMG_HIDE_JOLIET));
-		bool show = parent != UINT32_MAX && visible;
+		/* -hide-udf: out of the UDF view alone; listed and written as ever. */
+		bool show = parent != UINT32_MAX && visible && !(hide & IMG_HIDE_UDF);
 		struct img_udf_attr a;
 		node_attr(img, k, &a);
 		uint32_t id = UINT32_MAX;
@@ -455,8 +459,12 @@ static int add_iso_children(struct img_image *img, struct img_udf_bridge *b, Iso
 		/* The El Torito catalog: add_catalog lists it where the boot record says. */
 		if (t == LIBISO_BOOT)
 			continue;
+		/* UDF-only: image.c hid every node from the other trees, the README aside, which
+		 * is in no UDF directory (as in add_children, whose tree has none). */
+		if (b->udf_only && k == img_image_udf_only_readme(img))
+			continue;
 		int h = iso_node_get_hidden(k);
-		int own = ((h & LIBISO_HIDE_ON_RR) ? IMG_HIDE_ISO : 0) |
+		int own = b->udf_only ? 0 : ((h & LIBISO_HIDE_ON_RR) ? IMG_HIDE_ISO : 0) |
 			  ((h & LIBISO_HIDE_ON_JOLIET) ? IMG_HIDE_JOLIET : 0);
 		int hide = own | above;
 		bool visible = udf_visible(img, hide);
@@ -491,10 +499,19 @@ static int add_iso_children(struct img_image *img, struct img_udf_bridge *b, Iso
 			if (w >= 1 && w <= b->max_weight) {
 				c = &b->contents[b->max_weight - w];
 				c->size = size;
-				if (visible)
+				if (visible && !b->udf_only)
 					c->listed = true;
-				if (visible || keep)
+				if (visible || keep || b->udf_only)
 					c->written = true;
+				int count = 0;
+				struct iso_file_section *sec = NULL;
+				if (b->udf_only && size > 0 &&
+				    iso_file_get_old_image_sections(f, &count, &sec, 0) == 1 &&
+				    count > 0) {
+					c->imported = true;
+					c->old_block = sec[0].block;
+				}
+				free(sec);
 			} else if (size > 0) {
 				rc = img_error_set(err, IMG_EISOFS, "UDF: %s: no weight of ours (%d)",
 						   iso_node_get_name(k), w);
@@ -519,7 +536,7 @@ static int add_iso_children(struct img_image *img, struct img_udf_bridge *b, Iso
 						   img_image_opts(img)->input_charset);
 				break;
 			}
-			if (show)
+			if (show && !img_image_opts(img)->udf_no_symlinks)
 				rc = img_udf_add_symlink(b->udf, parent, name, &a, target, &id);
 		} else if (t == LIBISO_SPECIAL && show) {
 			dev_t dev = iso_special_get_dev((IsoSpecial *)k);
@@ -1091,6 +1108,8 @@ static int place_session(struct img_image *img, struct img_udf_bridge *b, unsign
 	return IMG_OK;
 }
 
+static int watch_old_extents(struct img_image *img, struct img_udf_bridge *b);
+
 int img_image_add_udf(struct img_image *img, unsigned revision)
 {
 	struct img_error *err = img_image_err(img);
@@ -1115,27 +1134,63 @@ int img_image_add_udf(struct img_image *img, unsigned revision)
 		return img_error_set(err, IMG_EUNSUPPORTED,
 				     "UDF with -hfsplus: libisofs places HFS+ relative to its own "
 				     "session, which the UDF bridge moves; choose one of them");
-	/* UDF-only proves each file's place by the order libisofs reads it (prove_order; boot
-	 * images by the El Torito catalog, prove_boot_images), which holds for the tree's own
-	 * files only: not (yet) for imported files, or zisofs data (the UDF view would show it
-	 * compressed). */
+	/* UDF-only proves each file's place by the order libisofs reads it (prove_order; the
+	 * imported files by their watched first blocks, watch_old_extents; boot images by the
+	 * El Torito catalog, prove_boot_images): not (yet) zisofs data, which the UDF view
+	 * would show compressed. */
 	const struct img_image_opts *o = img_image_opts(img);
-	if (o->udf_only && (img_image_get_import(img) != NULL || o->zisofs_all ||
-			    o->n_zisofs_only > 0 || o->zisofs_magic))
-		return img_error_set(err, IMG_EUNSUPPORTED,
-				     "--udf-only with --indev or zisofs: not yet");
+	if (o->udf_only && (o->zisofs_all || o->n_zisofs_only > 0 || o->zisofs_magic))
+		return img_error_set(err, IMG_EUNSUPPORTED, "--udf-only with zisofs: not yet");
 	struct img_udf_bridge *b = NULL;
 	int rc = take_tree(img, u, revision, &b);
 	if (rc == IMG_OK)
 		rc = lay_out(img, b);
 	if (rc == IMG_OK)
 		rc = place_session(img, b, revision);
+	if (rc == IMG_OK)
+		rc = watch_old_extents(img, b);
 	if (rc != IMG_OK) {
 		bridge_free(b);
 		return rc;
 	}
 	u->bridge = b;
 	return IMG_OK;
+}
+
+static int cmp_block(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* UDF-only remastering: libisofs reads an old file's data through import.c's data source,
+ * not through a stream of ours, from the file's first block on.  The reads of those first
+ * blocks while the image is written take their numbers from the open counter of our streams
+ * (img_import_watch_blocks), so that prove_order checks old and new files alike.  Two old
+ * files starting at one block could not be told apart: refused. */
+static int watch_old_extents(struct img_image *img, struct img_udf_bridge *b)
+{
+	struct img_import *imp = img_image_get_import(img);
+	if (!b->udf_only || imp == NULL)
+		return IMG_OK;
+	struct img_error *err = img_image_err(img);
+	uint32_t *v = malloc((b->ncontents ? b->ncontents : 1) * sizeof(*v));
+	if (v == NULL)
+		return img_error_set(err, IMG_ENOMEM, "UDF");
+	size_t n = 0;
+	for (size_t i = 0; i < b->ncontents; i++)
+		if (b->contents[i].imported && b->contents[i].written && b->contents[i].size > 0)
+			v[n++] = b->contents[i].old_block;
+	qsort(v, n, sizeof(*v), cmp_block);
+	int rc = IMG_OK;
+	for (size_t i = 1; i < n && rc == IMG_OK; i++)
+		if (v[i] == v[i - 1])
+			rc = img_error_set(err, IMG_EUNSUPPORTED, "--udf-only: two files of the old "
+					   "image of different sizes start at block %u", v[i]);
+	if (rc == IMG_OK && img_import_watch_blocks(imp, v, n) != IMG_OK)
+		rc = img_error_set(err, IMG_ENOMEM, "UDF");
+	free(v);
+	return rc;
 }
 
 /* ---- learning the extents ---- */
@@ -1185,7 +1240,8 @@ static bool readme_found(const struct img_udf_bridge *b)
 
 /* Records in order[i] the latest open (img_stream_open_order) of content i's streams, over
  * libisofs's tree below dir (hard links: several nodes, one written). */
-static void open_orders(const struct img_udf_bridge *b, IsoDir *dir, uint64_t *order)
+static void open_orders(const struct img_udf_bridge *b, struct img_import *imp, IsoDir *dir,
+			uint64_t *order, bool *reread)
 {
 	IsoDirIter *it = NULL;
 	if (iso_dir_get_children(dir, &it) < 0)
@@ -1193,7 +1249,7 @@ static void open_orders(const struct img_udf_bridge *b, IsoDir *dir, uint64_t *o
 	IsoNode *k;
 	while (iso_dir_iter_next(it, &k) == 1) {
 		if (iso_node_get_type(k) == LIBISO_DIR) {
-			open_orders(b, (IsoDir *)k, order);
+			open_orders(b, imp, (IsoDir *)k, order, reread);
 			continue;
 		}
 		if (iso_node_get_type(k) != LIBISO_FILE)
@@ -1203,6 +1259,14 @@ static void open_orders(const struct img_udf_bridge *b, IsoDir *dir, uint64_t *o
 			continue;
 		uint64_t o = img_stream_open_order(iso_file_get_stream((IsoFile *)k));
 		size_t i = (size_t)(b->max_weight - w);
+		/* An old file's data: read through import.c's data source, whose first read of
+		 * the file's first block took its number from the same counter. */
+		unsigned reads = 0;
+		if (o == 0 && b->contents[i].imported && imp != NULL) {
+			o = img_import_block_order(imp, b->contents[i].old_block, &reads);
+			if (reads > 1)
+				reread[i] = true;
+		}
 		if (o > order[i])
 			order[i] = o;
 	}
@@ -1285,13 +1349,16 @@ static int prove_order(struct img_image *img, struct img_udf_bridge *b)
 	size_t n = b->ncontents ? b->ncontents : 1;
 	uint64_t *order = calloc(n, sizeof(*order));
 	bool *proven = calloc(n, sizeof(*proven));
-	if (order == NULL || proven == NULL) {
+	bool *reread = calloc(n, sizeof(*reread));
+	if (order == NULL || proven == NULL || reread == NULL) {
 		free(order);
 		free(proven);
+		free(reread);
 		return img_error_set(err, IMG_ENOMEM, "UDF");
 	}
 	int rc = prove_boot_images(img, b, proven);
-	open_orders(b, iso_image_get_root(img_image_isofs(img)), order);
+	open_orders(b, img_image_get_import(img), iso_image_get_root(img_image_isofs(img)), order,
+		    reread);
 	uint64_t last = 0;
 	/* The other contents keep their order among themselves; with the boot images' blocks
 	 * proven and every size known, that order leaves each content one place. */
@@ -1299,7 +1366,14 @@ static int prove_order(struct img_image *img, struct img_udf_bridge *b)
 		const struct content *c = &b->contents[i];
 		if (!c->written || c->size == 0 || proven[i])
 			continue;
-		if (order[i] <= last)
+		/* An old file's first block read twice: one read may have been another file's
+		 * (a hostile image's overlapping extents), so the number proves nothing. */
+		if (reread[i])
+			rc = img_error_set(err, IMG_EISOFS,
+					   "UDF: the first block (%u) of old file %zu (of %zu) was read "
+					   "more than once; its place cannot be proven",
+					   c->old_block, i + 1, b->ncontents);
+		else if (order[i] <= last)
 			rc = img_error_set(err, IMG_EISOFS,
 					   "UDF: the data of file %zu (of %zu, %llu bytes at block "
 					   "%llu) was %s; libisofs laid the data out otherwise",
@@ -1310,6 +1384,7 @@ static int prove_order(struct img_image *img, struct img_udf_bridge *b)
 	}
 	free(order);
 	free(proven);
+	free(reread);
 	if (rc == IMG_OK)
 		b->order_proven = true;
 	return rc;

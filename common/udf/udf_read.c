@@ -598,6 +598,16 @@ static int read_entry(struct udf_reader *r, unsigned pref, uint32_t lbn, uint64_
 	n->gid = img_le32(b + 40);
 	uint32_t p = img_le32(b + 44);
 	mode_t perm = (mode_t)((((p >> 10) & 7) << 6) | (((p >> 5) & 7) << 3) | (p & 7));
+	/* The set-user-ID, set-group-ID and sticky bits are not in the permissions but in the
+	 * ICB tag's flags (ECMA-167 4/14.6.8, bits 6-8), where mkimage, mkudffs and Linux put
+	 * them and the kernel's udf driver reads them. */
+	uint16_t icb_flags = img_le16(b + 16 + 18);
+	if (icb_flags & (1u << 6))
+		perm |= S_ISUID;
+	if (icb_flags & (1u << 7))
+		perm |= S_ISGID;
+	if (icb_flags & (1u << 8))
+		perm |= S_ISVTX;
 	n->size = img_le64(b + 56);
 	n->atime = timestamp(b + (efe ? 80 : 72));
 	n->mtime = timestamp(b + (efe ? 92 : 84));

@@ -1,8 +1,8 @@
 # The simple genisoimage / xorriso -as mkisofs options mkimage implements, checked with readers
 # we did not write: file ids, -x, -hide-list, -hide-joliet-list, -log-file, -pad/-no-pad,
-# --set_all_file_dates, and the honest no-ops changing nothing.
+# --set_all_file_dates, the honest no-ops changing nothing, and cdrtools mkisofs's UDF spellings.
 . "$E2E_DIR/lib.sh"
-need isoinfo xorriso
+need isoinfo xorriso udfinfo
 
 export SOURCE_DATE_EPOCH=1700000000
 mkdir -p t/sub
@@ -72,3 +72,27 @@ expect_fail 2 'set_all_file_dates soon' "$MKIMAGE" --set_all_file_dates soon -o 
 # The no-ops ask for what mkimage always does: the same bytes.
 "$MKIMAGE" -cache-inodes --hardlinks -joliet-utf16 --no-emul-toc --no_rc -gui -o n.iso t
 same_bytes np.iso n.iso
+
+# cdrtools mkisofs's -UDF is genisoimage's -udf (udfinfo reads the view); -hide-udf and
+# -hide-udf-list (implying UDF) leave entries out of the UDF view alone, as 7-Zip, udfinfo and
+# isoinfo see; the DVD-Video and DVD-Audio layouts are refused by name, nothing written.
+"$MKIMAGE" -udf -o udf.iso t
+"$MKIMAGE" -UDF -o UDF.iso t
+same_bytes udf.iso UDF.iso
+udfinfo UDF.iso | grep -qx 'udfrev=1.02' || fail "-UDF: udfinfo finds no UDF 1.02"
+for o in -dvd-video -dvd-audio -dvd-hybrid; do
+	expect_fail 2 "^mkimage: $o: not supported: the DVD-Video/DVD-Audio layout" "$MKIMAGE" $o -o dvd.iso t
+done
+[ ! -e dvd.iso ] || fail "a refused option left an image"
+printf 'sub\n' >hideu.lst
+"$MKIMAGE" -hide-udf a.txt -hide-udf-list hideu.lst -o hu.iso t
+udfinfo hu.iso >hu.info
+grep -qx 'numfiles=4' hu.info && grep -qx 'numdirs=1' hu.info || { cat hu.info >&2; fail "-hide-udf: udfinfo counts"; }
+LC_ALL=C.UTF-8 7z l -slt -tudf hu.iso >hu.7z 2>&1 || { cat hu.7z >&2; fail "7z l hu.iso"; }
+[ "$(sed -n 's/^Path = //p' hu.7z | sort | tr '\n' ' ')" = "ABSTRACT.TXT BIBLIO.TXT COPYING.TXT b.tmp hu.iso " ] ||
+	{ cat hu.7z >&2; fail "-hide-udf: 7-Zip lists other entries"; }
+isoinfo -R -f -i hu.iso >hu.rr
+grep -qx '/a.txt' hu.rr && grep -qx '/sub/c.txt' hu.rr || fail "-hide-udf hid from Rock Ridge too"
+[ "$(isoinfo -R -x /a.txt -i hu.iso)" = a ] || fail "-hide-udf: a.txt's data"
+"$MKIMAGE" --udf-only -hide-udf a.txt -o huo.iso t
+udfinfo huo.iso | grep -qx 'numfiles=5' || fail "-hide-udf --udf-only: udfinfo count"

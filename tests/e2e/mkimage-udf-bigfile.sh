@@ -60,3 +60,45 @@ for off, want in ((0, b'START'), (1073739776 - 4, b'AD1-AD2'),
 with iso.open_file_from_iso(udf_path='/small.txt') as f:
     assert f.read() == b'small\n'
 PY
+
+# genisoimage's -allow-limited-size (implies -udf): its UDF entry holds the full size, its
+# ISO 9660 record the size cut to 32 bits (genisoimage's tree.c and set_733), one extent.
+# genisoimage's image is the anchor, read from its first 4 MiB (the directories and UDF entries
+# come before the data; the whole image costs 15 s of zeros here).  mkimage in genisoimage's
+# role writes the ISO 9660 file whole, in multi-extent records: libisofs writes no cut size, and
+# level 2 becomes 3, which names and places every other file alike.  mkimage's image is read
+# from its first 4 MiB too (its UDF file entries, at the end, come as in the -udf images read
+# above; writing 4.5 GiB once more cost 30 s under ASan): its head and -print-size equal those
+# of -udf -iso-level 3, and so does a small tree's whole image.  (The broken pipe after 4 MiB
+# is expected.)
+genisoimage -quiet -allow-limited-size -iso-level 2 tree 2>gen.err | head -c 4M >gen-head.iso
+isoinfo -l -i gen-head.iso | grep 'BIG.BIN;1' >gen-records.txt || fail "genisoimage: no BIG.BIN"
+[ "$(awk '{ print $5 }' gen-records.txt)" = $((size % 4294967296)) ] ||
+	{ cat gen-records.txt >&2; fail "genisoimage's record: not the size cut to 32 bits"; }
+# (7-Zip lists the entries, then fails for the missing data: its exit status says nothing.)
+LC_ALL=C.UTF-8 7z l -slt -tudf gen-head.iso >gen-list.txt 2>&1 || true
+grep -qx "Size = $size" gen-list.txt || { cat gen-list.txt >&2; fail "7z: genisoimage's UDF size"; }
+mkdir role
+ln -s "$MKIMAGE" role/genisoimage
+export SOURCE_DATE_EPOCH=1600000000 # the comparisons below are byte for byte
+role/genisoimage -quiet -allow-limited-size -iso-level 2 -o - tree 2>lim.err | head -c 4M >lim-head.iso
+grep -qx 'mkimage: image not written: writing stdout: Broken pipe' lim.err || { cat lim.err >&2; fail "-allow-limited-size: $(cat lim.err)"; }
+isoinfo -l -i lim-head.iso | grep 'BIG.BIN;1' | awk '{ print $5 }' | tr '\n' ' ' >lim-records.txt
+[ "$(cat lim-records.txt)" = "4294965248 $((size - 4294965248)) " ] ||
+	fail "-allow-limited-size: ISO 9660 records of $(cat lim-records.txt)"
+role/genisoimage -quiet -udf -iso-level 3 -o - tree 2>/dev/null | head -c 4M >l3-head.iso
+same_bytes lim-head.iso l3-head.iso
+[ "$(role/genisoimage -quiet -allow-limited-size -iso-level 2 -print-size tree)" = \
+	"$(role/genisoimage -quiet -udf -iso-level 3 -print-size tree)" ] || fail "-allow-limited-size: -print-size"
+# Level 1 (genisoimage's default): 8.3 names, no multi-extent: the file is refused by name.
+expect_fail 1 '"/big.bin".*4 GiB or larger' role/genisoimage -quiet -allow-limited-size -o l1.iso tree
+[ ! -e l1.iso ] || fail "a refused image was left behind"
+# Without a file of 4 GiB the option is -udf, and level 2 gives level 3's image.
+mkdir small
+printf 'a\n' >small/a-rather-long-name.text
+printf 'b\n' >small/Mixed.Case.Name.dat
+role/genisoimage -quiet -allow-limited-size -iso-level 2 -o s-lim.iso small
+role/genisoimage -quiet -udf -iso-level 2 -o s-udf.iso small
+role/genisoimage -quiet -udf -iso-level 3 -o s-udf3.iso small
+same_bytes s-lim.iso s-udf.iso
+same_bytes s-lim.iso s-udf3.iso
