@@ -17,7 +17,7 @@ case "${1:-build}" in
   build) want="$build" ;;
   demo)  want="$build $boot xorriso genisoimage" ;;
   test)  want="$build $boot check $readers $images $qemu $system clang libclang-rt-14-dev libjemalloc2 libtcmalloc-minimal4" ;;
-  bench) want="$build xorriso genisoimage time" ;;
+  bench) want="$build xorriso genisoimage time udftools udfclient" ;;
   fuzz)  want="$build clang libclang-rt-14-dev xorriso genisoimage isolinux dosfstools python3" ;;
   *) echo "deps.sh: unknown set '$1' (build, demo, test, bench, fuzz)" >&2; exit 2 ;;
 esac

@@ -1,8 +1,11 @@
 /* Generates the benchmark trees of `make bench`: same names, sizes and bytes on every run.
- * Usage: gentree small|mixed|big DIR SCALE
+ * Usage: gentree small|mixed|big|huge DIR SCALE
  *   small  100,000 files of 0-10 KiB (about 500 MB) in directories of 500
  *   mixed  about 3 GB: 20,000 small files, 2,000 of 64 KiB-1 MiB, 20 of 40-110 MB
  *   big    one 5 GiB file
+ *   huge   about 25 GB: the mixed tree's files plus four sparse files of 4.5-6 GiB (21 GiB
+ *          in all, holes except a 1 MiB piece of content at the start and at the end), for
+ *          `BENCH_BIG=1 make bench`; only the mixed part takes disk space (about 3 GB)
  * SCALE (0 < SCALE <= 1) multiplies counts and the big file's size, for quick runs.
  * Content comes from a pseudo-random pool at file-dependent offsets: not sparse, not
  * compressible, nothing repeats inside a file of up to 8 MiB. */
@@ -61,6 +64,23 @@ static void make_file(const char *path, uint64_t size)
 		die("cannot write", path);
 }
 
+/* a sparse file of size bytes: a hole between two 1 MiB pieces of content */
+static void make_sparse(const char *path, uint64_t size)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		die("cannot create", path);
+	if (ftruncate(fd, (off_t)size) < 0)
+		die("cannot size", path);
+	uint64_t piece = size < 2 * (uint64_t)PIECE ? size / 2 : PIECE;
+	if (pwrite(fd, pool + next() % (POOL - PIECE), piece, 0) != (ssize_t)piece ||
+	    pwrite(fd, pool + next() % (POOL - PIECE), piece, (off_t)(size - piece)) !=
+		    (ssize_t)piece)
+		die("cannot write", path);
+	if (close(fd) < 0)
+		die("cannot write", path);
+}
+
 /* count files of min..max bytes, per_dir in each directory named <prefix><n> */
 static void make_files(const char *top, const char *prefix, long count, uint64_t min,
 		       uint64_t max, long per_dir)
@@ -80,7 +100,7 @@ static void make_files(const char *top, const char *prefix, long count, uint64_t
 int main(int argc, char **argv)
 {
 	if (argc != 4) {
-		fprintf(stderr, "usage: gentree small|mixed|big DIR SCALE\n");
+		fprintf(stderr, "usage: gentree small|mixed|big|huge DIR SCALE\n");
 		return 2;
 	}
 	double scale = strtod(argv[3], NULL);
@@ -100,10 +120,21 @@ int main(int argc, char **argv)
 #define N(x) ((long)((x) * scale) > 0 ? (long)((x) * scale) : 1)
 	if (strcmp(argv[1], "small") == 0) {
 		make_files(top, "d", N(100000), 0, 10240, 500);
-	} else if (strcmp(argv[1], "mixed") == 0) {
+	} else if (strcmp(argv[1], "mixed") == 0 || strcmp(argv[1], "huge") == 0) {
 		make_files(top, "small", N(20000), 0, 16384, 1000);
 		make_files(top, "medium", N(2000), 65536, 1048576, 200);
 		make_files(top, "large", N(20), 40000000, 110000000, 10);
+		if (strcmp(argv[1], "huge") == 0) {
+			char path[4096];
+			snprintf(path, sizeof(path), "%s/sparse", top);
+			make_dir(path);
+			/* 4.5, 5, 5.5 and 6 GiB: each over 4 GiB, so several extents per file */
+			for (int i = 0; i < 4; i++) {
+				snprintf(path, sizeof(path), "%s/sparse/sparse-%d.bin", top, i);
+				make_sparse(path, (uint64_t)((double)((9ull + (uint64_t)i) << 29) *
+							 scale));
+			}
+		}
 	} else if (strcmp(argv[1], "big") == 0) {
 		char path[4096];
 		snprintf(path, sizeof(path), "%s/big.bin", top);

@@ -7,17 +7,23 @@
 #   BENCH_SCALE  0 < SCALE <= 1: fewer files and a smaller big file, for quick runs (default 1)
 #   BENCH_RUNS   timed runs per case and tree, the cases taking turns; medians are reported
 #                (default 3)
-#   BENCH_TREES  which trees (default "small mixed big")
+#   BENCH_TREES  which trees (default "small mixed big", and "huge" with BENCH_BIG=1)
 #   BENCH_CASES  which cases (default: all below: floor genisoimage xorriso mkimage
 #                mkimage_md5 mkimage_udf imginfo_list isoinfo_list
-#                xorriso_find dd imgburn mkimage_remaster xorriso_remaster)
+#                xorriso_find dd imgburn mkimage_remaster xorriso_remaster
+#                mkimage_udfonly mkimage_udfbridge udfclient); on the huge tree only
+#                BENCH_HUGE_CASES (default "datapath mkimage_udfonly")
+#   BENCH_SLOW   1: also udfclient on the small tree (it had not finished after 15 minutes)
+#   BENCH_BIG    1: also the huge tree (about 25 GB: the mixed tree plus 21 GiB of sparse
+#                files of 4.5-6 GiB; 3 GB of disk for the tree, and with BENCH_OUT=file 25 GB
+#                more while an image is written; minutes per run)
 #   BENCH_OUT    "file": images go to a file in BENCH_DIR, removed after each run (the default,
 #                as users run them); "pipe": to stdout through `| cat >/dev/null`, so that no
 #                disk writes are timed (the floor writes nothing either).  Never -o /dev/null:
 #                genisoimage then skips most of its work (0.1 s for a 1 GiB file, measured).
 #
 # Adding a case: define three functions and name the case in BENCH_CASES.
-#   have_NAME          succeed if the case can run here, else print why not and fail
+#   have_NAME KIND     succeed if the case can run here, else print why not and fail
 #   prep_NAME TREE KIND  optional, untimed, run once per tree before the timed runs
 #                        (e.g. build the image that `imginfo -l` will list)
 #   cmd_NAME TREE KIND OUT  print the shell command to time; OUT is the output path to use,
@@ -31,8 +37,11 @@ tools=$(cd "$bindir/.." && pwd)/bench
 BENCH_DIR=${BENCH_DIR:-/var/tmp/imgbench}
 BENCH_SCALE=${BENCH_SCALE:-1}
 BENCH_RUNS=${BENCH_RUNS:-3}
+BENCH_BIG=${BENCH_BIG:-0}
+if [ "$BENCH_BIG" = 1 ]; then BENCH_TREES=${BENCH_TREES:-small mixed big huge}; fi
 BENCH_TREES=${BENCH_TREES:-small mixed big}
-BENCH_CASES=${BENCH_CASES:-floor genisoimage xorriso mkimage mkimage_md5 mkimage_udf imginfo_list isoinfo_list xorriso_find dd imgburn mkimage_remaster xorriso_remaster}
+BENCH_CASES=${BENCH_CASES:-floor genisoimage xorriso mkimage mkimage_md5 mkimage_udf imginfo_list isoinfo_list xorriso_find dd imgburn mkimage_remaster xorriso_remaster mkimage_udfonly mkimage_udfbridge udfclient}
+BENCH_HUGE_CASES=${BENCH_HUGE_CASES:-datapath mkimage_udfonly}
 BENCH_OUT=${BENCH_OUT:-file}
 export LC_ALL=C TZ=UTC
 
@@ -132,6 +141,69 @@ cmd_xorriso_remaster() {
 	     "-map '$BENCH_DIR/remaster-new.dat' '$(remaster_victim "$1")' 2>/dev/null$(sink "$3")"
 }
 
+# UDF only (issue 17): mkimage --udf-only against the bridge image of the same tree (-udf, which
+# also writes the ISO 9660, Rock Ridge and Joliet trees; the UDF-only image must not be slower),
+# both UDF 2.01, and against the nearest Linux tool that makes a UDF image of a tree: mkudffs
+# makes an empty image file, then udfclient (NetBSD's UDF code) copies the tree into it.
+# mkudffs and udfclient are timed together, and so is a udfinfo count of the files written
+# (milliseconds), because udfclient reports a full disc on its terminal and still exits 0.
+# udfclient cannot write to a pipe: it writes an image file even with BENCH_OUT=pipe.  The
+# volume is larger than the data needs: udfclient puts File Entries and directories only in
+# the first 1/512 of the partition (udf_bmap.c, metadata_granularity = length / 1024, a
+# window shifted at most one granularity), so its volume has 600 blocks per metadata block;
+# the file is sparse, and udfclient writes only what it uses plus the space bitmap.  Its
+# sync at the end counts down with pauses of its own: about 3 s of the wall time, little CPU.
+have_mkimage_udfonly() { have_mkimage; }
+cmd_mkimage_udfonly() { echo "'$bindir/mkimage' -quiet --udf-only --udf-rev=2.01 -o '$3' '$1'$(sink "$3")"; }
+have_mkimage_udfbridge() { have_mkimage; }
+cmd_mkimage_udfbridge() {
+	extra=""
+	[ "$2" = big ] && extra="-iso-level 3"
+	echo "'$bindir/mkimage' -quiet -udf --udf-rev=2.01 $extra -o '$3' '$1'$(sink "$3")"
+}
+have_udfclient() {
+	for t in mkudffs udfclient udfinfo; do
+		command -v $t >/dev/null || { echo "$t missing (package udftools / udfclient)"; return 1; }
+	done
+	if [ "$1" = small ] && [ "${BENCH_SLOW:-0}" != 1 ]; then
+		echo "udfclient did not finish 100,000 files in 15 minutes (NOTES.md run 14; BENCH_SLOW=1 tries)"
+		return 1
+	fi
+}
+prep_udfclient() {
+	# the command script: into the volume's root (named after the fixed uuid and label),
+	# then every top-level entry of the tree (recursively), from inside it
+	{
+		echo "cd 0123456789abcdefLinuxUDF:BENCH:BENCH:LinuxUDF"
+		# one put a line: its mput takes only so many arguments ("implementation limit")
+		(cd "$1" && ls -A) | sed 's/^/put /'
+		echo quit
+	} >"$BENCH_DIR/udfclient-$2.cmds"
+}
+cmd_udfclient() {
+	img="$BENCH_DIR/out-udfclient.iso"
+	set -- "$1" "$2" "$(find "$1" -type f | wc -l)" \
+		"$(find "$1" -printf '%s\n' | awk '{ n++; d += int(($1 + 2047) / 2048) }
+			END { m = 2 * n + 64; a = int(d * 1.1) + m + 4096; b = m * 600
+			      print (a > b ? a : b) }')"
+	echo "rm -f '$img' && mkudffs --new-file --blocksize=2048 --media-type=hd --udfrev=2.01" \
+	     "--label=BENCH --uuid=0123456789abcdef '$img' $4 >/dev/null &&" \
+	     "cd '$1' && udfclient -W -b 2048 '$img' <'$BENCH_DIR/udfclient-$2.cmds' >/dev/null 2>&1 &&" \
+	     "udfinfo '$img' 2>/dev/null | grep -qx numfiles=$3"
+}
+
+# The speed of the data path (the huge tree): reading every file and writing the same bytes,
+# to the image's file or through the same pipe.  `cat >/dev/null` would be the same here (GNU
+# cat reads what it copies), but the pipe keeps it like the other cases.
+have_datapath() { command -v find >/dev/null || { echo "find missing"; return 1; }; }
+cmd_datapath() {
+	if [ "$3" = - ]; then
+		echo "find '$1' -type f -exec cat {} + | cat >/dev/null"
+	else
+		echo "find '$1' -type f -exec cat {} + >'$3'"
+	fi
+}
+
 have_proto() { [ -x "$tools/isodrive" ] || { echo "isodrive not built (make bench-tools)"; return 1; }; }
 cmd_proto() { echo "'$tools/isodrive' --md5 --reverse-add --read 262144 --fifo 512 --poll 200 -o '$3' '$1'$(sink "$3")"; }
 have_proto_stock() { have_proto; }
@@ -164,7 +236,7 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print "-"; else if (
 # command in cmd-CASE); fails, with the reason on stderr, when it cannot run here
 prepare_case() {
 	name=$1 kind=$2 tree=$3
-	if ! why=$("have_$name"); then
+	if ! why=$("have_$name" "$kind"); then
 		say "bench: $name: skipped: $why"
 		return 1
 	fi
@@ -180,6 +252,10 @@ run_case() {
 	name=$1 kind=$2
 	cmd=$(cat "$BENCH_DIR/cmd-$name")
 	out="$BENCH_DIR/out-$name.iso"
+	# Images written to files: the previous run's dirty pages go to disk first (untimed), or
+	# the run after a 25 GB one pays for its write-back (measured: 27 s for find -exec cat,
+	# then 42 s for mkimage --udf-only right after it).
+	[ "$BENCH_OUT" = pipe ] || sync
 	if ! /usr/bin/time -f '%e %U %S %M' -o "$BENCH_DIR/one" sh -c "$cmd" \
 	     >"$BENCH_DIR/log" 2>&1; then
 		say "bench: $name on $kind failed: $cmd"
@@ -211,7 +287,7 @@ results="$BENCH_DIR/results-$(date -u +%Y%m%dT%H%M%SZ).txt"
 {
 	echo "# make bench $(date -u '+%Y-%m-%d %H:%M UTC'), scale $BENCH_SCALE, $BENCH_RUNS runs," \
 	     "medians, output to $BENCH_OUT, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-	printf '%-6s %-12s %8s %8s %8s\n' tree case wall_s cpu_s rss_MB
+	printf '%-6s %-17s %8s %8s %8s\n' tree case wall_s cpu_s rss_MB
 } | tee "$results"
 
 for kind in $BENCH_TREES; do
@@ -221,28 +297,30 @@ for kind in $BENCH_TREES; do
 	tar -cf - -C "$tree" . | cat >/dev/null
 	# The runs of the cases take turns (A B C A B C ...): a machine whose speed drifts
 	# within minutes then slows every case alike, and ratios stay fair.
-	for name in $BENCH_CASES; do
+	cases=$BENCH_CASES
+	[ "$kind" = huge ] && cases=$BENCH_HUGE_CASES
+	for name in $cases; do
 		if prepare_case "$name" "$kind" "$tree"; then st=run; else st=skip; fi
 		eval "s_${name}=$st"
 	done
 	i=0
 	while [ $i -lt "$BENCH_RUNS" ]; do
 		i=$((i + 1))
-		for name in $BENCH_CASES; do
+		for name in $cases; do
 			eval "st=\$s_${name}"
 			[ "$st" = run ] || continue
 			run_case "$name" "$kind" || eval "s_${name}=fail"
 		done
 	done
-	for name in $BENCH_CASES; do
+	for name in $cases; do
 		eval "st=\$s_${name}"
 		if [ "$st" != run ]; then
-			printf '%-6s %-12s %8s\n' "$kind" "$name" "$st" | tee -a "$results"
+			printf '%-6s %-17s %8s\n' "$kind" "$name" "$st" | tee -a "$results"
 			eval "r_${name}=''"
 			continue
 		fi
 		set -- $(medians "$name")
-		printf '%-6s %-12s %8s %8s %8s\n' "$kind" "$name" "$1" "$2" \
+		printf '%-6s %-17s %8s %8s %8s\n' "$kind" "$name" "$1" "$2" \
 		       "$(awk -v k="$3" 'BEGIN { printf "%.1f", k / 1024 }')" | tee -a "$results"
 		eval "w_${name}=$1 c_${name}=$2 m_${name}=$3 r_${name}=yes"
 	done
@@ -275,6 +353,16 @@ for kind in $BENCH_TREES; do
 		eval "wa=\$w_${a} wb=\$w_${b}"
 		echo "$kind: $a/$b wall $(ratio "$wa" "$wb")" | tee -a "$results"
 	done
-	for name in $BENCH_CASES; do eval "r_${name}=''"; done
+	# UDF only: against the bridge, udfclient and the data path, all three figures
+	for pair in mkimage_udfonly/mkimage_udfbridge mkimage_udfonly/udfclient \
+		    mkimage_udfonly/datapath; do
+		a=${pair%/*} b=${pair#*/}
+		eval "oka=\${r_${a}:-} okb=\${r_${b}:-}"
+		[ -n "$oka" ] && [ -n "$okb" ] || continue
+		eval "wa=\$w_${a} wb=\$w_${b} ca=\$c_${a} cb=\$c_${b} ma=\$m_${a} mb=\$m_${b}"
+		echo "$kind: $a/$b wall $(ratio "$wa" "$wb"), cpu $(ratio "$ca" "$cb")," \
+		     "rss $(ratio "$ma" "$mb")" | tee -a "$results"
+	done
+	for name in $cases; do eval "r_${name}=''"; done
 done
 say "bench: results kept in $results"

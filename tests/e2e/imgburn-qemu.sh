@@ -15,14 +15,7 @@ cp cd.iso root/cd.iso
 cp cd.iso root/bad.iso
 flip_byte root/bad.iso 300000
 
-cat >root/init <<'INIT'
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-for m in /mods/*.ko; do insmod "$m"; done
-for _ in $(seq 1 40); do [ -e /dev/sr1 ] && break; sleep 0.25; done
+guest_init root sr1 <<'INIT'
 echo "@@LIST"
 imgburn --list --json
 echo "@@LIST-RC $?"
@@ -38,7 +31,6 @@ echo "@@BAD-RC $?"
 echo "@@END"
 poweroff -f
 INIT
-chmod +x root/init
 guest_initrd root initrd.gz
 
 timeout -k 5 240 qemu-system-x86_64 -accel tcg -m 512 -nographic -no-reboot \

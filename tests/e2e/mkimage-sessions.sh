@@ -201,21 +201,8 @@ grep -q 'session data match recorded md5' md5m.log || { cat md5m.log; fail "-M: 
 # 5. The kernel mounts the newest session of each and the first one with sbsector=32.
 . "$E2E_DIR/guestlib.sh"
 guest_root root
-iso_ko=$(grep '/isofs.ko' "$GUEST_MODULES/modules.dep" | cut -d: -f1)
-[ -n "$iso_ko" ] || cannot_test "no isofs module in $GUEST_MODULES"
-case "$iso_ko" in
-*.xz) xz -dc "$GUEST_MODULES/$iso_ko" >root/mods/99.ko ;;
-*.zst) zstd -qdc "$GUEST_MODULES/$iso_ko" >root/mods/99.ko ;;
-*) cp "$GUEST_MODULES/$iso_ko" root/mods/99.ko ;;
-esac
-cat >root/init <<'INIT'
-#!/bin/busybox sh
-/bin/busybox --install -s /bin
-mount -t proc proc /proc
-mount -t sysfs sys /sys
-mount -t devtmpfs dev /dev
-for m in /mods/*.ko; do insmod "$m"; done
-for _ in $(seq 1 40); do [ -e /dev/sr2 ] && break; sleep 0.25; done
+guest_modules root isofs
+guest_init root sr2 <<'INIT'
 sums() { (cd "$2" && find . -type f | sort | while read -r f; do echo "@@SUM $1 $(md5sum < "$f" | cut -c1-32) $f"; done); }
 for d in sr0 sr1 sr2; do
 	mkdir -p /m/$d /o/$d
@@ -226,7 +213,6 @@ done
 echo "@@END"
 poweroff -f
 INIT
-chmod +x root/init
 guest_initrd root initrd.gz
 timeout -k 5 240 qemu-system-x86_64 -accel tcg -m 512 -nographic -no-reboot \
 	-kernel "$GUEST_KERNEL" -initrd initrd.gz -append "console=ttyS0 quiet panic=-1" \
