@@ -128,7 +128,7 @@ expect_fail 2 'Joliet needs iso or udf' "$MKIMAGE" --fs joliet -o x.iso tree
 expect_fail 2 'drop -J' "$MKIMAGE" --fs udf -J -o x.iso tree
 # Refused clearly, for now: zisofs; and a root that holds both README names (boot images:
 # mkimage-udf-only-boot.sh).
-expect_fail any 'udf-only with --indev or zisofs' "$MKIMAGE" --udf-only -z -o x.iso tree
+expect_fail any 'udf-only with zisofs' "$MKIMAGE" --udf-only -z -o x.iso tree
 printf 'x\n' >tree/README_UDF.TXT
 expect_fail any 'README' "$MKIMAGE" --udf-only -o x.iso tree
 rm tree/README_UDF.TXT
