@@ -619,6 +619,11 @@ static int make_image(struct job *j)
 		if (j->replay_boot.n_entries > 0 && !o->pad_given && io.pad_blocks == 0)
 			io.pad_blocks = 150;
 	}
+	/* xorriso's native commands have libburn pad after the whole image (write_image), not
+	 * libisofs inside it: tail blocks would lie between the ISO and its appended
+	 * partitions' end, where a GPT gets a "Gap1" entry for them. */
+	if (o->xorriso_burn_padding)
+		io.pad_blocks = 0;
 	j->epoch = io.epoch;
 	struct img_error e;
 	if (o->grow != NULL) {
@@ -742,6 +747,10 @@ static int write_image(struct job *j)
 		return e.code == IMG_EINVAL ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
 	}
 	j->show = o->progress;
+	/* libburn's padding of a native xorriso's stdio: target: 300 KiB, then up to 32
+	 * blocks (measured with xorriso 1.5.4: -padding 0 gives a multiple of 64 KiB too). */
+	if (o->xorriso_burn_padding)
+		img_writer_set_padding(j->writer, 150, 32);
 	if (img_writer_run(j->writer, j->image, on_progress, j, &e) != IMG_OK ||
 	    img_writer_commit(j->writer, &e) != IMG_OK) {
 		img_cli_progress_done();

@@ -48,6 +48,10 @@ struct mk_opts {
 	const char *xorriso_find;    /* as xorriso: -indev OLD -find PATH lists OLD (find.c) */
 	const char *xorriso_find_start; /* PATH absolute and normalised */
 	bool xorriso_pkt_output;     /* -pkt_output on */
+	bool xorriso_burn_padding;   /* native commands without -as mkisofs: no tail blocks; 300
+					KiB of zeros after the whole image (after appended
+					partitions), the output rounded up to 64 KiB, as libburn
+					writes xorriso's result to a stdio: target */
 	struct img_date_change *date_changes; /* -alter_date[_r], in order (owned by the options) */
 	size_t ndate_changes;
 	/* Remastering (--indev): the old image, the image paths to remove (--rm, --rm-r: each

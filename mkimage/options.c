@@ -851,6 +851,7 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 	o->xorriso_find = s->line.find;
 	o->xorriso_find_start = s->line.find_start;
 	o->xorriso_pkt_output = s->line.pkt_output;
+	o->xorriso_burn_padding = s->line.burn_padding && !o->pad_given;
 	o->xorriso_replay = role == MK_ROLE_XORRISO && s->boot_mode != NULL &&
 				strcmp(s->boot_mode, "replay") == 0;
 	if (o->npaths == 0 && o->path_lists == NULL && o->indev == NULL && s->prev == NULL &&

@@ -890,6 +890,8 @@ static enum mk_role_verdict xorriso_line(struct reader *r, struct mk_role_line *
 	if (r->nat.image) {
 		/* xorriso's own defaults, not those of its -as mkisofs (mk_role_defaults). */
 		out->role = MK_ROLE_XORRISO;
+		/* xorriso pads by libisofs's tail blocks only under -as mkisofs (its -pad). */
+		out->burn_padding = !seen_as;
 		/* Without -boot_image any replay xorriso drops a loaded image's El Torito boot
 		 * (and keeps its system area's bytes: mkimage(1)). */
 		if (r->nat.indev && !r->nat.boot) {
