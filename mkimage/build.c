@@ -20,6 +20,7 @@
 #include "common/build/tree.h"
 #include "common/udf/udf_bridge.h"
 #include "common/build/writer.h"
+#include "common/inspect/sessions.h"
 #include "common/inspect/source.h"
 #include "common/inspect/voldesc.h"
 #include "mkimage/boot_options.h"
@@ -62,6 +63,11 @@ struct job {
 	bool replay_unreadable;      /* its reader failed on the old image: said after the import,
 				      * whose message on an image it cannot read comes first */
 	struct img_error replay_err;
+	/* --indev's session: where it starts and (--session N) its own head and end, for
+	 * every reader of the old image (select_indev_session) */
+	uint32_t indev_start, indev_head;
+	uint64_t indev_end;
+	bool indev_selected;
 };
 
 static void job_free(struct job *j)
@@ -376,6 +382,57 @@ static int check_not_indev(const struct mk_opts *o)
 	return -1;
 }
 
+/* --session N: finds session N of --indev (common/inspect/sessions.c, xorriso's numbers). */
+static int select_indev_session(struct job *j)
+{
+	const struct mk_opts *o = j->o;
+	if (o->indev_session == 0)
+		return -1;
+	struct img_error e = {0};
+	struct img_source *src = NULL;
+	if (img_source_open(indev_file(o->indev), NULL, &src, &e) != IMG_OK) {
+		img_cli_error("cannot read the old image", &e);
+		return IMG_EXIT_USAGE;
+	}
+	struct img_session_toc t;
+	int rc = -1;
+	if (img_sessions_scan(src, &t, &e) != IMG_OK) {
+		img_cli_error("cannot read the old image's sessions", &e);
+		rc = IMG_EXIT_USAGE;
+	} else {
+		if (t.state != IMG_SESSIONS_APPENDABLE) {
+			img_cli_fail("%s: --session %d: no ISO 9660 sessions found", o->indev,
+				     o->indev_session);
+			rc = IMG_EXIT_USAGE;
+		} else if (img_session_head(&t, o->indev_session, &j->indev_head, &j->indev_end,
+					    &e) != IMG_OK) {
+			img_cli_fail("%s: --session %d: %s", o->indev, o->indev_session, e.detail);
+			rc = IMG_EXIT_USAGE;
+		} else {
+			j->indev_start = t.sessions[o->indev_session - 1].start;
+			j->indev_selected = true;
+		}
+		img_sessions_free(&t);
+	}
+	img_source_close(src);
+	return rc;
+}
+
+/* Opens --indev for reading, as the session it names (select_indev_session). */
+static int open_indev(const struct job *j, struct img_source **src, struct img_error *e)
+{
+	*src = NULL;
+	int rc = img_source_open(indev_file(j->o->indev), NULL, src, e);
+	if (rc == IMG_OK && j->indev_selected)
+		rc = img_source_select_session(*src, (uint64_t)j->indev_head * 2048, j->indev_end,
+					       e);
+	if (rc != IMG_OK) {
+		img_source_close(*src);
+		*src = NULL;
+	}
+	return rc;
+}
+
 /* --boot replay: the old image's El Torito entries, system area and appended partitions,
  * read again from its bytes (boot_replay.c), to be applied once the tree is complete. */
 static int replay_boot(struct job *j)
@@ -386,7 +443,7 @@ static int replay_boot(struct job *j)
 	struct img_source *src = NULL;
 	img_boot_config_init(&j->replay_boot);
 	j->replay = true;
-	if (img_source_open(path, NULL, &src, &e) != IMG_OK) {
+	if (open_indev(j, &src, &e) != IMG_OK) {
 		j->replay_unreadable = true;
 		j->replay_err = e;
 		return -1;
@@ -534,12 +591,10 @@ static int setup_session(struct job *j)
 static int old_volume_date(struct job *j, struct img_image_opts *io)
 {
 	static char date[17];
-	const char *path = indev_file(j->o->indev);
 	struct img_error e = {0};
 	struct img_source *src = NULL;
 	struct img_vdset set;
-	if (img_source_open(path, NULL, &src, &e) != IMG_OK ||
-	    img_vd_read(src, &set, &e) != IMG_OK) {
+	if (open_indev(j, &src, &e) != IMG_OK || img_vd_read(src, &set, &e) != IMG_OK) {
 		img_source_close(src);
 		img_cli_error("cannot read the old image", &e);
 		return IMG_EXIT_USAGE;
@@ -608,6 +663,8 @@ static int make_image(struct job *j)
 		return IMG_EXIT_USAGE;
 	}
 	int rc;
+	if (o->indev != NULL && (rc = select_indev_session(j)) >= 0)
+		return rc;
 	if (o->indev != NULL && !o->boot_keep_none && !own_boot) {
 		if ((rc = replay_boot(j)) >= 0 || (rc = replace_appended_partitions(j)) >= 0)
 			return rc;
@@ -645,7 +702,7 @@ static int make_image(struct job *j)
 		img_cli_error("cannot create image", &e);
 		return e.code == IMG_EINVAL ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
 	}
-	if (o->indev != NULL && (rc = import_old(j, o->indev, 0)) >= 0)
+	if (o->indev != NULL && (rc = import_old(j, o->indev, j->indev_start)) >= 0)
 		return rc;
 	if ((rc = setup_session(j)) >= 0)
 		return rc;

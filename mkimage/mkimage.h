@@ -59,6 +59,7 @@ struct mk_opts {
 	 * rather than replayed, and whether a Joliet option was given (else Joliet follows
 	 * the old image). */
 	const char *indev;
+	int indev_session;     /* --session N: that session of --indev (0: the newest) */
 	const char **rm, **rm_r;
 	bool boot_keep_none;
 	bool joliet_given;

@@ -39,6 +39,7 @@ struct opt_state {
 	char **hide_lists, **hide_joliet_lists;
 	char *abstract, *biblio, *copyright, *log_file, *file_dates;
 	char *indev, *boot_mode;      /* --indev, --boot */
+	int session;                  /* --session (0: not given) */
 	char **rm, **rm_r;            /* --rm, --rm-r */
 	char **volume_dates;          /* -volume_date KIND TIME, joined (argv_join.c) */
 	char **alter_dates, **alter_dates_r; /* -alter_date[_r] TYPE TIME PATH, joined */
@@ -622,6 +623,9 @@ static struct poptOption table[] = {
 	  "stdio:PATH); PATHs are added on top (a directory merges, anything else of the same "
 	  "name is replaced), --rm and --rm-r remove; unchanged file data is read from OLD",
 	  "OLD" },
+	{ "session", 0, POPT_ARG_INT | ONE, &S.session, 0,
+	  "with --indev: start from session N of OLD (1 the oldest, as xorriso -toc, -load "
+	  "session N and imginfo --sessions number them) instead of the newest", "N" },
 	{ "rm", 0, POPT_ARG_ARGV, &S.rm, 0,
 	  "with --indev: remove PATH (a file, a symlink or an empty directory) of the old image",
 	  "PATH" },
@@ -672,9 +676,9 @@ static int parse_indev(struct mk_opts *o, struct opt_state *s)
 	/* -M and --grow continue an old image too (their own checks: parse_sessions). */
 	bool old = s->prev != NULL || s->grow != NULL;
 	if (s->indev == NULL && !old) {
-		if (s->rm != NULL || s->rm_r != NULL || s->boot_mode != NULL) {
+		if (s->rm != NULL || s->rm_r != NULL || s->boot_mode != NULL || s->session != 0) {
 			img_cli_usage_error("%s needs --indev", s->rm ? "--rm" : s->rm_r ? "--rm-r"
-								 : "--boot");
+								 : s->boot_mode ? "--boot" : "--session");
 			return -1;
 		}
 		return 0;
@@ -688,7 +692,14 @@ static int parse_indev(struct mk_opts *o, struct opt_state *s)
 				    "make a new session: give one of them");
 		return -1;
 	}
+	if (s->session != 0 && (s->indev == NULL || s->session < 0)) {
+		img_cli_usage_error(s->session < 0 ? "--session: N counts from 1"
+						   : "--session needs --indev (-M and --grow continue the "
+						     "newest session)");
+		return -1;
+	}
 	o->indev = s->indev;
+	o->indev_session = s->session;
 	o->rm = (const char **)s->rm;
 	o->rm_r = (const char **)s->rm_r;
 	if (s->boot_mode == NULL || strcmp(s->boot_mode, "replay") == 0) {

@@ -82,6 +82,7 @@ static int severity(const char *s)
 struct native_state {
 	bool image;          /* a command of xorriso's image model (-indev, -map, ...) was seen */
 	bool indev, outdev;  /* -indev, -outdev given */
+	bool load;           /* -load session N given */
 	bool boot;           /* -boot_image any replay or discard said what becomes of the boot */
 	bool committed;      /* -commit seen: only -end may follow */
 	bool ended;          /* -end seen: nothing may follow */
@@ -721,6 +722,36 @@ static enum mk_role_verdict image_command(struct reader *r, bool *taken)
 			return out_of_memory(r);
 		return MK_ROLE_OK;
 	}
+	if (strcmp(a, "-load") == 0) {
+		/* -load session N: which session of the -indev image xorriso loads (its -toc
+		 * numbers), before or after -indev as in xorriso; other addressings (lba,
+		 * sbsector, track, volid) are not taken. */
+		enum mk_role_verdict v = need(r, 2, "session N");
+		if (v != MK_ROLE_OK)
+			return v;
+		const char *kind = r->in[r->i + 1], *n = r->in[r->i + 2];
+		if (strcmp(kind, "session") != 0) {
+			snprintf(r->why, r->why_len, "-load %s: not supported: mkimage loads by "
+				 "session number only (-load session N)", kind);
+			return MK_ROLE_REFUSED;
+		}
+		if (n[0] < '1' || n[0] > '9' || strspn(n, "0123456789") != strlen(n) ||
+		    strlen(n) > 9) {
+			snprintf(r->why, r->why_len, "-load session %s: want a session number "
+				 "(1, 2, ...)", n);
+			return MK_ROLE_USAGE;
+		}
+		if (r->nat.load) {
+			snprintf(r->why, r->why_len, "-load session %s: given twice: mkimage "
+				 "loads one session", n);
+			return MK_ROLE_USAGE;
+		}
+		r->nat.load = true;
+		r->out[r->n++] = "--session";
+		r->out[r->n++] = n;
+		r->i += 2;
+		return MK_ROLE_OK;
+	}
 	if (strcmp(a, "-commit") == 0 || strcmp(a, "-end") == 0) {
 		/* xorriso writes at -commit, -end and the end of the arguments alike. */
 		r->nat.committed = true;
@@ -787,7 +818,8 @@ static enum mk_role_verdict native(struct reader *r)
 	snprintf(r->why, r->why_len, "%s: native xorriso command not supported (mkimage takes "
 		 "-no_rc, -report_about, -boot_image, -volume_date, -indev, -outdev, -map, "
 		 "-update, -rm, -rm_r, -volid, -joliet, -rockridge, -append_partition, "
-		 "-alter_date, -alter_date_r, -compliance, -commit, -end, -pkt_output, -find, "
+		 "-alter_date, -alter_date_r, -compliance, -load session, -commit, -end, "
+		 "-pkt_output, -find, "
 		 "then -as mkisofs ...)",
 		 a);
 	return MK_ROLE_REFUSED;

@@ -123,7 +123,25 @@ START_TEST(xorriso_refusals_name_the_command)
 	char why[300];
 	const char *a[] = { "xorriso", "-load", "sbsector", "16", "-as", "mkisofs", "t" };
 	ck_assert_int_eq(read_line(7, a, &l, why), MK_ROLE_REFUSED);
-	ck_assert_ptr_nonnull(strstr(why, "-load: native xorriso command not supported ("));
+	ck_assert_ptr_nonnull(strstr(why, "-load sbsector: not supported: mkimage loads by "
+				       "session number only"));
+	mk_role_line_free(&l);
+	const char *a2[] = { "xorriso", "-chmod", "0644", "/x", "--", "-as", "mkisofs", "t" };
+	ck_assert_int_eq(read_line(8, a2, &l, why), MK_ROLE_REFUSED);
+	ck_assert_ptr_nonnull(strstr(why, "-chmod: native xorriso command not supported ("));
+	mk_role_line_free(&l);
+	/* -load session N, before -indev: --session N */
+	const char *a3[] = { "xorriso", "-load", "session", "2", "-indev", "old.iso", "-outdev",
+			     "new.iso" };
+	ck_assert_int_eq(read_line(8, a3, &l, why), MK_ROLE_OK);
+	ck_assert_str_eq(l.argv[1], "--session");
+	ck_assert_str_eq(l.argv[2], "2");
+	ck_assert_str_eq(l.argv[3], "--indev");
+	mk_role_line_free(&l);
+	const char *a4[] = { "xorriso", "-indev", "old.iso", "-load", "session", "x", "-outdev",
+			     "new.iso" };
+	ck_assert_int_eq(read_line(8, a4, &l, why), MK_ROLE_USAGE);
+	ck_assert_ptr_nonnull(strstr(why, "-load session x: want a session number"));
 	mk_role_line_free(&l);
 	const char *b[] = { "xorriso", "-boot_image", "grub", "dir=/isolinux", "-as",
 			    "mkisofs", "t" };
