@@ -81,4 +81,9 @@ int mk_build(const struct mk_opts *o);
  * stderr, one quoted path a line on stdout); returns the exit code. */
 int mk_xorriso_find(const struct mk_opts *o);
 
+/* Runs argv as osirrox (the name osirrox, or xorriso with -osirrox on): the extraction
+ * commands mkksiso gives (mkimage/osirrox.c).  -1 when argv is no such line, else the exit
+ * code. */
+int mk_osirrox_main(int argc, const char **argv);
+
 #endif
