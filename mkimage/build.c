@@ -474,6 +474,7 @@ static int import_old(struct job *j, const char *path, uint32_t start)
 		.start_block = start,
 		.drop_boot = true,
 		.joliet_as_old = !o->joliet_given,
+		.attrs_on_old = o->attrs_on_old,
 	};
 	if (img_image_import(j->image, &io) != IMG_OK) {
 		const struct img_error *e = img_image_error(j->image);
@@ -693,7 +694,7 @@ static int make_image(struct job *j)
 		if (img_append_layout(j->append)->kind == IMG_APPEND_BLANK) {
 			struct img_image_opts def;
 			img_image_opts_default(&def);
-			io.volid = io.volid ? io.volid : def.volid;
+			io.volid = io.volid ? io.volid : o->blank_volid ? o->blank_volid : def.volid;
 			io.volset = io.volset ? io.volset : def.volset;
 			io.sysid = io.sysid ? io.sysid : def.sysid;
 		}

@@ -60,6 +60,8 @@ struct mk_opts {
 	 * the old image). */
 	const char *indev;
 	int indev_session;     /* --session N: that session of --indev (0: the newest) */
+	const char *blank_volid; /* the role's default volume id, for a blank --grow target */
+	bool attrs_on_old;     /* -r, -uid, ... also on imported files (xorriso -as mkisofs -M) */
 	const char **rm, **rm_r;
 	bool boot_keep_none;
 	bool joliet_given;

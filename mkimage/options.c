@@ -711,7 +711,9 @@ static int parse_indev(struct mk_opts *o, struct opt_state *s)
 		return -1;
 	}
 	/* The old image's ids stay unless given here (the defaults of a new image, such as
-	 * volume id CDROM, would replace them otherwise). */
+	 * volume id CDROM, would replace them otherwise).  The role's own default volume id
+	 * is kept for the first session of a blank --grow target (xorriso -dev: ISOIMAGE). */
+	o->blank_volid = o->image.volid;
 	o->image.volid = s->volid;
 	o->image.volset = s->volset;
 	o->image.sysid = s->sysid;
@@ -859,6 +861,10 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		return IMG_EXIT_USAGE;
 	/* xorriso's replay runs -report_el_torito cmd, whose -volume_date uuid is the old image's
 	 * modification date (then the new image's volume dates and GPT GUIDs). */
+	/* xorriso -as mkisofs -M applies -r, -uid, -gid, -file-mode and -dir-mode to the old
+	 * session's files as well; genisoimage -M (and mkimage's own role) to the added ones
+	 * only (measured with xorriso 1.5.4 and genisoimage 1.1.11). */
+	o->attrs_on_old = role == MK_ROLE_XORRISOFS || role == MK_ROLE_XORRISO;
 	o->xorriso_find = s->line.find;
 	o->xorriso_find_start = s->line.find_start;
 	o->xorriso_pkt_output = s->line.pkt_output;

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* The old image as libisofs reads it: our source (bounds-checked reads at absolute offsets)
  * and the first read error, which libisofs reports only as a code. */
@@ -357,6 +358,34 @@ static void hide_from_joliet(IsoDir *dir)
 	iso_dir_iter_free(it);
 }
 
+/* The attribute options of o on node and everything below it, as image.c gives them to the
+ * added files (img_image_node_owner_mode): -r's owners and modes, then -dir-mode on
+ * directories, -file-mode on regular files, -uid, -gid. */
+static void apply_attr_options(IsoNode *node, const struct img_image_opts *o, int depth)
+{
+	mode_t mode = iso_node_get_mode(node);
+	mode_t perm = o->rationalize ? img_image_rational_mode(mode) : mode & 07777;
+	if (S_ISDIR(mode) && o->have_dir_mode)
+		perm = o->dir_mode;
+	else if (S_ISREG(mode) && o->have_file_mode)
+		perm = o->file_mode;
+	iso_node_set_permissions(node, perm);
+	if (o->rationalize || o->have_uid)
+		iso_node_set_uid(node, o->have_uid ? o->uid : 0);
+	if (o->rationalize || o->have_gid)
+		iso_node_set_gid(node, o->have_gid ? o->gid : 0);
+	/* libisofs's own trees are no deeper than its reader allows; this bounds recursion. */
+	if (iso_node_get_type(node) != LIBISO_DIR || depth > 1024)
+		return;
+	IsoDirIter *it = NULL;
+	if (iso_dir_get_children((IsoDir *)node, &it) < 0)
+		return;
+	IsoNode *kid;
+	while (iso_dir_iter_next(it, &kid) == 1)
+		apply_attr_options(kid, o, depth + 1);
+	iso_dir_iter_free(it);
+}
+
 /* An imported file with data, and where its data lies in the old image. */
 struct old_extent {
 	IsoNode *node;
@@ -636,6 +665,9 @@ int img_image_import(struct img_image *img, const struct img_import_opts *o)
 	if (in->rock && (rc = img_import_names_to_charset(img, (IsoDir *)root, io->input_charset,
 							 old->name)) != IMG_OK)
 		return rc;
+	if (o->attrs_on_old && (io->rationalize || io->have_dir_mode || io->have_file_mode ||
+				io->have_uid || io->have_gid))
+		apply_attr_options(root, io, 1);
 	if (link_shared_extents((IsoDir *)root) != IMG_OK)
 		return img_error_set(err, IMG_ENOMEM, "%s: hard links", old->name);
 	if (in->md5 && !io->md5)

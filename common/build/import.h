@@ -30,6 +30,10 @@ struct img_import_opts {
 	/* Write a Joliet tree exactly when the old session had one (img's options decide
 	 * otherwise).  Rock Ridge is never decided here: the caller's options say. */
 	bool joliet_as_old;
+	/* Apply the image's attribute options (-r, -uid, -gid, -file-mode, -dir-mode) to the
+	 * imported files too, as xorriso -as mkisofs does with -M (genisoimage -M leaves the
+	 * previous session's files as they were: false). */
+	bool attrs_on_old;
 };
 
 /* What the import found (valid after img_image_import succeeded). */

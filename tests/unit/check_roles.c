@@ -238,11 +238,19 @@ START_TEST(xorriso_mkksiso_line)
 	ck_assert_int_eq(read_line(8, c1, &l, why), MK_ROLE_OK);
 	line_is(&l, wc, 7);
 	mk_role_line_free(&l);
-	/* -dev is xorriso's growing: a session appended in place. */
-	const char *c2[] = { "xorriso", "-dev", "/x.iso", "-map", "/", "/d" };
-	ck_assert_int_eq(read_line(6, c2, &l, why), MK_ROLE_REFUSED);
-	ck_assert_ptr_nonnull(strstr(why, "-dev /x.iso: not supported: xorriso would add a "
-				     "session"));
+	/* -dev is xorriso's growing: a session appended in place, mkimage --grow. */
+	const char *c2[] = { "xorriso", "-dev", "stdio:/x.iso", "-map", "/", "/d" };
+	ck_assert_int_eq(read_line(6, c2, &l, why), MK_ROLE_OK);
+	ck_assert_str_eq(l.argv[1], "--grow");
+	ck_assert_str_eq(l.argv[2], "/x.iso");
+	ck_assert(l.burn_padding);
+	mk_role_line_free(&l);
+	const char *c3[] = { "xorriso", "-dev", "/x.iso", "-outdev", "/y.iso" };
+	ck_assert_int_eq(read_line(5, c3, &l, why), MK_ROLE_USAGE);
+	ck_assert_ptr_nonnull(strstr(why, "after -dev"));
+	mk_role_line_free(&l);
+	const char *c4[] = { "xorriso", "-dev", "/dev/sr0", "-map", "/", "/d" };
+	ck_assert_int_eq(read_line(6, c4, &l, why), MK_ROLE_REFUSED);
 	mk_role_line_free(&l);
 }
 END_TEST
