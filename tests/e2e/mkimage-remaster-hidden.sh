@@ -4,9 +4,10 @@
 # -hide iso_rr) stay in Joliet only, with their data.  isoinfo (-R and -J) and xorriso
 # (-read_fs norock: its Joliet view) list both trees of the old and the new image; the contents
 # are read back by isoinfo -J -x and bsdtar.  An image whose names Joliet mangles (forbidden
-# characters, names past 64 characters) loses and gains nothing; --udf on top works too.
+# characters, names past 64 characters) loses and gains nothing; with --udf the UDF view
+# (7-Zip) shows the entries of both trees.
 . "$E2E_DIR/lib.sh"
-need xorriso genisoimage isoinfo bsdtar sha256sum
+need xorriso genisoimage isoinfo bsdtar sha256sum 7z
 
 mkdir -p t/sub/deep t/jhid/in t/rrhid/in
 echo visible >t/visible.txt
@@ -77,6 +78,11 @@ check x.iso xn.iso
 # genisoimage's role (Joliet names without versions) and a UDF view on top
 "$MKIMAGE" -as genisoimage -quiet -R -J --indev x.iso --udf -o xu.iso add
 check x.iso xu.iso
+# the UDF view shows what either tree lists (the bridge's rule), Joliet-only data included
+LC_ALL=C.UTF-8 7z x -tudf -oxu xu.iso >7z.log 2>&1 || { cat 7z.log >&2; fail "7z x xu.iso"; }
+[ "$(cat xu/rronly.txt)" = "rr hidden" ] && [ "$(cat xu/rrhid/in/z.txt)" = \
+	"in an rr-hidden dir" ] && [ "$(cat xu/jhidden.txt)" = "joliet hidden" ] ||
+	fail "xu.iso: the UDF view lacks an entry or its data"
 
 # ---- names Joliet mangles, nothing hidden: nothing lost, nothing doubled ----
 mkdir -p m/dir "m/$(printf 'Q%.0s' $(seq 1 80))dir"
