@@ -69,6 +69,15 @@ gsum=$(sha256sum g.iso)
 "$MKIMAGE" -quiet --indev g.iso -o gn.iso add
 check g.iso gn.iso
 [ "$(sha256sum g.iso)" = "$gsum" ] || fail "g.iso changed"
+# gn.iso (mkimage's role: Joliet names with ";1") remastered again: the same entries hidden and
+# Joliet-only (4 and 4), none taken for another because of its version suffix
+"$MKIMAGE" -v --indev gn.iso -o gnn.iso 2>gnn.log
+grep -q 'gn.iso: 4 entries kept out of the Joliet tree, 4 only in it' gnn.log ||
+	{ cat gnn.log; fail "gn.iso: hidden entries counted otherwise"; }
+for v in -R -J; do
+	cmp -s <(isoinfo $v -f -i gn.iso | sort) <(isoinfo $v -f -i gnn.iso | sort) ||
+		fail "gnn.iso: isoinfo $v lists another tree than gn.iso's"
+done
 
 # ---- xorriso ----
 xorriso -outdev x.iso -map t / -hide joliet /jhidden.txt /sub/jhid2.txt /jhid /empty_jhidden -- \
