@@ -170,10 +170,11 @@ static int old_stream_repeatable(IsoStream *st)
 static void old_stream_id(IsoStream *st, unsigned int *fs_id, dev_t *dev_id, ino_t *ino_id)
 {
 	const struct old_stream *s = st->data;
-	/* one "file" per extent: two entries of one extent are one file, as in the old image */
+	/* one "file" per extent and size: two entries of one extent are one file, as in the
+	 * old image; the size in the low bits keeps entries that only start alike apart */
 	*fs_id = OLD_STREAM_FS_ID;
 	*dev_id = 0;
-	*ino_id = (ino_t)s->block << 1 | (s->size == 0);
+	*ino_id = (ino_t)((uint64_t)s->block << 32 | (s->size & 0xffffffffu));
 }
 
 static void old_stream_free(IsoStream *st)
