@@ -191,7 +191,7 @@ fuzz:
 # a directory of their own, off PATH, so the distribution's genisoimage and xorriso are not
 # shadowed unless a user puts it first.  Relative links: the tree can be moved (DESTDIR).
 COMPATDIR ?= $(PREFIX)/lib/mkimage/compat
-COMPAT_NAMES := mkisofs genisoimage xorrisofs xorriso
+COMPAT_NAMES := mkisofs genisoimage xorrisofs xorriso osirrox
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(COMPATDIR)

@@ -20,6 +20,7 @@
 #include "common/build/tree.h"
 #include "common/udf/udf_bridge.h"
 #include "common/build/writer.h"
+#include "common/inspect/sessions.h"
 #include "common/inspect/source.h"
 #include "common/inspect/voldesc.h"
 #include "mkimage/boot_options.h"
@@ -63,6 +64,11 @@ struct job {
 				      * whose message on an image it cannot read comes first */
 	struct img_error replay_err;
 	uint32_t prev_end;           /* -M: the end of the session at LAST (img_append_check_prev) */
+	/* --indev's session: where it starts and (--session N) its own head and end, for
+	 * every reader of the old image (select_indev_session) */
+	uint32_t indev_start, indev_head;
+	uint64_t indev_end;
+	bool indev_selected;
 };
 
 static void job_free(struct job *j)
@@ -392,6 +398,57 @@ static int check_not_indev(const struct mk_opts *o)
 	return -1;
 }
 
+/* --session N: finds session N of --indev (common/inspect/sessions.c, xorriso's numbers). */
+static int select_indev_session(struct job *j)
+{
+	const struct mk_opts *o = j->o;
+	if (o->indev_session == 0)
+		return -1;
+	struct img_error e = {0};
+	struct img_source *src = NULL;
+	if (img_source_open(indev_file(o->indev), NULL, &src, &e) != IMG_OK) {
+		img_cli_error("cannot read the old image", &e);
+		return IMG_EXIT_USAGE;
+	}
+	struct img_session_toc t;
+	int rc = -1;
+	if (img_sessions_scan(src, &t, &e) != IMG_OK) {
+		img_cli_error("cannot read the old image's sessions", &e);
+		rc = IMG_EXIT_USAGE;
+	} else {
+		if (t.state != IMG_SESSIONS_APPENDABLE) {
+			img_cli_fail("%s: --session %d: no ISO 9660 sessions found", o->indev,
+				     o->indev_session);
+			rc = IMG_EXIT_USAGE;
+		} else if (img_session_head(&t, o->indev_session, &j->indev_head, &j->indev_end,
+					    &e) != IMG_OK) {
+			img_cli_fail("%s: --session %d: %s", o->indev, o->indev_session, e.detail);
+			rc = IMG_EXIT_USAGE;
+		} else {
+			j->indev_start = t.sessions[o->indev_session - 1].start;
+			j->indev_selected = true;
+		}
+		img_sessions_free(&t);
+	}
+	img_source_close(src);
+	return rc;
+}
+
+/* Opens --indev for reading, as the session it names (select_indev_session). */
+static int open_indev(const struct job *j, struct img_source **src, struct img_error *e)
+{
+	*src = NULL;
+	int rc = img_source_open(indev_file(j->o->indev), NULL, src, e);
+	if (rc == IMG_OK && j->indev_selected)
+		rc = img_source_select_session(*src, (uint64_t)j->indev_head * 2048, j->indev_end,
+					       e);
+	if (rc != IMG_OK) {
+		img_source_close(*src);
+		*src = NULL;
+	}
+	return rc;
+}
+
 /* --boot replay: the old image's El Torito entries, system area and appended partitions,
  * read again from its bytes (boot_replay.c), to be applied once the tree is complete.  name is
  * the old image as the command line gave it, path the file; a session that does not start at
@@ -406,7 +463,7 @@ static int replay_boot(struct job *j, const char *name, const char *path, uint32
 	img_boot_config_init(&j->replay_boot);
 	j->replay = true;
 	if (img_source_open(path, NULL, &src, &e) != IMG_OK ||
-	    (head_block != 0 &&
+	    ((head_block != 0 || end_block != 0) &&
 	     img_source_select_session(src, (uint64_t)head_block * 2048,
 				       end_block ? (uint64_t)end_block * 2048 : UINT64_MAX,
 				       &e) != IMG_OK)) {
@@ -442,6 +499,7 @@ static int import_old(struct job *j, const char *path, uint32_t start)
 		.start_block = start,
 		.drop_boot = true,
 		.joliet_as_old = !o->joliet_given,
+		.attrs_on_old = o->attrs_on_old,
 	};
 	if (img_image_import(j->image, &io) != IMG_OK) {
 		const struct img_error *e = img_image_error(j->image);
@@ -493,7 +551,7 @@ static int open_grow_target(struct job *j, struct img_image_opts *io)
 	if (l->kind == IMG_APPEND_BLANK) {
 		struct img_image_opts def;
 		img_image_opts_default(&def);
-		io->volid = io->volid ? io->volid : def.volid;
+		io->volid = io->volid ? io->volid : o->blank_volid ? o->blank_volid : def.volid;
 		io->volset = io->volset ? io->volset : def.volset;
 		io->sysid = io->sysid ? io->sysid : def.sysid;
 		img_cli_verbose("%s is blank: the first session goes at block %u", o->grow,
@@ -592,12 +650,10 @@ static int setup_session(struct job *j)
 static int old_volume_date(struct job *j, struct img_image_opts *io)
 {
 	static char date[17];
-	const char *path = indev_file(j->o->indev);
 	struct img_error e = {0};
 	struct img_source *src = NULL;
 	struct img_vdset set;
-	if (img_source_open(path, NULL, &src, &e) != IMG_OK ||
-	    img_vd_read(src, &set, &e) != IMG_OK) {
+	if (open_indev(j, &src, &e) != IMG_OK || img_vd_read(src, &set, &e) != IMG_OK) {
 		img_source_close(src);
 		img_cli_error("cannot read the old image", &e);
 		return IMG_EXIT_USAGE;
@@ -671,6 +727,8 @@ static int make_image(struct job *j)
 		return rc;
 	if (o->prev != NULL && (rc = check_prev_session(j)) >= 0)
 		return rc;
+	if (o->indev != NULL && (rc = select_indev_session(j)) >= 0)
+		return rc;
 	/* The setup replayed: the old image's (--indev), the session a new one continues
 	 * (--grow: the target as its head names the newest session; -M: the session at LAST),
 	 * unless the target is blank or the command line makes a boot setup of its own. */
@@ -678,7 +736,9 @@ static int make_image(struct job *j)
 		      (o->indev != NULL || o->prev != NULL ||
 		       (o->grow != NULL && img_append_layout(j->append)->kind != IMG_APPEND_BLANK));
 	if (replay) {
-		rc = o->indev ? replay_boot(j, o->indev, indev_file(o->indev), 0, 0)
+		rc = o->indev ? replay_boot(j, o->indev, indev_file(o->indev),
+					    j->indev_selected ? j->indev_head : 0,
+					    j->indev_selected ? (uint32_t)(j->indev_end / 2048) : 0)
 		     : o->grow ? replay_boot(j, o->grow, img_append_path(j->append), 0, 0)
 			       : replay_boot(j, o->prev, indev_file(o->prev), o->c_last,
 					     j->prev_end);
@@ -695,12 +755,17 @@ static int make_image(struct job *j)
 		if (j->replay_boot.n_entries > 0 && !o->pad_given && io.pad_blocks == 0)
 			io.pad_blocks = 150;
 	}
+	/* xorriso's native commands have libburn pad after the whole image (write_image), not
+	 * libisofs inside it: tail blocks would lie between the ISO and its appended
+	 * partitions' end, where a GPT gets a "Gap1" entry for them. */
+	if (o->xorriso_burn_padding)
+		io.pad_blocks = 0;
 	j->epoch = io.epoch;
 	if (img_image_new(&io, on_note, j, &j->image, &e) != IMG_OK) {
 		img_cli_error("cannot create image", &e);
 		return e.code == IMG_EINVAL ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
 	}
-	if (o->indev != NULL && (rc = import_old(j, o->indev, 0)) >= 0)
+	if (o->indev != NULL && (rc = import_old(j, o->indev, j->indev_start)) >= 0)
 		return rc;
 	if ((rc = setup_session(j)) >= 0)
 		return rc;
@@ -802,6 +867,10 @@ static int write_image(struct job *j)
 		return e.code == IMG_EINVAL ? IMG_EXIT_USAGE : IMG_EXIT_FAIL;
 	}
 	j->show = o->progress;
+	/* libburn's padding of a native xorriso's stdio: target: 300 KiB, then up to 32
+	 * blocks (measured with xorriso 1.5.4: -padding 0 gives a multiple of 64 KiB too). */
+	if (o->xorriso_burn_padding)
+		img_writer_set_padding(j->writer, 150, 32);
 	if (img_writer_run(j->writer, j->image, on_progress, j, &e) != IMG_OK ||
 	    img_writer_commit(j->writer, &e) != IMG_OK) {
 		img_cli_progress_done();

@@ -16,9 +16,12 @@ static void on_signal(int sig)
 int main(int argc, char **argv)
 {
 	img_cli_init("mkimage");
+	int rc = mk_osirrox_main(argc, (const char **)argv);
+	if (rc >= 0)
+		return rc;
 	struct mk_opts o;
 	void *state = NULL;
-	int rc = mk_options_parse(argc, (const char **)argv, &o, &state);
+	rc = mk_options_parse(argc, (const char **)argv, &o, &state);
 	if (rc >= 0) {
 		mk_options_free(state);
 		return rc;

@@ -49,6 +49,10 @@ struct mk_opts {
 	const char *xorriso_find;    /* as xorriso: -indev OLD -find PATH lists OLD (find.c) */
 	const char *xorriso_find_start; /* PATH absolute and normalised */
 	bool xorriso_pkt_output;     /* -pkt_output on */
+	bool xorriso_burn_padding;   /* native commands without -as mkisofs: no tail blocks; 300
+					KiB of zeros after the whole image (after appended
+					partitions), the output rounded up to 64 KiB, as libburn
+					writes xorriso's result to a stdio: target */
 	struct img_date_change *date_changes; /* -alter_date[_r], in order (owned by the options) */
 	size_t ndate_changes;
 	/* Remastering (--indev): the old image, the image paths to remove (--rm, --rm-r: each
@@ -56,6 +60,9 @@ struct mk_opts {
 	 * rather than replayed, and whether a Joliet option was given (else Joliet follows
 	 * the old image). */
 	const char *indev;
+	int indev_session;     /* --session N: that session of --indev (0: the newest) */
+	const char *blank_volid; /* the role's default volume id, for a blank --grow target */
+	bool attrs_on_old;     /* -r, -uid, ... also on imported files (xorriso -as mkisofs -M) */
 	const char **rm, **rm_r;
 	bool boot_keep_none;
 	bool joliet_given;
@@ -76,5 +83,10 @@ int mk_build(const struct mk_opts *o);
 /* Lists o->indev's tree below o->xorriso_find_start as xorriso -find does (the volume id on
  * stderr, one quoted path a line on stdout); returns the exit code. */
 int mk_xorriso_find(const struct mk_opts *o);
+
+/* Runs argv as osirrox (the name osirrox, or xorriso with -osirrox on): the extraction
+ * commands mkksiso gives (mkimage/osirrox.c).  -1 when argv is no such line, else the exit
+ * code. */
+int mk_osirrox_main(int argc, const char **argv);
 
 #endif

@@ -39,6 +39,7 @@ struct opt_state {
 	char **hide_lists, **hide_joliet_lists, **hide_udf, **hide_udf_lists;
 	char *abstract, *biblio, *copyright, *log_file, *file_dates;
 	char *indev, *boot_mode;      /* --indev, --boot */
+	int session;                  /* --session (0: not given) */
 	char **rm, **rm_r;            /* --rm, --rm-r */
 	char **volume_dates;          /* -volume_date KIND TIME, joined (argv_join.c) */
 	char **alter_dates, **alter_dates_r; /* -alter_date[_r] TYPE TIME PATH, joined */
@@ -628,6 +629,9 @@ static struct poptOption table[] = {
 	  "stdio:PATH); PATHs are added on top (a directory merges, anything else of the same "
 	  "name is replaced), --rm and --rm-r remove; unchanged file data is read from OLD",
 	  "OLD" },
+	{ "session", 0, POPT_ARG_INT | ONE, &S.session, 0,
+	  "with --indev: start from session N of OLD (1 the oldest, as xorriso -toc, -load "
+	  "session N and imginfo --sessions number them) instead of the newest", "N" },
 	{ "rm", 0, POPT_ARG_ARGV, &S.rm, 0,
 	  "with --indev: remove PATH (a file, a symlink or an empty directory) of the old image",
 	  "PATH" },
@@ -679,9 +683,9 @@ static int parse_indev(struct mk_opts *o, struct opt_state *s)
 	/* -M and --grow continue an old image too (their own checks: parse_sessions). */
 	bool old = s->prev != NULL || s->grow != NULL;
 	if (s->indev == NULL && !old) {
-		if (s->rm != NULL || s->rm_r != NULL || s->boot_mode != NULL) {
+		if (s->rm != NULL || s->rm_r != NULL || s->boot_mode != NULL || s->session != 0) {
 			img_cli_usage_error("%s needs --indev", s->rm ? "--rm" : s->rm_r ? "--rm-r"
-								 : "--boot");
+								 : s->boot_mode ? "--boot" : "--session");
 			return -1;
 		}
 		return 0;
@@ -695,7 +699,14 @@ static int parse_indev(struct mk_opts *o, struct opt_state *s)
 				    "make a new session: give one of them");
 		return -1;
 	}
+	if (s->session != 0 && (s->indev == NULL || s->session < 0)) {
+		img_cli_usage_error(s->session < 0 ? "--session: N counts from 1"
+						   : "--session needs --indev (-M and --grow continue the "
+						     "newest session)");
+		return -1;
+	}
 	o->indev = s->indev;
+	o->indev_session = s->session;
 	o->rm = (const char **)s->rm;
 	o->rm_r = (const char **)s->rm_r;
 	if (s->boot_mode == NULL || strcmp(s->boot_mode, "replay") == 0) {
@@ -707,7 +718,9 @@ static int parse_indev(struct mk_opts *o, struct opt_state *s)
 		return -1;
 	}
 	/* The old image's ids stay unless given here (the defaults of a new image, such as
-	 * volume id CDROM, would replace them otherwise). */
+	 * volume id CDROM, would replace them otherwise).  The role's own default volume id
+	 * is kept for the first session of a blank --grow target (xorriso -dev: ISOIMAGE). */
+	o->blank_volid = o->image.volid;
 	o->image.volid = s->volid;
 	o->image.volset = s->volset;
 	o->image.sysid = s->sysid;
@@ -858,9 +871,14 @@ int mk_options_parse(int argc, const char **argv, struct mk_opts *o, void **stat
 		return IMG_EXIT_USAGE;
 	/* xorriso's replay runs -report_el_torito cmd, whose -volume_date uuid is the old image's
 	 * modification date (then the new image's volume dates and GPT GUIDs). */
+	/* xorriso -as mkisofs -M applies -r, -uid, -gid, -file-mode and -dir-mode to the old
+	 * session's files as well; genisoimage -M (and mkimage's own role) to the added ones
+	 * only (measured with xorriso 1.5.4 and genisoimage 1.1.11). */
+	o->attrs_on_old = role == MK_ROLE_XORRISOFS || role == MK_ROLE_XORRISO;
 	o->xorriso_find = s->line.find;
 	o->xorriso_find_start = s->line.find_start;
 	o->xorriso_pkt_output = s->line.pkt_output;
+	o->xorriso_burn_padding = s->line.burn_padding && !o->pad_given;
 	o->xorriso_replay = role == MK_ROLE_XORRISO && s->boot_mode != NULL &&
 				strcmp(s->boot_mode, "replay") == 0;
 	if (o->npaths == 0 && o->path_lists == NULL && o->indev == NULL && s->prev == NULL &&

@@ -82,6 +82,8 @@ static int severity(const char *s)
 struct native_state {
 	bool image;          /* a command of xorriso's image model (-indev, -map, ...) was seen */
 	bool indev, outdev;  /* -indev, -outdev given */
+	bool load;           /* -load session N given */
+	bool dev;            /* -dev given (growing: --grow) */
 	bool boot;           /* -boot_image any replay or discard said what becomes of the boot */
 	bool committed;      /* -commit seen: only -end may follow */
 	bool ended;          /* -end seen: nothing may follow */
@@ -419,12 +421,44 @@ static enum mk_role_verdict device(struct reader *r, const char *cmd)
 	if (v != MK_ROLE_OK)
 		return v;
 	const char *addr = r->in[++r->i];
-	if (strcmp(cmd, "-dev") == 0) {
-		snprintf(r->why, r->why_len, "-dev %s: not supported: xorriso would add a session "
-			 "to %s (growing); give -indev OLD -outdev NEW for a new image", addr, addr);
-		return MK_ROLE_REFUSED;
+	bool dev = strcmp(cmd, "-dev") == 0;
+	bool in = strcmp(cmd, "-indev") == 0, out = !in && !dev;
+	if (dev) {
+		/* Growing in place: mkimage --grow, which writes the new session at the end of
+		 * ADDR and then its head (libisoburn's layout, as xorriso -dev on a file or a
+		 * block device).  A drive is for imgburn. */
+		if (r->nat.dev || r->nat.indev || r->nat.outdev) {
+			snprintf(r->why, r->why_len, "-dev %s: with another -dev, -indev or -outdev: "
+				 "mkimage grows one image or makes one from another", addr);
+			return MK_ROLE_USAGE;
+		}
+		if (strncmp(addr, "mmc:", 4) == 0 ||
+		    (strncmp(addr, "/dev/sr", 7) == 0 || strncmp(addr, "/dev/scd", 8) == 0)) {
+			snprintf(r->why, r->why_len, "-dev %s: not supported: mkimage grows image "
+				 "files and block devices (an optical drive: mkimage -M ... | "
+				 "imgburn --multi)", addr);
+			return MK_ROLE_REFUSED;
+		}
+		if (addr[0] == '\0' || strcmp(addr, "stdio:") == 0) {
+			snprintf(r->why, r->why_len, "-dev \"%s\": not supported: mkimage makes one "
+				 "image per run (nothing to give up)", addr);
+			return MK_ROLE_REFUSED;
+		}
+		if (r->nat.nadded > 0 || r->nat.ndated > 0) {
+			snprintf(r->why, r->why_len, "-dev %s: after changes to the image: xorriso "
+				 "refuses that too (give -dev first)", addr);
+			return MK_ROLE_USAGE;
+		}
+		r->nat.image = r->nat.dev = true;
+		r->out[r->n++] = "--grow";
+		r->out[r->n++] = strncmp(addr, "stdio:", 6) == 0 ? addr + 6 : addr;
+		return MK_ROLE_OK;
 	}
-	bool in = strcmp(cmd, "-indev") == 0, out = !in;
+	if (r->nat.dev) {
+		snprintf(r->why, r->why_len, "%s %s: after -dev: mkimage grows one image or makes "
+			 "one from another", cmd, addr);
+		return MK_ROLE_USAGE;
+	}
 	if (strncmp(addr, "mmc:", 4) == 0 || (strncmp(addr, "/dev/", 5) == 0 && out)) {
 		snprintf(r->why, r->why_len, "%s %s: not supported: mkimage writes image files "
 			 "(give stdio:PATH, or pipe the image into imgburn)", cmd, addr);
@@ -721,6 +755,36 @@ static enum mk_role_verdict image_command(struct reader *r, bool *taken)
 			return out_of_memory(r);
 		return MK_ROLE_OK;
 	}
+	if (strcmp(a, "-load") == 0) {
+		/* -load session N: which session of the -indev image xorriso loads (its -toc
+		 * numbers), before or after -indev as in xorriso; other addressings (lba,
+		 * sbsector, track, volid) are not taken. */
+		enum mk_role_verdict v = need(r, 2, "session N");
+		if (v != MK_ROLE_OK)
+			return v;
+		const char *kind = r->in[r->i + 1], *n = r->in[r->i + 2];
+		if (strcmp(kind, "session") != 0) {
+			snprintf(r->why, r->why_len, "-load %s: not supported: mkimage loads by "
+				 "session number only (-load session N)", kind);
+			return MK_ROLE_REFUSED;
+		}
+		if (n[0] < '1' || n[0] > '9' || strspn(n, "0123456789") != strlen(n) ||
+		    strlen(n) > 9) {
+			snprintf(r->why, r->why_len, "-load session %s: want a session number "
+				 "(1, 2, ...)", n);
+			return MK_ROLE_USAGE;
+		}
+		if (r->nat.load) {
+			snprintf(r->why, r->why_len, "-load session %s: given twice: mkimage "
+				 "loads one session", n);
+			return MK_ROLE_USAGE;
+		}
+		r->nat.load = true;
+		r->out[r->n++] = "--session";
+		r->out[r->n++] = n;
+		r->i += 2;
+		return MK_ROLE_OK;
+	}
 	if (strcmp(a, "-commit") == 0 || strcmp(a, "-end") == 0) {
 		/* xorriso writes at -commit, -end and the end of the arguments alike. */
 		r->nat.committed = true;
@@ -787,7 +851,8 @@ static enum mk_role_verdict native(struct reader *r)
 	snprintf(r->why, r->why_len, "%s: native xorriso command not supported (mkimage takes "
 		 "-no_rc, -report_about, -boot_image, -volume_date, -indev, -outdev, -map, "
 		 "-update, -rm, -rm_r, -volid, -joliet, -rockridge, -append_partition, "
-		 "-alter_date, -alter_date_r, -compliance, -commit, -end, -pkt_output, -find, "
+		 "-alter_date, -alter_date_r, -compliance, -load session, -commit, -end, "
+		 "-pkt_output, -find, "
 		 "then -as mkisofs ...)",
 		 a);
 	return MK_ROLE_REFUSED;
@@ -870,7 +935,7 @@ static enum mk_role_verdict xorriso_line(struct reader *r, struct mk_role_line *
 	for (int k = 1; k < r->n; k++)
 		info |= strcmp(r->out[k], "-help") == 0 || strcmp(r->out[k], "-version") == 0;
 	/* A listing takes -indev OLD and -quiet (-report_about), nothing that makes an image. */
-	bool makes = seen_as || r->nat.outdev;
+	bool makes = seen_as || r->nat.outdev || r->nat.dev;
 	for (int k = 1; k < r->n; k++) {
 		if (strcmp(r->out[k], "--indev") == 0)
 			k++;
@@ -882,7 +947,7 @@ static enum mk_role_verdict xorriso_line(struct reader *r, struct mk_role_line *
 			 "mkimage lists an image or writes one");
 		return MK_ROLE_REFUSED;
 	}
-	if (!seen_as && !info && !r->nat.outdev && r->line->find == NULL) {
+	if (!seen_as && !info && !r->nat.outdev && !r->nat.dev && r->line->find == NULL) {
 		snprintf(r->why, r->why_len, "as xorriso, mkimage needs -outdev or -as mkisofs ARGS "
 			 "after the native commands");
 		return MK_ROLE_USAGE;
@@ -890,6 +955,9 @@ static enum mk_role_verdict xorriso_line(struct reader *r, struct mk_role_line *
 	if (r->nat.image) {
 		/* xorriso's own defaults, not those of its -as mkisofs (mk_role_defaults). */
 		out->role = MK_ROLE_XORRISO;
+		/* xorriso pads by libisofs's tail blocks only under -as mkisofs (its -pad);
+		 * growing (-dev) leaves libburn's padding past the session, unused. */
+		out->burn_padding = !seen_as && (r->nat.outdev || r->nat.dev);
 		/* Without -boot_image any replay xorriso drops a loaded image's El Torito boot
 		 * (and keeps its system area's bytes: mkimage(1)). */
 		if (r->nat.indev && !r->nat.boot) {

@@ -45,6 +45,9 @@ struct mk_role_line {
 	const char *find;       /* -indev OLD -find [PATH]: list OLD's tree (mkimage/find.c) */
 	const char *find_start; /* PATH from /, normalised */
 	bool pkt_output;        /* -pkt_output on: "R:1: " before each listed path */
+	bool burn_padding;      /* native commands make the image, no -as mkisofs: xorriso
+				   has libburn pad it (300 KiB after the whole image, the
+				   output then a multiple of 64 KiB), not libisofs */
 };
 
 enum mk_role_verdict {

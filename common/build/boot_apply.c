@@ -375,7 +375,9 @@ static int apply_system_area(const struct img_boot_config *cfg, IsoImage *image,
 		if (rc < 0)
 			return isofs_error(err, rc, "system area", cfg->mbr_file);
 	}
-	if (cfg->partition_offset &&
+	/* The geometry goes with the offset in libisofs's call: -partition_hd_cyl and
+	 * -partition_sec_hd apply without -partition_offset too, as in xorriso. */
+	if ((cfg->partition_offset || cfg->heads_per_cyl > 0 || cfg->secs_per_head > 0) &&
 	    (rc = iso_write_opts_set_part_offset(opts, cfg->partition_offset, cfg->secs_per_head,
 						 cfg->heads_per_cyl)) < 0)
 		return isofs_error(err, rc, "-partition_offset", NULL);

@@ -127,7 +127,9 @@ static int replay_entry(const struct img_replay_entry *e, int index, const char 
 	return IMG_OK;
 }
 
-static int replay(const struct img_replay_scan *s, const char *old_path,
+/* base: the 512-byte block where the replayed session's own system area lies (0, or an older
+ * session's start in a grown image: img_source_select_session). */
+static int replay(const struct img_replay_scan *s, const char *old_path, uint64_t base,
 		  struct img_boot_config *cfg, struct img_error *err)
 {
 	if (s->unsupported[0])
@@ -155,7 +157,7 @@ static int replay(const struct img_replay_scan *s, const char *old_path,
 		char zero[64];
 		snprintf(zero, sizeof(zero), "zero_mbrpt%s%s", s->gpt ? ",zero_gpt" : "",
 			 s->apm ? ",zero_apm" : "");
-		if ((cfg->mbr_file = interval(old_path, 0, 63, zero)) == NULL)
+		if ((cfg->mbr_file = interval(old_path, base, base + 63, zero)) == NULL)
 			return img_error_set(err, IMG_ENOMEM, NULL);
 		cfg->mbr_kind = s->mbr == IMG_REPLAY_MBR_ISOHYBRID ? IMG_BOOT_MBR_ISOHYBRID
 			      : s->mbr == IMG_REPLAY_MBR_GRUB2   ? IMG_BOOT_MBR_GRUB2
@@ -223,7 +225,7 @@ int img_boot_replay(struct img_source *src, const char *old_path, struct img_boo
 		return img_error_set(err, IMG_ENOMEM, "boot replay");
 	int rc = img_replay_scan(src, s, err);
 	if (rc == IMG_OK) {
-		rc = replay(s, old_path, cfg, err);
+		rc = replay(s, old_path, img_source_session_start(src) / 512, cfg, err);
 		img_replay_scan_free(s);
 	}
 	free(s);

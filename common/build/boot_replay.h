@@ -21,6 +21,8 @@
  *   protective label, active flag, type of the ISO's MBR partition, cylinder alignment,
  *   partition offset, the EFI system partition of the GPT, appended partitions (copied from
  *   the old image's byte range) with their MBR and GPT types.
+ * A source with a session selected (img_source_select_session) replays that session: its
+ * system area is copied from its own head.
  * old_path names the old image for these byte ranges (libisofs reads them when it writes);
  * "stdio:" before it is dropped.  NULL (a pipe) is refused when a byte range is needed.
  * Errors: IMG_EUNSUPPORTED with a sentence saying what cannot be replayed (a boot image that is

@@ -5,6 +5,8 @@
 #include "common/build/isofs_ino.h"
 #include "common/build/stream.h"
 #include "common/base/grow.h"
+#include "common/build/import_charset.h"
+#include "common/build/import_joliet.h"
 #include "common/inspect/source.h"
 
 #include <limits.h>
@@ -12,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* The old image as libisofs reads it: our source (bounds-checked reads at absolute offsets)
  * and the first read error, which libisofs reports only as a code. */
@@ -134,6 +137,119 @@ static const char *old_why(struct old_source *o, char *buf, size_t len)
 	snprintf(buf, len, "%s", o->why);
 	pthread_mutex_unlock(&o->lock);
 	return buf;
+}
+
+/* A file's data in the old image that libisofs did not import as a file (an entry of the old
+ * Joliet tree only): a stream over our source, so that reading it fails the way other reads
+ * of the old image do (the first failure kept for img_import_take_error). */
+struct old_stream {
+	IsoDataSource *ds;       /* a reference: the source lives while the stream does */
+	uint32_t block;
+	uint64_t size, pos;
+};
+
+/* fs_id of get_id: distinct from libisofs's own small numbers and from stream.c's "IMG1". */
+#define OLD_STREAM_FS_ID 0x494d4732u /* "IMG2" */
+
+static int old_stream_open(IsoStream *st)
+{
+	((struct old_stream *)st->data)->pos = 0;
+	return ISO_SUCCESS;
+}
+
+static int old_stream_close(IsoStream *st)
+{
+	(void)st;
+	return ISO_SUCCESS;
+}
+
+static off_t old_stream_size(IsoStream *st)
+{
+	return (off_t)((struct old_stream *)st->data)->size;
+}
+
+static int old_stream_read(IsoStream *st, void *buf, size_t count)
+{
+	struct old_stream *s = st->data;
+	struct old_source *o = s->ds->data;
+	uint64_t left = s->size - s->pos;
+	if (count > left)
+		count = (size_t)left;
+	if (count > (1u << 20))
+		count = 1u << 20;
+	if (count == 0)
+		return 0;
+	struct img_error e;
+	uint64_t off = (uint64_t)s->block * IMG_BLOCK_SIZE + s->pos;
+	pthread_mutex_lock(&o->lock);
+	int rc = img_source_read(o->src, off, buf, count, "Joliet-only file", &e);
+	if (rc != IMG_OK && o->why[0] == '\0')
+		snprintf(o->why, sizeof(o->why), "%.700s", e.detail);
+	pthread_mutex_unlock(&o->lock);
+	if (rc != IMG_OK)
+		return ISO_FILE_READ_ERROR;
+	s->pos += count;
+	return (int)count;
+}
+
+static int old_stream_repeatable(IsoStream *st)
+{
+	(void)st;
+	return 1;
+}
+
+static void old_stream_id(IsoStream *st, unsigned int *fs_id, dev_t *dev_id, ino_t *ino_id)
+{
+	const struct old_stream *s = st->data;
+	/* one "file" per extent and size: two entries of one extent are one file, as in the
+	 * old image; the size in the low bits keeps entries that only start alike apart */
+	*fs_id = OLD_STREAM_FS_ID;
+	*dev_id = 0;
+	*ino_id = (ino_t)((uint64_t)s->block << 32 | (s->size & 0xffffffffu));
+}
+
+static void old_stream_free(IsoStream *st)
+{
+	struct old_stream *s = st->data;
+	iso_data_source_unref(s->ds);
+	free(s);
+}
+
+static IsoStreamIface old_stream_class = {
+	.version = 0, .type = "user", .open = old_stream_open, .close = old_stream_close,
+	.get_size = old_stream_size, .read = old_stream_read,
+	.is_repeatable = old_stream_repeatable, .get_id = old_stream_id, .free = old_stream_free,
+};
+
+bool img_import_joliet_only_block(IsoFile *f, uint32_t *block)
+{
+	IsoStream *st = iso_file_get_stream(f);
+	if (st == NULL || st->class != &old_stream_class)
+		return false;
+	*block = ((const struct old_stream *)st->data)->block;
+	return true;
+}
+
+/* img_import_joliet_src's new_stream: arg is the data source. */
+static int new_old_stream(void *arg, uint32_t block, uint64_t size, IsoStream **out)
+{
+	IsoDataSource *ds = arg;
+	struct old_source *o = ds->data;
+	if (size > img_source_size(o->src) ||
+	    (uint64_t)block * IMG_BLOCK_SIZE > img_source_size(o->src) - size)
+		return IMG_ECORRUPT; /* the Joliet walk checked it already */
+	struct old_stream *s = calloc(1, sizeof(*s));
+	IsoStream *st = calloc(1, sizeof(*st));
+	if (s == NULL || st == NULL) {
+		free(s);
+		free(st);
+		return IMG_ENOMEM;
+	}
+	iso_data_source_ref(ds);
+	*s = (struct old_stream){ ds, block, size, 0 };
+	*st = (IsoStream){ &old_stream_class, 1, s };
+	*out = st;
+	return IMG_OK;
 }
 
 /* "stdio:PATH" is PATH: the spelling of xorriso and libburn for a file or device that is
@@ -271,6 +387,34 @@ static void hide_from_joliet(IsoDir *dir)
 		else if (t == LIBISO_SYMLINK || t == LIBISO_SPECIAL)
 			iso_node_set_hidden(kid, iso_node_get_hidden(kid) | LIBISO_HIDE_ON_JOLIET);
 	}
+	iso_dir_iter_free(it);
+}
+
+/* The attribute options of o on node and everything below it, as image.c gives them to the
+ * added files (img_image_node_owner_mode): -r's owners and modes, then -dir-mode on
+ * directories, -file-mode on regular files, -uid, -gid. */
+static void apply_attr_options(IsoNode *node, const struct img_image_opts *o, int depth)
+{
+	mode_t mode = iso_node_get_mode(node);
+	mode_t perm = o->rationalize ? img_image_rational_mode(mode) : mode & 07777;
+	if (S_ISDIR(mode) && o->have_dir_mode)
+		perm = o->dir_mode;
+	else if (S_ISREG(mode) && o->have_file_mode)
+		perm = o->file_mode;
+	iso_node_set_permissions(node, perm);
+	if (o->rationalize || o->have_uid)
+		iso_node_set_uid(node, o->have_uid ? o->uid : 0);
+	if (o->rationalize || o->have_gid)
+		iso_node_set_gid(node, o->have_gid ? o->gid : 0);
+	/* libisofs's own trees are no deeper than its reader allows; this bounds recursion. */
+	if (iso_node_get_type(node) != LIBISO_DIR || depth > 1024)
+		return;
+	IsoDirIter *it = NULL;
+	if (iso_dir_get_children((IsoDir *)node, &it) < 0)
+		return;
+	IsoNode *kid;
+	while (iso_dir_iter_next(it, &kid) == 1)
+		apply_attr_options(kid, o, depth + 1);
 	iso_dir_iter_free(it);
 }
 
@@ -535,6 +679,27 @@ int img_image_import(struct img_image *img, const struct img_import_opts *o)
 	if (in->aaip && (ret = iso_write_opts_set_aaip(w, 1)) < 0)
 		return img_image_isofs_error(img, ret, "AAIP");
 	hide_from_joliet((IsoDir *)root);
+	/* Without Rock Ridge libisofs imported the Joliet tree itself (names converted from
+	 * UTF-16 already): there is nothing to pair it with. */
+	if (in->rock && in->joliet) {
+		struct img_import_joliet_src js = { old->src, old->name, o->start_block,
+						    new_old_stream, ds };
+		unsigned hidden = 0, added = 0;
+		if ((rc = img_import_joliet(img, &js, (IsoDir *)root, &hidden, &added)) != IMG_OK)
+			return rc;
+		if (hidden > 0 || added > 0)
+			img_image_note(img, IMG_NOTE_INFO,
+				       "%s: %u entries kept out of the Joliet tree, %u only in it, "
+				       "as the old image had them", old->name, hidden, added);
+	}
+	/* Rock Ridge names (and the Joliet-only ones) are UTF-8; libisofs took them as they are,
+	 * in the input charset, and Joliet and UDF would show them encoded twice. */
+	if (in->rock && (rc = img_import_names_to_charset(img, (IsoDir *)root, io->input_charset,
+							 old->name)) != IMG_OK)
+		return rc;
+	if (o->attrs_on_old && (io->rationalize || io->have_dir_mode || io->have_file_mode ||
+				io->have_uid || io->have_gid))
+		apply_attr_options(root, io, 1);
 	if (link_shared_extents((IsoDir *)root) != IMG_OK)
 		return img_error_set(err, IMG_ENOMEM, "%s: hard links", old->name);
 	if (in->md5 && !io->md5)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/base/isofs.h"
 #include "common/build/image.h"
 
 /* An image's import state (owned by the image). */
@@ -29,6 +30,10 @@ struct img_import_opts {
 	/* Write a Joliet tree exactly when the old session had one (img's options decide
 	 * otherwise).  Rock Ridge is never decided here: the caller's options say. */
 	bool joliet_as_old;
+	/* Apply the image's attribute options (-r, -uid, -gid, -file-mode, -dir-mode) to the
+	 * imported files too, as xorriso -as mkisofs does with -M (genisoimage -M leaves the
+	 * previous session's files as they were: false). */
+	bool attrs_on_old;
 };
 
 /* What the import found (valid after img_image_import succeeded). */
@@ -77,6 +82,11 @@ const struct img_import_info *img_image_import_info(const struct img_image *img)
  * image's error, naming the path): IMG_ENOENT (no such entry), IMG_EINVAL (the root, or a
  * non-empty directory without recursive), IMG_EISOFS, IMG_ENOMEM. */
 int img_image_remove_path(struct img_image *img, const char *path, bool recursive);
+
+/* Whether f is an entry that only the old image's Joliet tree listed (img_import_joliet: its
+ * data a stream over the old image, not an imported file), and then where its data starts
+ * there: for the UDF bridge, which places imported data by its old block. */
+bool img_import_joliet_only_block(IsoFile *f, uint32_t *block);
 
 /* After the image's stream failed: IMG_EIO with "OLD: cannot read the old image: what, at byte
  * N" in err when reading the old image failed (its data went missing or the device failed),

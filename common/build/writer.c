@@ -25,6 +25,7 @@ struct img_writer {
 	char *tmp;      /* temporary file while not committed */
 	int fd;
 	bool own_fd;
+	uint32_t pad_blocks, align_blocks; /* img_writer_set_padding */
 };
 
 /* A pipe of 1 MiB instead of Linux's 64 KiB: each of our 256 KiB writes then goes in at once
@@ -143,6 +144,23 @@ static int write_all(struct img_writer *w, const unsigned char *p, size_t len,
 	return IMG_OK;
 }
 
+void img_writer_set_padding(struct img_writer *w, uint32_t pad_blocks, uint32_t align_blocks)
+{
+	w->pad_blocks = pad_blocks;
+	w->align_blocks = align_blocks;
+}
+
+/* The bytes of zeros img_writer_set_padding asks for after an image of total bytes. */
+static uint64_t padding_bytes(const struct img_writer *w, uint64_t total)
+{
+	uint64_t end = total + (uint64_t)w->pad_blocks * IMG_BLOCK_SIZE;
+	if (w->align_blocks > 1) {
+		uint64_t unit = (uint64_t)w->align_blocks * IMG_BLOCK_SIZE;
+		end = (end + unit - 1) / unit * unit;
+	}
+	return end - total;
+}
+
 int img_writer_run(struct img_writer *w, struct img_image *img, img_writer_progress_fn fn,
 		   void *arg, struct img_error *err)
 {
@@ -158,7 +176,9 @@ int img_writer_run(struct img_writer *w, struct img_image *img, img_writer_progr
 	unsigned char *buf = malloc(WRITE_CHUNK);
 	if (buf == NULL)
 		return img_error_set(err, IMG_ENOMEM, "writer");
-	uint64_t done = 0;
+	uint64_t done = 0, image_total = total;
+	uint64_t pad = padding_bytes(w, total);
+	total += pad;
 	if (fn)
 		fn(arg, 0, total);
 	while (rc == IMG_OK) {
@@ -180,12 +200,23 @@ int img_writer_run(struct img_writer *w, struct img_image *img, img_writer_progr
 		if (rc == IMG_OK && fn)
 			fn(arg, done, total);
 	}
+	if (rc == IMG_OK && done != image_total)
+		rc = img_error_set(err, IMG_EIO, "image stream gave %llu of %llu bytes",
+				   (unsigned long long)done, (unsigned long long)image_total);
+	if (rc == IMG_OK && pad > 0) {
+		memset(buf, 0, WRITE_CHUNK);
+		while (rc == IMG_OK && pad > 0) {
+			size_t n = pad < WRITE_CHUNK ? (size_t)pad : WRITE_CHUNK;
+			rc = write_all(w, buf, n, err);
+			pad -= n;
+			done += n;
+			if (rc == IMG_OK && fn)
+				fn(arg, done, total);
+		}
+	}
 	free(buf);
 	if (rc != IMG_OK)
 		img_image_cancel(img);
-	else if (done != total)
-		rc = img_error_set(err, IMG_EIO, "image stream gave %llu of %llu bytes",
-				   (unsigned long long)done, (unsigned long long)total);
 	return rc;
 }
 

@@ -28,6 +28,13 @@ int img_writer_open(const char *output, struct img_writer **out, struct img_erro
 int img_writer_run(struct img_writer *w, struct img_image *img, img_writer_progress_fn fn,
 		   void *arg, struct img_error *err);
 
+/* Zeros after the image, as libburn pads the track of xorriso's native commands written to a
+ * stdio: target (outside the image: no partition table or volume size counts them):
+ * pad_blocks blocks of 2048 bytes, then more up to a multiple of align_blocks blocks of the
+ * whole output (0 or 1: no rounding).  img_writer_run writes them after the image and counts
+ * them in its progress total.  None unless set. */
+void img_writer_set_padding(struct img_writer *w, uint32_t pad_blocks, uint32_t align_blocks);
+
 /* Makes the output final: closes the temporary file and renames it to OUTPUT.  Errors:
  * IMG_EIO, IMG_ENOSPC (a delayed write error reported by close). */
 int img_writer_commit(struct img_writer *w, struct img_error *err);

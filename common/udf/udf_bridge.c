@@ -344,6 +344,8 @@ struct old_file {
 	IsoFile *file;
 	uint32_t block;
 	uint64_t size;
+	bool joliet_only;  /* a stream of its own: another content than an imported file's
+			    * on the same extent */
 };
 
 struct old_files {
@@ -371,16 +373,25 @@ static int collect_old(IsoDir *dir, struct old_files *x)
 		IsoFile *f = (IsoFile *)node;
 		int count = 0;
 		struct iso_file_section *sec = NULL;
+		uint32_t block = 0;
+		bool joliet_only = false;
 		if (iso_file_get_old_image_sections(f, &count, &sec, 0) != 1) {
 			free(sec);
-			continue; /* one of ours (image.c weighed it) */
+			sec = NULL;
+			/* an entry only the old Joliet tree listed: old data too (import.h) */
+			if (!(joliet_only = img_import_joliet_only_block(f, &block)))
+				continue; /* one of ours (image.c weighed it) */
+			count = 1;
+		} else if (count > 0) {
+			block = sec[0].block;
 		}
 		if (count > 0 && iso_file_get_size(f) > 0) {
 			if (img_reserve((void **)&x->v, &x->cap, x->n + 1, sizeof(*x->v)) != IMG_OK)
 				rc = IMG_ENOMEM;
 			else
-				x->v[x->n++] = (struct old_file){f, sec[0].block,
-								 (uint64_t)iso_file_get_size(f)};
+				x->v[x->n++] = (struct old_file){f, block,
+								 (uint64_t)iso_file_get_size(f),
+								 joliet_only};
 		} else {
 			/* An empty old file: no data to place, no weight of ours. */
 			iso_node_set_sort_weight(node, 0);
@@ -396,7 +407,9 @@ static int cmp_old(const void *a, const void *b)
 	const struct old_file *x = a, *y = b;
 	if (x->block != y->block)
 		return x->block < y->block ? -1 : 1;
-	return x->size < y->size ? -1 : x->size > y->size;
+	if (x->size != y->size)
+		return x->size < y->size ? -1 : 1;
+	return (int)x->joliet_only - (int)y->joliet_only;
 }
 
 /* Gives each distinct old extent a weight of its own above ours (base), the first extent the

@@ -55,6 +55,17 @@ cmp files.ours/ks.cfg ks.cfg || fail "ks.cfg"
 cmp files.ours/EFI/BOOT/grub.cfg edited/EFI/BOOT/grub.cfg || fail "the updated grub.cfg"
 img=ours/$DROPIN_IMG
 dropin_gpt_has_esp "$img"
+# Padding as native xorriso's (libburn's): 300 KiB of zeros after the volume (which ends with
+# the appended partition and the backup GPT), the file then a multiple of 32 blocks.
+for side in real ours; do
+	blocks=$(($(stat -c %s $side/$DROPIN_IMG) / 2048))
+	vol=$(isoinfo -d -i $side/$DROPIN_IMG | awk '/^Volume size is:/ {print $4}')
+	pad=$((blocks - vol))
+	[ $((blocks % 32)) = 0 ] && [ $pad -ge 150 ] && [ $pad -lt 182 ] ||
+		fail "$side: $blocks blocks, volume $vol: not padded as libburn pads"
+	[ -z "$(tail -c $((pad * 2048)) $side/$DROPIN_IMG | tr -d '\0' | head -c 1)" ] ||
+		fail "$side: the padding is not zeros"
+done
 boot_qemu uefi-hd "$img" $NEWTOKEN
 boot_qemu uefi-cd "$img" $NEWTOKEN
 boot_qemu bios-cd "$img" $TOKEN

@@ -181,8 +181,10 @@ done
 grep -q -- '-boot-info-table' ours.boot && grep -q -- '-isohybrid-mbr' ours.boot || { cat ours.boot >&2; fail "-boot_image isolinux: no boot"; }
 diff real.boot ours.boot || fail "-boot_image isolinux: boot equipment differs from xorriso's"
 
-expect_fail 2 'mkimage: -load: native xorriso command not supported \(mkimage takes' \
+expect_fail 2 'mkimage: -load sbsector: not supported: mkimage loads by session number only' \
 	bin/xorriso -load sbsector 16 -outdev x.iso -as mkisofs t
+expect_fail 2 'mkimage: -chmod: native xorriso command not supported \(mkimage takes' \
+	bin/xorriso -chmod 0644 /t -- -outdev x.iso -as mkisofs t
 # With native image commands, xorriso's -as mkisofs turns to mkisofs's defaults at its first
 # pathspec (ISO level 1, dots in directory names): the same trees in every view as xorriso's.
 mkdir -p ps/dir.with.dot

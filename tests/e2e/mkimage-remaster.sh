@@ -177,16 +177,25 @@ same_tree expect ux mode
 expect_fail 2 'needs --indev' "$MKIMAGE" --rm /a.txt -o bad.iso add
 expect_fail 2 'replay or keep-none' "$MKIMAGE" --indev x.iso --boot sometimes -o bad.iso add
 # Old file data that cannot be read (the image cut short after its tree) fails the write, after
-# it started, naming the old image and the byte: no output, the old image as it was.
-lba=$(xorriso -indev x.iso -find /docs/random.bin -exec report_lba -- 2>/dev/null |
+# it started, naming the old image and the byte: no output, the old image as it was.  The image
+# has no Joliet tree: the walk of an old Joliet tree (which files it lists) finds a file past
+# the end before anything is written, which the second case shows.
+xorriso -as mkisofs -R -o xnj.iso old 2>/dev/null
+lba=$(xorriso -indev xnj.iso -find /docs/random.bin -exec report_lba -- 2>/dev/null |
 	awk '/File data lba:/ {print $6; exit}')
 [ -n "$lba" ] || fail "no LBA for /docs/random.bin"
-head -c $((lba * 2048 + 4096)) x.iso >cut.iso
+head -c $((lba * 2048 + 4096)) xnj.iso >cut.iso
 csum=$(sha256sum cut.iso)
 expect_fail 1 "cut.iso: cannot read the old image: .* at byte [0-9]+" \
 	"$MKIMAGE" --indev cut.iso -o bad.iso add
 [ "$(sha256sum cut.iso)" = "$csum" ] || fail "cut.iso changed"
 [ ! -e bad.iso ] || fail "a failed run left bad.iso"
+lba=$(xorriso -indev x.iso -find /docs/random.bin -exec report_lba -- 2>/dev/null |
+	awk '/File data lba:/ {print $6; exit}')
+head -c $((lba * 2048 + 4096)) x.iso >cutj.iso
+expect_fail 2 "cutj.iso: Joliet tree: Joliet directory record at byte [0-9]+: .* past the end" \
+	"$MKIMAGE" --indev cutj.iso -o bad.iso add
+[ ! -e bad.iso ] || fail "a refused run left bad.iso"
 [ "$(sha256sum x.iso)" = "$sum" ] || fail "x.iso changed"
 [ "$(sha256sum g.iso)" = "$gsum" ] || fail "g.iso changed"
 

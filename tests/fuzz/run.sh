@@ -26,7 +26,7 @@ common="$common $top/common/inspect/extract.c $top/common/base/grow.c $top/commo
 	$top/common/udf/udf_isoscan.c $top/common/inspect/map.c $top/common/build/isofs_realign.c \
 	$top/common/inspect/diff.c $top/common/inspect/zisofs_read.c $top/common/inspect/sessions.c \
 	$top/common/build/appendable_scan.c"
-common="$common $top/common/build/boot_replay_scan.c"
+common="$common $top/common/build/boot_replay_scan.c $top/common/inspect/joliet_index.c"
 
 # Seeds: a hybrid BIOS+EFI image and a plain one.
 seeds="$work/seeds"
@@ -184,6 +184,10 @@ fi
 # import: the iso_read seeds (sparse images of ISO 9660 and hybrid images).
 if [ ! -d "$seeds/import" ]; then
 	mkdir -p "$seeds/import" && cp "$seeds/iso_read"/* "$seeds/import"/
+fi
+# joliet_index: the iso_read seeds (sparse images with Joliet trees).
+if [ ! -d "$seeds/joliet_index" ]; then
+	mkdir -p "$seeds/joliet_index" && cp "$seeds/iso_read"/* "$seeds/joliet_index"/
 fi
 # diff: the iso_read seeds (fuzz_diff compares each with a copy changed in one byte).
 if [ ! -d "$seeds/diff" ]; then

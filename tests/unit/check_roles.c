@@ -123,7 +123,25 @@ START_TEST(xorriso_refusals_name_the_command)
 	char why[300];
 	const char *a[] = { "xorriso", "-load", "sbsector", "16", "-as", "mkisofs", "t" };
 	ck_assert_int_eq(read_line(7, a, &l, why), MK_ROLE_REFUSED);
-	ck_assert_ptr_nonnull(strstr(why, "-load: native xorriso command not supported ("));
+	ck_assert_ptr_nonnull(strstr(why, "-load sbsector: not supported: mkimage loads by "
+				       "session number only"));
+	mk_role_line_free(&l);
+	const char *a2[] = { "xorriso", "-chmod", "0644", "/x", "--", "-as", "mkisofs", "t" };
+	ck_assert_int_eq(read_line(8, a2, &l, why), MK_ROLE_REFUSED);
+	ck_assert_ptr_nonnull(strstr(why, "-chmod: native xorriso command not supported ("));
+	mk_role_line_free(&l);
+	/* -load session N, before -indev: --session N */
+	const char *a3[] = { "xorriso", "-load", "session", "2", "-indev", "old.iso", "-outdev",
+			     "new.iso" };
+	ck_assert_int_eq(read_line(8, a3, &l, why), MK_ROLE_OK);
+	ck_assert_str_eq(l.argv[1], "--session");
+	ck_assert_str_eq(l.argv[2], "2");
+	ck_assert_str_eq(l.argv[3], "--indev");
+	mk_role_line_free(&l);
+	const char *a4[] = { "xorriso", "-indev", "old.iso", "-load", "session", "x", "-outdev",
+			     "new.iso" };
+	ck_assert_int_eq(read_line(8, a4, &l, why), MK_ROLE_USAGE);
+	ck_assert_ptr_nonnull(strstr(why, "-load session x: want a session number"));
 	mk_role_line_free(&l);
 	const char *b[] = { "xorriso", "-boot_image", "grub", "dir=/isolinux", "-as",
 			    "mkisofs", "t" };
@@ -220,11 +238,19 @@ START_TEST(xorriso_mkksiso_line)
 	ck_assert_int_eq(read_line(8, c1, &l, why), MK_ROLE_OK);
 	line_is(&l, wc, 7);
 	mk_role_line_free(&l);
-	/* -dev is xorriso's growing: a session appended in place. */
-	const char *c2[] = { "xorriso", "-dev", "/x.iso", "-map", "/", "/d" };
-	ck_assert_int_eq(read_line(6, c2, &l, why), MK_ROLE_REFUSED);
-	ck_assert_ptr_nonnull(strstr(why, "-dev /x.iso: not supported: xorriso would add a "
-				     "session"));
+	/* -dev is xorriso's growing: a session appended in place, mkimage --grow. */
+	const char *c2[] = { "xorriso", "-dev", "stdio:/x.iso", "-map", "/", "/d" };
+	ck_assert_int_eq(read_line(6, c2, &l, why), MK_ROLE_OK);
+	ck_assert_str_eq(l.argv[1], "--grow");
+	ck_assert_str_eq(l.argv[2], "/x.iso");
+	ck_assert(l.burn_padding);
+	mk_role_line_free(&l);
+	const char *c3[] = { "xorriso", "-dev", "/x.iso", "-outdev", "/y.iso" };
+	ck_assert_int_eq(read_line(5, c3, &l, why), MK_ROLE_USAGE);
+	ck_assert_ptr_nonnull(strstr(why, "after -dev"));
+	mk_role_line_free(&l);
+	const char *c4[] = { "xorriso", "-dev", "/dev/sr0", "-map", "/", "/d" };
+	ck_assert_int_eq(read_line(6, c4, &l, why), MK_ROLE_REFUSED);
 	mk_role_line_free(&l);
 }
 END_TEST
