@@ -108,3 +108,43 @@ boot_qemu_once() {
 	[ $seen -eq 0 ] && note "booted $mode with $accel: saw $token"
 	return $seen
 }
+
+# boot_setup IMAGE: xorriso's account of IMAGE's boot setup (mkisofs options, El Torito entries,
+# system area in detail), with what a remaster or a new session moves masked: block addresses
+# and sizes, GUIDs, the image's own name in --interval: sources, the volume date.  With
+# MASK_GEOMETRY set, also the cylinder alignment and geometry xorriso infers from the sizes.
+boot_setup() {
+	xorriso -indev "$1" -report_el_torito as_mkisofs -report_el_torito plain \
+		-report_system_area plain 2>/dev/null |
+		sed -E -e "s/(--interval:[a-z_]+:)[^']*'[^']*'/\1AREA:'IMG'/" \
+			-e 's/_start_[0-9]+s_size_[0-9]+d/_start_Ns_size_Nd/g' \
+			-e "s/--modification-date='[0-9]+'/--modification-date=DATE/" \
+			-e 's/^(ISO image size\/512 *:).*/\1 N/' \
+			-e 's/^(MBR partition +: +[0-9]+ +0x[0-9a-f]+ +0x[0-9a-f]+).*/\1 N N/' \
+			-e 's/^(GPT disk GUID *:).*/\1 GUID/' \
+			-e 's/^(GPT partition GUID *: +[0-9]+).*/\1 GUID/' \
+			-e 's/^(GPT lba range *:).*/\1 N/' \
+			-e 's/^(GPT start and size *: +[0-9]+).*/\1 N N/' \
+			-e 's/^(GPT entry array *: +[0-9]+ +)[0-9]+/\1N/' \
+			-e 's/^(APM start and size *: +[0-9]+).*/\1 N N/' \
+			-e 's/^(El Torito catalog *:) *[0-9]+/\1 N/' \
+			-e 's/^(El Torito boot img *:.*[^ ]) +[0-9]+$/\1 N/' \
+			-e 's/^(El Torito img blks *: +[0-9]+).*/\1 N/' |
+		if [ -n "${MASK_GEOMETRY:-}" ]; then
+			sed -E -e 's/cyl-align-(on|off)/cyl-align-X/' \
+				-e 's/^(System area options *:).*/\1 X/' \
+				-e 's/^(MBR heads per cyl *:).*/\1 X/' \
+				-e 's/^(-partition_cyl_align|-partition_hd_cyl) .*/\1 X/'
+		else
+			cat
+		fi
+}
+
+# same_boot_setup OLD NEW: the two reports agree except for addresses, and say something.
+# (xorriso's mkisofs options leave a hidden boot image out; its plain report lists it.)
+same_boot_setup() {
+	boot_setup "$1" >old.rep
+	boot_setup "$2" >new.rep
+	grep -q '^El Torito boot img' old.rep || fail "$1: xorriso reads no El Torito entry"
+	diff -u old.rep new.rep || fail "$2: boot setup differs from $1's"
+}
