@@ -332,15 +332,16 @@ static int walk(struct job *j)
 	return -1;
 }
 
-/* -hide names the boot catalog like any other entry: by name or by path in the image. */
-static bool catalog_hidden(const struct job *j, const char *catalog)
+/* -hide (-hide-joliet: list) names the boot catalog like any other entry: by name or by path
+ * in the image. */
+static bool catalog_hidden(const struct strv *list, const char *catalog)
 {
-	if (j->hide.n <= 1)
+	if (list->n <= 1)
 		return false;
 	const char *path = catalog ? catalog : "/boot.catalog";
 	const char *rel = path[0] == '/' ? path + 1 : path;
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	for (const char **g = j->hide.v; *g; g++)
+	for (const char **g = list->v; *g; g++)
 		if (fnmatch(*g, rel, 0) == 0 || fnmatch(*g, path, 0) == 0 ||
 		    fnmatch(*g, base, 0) == 0)
 			return true;
@@ -796,7 +797,11 @@ static int make_image(struct job *j)
 		return rc;
 	if (boot_cfg != NULL && img_boot_config_active(boot_cfg)) {
 		struct img_boot_config boot = *boot_cfg;
-		boot.catalog_hidden = boot.catalog_hidden || catalog_hidden(j, boot.catalog_path);
+		boot.catalog_hidden = boot.catalog_hidden || catalog_hidden(&j->hide, boot.catalog_path);
+		const struct img_import_info *old = img_image_import_info(j->image);
+		boot.catalog_hidden_joliet = boot.catalog_hidden_joliet ||
+					     catalog_hidden(&j->hide_joliet, boot.catalog_path) ||
+					     (j->replay && old != NULL && old->catalog_joliet_hidden);
 		if (img_image_set_boot(j->image, &boot) != IMG_OK) {
 			const struct img_error *be = img_image_error(j->image);
 			/* A replayed boot image the command line removed (--rm) is named here. */

@@ -84,6 +84,8 @@ struct img_boot_config {
 	size_t n_entries;
 	char *catalog_path;        /* -c; default "boot.catalog" */
 	bool catalog_hidden;       /* --boot-catalog-hide, or -hide names the catalog */
+	bool catalog_hidden_joliet; /* -hide-joliet names the catalog, or a remastered image's
+				     * Joliet tree did not list it: out of Joliet only */
 
 	enum img_boot_mbr_kind mbr_kind;
 	char *mbr_file;            /* a file, or an --interval: range */

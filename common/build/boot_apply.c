@@ -251,6 +251,10 @@ static int apply_eltorito(const struct img_boot_config *cfg, IsoImage *image, bo
 			image, LIBISO_HIDE_ON_RR | LIBISO_HIDE_ON_JOLIET | LIBISO_HIDE_ON_1999);
 		if (rc < 0)
 			return isofs_error(err, rc, "hiding boot catalog", catalog_abs);
+	} else if (cfg->catalog_hidden_joliet) {
+		int rc = iso_image_set_boot_catalog_hidden(image, LIBISO_HIDE_ON_JOLIET);
+		if (rc < 0)
+			return isofs_error(err, rc, "hiding boot catalog", catalog_abs);
 	}
 	return IMG_OK;
 }

@@ -685,7 +685,8 @@ int img_image_import(struct img_image *img, const struct img_import_opts *o)
 		struct img_import_joliet_src js = { old->src, old->name, o->start_block,
 						    new_old_stream, ds };
 		unsigned hidden = 0, added = 0;
-		if ((rc = img_import_joliet(img, &js, (IsoDir *)root, &hidden, &added)) != IMG_OK)
+		if ((rc = img_import_joliet(img, &js, (IsoDir *)root, &hidden, &added,
+					    &in->catalog_joliet_hidden)) != IMG_OK)
 			return rc;
 		if (hidden > 0 || added > 0)
 			img_image_note(img, IMG_NOTE_INFO,

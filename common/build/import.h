@@ -49,6 +49,8 @@ struct img_import_info {
 	bool joliet;             /* ... a Joliet tree */
 	bool iso1999;            /* ... an ISO 9660:1999 tree */
 	bool eltorito;           /* ... an El Torito boot catalog */
+	bool catalog_joliet_hidden; /* ... which its Joliet tree did not list (its Rock Ridge
+				     * tree did) */
 	bool system_area;        /* the old image's first 32 KiB (of start_block) hold
 				  * anything but zeros: an MBR, GPT, APM or other boot code */
 	bool aaip;               /* ... AAIP entries (ACLs, xattrs, libisofs's own) */

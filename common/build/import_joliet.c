@@ -17,6 +17,7 @@ struct jctx {
 	const struct img_import_joliet_src *s;
 	const struct img_joliet_index *ix;
 	unsigned hidden, added;
+	bool catalog_unlisted;
 };
 
 /* Where an imported node's data starts in the old image, or false (no data, or not a file). */
@@ -225,8 +226,10 @@ static int pair_dir(struct jctx *c, IsoDir *dir, uint32_t jextent, int depth)
 		if (k[i].je == NULL) {
 			/* El Torito's catalog is made anew by the boot setup, which says
 			 * where it is listed */
-			if (iso_node_get_type(k[i].node) == LIBISO_BOOT)
+			if (iso_node_get_type(k[i].node) == LIBISO_BOOT) {
+				c->catalog_unlisted = true;
 				continue;
+			}
 			int h = iso_node_get_hidden(k[i].node);
 			if (!(h & LIBISO_HIDE_ON_JOLIET)) {
 				iso_node_set_hidden(k[i].node, h | LIBISO_HIDE_ON_JOLIET);
@@ -250,9 +253,10 @@ static int pair_dir(struct jctx *c, IsoDir *dir, uint32_t jextent, int depth)
 }
 
 int img_import_joliet(struct img_image *img, const struct img_import_joliet_src *s,
-		      IsoDir *root, unsigned *hidden, unsigned *added)
+		      IsoDir *root, unsigned *hidden, unsigned *added, bool *catalog_unlisted)
 {
 	*hidden = *added = 0;
+	*catalog_unlisted = false;
 	struct img_joliet_index *ix = NULL;
 	struct img_error e;
 	int rc = img_joliet_index_read(s->src, s->start, &ix, &e);
@@ -261,10 +265,11 @@ int img_import_joliet(struct img_image *img, const struct img_import_joliet_src 
 				     e.detail);
 	if (ix == NULL)
 		return IMG_OK;
-	struct jctx c = { img, s, ix, 0, 0 };
+	struct jctx c = { img, s, ix, 0, 0, false };
 	rc = pair_dir(&c, root, img_joliet_index_root(ix), 1);
 	img_joliet_index_free(ix);
 	*hidden = c.hidden;
 	*added = c.added;
+	*catalog_unlisted = c.catalog_unlisted;
 	return rc;
 }

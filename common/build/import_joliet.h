@@ -26,11 +26,13 @@ struct img_import_joliet_src {
  * from the ISO 9660 / Rock Ridge tree: genisoimage -hide, xorriso -hide iso_rr) is added as
  * Joliet-only, its data read from the old image, its date the Joliet record's, mode 0555 for a
  * directory and 0444 for a file (Joliet records none).  Nothing is done when the session has
- * no Joliet tree.  *hidden and *added count the entries.  Errors (on the image's error, naming
+ * no Joliet tree.  *hidden and *added count the entries; *catalog_unlisted says whether the
+ * old El Torito catalog, which the imported tree lists, was left out of the Joliet tree (the
+ * boot setup makes the catalog anew and must know).  Errors (on the image's error, naming
  * the old image): IMG_ECORRUPT / IMG_EIO (the Joliet tree, with the byte offset),
  * IMG_EUNSUPPORTED (a Joliet-only file of non-contiguous extents), IMG_EISOFS (a Joliet-only
  * name that libisofs refuses, or that an imported entry has already), IMG_ENOMEM. */
 int img_import_joliet(struct img_image *img, const struct img_import_joliet_src *s,
-		      IsoDir *root, unsigned *hidden, unsigned *added);
+		      IsoDir *root, unsigned *hidden, unsigned *added, bool *catalog_unlisted);
 
 #endif

@@ -5,7 +5,8 @@
 # (-read_fs norock: its Joliet view) list both trees of the old and the new image; the contents
 # are read back by isoinfo -J -x and bsdtar.  An image whose names Joliet mangles (forbidden
 # characters, names past 64 characters) loses and gains nothing; with --udf the UDF view
-# (7-Zip) shows the entries of both trees.
+# (7-Zip) shows the entries of both trees.  A boot catalog that -hide-joliet took out of Joliet
+# alone stays out of it (the boot setup makes the catalog anew).
 . "$E2E_DIR/lib.sh"
 need xorriso genisoimage isoinfo bsdtar sha256sum 7z
 
@@ -108,4 +109,18 @@ for i in gm xm; do
 	isoinfo -J -f -i $i.iso | sed 's/;1$//' | sort >old.j
 	isoinfo -J -f -i $i-n.iso | sed 's/;1$//' | grep -vx /new.txt | sort >new.j
 	[ "$(wc -l <old.j)" = "$(wc -l <new.j)" ] || { diff old.j new.j; fail "$i: Joliet count"; }
+done
+
+# ---- a boot catalog out of Joliet only (-hide-joliet names it; --boot-catalog-hide and -hide
+# take it out of every tree): made so, and kept so by a remaster ----
+mkdir -p b/isolinux
+head -c 4096 /dev/urandom >b/isolinux/isolinux.bin  # any bytes: nothing boots it here
+"$MKIMAGE" -o bc.iso -b isolinux/isolinux.bin -c isolinux/boot.cat -no-emul-boot \
+	-hide-joliet boot.cat b || fail "-hide-joliet boot.cat"
+"$MKIMAGE" --indev bc.iso -o bc-n.iso add || fail "remaster of bc.iso"
+for i in bc bc-n; do
+	isoinfo -R -f -i $i.iso | grep -qx /isolinux/boot.cat || fail "$i.iso: Rock Ridge lost the catalog"
+	! isoinfo -J -f -i $i.iso | grep -q boot.cat || fail "$i.iso: Joliet lists the catalog"
+	xorriso -indev $i.iso -report_el_torito plain 2>/dev/null | grep -q '^El Torito boot img : *1 *BIOS' ||
+		fail "$i.iso: no El Torito entry"
 done
